@@ -1,0 +1,36 @@
+package io.syncnode.node.control;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the running node answers on its control socket. Implemented by the node; called on the
+ * control server's threads (one per connection), so implementations must be thread-safe.
+ */
+public interface ControlHandler {
+    StatusView status();
+
+    List<PeerView> peers();
+
+    /** Dirty entries, of one folder or of all when {@code folder} is null. */
+    List<DirtyView> dirty(String folder);
+
+    /**
+     * Rescans now (the whole folder, or only {@code paths} relative to it) and returns how many
+     * paths were found changed and marked dirty.
+     */
+    long check(String folder, List<String> paths) throws ControlException;
+
+    /**
+     * Pushes everything dirty now and waits until no dirty entry remains or {@code timeout}
+     * passes. Returns true when nothing is dirty any more.
+     */
+    boolean sync(String folder, Duration timeout) throws ControlException;
+
+    /** A request the node refuses (unknown folder, bad path): the message is shown to the operator. */
+    final class ControlException extends Exception {
+        public ControlException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.syncnode.node.control;
+
+import java.util.List;
+
+/**
+ * {@code status --json}: {"node", "members", "folders": [...], "counters": {...}}. Fields may be
+ * added, never renamed or removed.
+ */
+public record StatusView(String node, List<String> members, List<FolderStatus> folders, Counters counters) {
+
+    /** {@code state}: scanning, syncing, idle, halted, paused; {@code problem} explains a halt. */
+    public record FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
+                               String state, String problem) {
+    }
+
+    /** Since the node started. A quiet cluster shows no growth in announcements. */
+    public record Counters(long announcementsSent, long announcementsReceived, long recordsAnnounced,
+                           long filesApplied, long bytesFetched, long bytesServed, long rescans) {
+    }
+}

@@ -1,0 +1,27 @@
+package io.syncnode.protocol;
+
+/** The kinds of directory entry a folder can hold. Sockets are never synced. */
+public enum FileType {
+    REGULAR(true),
+    DIRECTORY(false),
+    SYMLINK(false),
+    CHAR_DEVICE(false),
+    BLOCK_DEVICE(false),
+    FIFO(false);
+
+    private final boolean hasContent;
+
+    FileType(boolean hasContent) {
+        this.hasContent = hasContent;
+    }
+
+    /** True when the entry has bytes that must be transferred (regular files only). */
+    public boolean hasContent() {
+        return hasContent;
+    }
+
+    /** Whether stat mtime is part of this type's identity (directory mtimes change with children). */
+    public boolean tracksMtime() {
+        return this != DIRECTORY;
+    }
+}

@@ -1,0 +1,128 @@
+package io.syncnode.protocol;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A version vector: node id to counter.
+ *
+ * <p>Implementation notes. A local change sets the node's own counter to
+ * {@code max(old + 1, nowSeconds)} (see {@link #bump}). Counters are therefore "clock-based":
+ * a node whose database was wiped starts again near the current time rather than at 1, so its
+ * new versions are not silently dominated by stale ones that other nodes still hold. Counters of
+ * zero are never stored; the empty vector is the version of "nothing known".
+ *
+ * <p>Immutable; the entries are kept sorted by node id (unsigned order is not needed: ids are
+ * compared as signed longs everywhere, which is a total order and the same on every node).
+ */
+public final class VersionVector {
+    public static final VersionVector EMPTY = new VersionVector(new TreeMap<>());
+
+    /** How two vectors relate. */
+    public enum Ordering {
+        EQUAL, BEFORE, AFTER, CONCURRENT
+    }
+
+    private final SortedMap<Long, Long> counters;
+
+    private VersionVector(SortedMap<Long, Long> counters) {
+        this.counters = counters;
+    }
+
+    /** Builds a vector from a map; zero counters are dropped, negative ones rejected. */
+    public static VersionVector of(Map<Long, Long> counters) {
+        TreeMap<Long, Long> copy = new TreeMap<>();
+        counters.forEach((node, value) -> {
+            if (value < 0) {
+                throw new IllegalArgumentException("negative counter " + value + " for node " + Long.toHexString(node));
+            }
+            if (value > 0) {
+                copy.put(node, value);
+            }
+        });
+        return new VersionVector(copy);
+    }
+
+    /** The vector after a local change by {@code node} at {@code nowSeconds} (epoch seconds). */
+    public VersionVector bump(long node, long nowSeconds) {
+        TreeMap<Long, Long> copy = new TreeMap<>(counters);
+        long old = counters.getOrDefault(node, 0L);
+        copy.put(node, Math.max(old + 1, nowSeconds));
+        return new VersionVector(copy);
+    }
+
+    /** The element-wise maximum: a vector that dominates or equals both. */
+    public VersionVector merge(VersionVector other) {
+        TreeMap<Long, Long> copy = new TreeMap<>(counters);
+        other.counters.forEach((node, value) -> copy.merge(node, value, Math::max));
+        return new VersionVector(copy);
+    }
+
+    public long counter(long node) {
+        return counters.getOrDefault(node, 0L);
+    }
+
+    public boolean isEmpty() {
+        return counters.isEmpty();
+    }
+
+    /** Sorted, unmodifiable view of the counters. */
+    public SortedMap<Long, Long> counters() {
+        return Collections.unmodifiableSortedMap(counters);
+    }
+
+    /** How {@code this} relates to {@code other}: BEFORE means other dominates this. */
+    public Ordering compare(VersionVector other) {
+        boolean less = false;
+        boolean greater = false;
+        TreeMap<Long, Long> all = new TreeMap<>(counters);
+        other.counters.forEach(all::putIfAbsent);
+        for (Long node : all.keySet()) {
+            long a = counter(node);
+            long b = other.counter(node);
+            if (a < b) {
+                less = true;
+            } else if (a > b) {
+                greater = true;
+            }
+        }
+        if (less && greater) {
+            return Ordering.CONCURRENT;
+        }
+        if (less) {
+            return Ordering.BEFORE;
+        }
+        return greater ? Ordering.AFTER : Ordering.EQUAL;
+    }
+
+    /** True when this vector equals or dominates {@code other}. */
+    public boolean covers(VersionVector other) {
+        Ordering o = compare(other);
+        return o == Ordering.EQUAL || o == Ordering.AFTER;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VersionVector other && counters.equals(other.counters);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(counters);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("{");
+        counters.forEach((node, value) -> {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append(Long.toHexString(node), 0, Math.min(6, Long.toHexString(node).length())).append(':').append(value);
+        });
+        return sb.append('}').toString();
+    }
+}
