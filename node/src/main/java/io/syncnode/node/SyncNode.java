@@ -1,27 +1,374 @@
 package io.syncnode.node;
 
+import io.syncnode.config.FolderConfig;
+import io.syncnode.config.JGroupsStack;
 import io.syncnode.config.SyncnodeConfig;
+import io.syncnode.node.cluster.JGroupsTransport;
 import io.syncnode.node.control.ControlHandler;
+import io.syncnode.node.control.DirtyView;
+import io.syncnode.node.control.PeerView;
+import io.syncnode.node.control.StatusView;
+import io.syncnode.node.engine.FolderSync;
+import io.syncnode.node.engine.MessageRouter;
+import io.syncnode.node.engine.NodeCounters;
+import io.syncnode.node.engine.PeerDirectory;
+import io.syncnode.node.fetch.Fetcher;
+import io.syncnode.node.fetch.TransferSource;
+import io.syncnode.node.index.DirtyEntry;
+import io.syncnode.node.index.PeerInfo;
+import io.syncnode.node.index.SqliteIndexStore;
+import io.syncnode.node.watch.ChangeAggregator;
+import io.syncnode.node.watch.InotifyWatcher;
+import io.syncnode.node.wire.Message;
+import io.syncnode.node.wire.Outbox;
+import io.syncnode.node.wire.WireCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The composition root: builds every part of a node with constructors and owns start and stop.
- * (Placeholder in the skeleton; the engine replaces it.)
+ *
+ * <p>Start: open the index (node id), build the folders, join the cluster, scan every folder,
+ * start the watchers, then announce a digest so that members exchange what differs. Stop
+ * ({@link #close}): stop watchers, leave the cluster, cancel transfers (their temp files are
+ * removed), let each folder worker finish its queue, close the index.
  */
 public final class SyncNode implements AutoCloseable {
-    private SyncNode() {
+    private static final Logger LOG = Logger.getLogger(SyncNode.class.getName());
+    /** Anti-entropy safety net: a digest exchange this often even without view changes. */
+    static final Duration DIGEST_EVERY = Duration.ofMinutes(2);
+
+    private final SyncnodeConfig config;
+    private final Clock clock;
+    private final SqliteIndexStore store;
+    private final long nodeId;
+    private final NodeCounters counters = new NodeCounters();
+    private final PeerDirectory peers;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService sendPool;
+    private final ExecutorService transferPool;
+    private final Fetcher fetcher;
+    private final TransferSource source;
+    private final Map<String, FolderSync> folders = new LinkedHashMap<>();
+    private final List<InotifyWatcher> watchers = new ArrayList<>();
+    private final JGroupsTransport transport;
+    private final MessageRouter router;
+    private volatile Set<String> members = Set.of();
+    private volatile boolean closed;
+
+    private SyncNode(SyncnodeConfig config, String stackXml, Clock clock) throws IOException {
+        this.config = config;
+        this.clock = clock;
+        Path stateDir = config.node().stateDir();
+        Files.createDirectories(stateDir);
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
+        this.store = SqliteIndexStore.open(stateDir);
+        this.nodeId = store.nodeId();
+        this.peers = new PeerDirectory(store, nodeId, clock);
+        this.scheduler = Executors.newScheduledThreadPool(1, daemon("scheduler"));
+        this.sendPool = Executors.newSingleThreadExecutor(daemon("sender"));
+        this.transferPool = Executors.newFixedThreadPool(8, daemon("transfer"));
+        Outbox outbox = new TransportOutbox();
+        this.fetcher = new Fetcher(outbox, transferPool, scheduler, counters.bytesFetched);
+        this.source = new TransferSource(outbox, transferPool, this::lookup, (folder, path) -> {
+            FolderSync f = folders.get(folder);
+            if (f != null) {
+                f.sourceChanged(path);
+            }
+        }, counters.bytesServed);
+        for (FolderConfig fc : config.folders()) {
+            folders.put(fc.name(), new FolderSync(fc, nodeId, store, peers, outbox, fetcher, scheduler, clock, counters));
+        }
+        this.router = new MessageRouter(folders, peers, source, fetcher, counters, this::viewChanged,
+                m -> transport().physicalAddress(m));
+        this.transport = new JGroupsTransport(stackXml, config.cluster().name(), config.node().name(), router);
+    }
+
+    private JGroupsTransport transport() {
+        return transport;
     }
 
     /** Starts a node from a validated config; returns once it is watching and has joined. */
     public static SyncNode start(SyncnodeConfig config) throws Exception {
-        throw new UnsupportedOperationException("not built yet");
+        return start(config, JGroupsStack.forCluster(config.cluster()), Clock.systemUTC());
+    }
+
+    /** Starts a node on an explicit JGroups stack (tests: the in-JVM loopback stack). */
+    public static SyncNode start(SyncnodeConfig config, String stackXml, Clock clock) throws Exception {
+        SyncNode node = new SyncNode(config, stackXml, clock);
+        try {
+            node.startAll();
+        } catch (Exception | Error e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private void startAll() throws Exception {
+        List<CompletableFuture<Long>> scans = new ArrayList<>();
+        for (FolderSync f : folders.values()) {
+            scans.add(f.startScan());
+        }
+        for (CompletableFuture<Long> s : scans) {
+            s.get();
+        }
+        for (FolderSync f : folders.values()) {
+            startWatcher(f);
+        }
+        transport.connect();
+        for (FolderConfig fc : config.folders()) {
+            long every = fc.rescan().toMillis();
+            FolderSync f = folders.get(fc.name());
+            scheduler.scheduleWithFixedDelay(() -> f.onChanges(new io.syncnode.node.watch.ChangeBatch(Set.of(),
+                    Set.of(), true)), every, every, TimeUnit.MILLISECONDS);
+        }
+        scheduler.scheduleWithFixedDelay(() -> sendPool.execute(this::multicastDigest), DIGEST_EVERY.toMillis(),
+                DIGEST_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info(() -> "node " + config.node().name() + " (" + Long.toHexString(nodeId) + ") started with "
+                + folders.size() + " folder(s); members " + transport.members());
+    }
+
+    private void startWatcher(FolderSync f) throws IOException {
+        FolderConfig fc = config.folders().stream().filter(c -> c.name().equals(f.name())).findFirst().orElseThrow();
+        Duration settle = fc.settle();
+        Duration maxDelay = settle.multipliedBy(10).compareTo(Duration.ofSeconds(1)) > 0
+                ? settle.multipliedBy(10) : Duration.ofSeconds(1);
+        ChangeAggregator aggregator = new ChangeAggregator(settle, maxDelay, scheduler, f::onChanges);
+        aggregator.onLimitReached(message -> {
+            LOG.severe(f.name() + ": " + message + "; falling back to a full rescan every minute for this folder");
+            scheduler.scheduleWithFixedDelay(() -> f.onChanges(new io.syncnode.node.watch.ChangeBatch(Set.of(),
+                    Set.of(), true)), 60, 60, TimeUnit.SECONDS);
+        });
+        InotifyWatcher w = new InotifyWatcher(f.root(), f::ignoredAnyType, aggregator);
+        w.start();
+        watchers.add(w);
+    }
+
+    private Optional<TransferSource.Served> lookup(String folder, String path, io.syncnode.protocol.ContentHash hash) {
+        FolderSync f = folders.get(folder);
+        return f == null ? Optional.empty() : f.served(path, hash);
+    }
+
+    private void viewChanged(List<String> now, boolean merge) {
+        Set<String> before = members;
+        Set<String> after = new HashSet<>(now);
+        members = after;
+        for (String m : before) {
+            if (!after.contains(m)) {
+                fetcher.memberLeft(m);
+                source.memberLeft(m);
+            }
+        }
+        // every member multicasts its digest on a view change; each receiver answers what differs
+        sendPool.execute(this::multicastDigest);
+    }
+
+    private void multicastDigest() {
+        if (closed) {
+            return;
+        }
+        List<Message.FolderDigest> digests = new ArrayList<>();
+        for (FolderSync f : folders.values()) {
+            digests.add(f.digest());
+        }
+        send(null, new Message.Digest(digests));
+    }
+
+    private boolean send(String member, Message m) {
+        if (closed) {
+            return false;
+        }
+        byte[] bytes = WireCodec.encode(nodeId, config.node().name(), m);
+        try {
+            if (member == null) {
+                transport.multicast(bytes);
+                return true;
+            }
+            return transport.send(member, bytes);
+        } catch (Exception e) {
+            if (!closed) {
+                LOG.log(Level.WARNING, "sending " + m.getClass().getSimpleName() + " to "
+                        + (member == null ? "the cluster" : member) + " failed; anti-entropy retries it", e);
+            }
+            return false;
+        }
+    }
+
+    private final class TransportOutbox implements Outbox {
+        @Override
+        public boolean send(String member, Message message) {
+            return SyncNode.this.send(member, message);
+        }
+
+        @Override
+        public void multicast(Message message) {
+            SyncNode.this.send(null, message);
+        }
     }
 
     public ControlHandler controlHandler() {
-        throw new UnsupportedOperationException("not built yet");
+        return new Control();
     }
 
-    /** Leaves the cluster, finishes or rolls back in-flight applies, closes the index. */
+    /** The router, for tests that inject messages as if they came from the network. */
+    public MessageRouter router() {
+        return router;
+    }
+
+    public JGroupsTransport transportForTests() {
+        return transport;
+    }
+
+    public long nodeId() {
+        return nodeId;
+    }
+
+    private final class Control implements ControlHandler {
+        @Override
+        public StatusView status() {
+            List<StatusView.FolderStatus> fs = new ArrayList<>();
+            for (FolderSync f : folders.values()) {
+                fs.add(f.status());
+            }
+            return new StatusView(config.node().name(), transport.members(), fs, counters.snapshot());
+        }
+
+        @Override
+        public List<PeerView> peers() {
+            Map<Long, Long> dirty = store.dirtyCountByPeer();
+            List<PeerView> out = new ArrayList<>();
+            for (PeerInfo p : peers.all()) {
+                String addr = members.contains(p.name()) ? transport.physicalAddress(p.name()) : null;
+                out.add(new PeerView(p.name(), addr != null ? addr : p.address(), members.contains(p.name()),
+                        dirty.getOrDefault(p.id(), 0L), p.lastSeen().toString()));
+            }
+            out.sort((a, b) -> a.name().compareTo(b.name()));
+            return out;
+        }
+
+        @Override
+        public List<DirtyView> dirty(String folder) {
+            List<DirtyView> out = new ArrayList<>();
+            for (DirtyEntry d : store.dirty(folder)) {
+                out.add(new DirtyView(d.folder(), d.path(), d.peerName(), d.since().toString()));
+            }
+            return out;
+        }
+
+        @Override
+        public long check(String folder, List<String> paths) throws ControlException {
+            long n = 0;
+            for (FolderSync f : selected(folder)) {
+                try {
+                    n += f.check(paths).get(1, TimeUnit.HOURS);
+                } catch (Exception e) {
+                    Throwable c = e.getCause() != null ? e.getCause() : e;
+                    throw new ControlException("check of folder " + f.name() + " failed: " + c.getMessage());
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public boolean sync(String folder, Duration timeout) throws ControlException {
+            List<FolderSync> fs = selected(folder);
+            for (FolderSync f : fs) {
+                for (String m : members) {
+                    if (!m.equals(config.node().name())) {
+                        f.pushDirtyTo(m);
+                    }
+                }
+            }
+            Instant deadline = clock.instant().plus(timeout);
+            while (true) {
+                long dirty = 0;
+                for (FolderSync f : fs) {
+                    dirty += store.dirtyCount(f.name());
+                }
+                if (dirty == 0) {
+                    return true;
+                }
+                if (!clock.instant().isBefore(deadline)) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+
+        private List<FolderSync> selected(String folder) throws ControlException {
+            if (folder == null) {
+                return List.copyOf(folders.values());
+            }
+            FolderSync f = folders.get(folder);
+            if (f == null) {
+                throw new ControlException("no folder named \"" + folder + "\" in this node's config (have: "
+                        + String.join(", ", folders.keySet()) + ")");
+            }
+            return List.of(f);
+        }
+    }
+
+    /** Leaves the cluster, rolls back in-flight transfers, drains the folder workers, closes the index. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        LOG.info("stopping node " + config.node().name());
+        for (InotifyWatcher w : watchers) {
+            w.close();
+        }
+        closed = true;
+        transport.close();
+        fetcher.cancelAll();
+        for (FolderSync f : folders.values()) {
+            f.close();
+        }
+        scheduler.shutdownNow();
+        sendPool.shutdownNow();
+        transferPool.shutdownNow();
+        try {
+            transferPool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.close();
+        LOG.info("node " + config.node().name() + " stopped");
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

@@ -1,0 +1,106 @@
+package io.syncnode.node.engine;
+
+import io.syncnode.node.cluster.JGroupsTransport;
+import io.syncnode.node.fetch.Fetcher;
+import io.syncnode.node.fetch.TransferSource;
+import io.syncnode.node.wire.Envelope;
+import io.syncnode.node.wire.Message;
+import io.syncnode.node.wire.WireCodec;
+import io.syncnode.node.wire.WireException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.logging.Logger;
+
+/**
+ * The transport listener: decodes and validates each message, notes the sender in the peer
+ * directory, and hands the message to its folder or transfer. Runs on JGroups threads and never
+ * blocks: every handler it calls only enqueues.
+ */
+public final class MessageRouter implements JGroupsTransport.Listener {
+    private static final Logger LOG = Logger.getLogger(MessageRouter.class.getName());
+
+    private final Map<String, FolderSync> folders;
+    private final PeerDirectory peers;
+    private final TransferSource source;
+    private final Fetcher fetcher;
+    private final NodeCounters counters;
+    private final BiConsumer<List<String>, Boolean> onView;
+    private final java.util.function.Function<String, String> addressOf;
+
+    public MessageRouter(Map<String, FolderSync> folders, PeerDirectory peers, TransferSource source, Fetcher fetcher,
+                         NodeCounters counters, BiConsumer<List<String>, Boolean> onView,
+                         java.util.function.Function<String, String> addressOf) {
+        this.folders = folders;
+        this.peers = peers;
+        this.source = source;
+        this.fetcher = fetcher;
+        this.counters = counters;
+        this.onView = onView;
+        this.addressOf = addressOf;
+    }
+
+    @Override
+    public void onMessage(String from, byte[] payload) {
+        Envelope env;
+        try {
+            env = WireCodec.decode(payload);
+        } catch (WireException e) {
+            reject(from, e.getMessage());
+            return;
+        }
+        if (!env.senderName().equals(from)) {
+            reject(from, "envelope names sender \"" + env.senderName() + "\" but the transport says \"" + from + "\"");
+            return;
+        }
+        deliver(env);
+    }
+
+    /** Routes a decoded, validated envelope (also the entry point of in-JVM injection tests). */
+    public void deliver(Envelope env) {
+        String from = env.senderName();
+        peers.observe(env.senderId(), from, null);
+        Message m = env.message();
+        if (m instanceof Message.IndexUpdate u) {
+            FolderSync f = folders.get(u.folder());
+            if (f != null) {
+                f.onIndexUpdate(from, u);
+            }
+        } else if (m instanceof Message.Ack a) {
+            FolderSync f = folders.get(a.folder());
+            if (f != null) {
+                f.onAck(from, a);
+            }
+        } else if (m instanceof Message.Digest d) {
+            for (Message.FolderDigest fd : d.folders()) {
+                FolderSync f = folders.get(fd.folder());
+                if (f != null) {
+                    f.onDigest(from, fd);
+                }
+            }
+        } else if (m instanceof Message.FetchRequest r) {
+            if (!folders.containsKey(r.folder())) {
+                reject(from, "fetch request for unknown folder " + r.folder());
+                return;
+            }
+            source.onRequest(from, r);
+        } else if (m instanceof Message.FetchCredit c) {
+            source.onCredit(from, c);
+        } else if (m instanceof Message.FetchData d) {
+            fetcher.onData(from, d);
+        } else if (m instanceof Message.FetchAbort a) {
+            fetcher.onAbort(from, a);
+            source.onAbort(from, a);
+        }
+    }
+
+    private void reject(String from, String why) {
+        counters.rejectedMessages.incrementAndGet();
+        LOG.warning(() -> "rejected a message from " + from + ": " + why);
+    }
+
+    @Override
+    public void onView(List<String> members, boolean merge) {
+        onView.accept(members, merge);
+    }
+}

@@ -1,0 +1,21 @@
+package io.syncnode.node.engine;
+
+import io.syncnode.node.control.StatusView;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters since start, shown by {@code status}. */
+public final class NodeCounters {
+    public final AtomicLong announcementsSent = new AtomicLong();
+    public final AtomicLong announcementsReceived = new AtomicLong();
+    public final AtomicLong recordsAnnounced = new AtomicLong();
+    public final AtomicLong filesApplied = new AtomicLong();
+    public final AtomicLong bytesFetched = new AtomicLong();
+    public final AtomicLong bytesServed = new AtomicLong();
+    public final AtomicLong rescans = new AtomicLong();
+    public final AtomicLong rejectedMessages = new AtomicLong();
+
+    public StatusView.Counters snapshot() {
+        return new StatusView.Counters(announcementsSent.get(), announcementsReceived.get(), recordsAnnounced.get(),
+                filesApplied.get(), bytesFetched.get(), bytesServed.get(), rescans.get());
+    }
+}

@@ -1,0 +1,90 @@
+package io.syncnode.node.engine;
+
+import io.syncnode.node.index.PeerInfo;
+import io.syncnode.node.index.SqliteIndexStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * The peers this node has ever heard from (id, name, address, last seen), kept in the index so
+ * that dirty entries toward a stopped peer survive restarts. Thread-safe; {@link #observe} is
+ * cheap enough for every inbound message (it writes only when something changed or a minute has
+ * passed).
+ */
+public final class PeerDirectory {
+    private static final Logger LOG = Logger.getLogger(PeerDirectory.class.getName());
+    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+
+    private final SqliteIndexStore store;
+    private final long selfId;
+    private final Clock clock;
+    private final Map<Long, PeerInfo> byId = new ConcurrentHashMap<>();
+    private final Map<String, Long> idByName = new ConcurrentHashMap<>();
+
+    public PeerDirectory(SqliteIndexStore store, long selfId, Clock clock) {
+        this.store = store;
+        this.selfId = selfId;
+        this.clock = clock;
+        for (PeerInfo p : store.peers()) {
+            byId.put(p.id(), p);
+            idByName.put(p.name(), p.id());
+        }
+    }
+
+    /** Records that {@code name} (id {@code id}) was heard from at {@code address} (may be null). */
+    public void observe(long id, String name, String address) {
+        if (id == selfId) {
+            return;
+        }
+        Instant now = clock.instant();
+        PeerInfo old = byId.get(id);
+        String addr = address != null ? address : old != null ? old.address() : "";
+        if (old != null && old.name().equals(name) && old.address().equals(addr)
+                && Duration.between(old.lastSeen(), now).compareTo(TOUCH_EVERY) < 0) {
+            return;
+        }
+        PeerInfo p = new PeerInfo(id, name, addr, now);
+        byId.put(id, p);
+        Long previous = idByName.put(name, id);
+        if (previous != null && previous != id) {
+            byId.remove(previous);
+            LOG.warning(() -> "peer " + name + " came back with a new node id (its state was reset); "
+                    + "dropping what was pending for its old id");
+            store.write(w -> {
+                w.forgetPeer(previous);
+                return null;
+            });
+        }
+        if (old == null) {
+            LOG.info(() -> "new peer " + name + " (" + Long.toHexString(id) + ") at " + addr);
+        }
+        store.write(w -> {
+            w.upsertPeer(p);
+            return null;
+        });
+    }
+
+    /** Ids of every known peer but this node: the peers a local change is dirty toward. */
+    public Set<Long> knownIds() {
+        return Set.copyOf(byId.keySet());
+    }
+
+    public Long idOf(String name) {
+        return idByName.get(name);
+    }
+
+    public String nameOf(long id) {
+        PeerInfo p = byId.get(id);
+        return p == null ? Long.toHexString(id) : p.name();
+    }
+
+    public List<PeerInfo> all() {
+        return List.copyOf(byId.values());
+    }
+}

@@ -1,0 +1,161 @@
+package io.syncnode.node.scan;
+
+import io.syncnode.protocol.ContentHash;
+import io.syncnode.protocol.FileType;
+import io.syncnode.protocol.StatSignature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads one path into a {@link DiskEntry}: lstat (never following links), then for regular files
+ * the SHA-256 of the content, with a second lstat afterwards to catch writes made meanwhile.
+ *
+ * <p>Thread-safe (no shared mutable state; buffers are per call).
+ */
+public final class EntryReader {
+    static final int S_IFMT = 0170000;
+    static final int S_IFSOCK = 0140000;
+    static final int S_IFLNK = 0120000;
+    static final int S_IFREG = 0100000;
+    static final int S_IFBLK = 0060000;
+    static final int S_IFDIR = 0040000;
+    static final int S_IFCHR = 0020000;
+    static final int S_IFIFO = 0010000;
+    private static final String ATTRS = "unix:dev,ino,size,lastModifiedTime,ctime,mode,uid,gid,rdev";
+
+    private final int inlineLimit;
+
+    /** @param inlineLimit files up to this size keep their content in the entry (for inline announcements) */
+    public EntryReader(int inlineLimit) {
+        this.inlineLimit = inlineLimit;
+    }
+
+    /** The file changed while it was being hashed; read it again once it settles. */
+    public static final class ChangedWhileReading extends IOException {
+        public ChangedWhileReading(Path path) {
+            super(path + " changed while it was read");
+        }
+    }
+
+    /** lstat of {@code path}, or empty when it does not exist. */
+    public static Optional<Lstat> lstat(Path path) throws IOException {
+        Map<String, Object> a;
+        try {
+            a = Files.readAttributes(path, ATTRS, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        int mode = (Integer) a.get("mode");
+        StatSignature sig = new StatSignature((Long) a.get("dev"), (Long) a.get("ino"), (Long) a.get("size"),
+                nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("ctime")), mode,
+                (Integer) a.get("uid"), (Integer) a.get("gid"));
+        return Optional.of(new Lstat(typeOf(mode), sig, (Long) a.get("rdev")));
+    }
+
+    /** Result of lstat: the type (null for sockets and unknown types), the signature and rdev. */
+    public record Lstat(FileType type, StatSignature signature, long rdev) {
+        /** The signature as stored for this type (directories drop their times). */
+        public StatSignature normalised() {
+            return type == null ? signature : signature.normalisedFor(type);
+        }
+    }
+
+    static FileType typeOf(int mode) {
+        return switch (mode & S_IFMT) {
+            case S_IFREG -> FileType.REGULAR;
+            case S_IFDIR -> FileType.DIRECTORY;
+            case S_IFLNK -> FileType.SYMLINK;
+            case S_IFCHR -> FileType.CHAR_DEVICE;
+            case S_IFBLK -> FileType.BLOCK_DEVICE;
+            case S_IFIFO -> FileType.FIFO;
+            default -> null;
+        };
+    }
+
+    private static long nanos(FileTime t) {
+        return t.to(TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Reads {@code abs} (the path {@code rel} of a folder). Empty when it does not exist or is a
+     * socket (never synced).
+     */
+    public Optional<DiskEntry> read(Path abs, String rel) throws IOException {
+        Optional<Lstat> first = lstat(abs);
+        if (first.isEmpty() || first.get().type() == null) {
+            return Optional.empty();
+        }
+        Lstat st = first.get();
+        StatSignature sig = st.normalised();
+        int perm = sig.mode() & 07777;
+        FileType type = st.type();
+        return switch (type) {
+            case REGULAR -> Optional.of(readRegular(abs, rel, st));
+            case SYMLINK -> {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(abs).toString();
+                } catch (NoSuchFileException e) {
+                    yield Optional.empty();
+                }
+                yield Optional.of(new DiskEntry(rel, type, perm, sig.uid(), sig.gid(), sig.mtimeNs(), 0, null,
+                        target, 0, sig, null));
+            }
+            case CHAR_DEVICE, BLOCK_DEVICE -> Optional.of(new DiskEntry(rel, type, perm, sig.uid(), sig.gid(),
+                    sig.mtimeNs(), 0, null, null, st.rdev(), sig, null));
+            default -> Optional.of(new DiskEntry(rel, type, perm, sig.uid(), sig.gid(), sig.mtimeNs(), 0, null,
+                    null, 0, sig, null));
+        };
+    }
+
+    private DiskEntry readRegular(Path abs, String rel, Lstat before) throws IOException {
+        StatSignature sig = before.signature();
+        MessageDigest sha = sha256();
+        byte[] inline = null;
+        long total = 0;
+        try (InputStream in = Files.newInputStream(abs, LinkOption.NOFOLLOW_LINKS)) {
+            if (sig.size() <= inlineLimit) {
+                inline = in.readNBytes(inlineLimit + 1);
+                total = inline.length;
+                sha.update(inline);
+                if (inline.length > inlineLimit) {
+                    throw new ChangedWhileReading(abs);
+                }
+            } else {
+                byte[] buf = new byte[1 << 20];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    sha.update(buf, 0, n);
+                    total += n;
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new ChangedWhileReading(abs);
+        }
+        Optional<Lstat> after = lstat(abs);
+        if (after.isEmpty() || !after.get().signature().equals(sig) || total != sig.size()) {
+            throw new ChangedWhileReading(abs);
+        }
+        return new DiskEntry(rel, FileType.REGULAR, sig.mode() & 07777, sig.uid(), sig.gid(), sig.mtimeNs(),
+                total, ContentHash.of(sha.digest()), null, 0, sig, inline);
+    }
+
+    /** A fresh SHA-256 digest (always present in the JDK). */
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}

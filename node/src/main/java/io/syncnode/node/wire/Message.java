@@ -1,0 +1,78 @@
+package io.syncnode.node.wire;
+
+import io.syncnode.protocol.ContentHash;
+import io.syncnode.protocol.FileRecord;
+import io.syncnode.protocol.VersionVector;
+import java.util.List;
+
+/** A decoded, validated syncnode message: one per envelope. See PROTOCOL.md for each. */
+public sealed interface Message {
+
+    /** A record as announced, with the whole content of a small regular file when it fits. */
+    record Announced(FileRecord record, byte[] inlineContent) {
+        public boolean hasInline() {
+            return inlineContent != null;
+        }
+    }
+
+    /** Batched index records of one folder; {@code full}: part of an anti-entropy exchange. */
+    record IndexUpdate(String folder, List<Announced> files, boolean full) implements Message {
+        public IndexUpdate {
+            files = List.copyOf(files);
+        }
+    }
+
+    /** "I now hold these versions": clears the receiver's dirty entries toward the sender. */
+    record Ack(String folder, List<AckEntry> entries) implements Message {
+        public Ack {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    record AckEntry(String path, VersionVector version) {
+    }
+
+    /** Per-folder digests of the sender's index. */
+    record Digest(List<FolderDigest> folders) implements Message {
+        public Digest {
+            folders = List.copyOf(folders);
+        }
+    }
+
+    record FolderDigest(String folder, byte[] digest, long records) {
+    }
+
+    /** Ask for the content of {@code path} with content hash {@code hash}. */
+    record FetchRequest(long transferId, String folder, String path, VersionVector version, ContentHash hash,
+                        int credit) implements Message {
+    }
+
+    /** One delta operation: literal bytes, or a run of the receiver's basis blocks. */
+    sealed interface DeltaOp {
+    }
+
+    record Literal(byte[] data) implements DeltaOp {
+    }
+
+    record CopyBlocks(long firstBlock, int count) implements DeltaOp {
+    }
+
+    /** One chunk of a transfer; {@code last} ends it. */
+    record FetchData(long transferId, int seq, List<DeltaOp> ops, boolean last) implements Message {
+        public FetchData {
+            ops = List.copyOf(ops);
+        }
+    }
+
+    /** The receiver consumed {@code chunks} chunks: the source may send that many more. */
+    record FetchCredit(long transferId, int chunks) implements Message {
+    }
+
+    /** Either side ends a transfer early. */
+    record FetchAbort(long transferId, AbortReason reason, String detail) implements Message {
+    }
+
+    enum AbortReason {
+        VERSION_GONE, SOURCE_CHANGED, IO_ERROR, CANCELLED, BAD_REQUEST
+    }
+}
