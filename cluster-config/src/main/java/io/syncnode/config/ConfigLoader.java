@@ -1,14 +1,122 @@
 package io.syncnode.config;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
-/** Reads and validates a TOML configuration file (skeleton placeholder). */
+/**
+ * Reads and validates a TOML configuration file (the contract in DESIGN.md) into a
+ * {@link SyncnodeConfig}, all at once, at start.
+ *
+ * <p>Contract: either every key is known, well-typed and within its rules and a complete config
+ * with defaults filled in comes back, or the first problem is thrown as a {@link ConfigException}
+ * naming the file, the line (when known), the dotted key and the reason. Nothing else is read:
+ * no system properties, no environment, no name lookups, no checks that paths exist.
+ */
 public final class ConfigLoader {
+    /** Node names: also used in {@code priority} lists. */
+    static final String NODE_NAME = "[a-z0-9][a-z0-9-]{0,31}";
+    static final String CLUSTER_NAME = "[A-Za-z0-9._-]{1,64}";
+    static final int DEFAULT_PORT = 7800;
+    static final HostPort DEFAULT_MULTICAST = new HostPort("239.77.0.1", 45588);
+
+    private static final TomlMapper TOML = new TomlMapper();
+
     private ConfigLoader() {
     }
 
     /** Loads {@code file}; any problem is a {@link ConfigException} naming file, line, key and reason. */
     public static SyncnodeConfig load(Path file) throws ConfigException {
-        throw new ConfigException(file, 0, null, "config loading not built yet");
+        String text = read(file);
+        TomlTable top = new TomlTable(file, KeyLines.index(text), "", parse(file, text));
+        top.allowOnly(Set.of("node", "cluster", "folder"));
+        NodeSection node = node(top.table("node").orElseThrow(() -> top.error("node", "the [node] table is required")));
+        ClusterSection cluster = cluster(
+                top.table("cluster").orElseThrow(() -> top.error("cluster", "the [cluster] table is required")));
+        List<TomlTable> folders = top.tableArray("folder");
+        if (folders.isEmpty()) {
+            throw top.error("folder", "at least one [[folder]] is required");
+        }
+        return new SyncnodeConfig(file, node, cluster, FolderRules.read(folders));
+    }
+
+    private static String read(Path file) throws ConfigException {
+        try {
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file, 0, null, "file not found");
+        } catch (AccessDeniedException e) {
+            throw new ConfigException(file, 0, null, "permission denied; make the file readable by this user");
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file, 0, null, "not valid UTF-8");
+        } catch (IOException e) {
+            throw new ConfigException(file, 0, null, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static ObjectNode parse(Path file, String text) throws ConfigException {
+        JsonNode root;
+        try {
+            root = TOML.readTree(text);
+        } catch (JacksonException e) {
+            int line = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getLineNr());
+            throw new ConfigException(file, line, null, "TOML syntax error: " + e.getOriginalMessage());
+        }
+        return root instanceof ObjectNode o ? o : TOML.createObjectNode();
+    }
+
+    private static NodeSection node(TomlTable t) throws ConfigException {
+        t.allowOnly(Set.of("name", "state-dir"));
+        String name = t.requiredName("name", NODE_NAME);
+        return new NodeSection(name, t.absolutePath("state-dir").orElseThrow(() -> t.error("state-dir", "required")));
+    }
+
+    private static ClusterSection cluster(TomlTable t) throws ConfigException {
+        t.allowOnly(Set.of("name", "transport", "bind", "multicast", "peers"));
+        String name = t.requiredName("name", CLUSTER_NAME);
+        Transport transport = t.choice("transport", Transport.values(), Transport::configName, Transport.UDP);
+        HostPort bind = hostPort(t, "bind", t.requiredString("bind"), DEFAULT_PORT);
+        HostPort multicast = null;
+        if (transport == Transport.UDP) {
+            multicast = DEFAULT_MULTICAST;
+            if (t.has("multicast")) {
+                multicast = hostPort(t, "multicast", t.requiredString("multicast"), DEFAULT_MULTICAST.port());
+                if (!multicast.isIpv4Multicast()) {
+                    throw t.error("multicast", "\"" + multicast + "\" must be an IPv4 multicast address (224.0.0.0/4)");
+                }
+            }
+        } else if (t.has("multicast")) {
+            throw t.error("multicast", "only allowed with transport = \"udp\"");
+        }
+        List<String> peerTexts = t.stringList("peers");
+        if (transport == Transport.UDP && !peerTexts.isEmpty()) {
+            throw t.error("peers", "only allowed with transport = \"tcp\"; udp finds members by multicast");
+        }
+        if (transport == Transport.TCP && peerTexts.isEmpty()) {
+            throw t.error("peers", "required with transport = \"tcp\": list every member as address[:port]");
+        }
+        List<HostPort> peers = new ArrayList<>();
+        for (String p : peerTexts) {
+            peers.add(hostPort(t, "peers[" + peers.size() + "]", p, DEFAULT_PORT));
+        }
+        return new ClusterSection(name, transport, bind, multicast, peers);
+    }
+
+    private static HostPort hostPort(TomlTable t, String key, String text, int defaultPort) throws ConfigException {
+        try {
+            return HostPort.parse(text, defaultPort);
+        } catch (IllegalArgumentException e) {
+            throw t.error(key, e.getMessage());
+        }
     }
 }

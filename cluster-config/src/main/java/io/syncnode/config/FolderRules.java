@@ -1,0 +1,94 @@
+package io.syncnode.config;
+
+import io.syncnode.protocol.ConflictPolicy;
+import io.syncnode.protocol.ConflictScope;
+import io.syncnode.protocol.DeleteConflict;
+import io.syncnode.protocol.IgnoreMatcher;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The rules for {@code [[folder]]} tables: each one on its own, then across folders (unique
+ * names, unique paths, no folder inside another).
+ */
+final class FolderRules {
+    static final String FOLDER_NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
+    static final Duration DEFAULT_SETTLE = Duration.ofMillis(20);
+    static final Duration MAX_SETTLE = Duration.ofSeconds(60);
+    static final Duration DEFAULT_RESCAN = Duration.ofHours(1);
+    static final Duration MIN_RESCAN = Duration.ofSeconds(1);
+    static final int DEFAULT_MAX_CONFLICT_COPIES = 10;
+
+    private static final Set<String> KEYS = Set.of("name", "path", "ignore", "conflict", "delete-conflict",
+            "conflict-scope", "max-conflict-copies", "priority", "script", "settle", "rescan");
+
+    private FolderRules() {
+    }
+
+    static List<FolderConfig> read(List<TomlTable> tables) throws ConfigException {
+        List<FolderConfig> folders = new ArrayList<>();
+        for (TomlTable t : tables) {
+            FolderConfig f = folder(t);
+            for (int i = 0; i < folders.size(); i++) {
+                FolderConfig other = folders.get(i);
+                if (other.name().equals(f.name())) {
+                    throw t.error("name", "\"" + f.name() + "\" is already the name of folder[" + i + "]");
+                }
+                if (other.path().equals(f.path())) {
+                    throw t.error("path", "\"" + f.path() + "\" is already the path of folder[" + i + "]");
+                }
+                if (f.path().startsWith(other.path()) || other.path().startsWith(f.path())) {
+                    throw t.error("path", "\"" + f.path() + "\" and folder[" + i + "] (\"" + other.path()
+                            + "\") overlap; one folder may not lie inside another");
+                }
+            }
+            folders.add(f);
+        }
+        return folders;
+    }
+
+    private static FolderConfig folder(TomlTable t) throws ConfigException {
+        t.allowOnly(KEYS);
+        String name = t.requiredName("name", FOLDER_NAME);
+        Path path = t.absolutePath("path").orElseThrow(() -> t.error("path", "required"));
+        List<String> ignore = t.stringList("ignore");
+        for (int i = 0; i < ignore.size(); i++) {
+            try {
+                IgnoreMatcher.compile(List.of(ignore.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw t.error("ignore[" + i + "]", e.getMessage());
+            }
+        }
+        ConflictPolicy conflict = t.choice("conflict", ConflictPolicy.values(), ConflictPolicy::configName,
+                ConflictPolicy.KEEP_BOTH);
+        DeleteConflict deleteConflict = t.choice("delete-conflict", DeleteConflict.values(),
+                DeleteConflict::configName, DeleteConflict.KEEP_MODIFIED);
+        ConflictScope scope = t.choice("conflict-scope", ConflictScope.values(), ConflictScope::configName,
+                ConflictScope.FILE);
+        long copies = t.integer("max-conflict-copies").orElse((long) DEFAULT_MAX_CONFLICT_COPIES);
+        if (copies < 1 || copies > 1000) {
+            throw t.error("max-conflict-copies", copies + " must be from 1 to 1000");
+        }
+        List<String> priority = t.stringList("priority");
+        for (int i = 0; i < priority.size(); i++) {
+            if (!priority.get(i).matches(ConfigLoader.NODE_NAME)) {
+                throw t.error("priority[" + i + "]", "\"" + priority.get(i) + "\" is not a node name; must match "
+                        + ConfigLoader.NODE_NAME);
+            }
+        }
+        if (conflict == ConflictPolicy.PRIORITY && priority.isEmpty()) {
+            throw t.error("priority", "required with conflict = \"priority\": list node names, strongest first");
+        }
+        Path script = t.absolutePath("script").orElse(null);
+        if (conflict == ConflictPolicy.SCRIPT && script == null) {
+            throw t.error("script", "required with conflict = \"script\": the absolute path of the resolver");
+        }
+        Duration settle = t.duration("settle", DEFAULT_SETTLE, Duration.ZERO, MAX_SETTLE, "from 0s to 60s");
+        Duration rescan = t.duration("rescan", DEFAULT_RESCAN, MIN_RESCAN, null, "at least 1s");
+        return new FolderConfig(name, path, ignore, conflict, deleteConflict, scope, (int) copies, priority, script,
+                settle, rescan);
+    }
+}
