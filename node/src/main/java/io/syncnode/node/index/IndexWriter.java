@@ -1,0 +1,47 @@
+package io.syncnode.node.index;
+
+import io.syncnode.protocol.FileRecord;
+import io.syncnode.protocol.StatSignature;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * The write side of the index, handed to a function passed to {@link SqliteIndexStore#write}.
+ * Every call joins that function's transaction: all of them commit together or none does.
+ * Valid only on the {@code index-writer} thread and only while the function runs; a call from
+ * anywhere else throws {@link IllegalStateException}. SQL failures throw {@link IndexException}
+ * (which rolls the whole transaction back when it leaves the function).
+ */
+public interface IndexWriter {
+
+    /**
+     * Inserts or replaces the entry of {@code record.path()} in {@code folder}, giving it the next
+     * local sequence number.
+     *
+     * @param stat the stat signature now on disk, or null when the entry is not on this node's disk
+     * @return what was stored, with its sequence number
+     */
+    StoredFile put(String folder, FileRecord record, StatSignature stat);
+
+    /**
+     * Marks the path dirty toward each peer. A pair already dirty keeps its original {@code since}
+     * (the age of the oldest unconfirmed change is what the operator wants to see).
+     */
+    void markDirty(String folder, String path, Collection<Long> peerIds, Instant since);
+
+    /** The peer confirmed the current version of the path. No-op when it was not dirty. */
+    void clearDirty(String folder, String path, long peerId);
+
+    /** Drops the path's dirty entries toward every peer, e.g. when its record is purged. */
+    void clearDirtyAll(String folder, String path);
+
+    /** Inserts the peer or replaces its name, address and last-seen time. */
+    void upsertPeer(PeerInfo peer);
+
+    /** The path's entry as this transaction sees it (including its own uncommitted puts). */
+    Optional<StoredFile> get(String folder, String path);
+
+    /** Drops every entry and dirty entry of a folder that is no longer configured. */
+    void forgetFolder(String folder);
+}
