@@ -1,0 +1,268 @@
+package io.syncnode.node.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ControlServerTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private final ObjectMapper json = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    Path socket;
+    FakeControlHandler handler;
+    ControlServer server;
+
+    @BeforeEach
+    void start() throws IOException {
+        socket = dir.resolve("state").resolve("control.sock");
+        handler = new FakeControlHandler();
+        server = new ControlServer(socket, handler);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private ObjectNode request(String verb) {
+        return json.createObjectNode().put("verb", verb);
+    }
+
+    private JsonNode call(ObjectNode request) throws IOException {
+        return ControlClient.call(socket, request, TIMEOUT);
+    }
+
+    private static Set<String> keys(JsonNode node) {
+        Set<String> keys = new TreeSet<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
+    @Test
+    void statusHasTheDesignShape() throws IOException {
+        JsonNode status = call(request("status"));
+        assertEquals(Set.of("node", "members", "folders", "counters"), keys(status));
+        assertEquals("alpha", status.get("node").asText());
+        assertEquals("[\"alpha\",\"beta\"]", status.get("members").toString());
+        JsonNode folder = status.get("folders").get(0);
+        assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem"),
+                keys(folder));
+        assertEquals("ct101", folder.get("name").asText());
+        assertEquals(1200, folder.get("files").asLong());
+        assertEquals("idle", folder.get("state").asText());
+        assertTrue(folder.get("problem").isNull());
+        assertEquals("root vanished: /etc/syncnode-shared", status.get("folders").get(1).get("problem").asText());
+        assertEquals(Set.of("announcementsSent", "announcementsReceived", "recordsAnnounced", "filesApplied",
+                "bytesFetched", "bytesServed", "rescans"), keys(status.get("counters")));
+    }
+
+    @Test
+    void statusRoundTripsIntoTheRecord() throws IOException {
+        assertEquals(handler.status, json.treeToValue(call(request("status")), StatusView.class));
+    }
+
+    @Test
+    void peersIsAnArrayOfPeerViews() throws IOException {
+        JsonNode peers = call(request("peers"));
+        assertTrue(peers.isArray());
+        assertEquals(Set.of("name", "address", "member", "dirty", "lastSeen"), keys(peers.get(0)));
+        assertEquals("{\"name\":\"beta\",\"address\":\"10.0.0.2:7800\",\"member\":true,\"dirty\":3,"
+                + "\"lastSeen\":\"2026-11-21T10:00:00Z\"}", peers.get(0).toString());
+        assertFalse(peers.get(1).get("member").asBoolean());
+    }
+
+    @Test
+    void dirtyIsAnArrayOfDirtyViewsOfTheAskedFolder() throws IOException {
+        JsonNode dirty = call(request("dirty").put("folder", "ct101"));
+        assertEquals("[{\"folder\":\"ct101\",\"path\":\"rootfs/etc/hosts\",\"peer\":\"beta\","
+                + "\"since\":\"2026-11-21T10:00:00Z\"},{\"folder\":\"ct101\",\"path\":\"config\",\"peer\":\"beta\","
+                + "\"since\":\"2026-11-21T10:00:01Z\"}]", dirty.toString());
+        assertEquals(0, call(request("dirty").put("folder", "etc")).size());
+        assertEquals(List.of("dirty ct101", "dirty etc"), handler.calls);
+    }
+
+    @Test
+    void dirtyWithoutFolderAsksForAll() throws IOException {
+        assertEquals(2, call(request("dirty")).size());
+        assertEquals(List.of("dirty null"), handler.calls);
+    }
+
+    @Test
+    void checkPassesFolderAndPathsAndAnswersChanged() throws IOException {
+        ObjectNode request = request("check").put("folder", "ct101");
+        request.putArray("paths").add("rootfs/etc/hosts").add("config");
+        assertEquals("{\"changed\":4}", call(request).toString());
+        assertEquals(List.of("check ct101 [rootfs/etc/hosts, config]"), handler.calls);
+    }
+
+    @Test
+    void syncConvergedAnswersNothingRemaining() throws IOException {
+        JsonNode result = call(request("sync").put("folder", "ct101").put("timeoutMs", 1500));
+        assertEquals("{\"converged\":true,\"remaining\":0,\"entries\":[]}", result.toString());
+        assertEquals(List.of("sync ct101 1500"), handler.calls);
+    }
+
+    @Test
+    void syncNotConvergedListsWhatRemains() throws IOException {
+        handler.syncConverges = false;
+        JsonNode result = call(request("sync"));
+        assertFalse(result.get("converged").asBoolean());
+        assertEquals(2, result.get("remaining").asLong());
+        assertEquals("rootfs/etc/hosts", result.get("entries").get(0).get("path").asText());
+        assertEquals("sync null 60000", handler.calls.get(0));
+    }
+
+    @Test
+    void controlExceptionBecomesARefusalWithItsMessage() {
+        handler.refusal = "unknown folder 'nope'";
+        ControlRefusedException e = assertThrows(ControlRefusedException.class,
+                () -> call(request("check").put("folder", "nope")));
+        assertEquals("unknown folder 'nope'", e.getMessage());
+    }
+
+    @Test
+    void refusalIsOkFalseWithTheErrorOnTheWire() throws IOException {
+        handler.refusal = "unknown folder 'nope'";
+        assertEquals("{\"ok\":false,\"error\":\"unknown folder 'nope'\"}", rawCall("{\"verb\":\"sync\"}"));
+        assertTrue(rawCall("{\"verb\":\"status\"}").startsWith("{\"ok\":true,\"result\":{\"node\":\"alpha\""));
+    }
+
+    @Test
+    void aFailureInsideTheNodeIsARefusalNotACrash() throws IOException {
+        handler.statusFailure = new IllegalStateException("index closed");
+        ControlRefusedException e = assertThrows(ControlRefusedException.class, () -> call(request("status")));
+        assertTrue(e.getMessage().contains("index closed"), e.getMessage());
+        handler.statusFailure = null;
+        assertEquals("alpha", call(request("status")).get("node").asText());
+    }
+
+    @Test
+    void badRequestsAreRefusedWithAReason() throws IOException {
+        assertTrue(rawCall("{\"verb\":\"explode\"}").contains("unknown verb 'explode'"));
+        assertTrue(rawCall("not json").contains("bad request: not a JSON object"));
+        assertTrue(rawCall("[1]").contains("bad request: not a JSON object"));
+        assertTrue(rawCall("{\"verb\":\"sync\",\"timeoutMs\":-1}").contains("timeoutMs"));
+        assertTrue(rawCall("{\"verb\":\"check\",\"paths\":\"x\"}").contains("paths"));
+        assertTrue(rawCall("{}").contains("unknown verb (none)"));
+    }
+
+    @Test
+    void socketIsOwnerOnlyAndItsNewParentToo() throws IOException {
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+    }
+
+    @Test
+    void closeDeletesTheSocketFileAndClientsThenSeeNoNode() {
+        server.close();
+        assertFalse(Files.exists(socket));
+        IOException e = assertThrows(IOException.class, () -> call(request("status")));
+        assertTrue(e.getMessage().startsWith("no node is running for this config: cannot connect to " + socket),
+                e.getMessage());
+        server.close(); // idempotent
+    }
+
+    @Test
+    void staleSocketFileIsReplaced() throws IOException {
+        server.close();
+        // a socket file whose node died: bound, then its channel closed without deleting the file
+        ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        dead.bind(UnixDomainSocketAddress.of(socket));
+        dead.close();
+        assertTrue(Files.exists(socket));
+        IOException notRunning = assertThrows(IOException.class, () -> call(request("status")));
+        assertTrue(notRunning.getMessage().startsWith("no node is running"), notRunning.getMessage());
+
+        server = new ControlServer(socket, handler);
+        server.start();
+        assertEquals("alpha", call(request("status")).get("node").asText());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+    }
+
+    @Test
+    void refusesToStartWhileAnotherNodeAnswers() throws IOException {
+        ControlServer second = new ControlServer(socket, new FakeControlHandler());
+        IOException e = assertThrows(IOException.class, second::start);
+        assertTrue(e.getMessage().contains("already running"), e.getMessage());
+        second.close();
+        assertTrue(Files.exists(socket), "the running node's socket must survive");
+        assertEquals("alpha", call(request("status")).get("node").asText());
+    }
+
+    @Test
+    void refusesToReplaceSomethingThatIsNotASocket() throws IOException {
+        Path file = dir.resolve("regular.sock");
+        Files.writeString(file, "keep me");
+        try (ControlServer other = new ControlServer(file, handler)) {
+            IOException e = assertThrows(IOException.class, other::start);
+            assertTrue(e.getMessage().contains("not a socket"), e.getMessage());
+        }
+        assertEquals("keep me", Files.readString(file));
+    }
+
+    @Test
+    void manyClientsAtOnce() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    for (int j = 0; j < 10; j++) {
+                        call(request("peers"));
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Iterator<Thread> it = threads.iterator(); it.hasNext(); ) {
+            it.next().join(TIMEOUT.toMillis());
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(160, handler.calls.size());
+    }
+
+    /** Sends a raw line and returns the raw answer line. */
+    private String rawCall(String line) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+            while (channel.read(buffer) >= 0) {
+                if (buffer.position() > 0 && buffer.get(buffer.position() - 1) == '\n') {
+                    break;
+                }
+            }
+            return new String(buffer.array(), 0, buffer.position() - 1, StandardCharsets.UTF_8);
+        }
+    }
+}

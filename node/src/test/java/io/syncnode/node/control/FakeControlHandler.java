@@ -1,0 +1,75 @@
+package io.syncnode.node.control;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A hand-written {@link ControlHandler} with fixed answers that records what it was asked. */
+public final class FakeControlHandler implements ControlHandler {
+    public volatile StatusView status = new StatusView("alpha", List.of("alpha", "beta"),
+            List.of(new StatusView.FolderStatus("ct101", "/var/lib/lxc/ct101", 1200, 2, 0, 0, "idle", null),
+                    new StatusView.FolderStatus("etc", "/etc/syncnode-shared", 12, 0, 1, 1, "halted",
+                            "root vanished: /etc/syncnode-shared")),
+            new StatusView.Counters(5, 7, 40, 3, 4096, 2048, 1));
+    public volatile List<PeerView> peers = List.of(
+            new PeerView("beta", "10.0.0.2:7800", true, 3, "2026-11-21T10:00:00Z"),
+            new PeerView("gamma", "10.0.0.3:7800", false, 0, null));
+    public volatile List<DirtyView> dirty = List.of(
+            new DirtyView("ct101", "rootfs/etc/hosts", "beta", "2026-11-21T10:00:00Z"),
+            new DirtyView("ct101", "config", "beta", "2026-11-21T10:00:01Z"));
+    /** What {@link #sync} answers. */
+    public volatile boolean syncConverges = true;
+    /** When set, {@link #check} and {@link #sync} refuse with this message. */
+    public volatile String refusal;
+    /** When set, {@link #status} throws it (a bug inside the node). */
+    public volatile RuntimeException statusFailure;
+    public volatile long changed = 4;
+
+    public final List<String> calls = new CopyOnWriteArrayList<>();
+
+    @Override
+    public StatusView status() {
+        calls.add("status");
+        if (statusFailure != null) {
+            throw statusFailure;
+        }
+        return status;
+    }
+
+    @Override
+    public List<PeerView> peers() {
+        calls.add("peers");
+        return peers;
+    }
+
+    @Override
+    public List<DirtyView> dirty(String folder) {
+        calls.add("dirty " + folder);
+        List<DirtyView> result = new ArrayList<>();
+        for (DirtyView entry : dirty) {
+            if (folder == null || folder.equals(entry.folder())) {
+                result.add(entry);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public long check(String folder, List<String> paths) throws ControlException {
+        calls.add("check " + folder + " " + paths);
+        if (refusal != null) {
+            throw new ControlException(refusal);
+        }
+        return changed;
+    }
+
+    @Override
+    public boolean sync(String folder, Duration timeout) throws ControlException {
+        calls.add("sync " + folder + " " + timeout.toMillis());
+        if (refusal != null) {
+            throw new ControlException(refusal);
+        }
+        return syncConverges;
+    }
+}
