@@ -1,0 +1,21 @@
+package io.syncnode.protocol.delta;
+
+import io.syncnode.protocol.ContentHash;
+
+/**
+ * What {@link DeltaEncoder#encode} produced.
+ *
+ * @param targetLength bytes read from the target
+ * @param targetHash SHA-256 of the whole target; the receiver checks the patched file against it
+ * @param literalBytes target bytes sent as literals
+ * @param copiedBytes target bytes described by copy operations
+ * @param literalOps number of {@link DeltaSink#literal} calls
+ * @param copyOps number of {@link DeltaSink#copy} calls (consecutive blocks coalesced)
+ */
+public record DeltaSummary(long targetLength, ContentHash targetHash, long literalBytes, long copiedBytes,
+        long literalOps, long copyOps) {
+
+    public long ops() {
+        return literalOps + copyOps;
+    }
+}

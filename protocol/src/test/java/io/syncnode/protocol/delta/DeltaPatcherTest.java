@@ -1,0 +1,75 @@
+package io.syncnode.protocol.delta;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DeltaPatcherTest {
+    /** 50 bytes in blocks of 16: blocks 0..2 full, block 3 holds 2 bytes. */
+    private final byte[] basis = new byte[50];
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final DeltaPatcher patcher;
+
+    DeltaPatcherTest() {
+        for (int i = 0; i < basis.length; i++) {
+            basis[i] = (byte) i;
+        }
+        patcher = new DeltaPatcher(16, basis.length, new ArrayBasis(basis, 5), out);
+    }
+
+    @Test
+    void appliesLiteralsAndCopiesInOrder() throws IOException {
+        patcher.literal(new byte[] {9, 9, 9}, 1, 2);
+        patcher.copy(2, 2);
+        patcher.copy(0, 1);
+        PatchedFile result = patcher.finish();
+
+        byte[] expected = new byte[2 + 18 + 16];
+        expected[0] = 9;
+        expected[1] = 9;
+        System.arraycopy(basis, 32, expected, 2, 18);
+        System.arraycopy(basis, 0, expected, 20, 16);
+        assertArrayEquals(expected, out.toByteArray());
+        assertEquals(expected.length, result.length());
+        assertEquals(Transfer.sha256(expected), result.hash());
+    }
+
+    @ParameterizedTest(name = "copy({0}, {1})")
+    @CsvSource({"-1, 1", "0, 0", "0, -3", "4, 1", "3, 2", "0, 5", "9223372036854775807, 1"})
+    void rejectsCopiesOutsideTheBasisNamingTheOp(long first, int count) throws IOException {
+        patcher.literal(new byte[1], 0, 1);
+        DeltaException e = assertThrows(DeltaException.class, () -> patcher.copy(first, count));
+        assertTrue(e.getMessage().contains("op 1 copy(firstBlock=" + first + ", blockCount=" + count + ")"),
+                e.getMessage());
+    }
+
+    @Test
+    void reportsABasisThatShrankSinceItsSignature() {
+        DeltaPatcher shrunk = new DeltaPatcher(16, 50, new ArrayBasis(Arrays.copyOf(basis, 40)), out);
+        DeltaException e = assertThrows(DeltaException.class, () -> shrunk.copy(2, 2));
+        assertTrue(e.getMessage().contains("changed since its signature"), e.getMessage());
+    }
+
+    @Test
+    void acceptsNoOperationsAfterFinish() {
+        PatchedFile empty = patcher.finish();
+        assertEquals(0, empty.length());
+        assertEquals(Transfer.sha256(new byte[0]), empty.hash());
+        assertEquals(empty, patcher.finish());
+        assertThrows(IllegalStateException.class, () -> patcher.copy(0, 1));
+        assertThrows(IllegalStateException.class, () -> patcher.literal(new byte[1], 0, 1));
+    }
+
+    @Test
+    void rejectsLiteralBoundsOutsideTheArray() {
+        assertThrows(IndexOutOfBoundsException.class, () -> patcher.literal(new byte[4], 2, 3));
+    }
+}
