@@ -155,8 +155,7 @@ public final class SyncNode implements AutoCloseable {
         Duration settle = fc.settle();
         Duration maxDelay = settle.multipliedBy(10).compareTo(Duration.ofSeconds(1)) > 0
                 ? settle.multipliedBy(10) : Duration.ofSeconds(1);
-        ChangeAggregator aggregator = new ChangeAggregator(settle, maxDelay, scheduler, f::onChanges);
-        aggregator.onLimitReached(message -> {
+        ChangeAggregator aggregator = new ChangeAggregator(settle, maxDelay, scheduler, f::onChanges, message -> {
             LOG.severe(f.name() + ": " + message + "; falling back to a full rescan every minute for this folder");
             scheduler.scheduleWithFixedDelay(() -> f.onChanges(new io.syncnode.node.watch.ChangeBatch(Set.of(),
                     Set.of(), true)), 60, 60, TimeUnit.SECONDS);

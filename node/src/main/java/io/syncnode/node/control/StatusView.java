@@ -15,6 +15,7 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
 
     /** Since the node started. A quiet cluster shows no growth in announcements. */
     public record Counters(long announcementsSent, long announcementsReceived, long recordsAnnounced,
-                           long filesApplied, long bytesFetched, long bytesServed, long rescans) {
+                           long filesApplied, long bytesFetched, long bytesServed, long rescans,
+                           long rejectedMessages) {
     }
 }

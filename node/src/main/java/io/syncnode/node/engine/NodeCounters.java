@@ -16,6 +16,7 @@ public final class NodeCounters {
 
     public StatusView.Counters snapshot() {
         return new StatusView.Counters(announcementsSent.get(), announcementsReceived.get(), recordsAnnounced.get(),
-                filesApplied.get(), bytesFetched.get(), bytesServed.get(), rescans.get());
+                filesApplied.get(), bytesFetched.get(), bytesServed.get(), rescans.get(),
+                rejectedMessages.get());
     }
 }

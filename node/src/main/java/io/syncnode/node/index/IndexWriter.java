@@ -44,4 +44,7 @@ public interface IndexWriter {
 
     /** Drops every entry and dirty entry of a folder that is no longer configured. */
     void forgetFolder(String folder);
+
+    /** Drops a peer and every dirty entry toward it (it came back with a new id: its state was reset). */
+    void forgetPeer(long peerId);
 }

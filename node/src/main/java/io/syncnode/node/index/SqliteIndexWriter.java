@@ -198,6 +198,21 @@ final class SqliteIndexWriter implements IndexWriter {
         }
     }
 
+    @Override
+    public void forgetPeer(long peerId) {
+        checkOwner();
+        try {
+            PreparedStatement dirty = prepared("DELETE FROM dirty WHERE peer_id = ?");
+            dirty.setLong(1, peerId);
+            dirty.executeUpdate();
+            PreparedStatement peer = prepared("DELETE FROM peers WHERE id = ?");
+            peer.setLong(1, peerId);
+            peer.executeUpdate();
+        } catch (SQLException e) {
+            throw new IndexException("forget peer", "peer " + SqliteIndexStore.hex(peerId), e);
+        }
+    }
+
     static String describe(String folder, String path) {
         return "folder '" + folder + "' path '" + path + "'";
     }

@@ -1,0 +1,175 @@
+package io.syncnode.node.engine;
+
+import static io.syncnode.node.engine.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.syncnode.node.control.StatusView;
+import io.syncnode.wire.proto.Envelope;
+import io.syncnode.wire.proto.FileInfo;
+import io.syncnode.wire.proto.FileType;
+import io.syncnode.wire.proto.IndexUpdate;
+import io.syncnode.wire.proto.Version;
+import io.syncnode.wire.proto.VersionCounter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real nodes (real inotify, real SQLite, real JGroups over SHARED_LOOPBACK) in one JVM: every
+ * operation of issue 2 travels both ways and the cluster goes quiet afterwards.
+ */
+class ClusterSyncTest {
+    private static final Duration T = Duration.ofSeconds(20);
+
+    @TempDir
+    Path tmp;
+    LocalCluster cluster;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = new LocalCluster(tmp, 2, List.of("**/*.swp"));
+        cluster.start(0);
+        cluster.start(1);
+        await(T, () -> cluster.node(0).controlHandler().status().members().size() == 2, () -> "2 members");
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    private void awaitSame() {
+        await(T, () -> TreeSnapshot.of(cluster.dir(0)).equals(TreeSnapshot.of(cluster.dir(1))),
+                () -> "identical trees\n a=" + TreeSnapshot.of(cluster.dir(0)) + "\n b=" + TreeSnapshot.of(cluster.dir(1)));
+    }
+
+    private StatusView.Counters counters(int i) {
+        return cluster.node(i).controlHandler().status().counters();
+    }
+
+    @Test
+    void everyOperationTravelsBothWays() throws Exception {
+        Path a = cluster.dir(0);
+        Path b = cluster.dir(1);
+        Files.writeString(a.resolve("hello.txt"), "hello");
+        awaitSame();
+        Files.createDirectories(b.resolve("d/e"));
+        Files.writeString(b.resolve("d/e/f.txt"), "deep");
+        awaitSame();
+        Files.writeString(a.resolve("d/e/f.txt"), "deeper, modified on a");
+        awaitSame();
+        Files.setPosixFilePermissions(b.resolve("hello.txt"), PosixFilePermissions.fromString("rwxr-x---"));
+        awaitSame();
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(a.resolve("hello.txt"))));
+        Files.setLastModifiedTime(a.resolve("hello.txt"), FileTime.from(1_700_000_000_123_456_789L, TimeUnit.NANOSECONDS));
+        awaitSame();
+        assertEquals(1_700_000_000_123_456_789L, Files.getLastModifiedTime(b.resolve("hello.txt")).to(TimeUnit.NANOSECONDS));
+        Files.createSymbolicLink(a.resolve("link"), Path.of("d/e/f.txt"));
+        awaitSame();
+        assertTrue(Files.isSymbolicLink(b.resolve("link")));
+        Files.move(b.resolve("d"), b.resolve("renamed"));
+        awaitSame();
+        assertTrue(Files.exists(a.resolve("renamed/e/f.txt")));
+        assertFalse(Files.exists(a.resolve("d")));
+        Files.delete(a.resolve("hello.txt"));
+        awaitSame();
+        assertFalse(Files.exists(b.resolve("hello.txt")));
+        Files.writeString(a.resolve("ignored.swp"), "not synced");
+        Files.writeString(a.resolve("marker"), "after the ignored file");
+        await(T, () -> Files.exists(b.resolve("marker")), () -> "marker on b");
+        assertFalse(Files.exists(b.resolve("ignored.swp")), "ignored file was synced");
+    }
+
+    @Test
+    void largeFileIsFetchedInChunksAndRenameMovesNoBytes() throws Exception {
+        Path a = cluster.dir(0);
+        byte[] big = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).nextBytes(big);
+        Files.write(a.resolve("big.bin"), big);
+        awaitSame();
+        long fetched = counters(1).bytesFetched();
+        assertTrue(fetched >= big.length, "fetched " + fetched);
+        Files.move(a.resolve("big.bin"), a.resolve("moved.bin"));
+        awaitSame();
+        assertEquals(fetched, counters(1).bytesFetched(), "a rename must not move content bytes");
+    }
+
+    @Test
+    void clusterGoesQuietAfterTheLastWrite() throws Exception {
+        Path a = cluster.dir(0);
+        for (int i = 0; i < 50; i++) {
+            Files.writeString(a.resolve("f" + i), "content " + i);
+        }
+        awaitSame();
+        await(T, () -> cluster.node(0).controlHandler().dirty(null).isEmpty(), () -> "dirty drained");
+        long sent0 = counters(0).announcementsSent();
+        long sent1 = counters(1).announcementsSent();
+        long applied1 = counters(1).filesApplied();
+        // quiet period: the same counters must not move while nothing is written
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < end) {
+            assertEquals(sent0, counters(0).announcementsSent(), "node 0 kept announcing");
+            assertEquals(sent1, counters(1).announcementsSent(), "node 1 kept announcing (loop)");
+            assertEquals(applied1, counters(1).filesApplied(), "node 1 kept rewriting files");
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+        }
+    }
+
+    @Test
+    void hostilePathsFromTheNetworkAreRejectedAndNothingIsWritten() throws Exception {
+        long rejectedBefore = counters(1).rejectedMessages();
+        for (String bad : List.of("../escape.txt", "/etc/escape.txt", "a/../../escape.txt", "nul\0byte")) {
+            byte[] content = "evil".getBytes(StandardCharsets.UTF_8);
+            FileInfo f = FileInfo.newBuilder().setPath(ByteString.copyFrom(bad, StandardCharsets.UTF_8))
+                    .setType(FileType.REGULAR).setMode(0644).setSize(content.length)
+                    .setHash(ByteString.copyFrom(java.security.MessageDigest.getInstance("SHA-256").digest(content)))
+                    .setVersion(Version.newBuilder().addCounters(VersionCounter.newBuilder().setNodeId(42).setValue(9_999_999_999L)))
+                    .setInlineContent(ByteString.copyFrom(content)).setHasInlineContent(true).build();
+            byte[] msg = Envelope.newBuilder().setProtocolVersion(1).setSenderId(42).setSenderName("n0")
+                    .setIndexUpdate(IndexUpdate.newBuilder().setFolder("data").addFiles(f)).build().toByteArray();
+            cluster.node(1).router().onMessage("n0", msg);
+        }
+        // a valid message sent after the bad ones is applied: the node keeps working
+        Files.writeString(cluster.dir(0).resolve("after"), "ok");
+        await(T, () -> Files.exists(cluster.dir(1).resolve("after")), () -> "valid file after the hostile ones");
+        assertEquals(rejectedBefore + 4, counters(1).rejectedMessages(), "each hostile update rejected");
+        assertFalse(Files.exists(tmp.resolve("n1/escape.txt")));
+        assertFalse(Files.exists(tmp.resolve("escape.txt")));
+        assertFalse(Files.exists(Path.of("/etc/escape.txt")));
+        try (var s = Files.list(cluster.dir(1))) {
+            assertEquals(List.of("after"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void restartedNodeCatchesUpBothWays() throws Exception {
+        Path a = cluster.dir(0);
+        Path b = cluster.dir(1);
+        Files.writeString(a.resolve("before"), "1");
+        awaitSame();
+        cluster.stop(1);
+        Files.writeString(a.resolve("while-b-down"), "2");
+        Files.writeString(b.resolve("written-on-b-while-down"), "3");
+        await(T, () -> cluster.node(0).controlHandler().dirty(null).stream().anyMatch(d -> d.path().equals("while-b-down")
+                && d.peer().equals("n1")), () -> "dirty entry toward stopped n1");
+        cluster.start(1);
+        awaitSame();
+        assertTrue(Files.exists(a.resolve("written-on-b-while-down")));
+        await(T, () -> cluster.node(0).controlHandler().dirty(null).isEmpty(), () -> "dirty drained after restart");
+        assertTrue(Files.isDirectory(a, LinkOption.NOFOLLOW_LINKS));
+    }
+}

@@ -1,0 +1,74 @@
+package io.syncnode.node.engine;
+
+import io.syncnode.config.ClusterSection;
+import io.syncnode.config.FolderConfig;
+import io.syncnode.config.HostPort;
+import io.syncnode.config.JGroupsStack;
+import io.syncnode.config.NodeSection;
+import io.syncnode.config.SyncnodeConfig;
+import io.syncnode.config.Transport;
+import io.syncnode.node.SyncNode;
+import io.syncnode.protocol.ConflictPolicy;
+import io.syncnode.protocol.ConflictScope;
+import io.syncnode.protocol.DeleteConflict;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** N real nodes in one JVM over JGroups SHARED_LOOPBACK, each with its own folder and state dir. */
+final class LocalCluster implements AutoCloseable {
+    final String clusterName = "test-" + UUID.randomUUID();
+    final Path base;
+    final List<SyncNode> nodes = new ArrayList<>();
+    final List<SyncnodeConfig> configs = new ArrayList<>();
+
+    LocalCluster(Path base, int n, List<String> ignore) throws IOException {
+        this.base = base;
+        for (int i = 0; i < n; i++) {
+            String name = "n" + i;
+            Path folder = Files.createDirectories(base.resolve(name + "/data"));
+            Path state = base.resolve(name + "/state");
+            FolderConfig f = new FolderConfig("data", folder, ignore, ConflictPolicy.KEEP_BOTH,
+                    DeleteConflict.KEEP_MODIFIED, ConflictScope.FILE, 10, List.of(), null, Duration.ofMillis(10),
+                    Duration.ofHours(1));
+            configs.add(new SyncnodeConfig(base.resolve(name + ".toml"), new NodeSection(name, state),
+                    new ClusterSection(clusterName, Transport.UDP, new HostPort("127.0.0.1", 7800), null, List.of()),
+                    List.of(f)));
+            nodes.add(null);
+        }
+    }
+
+    SyncNode start(int i) throws Exception {
+        SyncNode node = SyncNode.start(configs.get(i), JGroupsStack.loopback(clusterName), Clock.systemUTC());
+        nodes.set(i, node);
+        return node;
+    }
+
+    void stop(int i) {
+        SyncNode node = nodes.get(i);
+        if (node != null) {
+            node.close();
+            nodes.set(i, null);
+        }
+    }
+
+    Path dir(int i) {
+        return configs.get(i).folders().get(0).path();
+    }
+
+    SyncNode node(int i) {
+        return nodes.get(i);
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < nodes.size(); i++) {
+            stop(i);
+        }
+    }
+}
