@@ -1,0 +1,152 @@
+package io.syncnode.config;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.DISCARD;
+import org.jgroups.protocols.TP;
+import org.jgroups.stack.ProtocolStack;
+import org.junit.jupiter.api.Test;
+
+/** Each stack must form a real two-member view. */
+class JGroupsStackTest {
+    private static final Duration VIEW_TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void loopbackStackFormsATwoMemberView() throws Exception {
+        String xml = JGroupsStack.loopback("loop-test");
+        assertTwoMemberView("loop-test-" + System.nanoTime(), xml, xml);
+    }
+
+    @Test
+    void loopbackStackNoticesASplitAndMergesAfterHealing() throws Exception {
+        String xml = JGroupsStack.loopback("split-test");
+        String cluster = "split-test-" + System.nanoTime();
+        List<JChannel> channels = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                JChannel ch = new JChannel(new ByteArrayInputStream(xml.getBytes(UTF_8)));
+                channels.add(ch);
+                ch.connect(cluster);
+            }
+            await(VIEW_TIMEOUT, () -> viewSizes(channels, 2));
+            for (int i = 0; i < 2; i++) {
+                DISCARD discard = new DISCARD();
+                discard.addIgnoreMember(channels.get(1 - i).getAddress());
+                channels.get(i).getProtocolStack().insertProtocol(discard, ProtocolStack.Position.ABOVE, TP.class);
+            }
+            long split = System.nanoTime();
+            await(Duration.ofSeconds(20), () -> viewSizes(channels, 1));
+            Duration splitTook = Duration.ofNanos(System.nanoTime() - split);
+            for (JChannel ch : channels) {
+                ch.getProtocolStack().removeProtocol(DISCARD.class);
+            }
+            long heal = System.nanoTime();
+            await(Duration.ofSeconds(20), () -> viewSizes(channels, 2));
+            Duration mergeTook = Duration.ofNanos(System.nanoTime() - heal);
+            assertTrue(splitTook.compareTo(Duration.ofSeconds(15)) < 0, "split noticed after " + splitTook);
+            assertTrue(mergeTook.compareTo(Duration.ofSeconds(10)) < 0, "merged after " + mergeTook);
+        } finally {
+            for (JChannel ch : channels) {
+                ch.close();
+            }
+        }
+    }
+
+    private static boolean viewSizes(List<JChannel> channels, int size) {
+        return channels.stream().allMatch(ch -> ch.getView().size() == size);
+    }
+
+    @Test
+    void tcpStackFormsATwoMemberView() throws Exception {
+        int p1 = freeTcpPort();
+        int p2 = freeTcpPort();
+        List<HostPort> peers = List.of(new HostPort("127.0.0.1", p1), new HostPort("127.0.0.1", p2));
+        String a = JGroupsStack.forCluster(new ClusterSection("tcp-test", Transport.TCP, peers.get(0), null, peers));
+        String b = JGroupsStack.forCluster(new ClusterSection("tcp-test", Transport.TCP, peers.get(1), null, peers));
+        assertTrue(a.contains("initial_hosts=\"127.0.0.1[" + p1 + "],127.0.0.1[" + p2 + "]\""), a);
+        assertTrue(a.contains("tcp_nodelay=\"true\""), a);
+        assertTwoMemberView("tcp-test", a, b);
+    }
+
+    @Test
+    void udpStackFormsATwoMemberView() throws Exception {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        HostPort group = new HostPort("239.77." + r.nextInt(1, 255) + "." + r.nextInt(1, 255), freeUdpPort());
+        String a = JGroupsStack.forCluster(new ClusterSection("udp-test", Transport.UDP,
+                new HostPort("127.0.0.1", freeUdpPort()), group, List.of()));
+        String b = JGroupsStack.forCluster(new ClusterSection("udp-test", Transport.UDP,
+                new HostPort("127.0.0.1", freeUdpPort()), group, List.of()));
+        assertTrue(a.contains("mcast_addr=\"" + group.host() + "\""), a);
+        assertTwoMemberView("udp-test-" + System.nanoTime(), a, b);
+    }
+
+    @Test
+    void stacksReadNoSystemProperties() {
+        HostPort bind = new HostPort("127.0.0.1", 7800);
+        for (String xml : List.of(JGroupsStack.loopback("x"),
+                JGroupsStack.forCluster(new ClusterSection("x", Transport.UDP, bind, bind, List.of())),
+                JGroupsStack.forCluster(new ClusterSection("x", Transport.TCP, bind, null, List.of(bind))))) {
+            assertFalse(xml.contains("${"), xml);
+            assertTrue(xml.contains("diag.enabled=\"false\""), xml);
+        }
+    }
+
+    @Test
+    void substitutedValuesAreEscaped() {
+        assertEquals("a&amp;b&lt;c&gt;&quot;&apos;", JGroupsStack.escape("a&b<c>\"'"));
+        assertFalse(JGroupsStack.loopback("a -- b").contains("a -- b"));
+    }
+
+    private static void assertTwoMemberView(String cluster, String xmlA, String xmlB) throws Exception {
+        List<JChannel> channels = new ArrayList<>();
+        try {
+            for (String xml : List.of(xmlA, xmlB)) {
+                JChannel ch = new JChannel(new ByteArrayInputStream(xml.getBytes(UTF_8)));
+                channels.add(ch);
+                ch.connect(cluster);
+            }
+            await(VIEW_TIMEOUT, () -> viewSizes(channels, 2));
+        } finally {
+            for (JChannel ch : channels) {
+                ch.close();
+            }
+        }
+    }
+
+    /** Polls {@code condition} until it holds; fails at the deadline. */
+    private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(20); // polling interval only; the condition decides
+        }
+    }
+
+    private static int freeTcpPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
