@@ -21,7 +21,11 @@ import java.security.NoSuchAlgorithmException;
  * <p>12 bytes would still give {@code 2^-33} per worst-case file; 16 costs 4 more bytes per block
  * (320 KiB instead of 256 KiB of signature for a 256 MiB file) and leaves a margin for
  * non-random, adversarial-looking data, since a deliberate 128-bit collision of truncated SHA-256
- * needs about 2^64 work. rsync itself sends up to 16 bytes of MD4/MD5 per block.
+ * needs about 2^64 work. rsync 3.x sends an adaptive 2 to 16 bytes of MD4/MD5 per block (about 3
+ * for a 256 MiB file), accepting a false match, and so a retry, in roughly one file of a thousand;
+ * its signature is then a quarter of ours (115 KB against 425 KB for 256 MiB, 0.16 % of the file).
+ * We prefer never to retry; shortening {@link #LENGTH} per signature is the lever if signature
+ * bytes ever matter more.
  *
  * <p>Not thread-safe: it owns a {@link MessageDigest}.
  */
