@@ -2,13 +2,14 @@ package io.syncnode.node.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The top-level {@code syncnode} command: only dispatches to its verbs. */
-@Command(name = "syncnode", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = VersionCommand.Provider.class,
+@Command(name = "syncnode", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        scope = ScopeType.INHERIT, // every verb gets --help, --version and the exit code list
         description = "Clustered, bidirectional file sync. Every verb but run and version talks to the running "
                 + "node over its control socket (<state-dir>/control.sock).",
         exitCodeListHeading = "%nExit codes:%n",
