@@ -62,7 +62,7 @@ public enum ControlVerb {
             boolean converged = handler.sync(folder, timeout(request));
             List<DirtyView> remaining = converged ? List.of() : handler.dirty(folder);
             ObjectNode result = json.createObjectNode();
-            result.put("converged", converged);
+            result.put("converged", converged || remaining.isEmpty());
             result.put("remaining", remaining.size());
             result.set("entries", json.valueToTree(remaining.subList(0, Math.min(SAMPLE, remaining.size()))));
             return result;

@@ -14,8 +14,10 @@ import jnr.ffi.annotations.Out;
  * read with {@link #lastError()} right after a call, on the same thread; jnr-ffi saves it after
  * every call without {@code @SaveError}.
  *
- * <p>Public only because jnr-ffi generates the implementing class in its own class loader; it is
- * an internal detail of this package and nothing outside {@code io.syncnode.node.os} uses it.
+ * <p>Public only because jnr-ffi generates the implementing class in its own class loader (a
+ * package-private interface fails with "IllegalAccessError: class LibC$jnr$ffi$0 cannot access its
+ * superinterface"). It is an internal detail of this package: nothing outside
+ * {@code io.syncnode.node.os} may use it.
  */
 public interface LibC {
     int AT_FDCWD = -100;

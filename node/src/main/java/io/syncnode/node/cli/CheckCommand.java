@@ -1,0 +1,114 @@
+package io.syncnode.node.cli;
+
+import io.syncnode.config.ConfigException;
+import io.syncnode.config.FolderConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code check}: rescan now and mark what changed dirty. Without paths the whole folder (or every
+ * folder) is rescanned. Paths are sent to the node relative to their folder's root.
+ */
+@Command(name = "check",
+        description = "rescan now and mark what changed dirty")
+final class CheckCommand extends NodeCommand {
+    @Option(names = "--folder", paramLabel = "F", description = "only this folder")
+    String folder;
+
+    @Parameters(paramLabel = "PATH", arity = "0..*",
+            description = "only these paths: with --folder, relative to the folder's root; without it, "
+                    + "file system paths (relative to the current directory) inside a configured folder")
+    List<String> paths = new ArrayList<>();
+
+    CheckCommand(Invocation invocation) {
+        super(invocation);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long changed = 0;
+        for (Map.Entry<String, List<String>> target : targets().entrySet()) {
+            var request = request("check");
+            if (target.getKey() != null) {
+                request.put("folder", target.getKey());
+            }
+            var array = request.putArray("paths");
+            target.getValue().forEach(array::add);
+            changed += ask(request, ANSWER_TIMEOUT).path("changed").asLong();
+        }
+        invocation.out().println(changed + (changed == 1 ? " path" : " paths") + " marked dirty");
+        return ExitCode.OK;
+    }
+
+    /**
+     * Folder name (null: all folders) to the paths to check in it, relative to its root; an empty
+     * list means the whole folder.
+     */
+    private Map<String, List<String>> targets() throws ConfigException {
+        Map<String, List<String>> targets = new LinkedHashMap<>();
+        if (folder != null) {
+            FolderConfig only = folder(folder);
+            Path root = only.path().toAbsolutePath().normalize();
+            List<String> relative = new ArrayList<>();
+            for (String path : paths) {
+                Path p = Path.of(path);
+                relative.add(relativeTo(only, root, p.isAbsolute() ? p.normalize() : root.resolve(p).normalize(), path));
+            }
+            targets.put(only.name(), wholeIfRoot(relative));
+            return targets;
+        }
+        if (paths.isEmpty()) {
+            targets.put(null, List.of());
+            return targets;
+        }
+        for (String path : paths) {
+            Path absolute = Path.of(path).toAbsolutePath().normalize();
+            FolderConfig owner = owner(absolute, path);
+            targets.computeIfAbsent(owner.name(), k -> new ArrayList<>())
+                    .add(relativeTo(owner, owner.path().toAbsolutePath().normalize(), absolute, path));
+        }
+        targets.replaceAll((name, relative) -> wholeIfRoot(relative));
+        return targets;
+    }
+
+    /** The folder whose root holds {@code absolute}, the innermost when folders nest. */
+    private FolderConfig owner(Path absolute, String given) throws ConfigException {
+        FolderConfig best = null;
+        for (FolderConfig candidate : config().folders()) {
+            Path root = candidate.path().toAbsolutePath().normalize();
+            if (absolute.startsWith(root)
+                    && (best == null || root.getNameCount() > best.path().toAbsolutePath().normalize().getNameCount())) {
+                best = candidate;
+            }
+        }
+        if (best == null) {
+            throw new ParameterException(spec.commandLine(), "'" + given
+                    + "' is not inside any configured folder; give --folder F and a path relative to its root");
+        }
+        return best;
+    }
+
+    private String relativeTo(FolderConfig owner, Path root, Path absolute, String given) {
+        if (!absolute.startsWith(root)) {
+            throw new ParameterException(spec.commandLine(), "'" + given
+                    + "' is outside folder '" + owner.name() + "' (" + root + ")");
+        }
+        List<String> names = new ArrayList<>();
+        for (Path name : root.relativize(absolute)) {
+            names.add(name.toString());
+        }
+        return String.join("/", names);
+    }
+
+    /** The root itself among the paths means the whole folder: no path list. */
+    private static List<String> wholeIfRoot(List<String> relative) {
+        return relative.contains("") ? List.of() : List.copyOf(relative);
+    }
+}

@@ -1,0 +1,21 @@
+package io.syncnode.node.cli;
+
+import io.syncnode.config.ConfigLoader;
+import java.io.PrintStream;
+import java.util.function.Consumer;
+
+/**
+ * What one CLI invocation works with: where output goes, where configurations and nodes come
+ * from, and how {@code run} learns about the end of the process. {@link #standard} is the real
+ * process; tests build their own.
+ *
+ * @param onShutdown registers an action to run when the process is told to stop (SIGTERM/SIGINT)
+ */
+record Invocation(PrintStream out, PrintStream err, ConfigSource configs, NodeStarter nodes,
+                  Consumer<Runnable> onShutdown) {
+
+    static Invocation standard(PrintStream out, PrintStream err) {
+        return new Invocation(out, err, ConfigLoader::load, NodeStarter.syncNode(),
+                action -> Runtime.getRuntime().addShutdownHook(new Thread(action, "syncnode-shutdown")));
+    }
+}

@@ -1,0 +1,98 @@
+package io.syncnode.node.cli;
+
+import io.syncnode.config.SyncnodeConfig;
+import io.syncnode.node.cli.NodeStarter.RunningNode;
+import io.syncnode.node.control.ControlServer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code run}: starts the node and its control socket, then waits for SIGTERM/SIGINT. The
+ * shutdown action closes the control socket first (no new requests) and then the node.
+ */
+@Command(name = "run",
+        description = "run the node in the foreground until SIGTERM/SIGINT")
+final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = Logger.getLogger(RunCommand.class.getName());
+
+    private final Invocation invocation;
+
+    @Mixin
+    ConfigOption configOption;
+
+    @Option(names = "--verbose", description = "log details (level FINE) of io.syncnode")
+    boolean verbose;
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private ControlServer server;
+    private RunningNode node;
+    private boolean stopping;
+
+    RunCommand(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (verbose) {
+            LogFormat.verbose();
+        }
+        SyncnodeConfig config = configOption.load(invocation.configs());
+        String name = config.node().name();
+        invocation.onShutdown().accept(this::stop);
+        RunningNode started;
+        try {
+            started = invocation.nodes().start(config);
+        } catch (Exception e) {
+            invocation.err().println("syncnode: cannot start node " + name + ": " + CauseChain.describe(e));
+            return ExitCode.ERROR;
+        }
+        ControlServer control = new ControlServer(config.controlSocket(), started.controlHandler());
+        try {
+            control.start();
+        } catch (Exception e) {
+            started.close();
+            invocation.err().println("syncnode: cannot start node " + name + ": " + CauseChain.describe(e));
+            return ExitCode.ERROR;
+        }
+        synchronized (this) {
+            node = started;
+            server = control;
+            if (stopping) { // told to stop while starting
+                control.close();
+                started.close();
+                return ExitCode.OK;
+            }
+        }
+        invocation.out().println("syncnode " + name + " running (control: " + config.controlSocket() + ")");
+        invocation.out().flush();
+        stopped.await();
+        LOG.info(() -> "syncnode " + name + " stopped");
+        return ExitCode.OK;
+    }
+
+    /** The shutdown action: closes the control socket, then the node, then lets {@link #call} return. */
+    private void stop() {
+        try {
+            ControlServer control;
+            RunningNode running;
+            synchronized (this) {
+                stopping = true;
+                control = server;
+                running = node;
+            }
+            if (control != null) {
+                control.close();
+            }
+            if (running != null) {
+                running.close();
+            }
+        } finally {
+            stopped.countDown();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.syncnode.node.cli;
+
+import io.syncnode.node.control.StatusView;
+import io.syncnode.node.control.StatusView.FolderStatus;
+import java.io.PrintStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code status}: the node, its cluster view and a line per folder. */
+@Command(name = "status",
+        description = "node, cluster view (members), per folder: files, dirty, conflicts, problems")
+final class StatusCommand extends NodeCommand {
+    @Option(names = "--json", description = "print JSON: {\"node\", \"members\", \"folders\": [...], \"counters\"}")
+    boolean json;
+
+    StatusCommand(Invocation invocation) {
+        super(invocation);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        var result = ask(request("status"), ANSWER_TIMEOUT);
+        if (json) {
+            printJson(result);
+            return ExitCode.OK;
+        }
+        StatusView status = read(result, StatusView.class);
+        PrintStream out = invocation.out();
+        new TextTable().left("").left("")
+                .row("node", status.node())
+                .row("members", status.members() == null || status.members().isEmpty()
+                        ? "none (not joined)" : String.join(", ", status.members()))
+                .print(out, "", false);
+        out.println();
+        TextTable folders = new TextTable().left("FOLDER").left("STATE").right("FILES").right("DIRTY")
+                .right("CONFLICTS").right("PROBLEMS").left("PATH");
+        for (FolderStatus folder : status.folders()) {
+            folders.row(folder.name(), folder.state(), folder.files(), folder.dirty(), folder.conflicts(),
+                    folder.problems(), folder.path());
+        }
+        if (folders.isEmpty()) {
+            out.println("no folders");
+        } else {
+            folders.print(out, "", true);
+        }
+        for (FolderStatus folder : status.folders()) {
+            if (folder.problem() != null && !folder.problem().isBlank()) {
+                out.println(folder.name() + ": " + folder.state() + ": " + folder.problem());
+            }
+        }
+        return ExitCode.OK;
+    }
+}

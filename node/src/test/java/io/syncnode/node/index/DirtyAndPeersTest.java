@@ -1,0 +1,135 @@
+package io.syncnode.node.index;
+
+import static io.syncnode.node.index.Records.await;
+import static io.syncnode.node.index.Records.regular;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DirtyAndPeersTest {
+    static final long BETA = 0x0b0b_0000_0000_0001L;
+    static final long GAMMA = 0x0c0c_0000_0000_0002L;
+    static final long UNKNOWN = -2L;
+    static final Instant T1 = Instant.ofEpochMilli(1_700_000_000_000L);
+    static final Instant T2 = Instant.ofEpochMilli(1_700_000_060_000L);
+
+    @TempDir
+    Path stateDir;
+    SqliteIndexStore store;
+
+    @BeforeEach
+    void open() {
+        store = SqliteIndexStore.open(stateDir);
+        await(store.write(w -> {
+            w.upsertPeer(new PeerInfo(BETA, "beta", "10.0.0.2:7800", T1));
+            w.upsertPeer(new PeerInfo(GAMMA, "gamma", null, null));
+            return null;
+        }));
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private void write(java.util.function.Consumer<IndexWriter> work) {
+        await(store.write(w -> {
+            work.accept(w);
+            return null;
+        }));
+    }
+
+    @Test
+    void markingAgainKeepsTheOriginalSince() {
+        write(w -> w.markDirty("f", "p", List.of(BETA), T1));
+        write(w -> w.markDirty("f", "p", List.of(BETA, GAMMA), T2));
+        assertEquals(List.of(new DirtyEntry("f", "p", BETA, "beta", T1), new DirtyEntry("f", "p", GAMMA, "gamma", T2)),
+                store.dirty("f"));
+    }
+
+    @Test
+    void sinceIsKeptToTheMillisecond() {
+        write(w -> w.markDirty("f", "p", List.of(BETA), T1.plusNanos(1_234_567)));
+        assertEquals(T1.plusMillis(1), store.dirty(null).get(0).since());
+    }
+
+    @Test
+    void clearRemovesOnePeerAndClearAllEveryPeer() {
+        write(w -> {
+            w.markDirty("f", "p", List.of(BETA, GAMMA), T1);
+            w.markDirty("f", "q", List.of(BETA, GAMMA), T1);
+        });
+        write(w -> w.clearDirty("f", "p", BETA));
+        write(w -> w.clearDirty("f", "p", 12345)); // not dirty: no-op
+        assertEquals(List.of("p gamma", "q beta", "q gamma"),
+                store.dirty("f").stream().map(d -> d.path() + " " + d.peerName()).toList());
+        write(w -> w.clearDirtyAll("f", "q"));
+        assertEquals(List.of("p gamma"), store.dirty(null).stream().map(d -> d.path() + " " + d.peerName()).toList());
+        // clearing then marking starts a new since
+        write(w -> w.clearDirty("f", "p", GAMMA));
+        write(w -> w.markDirty("f", "p", List.of(GAMMA), T2));
+        assertEquals(T2, store.dirty("f").get(0).since());
+    }
+
+    @Test
+    void listingIsSortedByFolderPathAndPeerNameWithHexForUnknownPeers() {
+        write(w -> {
+            w.markDirty("g", "a", List.of(BETA), T1);
+            w.markDirty("f", "b", List.of(GAMMA, UNKNOWN, BETA), T1);
+            w.markDirty("f", "a.b", List.of(GAMMA), T1);
+            w.markDirty("f", "a/b", List.of(GAMMA), T1);
+        });
+        assertEquals(List.of("f a.b gamma", "f a/b gamma", "f b beta", "f b fffffffffffffffe", "f b gamma", "g a beta"),
+                store.dirty(null).stream().map(d -> d.folder() + " " + d.path() + " " + d.peerName()).toList());
+        assertEquals(5, store.dirty("f").size());
+    }
+
+    @Test
+    void countsPerFolderAndPerPeer() {
+        write(w -> {
+            w.markDirty("f", "a", List.of(BETA, GAMMA), T1);
+            w.markDirty("f", "b", List.of(BETA), T1);
+            w.markDirty("g", "c", List.of(BETA), T1);
+        });
+        assertEquals(4, store.dirtyCount(null));
+        assertEquals(3, store.dirtyCount("f"));
+        assertEquals(0, store.dirtyCount("none"));
+        assertEquals(Map.of(BETA, 3L, GAMMA, 1L), store.dirtyCountByPeer());
+    }
+
+    @Test
+    void dirtyRecordsForGivesTheCurrentRecordsOfThatPeersPaths() {
+        write(w -> {
+            w.put("f", regular("a", "old"), null);
+            w.put("f", regular("b", "b"), null);
+            w.put("f", regular("c", "c"), null);
+            w.put("g", regular("a", "other folder"), null);
+            w.markDirty("f", "c", List.of(BETA), T1);
+            w.markDirty("f", "a", List.of(BETA, GAMMA), T1);
+            w.markDirty("f", "b", List.of(GAMMA), T1);
+            w.markDirty("f", "purged", List.of(BETA), T1); // no files row: left out
+            w.markDirty("g", "a", List.of(BETA), T1);
+        });
+        write(w -> w.put("f", regular("a", "new"), null));
+        List<StoredFile> records = store.dirtyRecordsFor(BETA, "f");
+        assertEquals(List.of("a", "c"), records.stream().map(StoredFile::path).toList());
+        assertEquals(Records.hashOf("new"), records.get(0).record().hash());
+        assertEquals(List.of(), store.dirtyRecordsFor(UNKNOWN, "f"));
+    }
+
+    @Test
+    void upsertInsertsThenReplacesNameAddressAndLastSeen() {
+        assertEquals(List.of(new PeerInfo(BETA, "beta", "10.0.0.2:7800", T1), new PeerInfo(GAMMA, "gamma", null, null)),
+                store.peers());
+        write(w -> w.upsertPeer(new PeerInfo(GAMMA, "alpha", "10.0.0.3:7800", T2)));
+        assertEquals(List.of(new PeerInfo(GAMMA, "alpha", "10.0.0.3:7800", T2), new PeerInfo(BETA, "beta", "10.0.0.2:7800",
+                T1)), store.peers());
+    }
+}

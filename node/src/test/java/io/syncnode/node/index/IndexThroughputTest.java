@@ -1,0 +1,68 @@
+package io.syncnode.node.index;
+
+import static io.syncnode.node.index.Records.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.syncnode.protocol.FileRecord;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Prints (does not assert) the figures the scanner relies on: bulk put and point get. */
+class IndexThroughputTest {
+    static final int FILES = 30_000;
+    static final int GETS = 100_000;
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void bulkPutAndRandomGets() {
+        List<FileRecord> records = new ArrayList<>(FILES);
+        for (int i = 0; i < FILES; i++) {
+            String path = String.format("rootfs/usr/lib/pkg%03d/file-%05d.so", i % 500, i);
+            records.add(Records.regular(path, path));
+        }
+        try (SqliteIndexStore store = SqliteIndexStore.open(stateDir)) {
+            long t0 = System.nanoTime();
+            await(store.write(w -> {
+                for (FileRecord r : records) {
+                    w.put("ct101", r, Records.stat(r.path().hashCode()));
+                }
+                return null;
+            }));
+            long t1 = System.nanoTime();
+            SplittableRandom random = new SplittableRandom(42);
+            for (int i = 0; i < 2_000; i++) { // warm-up
+                store.get("ct101", records.get(random.nextInt(FILES)).path()).orElseThrow();
+            }
+            long t2 = System.nanoTime();
+            for (int i = 0; i < GETS; i++) {
+                store.get("ct101", records.get(random.nextInt(FILES)).path()).orElseThrow();
+            }
+            long t3 = System.nanoTime();
+            long[] n = {0};
+            store.forEach("ct101", f -> n[0]++);
+            long t4 = System.nanoTime();
+            byte[] digest = store.digest("ct101");
+            long t5 = System.nanoTime();
+            assertEquals(FILES, n[0]);
+            assertEquals(32, digest.length);
+            System.out.printf("index throughput: put %d in one write() %.0f ms (%.0f rows/s); %d random get() "
+                            + "%.0f ms (%.0f gets/s, %.1f us each); forEach %.0f ms; digest %.0f ms%n",
+                    FILES, ms(t1 - t0), FILES / sec(t1 - t0), GETS, ms(t3 - t2), GETS / sec(t3 - t2),
+                    (t3 - t2) / 1000.0 / GETS, ms(t4 - t3), ms(t5 - t4));
+        }
+    }
+
+    private static double ms(long ns) {
+        return ns / 1e6;
+    }
+
+    private static double sec(long ns) {
+        return ns / 1e9;
+    }
+}

@@ -1,0 +1,111 @@
+package io.syncnode.node.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SchemaMigrationsTest {
+    @TempDir
+    Path stateDir;
+
+    private static String one(Connection c, String sql) throws Exception {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            StringBuilder out = new StringBuilder();
+            while (rs.next()) {
+                out.append(out.isEmpty() ? "" : "\n").append(rs.getString(1));
+            }
+            return out.toString();
+        }
+    }
+
+    /** The detail column of EXPLAIN QUERY PLAN, one line per step. */
+    private static String plan(Connection c, String sql) throws Exception {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("EXPLAIN QUERY PLAN " + sql)) {
+            StringBuilder out = new StringBuilder();
+            while (rs.next()) {
+                out.append(rs.getString("detail")).append('\n');
+            }
+            return out.toString();
+        }
+    }
+
+    private Connection raw() throws Exception {
+        return DriverManager.getConnection("jdbc:sqlite:" + stateDir.resolve(SqliteIndexStore.FILE_NAME));
+    }
+
+    @Test
+    void aFreshDatabaseGetsEveryTableInWalModeAtTheLatestVersion() throws Exception {
+        SqliteIndexStore.open(stateDir).close();
+        try (Connection c = raw()) {
+            assertEquals(String.valueOf(SchemaMigrations.latest()), one(c, "PRAGMA user_version"));
+            assertEquals("wal", one(c, "PRAGMA journal_mode"));
+            assertEquals("dirty\nfiles\nnode\npeers",
+                    one(c, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
+            assertEquals("dirty_by_peer\nfiles_by_hash",
+                    one(c, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"));
+        }
+    }
+
+    @Test
+    void reopeningAppliesNothingTwice() throws Exception {
+        SqliteIndexStore.open(stateDir).close();
+        SqliteIndexStore.open(stateDir).close();
+        try (Connection c = raw()) {
+            assertEquals(String.valueOf(SchemaMigrations.latest()), one(c, "PRAGMA user_version"));
+        }
+    }
+
+    @Test
+    void aDatabaseFromANewerBuildIsRefusedWithTheRemedy() throws Exception {
+        SqliteIndexStore.open(stateDir).close();
+        try (Connection c = raw(); Statement st = c.createStatement()) {
+            st.executeUpdate("PRAGMA user_version = 99");
+        }
+        IndexException e = assertThrows(IndexException.class, () -> SqliteIndexStore.open(stateDir));
+        assertTrue(e.getMessage().contains("99") && e.getMessage().contains("newer"), e.getMessage());
+    }
+
+    @Test
+    void rangeAndHashQueriesUseTheirIndexes() throws Exception {
+        SqliteIndexStore.open(stateDir).close();
+        try (Connection c = raw()) {
+            String under = plan(c, "SELECT path FROM files WHERE folder = 'f' AND path > 'a/'"
+                    + " AND path < 'a0' ORDER BY path");
+            assertTrue(under.contains("PRIMARY KEY") && under.contains("path>?") && !under.contains("TEMP B-TREE"),
+                    under);
+            String byHash = plan(c, "SELECT path FROM files WHERE folder = 'f' AND hash = x'00'"
+                    + " AND deleted = 0 AND type = 'REGULAR' AND st_ino IS NOT NULL ORDER BY path LIMIT 1");
+            assertTrue(byHash.contains("files_by_hash"), byHash);
+        }
+    }
+
+    @Test
+    void everyColumnOfTheSchemaHasAComment() throws Exception {
+        String sql = new String(SchemaMigrations.class.getResourceAsStream("001-schema.sql").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        List<String> undocumented = new ArrayList<>();
+        boolean inTable = false;
+        for (String line : sql.split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("CREATE TABLE")) {
+                inTable = true;
+            } else if (t.startsWith(")")) {
+                inTable = false;
+            } else if (inTable && !t.isEmpty() && !t.startsWith("--") && !t.startsWith("PRIMARY KEY")
+                    && !t.startsWith("CHECK") && !t.contains("--")) {
+                undocumented.add(t);
+            }
+        }
+        assertEquals(List.of(), undocumented);
+    }
+}
