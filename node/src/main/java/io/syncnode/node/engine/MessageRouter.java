@@ -59,7 +59,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     /** Routes a decoded, validated envelope (also the entry point of in-JVM injection tests). */
     public void deliver(Envelope env) {
         String from = env.senderName();
-        peers.observe(env.senderId(), from, null);
+        peers.observe(env.senderId(), from, () -> addressOf.apply(from));
         Message m = env.message();
         if (m instanceof Message.IndexUpdate u) {
             FolderSync f = folders.get(u.folder());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -37,14 +38,22 @@ public final class PeerDirectory {
         }
     }
 
-    /** Records that {@code name} (id {@code id}) was heard from at {@code address} (may be null). */
-    public void observe(long id, String name, String address) {
+    /**
+     * Records that {@code name} (id {@code id}) was heard from; {@code address} is asked only when
+     * the peer is new or its entry is due for a refresh (it may return null).
+     */
+    public void observe(long id, String name, Supplier<String> address) {
         if (id == selfId) {
             return;
         }
         Instant now = clock.instant();
         PeerInfo old = byId.get(id);
-        String addr = address != null ? address : old != null ? old.address() : "";
+        if (old != null && old.name().equals(name)
+                && Duration.between(old.lastSeen(), now).compareTo(TOUCH_EVERY) < 0) {
+            return;
+        }
+        String fresh = address.get();
+        String addr = fresh != null ? fresh : old != null ? old.address() : "";
         if (old != null && old.name().equals(name) && old.address().equals(addr)
                 && Duration.between(old.lastSeen(), now).compareTo(TOUCH_EVERY) < 0) {
             return;
