@@ -51,10 +51,38 @@ class IndexThroughputTest {
             long t5 = System.nanoTime();
             assertEquals(FILES, n[0]);
             assertEquals(32, digest.length);
+            double rawGet = rawGetMicros(store.file(), records);
+            System.out.printf("index raw JDBC baseline (same file and load, one connection, all columns, no decoding): get %.1f us each%n", rawGet);
             System.out.printf("index throughput: put %d in one write() %.0f ms (%.0f rows/s); %d random get() "
                             + "%.0f ms (%.0f gets/s, %.1f us each); forEach %.0f ms; digest %.0f ms%n",
                     FILES, ms(t1 - t0), FILES / sec(t1 - t0), GETS, ms(t3 - t2), GETS / sec(t3 - t2),
                     (t3 - t2) / 1000.0 / GETS, ms(t4 - t3), ms(t5 - t4));
+        }
+    }
+
+    /** The same point query on a bare connection, no pool and no decoding: what the machine gives now. */
+    private static double rawGetMicros(Path db, List<FileRecord> records) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.PreparedStatement st = c.prepareStatement("SELECT " + FileRowCodec.COLUMNS
+                     + " FROM files WHERE folder = ? AND path = ?")) {
+            SplittableRandom random = new SplittableRandom(7);
+            long t0 = 0;
+            for (int i = 0; i < GETS + 2_000; i++) {
+                if (i == 2_000) {
+                    t0 = System.nanoTime();
+                }
+                st.setString(1, "ct101");
+                st.setString(2, records.get(random.nextInt(FILES)).path());
+                try (java.sql.ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    for (int col = 1; col <= FileRowCodec.COLUMN_COUNT; col++) {
+                        rs.getObject(col);
+                    }
+                }
+            }
+            return (System.nanoTime() - t0) / 1000.0 / GETS;
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
         }
     }
 
