@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -52,12 +50,10 @@ import java.util.function.Function;
  *     reader must wait for the WAL index, e.g. during a checkpoint), with cached prepared
  *     statements: a point {@link #get} costs about 10 µs. Each read is one statement, so it sees
  *     one committed state.</li>
- * <li><b>synchronous=NORMAL.</b> In WAL mode a crash or power loss can lose the last commits
- *     but never corrupts the database; nothing is lost for good, because the startup rescan finds
- *     any change whose record did not reach the disk (the stat signature will differ), and a lost
- *     remote apply is fetched again (its dirty entry at the source is cleared only by our
- *     acknowledgement, which is sent after the commit). FULL would fsync the WAL on every commit
- *     for no gain in what the cluster ends up holding.</li>
+ * <li><b>synchronous=NORMAL</b>, not FULL: WAL keeps the database consistent on a crash, and
+ *     a commit lost to a power cut is re-found by the startup rescan (or re-fetched, since the
+ *     source keeps its dirty entry until we acknowledge after the commit). The pragmas and their
+ *     reasons are in {@link IndexConnections}.</li>
  * <li><b>Byte order.</b> Paths are TEXT with BINARY collation: ORDER BY path is the order of the
  *     UTF-8 bytes, the same on every node (the digest depends on it). {@link #under} is a range
  *     query on the primary key, {@code dir + "/" < path < dir + "0"} ('0' is '/' + 1), never
@@ -65,8 +61,8 @@ import java.util.function.Function;
  * <li><b>Schema.</b> Numbered SQL resources ({@code 001-schema.sql}) applied by
  *     {@link SchemaMigrations}, tracked with PRAGMA user_version; the SQL documents every table
  *     and column.</li>
- * <li><b>Node id.</b> A random non-zero 64-bit id ({@link SecureRandom}) made on the first open
- *     and kept in the {@code node} table: a wiped state dir is a new node.</li>
+ * <li><b>Node id.</b> A random non-zero 64-bit id made on the first open and kept in the
+ *     {@code node} table ({@link NodeFacts}): a wiped state dir is a new node.</li>
  * </ul>
  */
 public final class SqliteIndexStore implements AutoCloseable {
@@ -78,9 +74,12 @@ public final class SqliteIndexStore implements AutoCloseable {
 
     private static final String GET = "SELECT " + FileRowCodec.COLUMNS + " FROM files WHERE folder = ? AND path = ?";
     private static final String ALL = "SELECT " + FileRowCodec.COLUMNS + " FROM files WHERE folder = ? ORDER BY path";
-    private static final String UNDER = "SELECT " + FileRowCodec.COLUMNS
+    static final String UNDER = "SELECT " + FileRowCodec.COLUMNS
             + " FROM files WHERE folder = ? AND path > ? AND path < ? ORDER BY path";
-    private static final String BY_HASH = "SELECT " + FileRowCodec.COLUMNS + " FROM files WHERE folder = ? AND hash = ?"
+    // INDEXED BY: without ANALYZE statistics the planner prefers scanning the folder's primary-key
+    // range over the hash index once the query has conditions the index does not cover.
+    static final String BY_HASH = "SELECT " + FileRowCodec.COLUMNS
+            + " FROM files INDEXED BY files_by_hash WHERE folder = ? AND hash = ?"
             + " AND deleted = 0 AND type = '" + FileType.REGULAR.name() + "' AND st_ino IS NOT NULL ORDER BY path LIMIT 1";
     private static final String LIVE_COUNT = "SELECT count(*) FROM files WHERE folder = ? AND deleted = 0";
     private static final String DIRTY = "SELECT d.folder, d.path, d.peer_id, p.name, d.since_ms"
@@ -115,8 +114,8 @@ public final class SqliteIndexStore implements AutoCloseable {
         this.nodeId = nodeId;
         this.writeConnection = writeConnection;
         this.writer = new SqliteIndexWriter(writeConnection, subject, lastSequence);
-        String url = url(dbFile);
-        this.readers = new ReaderPool(() -> openReader(url), IDLE_READERS, subject);
+        String url = IndexConnections.url(dbFile);
+        this.readers = new ReaderPool(() -> IndexConnections.openReader(url), IDLE_READERS, subject);
         this.writerThread = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, WRITER_THREAD);
             t.setDaemon(true); // close() drains the queue; a forgotten store must not keep the JVM alive
@@ -139,17 +138,11 @@ public final class SqliteIndexStore implements AutoCloseable {
         } catch (IOException e) {
             throw new IndexException("create state dir", stateDir.toString(), e);
         }
-        Connection conn;
+        Connection conn = IndexConnections.openWriter(dbFile);
         try {
-            conn = DriverManager.getConnection(url(dbFile));
-        } catch (SQLException e) {
-            throw new IndexException("open", subject, e);
-        }
-        try {
-            configureWriter(conn, subject);
             SchemaMigrations.apply(conn, subject);
-            long nodeId = loadOrCreateNodeId(conn, subject);
-            long lastSequence = nodeValue(conn, "sequence", subject).orElse(0L);
+            long nodeId = NodeFacts.nodeId(conn, subject);
+            long lastSequence = NodeFacts.lastSequence(conn, subject);
             return new SqliteIndexStore(dbFile, nodeId, conn, lastSequence);
         } catch (RuntimeException e) {
             try {
@@ -525,75 +518,6 @@ public final class SqliteIndexStore implements AutoCloseable {
 
     private static String folderSubject(String folderOrNull) {
         return folderOrNull == null ? "every folder" : "folder '" + folderOrNull + "'";
-    }
-
-    private static String url(Path dbFile) {
-        return "jdbc:sqlite:" + dbFile;
-    }
-
-    private static void configureWriter(Connection conn, String subject) {
-        try (Statement st = conn.createStatement()) {
-            try (ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
-                String mode = rs.next() ? rs.getString(1) : "?";
-                if (!"wal".equalsIgnoreCase(mode)) {
-                    throw new IndexException("enable WAL", subject, "journal_mode is " + mode
-                            + "; the state dir must be on a local file system that supports shared memory");
-                }
-            }
-            // See the class notes: WAL keeps the database consistent on a crash, and the startup
-            // rescan re-finds a change whose commit was lost to a power cut.
-            st.executeUpdate("PRAGMA synchronous = NORMAL");
-            st.executeUpdate("PRAGMA foreign_keys = OFF");
-            st.executeUpdate("PRAGMA busy_timeout = 5000");
-            st.executeUpdate("PRAGMA cache_size = -16384"); // 16 MiB: a full-folder write stays in memory
-        } catch (SQLException e) {
-            throw new IndexException("configure", subject, e);
-        }
-    }
-
-    private static Connection openReader(String url) throws SQLException {
-        Connection conn = DriverManager.getConnection(url);
-        try (Statement st = conn.createStatement()) {
-            st.executeUpdate("PRAGMA busy_timeout = 5000");
-            st.executeUpdate("PRAGMA query_only = 1");
-        } catch (SQLException e) {
-            conn.close();
-            throw e;
-        }
-        return conn;
-    }
-
-    private static long loadOrCreateNodeId(Connection conn, String subject) {
-        Optional<Long> existing = nodeValue(conn, "node_id", subject);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
-        SecureRandom random = new SecureRandom();
-        long id;
-        do {
-            id = random.nextLong();
-        } while (id == 0);
-        try (PreparedStatement st = conn.prepareStatement(
-                "INSERT INTO node (key, value) VALUES ('node_id', ?) ON CONFLICT (key) DO NOTHING")) {
-            st.setLong(1, id);
-            st.executeUpdate();
-        } catch (SQLException e) {
-            throw new IndexException("create node id", subject, e);
-        }
-        // Re-read: another process opening the same fresh state dir at the same time may have won.
-        return nodeValue(conn, "node_id", subject)
-                .orElseThrow(() -> new IndexException("create node id", subject, "no node id after insert"));
-    }
-
-    private static Optional<Long> nodeValue(Connection conn, String key, String subject) {
-        try (PreparedStatement st = conn.prepareStatement("SELECT value FROM node WHERE key = ?")) {
-            st.setString(1, key);
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IndexException("read " + key, subject, e);
-        }
     }
 
     private static MessageDigest sha256() {

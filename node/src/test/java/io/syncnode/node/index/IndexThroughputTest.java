@@ -18,6 +18,8 @@ class IndexThroughputTest {
 
     @TempDir
     Path stateDir;
+    @TempDir
+    Path rawDir;
 
     @Test
     void bulkPutAndRandomGets() {
@@ -35,6 +37,13 @@ class IndexThroughputTest {
                 return null;
             }));
             long t1 = System.nanoTime();
+            await(store.write(w -> { // the same again into a second folder, with the JIT warm
+                for (FileRecord r : records) {
+                    w.put("ct102", r, Records.stat(r.path().hashCode()));
+                }
+                return null;
+            }));
+            long warmPut = System.nanoTime() - t1;
             SplittableRandom random = new SplittableRandom(42);
             for (int i = 0; i < 2_000; i++) { // warm-up
                 store.get("ct101", records.get(random.nextInt(FILES)).path()).orElseThrow();
@@ -51,10 +60,64 @@ class IndexThroughputTest {
             long t5 = System.nanoTime();
             assertEquals(FILES, n[0]);
             assertEquals(32, digest.length);
+            double rawGet = rawGetMicros(store.file(), records);
+            double rawPut = rawPutRowsPerSecond(rawDir, records);
+            System.out.printf("index raw JDBC baseline (same machine load, one connection, no records): "
+                    + "insert %.0f rows/s, get %.1f us each%n", rawPut, rawGet);
+            System.out.printf("index throughput: second (warm) write() of %d puts %.0f ms (%.0f rows/s)%n", FILES,
+                    ms(warmPut), FILES / sec(warmPut));
             System.out.printf("index throughput: put %d in one write() %.0f ms (%.0f rows/s); %d random get() "
                             + "%.0f ms (%.0f gets/s, %.1f us each); forEach %.0f ms; digest %.0f ms%n",
                     FILES, ms(t1 - t0), FILES / sec(t1 - t0), GETS, ms(t3 - t2), GETS / sec(t3 - t2),
                     (t3 - t2) / 1000.0 / GETS, ms(t4 - t3), ms(t5 - t4));
+        }
+    }
+
+    /** The same inserts on a bare connection to a fresh index of the same schema. */
+    private static double rawPutRowsPerSecond(Path dir, List<FileRecord> records) {
+        SqliteIndexStore.open(dir).close();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("index.db"));
+             java.sql.Statement tx = c.createStatement();
+             java.sql.PreparedStatement st = c.prepareStatement("INSERT OR REPLACE INTO files ("
+                     + FileRowCodec.COLUMNS + ") VALUES (" + FileRowCodec.PLACEHOLDERS + ")")) {
+            tx.executeUpdate("PRAGMA synchronous = NORMAL");
+            long t0 = System.nanoTime();
+            tx.executeUpdate("BEGIN IMMEDIATE");
+            long seq = 0;
+            for (FileRecord r : records) {
+                FileRowCodec.bind(st, new StoredFile("ct101", r, Records.stat(1), ++seq));
+                st.executeUpdate();
+            }
+            tx.executeUpdate("COMMIT");
+            return records.size() / sec(System.nanoTime() - t0);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The same point query on a bare connection, no pool and no decoding: what the machine gives now. */
+    private static double rawGetMicros(Path db, List<FileRecord> records) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.PreparedStatement st = c.prepareStatement("SELECT " + FileRowCodec.COLUMNS
+                     + " FROM files WHERE folder = ? AND path = ?")) {
+            SplittableRandom random = new SplittableRandom(7);
+            long t0 = 0;
+            for (int i = 0; i < GETS + 2_000; i++) {
+                if (i == 2_000) {
+                    t0 = System.nanoTime();
+                }
+                st.setString(1, "ct101");
+                st.setString(2, records.get(random.nextInt(FILES)).path());
+                try (java.sql.ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    for (int col = 1; col <= FileRowCodec.COLUMN_COUNT; col++) {
+                        rs.getObject(col);
+                    }
+                }
+            }
+            return (System.nanoTime() - t0) / 1000.0 / GETS;
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
         }
     }
 
