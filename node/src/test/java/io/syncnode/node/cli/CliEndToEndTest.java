@@ -78,6 +78,16 @@ class CliEndToEndTest {
     }
 
     @Test
+    void configSourceSeamReachesTheNode() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int code = Main.execute(new String[] {"status", "-c", configFile, "--json"}, new PrintStream(out, true),
+                System.err, file -> config);
+        assertEquals(0, code);
+        assertTrue(out.toString().startsWith("{\"node\":\"alpha\",\"members\":[\"alpha\",\"beta\"],\"folders\":["),
+                out.toString());
+    }
+
+    @Test
     void statusTable() {
         Run run = cli("status", "-c", configFile);
         assertEquals(0, run.code(), run.err());
@@ -240,7 +250,7 @@ class CliEndToEndTest {
     @Test
     void runRefusesWhenAnotherNodeServesTheSocketAndClosesItsNode() {
         boolean[] nodeClosed = {false};
-        Run run = TestConfigs.run((out, err) -> new Invocation(out, err, file -> config, c -> new NodeStarter.RunningNode() {
+        NodeStarter starter = c -> new NodeStarter.RunningNode() {
             @Override
             public ControlHandler controlHandler() {
                 return handler;
@@ -250,7 +260,9 @@ class CliEndToEndTest {
             public void close() {
                 nodeClosed[0] = true;
             }
-        }, action -> { }), "run", "-c", configFile);
+        };
+        Run run = TestConfigs.run((out, err) -> new Invocation(out, err, file -> config, starter, action -> { }),
+                "run", "-c", configFile);
         assertEquals(1, run.code());
         assertTrue(run.err().startsWith("syncnode: cannot start node alpha: another syncnode is already running"),
                 run.err());
