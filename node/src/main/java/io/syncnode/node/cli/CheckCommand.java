@@ -59,7 +59,8 @@ final class CheckCommand extends NodeCommand {
             List<String> relative = new ArrayList<>();
             for (String path : paths) {
                 Path p = Path.of(path);
-                relative.add(relativeTo(only, root, p.isAbsolute() ? p.normalize() : root.resolve(p).normalize(), path));
+                Path absolute = p.isAbsolute() ? p.normalize() : root.resolve(p).normalize();
+                relative.add(relativeTo(only, root, absolute, path));
             }
             targets.put(only.name(), wholeIfRoot(relative));
             return targets;
@@ -81,11 +82,12 @@ final class CheckCommand extends NodeCommand {
     /** The folder whose root holds {@code absolute}, the innermost when folders nest. */
     private FolderConfig owner(Path absolute, String given) throws ConfigException {
         FolderConfig best = null;
+        int bestDepth = -1;
         for (FolderConfig candidate : config().folders()) {
             Path root = candidate.path().toAbsolutePath().normalize();
-            if (absolute.startsWith(root)
-                    && (best == null || root.getNameCount() > best.path().toAbsolutePath().normalize().getNameCount())) {
+            if (absolute.startsWith(root) && root.getNameCount() > bestDepth) {
                 best = candidate;
+                bestDepth = root.getNameCount();
             }
         }
         if (best == null) {

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 @Command(name = "peers",
         description = "members with address, last seen, dirty count toward each")
 final class PeersCommand extends NodeCommand {
-    @Option(names = "--json", description = "print JSON: [{\"name\", \"address\", \"member\", \"dirty\", \"lastSeen\"}]")
+    @Option(names = "--json",
+            description = "print JSON: [{\"name\", \"address\", \"member\", \"dirty\", \"lastSeen\"}]")
     boolean json;
 
     PeersCommand(Invocation invocation) {

@@ -82,15 +82,16 @@ public final class ControlClient {
         }
     }
 
+    /** An operator-ready failure; the first two cases say all the cause says, so they drop it. */
     private static IOException explain(Path socket, IOException e) {
         String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         if (message.contains("permission denied") || message.contains("access denied")) {
             return new IOException("cannot connect to " + socket + ": permission denied; the control socket is"
-                    + " owner-only: run this as the user that runs the node", e);
+                    + " owner-only: run this as the user that runs the node");
         }
         if (!Files.exists(socket) || message.contains("refused") || message.contains("no such file")) {
             return new IOException("no node is running for this config: cannot connect to " + socket
-                    + ": start it with `syncnode run -c FILE`", e);
+                    + ": start it with `syncnode run -c FILE`");
         }
         return new IOException("cannot connect to " + socket + ": " + e.getMessage(), e);
     }

@@ -1,0 +1,293 @@
+package io.syncnode.node.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.syncnode.config.SyncnodeConfig;
+import io.syncnode.node.cli.TestConfigs.Run;
+import io.syncnode.node.control.ControlHandler;
+import io.syncnode.node.control.ControlServer;
+import io.syncnode.node.control.FakeControlHandler;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI in this JVM against a real control socket served by a fake node. */
+class CliEndToEndTest {
+    private static final String NL = System.lineSeparator();
+
+    @TempDir
+    Path dir;
+    SyncnodeConfig config;
+    String configFile;
+    FakeControlHandler handler;
+    ControlServer server;
+
+    @BeforeEach
+    void start() throws IOException {
+        config = TestConfigs.alpha(dir);
+        configFile = config.file().toString();
+        handler = new FakeControlHandler();
+        server = new ControlServer(config.controlSocket(), handler);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private Run cli(String... args) {
+        return TestConfigs.run((out, err) -> new Invocation(out, err, file -> {
+            assertEquals(config.file(), file);
+            return config;
+        }, c -> {
+            throw new AssertionError("not started here");
+        }, action -> { }), args);
+    }
+
+    private static Set<String> keys(JsonNode node) {
+        Set<String> keys = new TreeSet<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
+    @Test
+    void statusJsonHasTheDesignKeys() throws IOException {
+        Run run = cli("status", "-c", configFile, "--json");
+        assertEquals(0, run.code(), run.err());
+        JsonNode status = new ObjectMapper().readTree(run.out());
+        assertEquals(Set.of("node", "members", "folders", "counters"), keys(status));
+        assertEquals("alpha", status.get("node").asText());
+        assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem"),
+                keys(status.get("folders").get(0)));
+        assertTrue(status.get("counters").has("announcementsSent"));
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void configSourceSeamReachesTheNode() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int code = Main.execute(new String[] {"status", "-c", configFile, "--json"}, new PrintStream(out, true),
+                System.err, file -> config);
+        assertEquals(0, code);
+        assertTrue(out.toString().startsWith("{\"node\":\"alpha\",\"members\":[\"alpha\",\"beta\"],\"folders\":["),
+                out.toString());
+    }
+
+    @Test
+    void statusTable() {
+        Run run = cli("status", "-c", configFile);
+        assertEquals(0, run.code(), run.err());
+        assertEquals(String.join(NL,
+                "node     alpha",
+                "members  alpha, beta",
+                "",
+                "FOLDER  STATE   FILES  DIRTY  CONFLICTS  PROBLEMS  PATH",
+                "ct101   idle     1200      2          0         0  /var/lib/lxc/ct101",
+                "etc     halted     12      0          1         1  /etc/syncnode-shared",
+                "etc: halted: root vanished: /etc/syncnode-shared",
+                ""), run.out());
+    }
+
+    @Test
+    void peersTableAndJson() throws IOException {
+        Run table = cli("peers", "-c", configFile);
+        assertEquals(0, table.code(), table.err());
+        assertEquals(String.join(NL,
+                "NAME   ADDRESS        MEMBER  DIRTY  LAST SEEN",
+                "beta   10.0.0.2:7800  yes         3  2026-11-21T10:00:00Z",
+                "gamma  10.0.0.3:7800  no          0  -",
+                ""), table.out());
+        Run json = cli("peers", "-c", configFile, "--json");
+        JsonNode peers = new ObjectMapper().readTree(json.out());
+        assertEquals(2, peers.size());
+        assertEquals(Set.of("name", "address", "member", "dirty", "lastSeen"), keys(peers.get(0)));
+        assertEquals(3, peers.get(0).get("dirty").asLong());
+    }
+
+    @Test
+    void dirtyTableJsonAndFolder() throws IOException {
+        Run table = cli("dirty", "-c", configFile);
+        assertEquals(String.join(NL,
+                "FOLDER  PATH              PEER  SINCE",
+                "ct101   rootfs/etc/hosts  beta  2026-11-21T10:00:00Z",
+                "ct101   config            beta  2026-11-21T10:00:01Z",
+                ""), table.out());
+        Run json = cli("dirty", "-c", configFile, "--folder", "ct101", "--json");
+        assertEquals(0, json.code(), json.err());
+        JsonNode dirty = new ObjectMapper().readTree(json.out());
+        assertEquals(Set.of("folder", "path", "peer", "since"), keys(dirty.get(0)));
+        assertEquals("nothing dirty" + NL, cli("dirty", "-c", configFile, "--folder", "etc").out());
+        assertEquals(List.of("dirty null", "dirty ct101", "dirty etc"), handler.calls);
+    }
+
+    @Test
+    void unknownFolderIsAUsageErrorNamingTheKnownOnes() {
+        Run run = cli("dirty", "-c", configFile, "--folder", "nope");
+        assertEquals(2, run.code());
+        assertTrue(run.err().startsWith("syncnode: unknown folder 'nope'; this config has: ct101, etc"), run.err());
+        assertEquals(List.of(), handler.calls);
+    }
+
+    @Test
+    void syncConverged() {
+        Run run = cli("sync", "-c", configFile, "--folder", "ct101", "--timeout", "2s");
+        assertEquals(0, run.code(), run.err());
+        assertEquals("in sync: nothing dirty remains in ct101" + NL, run.out());
+        assertEquals(List.of("sync ct101 2000"), handler.calls);
+    }
+
+    @Test
+    void syncStillDirtyAfterTimeoutExitsThreeSayingWhatRemains() {
+        handler.syncConverges = false;
+        Run run = cli("sync", "-c", configFile, "--timeout", "1s");
+        assertEquals(3, run.code(), run.err());
+        assertEquals(String.join(NL,
+                "syncnode: not converged within 1s: 2 dirty entries remain:",
+                "  ct101  rootfs/etc/hosts  -> beta  since 2026-11-21T10:00:00Z",
+                "  ct101  config            -> beta  since 2026-11-21T10:00:01Z",
+                ""), run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void checkWholeConfigAndFolderRelativePaths() {
+        Run all = cli("check", "-c", configFile);
+        assertEquals(0, all.code(), all.err());
+        assertEquals("4 paths marked dirty" + NL, all.out());
+        handler.changed = 1;
+        Run some = cli("check", "-c", configFile, "--folder", "ct101", "rootfs/etc/hosts", "./config");
+        assertEquals("1 path marked dirty" + NL, some.out());
+        assertEquals(List.of("check null []", "check ct101 [rootfs/etc/hosts, config]"), handler.calls);
+    }
+
+    @Test
+    void checkFileSystemPathsFindTheirFolder() {
+        Path root = config.folders().get(0).path();
+        Run run = cli("check", "-c", configFile, root.resolve("rootfs/etc/hosts").toString(),
+                config.folders().get(1).path().toString(), root.resolve("a/../b").toString());
+        assertEquals(0, run.code(), run.err());
+        assertEquals("8 paths marked dirty" + NL, run.out());
+        assertEquals(List.of("check ct101 [rootfs/etc/hosts, b]", "check etc []"), handler.calls);
+    }
+
+    @Test
+    void checkPathsOutsideTheFoldersAreUsageErrors() {
+        Run outside = cli("check", "-c", configFile, "/usr/bin");
+        assertEquals(2, outside.code());
+        assertTrue(outside.err().startsWith("syncnode: '/usr/bin' is not inside any configured folder"), outside.err());
+        Run escaping = cli("check", "-c", configFile, "--folder", "ct101", "../etc/passwd");
+        assertEquals(2, escaping.code());
+        assertTrue(escaping.err().startsWith("syncnode: '../etc/passwd' is outside folder 'ct101'"), escaping.err());
+        assertEquals(List.of(), handler.calls);
+    }
+
+    @Test
+    void aRefusalByTheNodeExitsOneWithItsMessage() {
+        handler.refusal = "folder ct101 is halted: root vanished";
+        Run run = cli("check", "-c", configFile, "--folder", "ct101");
+        assertEquals(1, run.code());
+        assertEquals("syncnode: folder ct101 is halted: root vanished" + NL, run.err());
+    }
+
+    @Test
+    void noRunningNodeExitsOneSayingSo() {
+        server.close();
+        for (String verb : List.of("status", "peers", "dirty", "sync", "check")) {
+            Run run = cli(verb, "-c", configFile);
+            assertEquals(1, run.code(), verb);
+            assertEquals("syncnode: no node is running for this config: cannot connect to " + config.controlSocket()
+                    + ": start it with `syncnode run -c FILE`" + NL, run.err(), verb);
+        }
+    }
+
+    @Test
+    void runServesTheControlSocketUntilShutdownThenClosesServerAndNode() throws Exception {
+        server.close();
+        List<Runnable> shutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
+        boolean[] nodeClosed = {false};
+        NodeStarter starter = c -> new NodeStarter.RunningNode() {
+            @Override
+            public ControlHandler controlHandler() {
+                return handler;
+            }
+
+            @Override
+            public void close() {
+                assertFalse(Files.exists(config.controlSocket()), "the control socket closes first");
+                nodeClosed[0] = true;
+            }
+        };
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int[] code = {-1};
+        Thread runner = new Thread(() -> code[0] = Main.execute(new String[] {"run", "-c", configFile},
+                new Invocation(new PrintStream(out, true), System.err, file -> config, starter, shutdown::add)));
+        runner.start();
+        TestConfigs.await(Duration.ofSeconds(10), () -> out.toString().contains("running"));
+        assertEquals("syncnode alpha running (control: " + config.controlSocket() + ")" + NL, out.toString());
+        assertEquals(0, cli("status", "-c", configFile).code());
+
+        shutdown.forEach(Runnable::run); // what SIGTERM does
+        runner.join(10_000);
+        assertEquals(0, code[0]);
+        assertTrue(nodeClosed[0]);
+        assertFalse(Files.exists(config.controlSocket()));
+    }
+
+    @Test
+    void runRefusesWhenAnotherNodeServesTheSocketAndClosesItsNode() {
+        boolean[] nodeClosed = {false};
+        NodeStarter starter = c -> new NodeStarter.RunningNode() {
+            @Override
+            public ControlHandler controlHandler() {
+                return handler;
+            }
+
+            @Override
+            public void close() {
+                nodeClosed[0] = true;
+            }
+        };
+        Run run = TestConfigs.run((out, err) -> new Invocation(out, err, file -> config, starter, action -> { }),
+                "run", "-c", configFile);
+        assertEquals(1, run.code());
+        assertTrue(run.err().startsWith("syncnode: cannot start node alpha: another syncnode is already running"),
+                run.err());
+        assertTrue(nodeClosed[0]);
+        assertTrue(Files.exists(config.controlSocket()), "the running node's socket stays");
+    }
+
+    @Test
+    void runWhenTheNodeFailsToStartPrintsTheCauseChainAndExitsOne() {
+        Run run = TestConfigs.run((out, err) -> new Invocation(out, err, file -> config, c -> {
+            throw new IllegalStateException("cannot join cluster lxc-ha",
+                    new IOException("bind 127.0.0.1:7800: Address already in use"));
+        }, action -> { }), "run", "-c", configFile);
+        assertEquals(1, run.code());
+        assertEquals("syncnode: cannot start node alpha: cannot join cluster lxc-ha: bind 127.0.0.1:7800: "
+                + "Address already in use" + NL, run.err());
+        assertFalse(run.err().contains("\tat "));
+    }
+
+    @Test
+    void runWithTheRealNodeBeforeItIsBuiltFailsCleanly() {
+        Run run = TestConfigs.run((out, err) -> new Invocation(out, err, file -> config, NodeStarter.syncNode(),
+                action -> { }), "run", "-c", configFile);
+        assertEquals(1, run.code());
+        assertTrue(run.err().startsWith("syncnode: cannot start node alpha: "), run.err());
+        assertFalse(run.err().contains("\tat "));
+    }
+}

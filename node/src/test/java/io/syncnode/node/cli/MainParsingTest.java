@@ -1,0 +1,176 @@
+package io.syncnode.node.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.syncnode.config.ConfigException;
+import io.syncnode.node.cli.TestConfigs.Run;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+class MainParsingTest {
+    private final List<Runnable> shutdownActions = new ArrayList<>();
+
+    private Invocation invocation(PrintStream out, PrintStream err) {
+        return new Invocation(out, err, file -> {
+            throw new ConfigException(file, 3, "node.name", "must match [a-z0-9][a-z0-9-]{0,31}");
+        }, config -> {
+            throw new AssertionError("no node is started while parsing");
+        }, shutdownActions::add);
+    }
+
+    private Run run(String... args) {
+        return TestConfigs.run(this::invocation, args);
+    }
+
+    /** The command object picocli filled for {@code args}. */
+    @SuppressWarnings("unchecked")
+    private <T> T parsed(String... args) {
+        CommandLine commandLine = Main.commandLine(invocation(System.out, System.err));
+        ParseResult result = commandLine.parseArgs(args);
+        return (T) result.subcommand().commandSpec().userObject();
+    }
+
+    @ParameterizedTest(name = "{0} without -c is a usage error")
+    @ValueSource(strings = {"run", "status", "peers", "dirty", "sync", "check"})
+    void configIsRequired(String verb) {
+        Run run = run(verb);
+        assertEquals(2, run.code());
+        assertTrue(run.err().startsWith("syncnode: Missing required option: '--config=FILE'"), run.err());
+        assertTrue(run.err().contains("Usage: syncnode " + verb), run.err());
+    }
+
+    @ParameterizedTest(name = "{0} --help describes it as DESIGN.md does")
+    @CsvSource(delimiter = '|', value = {
+            "run     | run the node in the foreground until SIGTERM/SIGINT",
+            "status  | node, cluster view (members), per folder: files, dirty, conflicts, problems",
+            "peers   | members with address, last seen, dirty count toward each",
+            "dirty   | list dirty entries: folder, path, peer, since",
+            "sync    | push everything dirty now and wait until no dirty entry remains (exit 3 on timeout)",
+            "check   | rescan now and mark what changed dirty",
+            "version | print the version",
+    })
+    void helpOnEveryVerb(String verb, String description) {
+        Run run = run(verb, "--help");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().replaceAll("\\s+", " ").contains(description), run.out());
+        assertTrue(run.out().contains("3   not converged before --timeout"), run.out());
+    }
+
+    @Test
+    void topLevelHelpListsExactlyTheVerbsOfThisStage() {
+        Run run = run("--help");
+        assertEquals(0, run.code());
+        for (String verb : List.of("run", "status", "peers", "dirty", "sync", "check", "version")) {
+            assertTrue(run.out().contains("\n  " + verb + " "), verb + " missing from:\n" + run.out());
+        }
+        for (String later : List.of("conflicts", "resolve", "pause", "resume", "keygen")) {
+            assertFalse(run.out().contains("\n  " + later + " "), later + " is for a later stage");
+        }
+    }
+
+    @Test
+    void unknownOptionIsAUsageErrorWithTheUsage() {
+        Run run = run("status", "-c", "x.toml", "--bogus");
+        assertEquals(2, run.code());
+        assertTrue(run.err().startsWith("syncnode: Unknown option: '--bogus'"), run.err());
+        assertTrue(run.err().contains("Usage: syncnode status"), run.err());
+    }
+
+    @Test
+    void unknownVerbIsAUsageError() {
+        Run run = run("conflicts", "-c", "x.toml");
+        assertEquals(2, run.code());
+        assertTrue(run.err().contains("Unmatched arguments"), run.err());
+    }
+
+    @Test
+    void missingVerbIsAUsageError() {
+        Run run = run();
+        assertEquals(2, run.code());
+        assertTrue(run.err().startsWith("syncnode: missing verb"), run.err());
+    }
+
+    @ParameterizedTest(name = "--timeout {0} is refused, naming the value")
+    @ValueSource(strings = {"5x", "soon", "-1s", "1.5s"})
+    void badTimeoutIsAUsageErrorNamingTheValue(String value) {
+        Run run = run("sync", "-c", "x.toml", "--timeout", value);
+        assertEquals(2, run.code());
+        assertTrue(run.err().startsWith("syncnode: Invalid value for option '--timeout': '" + value
+                + "' is not a duration"), run.err());
+    }
+
+    @Test
+    void configErrorExitsTwoWithTheLoadersMessage() {
+        Run run = run("status", "-c", "/etc/syncnode/alpha.toml");
+        assertEquals(2, run.code());
+        assertEquals("syncnode: /etc/syncnode/alpha.toml:3: node.name: must match [a-z0-9][a-z0-9-]{0,31}"
+                + System.lineSeparator(), run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void runWithAConfigErrorExitsTwo() {
+        Run run = run("run", "-c", "alpha.toml");
+        assertEquals(2, run.code());
+        assertTrue(run.err().startsWith("syncnode: alpha.toml:3: node.name:"), run.err());
+    }
+
+    @Test
+    void versionNeedsNoConfig() {
+        Run run = run("version");
+        assertEquals(0, run.code());
+        assertTrue(run.out().matches("syncnode \\S+\\R"), run.out());
+        assertEquals(run.out(), run("--version").out());
+    }
+
+    @Test
+    void runOptions() {
+        RunCommand run = parsed("run", "-c", "a.toml", "--verbose");
+        assertEquals(Path.of("a.toml"), run.configOption.file);
+        assertTrue(run.verbose);
+        assertFalse(this.<RunCommand>parsed("run", "--config", "a.toml").verbose);
+    }
+
+    @Test
+    void listingOptions() {
+        StatusCommand status = parsed("status", "-c", "a.toml", "--json");
+        assertTrue(status.json);
+        assertEquals(Path.of("a.toml"), status.configOption.file);
+        PeersCommand peers = parsed("peers", "-c", "a.toml");
+        assertFalse(peers.json);
+        DirtyCommand dirty = parsed("dirty", "-c", "a.toml", "--folder", "ct101", "--json");
+        assertEquals("ct101", dirty.folder);
+        assertTrue(dirty.json);
+        assertEquals(null, this.<DirtyCommand>parsed("dirty", "-c", "a.toml").folder);
+    }
+
+    @Test
+    void syncOptions() {
+        SyncCommand defaults = parsed("sync", "-c", "a.toml");
+        assertEquals(Duration.ofSeconds(60), defaults.timeout);
+        assertEquals(null, defaults.folder);
+        SyncCommand given = parsed("sync", "-c", "a.toml", "--folder", "ct101", "--timeout", "500ms");
+        assertEquals(Duration.ofMillis(500), given.timeout);
+        assertEquals("ct101", given.folder);
+        assertEquals(Duration.ofMinutes(2), this.<SyncCommand>parsed("sync", "-c", "a.toml", "--timeout=2m").timeout);
+    }
+
+    @Test
+    void checkOptions() {
+        CheckCommand check = parsed("check", "-c", "a.toml", "--folder", "ct101", "rootfs/etc/hosts", "config");
+        assertEquals("ct101", check.folder);
+        assertEquals(List.of("rootfs/etc/hosts", "config"), check.paths);
+        assertEquals(List.of(), this.<CheckCommand>parsed("check", "-c", "a.toml").paths);
+    }
+}
