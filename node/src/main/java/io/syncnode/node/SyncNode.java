@@ -23,7 +23,11 @@ import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.Outbox;
 import io.syncnode.node.wire.WireCodec;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
@@ -76,6 +80,7 @@ public final class SyncNode implements AutoCloseable {
     private final MessageRouter router;
     private volatile Set<String> members = Set.of();
     private volatile boolean closed;
+    private final FileChannel stateLock;
 
     private SyncNode(SyncnodeConfig config, String stackXml, Clock clock) throws IOException {
         this.config = config;
@@ -83,6 +88,7 @@ public final class SyncNode implements AutoCloseable {
         Path stateDir = config.node().stateDir();
         Files.createDirectories(stateDir);
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
+        this.stateLock = lockStateDir(stateDir);
         this.store = SqliteIndexStore.open(stateDir);
         this.nodeId = store.nodeId();
         this.peers = new PeerDirectory(store, nodeId, clock);
@@ -103,6 +109,23 @@ public final class SyncNode implements AutoCloseable {
         this.router = new MessageRouter(folders, peers, source, fetcher, counters, this::viewChanged,
                 m -> transport().physicalAddress(m));
         this.transport = new JGroupsTransport(stackXml, config.cluster().name(), config.node().name(), router);
+    }
+
+    /** One node per state dir: a second process on the same index would corrupt the cluster's view of it. */
+    private static FileChannel lockStateDir(Path stateDir) throws IOException {
+        FileChannel ch = FileChannel.open(stateDir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new IOException("state dir " + stateDir + " is in use by another syncnode process;"
+                    + " stop it first, or give this node its own state-dir");
+        }
+        return ch;
     }
 
     private JGroupsTransport transport() {
@@ -359,6 +382,11 @@ public final class SyncNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         store.close();
+        try {
+            stateLock.close();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "releasing the state dir lock", e);
+        }
         LOG.info("node " + config.node().name() + " stopped");
     }
 

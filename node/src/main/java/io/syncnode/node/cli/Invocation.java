@@ -16,6 +16,25 @@ record Invocation(PrintStream out, PrintStream err, ConfigSource configs, NodeSt
 
     static Invocation standard(PrintStream out, PrintStream err) {
         return new Invocation(out, err, ConfigLoader::load, NodeStarter.syncNode(),
-                action -> Runtime.getRuntime().addShutdownHook(new Thread(action, "syncnode-shutdown")));
+                action -> Runtime.getRuntime().addShutdownHook(new Thread(() -> stopThenExit(action),
+                        "syncnode-shutdown")));
+    }
+
+    /**
+     * Runs the stop action on SIGTERM/SIGINT, then ends the process with status 0 when the node
+     * stopped cleanly (1 if stopping failed) instead of the signal's 143/130: a clean stop on
+     * request is a success for service managers.
+     */
+    private static void stopThenExit(Runnable action) {
+        int status = 0;
+        try {
+            action.run();
+        } catch (RuntimeException | Error e) {
+            System.err.println("syncnode: stopping failed: " + CauseChain.describe(e));
+            status = 1;
+        }
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(status);
     }
 }
