@@ -71,7 +71,12 @@ public final class FolderSync implements AutoCloseable {
     private static final int FLUSH_AT = 2000;
     private static final int ANNOUNCE_BATCH = 1000;
     private static final int ANNOUNCE_INLINE_BYTES = 1 << 20;
-    private static final int MAX_ACTIVE_FETCHES = 16;
+    /** Files at least this big go to the big-file lane, so that they never hold up small ones. */
+    static final long BIG_FILE = 8L << 20;
+    private static final int MAX_SMALL_FETCHES = 12;
+    private static final int MAX_BIG_FETCHES = 2;
+    /** An interrupted transfer of at least this size keeps what it received, as a basis for the retry. */
+    static final long KEEP_PARTIAL = 1L << 20;
 
     /** One buffered index change. */
     private record Put(FileRecord record, StatSignature stat, boolean markDirty, String exceptPeer, byte[] inline) {
@@ -100,8 +105,45 @@ public final class FolderSync implements AutoCloseable {
     private final List<String[]> pendingClears = new ArrayList<>();
     private boolean flushQueued;
     private final Map<String, FileRecord> fetching = new HashMap<>();
-    private final ArrayDeque<Runnable> fetchQueue = new ArrayDeque<>();
-    private int activeFetches;
+    private final FetchLane smallLane = new FetchLane(MAX_SMALL_FETCHES);
+    private final FetchLane bigLane = new FetchLane(MAX_BIG_FETCHES);
+    /** path -> what an interrupted transfer of that path received so far (a prefix of {@code hash}'s content). */
+    private final Map<String, Partial> partials = new HashMap<>();
+
+    private record Partial(ContentHash hash, Path file) {
+    }
+
+    /** A queue of fetches with a bound on how many run at once (worker thread only). */
+    private static final class FetchLane {
+        final int max;
+        final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+        int active;
+
+        FetchLane(int max) {
+            this.max = max;
+        }
+
+        void add(Runnable start) {
+            queue.add(start);
+            drain();
+        }
+
+        void finished() {
+            active--;
+            drain();
+        }
+
+        void drain() {
+            while (active < max && !queue.isEmpty()) {
+                active++;
+                queue.poll().run();
+            }
+        }
+
+        int size() {
+            return active + queue.size();
+        }
+    }
     private Long rootDevice;
 
     private volatile String state = "scanning";
@@ -772,8 +814,8 @@ public final class FolderSync implements AutoCloseable {
         if (already != null && already.hash().equals(target.hash())) {
             return; // the running fetch brings the same content; its commit uses the newest record
         }
-        fetchQueue.add(() -> startFetch(from, target));
-        drainFetchQueue();
+        FetchLane lane = target.size() >= BIG_FILE ? bigLane : smallLane;
+        lane.add(() -> startFetch(from, target, lane));
     }
 
     /** Copies the content from another local file with the same hash (renames, copies): no bytes on the wire. */
@@ -823,42 +865,65 @@ public final class FolderSync implements AutoCloseable {
         }
     }
 
-    private void drainFetchQueue() {
-        while (activeFetches < MAX_ACTIVE_FETCHES && !fetchQueue.isEmpty()) {
-            activeFetches++;
-            fetchQueue.poll().run();
+    /**
+     * The local files a delta for {@code target} is computed against: what an interrupted transfer
+     * of the same content received, then the current version at the path.
+     */
+    private List<Path> basisFor(FileRecord target) {
+        List<Path> basis = new ArrayList<>();
+        Partial partial = partials.get(target.path());
+        if (partial != null) {
+            if (partial.hash().equals(target.hash()) && Files.exists(partial.file(), LinkOption.NOFOLLOW_LINKS)) {
+                basis.add(partial.file());
+            } else {
+                partials.remove(target.path());
+                Fetcher.discard(partial.file());
+            }
         }
+        StoredFile cur = current(target.path());
+        if (cur != null && !cur.record().deleted() && cur.record().type() == FileType.REGULAR && cur.stat() != null
+                && cur.record().size() > 0) {
+            try {
+                basis.add(applier.resolve(target.path()));
+            } catch (IOException e) {
+                LOG.fine(() -> name + ": no basis for " + target.path() + ": " + e.getMessage());
+            }
+        }
+        return basis;
     }
 
-    private void startFetch(String from, FileRecord target) {
+    private void startFetch(String from, FileRecord target, FetchLane lane) {
         String rel = target.path();
         Path temp;
         try {
             temp = applier.createTemp(rel);
         } catch (IOException e) {
-            activeFetches--;
+            lane.finished();
             fetching.remove(rel);
             problems.put(rel, "cannot create temp file: " + e.getMessage());
             return;
         }
         state = "syncing";
-        fetcher.fetch(from, name, target, temp).whenComplete((file, err) -> worker.execute(guard(
+        fetcher.fetch(from, name, target, temp, basisFor(target)).whenComplete((file, err) -> worker.execute(guard(
                 "committing " + rel, () -> {
-                    activeFetches--;
+                    boolean keep = false;
                     try {
-                        finishFetch(from, target, temp, err);
+                        keep = finishFetch(from, target, temp, err);
                     } finally {
-                        Fetcher.discard(temp);
-                        drainFetchQueue();
+                        if (!keep) {
+                            Fetcher.discard(temp);
+                        }
+                        lane.finished();
                     }
                 })));
     }
 
-    private void finishFetch(String from, FileRecord fetched, Path temp, Throwable err) throws IOException {
+    /** Returns true when {@code temp} is kept as the partial result of an interrupted transfer. */
+    private boolean finishFetch(String from, FileRecord fetched, Path temp, Throwable err) throws IOException {
         String rel = fetched.path();
         FileRecord want = fetching.get(rel);
         if (want == null || !want.hash().equals(fetched.hash())) {
-            return; // superseded by a newer version with other content
+            return false; // superseded by a newer version with other content
         }
         fetching.remove(rel);
         if (err != null) {
@@ -867,14 +932,18 @@ public final class FolderSync implements AutoCloseable {
                 problems.put(rel, String.valueOf(cause.getMessage()));
                 LOG.warning(() -> name + ": " + cause.getMessage() + "; retried at the next digest exchange");
             }
-            return;
+            return keepPartial(fetched, temp);
+        }
+        Partial partial = partials.remove(rel);
+        if (partial != null) {
+            Fetcher.discard(partial.file());
         }
         StoredFile cur = current(rel);
         if (cur != null && !want.version().covers(cur.record().version())) {
-            return; // a newer or concurrent local version arrived meanwhile; it is reconciled on its own
+            return false; // a newer or concurrent local version arrived meanwhile; it is reconciled on its own
         }
         if (cur != null && cur.record().version().equals(want.version()) && cur.stat() != null) {
-            return; // already applied
+            return false; // already applied
         }
         try {
             done(from, want, applier.commitFile(rel, temp, want, expectedOf(cur)));
@@ -882,6 +951,26 @@ public final class FolderSync implements AutoCloseable {
             scanLater(rel);
         }
         requestFlush();
+        return false;
+    }
+
+    /** Keeps what a large interrupted transfer received (a prefix of the content) for the retry. */
+    private boolean keepPartial(FileRecord fetched, Path temp) {
+        if (fetched.size() < KEEP_PARTIAL) {
+            return false;
+        }
+        try {
+            if (Files.size(temp) == 0) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        Partial old = partials.put(fetched.path(), new Partial(fetched.hash(), temp));
+        if (old != null && !old.file().equals(temp)) {
+            Fetcher.discard(old.file());
+        }
+        return true;
     }
 
     /** Serving side: where the content with {@code hash} at {@code path} is, if the index still says so. */

@@ -1,18 +1,24 @@
 package io.syncnode.node.fetch;
 
-import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.Outbox;
-import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileRecord;
+import io.syncnode.protocol.delta.BasisReader;
+import io.syncnode.protocol.delta.DeltaPatcher;
+import io.syncnode.protocol.delta.PatchedFile;
+import io.syncnode.protocol.delta.Signature;
+import io.syncnode.protocol.delta.SignatureBuilder;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,14 +31,23 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Pulls the content of one version from a member into a temp file the caller created.
  *
- * <p>The returned future completes once the temp file holds exactly the requested content
- * (length and SHA-256 checked) and is fsynced; it fails with {@link FetchFailedException} on an
- * abort, a hash mismatch, an out-of-order chunk, the source leaving, or {@link #IDLE_TIMEOUT_SECONDS}
- * without data. The temp file is the caller's to commit or delete.
+ * <p>With a basis (local files whose blocks may reappear in the new version: the old version at
+ * the path, the partial result of an interrupted transfer), the receiver first computes the
+ * basis signature on the I/O pool and sends it with the request; the source answers with delta
+ * operations, which {@link DeltaPatcher} turns into the new content. Without one, every byte comes
+ * as a literal. Either way, the returned future completes only when the temp file holds exactly the
+ * requested content (length and SHA-256) and is fsynced. If a delta rebuilds the wrong content (a
+ * basis that changed underneath, or a strong-checksum collision), the transfer is repeated once as
+ * a whole-file transfer: a wrong file is never handed back.
+ *
+ * <p>It fails with {@link FetchFailedException} on an abort, an out-of-order chunk, the source
+ * leaving, or {@link #IDLE_TIMEOUT_SECONDS} without data. The temp file is the caller's to commit,
+ * keep as a partial, or delete.
  */
 public final class Fetcher {
     public static final int INITIAL_CREDIT = 8;
     public static final long IDLE_TIMEOUT_SECONDS = 30;
+    private static final BasisReader NO_BASIS = (offset, buf, off, len) -> -1;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Outbox outbox;
@@ -49,24 +64,55 @@ public final class Fetcher {
     }
 
     private final class Transfer {
-        final long id;
+        final long id = newId();
         final String from;
+        final String folder;
         final FileRecord want;
         final Path temp;
-        final FileChannel channel;
-        final MessageDigest sha = EntryReader.sha256();
+        final List<Path> basisFiles;
+        final CompletableFuture<Path> done;
         final SerialExecutor serial = new SerialExecutor(ioPool);
-        final CompletableFuture<Path> done = new CompletableFuture<>();
+        FileChannel channel;
+        OutputStream out;
+        ConcatBasis basis;
+        DeltaPatcher patcher;
         int nextSeq;
-        long written;
         volatile ScheduledFuture<?> idle;
 
-        Transfer(long id, String from, FileRecord want, Path temp) throws IOException {
-            this.id = id;
+        Transfer(String from, String folder, FileRecord want, Path temp, List<Path> basisFiles,
+                 CompletableFuture<Path> done) {
             this.from = from;
+            this.folder = folder;
             this.want = want;
             this.temp = temp;
-            this.channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            this.basisFiles = basisFiles;
+            this.done = done;
+        }
+
+        /** On the I/O pool: open the output, sign the basis, send the request. */
+        void start() {
+            try {
+                channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                Signature signature = null;
+                if (!basisFiles.isEmpty()) {
+                    basis = new ConcatBasis(basisFiles);
+                    if (basis.length() > 0) {
+                        try (InputStream in = basis.stream()) {
+                            signature = SignatureBuilder.forLength(basis.length()).build(in);
+                        }
+                    }
+                }
+                patcher = signature == null ? new DeltaPatcher(1, 0, NO_BASIS, out)
+                        : new DeltaPatcher(signature, basis, out);
+                armIdleTimer();
+                if (!outbox.send(from, new Message.FetchRequest(id, folder, want.path(), want.version(), want.hash(),
+                        signature, INITIAL_CREDIT))) {
+                    fail(from + " is not a member any more", false, false);
+                }
+            } catch (IOException | RuntimeException e) {
+                fail("preparing the transfer: " + e.getMessage(), false, false);
+            }
         }
 
         void armIdleTimer() {
@@ -79,7 +125,7 @@ public final class Fetcher {
         }
 
         void onData(Message.FetchData d) {
-            if (done.isDone()) {
+            if (done.isDone() || patcher == null) {
                 return;
             }
             if (d.seq() != nextSeq) {
@@ -89,20 +135,11 @@ public final class Fetcher {
             nextSeq++;
             try {
                 for (Message.DeltaOp op : d.ops()) {
-                    if (!(op instanceof Message.Literal l)) {
-                        fail("block copy offered but no basis was sent", false, true);
-                        return;
-                    }
-                    sha.update(l.data());
-                    ByteBuffer buf = ByteBuffer.wrap(l.data());
-                    while (buf.hasRemaining()) {
-                        channel.write(buf);
-                    }
-                    written += l.data().length;
-                    bytesFetched.addAndGet(l.data().length);
-                    if (written > want.size()) {
-                        fail("more data than the announced size " + want.size(), false, true);
-                        return;
+                    if (op instanceof Message.Literal l) {
+                        patcher.literal(l.data(), 0, l.data().length);
+                        bytesFetched.addAndGet(l.data().length);
+                    } else if (op instanceof Message.CopyBlocks c) {
+                        patcher.copy(c.firstBlock(), c.count());
                     }
                 }
                 if (d.last()) {
@@ -112,15 +149,24 @@ public final class Fetcher {
                     outbox.send(from, new Message.FetchCredit(id, 1));
                 }
             } catch (IOException e) {
-                fail("writing " + temp.getFileName() + ": " + e.getMessage(), false, true);
+                fail("rebuilding " + want.path() + ": " + e.getMessage(), false, true);
             }
         }
 
         void finish() throws IOException {
-            ContentHash got = ContentHash.of(sha.digest());
-            if (written != want.size() || !got.equals(want.hash())) {
-                fail("received content does not match: " + written + " bytes, hash " + got + ", expected "
-                        + want.size() + " bytes, hash " + want.hash(), false, false);
+            out.flush();
+            PatchedFile got = patcher.finish();
+            if (got.length() != want.size() || !got.hash().equals(want.hash())) {
+                if (basis != null) {
+                    close();
+                    // the delta rebuilt something else: once more, whole file, and never apply this one
+                    Transfer retry = new Transfer(from, folder, want, temp, List.of(), done);
+                    transfers.put(retry.id, retry);
+                    retry.serial.execute(retry::start);
+                    return;
+                }
+                fail("received content does not match: " + got.length() + " bytes, hash " + got.hash()
+                        + ", expected " + want.size() + " bytes, hash " + want.hash(), false, false);
                 return;
             }
             channel.force(true);
@@ -146,33 +192,44 @@ public final class Fetcher {
             if (t != null) {
                 t.cancel(false);
             }
+            if (basis != null) {
+                basis.close();
+            }
             try {
-                channel.close();
+                if (out != null) {
+                    out.flush();
+                }
             } catch (IOException ignored) {
-                // closing a file we only wrote to; the caller deletes or commits it next
+                // the content is judged by its hash, not by this flush
+            }
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+            } catch (IOException ignored) {
+                // a file we only wrote to; the caller commits, keeps or deletes it next
             }
         }
     }
 
-    /** Starts fetching {@code want} (a regular file record) from {@code from} into {@code temp}. */
-    public CompletableFuture<Path> fetch(String from, String folder, FileRecord want, Path temp) {
+    private long newId() {
         long id;
         do {
             id = RANDOM.nextLong();
         } while (id == 0 || transfers.containsKey(id));
-        Transfer t;
-        try {
-            t = new Transfer(id, from, want, temp);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        transfers.put(id, t);
-        t.armIdleTimer();
-        if (!outbox.send(from, new Message.FetchRequest(id, folder, want.path(), want.version(), want.hash(),
-                INITIAL_CREDIT))) {
-            t.serial.execute(() -> t.fail(from + " is not a member any more", false, false));
-        }
-        return t.done;
+        return id;
+    }
+
+    /**
+     * Starts fetching {@code want} (a regular file record) from {@code from} into {@code temp}, as a
+     * delta against {@code basisFiles} read in that order (empty: whole file).
+     */
+    public CompletableFuture<Path> fetch(String from, String folder, FileRecord want, Path temp, List<Path> basisFiles) {
+        CompletableFuture<Path> done = new CompletableFuture<>();
+        Transfer t = new Transfer(from, folder, want, temp, List.copyOf(basisFiles), done);
+        transfers.put(t.id, t);
+        t.serial.execute(t::start);
+        return done;
     }
 
     public void onData(String from, Message.FetchData d) {

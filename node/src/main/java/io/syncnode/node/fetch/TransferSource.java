@@ -5,11 +5,18 @@ import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.Outbox;
 import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.StatSignature;
+import io.syncnode.protocol.delta.BlockSize;
+import io.syncnode.protocol.delta.DeltaEncoder;
+import io.syncnode.protocol.delta.DeltaSink;
+import io.syncnode.protocol.delta.DeltaSummary;
+import io.syncnode.protocol.delta.Signature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +41,9 @@ import java.util.logging.Logger;
 public final class TransferSource {
     private static final Logger LOG = Logger.getLogger(TransferSource.class.getName());
     public static final int CHUNK = 256 * 1024;
+    static final int OPS_PER_CHUNK = 4096;
+    /** The basis of a whole-file transfer: nothing to copy from, every byte is a literal. */
+    private static final Signature NO_BASIS = Signature.of(BlockSize.MIN, 0, new int[0], List.of());
     private static final long CREDIT_TIMEOUT_SECONDS = 30;
 
     /** Where the content of (folder, path, hash) lives, and the signature it must still have. */
@@ -120,34 +130,24 @@ public final class TransferSource {
                 onSourceChanged.accept(r.folder(), r.path());
                 return;
             }
+            Signature basis = r.basis() != null ? r.basis() : NO_BASIS;
+            ChunkSink sink = new ChunkSink(to, r.transferId(), credit, key);
+            DeltaSummary summary;
             try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                int seq = 0;
-                long sent = 0;
-                while (true) {
-                    byte[] chunk = in.readNBytes(CHUNK);
-                    sent += chunk.length;
-                    boolean last = chunk.length < CHUNK || sent == expected.size();
-                    if (last && (sent != expected.size() || in.read() != -1 || !stillSame(file, expected))) {
-                        abort(to, r, Message.AbortReason.SOURCE_CHANGED, "changed while it was read");
-                        onSourceChanged.accept(r.folder(), r.path());
-                        return;
-                    }
-                    if (!credit.tryAcquire(CREDIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                        abort(to, r, Message.AbortReason.CANCELLED, "receiver granted no credit for "
-                                + CREDIT_TIMEOUT_SECONDS + " s");
-                        return;
-                    }
-                    if (credits.get(key) != credit) {
-                        return; // aborted by the receiver or the receiver left
-                    }
-                    List<Message.DeltaOp> ops = chunk.length == 0 ? List.of() : List.of(new Message.Literal(chunk));
-                    outbox.send(to, new Message.FetchData(r.transferId(), seq++, ops, last));
-                    bytesServed.addAndGet(chunk.length);
-                    if (last) {
-                        return;
-                    }
-                }
+                summary = new DeltaEncoder(basis).encode(in, sink);
             }
+            if (sink.cancelled) {
+                return;
+            }
+            if (summary.targetLength() != expected.size() || !summary.targetHash().equals(r.hash())
+                    || !stillSame(file, expected)) {
+                abort(to, r, Message.AbortReason.SOURCE_CHANGED, "changed while it was read");
+                onSourceChanged.accept(r.folder(), r.path());
+                return;
+            }
+            sink.finish();
+        } catch (CancelledTransfer e) {
+            LOG.fine(() -> "transfer of " + r.folder() + "/" + r.path() + " to " + to + " cancelled");
         } catch (IOException e) {
             LOG.log(Level.FINE, "serving " + r.folder() + "/" + r.path() + " to " + to + " failed", e);
             abort(to, r, Message.AbortReason.IO_ERROR, e.getMessage());
@@ -158,6 +158,99 @@ public final class TransferSource {
             LOG.log(Level.WARNING, "serving " + r.folder() + "/" + r.path() + " to " + to
                     + " failed; the receiver retries later", e);
             abort(to, r, Message.AbortReason.IO_ERROR, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
+     * Cuts the encoder's operations into FetchData chunks of at most {@link #CHUNK} literal bytes
+     * and {@link #OPS_PER_CHUNK} operations, waiting for credit before each send. One full chunk is
+     * always held back, so that the final one goes out with {@code last = true} only after the
+     * source has re-checked its file.
+     */
+    private final class ChunkSink implements DeltaSink {
+        private final String to;
+        private final long transferId;
+        private final Semaphore credit;
+        private final Key key;
+        private List<Message.DeltaOp> ops = new ArrayList<>();
+        private List<Message.DeltaOp> held;
+        private int literalBytes;
+        private int seq;
+        boolean cancelled;
+
+        ChunkSink(String to, long transferId, Semaphore credit, Key key) {
+            this.to = to;
+            this.transferId = transferId;
+            this.credit = credit;
+            this.key = key;
+        }
+
+        @Override
+        public void literal(byte[] buf, int off, int len) throws IOException {
+            if (literalBytes + len > CHUNK || ops.size() >= OPS_PER_CHUNK) {
+                cut();
+            }
+            ops.add(new Message.Literal(Arrays.copyOfRange(buf, off, off + len)));
+            literalBytes += len;
+        }
+
+        @Override
+        public void copy(long firstBlock, int blockCount) throws IOException {
+            if (ops.size() >= OPS_PER_CHUNK) {
+                cut();
+            }
+            ops.add(new Message.CopyBlocks(firstBlock, blockCount));
+        }
+
+        private void cut() throws IOException {
+            if (held != null) {
+                send(held, false);
+            }
+            held = ops;
+            ops = new ArrayList<>();
+            literalBytes = 0;
+        }
+
+        void finish() throws IOException, InterruptedException {
+            if (held != null) {
+                send(held, false);
+            }
+            send(ops, true);
+        }
+
+        private void send(List<Message.DeltaOp> chunk, boolean last) throws IOException {
+            if (cancelled) {
+                throw new CancelledTransfer();
+            }
+            try {
+                if (!credit.tryAcquire(CREDIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    cancelled = true;
+                    outbox.send(to, new Message.FetchAbort(transferId, Message.AbortReason.CANCELLED,
+                            "receiver granted no credit for " + CREDIT_TIMEOUT_SECONDS + " s"));
+                    throw new CancelledTransfer();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancelled = true;
+                throw new CancelledTransfer();
+            }
+            if (credits.get(key) != credit) {
+                cancelled = true; // aborted by the receiver, or the receiver left
+                throw new CancelledTransfer();
+            }
+            outbox.send(to, new Message.FetchData(transferId, seq++, chunk, last));
+            for (Message.DeltaOp op : chunk) {
+                if (op instanceof Message.Literal l) {
+                    bytesServed.addAndGet(l.data().length);
+                }
+            }
+        }
+    }
+
+    /** Ends an encoding whose transfer was cancelled; the abort was already handled. */
+    private static final class CancelledTransfer extends IOException {
+        CancelledTransfer() {
+            super("transfer cancelled");
         }
     }
 

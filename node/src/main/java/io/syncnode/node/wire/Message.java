@@ -3,6 +3,7 @@ package io.syncnode.node.wire;
 import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.VersionVector;
+import io.syncnode.protocol.delta.Signature;
 import java.util.List;
 
 /** A decoded, validated syncnode message: one per envelope. See PROTOCOL.md for each. */
@@ -42,9 +43,12 @@ public sealed interface Message {
     record FolderDigest(String folder, byte[] digest, long records) {
     }
 
-    /** Ask for the content of {@code path} with content hash {@code hash}. */
+    /**
+     * Ask for the content of {@code path} with content hash {@code hash}, as a delta against the
+     * receiver's {@code basis} (null: whole file).
+     */
     record FetchRequest(long transferId, String folder, String path, VersionVector version, ContentHash hash,
-                        int credit) implements Message {
+                        Signature basis, int credit) implements Message {
     }
 
     /** One delta operation: literal bytes, or a run of the receiver's basis blocks. */

@@ -7,6 +7,7 @@ import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
 import io.syncnode.protocol.RelativePath;
 import io.syncnode.protocol.VersionVector;
+import io.syncnode.protocol.delta.Signature;
 import io.syncnode.wire.proto.FileInfo;
 import io.syncnode.wire.proto.Version;
 import io.syncnode.wire.proto.VersionCounter;
@@ -34,6 +35,9 @@ public final class WireCodec {
     public static final int MAX_OPS_PER_CHUNK = 8192;
     public static final int MAX_VERSION_COUNTERS = 1024;
     public static final int MAX_CREDIT = 256;
+    /** Largest basis block, and most blocks in one basis signature (20 MiB of signature). */
+    public static final int MAX_BLOCK_SIZE = 16 * 1024 * 1024;
+    public static final int MAX_BLOCKS = 1 << 20;
     private static final Pattern FOLDER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
@@ -67,10 +71,14 @@ public final class WireCodec {
             }
             b.setDigest(db);
         } else if (message instanceof Message.FetchRequest r) {
-            b.setFetchRequest(io.syncnode.wire.proto.FetchRequest.newBuilder()
+            io.syncnode.wire.proto.FetchRequest.Builder rb = io.syncnode.wire.proto.FetchRequest.newBuilder()
                     .setTransferId(r.transferId()).setFolder(r.folder()).setPath(pathBytes(r.path()))
                     .setVersion(toWire(r.version())).setHash(ByteString.copyFrom(r.hash().toBytes()))
-                    .setCredit(r.credit()));
+                    .setCredit(r.credit());
+            if (r.basis() != null) {
+                rb.setBasis(toWire(r.basis()));
+            }
+            b.setFetchRequest(rb);
         } else if (message instanceof Message.FetchData d) {
             io.syncnode.wire.proto.FetchData.Builder db = io.syncnode.wire.proto.FetchData.newBuilder()
                     .setTransferId(d.transferId()).setSeq(d.seq()).setLast(d.last());
@@ -116,6 +124,19 @@ public final class WireCodec {
             f.setInlineContent(ByteString.copyFrom(a.inlineContent())).setHasInlineContent(true);
         }
         return f.build();
+    }
+
+    private static io.syncnode.wire.proto.BlockSignature toWire(Signature sig) {
+        io.syncnode.wire.proto.BlockSignature.Builder b = io.syncnode.wire.proto.BlockSignature.newBuilder()
+                .setBlockSize(sig.blockSize()).setFileSize(sig.fileLength()).setStrongLength(Signature.STRONG_LENGTH);
+        for (int w : sig.weakSums()) {
+            b.addWeak(w);
+        }
+        ByteString.Output strong = ByteString.newOutput(sig.blockCount() * Signature.STRONG_LENGTH);
+        for (byte[] s : sig.strongSums()) {
+            strong.write(s, 0, s.length);
+        }
+        return b.setStrong(strong.toByteString()).build();
     }
 
     private static Version toWire(VersionVector v) {
@@ -280,9 +301,44 @@ public final class WireCodec {
             throw new WireException("fetch_request.credit: " + Integer.toUnsignedString(r.getCredit())
                     + " outside 1.." + MAX_CREDIT);
         }
+        Signature basis = r.hasBasis() ? signature(r.getBasis()) : null;
         return new Message.FetchRequest(r.getTransferId(), folder, path,
                 version(r.getVersion(), "fetch_request.version"), hash(r.getHash(), "fetch_request.hash"),
-                r.getCredit());
+                basis, r.getCredit());
+    }
+
+    private static Signature signature(io.syncnode.wire.proto.BlockSignature s) throws WireException {
+        if (s.getBlockSize() == 0 || s.getBlockSize() > MAX_BLOCK_SIZE) {
+            throw new WireException("fetch_request.basis.block_size: " + Integer.toUnsignedString(s.getBlockSize())
+                    + " outside 1.." + MAX_BLOCK_SIZE);
+        }
+        if (s.getStrongLength() != Signature.STRONG_LENGTH) {
+            throw new WireException("fetch_request.basis.strong_length: " + s.getStrongLength() + ", this node uses "
+                    + Signature.STRONG_LENGTH);
+        }
+        if (s.getFileSize() < 0 || s.getWeakCount() > MAX_BLOCKS) {
+            throw new WireException("fetch_request.basis: more than " + MAX_BLOCKS + " blocks");
+        }
+        long blocks = (s.getFileSize() + s.getBlockSize() - 1) / s.getBlockSize();
+        if (blocks != s.getWeakCount() || s.getStrong().size() != blocks * Signature.STRONG_LENGTH) {
+            throw new WireException("fetch_request.basis: " + s.getWeakCount() + " weak and " + s.getStrong().size()
+                    + " strong bytes do not describe " + blocks + " blocks of " + s.getBlockSize() + " bytes");
+        }
+        int[] weak = new int[s.getWeakCount()];
+        for (int i = 0; i < weak.length; i++) {
+            weak[i] = s.getWeak(i);
+        }
+        byte[] strongBytes = s.getStrong().toByteArray();
+        List<byte[]> strong = new ArrayList<>(weak.length);
+        for (int i = 0; i < weak.length; i++) {
+            strong.add(java.util.Arrays.copyOfRange(strongBytes, i * Signature.STRONG_LENGTH,
+                    (i + 1) * Signature.STRONG_LENGTH));
+        }
+        try {
+            return Signature.of(s.getBlockSize(), s.getFileSize(), weak, strong);
+        } catch (IllegalArgumentException e) {
+            throw new WireException("fetch_request.basis: " + e.getMessage(), e);
+        }
     }
 
     private static Message.FetchData fromWire(io.syncnode.wire.proto.FetchData d) throws WireException {

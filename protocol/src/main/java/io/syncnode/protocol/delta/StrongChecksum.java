@@ -6,32 +6,30 @@ import java.security.NoSuchAlgorithmException;
 /**
  * The strong per-block checksum: SHA-256 truncated to its first {@value #LENGTH} bytes.
  *
- * <p>Implementation notes: why 16 bytes. A block is reused only if its weak checksum and its
- * strong checksum both equal those of the sender's window. Ignoring the weak prefilter entirely
- * (it is not uniform, so we give it no credit), a false match needs a 128-bit collision between a
- * window and one of the basis blocks. The sender tests at most one window per target byte against
- * at most every block, so over one file the chance of any false match is at most
- * {@code L * N * 2^-128}. For a 1 TiB target against a 1 TiB basis in 128 KiB blocks
- * ({@code L = 2^40}, {@code N = 2^23}) that is {@code 2^-65}; over 2^40 such transfers it is still
- * {@code 2^-25}. With the weak prefilter (about 31 useful bits on random data) the real figure is
- * far smaller. And a false match cannot corrupt a file: the patcher hashes what it wrote with full
- * SHA-256 and the receiver compares it with the announced content hash, falling back to a
- * whole-file transfer on mismatch. So the cost of a false match is one retry.
+ * <p>Implementation notes: why 8 bytes. A block is reused only if its weak checksum (32 bits)
+ * and its strong checksum both equal those of the sender's window. The sender tests at most one
+ * window per target byte against the basis blocks whose weak sum matches; on random data a weak
+ * match is a 2^-32 event (about 31 useful bits), so over one file the chance of any false match is
+ * about {@code L * N * 2^-32 * 2^-64}. For a 1 TiB target against a 1 TiB basis in 128 KiB blocks
+ * ({@code L = 2^40}, {@code N = 2^23}) that is {@code 2^-33}; for a 256 MiB file in 16 KiB blocks
+ * ({@code L = 2^28}, {@code N = 2^14}) it is {@code 2^-54}. Giving the weak sum no credit at all
+ * (adversarial-looking data), the 256 MiB case is still {@code 2^-22}.
  *
- * <p>12 bytes would still give {@code 2^-33} per worst-case file; 16 costs 4 more bytes per block
- * (320 KiB instead of 256 KiB of signature for a 256 MiB file) and leaves a margin for
- * non-random, adversarial-looking data, since a deliberate 128-bit collision of truncated SHA-256
- * needs about 2^64 work. rsync 3.x sends an adaptive 2 to 16 bytes of MD4/MD5 per block (about 3
- * for a 256 MiB file), accepting a false match, and so a retry, in roughly one file of a thousand;
- * its signature is then a quarter of ours (115 KB against 425 KB for 256 MiB, 0.16 % of the file).
- * We prefer never to retry; shortening {@link #LENGTH} per signature is the lever if signature
- * bytes ever matter more.
+ * <p>A false match cannot corrupt a file: the patcher hashes what it wrote with full SHA-256, the
+ * receiver compares it with the announced content hash, and on a mismatch it discards the result
+ * and falls back to a whole-file transfer. So the cost of a false match is one retry, never a
+ * wrong file. Against that, every strong byte is paid per block on the wire: 8 bytes give a
+ * 192 KiB signature for a 256 MiB file (12 bytes a block with the weak sum) where 16 bytes would
+ * give 320 KiB, and the signature is most of what a small change to a large file costs beyond the
+ * changed bytes themselves. rsync 3.x sends an adaptive 2 to 16 bytes per block (about 3 for a
+ * 256 MiB file) and accepts a retry in roughly one file of a thousand; 8 bytes keeps retries
+ * negligible at a signature size close to rsync's.
  *
  * <p>Not thread-safe: it owns a {@link MessageDigest}.
  */
 final class StrongChecksum {
     /** Bytes kept of each block's SHA-256. */
-    static final int LENGTH = 16;
+    static final int LENGTH = 8;
 
     private final MessageDigest sha256 = newSha256();
     private final byte[] full = new byte[32];

@@ -76,7 +76,7 @@ class SignatureTest {
                 Arguments.of("too many strong sums", "strongSums",
                         (Supplier<Signature>) () -> Signature.of(16, 20, new int[2], List.of(s, s, s))),
                 Arguments.of("short strong sum", "strongSums[1]",
-                        (Supplier<Signature>) () -> Signature.of(16, 20, new int[2], List.of(s, new byte[8]))),
+                        (Supplier<Signature>) () -> Signature.of(16, 20, new int[2], List.of(s, new byte[5]))),
                 Arguments.of("null strong sum", "strongSums[1]",
                         (Supplier<Signature>) () -> Signature.of(16, 20, new int[2], withNull)));
     }
