@@ -226,9 +226,14 @@ public final class SyncNode implements AutoCloseable {
         try {
             if (member == null) {
                 transport.multicast(bytes);
+                counters.wireBytesSent.addAndGet(bytes.length);
                 return true;
             }
-            return transport.send(member, bytes);
+            boolean sent = transport.send(member, bytes);
+            if (sent) {
+                counters.wireBytesSent.addAndGet(bytes.length);
+            }
+            return sent;
         } catch (Exception e) {
             if (!closed) {
                 LOG.log(Level.WARNING, "sending " + m.getClass().getSimpleName() + " to "

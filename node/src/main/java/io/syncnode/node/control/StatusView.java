@@ -13,9 +13,14 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
                                String state, String problem) {
     }
 
-    /** Since the node started. A quiet cluster shows no growth in announcements. */
+    /**
+     * Since the node started. A quiet cluster shows no growth in announcements.
+     * {@code bytesFetched}/{@code bytesServed} count content bytes that crossed the network as
+     * literals; {@code wireBytesSent}/{@code wireBytesReceived} count every syncnode message's
+     * encoded bytes (JGroups and TCP/IP headers not included).
+     */
     public record Counters(long announcementsSent, long announcementsReceived, long recordsAnnounced,
                            long filesApplied, long bytesFetched, long bytesServed, long rescans,
-                           long rejectedMessages) {
+                           long rejectedMessages, long wireBytesSent, long wireBytesReceived) {
     }
 }

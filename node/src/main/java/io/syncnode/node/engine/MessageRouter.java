@@ -42,6 +42,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
 
     @Override
     public void onMessage(String from, byte[] payload) {
+        counters.wireBytesReceived.addAndGet(payload.length);
         Envelope env;
         try {
             env = WireCodec.decode(payload);

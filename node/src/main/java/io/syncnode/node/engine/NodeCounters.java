@@ -13,10 +13,12 @@ public final class NodeCounters {
     public final AtomicLong bytesServed = new AtomicLong();
     public final AtomicLong rescans = new AtomicLong();
     public final AtomicLong rejectedMessages = new AtomicLong();
+    public final AtomicLong wireBytesSent = new AtomicLong();
+    public final AtomicLong wireBytesReceived = new AtomicLong();
 
     public StatusView.Counters snapshot() {
         return new StatusView.Counters(announcementsSent.get(), announcementsReceived.get(), recordsAnnounced.get(),
                 filesApplied.get(), bytesFetched.get(), bytesServed.get(), rescans.get(),
-                rejectedMessages.get());
+                rejectedMessages.get(), wireBytesSent.get(), wireBytesReceived.get());
     }
 }

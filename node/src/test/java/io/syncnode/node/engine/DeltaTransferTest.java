@@ -43,6 +43,12 @@ class DeltaTransferTest {
         return cluster.node(1).controlHandler().status().counters().bytesFetched();
     }
 
+    private long wire() {
+        var a = cluster.node(0).controlHandler().status().counters();
+        var b = cluster.node(1).controlHandler().status().counters();
+        return a.wireBytesSent() + b.wireBytesSent();
+    }
+
     private void awaitSameContent(Path a, Path b) {
         await(T, () -> {
             try {
@@ -62,6 +68,7 @@ class DeltaTransferTest {
         Files.write(a, data);
         awaitSameContent(a, b);
         long before = fetched();
+        long wireBefore = wire();
 
         byte[] patch = new byte[1 << 20];
         new Random(12).nextBytes(patch);
@@ -71,7 +78,11 @@ class DeltaTransferTest {
         }
         awaitSameContent(a, b);
         long overwrite = fetched() - before;
-        System.out.printf("1 MiB overwritten in a %d MiB file: %d literal bytes fetched%n", SIZE >> 20, overwrite);
+        long overwriteWire = wire() - wireBefore;
+        System.out.printf("1 MiB overwritten in a %d MiB file: %d literal bytes fetched, %d bytes of messages%n",
+                SIZE >> 20, overwrite, overwriteWire);
+        assertTrue(overwriteWire <= patch.length + 2 * 128 * 1024 + 64 * 1024,
+                "signature + literals + chatter stay near the change: " + overwriteWire);
         assertTrue(overwrite >= patch.length, "at least the changed bytes: " + overwrite);
         assertTrue(overwrite <= patch.length + 2 * 128 * 1024, "about the changed bytes, not the file: " + overwrite);
 
