@@ -110,12 +110,17 @@ public final class DeltaBench {
                 mbps(target.length, bestEncode), mbps(target.length, bestPatch), ROUNDS);
     }
 
-    /** Bytes of the {@code BlockSignature} message: per block a {@code Block{weak, strong}}. */
+    /**
+     * Bytes of the {@code BlockSignature} message as sent: block size, file size, a packed
+     * {@code repeated fixed32 weak} (4 bytes a block), one {@code bytes strong} (8 bytes a block) and
+     * the strong length.
+     */
     private static long protobufSize(Signature signature) {
-        long size = 1 + varint(signature.blockSize()) + 1 + varint(signature.fileLength());
-        for (int i = 0; i < signature.blockCount(); i++) {
-            int block = 1 + varint(signature.weakSum(i) & 0xffffffffL) + 1 + 1 + Signature.STRONG_LENGTH;
-            size += 1 + varint(block) + block;
+        long blocks = signature.blockCount();
+        long size = 1 + varint(signature.blockSize()) + 1 + varint(signature.fileLength()) + 2;
+        if (blocks > 0) {
+            size += 1 + varint(4 * blocks) + 4 * blocks;
+            size += 1 + varint(blocks * Signature.STRONG_LENGTH) + blocks * Signature.STRONG_LENGTH;
         }
         return size;
     }
