@@ -7,7 +7,8 @@ import java.util.Comparator;
  *
  * <p>Implementation notes. Pure and deterministic: every node that sees the same pair reaches
  * the same plan without talking, because every tie is broken by data both records carry (mtime,
- * size, then the id of the node that made the version, compared as signed longs). When the
+ * the id of the node that made the version compared as signed longs, the content hash, then the
+ * remaining metadata). When the
  * versions are concurrent, the plan's record carries the merged vector, which dominates both:
  * the winner's node re-announces its entry under it, the loser takes the winner's entry under it,
  * and afterwards both hold EQUAL versions, so the exchange ends (no loop).
@@ -63,7 +64,12 @@ public final class Reconciler {
         return winnerOrder().compare(local, remote) > 0;
     }
 
-    /** Orders records so that the winner is the greater one; total on any two distinct records. */
+    /**
+     * Orders records so that the winner is the greater one. Total on any two records that are not
+     * {@link FileRecord#sameEntry the same entry}: after the policy's own key it compares mtime,
+     * the author's id, the content hash, then every remaining metadata field, so two versions that
+     * differ only in mode or owner still have exactly one winner on every node.
+     */
     Comparator<FileRecord> winnerOrder() {
         Comparator<FileRecord> primary = switch (policy) {
             case OLDEST -> Comparator.comparingLong(FileRecord::mtimeNs).reversed();
@@ -73,6 +79,13 @@ public final class Reconciler {
         };
         return primary.thenComparingLong(FileRecord::mtimeNs)
                 .thenComparingLong(FileRecord::modifiedBy)
-                .thenComparing(r -> r.hash() == null ? "" : r.hash().hex());
+                .thenComparing(r -> r.hash() == null ? "" : r.hash().hex())
+                .thenComparingInt(r -> r.type().ordinal())
+                .thenComparingInt(FileRecord::mode)
+                .thenComparingInt(FileRecord::uid)
+                .thenComparingInt(FileRecord::gid)
+                .thenComparing(r -> r.symlinkTarget() == null ? "" : r.symlinkTarget())
+                .thenComparingLong(FileRecord::rdev)
+                .thenComparingLong(FileRecord::size);
     }
 }
