@@ -1,0 +1,181 @@
+package io.syncnode.node.engine;
+
+import io.syncnode.node.index.SqliteIndexStore;
+import io.syncnode.node.index.StoredFile;
+import io.syncnode.node.wire.Message;
+import io.syncnode.node.wire.Outbox;
+import io.syncnode.protocol.FileRecord;
+import io.syncnode.protocol.StatSignature;
+import io.syncnode.protocol.VersionVector;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A folder's pending index changes, and the messages that may only leave once they are committed.
+ *
+ * <p>Confined to the folder's worker thread. Reads go through {@link #current}, which sees pending
+ * changes before the index. {@link #flush} writes everything pending in one transaction on the
+ * store's writer thread, waits for the commit, then multicasts the new local versions and sends
+ * the acknowledgements: nothing is announced or acknowledged before it is durable in the index.
+ */
+final class IndexBuffer {
+    private static final int ANNOUNCE_BATCH = 1000;
+    private static final int ANNOUNCE_INLINE_BYTES = 1 << 20;
+    /** Flush when this many changes are pending (full scans of large trees). */
+    static final int FLUSH_AT = 2000;
+
+    /**
+     * One buffered index change. {@code markDirty}: a new version this node must get acknowledged
+     * by every peer (but {@code exceptPeer}) and announce, with {@code inline} content if small.
+     */
+    record Put(FileRecord record, StatSignature stat, boolean markDirty, String exceptPeer, byte[] inline) {
+    }
+
+    private final String folder;
+    private final SqliteIndexStore store;
+    private final PeerDirectory peers;
+    private final Outbox outbox;
+    private final Clock clock;
+    private final NodeCounters counters;
+    private final LinkedHashMap<String, Put> pending = new LinkedHashMap<>();
+    private final Map<String, List<Message.AckEntry>> acks = new HashMap<>();
+    private final List<Clear> clears = new ArrayList<>();
+
+    private record Clear(String path, long peer) {
+    }
+
+    IndexBuffer(String folder, SqliteIndexStore store, PeerDirectory peers, Outbox outbox, Clock clock,
+                NodeCounters counters) {
+        this.folder = folder;
+        this.store = store;
+        this.peers = peers;
+        this.outbox = outbox;
+        this.clock = clock;
+        this.counters = counters;
+    }
+
+    /** The entry as this worker knows it: pending changes first, then the index; null if unknown. */
+    StoredFile current(String rel) {
+        Put p = pending.get(rel);
+        if (p != null) {
+            return new StoredFile(folder, p.record(), p.stat(), 0);
+        }
+        return store.get(folder, rel).orElse(null);
+    }
+
+    /** Live pending records strictly under {@code dir} (not yet in the index). */
+    List<StoredFile> pendingUnder(String dir) {
+        List<StoredFile> out = new ArrayList<>();
+        for (Put p : pending.values()) {
+            String path = p.record().path();
+            if (!p.record().deleted() && path.startsWith(dir + "/")) {
+                out.add(new StoredFile(folder, p.record(), p.stat(), 0));
+            }
+        }
+        return out;
+    }
+
+    void put(Put p) {
+        pending.remove(p.record().path());
+        pending.put(p.record().path(), p);
+    }
+
+    void ack(String member, String path, VersionVector version) {
+        acks.computeIfAbsent(member, k -> new ArrayList<>()).add(new Message.AckEntry(path, version));
+    }
+
+    void clearDirty(String path, long peer) {
+        clears.add(new Clear(path, peer));
+    }
+
+    boolean large() {
+        return pending.size() >= FLUSH_AT;
+    }
+
+    /** Writes buffered changes in one transaction, then sends the announcements and acks they allow. */
+    void flush() {
+        if (pending.isEmpty() && clears.isEmpty() && acks.isEmpty()) {
+            return;
+        }
+        List<Put> puts = new ArrayList<>(pending.values());
+        List<Clear> cleared = new ArrayList<>(clears);
+        if (!puts.isEmpty() || !cleared.isEmpty()) {
+            Set<Long> known = peers.knownIds();
+            Instant now = clock.instant();
+            store.write(w -> {
+                for (Put p : puts) {
+                    w.put(folder, p.record(), p.stat());
+                    if (p.markDirty() && !known.isEmpty()) {
+                        Set<Long> to = new HashSet<>(known);
+                        if (p.exceptPeer() != null) {
+                            to.remove(peers.idOf(p.exceptPeer()));
+                        }
+                        w.markDirty(folder, p.record().path(), to, now);
+                    }
+                }
+                for (Clear c : cleared) {
+                    w.clearDirty(folder, c.path(), c.peer());
+                }
+                return null;
+            }).join();
+        }
+        pending.clear();
+        clears.clear();
+        List<Message.Announced> announce = new ArrayList<>();
+        for (Put p : puts) {
+            if (p.markDirty()) {
+                announce.add(new Message.Announced(p.record(), p.inline()));
+            }
+        }
+        if (!announce.isEmpty()) {
+            send(null, announce, false);
+        }
+        Map<String, List<Message.AckEntry>> toSend = new HashMap<>(acks);
+        acks.clear();
+        toSend.forEach((member, entries) -> {
+            for (int i = 0; i < entries.size(); i += ANNOUNCE_BATCH) {
+                outbox.send(member, new Message.Ack(folder, entries.subList(i, Math.min(entries.size(), i + ANNOUNCE_BATCH))));
+            }
+        });
+    }
+
+    /**
+     * Sends records in batches of at most {@value #ANNOUNCE_BATCH} records and 1 MiB of inline
+     * content: to one member (anti-entropy, dirty re-sends) or to all ({@code member} null).
+     */
+    void send(String member, List<Message.Announced> records, boolean full) {
+        List<Message.Announced> batch = new ArrayList<>();
+        int inlineBytes = 0;
+        for (Message.Announced a : records) {
+            int len = a.inlineContent() == null ? 0 : a.inlineContent().length;
+            if (!batch.isEmpty() && (batch.size() >= ANNOUNCE_BATCH || inlineBytes + len > ANNOUNCE_INLINE_BYTES)) {
+                sendBatch(member, batch, full);
+                batch = new ArrayList<>();
+                inlineBytes = 0;
+            }
+            batch.add(a);
+            inlineBytes += len;
+        }
+        if (!batch.isEmpty()) {
+            sendBatch(member, batch, full);
+        }
+    }
+
+    private void sendBatch(String member, List<Message.Announced> batch, boolean full) {
+        Message.IndexUpdate u = new Message.IndexUpdate(folder, batch, full);
+        if (member == null) {
+            outbox.multicast(u);
+        } else {
+            outbox.send(member, u);
+        }
+        counters.announcementsSent.incrementAndGet();
+        counters.recordsAnnounced.addAndGet(batch.size());
+    }
+}
