@@ -177,7 +177,7 @@ public final class WireCodec {
             case FETCH_DATA -> fromWire(e.getFetchData());
             case FETCH_CREDIT -> {
                 int chunks = e.getFetchCredit().getChunks();
-                if (chunks <= 0 || chunks > MAX_CREDIT) {
+                if (Integer.compareUnsigned(chunks, 1) < 0 || Integer.compareUnsigned(chunks, MAX_CREDIT) > 0) {
                     throw new WireException("fetch_credit.chunks: " + Integer.toUnsignedString(chunks)
                             + " outside 1.." + MAX_CREDIT);
                 }
@@ -194,8 +194,11 @@ public final class WireCodec {
                     default -> Message.AbortReason.CANCELLED;
                 };
                 String detail = a.getDetail();
-                yield new Message.FetchAbort(a.getTransferId(), reason,
-                        detail.length() > 1000 ? detail.substring(0, 1000) : detail);
+                if (detail.length() > 1000) {
+                    int cut = Character.isHighSurrogate(detail.charAt(999)) ? 999 : 1000;
+                    detail = detail.substring(0, cut);
+                }
+                yield new Message.FetchAbort(a.getTransferId(), reason, detail);
             }
             case BODY_NOT_SET -> throw new WireException("envelope.body: empty (unknown message type?)");
         };
@@ -297,7 +300,7 @@ public final class WireCodec {
     private static Message.FetchRequest fromWire(io.syncnode.wire.proto.FetchRequest r) throws WireException {
         String folder = folder(r.getFolder(), "fetch_request.folder");
         String path = path(r.getPath(), "fetch_request.path");
-        if (r.getCredit() == 0 || r.getCredit() > MAX_CREDIT) {
+        if (Integer.compareUnsigned(r.getCredit(), 1) < 0 || Integer.compareUnsigned(r.getCredit(), MAX_CREDIT) > 0) {
             throw new WireException("fetch_request.credit: " + Integer.toUnsignedString(r.getCredit())
                     + " outside 1.." + MAX_CREDIT);
         }
