@@ -1,0 +1,609 @@
+package io.syncnode.node.wire;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Named.named;
+
+import com.google.protobuf.ByteString;
+import io.syncnode.protocol.ContentHash;
+import io.syncnode.protocol.FileRecord;
+import io.syncnode.protocol.FileType;
+import io.syncnode.protocol.VersionVector;
+import io.syncnode.wire.proto.AbortReason;
+import io.syncnode.wire.proto.CopyBlocks;
+import io.syncnode.wire.proto.DeltaOp;
+import io.syncnode.wire.proto.FileInfo;
+import io.syncnode.wire.proto.FolderDigest;
+import io.syncnode.wire.proto.Version;
+import io.syncnode.wire.proto.VersionCounter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class WireCodecTest {
+    static final long SENDER = 0x5eed5eed5eed5eedL;
+    static final String NAME = "node-1";
+    static final long A = 0x0a0a0a0a0a0a0a0aL;
+    /** Node ids are 64-bit: a negative one must survive the trip. */
+    static final long NEG = 0xfedcba9876543210L;
+    static final long T = 1_700_000_000_123_456_789L;
+    static final byte[] HELLO = "hello".getBytes(StandardCharsets.UTF_8);
+    static final ContentHash H = ContentHash.ofHex("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
+    static final ContentHash EMPTY_HASH =
+            ContentHash.ofHex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    static final VersionVector V = vv(A, 1_800_000_000L, NEG, 3);
+
+    static VersionVector vv(long... pairs) {
+        Map<Long, Long> m = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return VersionVector.of(m);
+    }
+
+    static FileRecord rec(String path, FileType type, int mode, long mtime, long size, ContentHash hash,
+                          String target, long rdev, boolean deleted) {
+        return new FileRecord(path, type, mode, 1000, 100, mtime, size, hash, target, rdev, V, deleted, NEG);
+    }
+
+    // ------------------------------------------------------------------ round trips
+
+    static Envelope roundTrip(Message m) throws WireException {
+        Envelope e = WireCodec.decode(WireCodec.encode(SENDER, NAME, m));
+        assertEquals(SENDER, e.senderId());
+        assertEquals(NAME, e.senderName());
+        return e;
+    }
+
+    static Stream<Arguments> announced() {
+        return Stream.of(
+                Arguments.of(named("regular file, content not inline",
+                        new Message.Announced(rec("a/b.txt", FileType.REGULAR, 0644, T, 5, H, null, 0, false), null))),
+                Arguments.of(named("regular file with inline content",
+                        new Message.Announced(rec("a/b.txt", FileType.REGULAR, 0644, T, 5, H, null, 0, false),
+                                HELLO))),
+                Arguments.of(named("empty file with (empty) inline content",
+                        new Message.Announced(rec("empty", FileType.REGULAR, 0600, T, 0, EMPTY_HASH, null, 0, false),
+                                new byte[0]))),
+                Arguments.of(named("setuid file, uid/gid beyond 2^31",
+                        new Message.Announced(new FileRecord("bin/su", FileType.REGULAR, 04755, -2, -1, T, 5, H,
+                                null, 0, V, false, A), null))),
+                Arguments.of(named("multibyte path",
+                        new Message.Announced(rec("\u00e9t\u00e9/\u20ac \u2603.txt", FileType.REGULAR, 0644, T, 5, H,
+                                null, 0, false), null))),
+                Arguments.of(named("sticky directory, mtime 0",
+                        new Message.Announced(rec("tmp", FileType.DIRECTORY, 01777, 0, 0, null, null, 0, false),
+                                null))),
+                Arguments.of(named("symlink",
+                        new Message.Announced(rec("lib/link", FileType.SYMLINK, 0777, T, 0, null,
+                                "../../usr/lib/libx.so.\u00e9", 0, false), null))),
+                Arguments.of(named("char device",
+                        new Message.Announced(rec("dev/null", FileType.CHAR_DEVICE, 0666, T, 0, null, null, 0x0103,
+                                false), null))),
+                Arguments.of(named("block device",
+                        new Message.Announced(rec("dev/sda", FileType.BLOCK_DEVICE, 0660, T, 0, null, null, 0x0800,
+                                false), null))),
+                Arguments.of(named("fifo",
+                        new Message.Announced(rec("run/pipe", FileType.FIFO, 0620, T, 0, null, null, 0, false), null))),
+                Arguments.of(named("pre-1970 mtime",
+                        new Message.Announced(rec("old", FileType.REGULAR, 0644, -5_000_000_000L, 5, H, null, 0,
+                                false), null))),
+                Arguments.of(named("tombstone of a regular file",
+                        new Message.Announced(rec("gone.txt", FileType.REGULAR, 0644, T, 0, null, null, 0, true),
+                                null))),
+                Arguments.of(named("tombstone of a symlink (no target)",
+                        new Message.Announced(rec("gone-link", FileType.SYMLINK, 0777, T, 0, null, null, 0, true),
+                                null))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("announced")
+    void indexUpdateRoundTrip(Message.Announced a) throws WireException {
+        for (boolean full : new boolean[] {false, true}) {
+            Message.IndexUpdate sent = new Message.IndexUpdate("web-01.data_x", List.of(a), full);
+            assertSameMessage(sent, roundTrip(sent).message());
+        }
+    }
+
+    @Test
+    void indexUpdateWithEveryFileTypeInOneBatch() throws WireException {
+        List<Message.Announced> files = announced().map(args -> (Message.Announced) ((org.junit.jupiter.api.Named<?>)
+                args.get()[0]).getPayload()).toList();
+        assertEquals(FileType.values().length,
+                files.stream().map(f -> f.record().type()).distinct().count(), "every FileType is covered");
+        Message.IndexUpdate sent = new Message.IndexUpdate("F", files, false);
+        assertSameMessage(sent, roundTrip(sent).message());
+    }
+
+    @Test
+    void emptyFileKeepsItsInlineMarker() throws WireException {
+        Message.Announced empty = new Message.Announced(
+                rec("empty", FileType.REGULAR, 0600, T, 0, EMPTY_HASH, null, 0, false), new byte[0]);
+        Message.IndexUpdate got = (Message.IndexUpdate) roundTrip(new Message.IndexUpdate("f", List.of(empty), false))
+                .message();
+        assertTrue(got.files().get(0).hasInline(), "an empty inline content is still inline");
+        assertEquals(0, got.files().get(0).inlineContent().length);
+    }
+
+    @Test
+    void ackRoundTrip() throws WireException {
+        Message.Ack sent = new Message.Ack("web", List.of(
+                new Message.AckEntry("a/b.txt", V),
+                new Message.AckEntry("\u00e9t\u00e9", vv(A, 1)),
+                new Message.AckEntry("c", vv(NEG, Long.MAX_VALUE))));
+        assertEquals(sent, roundTrip(sent).message());
+    }
+
+    @Test
+    void digestRoundTrip() throws WireException {
+        byte[] d1 = EMPTY_HASH.toBytes();
+        byte[] d2 = H.toBytes();
+        Message.Digest sent = new Message.Digest(List.of(
+                new Message.FolderDigest("web", d1, 0), new Message.FolderDigest("db", d2, 123_456_789_012L)));
+        assertSameMessage(sent, roundTrip(sent).message());
+    }
+
+    @Test
+    void emptyDigestRoundTrip() throws WireException {
+        Message.Digest sent = new Message.Digest(List.of());
+        assertSameMessage(sent, roundTrip(sent).message());
+    }
+
+    @ParameterizedTest(name = "credit {0}")
+    @ValueSource(ints = {1, 8, 256})
+    void fetchRequestRoundTrip(int credit) throws WireException {
+        Message.FetchRequest sent = new Message.FetchRequest(NEG, "web", "a/b.txt", V, H, credit);
+        assertEquals(sent, roundTrip(sent).message());
+    }
+
+    static Stream<Arguments> chunks() {
+        byte[] mib = new byte[WireCodec.MAX_LITERAL];
+        Arrays.fill(mib, (byte) 0x5a);
+        return Stream.of(
+                Arguments.of(named("one literal, not last",
+                        new Message.FetchData(NEG, 0, List.of(new Message.Literal(HELLO)), false))),
+                Arguments.of(named("literal and copy ops, last",
+                        new Message.FetchData(7, 3, List.of(new Message.Literal(HELLO),
+                                new Message.CopyBlocks(0, 1), new Message.CopyBlocks(Long.MAX_VALUE, Integer.MAX_VALUE),
+                                new Message.Literal(new byte[0])), true))),
+                Arguments.of(named("empty file: no ops, last",
+                        new Message.FetchData(1, 0, List.of(), true))),
+                Arguments.of(named("literal of exactly 1 MiB",
+                        new Message.FetchData(1, 12, List.of(new Message.Literal(mib)), false))),
+                Arguments.of(named("seq beyond 2^31",
+                        new Message.FetchData(1, -1, List.of(new Message.CopyBlocks(5, 2)), true))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("chunks")
+    void fetchDataRoundTrip(Message.FetchData sent) throws WireException {
+        assertSameMessage(sent, roundTrip(sent).message());
+    }
+
+    @ParameterizedTest(name = "chunks {0}")
+    @ValueSource(ints = {1, 256})
+    void fetchCreditRoundTrip(int chunks) throws WireException {
+        Message.FetchCredit sent = new Message.FetchCredit(NEG, chunks);
+        assertEquals(sent, roundTrip(sent).message());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Message.AbortReason.class)
+    void fetchAbortRoundTrip(Message.AbortReason reason) throws WireException {
+        Message.FetchAbort sent = new Message.FetchAbort(NEG, reason, "because " + reason + " \u2603");
+        assertEquals(sent, roundTrip(sent).message());
+    }
+
+    @Test
+    void fetchAbortWithoutDetailArrivesWithAnEmptyOne() throws WireException {
+        Message.FetchAbort got = (Message.FetchAbort) roundTrip(
+                new Message.FetchAbort(1, Message.AbortReason.IO_ERROR, null)).message();
+        assertEquals("", got.detail());
+    }
+
+    @Test
+    void fetchAbortDetailIsCutAt1000Characters() throws WireException {
+        Message.FetchAbort got = (Message.FetchAbort) roundTrip(
+                new Message.FetchAbort(1, Message.AbortReason.IO_ERROR, "x".repeat(5000))).message();
+        assertEquals("x".repeat(1000), got.detail());
+    }
+
+    @Test
+    @Disabled("bug: WireCodec.decode cuts FetchAbort.detail with String.substring(0, 1000), counting UTF-16 code "
+            + "units: a supplementary character (emoji) at index 999 is split and the kept detail ends with a lone "
+            + "high surrogate (malformed text, re-encoded as '?')")
+    void fetchAbortDetailIsNotCutInsideASurrogatePair() throws WireException {
+        String detail = "x".repeat(999) + "\ud83d\ude00" + "tail";
+        Message.FetchAbort got = (Message.FetchAbort) roundTrip(
+                new Message.FetchAbort(1, Message.AbortReason.IO_ERROR, detail)).message();
+        char last = got.detail().charAt(got.detail().length() - 1);
+        assertTrue(!Character.isHighSurrogate(last), "detail ends with a lone high surrogate");
+    }
+
+    static Stream<Arguments> unknownAbortReasons() {
+        return Stream.of(
+                Arguments.of(named("ABORT_UNSPECIFIED", 0)),
+                Arguments.of(named("a reason from a newer version (99)", 99)));
+    }
+
+    @ParameterizedTest(name = "{0} is read as CANCELLED")
+    @MethodSource("unknownAbortReasons")
+    void unknownAbortReasonIsReadAsCancelled(int reason) throws WireException {
+        byte[] bytes = envelope().setFetchAbort(io.syncnode.wire.proto.FetchAbort.newBuilder().setTransferId(9)
+                .setReasonValue(reason)).build().toByteArray();
+        Message.FetchAbort got = (Message.FetchAbort) WireCodec.decode(bytes).message();
+        assertEquals(Message.AbortReason.CANCELLED, got.reason());
+    }
+
+    /** Field-by-field comparison for the messages that hold byte arrays. */
+    static void assertSameMessage(Message expected, Message actual) {
+        assertInstanceOf(expected.getClass(), actual);
+        if (expected instanceof Message.IndexUpdate e) {
+            Message.IndexUpdate a = (Message.IndexUpdate) actual;
+            assertEquals(e.folder(), a.folder());
+            assertEquals(e.full(), a.full());
+            assertEquals(e.files().size(), a.files().size());
+            for (int i = 0; i < e.files().size(); i++) {
+                assertEquals(e.files().get(i).record(), a.files().get(i).record(), "record " + i);
+                assertArrayEquals(e.files().get(i).inlineContent(), a.files().get(i).inlineContent(), "inline " + i);
+                assertEquals(e.files().get(i).hasInline(), a.files().get(i).hasInline(), "hasInline " + i);
+            }
+        } else if (expected instanceof Message.Digest e) {
+            Message.Digest a = (Message.Digest) actual;
+            assertEquals(e.folders().size(), a.folders().size());
+            for (int i = 0; i < e.folders().size(); i++) {
+                assertEquals(e.folders().get(i).folder(), a.folders().get(i).folder());
+                assertArrayEquals(e.folders().get(i).digest(), a.folders().get(i).digest());
+                assertEquals(e.folders().get(i).records(), a.folders().get(i).records());
+            }
+        } else if (expected instanceof Message.FetchData e) {
+            Message.FetchData a = (Message.FetchData) actual;
+            assertEquals(e.transferId(), a.transferId());
+            assertEquals(e.seq(), a.seq());
+            assertEquals(e.last(), a.last());
+            assertEquals(e.ops().size(), a.ops().size());
+            for (int i = 0; i < e.ops().size(); i++) {
+                if (e.ops().get(i) instanceof Message.Literal l) {
+                    assertArrayEquals(l.data(), assertInstanceOf(Message.Literal.class, a.ops().get(i)).data());
+                } else {
+                    assertEquals(e.ops().get(i), a.ops().get(i));
+                }
+            }
+        } else {
+            assertEquals(expected, actual);
+        }
+    }
+
+    // ------------------------------------------------------------------ rejections
+
+    static io.syncnode.wire.proto.Envelope.Builder envelope() {
+        return io.syncnode.wire.proto.Envelope.newBuilder().setProtocolVersion(1).setSenderId(SENDER)
+                .setSenderName(NAME);
+    }
+
+    static ByteString bytes(String s) {
+        return ByteString.copyFromUtf8(s);
+    }
+
+    static ByteString raw(int... b) {
+        byte[] out = new byte[b.length];
+        for (int i = 0; i < b.length; i++) {
+            out[i] = (byte) b[i];
+        }
+        return ByteString.copyFrom(out);
+    }
+
+    static Version version(long... pairs) {
+        Version.Builder v = Version.newBuilder();
+        for (int i = 0; i < pairs.length; i += 2) {
+            v.addCounters(VersionCounter.newBuilder().setNodeId(pairs[i]).setValue(pairs[i + 1]));
+        }
+        return v.build();
+    }
+
+    /** A valid live regular file: every rejection row changes one thing. */
+    static FileInfo.Builder file() {
+        return FileInfo.newBuilder().setPath(bytes("a/b.txt")).setType(io.syncnode.wire.proto.FileType.REGULAR)
+                .setMode(0644).setMtimeNs(T).setSize(5).setHash(ByteString.copyFrom(H.toBytes()))
+                .setVersion(version(A, 1)).setModifiedBy(A);
+    }
+
+    static FileInfo.Builder symlink() {
+        return file().setType(io.syncnode.wire.proto.FileType.SYMLINK).setSize(0).clearHash()
+                .setSymlinkTarget(bytes("../t"));
+    }
+
+    static byte[] update(UnaryOperator<FileInfo.Builder> change) {
+        return envelope().setIndexUpdate(io.syncnode.wire.proto.IndexUpdate.newBuilder().setFolder("web")
+                .addFiles(change.apply(file()))).build().toByteArray();
+    }
+
+    static byte[] update(FileInfo.Builder f) {
+        return update(ignored -> f);
+    }
+
+    static io.syncnode.wire.proto.FetchRequest.Builder request() {
+        return io.syncnode.wire.proto.FetchRequest.newBuilder().setTransferId(1).setFolder("web")
+                .setPath(bytes("a/b.txt")).setVersion(version(A, 1)).setHash(ByteString.copyFrom(H.toBytes()))
+                .setCredit(8);
+    }
+
+    static byte[] request(UnaryOperator<io.syncnode.wire.proto.FetchRequest.Builder> change) {
+        return envelope().setFetchRequest(change.apply(request())).build().toByteArray();
+    }
+
+    static byte[] chunk(DeltaOp.Builder... ops) {
+        io.syncnode.wire.proto.FetchData.Builder d = io.syncnode.wire.proto.FetchData.newBuilder().setTransferId(1);
+        for (DeltaOp.Builder op : ops) {
+            d.addOps(op);
+        }
+        return envelope().setFetchData(d).build().toByteArray();
+    }
+
+    static byte[] ack(String folder, ByteString path, Version v, int count) {
+        io.syncnode.wire.proto.Ack.Builder a = io.syncnode.wire.proto.Ack.newBuilder().setFolder(folder);
+        for (int i = 0; i < count; i++) {
+            a.addEntries(io.syncnode.wire.proto.AckEntry.newBuilder().setPath(path).setVersion(v));
+        }
+        return envelope().setAck(a).build().toByteArray();
+    }
+
+    static byte[] digest(String folder, int length) {
+        return envelope().setDigest(io.syncnode.wire.proto.Digest.newBuilder().addFolders(
+                FolderDigest.newBuilder().setFolder(folder).setDigest(ByteString.copyFrom(new byte[length]))))
+                .build().toByteArray();
+    }
+
+    static byte[] credit(int chunks) {
+        return envelope().setFetchCredit(io.syncnode.wire.proto.FetchCredit.newBuilder().setTransferId(1)
+                .setChunks(chunks)).build().toByteArray();
+    }
+
+    static String longPath(int bytes) {
+        StringBuilder sb = new StringBuilder();
+        while (sb.length() < bytes) {
+            if (sb.length() % 101 == 100 && bytes - sb.length() >= 2) {
+                sb.append('/');
+            } else {
+                sb.append('p');
+            }
+        }
+        return sb.toString();
+    }
+
+    static Arguments rejected(String name, byte[] bytes, String field) {
+        return Arguments.of(named(name, bytes), field);
+    }
+
+    static Stream<Arguments> rejections() {
+        List<Arguments> rows = new ArrayList<>();
+        // envelope
+        rows.add(rejected("protocol_version 2", envelope().setProtocolVersion(2).setFetchCredit(
+                io.syncnode.wire.proto.FetchCredit.newBuilder().setChunks(1)).build().toByteArray(),
+                "protocol_version"));
+        rows.add(rejected("protocol_version missing (0)", io.syncnode.wire.proto.Envelope.newBuilder().setSenderId(1)
+                .setSenderName(NAME).build().toByteArray(), "protocol_version"));
+        rows.add(rejected("sender_id 0", envelope().setSenderId(0).build().toByteArray(), "sender_id"));
+        rows.add(rejected("sender_name empty", envelope().setSenderName("").build().toByteArray(), "sender_name"));
+        rows.add(rejected("sender_name with capitals and underscore", envelope().setSenderName("Node_1").build()
+                .toByteArray(), "sender_name"));
+        rows.add(rejected("sender_name of 33 characters", envelope().setSenderName("n".repeat(33)).build()
+                .toByteArray(), "sender_name"));
+        rows.add(rejected("sender_name with a newline", envelope().setSenderName("node\nforged").build()
+                .toByteArray(), "sender_name"));
+        rows.add(rejected("empty body", envelope().build().toByteArray(), "body"));
+        rows.add(rejected("garbage bytes (not protobuf)",
+                new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x00, 0x01}, "envelope"));
+        rows.add(rejected("truncated envelope", Arrays.copyOf(update(f -> f), 20), "envelope"));
+        // folder names
+        rows.add(rejected("index_update folder \"../etc\"", envelope().setIndexUpdate(
+                io.syncnode.wire.proto.IndexUpdate.newBuilder().setFolder("../etc")).build().toByteArray(), "folder"));
+        rows.add(rejected("index_update folder empty", envelope().setIndexUpdate(
+                io.syncnode.wire.proto.IndexUpdate.newBuilder().setFolder("")).build().toByteArray(), "folder"));
+        rows.add(rejected("index_update folder of 65 characters", envelope().setIndexUpdate(
+                io.syncnode.wire.proto.IndexUpdate.newBuilder().setFolder("f".repeat(65))).build().toByteArray(),
+                "folder"));
+        rows.add(rejected("index_update folder starting with '.'", envelope().setIndexUpdate(
+                io.syncnode.wire.proto.IndexUpdate.newBuilder().setFolder(".hidden")).build().toByteArray(),
+                "folder"));
+        // paths
+        rows.add(rejected("path \"../x\"", update(f -> f.setPath(bytes("../x"))), "path"));
+        rows.add(rejected("path \"a/../../x\"", update(f -> f.setPath(bytes("a/../../x"))), "path"));
+        rows.add(rejected("path \"/abs\"", update(f -> f.setPath(bytes("/etc/shadow"))), "path"));
+        rows.add(rejected("path \"a//b\"", update(f -> f.setPath(bytes("a//b"))), "path"));
+        rows.add(rejected("path \"a/./b\"", update(f -> f.setPath(bytes("a/./b"))), "path"));
+        rows.add(rejected("path with trailing slash", update(f -> f.setPath(bytes("a/"))), "path"));
+        rows.add(rejected("path empty", update(f -> f.setPath(ByteString.EMPTY)), "path"));
+        rows.add(rejected("NUL in path", update(f -> f.setPath(bytes("a\0/../../b"))), "path"));
+        rows.add(rejected("non-UTF-8 path (0xff)", update(f -> f.setPath(raw('a', 0xff, 'b'))), "path"));
+        rows.add(rejected("overlong UTF-8 '/' hiding \"..\" (c0 af)",
+                update(f -> f.setPath(raw('.', '.', 0xc0, 0xaf, 'x'))), "path"));
+        rows.add(rejected("4097-byte path", update(f -> f.setPath(bytes(longPath(4097)))), "path"));
+        rows.add(rejected("256-byte component", update(f -> f.setPath(bytes("d/" + "c".repeat(256)))), "path"));
+        // type, mode, size
+        rows.add(rejected("type UNSPECIFIED",
+                update(f -> f.setType(io.syncnode.wire.proto.FileType.FILE_TYPE_UNSPECIFIED)), "type"));
+        rows.add(rejected("type unknown (99)", update(f -> f.setTypeValue(99)), "type"));
+        rows.add(rejected("mode 010000", update(f -> f.setMode(010000)), "mode"));
+        rows.add(rejected("mode 0xffffffff", update(f -> f.setMode(-1)), "mode"));
+        rows.add(rejected("size beyond 2^63", update(f -> f.setSize(-1L)), "size"));
+        // version
+        rows.add(rejected("empty version", update(f -> f.clearVersion()), "version"));
+        rows.add(rejected("version of zero counters only", update(f -> f.setVersion(version(A, 0))), "version"));
+        rows.add(rejected("duplicate node in version", update(f -> f.setVersion(version(A, 1, NEG, 2, A, 3))),
+                "version"));
+        rows.add(rejected("counter beyond 2^63", update(f -> f.setVersion(version(A, -1L))), "version"));
+        long[] many = new long[2 * 1025];
+        for (int i = 0; i < 1025; i++) {
+            many[2 * i] = i + 1;
+            many[2 * i + 1] = 1;
+        }
+        rows.add(rejected("1025 version counters", update(f -> f.setVersion(version(many))), "version"));
+        // hash
+        rows.add(rejected("regular file without hash", update(f -> f.clearHash()), "hash"));
+        rows.add(rejected("31-byte hash", update(f -> f.setHash(ByteString.copyFrom(new byte[31]))), "hash"));
+        rows.add(rejected("33-byte hash", update(f -> f.setHash(ByteString.copyFrom(new byte[33]))), "hash"));
+        // symlinks
+        rows.add(rejected("symlink without target", update(symlink().clearSymlinkTarget()), "symlink_target"));
+        rows.add(rejected("symlink target with NUL", update(symlink().setSymlinkTarget(bytes("a\0b"))),
+                "symlink_target"));
+        rows.add(rejected("symlink target not UTF-8", update(symlink().setSymlinkTarget(raw(0xfe, 'x'))),
+                "symlink_target"));
+        rows.add(rejected("symlink target of 4097 bytes",
+                update(symlink().setSymlinkTarget(bytes("t".repeat(4097)))), "symlink_target"));
+        // inline content
+        rows.add(rejected("inline content on a directory", update(f -> f
+                .setType(io.syncnode.wire.proto.FileType.DIRECTORY).clearHash().setSize(0)
+                .setHasInlineContent(true)), "inline_content"));
+        rows.add(rejected("inline content on a tombstone", update(f -> f.setDeleted(true)
+                .setInlineContent(ByteString.copyFrom(HELLO)).setHasInlineContent(true)), "inline_content"));
+        rows.add(rejected("inline length 4, size 5", update(f -> f
+                .setInlineContent(ByteString.copyFrom(HELLO, 0, 4)).setHasInlineContent(true)), "inline_content"));
+        rows.add(rejected("inline length 5, size 0", update(f -> f.setSize(0)
+                .setInlineContent(ByteString.copyFrom(HELLO)).setHasInlineContent(true)), "inline_content"));
+        rows.add(rejected("inline content of 65537 bytes", update(f -> f.setSize(65_537)
+                .setInlineContent(ByteString.copyFrom(new byte[65_537])).setHasInlineContent(true)),
+                "inline_content"));
+        // batch sizes
+        io.syncnode.wire.proto.IndexUpdate.Builder big = io.syncnode.wire.proto.IndexUpdate.newBuilder()
+                .setFolder("web");
+        FileInfo one = file().build();
+        for (int i = 0; i < 10_001; i++) {
+            big.addFiles(one);
+        }
+        rows.add(rejected("10,001 files in one update", envelope().setIndexUpdate(big).build().toByteArray(),
+                "files"));
+        // ack
+        rows.add(rejected("ack with a bad folder", ack("a/b", bytes("x"), version(A, 1), 1), "folder"));
+        rows.add(rejected("ack path \"../x\"", ack("web", bytes("../x"), version(A, 1), 1), "path"));
+        rows.add(rejected("ack with a duplicate version counter", ack("web", bytes("x"), version(A, 1, A, 2), 1),
+                "version"));
+        rows.add(rejected("ack of 10,001 entries", ack("web", bytes("x"), version(A, 1), 10_001), "entries"));
+        // digest
+        rows.add(rejected("digest of 31 bytes", digest("web", 31), "digest"));
+        rows.add(rejected("digest with a bad folder", digest("we b", 32), "folder"));
+        // fetch request
+        rows.add(rejected("fetch_request credit 0", request(r -> r.setCredit(0)), "credit"));
+        rows.add(rejected("fetch_request credit 257", request(r -> r.setCredit(257)), "credit"));
+        rows.add(rejected("fetch_request path \"/abs\"", request(r -> r.setPath(bytes("/abs"))), "path"));
+        rows.add(rejected("fetch_request hash of 31 bytes",
+                request(r -> r.setHash(ByteString.copyFrom(new byte[31]))), "hash"));
+        rows.add(rejected("fetch_request without hash", request(r -> r.clearHash()), "hash"));
+        rows.add(rejected("fetch_request bad folder", request(r -> r.setFolder("")), "folder"));
+        // fetch credit
+        rows.add(rejected("fetch_credit 0", credit(0), "credit"));
+        rows.add(rejected("fetch_credit 257", credit(257), "credit"));
+        rows.add(rejected("fetch_credit 2^32-1", credit(-1), "credit"));
+        // fetch data
+        rows.add(rejected("literal of 1 MiB + 1", chunk(DeltaOp.newBuilder()
+                .setLiteral(ByteString.copyFrom(new byte[WireCodec.MAX_LITERAL + 1]))), "literal"));
+        rows.add(rejected("copy with count 0", chunk(DeltaOp.newBuilder()
+                .setCopy(CopyBlocks.newBuilder().setFirstBlock(3).setCount(0))), "copy"));
+        rows.add(rejected("copy with first_block beyond 2^63", chunk(DeltaOp.newBuilder()
+                .setCopy(CopyBlocks.newBuilder().setFirstBlock(-1L).setCount(1))), "copy"));
+        rows.add(rejected("empty delta op", chunk(DeltaOp.newBuilder()), "ops"));
+        DeltaOp.Builder[] tooMany = new DeltaOp.Builder[8193];
+        Arrays.fill(tooMany, DeltaOp.newBuilder().setCopy(CopyBlocks.newBuilder().setCount(1)));
+        rows.add(rejected("8193 ops in one chunk", chunk(tooMany), "ops"));
+        return rows.stream();
+    }
+
+    @ParameterizedTest(name = "{0} -> names \"{1}\"")
+    @MethodSource("rejections")
+    void rejectsHostileMessagesNamingTheField(byte[] bytes, String field) {
+        WireException e = assertThrows(WireException.class, () -> WireCodec.decode(bytes));
+        assertTrue(e.getMessage().contains(field), "message should name " + field + ": " + e.getMessage());
+        assertTrue(e.getMessage().indexOf('\0') < 0, "no raw NUL in the message: " + e.getMessage());
+    }
+
+    @ParameterizedTest(name = "fetch_request credit {0} (unsigned)")
+    @ValueSource(ints = {-1, Integer.MIN_VALUE})
+    @Disabled("bug: WireCodec.decode checks FetchRequest.credit with `credit == 0 || credit > MAX_CREDIT` on the "
+            + "signed int, so a uint32 credit of 2^31..2^32-1 arrives negative and is accepted (PROTOCOL.md 7: "
+            + "1..256, else rejected); TransferSource then builds new Semaphore(negative) and the transfer stalls. "
+            + "FetchCredit.chunks has the `<= 0` check, FetchRequest.credit lacks it")
+    void rejectsFetchRequestCreditBeyond2To31(int credit) {
+        byte[] bytes = request(r -> r.setCredit(credit));
+        WireException e = assertThrows(WireException.class, () -> WireCodec.decode(bytes));
+        assertTrue(e.getMessage().contains("credit"), e.getMessage());
+    }
+
+    @Test
+    void rejectionNamesTheOffendingFileOfABatch() {
+        byte[] bytes = envelope().setIndexUpdate(io.syncnode.wire.proto.IndexUpdate.newBuilder().setFolder("web")
+                .addFiles(file().setPath(bytes("ok/1")))
+                .addFiles(file().setPath(bytes("bad/2")).setMode(0100644))).build().toByteArray();
+        WireException e = assertThrows(WireException.class, () -> WireCodec.decode(bytes));
+        assertTrue(e.getMessage().contains("bad/2") && e.getMessage().contains("mode"), e.getMessage());
+    }
+
+    static Stream<Arguments> limitsThatPass() {
+        io.syncnode.wire.proto.IndexUpdate.Builder full = io.syncnode.wire.proto.IndexUpdate.newBuilder()
+                .setFolder("web");
+        FileInfo one = file().build();
+        for (int i = 0; i < 10_000; i++) {
+            full.addFiles(one);
+        }
+        long[] counters = new long[2 * 1024];
+        for (int i = 0; i < 1024; i++) {
+            counters[2 * i] = i + 1;
+            counters[2 * i + 1] = 1;
+        }
+        return Stream.of(
+                Arguments.of(named("4096-byte path", update(f -> f.setPath(bytes(longPath(4096)))))),
+                Arguments.of(named("inline content of 65536 bytes", update(f -> f.setSize(65_536)
+                        .setInlineContent(ByteString.copyFrom(new byte[65_536])).setHasInlineContent(true)))),
+                Arguments.of(named("10,000 files", envelope().setIndexUpdate(full).build().toByteArray())),
+                Arguments.of(named("1024 version counters", update(f -> f.setVersion(version(counters))))),
+                Arguments.of(named("counters in descending order", update(f -> f.setVersion(version(A, 2, NEG, 1))))),
+                Arguments.of(named("regular tombstone without hash", update(f -> f.setDeleted(true).clearHash()
+                        .setSize(0)))),
+                Arguments.of(named("symlink tombstone without target", update(symlink().setDeleted(true)
+                        .clearSymlinkTarget()))),
+                Arguments.of(named("symlink target of 4096 bytes", update(symlink()
+                        .setSymlinkTarget(bytes("t".repeat(4096)))))),
+                Arguments.of(named("fetch_credit 256", credit(256))),
+                Arguments.of(named("sender_name of 32 characters", envelope().setSenderName("n".repeat(32))
+                        .setFetchCredit(io.syncnode.wire.proto.FetchCredit.newBuilder().setChunks(1)).build()
+                        .toByteArray())),
+                Arguments.of(named("folder name of 64 characters", envelope().setIndexUpdate(
+                        io.syncnode.wire.proto.IndexUpdate.newBuilder().setFolder("F" + "f.-_".repeat(15) + "fff"))
+                        .build().toByteArray())));
+    }
+
+    @ParameterizedTest(name = "{0} is accepted")
+    @MethodSource("limitsThatPass")
+    void acceptsValuesAtTheLimits(byte[] bytes) throws WireException {
+        assertInstanceOf(Envelope.class, WireCodec.decode(bytes));
+    }
+
+    @Test
+    void symlinkTargetOfARegularFileIsDropped() throws WireException {
+        Message.IndexUpdate got = (Message.IndexUpdate) WireCodec.decode(
+                update(f -> f.setSymlinkTarget(bytes("/etc")))).message();
+        assertNull(got.files().get(0).record().symlinkTarget());
+    }
+
+    @Test
+    void everyAbortReasonHasAWireValue() {
+        for (Message.AbortReason r : Message.AbortReason.values()) {
+            assertEquals(r.name(), AbortReason.valueOf(r.name()).name());
+        }
+    }
+}
