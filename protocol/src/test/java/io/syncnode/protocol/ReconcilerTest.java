@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -295,10 +294,6 @@ class ReconcilerTest {
      * deleted flag, so anti-entropy never notices.
      */
     @Test
-    @Disabled("bug: Reconciler.winnerOrder() is not total: two concurrent records that differ only in mode/uid/gid "
-            + "(equal mtime, size, modifiedBy and hash) compare as 0, localWins() returns false on both nodes, each "
-            + "takes the other's record (TakeRemote both ways) and the cluster keeps two modes under one EQUAL "
-            + "vector forever")
     void concurrentChmodWithSameAuthorAndMtimePicksOneWinner() {
         FileRecord chmodOnA = withMode(file(A, vv(A, 2), T, 10, H_MID), 0600);
         FileRecord mergedOnB = file(A, vv(A, 1, B, 1), T, 10, H_MID);
