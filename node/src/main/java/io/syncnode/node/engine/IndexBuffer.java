@@ -34,8 +34,24 @@ final class IndexBuffer {
     /**
      * One buffered index change. {@code markDirty}: a new version this node must get acknowledged
      * by every peer (but {@code exceptPeer}) and announce, with {@code inline} content if small.
+     * {@code taken}: a version taken from a peer; its author's dirty entries deliver it to everyone,
+     * so this node's dirty entries for older versions of the path are dropped (no peer would
+     * acknowledge them to this node any more).
      */
-    record Put(FileRecord record, StatSignature stat, boolean markDirty, String exceptPeer, byte[] inline) {
+    record Put(FileRecord record, StatSignature stat, boolean markDirty, String exceptPeer, byte[] inline,
+               boolean taken) {
+        static Put local(FileRecord record, StatSignature stat, byte[] inline) {
+            return new Put(record, stat, true, null, inline, false);
+        }
+
+        /** Only the stat signature (or nothing on disk) changed: no new version. */
+        static Put quiet(FileRecord record, StatSignature stat) {
+            return new Put(record, stat, false, null, null, false);
+        }
+
+        static Put taken(FileRecord record, StatSignature stat) {
+            return new Put(record, stat, false, null, null, true);
+        }
     }
 
     private final String folder;
@@ -111,6 +127,9 @@ final class IndexBuffer {
             Instant now = clock.instant();
             store.write(w -> {
                 for (Put p : puts) {
+                    if (p.taken()) {
+                        w.clearDirtyAll(folder, p.record().path());
+                    }
                     w.put(folder, p.record(), p.stat());
                     if (p.markDirty() && !known.isEmpty()) {
                         Set<Long> to = new HashSet<>(known);

@@ -233,13 +233,13 @@ final class LocalScanner {
         if (live) {
             FileRecord same = e.toRecord(cur.record().version(), cur.record().modifiedBy());
             if (same.sameEntry(cur.record())) {
-                buffer.put(new IndexBuffer.Put(cur.record(), e.stat(), false, null, null));
+                buffer.put(IndexBuffer.Put.quiet(cur.record(), e.stat()));
                 return;
             }
         }
         VersionVector base = cur == null ? VersionVector.EMPTY : cur.record().version();
         FileRecord r = e.toRecord(base.bump(selfId, clock.instant().getEpochSecond()), selfId);
-        buffer.put(new IndexBuffer.Put(r, e.stat(), true, null, e.inline()));
+        buffer.put(IndexBuffer.Put.local(r, e.stat(), e.inline()));
         problems.remove(rel);
         LOG.finest(() -> folder + ": local change " + rel + " -> " + r.version());
     }
@@ -262,6 +262,6 @@ final class LocalScanner {
 
     private void tombstone(StoredFile cur) {
         VersionVector v = cur.record().version().bump(selfId, clock.instant().getEpochSecond());
-        buffer.put(new IndexBuffer.Put(cur.record().asDeleted(v, selfId), null, true, null, null));
+        buffer.put(IndexBuffer.Put.local(cur.record().asDeleted(v, selfId), null, null));
     }
 }

@@ -164,11 +164,11 @@ final class RemoteApplier {
         if (plan instanceof Plan.Acknowledge) {
             buffer.ack(from, rel, cur.record().version());
         } else if (plan instanceof Plan.MergeVersions m) {
-            buffer.put(new IndexBuffer.Put(m.merged(), cur.stat(), true, from, null));
+            buffer.put(new IndexBuffer.Put(m.merged(), cur.stat(), true, from, null, false));
             buffer.ack(from, rel, m.merged().version());
         } else if (plan instanceof Plan.KeepLocal k) {
             LOG.info(() -> folder + ": conflict on " + rel + ": keeping this node's version over " + from + "'s");
-            buffer.put(new IndexBuffer.Put(k.updated(), cur.stat(), true, null, null));
+            buffer.put(IndexBuffer.Put.local(k.updated(), cur.stat(), null));
             buffer.ack(from, rel, k.updated().version());
         } else if (plan instanceof Plan.TakeRemote t) {
             if (t.concurrent()) {
@@ -214,7 +214,7 @@ final class RemoteApplier {
     }
 
     private void done(String from, FileRecord target, StatSignature stat) {
-        buffer.put(new IndexBuffer.Put(target, stat, false, null, null));
+        buffer.put(IndexBuffer.Put.taken(target, stat));
         buffer.ack(from, target.path(), target.version());
         counters.filesApplied.incrementAndGet();
         problems.remove(target.path());
