@@ -13,7 +13,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code run -c} with a broken config exits 2 before starting anything and names file, line and key. */
+/**
+ * {@code run -c} with a broken config exits 2 before starting anything, and stderr says
+ * "FILE:LINE: KEY: reason" with the key qualified by its table ({@code folder[0].settle}).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadConfigIT {
     static final String GOOD = """
@@ -48,12 +51,13 @@ class BadConfigIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "unknown key in [[folder]] | settle = \"10ms\"   | sttle = \"10ms\"            | sttle",
-        "unknown key in [node]     | name = \"bad\"      | name = \"bad\"\\ncolour = 1 | colour",
-        "bad duration              | settle = \"10ms\"   | settle = \"soon\"           | settle",
-        "bad transport             | transport = \"tcp\" | transport = \"pigeon\"      | transport",
+        "unknown key in [[folder]] | settle = \"10ms\"   | sttle = \"10ms\"            | sttle     | folder[0].sttle",
+        "unknown key in [node]     | name = \"bad\"      | name = \"bad\"\\ncolour = 1 | colour    | node.colour",
+        "bad duration              | settle = \"10ms\"   | settle = \"soon\"           | settle    | folder[0].settle",
+        "bad transport             | transport = \"tcp\" | transport = \"pigeon\"      | transport | cluster.transport",
     })
-    void runRejectsTheConfigWithExit2NamingFileLineAndKey(String what, String line, String replacement, String key)
+    void runRejectsTheConfigWithExit2NamingFileLineAndKey(String what, String line, String replacement, String key,
+                                                       String qualifiedKey)
             throws Exception {
         String text = GOOD.replace("STATE", home.resolve("state").toString())
                 .replace("FOLDER", home.resolve("data").toString())
@@ -65,7 +69,7 @@ class BadConfigIT {
         CliResult r = NodeProcess.cli(NodeProcess.jarUnderTest(), home.resolve("cli"), calls.incrementAndGet(),
                 "run", "-c", cfg.toString());
         assertEquals(2, r.exit(), what + ": " + r);
-        String expected = cfg + ":" + lineNo + ": " + key + ":";
+        String expected = cfg + ":" + lineNo + ": " + qualifiedKey + ": ";
         assertTrue(r.err().contains(expected), what + ": stderr should contain \"" + expected + " <reason>\": " + r);
         assertFalse(r.out().contains("running"), what + ": the node must not run: " + r);
         assertFalse(Files.exists(home.resolve("state/control.sock")), what + ": no control socket");

@@ -11,8 +11,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The udp transport (IP multicast on a random group 239.77.x.y and port; nodes bound to
- * 127.0.0.1/.2/.3): random operations converge, and a restarted node catches up both ways.
+ * The udp transport (IP multicast on a random group 239.77.x.y and port): random operations
+ * converge, and a restarted node catches up both ways.
+ *
+ * <p>All nodes bind 127.0.0.1 with different ports: bound to 127.0.0.2/.3, JGroups cannot set the
+ * multicast interface ("failed setting interface to null (/127.0.0.3)": no interface owns that
+ * address, lo has only 127.0.0.1) and the views flap between pairs that never form one cluster.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(LogTailsOnFailure.class)
@@ -23,7 +27,7 @@ class UdpClusterIT {
     @BeforeAll
     void start() throws Exception {
         home = Files.createTempDirectory("syncnode-it-udp");
-        cluster = Cluster.udp(home, 3, Cluster.randomPort(), false, "10ms");
+        cluster = Cluster.udp(home, 3, Cluster.randomPort(), true, "10ms");
         cluster.startAll();
     }
 
