@@ -73,8 +73,16 @@ public final class FolderSync implements AutoCloseable {
     private static final int ANNOUNCE_INLINE_BYTES = 1 << 20;
     private static final int MAX_ACTIVE_FETCHES = 16;
 
-    /** One buffered index change. */
-    private record Put(FileRecord record, StatSignature stat, boolean markDirty, String exceptPeer, byte[] inline) {
+    /**
+     * One buffered index change. {@code remote}: a version taken from a peer; its author's outbox
+     * delivers it, so this node's older dirty entries for the path are dropped (no peer would ever
+     * acknowledge them to this node: they stayed dirty forever).
+     */
+    private record Put(FileRecord record, StatSignature stat, boolean markDirty, String exceptPeer, byte[] inline,
+                       boolean remote) {
+        Put(FileRecord record, StatSignature stat, boolean markDirty, String exceptPeer, byte[] inline) {
+            this(record, stat, markDirty, exceptPeer, inline, false);
+        }
     }
 
     private final FolderConfig config;
@@ -560,6 +568,9 @@ public final class FolderSync implements AutoCloseable {
         if (!puts.isEmpty() || !clears.isEmpty()) {
             store.write(w -> {
                 for (Put p : puts) {
+                    if (p.remote()) {
+                        w.clearDirtyAll(name, p.record().path());
+                    }
                     w.put(name, p.record(), p.stat());
                     if (p.markDirty() && !known.isEmpty()) {
                         Set<Long> to = new HashSet<>(known);
@@ -739,7 +750,7 @@ public final class FolderSync implements AutoCloseable {
     }
 
     private void done(String from, FileRecord target, StatSignature stat) {
-        put(new Put(target, stat, false, null, null));
+        put(new Put(target, stat, false, null, null, true));
         ack(from, target.path(), target.version());
         counters.filesApplied.incrementAndGet();
         problems.remove(target.path());
