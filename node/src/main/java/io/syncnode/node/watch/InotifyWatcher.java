@@ -167,7 +167,8 @@ public final class InotifyWatcher implements AutoCloseable {
             return;
         }
         if (event.has(Inotify.IN_Q_OVERFLOW)) {
-            listener.overflow("inotify queue overflow");
+            listener.overflow("inotify queue overflow (events were lost; if this repeats, raise fs.inotify.max_queued_events,"
+                    + " e.g. `sysctl -w fs.inotify.max_queued_events=65536`)");
             resync();
             return;
         }
