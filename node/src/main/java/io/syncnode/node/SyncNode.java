@@ -5,6 +5,7 @@ import io.syncnode.config.JGroupsStack;
 import io.syncnode.config.SyncnodeConfig;
 import io.syncnode.node.cluster.JGroupsTransport;
 import io.syncnode.node.control.ControlHandler;
+import io.syncnode.node.control.ConflictView;
 import io.syncnode.node.control.DirtyView;
 import io.syncnode.node.control.PeerView;
 import io.syncnode.node.control.StatusView;
@@ -17,6 +18,9 @@ import io.syncnode.node.fetch.TransferSource;
 import io.syncnode.node.index.DirtyEntry;
 import io.syncnode.node.index.PeerInfo;
 import io.syncnode.node.index.SqliteIndexStore;
+import io.syncnode.node.index.StoredConflict;
+import io.syncnode.node.index.StoredFile;
+import io.syncnode.protocol.FileRecord;
 import io.syncnode.node.watch.ChangeAggregator;
 import io.syncnode.node.watch.InotifyWatcher;
 import io.syncnode.node.wire.Message;
@@ -62,6 +66,10 @@ public final class SyncNode implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SyncNode.class.getName());
     /** Anti-entropy safety net: a digest exchange this often even without view changes. */
     static final Duration DIGEST_EVERY = Duration.ofMinutes(2);
+    /** Repeats of the digest exchange after a view change, in ms. */
+    private static final long[] DIGEST_AFTER_VIEW_MS = {2_000, 10_000};
+    /** How often {@code sync} re-sends what is still dirty while it waits. */
+    private static final Duration SYNC_REPUSH = Duration.ofSeconds(2);
 
     private final SyncnodeConfig config;
     private final Clock clock;
@@ -104,7 +112,7 @@ public final class SyncNode implements AutoCloseable {
             }
         }, counters.bytesServed);
         for (FolderConfig fc : config.folders()) {
-            folders.put(fc.name(), new FolderSync(fc, nodeId, store, peers, outbox, fetcher, scheduler, clock, counters));
+            folders.put(fc.name(), new FolderSync(fc, nodeId, config.node().name(), stateDir.resolve("work"), store, peers, outbox, fetcher, scheduler, clock, counters));
         }
         this.router = new MessageRouter(folders, peers, source, fetcher, counters, this::viewChanged,
                 m -> transport().physicalAddress(m));
@@ -197,14 +205,22 @@ public final class SyncNode implements AutoCloseable {
         Set<String> before = members;
         Set<String> after = new HashSet<>(now);
         members = after;
+        if (merge) {
+            folders.values().forEach(FolderSync::partitionHealed);
+        }
         for (String m : before) {
             if (!after.contains(m)) {
                 fetcher.memberLeft(m);
                 source.memberLeft(m);
             }
         }
-        // every member multicasts its digest on a view change; each receiver answers what differs
+        // every member multicasts its digest on a view change; each receiver answers what differs.
+        // Messages sent while members install the new view can be dropped ("message from
+        // non-member"), so the exchange is repeated a little later.
         sendPool.execute(this::multicastDigest);
+        for (long delay : DIGEST_AFTER_VIEW_MS) {
+            scheduler.schedule(() -> sendPool.execute(this::multicastDigest), delay, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void multicastDigest() {
@@ -321,15 +337,20 @@ public final class SyncNode implements AutoCloseable {
         @Override
         public boolean sync(String folder, Duration timeout) throws ControlException {
             List<FolderSync> fs = selected(folder);
-            for (FolderSync f : fs) {
-                for (String m : members) {
-                    if (!m.equals(config.node().name())) {
-                        f.pushDirtyTo(m);
-                    }
-                }
-            }
             Instant deadline = clock.instant().plus(timeout);
+            Instant nextPush = Instant.MIN;
             while (true) {
+                if (!clock.instant().isBefore(nextPush)) {
+                    // (re)send every dirty record to its members: a lost acknowledgement is asked again
+                    for (FolderSync f : fs) {
+                        for (String m : members) {
+                            if (!m.equals(config.node().name())) {
+                                f.pushDirtyTo(m);
+                            }
+                        }
+                    }
+                    nextPush = clock.instant().plus(SYNC_REPUSH);
+                }
                 long dirty = 0;
                 for (FolderSync f : fs) {
                     dirty += store.dirtyCount(f.name());
@@ -346,6 +367,40 @@ public final class SyncNode implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     return false;
                 }
+            }
+        }
+
+        @Override
+        public List<ConflictView> conflicts() {
+            List<ConflictView> out = new ArrayList<>();
+            for (FolderSync f : folders.values()) {
+                for (StoredConflict c : f.conflicts()) {
+                    FileRecord local = store.get(f.name(), c.path()).map(StoredFile::record).orElse(null);
+                    out.add(new ConflictView(f.name(), c.path(), side(local, config.node().name()),
+                            side(c.remote(), peers.nameOf(c.remote().modifiedBy())), c.detected().toString()));
+                }
+            }
+            return out;
+        }
+
+        private ConflictView.Side side(FileRecord r, String node) {
+            if (r == null) {
+                return new ConflictView.Side(node, null, 0, null, true);
+            }
+            String by = r.modifiedBy() == nodeId ? config.node().name() : peers.nameOf(r.modifiedBy());
+            return new ConflictView.Side(by, Instant.ofEpochSecond(0, r.mtimeNs()).toString(), r.size(),
+                    r.hash() == null ? null : r.hash().hex(), r.deleted());
+        }
+
+        @Override
+        public void resolve(String folder, String path, String keep) throws ControlException {
+            FolderSync f = selected(folder).get(0);
+            try {
+                f.resolve(path, keep).get(10, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new ControlException("cannot resolve " + folder + ":" + path + ": " + e.getCause().getMessage());
+            } catch (Exception e) {
+                throw new ControlException("cannot resolve " + folder + ":" + path + ": " + e);
             }
         }
 

@@ -12,23 +12,41 @@ public sealed interface Plan {
 
     /**
      * Make {@code target} the local version: fetch content if needed, apply metadata or delete.
-     * {@code concurrent} is true when the remote version won a conflict (its vector is then the
-     * merge of both).
+     * When {@code concurrent}, the remote version won a conflict: {@code target} carries the merge
+     * of both vectors (it dominates both), and this node announces it, since nobody else knows it
+     * yet. {@code keepLocalCopy}: keep the losing local content beside the winner as a conflict
+     * copy first ({@code keep-both}, and this node made the losing version).
      */
-    record TakeRemote(FileRecord target, boolean concurrent) implements Plan {
+    record TakeRemote(FileRecord target, boolean concurrent, boolean keepLocalCopy) implements Plan {
+        public TakeRemote(FileRecord target) {
+            this(target, false, false);
+        }
     }
 
     /**
-     * Concurrent versions, the local one wins: store {@code updated} (the local entry with the
-     * merged vector, which dominates both) and announce it. Nothing changes on disk.
+     * Concurrent versions, the local one wins. Nothing changes here and nothing is acknowledged:
+     * the node that made the remote version reaches the same decision and takes this one, under the
+     * merged vector, which it then announces.
      */
-    record KeepLocal(FileRecord updated) implements Plan {
+    record KeepLocal() implements Plan {
     }
 
     /**
      * Concurrent versions describing the same entry (same content and metadata): store
-     * {@code merged}, no conflict, nothing changes on disk.
+     * {@code merged} and announce it; no conflict, nothing changes on disk.
      */
     record MergeVersions(FileRecord merged) implements Plan {
+    }
+
+    /**
+     * Concurrent versions that nobody may overwrite ({@code manual}, or {@code script} on the nodes
+     * that do not run the script): keep the local version, record the conflict, wait for
+     * {@code syncnode resolve} or the script's result.
+     */
+    record Conflict(FileRecord local, FileRecord remote) implements Plan {
+    }
+
+    /** Concurrent versions under {@code script}, and this node is the one that runs the script. */
+    record RunScript(FileRecord local, FileRecord remote) implements Plan {
     }
 }

@@ -1,43 +1,65 @@
 package io.syncnode.protocol;
 
 import java.util.Comparator;
+import java.util.function.ToIntFunction;
 
 /**
  * Turns (local record, remote record, folder policy) into a {@link Plan}.
  *
  * <p>Implementation notes. Pure and deterministic: every node that sees the same pair reaches
- * the same plan without talking, because every tie is broken by data both records carry (mtime,
- * the id of the node that made the version compared as signed longs, the content hash, then the
- * remaining metadata). When the
- * versions are concurrent, the plan's record carries the merged vector, which dominates both:
- * the winner's node re-announces its entry under it, the loser takes the winner's entry under it,
- * and afterwards both hold EQUAL versions, so the exchange ends (no loop).
+ * the same decision without talking, because every tie is broken by data both records carry
+ * (mtime, the id of the node that made the version compared as signed longs, the content hash,
+ * then the remaining metadata). The winner of a conflict is a total order on records, so with
+ * three or more concurrent versions every pair agrees on the same overall winner.
  *
- * <p>Concurrent versions of the same entry (equal type, content and metadata) merge silently:
- * no false conflicts. A delete against a modification is settled by {@link DeleteConflict}.
- * Content conflicts pick a winner by the folder's {@link ConflictPolicy}: {@code newest},
- * {@code oldest}, {@code bigger}, {@code smaller}. The policies that keep or hand over the losing
- * version ({@code keep-both}, {@code manual}, {@code script}, {@code priority}) are settled by the
- * conflict engine; here they pick the same winner as {@code newest}, so the tree converges either
- * way.
+ * <p>Who acts. On a conflict the winner's side does nothing; the loser's side takes the winner's
+ * entry under the merge of both vectors (which dominates both) and announces it, so afterwards
+ * every node holds EQUAL versions and the exchange ends (no loop). Acting only on the losing side
+ * matters for {@code keep-both}: the losing content is kept as a conflict copy by the node that
+ * made it, before anything overwrites it, whatever order the messages arrive in. (Were the winner
+ * to announce a merged vector itself, the loser could receive it as a plain newer version first
+ * and overwrite its write without keeping it.)
+ *
+ * <p>Policies. Concurrent versions of the same entry merge silently: no false conflicts. A delete
+ * against a modification is settled by {@link DeleteConflict}. Content conflicts: {@code newest},
+ * {@code oldest}, {@code bigger}, {@code smaller} compare mtime or size; {@code priority} prefers
+ * the version made by the node ranked first ({@code rank}: lower is preferred; ties and unranked
+ * nodes fall back to {@code newest}); {@code keep-both} picks the winner like {@code newest} and
+ * keeps the loser as a copy; {@code manual} keeps both sides as they are and records a conflict;
+ * {@code script} lets one node run the folder's script, the one whose id is the smaller of the two
+ * versions' authors (it holds its own version), while the others wait as with {@code manual}.
  */
 public final class Reconciler {
     private final ConflictPolicy policy;
     private final DeleteConflict deleteConflict;
+    private final long selfId;
+    private final ToIntFunction<Long> rank;
 
-    public Reconciler(ConflictPolicy policy, DeleteConflict deleteConflict) {
+    /**
+     * @param selfId this node's id
+     * @param rank   a node id's place in the folder's {@code priority} list (0 first; unlisted:
+     *               {@link Integer#MAX_VALUE})
+     */
+    public Reconciler(ConflictPolicy policy, DeleteConflict deleteConflict, long selfId, ToIntFunction<Long> rank) {
         this.policy = policy;
         this.deleteConflict = deleteConflict;
+        this.selfId = selfId;
+        this.rank = rank;
+    }
+
+    /** A reconciler without a priority list (every node unranked). */
+    public Reconciler(ConflictPolicy policy, DeleteConflict deleteConflict, long selfId) {
+        this(policy, deleteConflict, selfId, id -> Integer.MAX_VALUE);
     }
 
     /** @param local the local record, or null when this node knows nothing of the path */
     public Plan plan(FileRecord local, FileRecord remote) {
         if (local == null) {
-            return new Plan.TakeRemote(remote, false);
+            return new Plan.TakeRemote(remote);
         }
         return switch (local.version().compare(remote.version())) {
             case EQUAL, AFTER -> new Plan.Acknowledge();
-            case BEFORE -> new Plan.TakeRemote(remote, false);
+            case BEFORE -> new Plan.TakeRemote(remote);
             case CONCURRENT -> concurrent(local, remote);
         };
     }
@@ -49,10 +71,22 @@ public final class Reconciler {
             FileRecord base = by == local.modifiedBy() ? local : remote;
             return new Plan.MergeVersions(base.withVersion(merged, by));
         }
-        boolean localWins = localWins(local, remote);
-        return localWins
-                ? new Plan.KeepLocal(local.withVersion(merged, local.modifiedBy()))
-                : new Plan.TakeRemote(remote.withVersion(merged, remote.modifiedBy()), true);
+        if (local.deleted() == remote.deleted()) {
+            if (policy == ConflictPolicy.MANUAL) {
+                return new Plan.Conflict(local, remote);
+            }
+            if (policy == ConflictPolicy.SCRIPT) {
+                long runner = Math.min(local.modifiedBy(), remote.modifiedBy());
+                return runner == selfId ? new Plan.RunScript(local, remote) : new Plan.Conflict(local, remote);
+            }
+        }
+        if (localWins(local, remote)) {
+            return new Plan.KeepLocal();
+        }
+        boolean copy = policy == ConflictPolicy.KEEP_BOTH && !local.deleted() && !remote.deleted()
+                && local.modifiedBy() == selfId
+                && (local.type() == FileType.REGULAR || local.type() == FileType.SYMLINK);
+        return new Plan.TakeRemote(remote.withVersion(merged, remote.modifiedBy()), true, copy);
     }
 
     /** True when the local record wins the conflict; false when the remote one does. */
@@ -75,6 +109,7 @@ public final class Reconciler {
             case OLDEST -> Comparator.comparingLong(FileRecord::mtimeNs).reversed();
             case BIGGER -> Comparator.comparingLong(FileRecord::size);
             case SMALLER -> Comparator.comparingLong(FileRecord::size).reversed();
+            case PRIORITY -> Comparator.comparingInt((FileRecord r) -> rank.applyAsInt(r.modifiedBy())).reversed();
             default -> Comparator.comparingLong(FileRecord::mtimeNs);
         };
         return primary.thenComparingLong(FileRecord::mtimeNs)

@@ -79,36 +79,6 @@ final class CheckCommand extends NodeCommand {
         return targets;
     }
 
-    /** The folder whose root holds {@code absolute}, the innermost when folders nest. */
-    private FolderConfig owner(Path absolute, String given) throws ConfigException {
-        FolderConfig best = null;
-        int bestDepth = -1;
-        for (FolderConfig candidate : config().folders()) {
-            Path root = candidate.path().toAbsolutePath().normalize();
-            if (absolute.startsWith(root) && root.getNameCount() > bestDepth) {
-                best = candidate;
-                bestDepth = root.getNameCount();
-            }
-        }
-        if (best == null) {
-            throw new ParameterException(spec.commandLine(), "'" + given
-                    + "' is not inside any configured folder; give --folder F and a path relative to its root");
-        }
-        return best;
-    }
-
-    private String relativeTo(FolderConfig owner, Path root, Path absolute, String given) {
-        if (!absolute.startsWith(root)) {
-            throw new ParameterException(spec.commandLine(), "'" + given
-                    + "' is outside folder '" + owner.name() + "' (" + root + ")");
-        }
-        List<String> names = new ArrayList<>();
-        for (Path name : root.relativize(absolute)) {
-            names.add(name.toString());
-        }
-        return String.join("/", names);
-    }
-
     /** The root itself among the paths means the whole folder: no path list. */
     private static List<String> wholeIfRoot(List<String> relative) {
         return relative.contains("") ? List.of() : List.copyOf(relative);

@@ -62,6 +62,8 @@ public final class Main {
                 .addSubcommand(new DirtyCommand(invocation))
                 .addSubcommand(new SyncCommand(invocation))
                 .addSubcommand(new CheckCommand(invocation))
+                .addSubcommand(new ConflictsCommand(invocation))
+                .addSubcommand(new ResolveCommand(invocation))
                 .addSubcommand(new VersionCommand(invocation));
         commandLine.setOut(new PrintWriter(invocation.out(), true));
         commandLine.setErr(new PrintWriter(invocation.err(), true));

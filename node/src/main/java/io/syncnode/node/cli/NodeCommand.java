@@ -1,5 +1,8 @@
 package io.syncnode.node.cli;
 
+import java.util.List;
+import java.util.ArrayList;
+import java.nio.file.Path;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,4 +86,57 @@ abstract class NodeCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "unknown folder '" + name + "'; "
                 + (known.isEmpty() ? "this config has no folders" : "this config has: " + known));
     }
+
+    /**
+     * Folder and folder-relative path of an operator's PATH argument: with {@code folderName}, PATH
+     * is relative to that folder's root (or absolute inside it); without it, a file-system path
+     * inside a configured folder.
+     */
+    Target target(String folderName, String path) throws ConfigException {
+        if (folderName != null) {
+            FolderConfig only = folder(folderName);
+            Path root = only.path().toAbsolutePath().normalize();
+            Path p = Path.of(path);
+            Path absolute = p.isAbsolute() ? p.normalize() : root.resolve(p).normalize();
+            return new Target(only, relativeTo(only, root, absolute, path));
+        }
+        Path absolute = Path.of(path).toAbsolutePath().normalize();
+        FolderConfig owner = owner(absolute, path);
+        return new Target(owner, relativeTo(owner, owner.path().toAbsolutePath().normalize(), absolute, path));
+    }
+
+    /** A folder and a path relative to its root ("" for the root). */
+    record Target(FolderConfig folder, String path) {
+    }
+
+    /** The folder whose root holds {@code absolute}, the innermost when folders nest. */
+    FolderConfig owner(Path absolute, String given) throws ConfigException {
+        FolderConfig best = null;
+        int bestDepth = -1;
+        for (FolderConfig candidate : config().folders()) {
+            Path root = candidate.path().toAbsolutePath().normalize();
+            if (absolute.startsWith(root) && root.getNameCount() > bestDepth) {
+                best = candidate;
+                bestDepth = root.getNameCount();
+            }
+        }
+        if (best == null) {
+            throw new ParameterException(spec.commandLine(), "'" + given
+                    + "' is not inside any configured folder; give --folder F and a path relative to its root");
+        }
+        return best;
+    }
+
+    String relativeTo(FolderConfig owner, Path root, Path absolute, String given) {
+        if (!absolute.startsWith(root)) {
+            throw new ParameterException(spec.commandLine(), "'" + given
+                    + "' is outside folder '" + owner.name() + "' (" + root + ")");
+        }
+        List<String> names = new ArrayList<>();
+        for (Path name : root.relativize(absolute)) {
+            names.add(name.toString());
+        }
+        return String.join("/", names);
+    }
+
 }

@@ -27,6 +27,15 @@ public interface ControlHandler {
      */
     boolean sync(String folder, Duration timeout) throws ControlException;
 
+    /** Open conflicts (of {@code manual} and {@code script} folders) with both versions. */
+    List<ConflictView> conflicts();
+
+    /**
+     * Settles the open conflict of {@code path} in {@code folder}: {@code keep} is "local",
+     * "remote" or a node name. Returns once the winning version is stored here (it then propagates).
+     */
+    void resolve(String folder, String path, String keep) throws ControlException;
+
     /** A request the node refuses (unknown folder, bad path): the message is shown to the operator. */
     final class ControlException extends Exception {
         public ControlException(String message) {

@@ -54,6 +54,31 @@ public enum ControlVerb {
      * converged, {@code remaining} counts the dirty entries left and {@code entries} holds the
      * first {@value #SAMPLE} of them.
      */
+    /** {@code {"verb":"conflicts"}} answers the list of {@link ConflictView}. */
+    CONFLICTS {
+        @Override
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json) {
+            return json.valueToTree(handler.conflicts());
+        }
+    },
+    /**
+     * {@code {"verb":"resolve","folder":F,"paths":[P],"keep":K}} settles one conflict and answers
+     * {@code {"resolved": P}}.
+     */
+    RESOLVE {
+        @Override
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
+                throws BadRequest, ControlException {
+            String folder = folder(request);
+            List<String> paths = paths(request);
+            JsonNode keep = request.get("keep");
+            if (folder == null || paths.size() != 1 || keep == null || !keep.isTextual()) {
+                throw new BadRequest("resolve needs \"folder\", one path in \"paths\" and \"keep\"");
+            }
+            handler.resolve(folder, paths.get(0), keep.asText());
+            return json.createObjectNode().put("resolved", paths.get(0));
+        }
+    },
     SYNC {
         @Override
         JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)

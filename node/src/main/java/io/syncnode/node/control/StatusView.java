@@ -8,9 +8,14 @@ import java.util.List;
  */
 public record StatusView(String node, List<String> members, List<FolderStatus> folders, Counters counters) {
 
-    /** {@code state}: scanning, syncing, idle, halted, paused; {@code problem} explains a halt. */
+    /**
+     * {@code state}: scanning, syncing, idle, halted; {@code problem} explains a halt.
+     * {@code lastHeal}: when a partition last healed (ISO-8601, or null); {@code sinceHeal}: how
+     * many concurrent paths were met since then, per outcome (merged, kept-local, took-remote,
+     * kept-both, manual, script).
+     */
     public record FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
-                               String state, String problem) {
+                               String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal) {
     }
 
     /**

@@ -5,7 +5,13 @@ import io.syncnode.node.apply.Applier;
 import io.syncnode.node.control.StatusView;
 import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.index.SqliteIndexStore;
+import io.syncnode.node.index.StoredConflict;
 import io.syncnode.node.index.StoredFile;
+import io.syncnode.node.conflict.ConflictScript;
+import io.syncnode.node.conflict.ScriptAnswer;
+import io.syncnode.node.fetch.Fetcher;
+import io.syncnode.protocol.FileType;
+import java.nio.file.Files;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.Outbox;
@@ -61,6 +67,15 @@ public final class FolderSync implements AutoCloseable {
     private final ExecutorService worker;
 
     private final IndexBuffer buffer;
+    private final SplitBrainLog split;
+    private final String selfName;
+    private final Path workDir;
+    private final ConflictScript script;
+    private final ExecutorService scriptRunner = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "conflict-script");
+        t.setDaemon(true);
+        return t;
+    });
     private final LocalScanner scanner;
     private final RemoteApplier remote;
     private boolean flushQueued;
@@ -70,12 +85,15 @@ public final class FolderSync implements AutoCloseable {
     private volatile String problem;
     private final Map<String, String> problems = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public FolderSync(FolderConfig config, long selfId, SqliteIndexStore store, PeerDirectory peers, Outbox outbox,
+    public FolderSync(FolderConfig config, long selfId, String selfName, Path workDir, SqliteIndexStore store, PeerDirectory peers, Outbox outbox,
                       Fetcher fetcher, ScheduledExecutorService scheduler, Clock clock, NodeCounters counters) {
         this.config = config;
         this.name = config.name();
         this.root = config.path();
         this.selfId = selfId;
+        this.selfName = selfName;
+        this.workDir = workDir.resolve(config.name());
+        this.script = config.script() == null ? null : new ConflictScript(config.script(), ConflictScript.DEFAULT_TIMEOUT);
         this.store = store;
         this.peers = peers;
         this.outbox = outbox;
@@ -93,9 +111,11 @@ public final class FolderSync implements AutoCloseable {
         this.buffer = new IndexBuffer(name, store, peers, outbox, clock, counters);
         this.scanner = new LocalScanner(name, root, selfId, store, buffer, applier, reader, this::ignored, clock,
                 problems, this::retryLater, this::halt);
+        this.split = new SplitBrainLog(name);
         this.remote = new RemoteApplier(name, buffer, store, applier,
-                new Reconciler(config.conflict(), config.deleteConflict()), fetcher, worker, this::guard,
-                this::ignored, this::scanLater, problems, counters);
+                new Reconciler(config.conflict(), config.deleteConflict(), selfId, this::priorityRank), fetcher,
+                worker, this::guard, this::ignored, this::scanLater, problems, counters, split, this::runScript,
+                this::nodeName, clock, config.maxConflictCopies(), selfId);
     }
 
     public String name() {
@@ -225,8 +245,9 @@ public final class FolderSync implements AutoCloseable {
         if (problem == null && "idle".equals(s) && (dirty > 0 || pendingFetches > 0)) {
             s = "syncing";
         }
-        return new StatusView.FolderStatus(name, root.toString(), store.liveCount(name), dirty, 0,
-                problems.size(), s, problem);
+        return new StatusView.FolderStatus(name, root.toString(), store.liveCount(name), dirty,
+                store.conflicts(name).size(), problems.size(), s, problem,
+                split.lastHeal() == null ? null : split.lastHeal().toString(), split.sinceHeal());
     }
 
     @Override
@@ -239,6 +260,7 @@ public final class FolderSync implements AutoCloseable {
             }
         });
         worker.shutdown();
+        scriptRunner.shutdownNow();
         try {
             if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
                 worker.shutdownNow();
@@ -354,6 +376,162 @@ public final class FolderSync implements AutoCloseable {
             f = store.findLiveByHash(name, hash);
         }
         return f.map(s -> new io.syncnode.node.fetch.TransferSource.Served(root.resolve(s.record().path()), s.stat()));
+    }
+
+    // ================================================================== open conflicts
+
+    /** Open conflicts of this folder. */
+    public List<StoredConflict> conflicts() {
+        return store.conflicts(name);
+    }
+
+    /**
+     * Settles the open conflict of {@code path}: {@code keep} is "local", "remote", or the name of
+     * the node whose version wins. The result is a new version that dominates both and propagates.
+     */
+    public CompletableFuture<Void> resolve(String path, String keep) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        worker.execute(() -> {
+            try {
+                StoredConflict c = buffer.conflict(path);
+                if (c == null) {
+                    throw new IllegalArgumentException("no open conflict at " + path + " in folder " + name);
+                }
+                if (keep.equals("local") || keep.equals(selfName)) {
+                    remote.resolveKeepLocal(path);
+                    flush();
+                    done.complete(null);
+                } else if (keep.equals("remote") || keep.equals(c.remoteNode())) {
+                    withRemoteContent(c).whenComplete((file, err) -> worker.execute(() -> {
+                        try {
+                            if (err != null) {
+                                throw err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+                            }
+                            remote.resolveWith(path, c.remote(), file);
+                            flush();
+                            done.complete(null);
+                        } catch (Throwable t) {
+                            done.completeExceptionally(t);
+                        } finally {
+                            discardWork(file);
+                        }
+                    }));
+                } else {
+                    throw new IllegalArgumentException("node \"" + keep + "\" holds no version of " + path
+                            + " (this node is " + selfName + ", the other version is " + c.remoteNode() + "'s)");
+                }
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        return done;
+    }
+
+    /** Fetches the remote version's content into a work file (null for a delete or a non-file). */
+    private CompletableFuture<Path> withRemoteContent(StoredConflict c) throws IOException {
+        if (c.remote().deleted() || c.remote().type() != FileType.REGULAR) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Files.createDirectories(workDir);
+        Path file = Files.createTempFile(workDir, "remote-", ".tmp");
+        return fetcher.fetch(c.remoteNode(), name, c.remote(), file, List.of()).whenComplete((f, err) -> {
+            if (err != null) {
+                discardWork(file);
+            }
+        });
+    }
+
+    private static void discardWork(Path file) {
+        if (file != null) {
+            Fetcher.discard(file);
+        }
+    }
+
+    /** Runs the folder's script for an open conflict this node is to settle (worker thread). */
+    private void runScript(StoredConflict c) {
+        String path = c.path();
+        StoredFile cur = buffer.current(path);
+        boolean files = (cur == null || cur.record().deleted() || cur.record().type() == FileType.REGULAR)
+                && (c.remote().deleted() || c.remote().type() == FileType.REGULAR);
+        if (script == null || !files) {
+            LOG.warning(() -> name + ": conflict on " + path + " left open for `syncnode resolve`: "
+                    + (script == null ? "no script configured" : "scripts settle regular files only"));
+            return;
+        }
+        try {
+            Files.createDirectories(workDir);
+            Path local = null;
+            if (cur != null && !cur.record().deleted()) {
+                local = Files.createTempFile(workDir, "local-", ".tmp");
+                Files.copy(applier.resolve(path), local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(local, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+            }
+            Path localCopy = local;
+            Path output = workDir.resolve("merged-" + Long.toHexString(System.nanoTime()));
+            ConflictScript.Context base = new ConflictScript.Context(name, root, path, localCopy, null,
+                    cur == null ? selfName : nodeName(cur.record().modifiedBy()), nodeName(c.remote().modifiedBy()),
+                    cur == null ? 0 : cur.record().mtimeNs(), c.remote().mtimeNs(), output, "file");
+            withRemoteContent(c).thenApplyAsync(remoteFile -> {
+                if (remoteFile != null) {
+                    remoteFile.toFile().setWritable(false, false);
+                }
+                ConflictScript.Context ctx = new ConflictScript.Context(base.folder(), base.root(), base.path(),
+                        base.local(), remoteFile, base.localNode(), base.remoteNode(), base.localMtimeNs(),
+                        base.remoteMtimeNs(), base.output(), base.scope());
+                return new Object[] {script.run(ctx), remoteFile};
+            }, scriptRunner).whenComplete((result, err) -> worker.execute(guard("settling " + path + " by script",
+                    () -> {
+                        Path remoteFile = result == null ? null : (Path) result[1];
+                        try {
+                            ScriptAnswer answer = err != null ? new ScriptAnswer.Failed(String.valueOf(err.getMessage()))
+                                    : (ScriptAnswer) result[0];
+                            applyAnswer(c, answer, remoteFile);
+                        } finally {
+                            discardWork(localCopy);
+                            discardWork(remoteFile);
+                            discardWork(output);
+                        }
+                    })));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, name + ": preparing the script for " + path + " failed; the conflict stays open", e);
+        }
+    }
+
+    private void applyAnswer(StoredConflict c, ScriptAnswer answer, Path remoteFile) throws IOException {
+        String path = c.path();
+        StoredConflict still = buffer.conflict(path);
+        if (still == null || !still.remote().version().equals(c.remote().version())) {
+            return; // settled or superseded meanwhile
+        }
+        if (answer instanceof ScriptAnswer.KeepLocal) {
+            remote.resolveKeepLocal(path);
+        } else if (answer instanceof ScriptAnswer.KeepRemote) {
+            remote.resolveWith(path, c.remote(), remoteFile);
+        } else if (answer instanceof ScriptAnswer.KeepBoth) {
+            remote.resolveBoth(path, remoteFile);
+        } else if (answer instanceof ScriptAnswer.Merged m) {
+            remote.resolveMerged(path, m.output());
+        } else if (answer instanceof ScriptAnswer.Failed f) {
+            LOG.warning(() -> name + ": script for " + path + " gave no answer (" + f.reason()
+                    + "); the conflict stays open: settle it with `syncnode resolve`");
+            return;
+        }
+        flush();
+    }
+
+    private String nodeName(long id) {
+        return id == selfId ? selfName : peers.nameOf(id);
+    }
+
+    /** A node's place in the folder's {@code priority} list: 0 first, unlisted last. */
+    private int priorityRank(Long id) {
+        int i = config.priority().indexOf(nodeName(id));
+        return i < 0 ? Integer.MAX_VALUE : i;
+    }
+
+    /** A partition healed: from now on the concurrent paths met are counted for the heal's report. */
+    public void partitionHealed() {
+        split.healed(clock.instant());
     }
 
     /** The source found a file changed while serving it: rescan (which re-announces it). */

@@ -1,6 +1,7 @@
 package io.syncnode.node.engine;
 
 import io.syncnode.node.index.SqliteIndexStore;
+import io.syncnode.node.index.StoredConflict;
 import io.syncnode.node.index.StoredFile;
 import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.Outbox;
@@ -63,6 +64,9 @@ final class IndexBuffer {
     private final LinkedHashMap<String, Put> pending = new LinkedHashMap<>();
     private final Map<String, List<Message.AckEntry>> acks = new HashMap<>();
     private final List<Clear> clears = new ArrayList<>();
+    /** Open conflicts of this folder (loaded at start), and changes to them not yet written. */
+    private final Map<String, StoredConflict> conflicts = new HashMap<>();
+    private final Map<String, StoredConflict> conflictChanges = new LinkedHashMap<>();
 
     private record Clear(String path, long peer) {
     }
@@ -75,6 +79,23 @@ final class IndexBuffer {
         this.outbox = outbox;
         this.clock = clock;
         this.counters = counters;
+        for (StoredConflict c : store.conflicts(folder)) {
+            conflicts.put(c.path(), c);
+        }
+    }
+
+    /** Records an open conflict (replacing an older one of the same path). */
+    void putConflict(StoredConflict c) {
+        conflicts.put(c.path(), c);
+        conflictChanges.put(c.path(), c);
+    }
+
+    StoredConflict conflict(String path) {
+        return conflicts.get(path);
+    }
+
+    List<StoredConflict> openConflicts() {
+        return List.copyOf(conflicts.values());
     }
 
     /** The entry as this worker knows it: pending changes first, then the index; null if unknown. */
@@ -98,9 +119,16 @@ final class IndexBuffer {
         return out;
     }
 
+    /** Buffers a change; a version that dominates an open conflict's remote version settles it. */
     void put(Put p) {
-        pending.remove(p.record().path());
-        pending.put(p.record().path(), p);
+        String path = p.record().path();
+        pending.remove(path);
+        pending.put(path, p);
+        StoredConflict open = conflicts.get(path);
+        if (open != null && p.record().version().covers(open.remote().version())) {
+            conflicts.remove(path);
+            conflictChanges.put(path, null);
+        }
     }
 
     void ack(String member, String path, VersionVector version) {
@@ -117,12 +145,14 @@ final class IndexBuffer {
 
     /** Writes buffered changes in one transaction, then sends the announcements and acks they allow. */
     void flush() {
-        if (pending.isEmpty() && clears.isEmpty() && acks.isEmpty()) {
+        if (pending.isEmpty() && clears.isEmpty() && acks.isEmpty() && conflictChanges.isEmpty()) {
             return;
         }
         List<Put> puts = new ArrayList<>(pending.values());
         List<Clear> cleared = new ArrayList<>(clears);
-        if (!puts.isEmpty() || !cleared.isEmpty()) {
+        Map<String, StoredConflict> conflicted = new LinkedHashMap<>(conflictChanges);
+        conflictChanges.clear();
+        if (!puts.isEmpty() || !cleared.isEmpty() || !conflicted.isEmpty()) {
             Set<Long> known = peers.knownIds();
             Instant now = clock.instant();
             store.write(w -> {
@@ -142,6 +172,13 @@ final class IndexBuffer {
                 for (Clear c : cleared) {
                     w.clearDirty(folder, c.path(), c.peer());
                 }
+                conflicted.forEach((path, c) -> {
+                    if (c == null) {
+                        w.deleteConflict(folder, path);
+                    } else {
+                        w.putConflict(c);
+                    }
+                });
                 return null;
             }).join();
         }

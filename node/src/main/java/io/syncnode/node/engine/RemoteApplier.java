@@ -5,15 +5,19 @@ import io.syncnode.node.apply.LocalChangedException;
 import io.syncnode.node.fetch.FetchFailedException;
 import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.index.SqliteIndexStore;
+import io.syncnode.node.index.StoredConflict;
 import io.syncnode.node.index.StoredFile;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.wire.Message;
+import io.syncnode.protocol.ConflictCopyName;
 import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
 import io.syncnode.protocol.Plan;
 import io.syncnode.protocol.Reconciler;
+import io.syncnode.protocol.RelativePath;
 import io.syncnode.protocol.StatSignature;
+import io.syncnode.protocol.VersionVector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,8 +25,10 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +40,7 @@ import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -69,8 +76,18 @@ final class RemoteApplier {
     private final Consumer<String> scanLater;
     private final Map<String, String> problems;
     private final NodeCounters counters;
+    private final SplitBrainLog split;
+    private final Consumer<StoredConflict> scripts;
+    private final LongFunction<String> nodeName;
+    private final Clock clock;
+    private final int maxConflictCopies;
+    private final long selfId;
 
-    private final Map<String, FileRecord> fetching = new HashMap<>();
+    private final Map<String, Wanted> fetching = new HashMap<>();
+
+    /** A version being fetched, and whether to announce it once applied (see {@link #done}). */
+    private record Wanted(FileRecord target, boolean announce) {
+    }
     private final FetchLane smallLane = new FetchLane(MAX_SMALL_FETCHES);
     private final FetchLane bigLane = new FetchLane(MAX_BIG_FETCHES);
     /** path -> what an interrupted transfer of that path received so far (a prefix of {@code hash}'s content). */
@@ -114,7 +131,8 @@ final class RemoteApplier {
     RemoteApplier(String folder, IndexBuffer buffer, SqliteIndexStore store, Applier applier, Reconciler reconciler,
                   Fetcher fetcher, Executor worker, BiFunction<String, FolderSync.Step, Runnable> guard,
                   BiPredicate<String, Boolean> ignored, Consumer<String> scanLater, Map<String, String> problems,
-                  NodeCounters counters) {
+                  NodeCounters counters, SplitBrainLog split, Consumer<StoredConflict> scripts,
+                  LongFunction<String> nodeName, Clock clock, int maxConflictCopies, long selfId) {
         this.folder = folder;
         this.buffer = buffer;
         this.store = store;
@@ -127,6 +145,12 @@ final class RemoteApplier {
         this.scanLater = scanLater;
         this.problems = problems;
         this.counters = counters;
+        this.split = split;
+        this.scripts = scripts;
+        this.nodeName = nodeName;
+        this.clock = clock;
+        this.maxConflictCopies = maxConflictCopies;
+        this.selfId = selfId;
     }
 
     /** Fetches running or queued. */
@@ -164,18 +188,29 @@ final class RemoteApplier {
         if (plan instanceof Plan.Acknowledge) {
             buffer.ack(from, rel, cur.record().version());
         } else if (plan instanceof Plan.MergeVersions m) {
+            split.concurrent(rel, "merged");
             buffer.put(new IndexBuffer.Put(m.merged(), cur.stat(), true, from, null, false));
             buffer.ack(from, rel, m.merged().version());
-        } else if (plan instanceof Plan.KeepLocal k) {
-            LOG.info(() -> folder + ": conflict on " + rel + ": keeping this node's version over " + from + "'s");
-            buffer.put(IndexBuffer.Put.local(k.updated(), cur.stat(), null));
-            buffer.ack(from, rel, k.updated().version());
+        } else if (plan instanceof Plan.KeepLocal) {
+            split.concurrent(rel, "kept-local");
+            LOG.info(() -> folder + ": conflict on " + rel + ": this node's version wins over " + from
+                    + "'s; the loser takes it");
+        } else if (plan instanceof Plan.Conflict c) {
+            openConflict(from, c.remote(), false);
+        } else if (plan instanceof Plan.RunScript c) {
+            openConflict(from, c.remote(), true);
         } else if (plan instanceof Plan.TakeRemote t) {
             if (t.concurrent()) {
-                LOG.info(() -> folder + ": conflict on " + rel + ": taking " + from + "'s version");
+                split.concurrent(rel, t.keepLocalCopy() ? "kept-both" : "took-remote");
+                LOG.info(() -> folder + ": conflict on " + rel + ": taking " + from + "'s version"
+                        + (t.keepLocalCopy() ? ", keeping this node's as a conflict copy" : ""));
             }
             try {
-                take(from, t.target(), a.inlineContent(), cur);
+                if (t.keepLocalCopy()) {
+                    keepConflictCopy(cur.record());
+                    cur = buffer.current(rel);
+                }
+                take(from, t.target(), a.inlineContent(), cur, t.concurrent());
             } catch (LocalChangedException e) {
                 scanLater.accept(rel);
             } catch (DirectoryNotEmptyException e) {
@@ -189,23 +224,177 @@ final class RemoteApplier {
         }
     }
 
+    // ------------------------------------------------------------------ settling open conflicts
+
+    /** A version of {@code path} that dominates both sides of its open conflict, made by this node now. */
+    private VersionVector settled(String path, StoredFile cur) {
+        StoredConflict c = buffer.conflict(path);
+        VersionVector v = cur == null ? VersionVector.EMPTY : cur.record().version();
+        if (c != null) {
+            v = v.merge(c.remote().version());
+        }
+        return v.bump(selfId, clock.instant().getEpochSecond());
+    }
+
+    /** Settles the conflict of {@code path} for the local version: same content, a dominating version. */
+    void resolveKeepLocal(String path) {
+        StoredFile cur = buffer.current(path);
+        if (cur == null) {
+            throw new IllegalStateException(path + " has no local version");
+        }
+        FileRecord r = cur.record().withVersion(settled(path, cur), selfId);
+        buffer.put(new IndexBuffer.Put(r, cur.stat(), true, null, null, true));
+        LOG.info(() -> folder + ": conflict on " + path + " settled: keeping this node's version");
+    }
+
+    /**
+     * Settles the conflict of {@code path} with {@code content} (a version's record; a tombstone
+     * deletes) whose bytes are in {@code file} (regular files), under a dominating version.
+     */
+    void resolveWith(String path, FileRecord content, Path file) throws IOException {
+        StoredFile cur = buffer.current(path);
+        FileRecord target = content.withVersion(settled(path, cur), selfId);
+        StatSignature expected = expectedOf(cur);
+        if (target.deleted() || target.type() != FileType.REGULAR) {
+            take(null, target, null, cur, true);
+        } else {
+            Path temp = applier.createTemp(path);
+            try {
+                Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+                verify(temp, target);
+                done(null, target, applier.commitFile(path, temp, target, expected), true);
+            } finally {
+                Fetcher.discard(temp);
+            }
+        }
+        LOG.info(() -> folder + ": conflict on " + path + " settled: keeping the version of "
+                + nodeName.apply(content.modifiedBy()));
+    }
+
+    /** Settles the conflict of {@code path} with merged content from {@code file} (local metadata, mtime now). */
+    void resolveMerged(String path, Path file) throws IOException {
+        StoredFile cur = buffer.current(path);
+        FileRecord base = cur != null && !cur.record().deleted() ? cur.record() : buffer.conflict(path).remote();
+        byte[] bytes = Files.readAllBytes(file);
+        ContentHash hash = ContentHash.of(EntryReader.sha256().digest(bytes));
+        long now = clock.instant().getEpochSecond() * 1_000_000_000L + clock.instant().getNano();
+        FileRecord merged = new FileRecord(path, FileType.REGULAR, base.mode(), base.uid(), base.gid(), now,
+                bytes.length, hash, null, 0, base.version(), false, selfId);
+        resolveWith(path, merged, file);
+    }
+
+    /**
+     * Settles the conflict of {@code path} keeping both: the newer version keeps the path, the
+     * other is written beside it as a conflict copy ({@code remoteFile}: the remote version's bytes).
+     */
+    void resolveBoth(String path, Path remoteFile) throws IOException {
+        StoredFile cur = buffer.current(path);
+        FileRecord remote = buffer.conflict(path).remote();
+        boolean remoteNewer = cur == null || cur.record().deleted() || remote.mtimeNs() > cur.record().mtimeNs()
+                || (remote.mtimeNs() == cur.record().mtimeNs() && remote.modifiedBy() > cur.record().modifiedBy());
+        if (remoteNewer) {
+            if (cur != null && !cur.record().deleted()) {
+                keepConflictCopy(cur.record());
+            }
+            resolveWith(path, remote, remoteFile);
+        } else {
+            if (!remote.deleted() && remote.type() == FileType.REGULAR) {
+                Path target = applier.resolve(path);
+                Path copy = target.resolveSibling(ConflictCopyName.of(RelativePath.name(path), remote.mtimeNs(),
+                        nodeName.apply(remote.modifiedBy())));
+                if (!Files.exists(copy, LinkOption.NOFOLLOW_LINKS)) {
+                    pruneConflictCopies(target, maxConflictCopies - 1);
+                    Path temp = applier.createTemp(path);
+                    try {
+                        Files.copy(remoteFile, temp, StandardCopyOption.REPLACE_EXISTING);
+                        Files.setAttribute(temp, "unix:mode", remote.mode(), LinkOption.NOFOLLOW_LINKS);
+                        Files.setLastModifiedTime(temp, java.nio.file.attribute.FileTime.from(remote.mtimeNs(),
+                                java.util.concurrent.TimeUnit.NANOSECONDS));
+                        Files.move(temp, copy, StandardCopyOption.ATOMIC_MOVE);
+                    } finally {
+                        Fetcher.discard(temp);
+                    }
+                    String parent = RelativePath.parent(path);
+                    scanLater.accept(parent.isEmpty() ? copy.getFileName().toString()
+                            : parent + "/" + copy.getFileName());
+                }
+            }
+            resolveKeepLocal(path);
+        }
+    }
+
+    /** Records an open conflict (manual, or script); {@code run}: this node runs the script. */
+    private void openConflict(String from, FileRecord remote, boolean run) {
+        String rel = remote.path();
+        StoredConflict old = buffer.conflict(rel);
+        if (old == null || !old.remote().version().equals(remote.version())) {
+            split.concurrent(rel, run ? "script" : "manual");
+            LOG.warning(() -> folder + ": conflict on " + rel + " with " + from + "'s version: "
+                    + (run ? "running the folder's script" : "left for `syncnode resolve`"));
+            StoredConflict c = new StoredConflict(folder, remote, from, clock.instant());
+            buffer.putConflict(c);
+            if (run) {
+                scripts.accept(c);
+            }
+        }
+    }
+
+    /**
+     * {@code keep-both}: keeps the losing local content beside the path as
+     * {@code NAME.sync-conflict-YYYYMMDD-HHMMSS-NODE.EXT} (a copy with its mode and mtime, or the
+     * same link), pruning the oldest copies beyond the folder's limit. The copy is a new local file,
+     * scanned and synced like any other.
+     */
+    private void keepConflictCopy(FileRecord loser) throws IOException {
+        Path target = applier.resolve(loser.path());
+        String name = ConflictCopyName.of(RelativePath.name(loser.path()), loser.mtimeNs(),
+                nodeName.apply(loser.modifiedBy()));
+        Path copy = target.resolveSibling(name);
+        if (Files.exists(copy, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        pruneConflictCopies(target, maxConflictCopies - 1);
+        if (loser.type() == FileType.SYMLINK) {
+            Files.createSymbolicLink(copy, Files.readSymbolicLink(target));
+        } else {
+            Files.copy(target, copy, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        }
+        String parent = RelativePath.parent(loser.path());
+        scanLater.accept(parent.isEmpty() ? name : parent + "/" + name);
+    }
+
+    private static void pruneConflictCopies(Path target, int keep) throws IOException {
+        String name = target.getFileName().toString();
+        List<Path> copies;
+        try (var list = Files.list(target.getParent())) {
+            copies = list.filter(p -> ConflictCopyName.isCopyOf(p.getFileName().toString(), name))
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString().replaceAll(
+                            ".*\\.sync-conflict-(\\d{8}-\\d{6}).*", "$1")))
+                    .toList();
+        }
+        for (int i = 0; i < copies.size() - keep; i++) {
+            Files.deleteIfExists(copies.get(i));
+        }
+    }
+
     private static StatSignature expectedOf(StoredFile cur) {
         return cur == null || cur.record().deleted() ? null : cur.stat();
     }
 
     /** Makes {@code target} the local version. Content comes inline, from a local copy, or by fetch. */
-    private void take(String from, FileRecord target, byte[] inline, StoredFile cur) throws IOException {
+    private void take(String from, FileRecord target, byte[] inline, StoredFile cur, boolean announce)
+            throws IOException {
         String rel = target.path();
         StatSignature expected = expectedOf(cur);
         if (target.deleted()) {
             applier.delete(rel, expected);
-            done(from, target, null);
+            done(from, target, null, announce);
             return;
         }
         switch (target.type()) {
-            case DIRECTORY -> done(from, target, applier.applyDirectory(rel, target, expected));
-            case SYMLINK -> done(from, target, applier.applySymlink(rel, target, expected));
-            case REGULAR -> takeRegular(from, target, inline, cur, expected);
+            case DIRECTORY -> done(from, target, applier.applyDirectory(rel, target, expected), announce);
+            case SYMLINK -> done(from, target, applier.applySymlink(rel, target, expected), announce);
+            case REGULAR -> takeRegular(from, target, inline, cur, expected, announce);
             default -> {
                 problems.put(rel, target.type() + " entries are not supported yet; skipped");
                 buffer.ack(from, rel, target.version());
@@ -213,19 +402,26 @@ final class RemoteApplier {
         }
     }
 
-    private void done(String from, FileRecord target, StatSignature stat) {
-        buffer.put(IndexBuffer.Put.taken(target, stat));
-        buffer.ack(from, target.path(), target.version());
+    /**
+     * Records an applied version. {@code announce}: it is the merged version of a conflict this
+     * node lost, which nobody else knows yet, so it is announced and made dirty toward every peer.
+     */
+    private void done(String from, FileRecord target, StatSignature stat, boolean announce) {
+        buffer.put(announce ? new IndexBuffer.Put(target, stat, true, null, null, true)
+                : IndexBuffer.Put.taken(target, stat));
+        if (from != null) {
+            buffer.ack(from, target.path(), target.version());
+        }
         counters.filesApplied.incrementAndGet();
         problems.remove(target.path());
     }
 
-    private void takeRegular(String from, FileRecord target, byte[] inline, StoredFile cur, StatSignature expected)
-            throws IOException {
+    private void takeRegular(String from, FileRecord target, byte[] inline, StoredFile cur, StatSignature expected,
+                             boolean announce) throws IOException {
         String rel = target.path();
         if (cur != null && !cur.record().deleted() && cur.record().type() == FileType.REGULAR
                 && target.hash().equals(cur.record().hash())) {
-            done(from, target, applier.applyMetadata(rel, target, expected));
+            done(from, target, applier.applyMetadata(rel, target, expected), announce);
             return;
         }
         if (inline != null) {
@@ -233,18 +429,18 @@ final class RemoteApplier {
             try {
                 Files.write(temp, inline);
                 verify(temp, target);
-                done(from, target, applier.commitFile(rel, temp, target, expected));
+                done(from, target, applier.commitFile(rel, temp, target, expected), announce);
             } finally {
                 Fetcher.discard(temp);
             }
             return;
         }
         Optional<StoredFile> local = store.findLiveByHash(folder, target.hash());
-        if (local.isPresent() && copyLocal(local.get(), from, target, expected)) {
+        if (local.isPresent() && copyLocal(local.get(), from, target, expected, announce)) {
             return;
         }
-        FileRecord already = fetching.put(rel, target);
-        if (already != null && already.hash().equals(target.hash())) {
+        Wanted already = fetching.put(rel, new Wanted(target, announce));
+        if (already != null && already.target().hash().equals(target.hash())) {
             return; // the running fetch brings the same content; its commit uses the newest record
         }
         FetchLane lane = target.size() >= BIG_FILE ? bigLane : smallLane;
@@ -252,8 +448,8 @@ final class RemoteApplier {
     }
 
     /** Copies the content from another local file with the same hash (renames, copies): no bytes on the wire. */
-    private boolean copyLocal(StoredFile source, String from, FileRecord target, StatSignature expected)
-            throws IOException {
+    private boolean copyLocal(StoredFile source, String from, FileRecord target, StatSignature expected,
+                              boolean announce) throws IOException {
         Path src;
         try {
             src = applier.resolve(source.record().path());
@@ -275,7 +471,7 @@ final class RemoteApplier {
             } catch (IOException e) {
                 return false;
             }
-            done(from, target, applier.commitFile(target.path(), temp, target, expected));
+            done(from, target, applier.commitFile(target.path(), temp, target, expected), announce);
             return true;
         } finally {
             Fetcher.discard(temp);
@@ -353,10 +549,11 @@ final class RemoteApplier {
     /** Returns true when {@code temp} is kept as the partial result of an interrupted transfer. */
     private boolean finishFetch(String from, FileRecord fetched, Path temp, Throwable err) throws IOException {
         String rel = fetched.path();
-        FileRecord want = fetching.get(rel);
-        if (want == null || !want.hash().equals(fetched.hash())) {
+        Wanted wanted = fetching.get(rel);
+        if (wanted == null || !wanted.target().hash().equals(fetched.hash())) {
             return false; // superseded by a newer version with other content
         }
+        FileRecord want = wanted.target();
         fetching.remove(rel);
         if (err != null) {
             Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
@@ -378,7 +575,7 @@ final class RemoteApplier {
             return false; // already applied
         }
         try {
-            done(from, want, applier.commitFile(rel, temp, want, expectedOf(cur)));
+            done(from, want, applier.commitFile(rel, temp, want, expectedOf(cur)), wanted.announce());
         } catch (LocalChangedException e) {
             scanLater.accept(rel);
         }

@@ -47,4 +47,10 @@ public interface IndexWriter {
 
     /** Drops a peer and every dirty entry toward it (it came back with a new id: its state was reset). */
     void forgetPeer(long peerId);
+
+    /** Records (or replaces) the open conflict of a path. */
+    void putConflict(StoredConflict conflict);
+
+    /** Drops the open conflict of a path, if any. */
+    void deleteConflict(String folder, String path);
 }

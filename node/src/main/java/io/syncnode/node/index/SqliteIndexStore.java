@@ -326,6 +326,25 @@ public final class SqliteIndexStore implements AutoCloseable {
         });
     }
 
+    /** Open conflicts, of one folder or of all when {@code folderOrNull} is null, by folder and path. */
+    public List<StoredConflict> conflicts(String folderOrNull) {
+        return read("list conflicts", subject, c -> {
+            List<StoredConflict> out = new ArrayList<>();
+            String sql = "SELECT " + ConflictRowCodec.COLUMNS + " FROM conflicts"
+                    + (folderOrNull == null ? "" : " WHERE folder = ?") + " ORDER BY folder, path";
+            var st = c.prepared(sql);
+            if (folderOrNull != null) {
+                st.setString(1, folderOrNull);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(ConflictRowCodec.read(rs));
+                }
+            }
+            return Collections.unmodifiableList(out);
+        });
+    }
+
     /**
      * The folder digest that anti-entropy compares: equal on two nodes exactly when they hold the
      * same set of paths with the same versions and deleted flags (metadata, content and stat

@@ -213,6 +213,32 @@ final class SqliteIndexWriter implements IndexWriter {
         }
     }
 
+    @Override
+    public void putConflict(StoredConflict conflict) {
+        checkOwner();
+        try {
+            PreparedStatement st = prepared("INSERT OR REPLACE INTO conflicts (" + ConflictRowCodec.COLUMNS
+                    + ") VALUES (" + ConflictRowCodec.PLACEHOLDERS + ")");
+            ConflictRowCodec.bind(st, conflict);
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IndexException("put conflict", describe(conflict.folder(), conflict.path()), e);
+        }
+    }
+
+    @Override
+    public void deleteConflict(String folder, String path) {
+        checkOwner();
+        try {
+            PreparedStatement st = prepared("DELETE FROM conflicts WHERE folder = ? AND path = ?");
+            st.setString(1, folder);
+            st.setString(2, path);
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IndexException("delete conflict", describe(folder, path), e);
+        }
+    }
+
     static String describe(String folder, String path) {
         return "folder '" + folder + "' path '" + path + "'";
     }

@@ -8,9 +8,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A hand-written {@link ControlHandler} with fixed answers that records what it was asked. */
 public final class FakeControlHandler implements ControlHandler {
     public volatile StatusView status = new StatusView("alpha", List.of("alpha", "beta"),
-            List.of(new StatusView.FolderStatus("ct101", "/var/lib/lxc/ct101", 1200, 2, 0, 0, "idle", null),
+            List.of(new StatusView.FolderStatus("ct101", "/var/lib/lxc/ct101", 1200, 2, 0, 0, "idle", null, null,
+                    java.util.Map.of()),
                     new StatusView.FolderStatus("etc", "/etc/syncnode-shared", 12, 0, 1, 1, "halted",
-                            "root vanished: /etc/syncnode-shared")),
+                            "root vanished: /etc/syncnode-shared", "2026-11-21T10:00:00Z",
+                            java.util.Map.of("kept-both", 2L))),
             new StatusView.Counters(5, 7, 40, 3, 4096, 2048, 1, 0, 9000, 8000));
     public volatile List<PeerView> peers = List.of(
             new PeerView("beta", "10.0.0.2:7800", true, 3, "2026-11-21T10:00:00Z"),
@@ -71,5 +73,23 @@ public final class FakeControlHandler implements ControlHandler {
             throw new ControlException(refusal);
         }
         return syncConverges;
+    }
+
+    public volatile List<ConflictView> conflicts = List.of(new ConflictView("ct101", "rootfs/etc/hosts",
+            new ConflictView.Side("alpha", "2026-11-21T10:00:00Z", 120, "ab".repeat(32), false),
+            new ConflictView.Side("beta", "2026-11-21T10:00:05Z", 140, "cd".repeat(32), false), "2026-11-21T10:01:00Z"));
+
+    @Override
+    public List<ConflictView> conflicts() {
+        calls.add("conflicts");
+        return conflicts;
+    }
+
+    @Override
+    public void resolve(String folder, String path, String keep) throws ControlException {
+        calls.add("resolve " + folder + " " + path + " " + keep);
+        if (refusal != null) {
+            throw new ControlException(refusal);
+        }
     }
 }

@@ -1,0 +1,64 @@
+package io.syncnode.node.engine;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+
+/**
+ * Makes split-brain visible: counts the concurrent paths a folder met and what its policy did
+ * with each (merged, kept-local, took-remote, kept-both, manual, script), since the node started
+ * and since the last partition heal, and logs a summary line after a heal. Thread-safe.
+ */
+final class SplitBrainLog {
+    private static final Logger LOG = Logger.getLogger(SplitBrainLog.class.getName());
+
+    private final String folder;
+    private final Map<String, Long> total = new TreeMap<>();
+    private final Map<String, Long> sinceHeal = new TreeMap<>();
+    private Instant lastHeal;
+
+    SplitBrainLog(String folder) {
+        this.folder = folder;
+    }
+
+    /** One concurrent path met, and what was done with it. */
+    synchronized void concurrent(String path, String action) {
+        total.merge(action, 1L, Long::sum);
+        sinceHeal.merge(action, 1L, Long::sum);
+    }
+
+    /** A partition healed: the counts since the previous heal are logged and start again. */
+    synchronized void healed(Instant at) {
+        if (lastHeal != null && !sinceHeal.isEmpty()) {
+            LOG.info(folder + ": since the partition healed at " + lastHeal + ": " + summary(sinceHeal));
+        }
+        lastHeal = at;
+        sinceHeal.clear();
+        LOG.info(folder + ": partition healed at " + at + "; reconciling concurrent changes");
+    }
+
+    /** Logs what was done since the last heal (called once things are quiet again). */
+    synchronized void report() {
+        if (lastHeal != null && !sinceHeal.isEmpty()) {
+            LOG.info(folder + ": after the partition healed at " + lastHeal + ", " + summary(sinceHeal));
+        }
+    }
+
+    synchronized Instant lastHeal() {
+        return lastHeal;
+    }
+
+    synchronized Map<String, Long> sinceHeal() {
+        return Map.copyOf(sinceHeal);
+    }
+
+    synchronized Map<String, Long> total() {
+        return Map.copyOf(total);
+    }
+
+    private static String summary(Map<String, Long> counts) {
+        long n = counts.values().stream().mapToLong(Long::longValue).sum();
+        return n + " concurrent path(s): " + counts;
+    }
+}
