@@ -80,6 +80,8 @@ public final class SyncNode implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService sendPool;
     private final ExecutorService transferPool;
+    /** fsyncs of small files applied in a batch, run side by side so the file system commits them together. */
+    private final ExecutorService fsyncPool;
     private final Fetcher fetcher;
     private final TransferSource source;
     private final Map<String, FolderSync> folders = new LinkedHashMap<>();
@@ -103,6 +105,7 @@ public final class SyncNode implements AutoCloseable {
         this.scheduler = Executors.newScheduledThreadPool(1, daemon("scheduler"));
         this.sendPool = Executors.newSingleThreadExecutor(daemon("sender"));
         this.transferPool = Executors.newFixedThreadPool(8, daemon("transfer"));
+        this.fsyncPool = Executors.newFixedThreadPool(8, daemon("fsync"));
         Outbox outbox = new TransportOutbox();
         this.fetcher = new Fetcher(outbox, transferPool, scheduler, counters.bytesFetched);
         this.source = new TransferSource(outbox, transferPool, this::lookup, (folder, path) -> {
@@ -112,7 +115,7 @@ public final class SyncNode implements AutoCloseable {
             }
         }, counters.bytesServed);
         for (FolderConfig fc : config.folders()) {
-            folders.put(fc.name(), new FolderSync(fc, nodeId, config.node().name(), stateDir.resolve("work"), store, peers, outbox, fetcher, scheduler, clock, counters));
+            folders.put(fc.name(), new FolderSync(fc, nodeId, config.node().name(), stateDir.resolve("work"), store, peers, outbox, fetcher, scheduler, clock, counters, fsyncPool));
         }
         this.router = new MessageRouter(folders, peers, source, fetcher, counters, this::viewChanged,
                 m -> transport().physicalAddress(m));
@@ -436,6 +439,7 @@ public final class SyncNode implements AutoCloseable {
         scheduler.shutdownNow();
         sendPool.shutdownNow();
         transferPool.shutdownNow();
+        fsyncPool.shutdownNow();
         try {
             transferPool.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -103,15 +103,36 @@ public final class Applier {
 
     /**
      * Gives the finished temp file {@code temp} the record's owner, mode and mtime, makes it
-     * durable, and renames it over the target.
+     * durable, renames it over the target and fsyncs the directory.
      */
     public StatSignature commitFile(String rel, Path temp, FileRecord r, StatSignature expected) throws IOException {
-        Path target = resolve(rel);
+        prepare(temp, r);
+        StatSignature sig = install(rel, temp, expected);
+        fsyncDirectory(resolve(rel).getParent());
+        return sig;
+    }
+
+    /** Gives a finished temp file the record's owner, mode and mtime and makes it durable (fsync). */
+    public void prepare(Path temp, FileRecord r) throws IOException {
         try {
             setOwnerModeTime(temp, r);
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    /**
+     * Renames a {@link #prepare prepared} temp file over the target, if the target still has the
+     * {@code expected} signature. The caller fsyncs the directory ({@link #fsyncDirectory}), once
+     * for a batch of installs in the same directory.
+     */
+    public StatSignature install(String rel, Path temp, StatSignature expected) throws IOException {
+        Path target = resolve(rel);
+        try {
             checkExpected(rel, target, expected);
             removeDirectoryInTheWay(target, expected);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -119,7 +140,6 @@ public final class Applier {
             Files.deleteIfExists(temp);
             throw e;
         }
-        fsyncDirectory(target.getParent());
         return signatureOf(target, rel);
     }
 

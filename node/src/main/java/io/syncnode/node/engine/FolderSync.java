@@ -25,10 +25,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,6 +82,7 @@ public final class FolderSync implements AutoCloseable {
     private final LocalScanner scanner;
     private final RemoteApplier remote;
     private boolean flushQueued;
+    private final Inbox inbox = new Inbox();
 
     private volatile String state = "scanning";
     private volatile int pendingFetches;
@@ -86,7 +90,8 @@ public final class FolderSync implements AutoCloseable {
     private final Map<String, String> problems = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FolderSync(FolderConfig config, long selfId, String selfName, Path workDir, SqliteIndexStore store, PeerDirectory peers, Outbox outbox,
-                      Fetcher fetcher, ScheduledExecutorService scheduler, Clock clock, NodeCounters counters) {
+                      Fetcher fetcher, ScheduledExecutorService scheduler, Clock clock, NodeCounters counters,
+                      java.util.concurrent.Executor ioPool) {
         this.config = config;
         this.name = config.name();
         this.root = config.path();
@@ -115,7 +120,7 @@ public final class FolderSync implements AutoCloseable {
         this.remote = new RemoteApplier(name, buffer, store, applier,
                 new Reconciler(config.conflict(), config.deleteConflict(), selfId, this::priorityRank), fetcher,
                 worker, this::guard, this::ignored, this::scanLater, problems, counters, split, this::runScript,
-                this::nodeName, clock, config.maxConflictCopies(), selfId);
+                this::nodeName, clock, config.maxConflictCopies(), selfId, ioPool);
     }
 
     public String name() {
@@ -149,32 +154,86 @@ public final class FolderSync implements AutoCloseable {
         });
     }
 
+    /**
+     * Changes reported by the watcher. They pile up in an inbox drained by one worker task, so a
+     * burst that arrives while the worker is busy is scanned, committed and announced together.
+     */
     public void onChanges(ChangeBatch batch) {
-        worker.execute(guard("scanning changes", () -> {
-            if (batch.rescanAll()) {
-                fullScan();
+        synchronized (inbox) {
+            inbox.rescanAll |= batch.rescanAll();
+            inbox.paths.addAll(batch.paths());
+            inbox.recursive.addAll(batch.recursivePaths());
+        }
+        drainSoon();
+    }
+
+    /** Announced records; like changes, they wait in the inbox and are applied in one drain. */
+    public void onIndexUpdate(String from, Message.IndexUpdate update) {
+        counters.announcementsReceived.incrementAndGet();
+        synchronized (inbox) {
+            LinkedHashMap<String, Message.Announced> records = inbox.updates.computeIfAbsent(from,
+                    k -> new LinkedHashMap<>());
+            for (Message.Announced a : update.files()) {
+                records.remove(a.record().path());
+                records.put(a.record().path(), a); // a later record of the same path replaces an earlier one
+            }
+        }
+        drainSoon();
+    }
+
+    /** What arrived for the worker since its last drain. Guarded by itself. */
+    private static final class Inbox {
+        boolean rescanAll;
+        final Set<String> paths = new LinkedHashSet<>();
+        final Set<String> recursive = new LinkedHashSet<>();
+        final Map<String, LinkedHashMap<String, Message.Announced>> updates = new LinkedHashMap<>();
+        boolean drainQueued;
+    }
+
+    private void drainSoon() {
+        synchronized (inbox) {
+            if (inbox.drainQueued) {
                 return;
             }
-            for (String p : batch.recursivePaths()) {
+            inbox.drainQueued = true;
+        }
+        worker.execute(guard("processing changes", this::drain));
+    }
+
+    /** Scans the reported local changes, then applies the announced records, then commits once. */
+    private void drain() throws IOException {
+        boolean rescanAll;
+        List<String> paths;
+        List<String> recursive;
+        Map<String, LinkedHashMap<String, Message.Announced>> updates;
+        synchronized (inbox) {
+            inbox.drainQueued = false;
+            rescanAll = inbox.rescanAll;
+            paths = new ArrayList<>(inbox.paths);
+            recursive = new ArrayList<>(inbox.recursive);
+            updates = new LinkedHashMap<>(inbox.updates);
+            inbox.rescanAll = false;
+            inbox.paths.clear();
+            inbox.recursive.clear();
+            inbox.updates.clear();
+        }
+        if (rescanAll) {
+            fullScan();
+        } else {
+            for (String p : recursive) {
                 scanner.scanTree(p);
             }
-            for (String p : batch.paths()) {
-                if (!batch.recursivePaths().contains(p)) {
+            for (String p : paths) {
+                if (!recursive.contains(p)) {
                     scanner.scanPath(p);
                 }
             }
-            flush();
-        }));
-    }
-
-    public void onIndexUpdate(String from, Message.IndexUpdate update) {
-        counters.announcementsReceived.incrementAndGet();
-        worker.execute(guard("applying records from " + from, () -> {
-            if (problem == null) {
-                remote.applyUpdate(from, update);
-                settled();
-            }
-        }));
+        }
+        if (problem == null) {
+            updates.forEach((from, records) -> remote.applyUpdate(from,
+                    new Message.IndexUpdate(name, new ArrayList<>(records.values()), false)));
+        }
+        flush();
     }
 
     public void onAck(String from, Message.Ack ack) {

@@ -36,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
@@ -82,8 +83,14 @@ final class RemoteApplier {
     private final Clock clock;
     private final int maxConflictCopies;
     private final long selfId;
+    private final Executor ioPool;
 
     private final Map<String, Wanted> fetching = new HashMap<>();
+    /** Small files of the current batch, written to temp files, waiting for {@link #commitStaged}. */
+    private final List<Staged> staged = new ArrayList<>();
+
+    private record Staged(String from, FileRecord target, Path temp, StatSignature expected, boolean announce) {
+    }
 
     /** A version being fetched, and whether to announce it once applied (see {@link #done}). */
     private record Wanted(FileRecord target, boolean announce) {
@@ -132,7 +139,7 @@ final class RemoteApplier {
                   Fetcher fetcher, Executor worker, BiFunction<String, FolderSync.Step, Runnable> guard,
                   BiPredicate<String, Boolean> ignored, Consumer<String> scanLater, Map<String, String> problems,
                   NodeCounters counters, SplitBrainLog split, Consumer<StoredConflict> scripts,
-                  LongFunction<String> nodeName, Clock clock, int maxConflictCopies, long selfId) {
+                  LongFunction<String> nodeName, Clock clock, int maxConflictCopies, long selfId, Executor ioPool) {
         this.folder = folder;
         this.buffer = buffer;
         this.store = store;
@@ -151,6 +158,7 @@ final class RemoteApplier {
         this.clock = clock;
         this.maxConflictCopies = maxConflictCopies;
         this.selfId = selfId;
+        this.ioPool = ioPool;
     }
 
     /** Fetches running or queued. */
@@ -170,10 +178,61 @@ final class RemoteApplier {
         for (Message.Announced a : live) {
             applyOne(from, a);
         }
+        commitStaged();
         for (Message.Announced a : deletes) {
             applyOne(from, a);
         }
         buffer.flush();
+    }
+
+    /**
+     * Installs the batch's small files: their temp files are fsynced in parallel on the I/O pool
+     * (the file system commits them together), then renamed over their targets in path order, then
+     * each directory touched is fsynced once. A file whose target changed locally meanwhile is not
+     * installed (it is rescanned instead).
+     */
+    private void commitStaged() {
+        if (staged.isEmpty()) {
+            return;
+        }
+        List<Staged> batch = new ArrayList<>(staged);
+        staged.clear();
+        List<CompletableFuture<Void>> prepared = new ArrayList<>();
+        for (Staged st : batch) {
+            prepared.add(CompletableFuture.runAsync(() -> {
+                try {
+                    applier.prepare(st.temp(), st.target());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, ioPool));
+        }
+        java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Staged st = batch.get(i);
+            String rel = st.target().path();
+            try {
+                prepared.get(i).join();
+                StatSignature sig = applier.install(rel, st.temp(), st.expected());
+                dirs.add(st.temp().getParent());
+                done(st.from(), st.target(), sig, st.announce());
+            } catch (java.util.concurrent.CompletionException e) {
+                problems.put(rel, "apply failed: " + e.getCause().getMessage());
+                Fetcher.discard(st.temp());
+            } catch (LocalChangedException e) {
+                scanLater.accept(rel);
+            } catch (IOException | RuntimeException e) {
+                problems.put(rel, "apply failed: " + e.getMessage());
+                LOG.log(Level.WARNING, folder + ": applying " + rel + " failed; retried at the next digest exchange", e);
+            }
+        }
+        for (Path dir : dirs) {
+            try {
+                Applier.fsyncDirectory(dir);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, folder + ": fsync of directory " + dir + " failed", e);
+            }
+        }
     }
 
     private void applyOne(String from, Message.Announced a) {
@@ -425,14 +484,18 @@ final class RemoteApplier {
             return;
         }
         if (inline != null) {
+            if (inline.length != target.size()
+                    || !ContentHash.of(EntryReader.sha256().digest(inline)).equals(target.hash())) {
+                throw new IOException("inline content of " + rel + " does not match its hash; not applied");
+            }
             Path temp = applier.createTemp(rel);
             try {
                 Files.write(temp, inline);
-                verify(temp, target);
-                done(from, target, applier.commitFile(rel, temp, target, expected), announce);
-            } finally {
+            } catch (IOException | RuntimeException e) {
                 Fetcher.discard(temp);
+                throw e;
             }
+            staged.add(new Staged(from, target, temp, expected, announce));
             return;
         }
         Optional<StoredFile> local = store.findLiveByHash(folder, target.hash());

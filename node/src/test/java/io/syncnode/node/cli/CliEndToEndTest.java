@@ -71,7 +71,8 @@ class CliEndToEndTest {
         JsonNode status = new ObjectMapper().readTree(run.out());
         assertEquals(Set.of("node", "members", "folders", "counters"), keys(status));
         assertEquals("alpha", status.get("node").asText());
-        assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem"),
+        assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem",
+                "lastHeal", "sinceHeal"),
                 keys(status.get("folders").get(0)));
         assertTrue(status.get("counters").has("announcementsSent"));
         assertEquals("", run.err());
