@@ -28,13 +28,18 @@ final class LocalCluster implements AutoCloseable {
     final List<SyncnodeConfig> configs = new ArrayList<>();
 
     LocalCluster(Path base, int n, List<String> ignore) throws IOException {
+        this(base, n, ignore, ConflictPolicy.KEEP_BOTH, List.of(), null);
+    }
+
+    LocalCluster(Path base, int n, List<String> ignore, ConflictPolicy policy, List<String> priority, Path script)
+            throws IOException {
         this.base = base;
         for (int i = 0; i < n; i++) {
             String name = "n" + i;
             Path folder = Files.createDirectories(base.resolve(name + "/data"));
             Path state = base.resolve(name + "/state");
-            FolderConfig f = new FolderConfig("data", folder, ignore, ConflictPolicy.KEEP_BOTH,
-                    DeleteConflict.KEEP_MODIFIED, ConflictScope.FILE, 10, List.of(), null, Duration.ofMillis(10),
+            FolderConfig f = new FolderConfig("data", folder, ignore, policy,
+                    DeleteConflict.KEEP_MODIFIED, ConflictScope.FILE, 10, priority, script, Duration.ofMillis(10),
                     Duration.ofHours(1));
             configs.add(new SyncnodeConfig(base.resolve(name + ".toml"), new NodeSection(name, state),
                     new ClusterSection(clusterName, Transport.UDP, new HostPort("127.0.0.1", 7800), null, List.of()),
@@ -54,6 +59,29 @@ final class LocalCluster implements AutoCloseable {
         if (node != null) {
             node.close();
             nodes.set(i, null);
+        }
+    }
+
+    String name(int i) {
+        return configs.get(i).node().name();
+    }
+
+    /** Splits the running nodes into two sides that cannot hear each other (JGroups DISCARD). */
+    void partition(List<Integer> a, List<Integer> b) {
+        for (int i : a) {
+            node(i).transportForTests().isolateFrom(b.stream().map(this::name).collect(java.util.stream.Collectors.toSet()));
+        }
+        for (int j : b) {
+            node(j).transportForTests().isolateFrom(a.stream().map(this::name).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
+    /** Lets every node hear every other again. */
+    void heal() {
+        for (SyncNode node : nodes) {
+            if (node != null) {
+                node.transportForTests().isolateFrom(java.util.Set.of());
+            }
         }
     }
 

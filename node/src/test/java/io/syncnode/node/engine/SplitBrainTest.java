@@ -1,0 +1,230 @@
+package io.syncnode.node.engine;
+
+import static io.syncnode.node.engine.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.syncnode.node.control.ConflictView;
+import io.syncnode.protocol.ConflictPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real nodes in one JVM over SHARED_LOOPBACK; a partition made with DISCARD; both sides write the
+ * same path; the partition heals. Every policy ends with the same tree on both nodes, nobody's
+ * write silently lost where the policy keeps it, and no traffic afterwards.
+ */
+class SplitBrainTest {
+    private static final Duration T = Duration.ofSeconds(40);
+    private static final long OLD = 1_700_000_000_000_000_000L;
+    private static final long NEW = 1_700_000_100_000_000_000L;
+
+    @TempDir
+    Path tmp;
+    LocalCluster cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private void start(ConflictPolicy policy, List<String> priority, Path script) throws Exception {
+        cluster = new LocalCluster(tmp, 2, List.of(), policy, priority, script);
+        cluster.start(0);
+        cluster.start(1);
+        awaitMembers(2, 0, 1);
+        Files.writeString(cluster.dir(0).resolve("f.txt"), "base\n");
+        awaitSame();
+    }
+
+    private void awaitMembers(int n, int... nodes) {
+        for (int i : nodes) {
+            await(T, () -> cluster.node(i).controlHandler().status().members().size() == n,
+                    () -> cluster.name(i) + " sees " + n + " members: " + cluster.node(i).controlHandler().status().members());
+        }
+    }
+
+    private void awaitSame() {
+        await(T, () -> TreeSnapshot.of(cluster.dir(0)).equals(TreeSnapshot.of(cluster.dir(1))),
+                () -> "identical trees\n n0=" + TreeSnapshot.of(cluster.dir(0)) + "\n n1=" + TreeSnapshot.of(cluster.dir(1)));
+    }
+
+    /** Splits, lets each side write f.txt (n0 older, n1 newer), heals. */
+    private void splitWriteHeal(String n0Content, String n1Content) throws Exception {
+        cluster.partition(List.of(0), List.of(1));
+        awaitMembers(1, 0, 1);
+        write(0, n0Content, OLD);
+        write(1, n1Content, NEW);
+        // let each side record its own write before the heal
+        await(T, () -> versionOf(0) != null && versionOf(1) != null, () -> "local versions recorded");
+        cluster.heal();
+        awaitMembers(2, 0, 1);
+    }
+
+    private String versionOf(int i) {
+        return cluster.node(i).controlHandler().dirty(null).isEmpty() ? null : "dirty";
+    }
+
+    private void write(int i, String content, long mtimeNs) throws IOException {
+        Path f = cluster.dir(i).resolve("f.txt");
+        Files.writeString(f, content);
+        Files.setLastModifiedTime(f, FileTime.from(mtimeNs, TimeUnit.NANOSECONDS));
+    }
+
+    private String read(int i, String name) throws IOException {
+        return Files.readString(cluster.dir(i).resolve(name));
+    }
+
+    private List<String> copies(int i) throws IOException {
+        try (Stream<Path> s = Files.list(cluster.dir(i))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".sync-conflict-")).sorted().toList();
+        }
+    }
+
+    /** After convergence nothing is announced or applied for a while: no loop. */
+    private void assertQuiet() {
+        await(T, () -> cluster.node(0).controlHandler().dirty(null).isEmpty()
+                && cluster.node(1).controlHandler().dirty(null).isEmpty(), () -> "dirty drained");
+        long sent0 = cluster.node(0).controlHandler().status().counters().announcementsSent();
+        long sent1 = cluster.node(1).controlHandler().status().counters().announcementsSent();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < end) {
+            assertEquals(sent0, cluster.node(0).controlHandler().status().counters().announcementsSent(), "n0 loops");
+            assertEquals(sent1, cluster.node(1).controlHandler().status().counters().announcementsSent(), "n1 loops");
+            LockSupport.parkNanos(100_000_000);
+        }
+    }
+
+    @Test
+    void keepBothKeepsTheLoserAsAConflictCopyOnEveryNode() throws Exception {
+        start(ConflictPolicy.KEEP_BOTH, List.of(), null);
+        splitWriteHeal("from n0\n", "from n1\n");
+        await(T, () -> {
+            try {
+                return copies(0).size() == 1 && copies(1).size() == 1;
+            } catch (IOException e) {
+                return false;
+            }
+        }, () -> "one conflict copy on each node");
+        awaitSame();
+        assertEquals("from n1\n", read(0, "f.txt"), "the newer version keeps the path");
+        String copy = copies(0).get(0);
+        assertTrue(copy.matches("f\\.sync-conflict-\\d{8}-\\d{6}-n0\\.txt"), copy);
+        assertEquals("from n0\n", read(1, copy), "the older version survives as the copy, on every node");
+        Map<String, Long> seen = cluster.node(0).controlHandler().status().folders().get(0).sinceHeal();
+        Map<String, Long> seen1 = cluster.node(1).controlHandler().status().folders().get(0).sinceHeal();
+        assertTrue(seen.containsKey("kept-both") || seen1.containsKey("kept-both"), "split-brain counters: " + seen + seen1);
+        assertQuiet();
+    }
+
+    @Test
+    void newestTakesTheNewerVersionEverywhere() throws Exception {
+        start(ConflictPolicy.NEWEST, List.of(), null);
+        splitWriteHeal("from n0\n", "from n1\n");
+        awaitSame();
+        assertEquals("from n1\n", read(0, "f.txt"));
+        assertEquals(List.of(), copies(0));
+        assertQuiet();
+    }
+
+    @Test
+    void oldestTakesTheOlderVersionEverywhere() throws Exception {
+        start(ConflictPolicy.OLDEST, List.of(), null);
+        splitWriteHeal("from n0\n", "from n1\n");
+        await(T, () -> {
+            try {
+                return read(1, "f.txt").equals("from n0\n");
+            } catch (IOException e) {
+                return false;
+            }
+        }, () -> "n0's older version on n1");
+        awaitSame();
+        assertQuiet();
+    }
+
+    @Test
+    void biggerAndSmallerCompareSizes() throws Exception {
+        start(ConflictPolicy.BIGGER, List.of(), null);
+        splitWriteHeal("from n0, the longer one\n", "n1\n");
+        awaitSame();
+        assertEquals("from n0, the longer one\n", read(1, "f.txt"));
+        assertQuiet();
+    }
+
+    @Test
+    void priorityPrefersTheListedNodeOverTheNewerWrite() throws Exception {
+        start(ConflictPolicy.PRIORITY, List.of("n0", "n1"), null);
+        splitWriteHeal("from n0\n", "from n1\n");
+        awaitSame();
+        assertEquals("from n0\n", read(1, "f.txt"), "n0 is first in the priority list");
+        assertQuiet();
+    }
+
+    @Test
+    void manualLeavesBothVersionsUntilResolveMakesOneWinEverywhere() throws Exception {
+        start(ConflictPolicy.MANUAL, List.of(), null);
+        splitWriteHeal("from n0\n", "from n1\n");
+        await(T, () -> cluster.node(0).controlHandler().conflicts().size() == 1
+                && cluster.node(1).controlHandler().conflicts().size() == 1, () -> "conflict listed on both nodes");
+        assertEquals("from n0\n", read(0, "f.txt"), "nobody overwrites under manual");
+        assertEquals("from n1\n", read(1, "f.txt"), "nobody overwrites under manual");
+        ConflictView c = cluster.node(0).controlHandler().conflicts().get(0);
+        assertEquals("f.txt", c.path());
+        assertEquals("n0", c.local().node());
+        assertEquals("n1", c.remote().node());
+        cluster.node(0).controlHandler().resolve("data", "f.txt", "remote");
+        awaitSame();
+        assertEquals("from n1\n", read(0, "f.txt"));
+        await(T, () -> cluster.node(0).controlHandler().conflicts().isEmpty()
+                && cluster.node(1).controlHandler().conflicts().isEmpty(), () -> "conflict settled on both nodes");
+        assertQuiet();
+    }
+
+    @Test
+    void scriptMergesLineBasedFiles() throws Exception {
+        Path script = Path.of("..", "scripts", "conflict", "merge-lines").toAbsolutePath().normalize();
+        start(ConflictPolicy.SCRIPT, List.of(), script);
+        splitWriteHeal("base\nfrom n0\n", "base\nfrom n1\n");
+        await(T, () -> {
+            try {
+                String a = read(0, "f.txt");
+                return a.contains("from n0") && a.contains("from n1") && a.equals(read(1, "f.txt"));
+            } catch (IOException e) {
+                return false;
+            }
+        }, () -> "merged content on both nodes");
+        awaitSame();
+        assertEquals("base\nfrom n0\nfrom n1\n".length(), read(0, "f.txt").length());
+        await(T, () -> cluster.node(0).controlHandler().conflicts().isEmpty()
+                && cluster.node(1).controlHandler().conflicts().isEmpty(), () -> "no open conflict");
+        assertQuiet();
+    }
+
+    @Test
+    void modificationBeatsAConcurrentDelete() throws Exception {
+        start(ConflictPolicy.KEEP_BOTH, List.of(), null);
+        cluster.partition(List.of(0), List.of(1));
+        awaitMembers(1, 0, 1);
+        Files.delete(cluster.dir(0).resolve("f.txt"));
+        write(1, "kept\n", NEW);
+        await(T, () -> versionOf(0) != null && versionOf(1) != null, () -> "local versions recorded");
+        cluster.heal();
+        awaitMembers(2, 0, 1);
+        awaitSame();
+        assertEquals("kept\n", read(0, "f.txt"));
+        assertQuiet();
+    }
+}
