@@ -15,8 +15,11 @@ import java.util.function.ToIntFunction;
  * <p>Who acts. On a conflict the winner's side does nothing; the loser's side takes the winner's
  * entry under the merge of both vectors (which dominates both) and announces it, so afterwards
  * every node holds EQUAL versions and the exchange ends (no loop). Acting only on the losing side
- * matters for {@code keep-both}: the losing content is kept as a conflict copy by the node that
- * made it, before anything overwrites it, whatever order the messages arrive in. (Were the winner
+ * matters for {@code keep-both}: every node that holds the losing content when it meets the
+ * conflict keeps it as a conflict copy before anything overwrites it. A merged vector is only ever
+ * made by such a node, so a version that later reaches the losing author as a plain newer one has
+ * already had its content kept. The copy's name is made from the losing version's mtime and
+ * author, so copies made by several nodes are the same entry and merge silently. (Were the winner
  * to announce a merged vector itself, the loser could receive it as a plain newer version first
  * and overwrite its write without keeping it.)
  *
@@ -67,9 +70,9 @@ public final class Reconciler {
     private Plan concurrent(FileRecord local, FileRecord remote) {
         VersionVector merged = local.version().merge(remote.version());
         if (local.sameEntry(remote)) {
-            long by = Math.max(local.modifiedBy(), remote.modifiedBy());
-            FileRecord base = by == local.modifiedBy() ? local : remote;
-            return new Plan.MergeVersions(base.withVersion(merged, by));
+            // the same base on every node, even where sameEntry ignores a field (directory mtime)
+            FileRecord base = winnerOrder().compare(local, remote) >= 0 ? local : remote;
+            return new Plan.MergeVersions(base.withVersion(merged, base.modifiedBy()));
         }
         if (local.deleted() == remote.deleted()) {
             if (policy == ConflictPolicy.MANUAL) {
@@ -84,7 +87,6 @@ public final class Reconciler {
             return new Plan.KeepLocal();
         }
         boolean copy = policy == ConflictPolicy.KEEP_BOTH && !local.deleted() && !remote.deleted()
-                && local.modifiedBy() == selfId
                 && (local.type() == FileType.REGULAR || local.type() == FileType.SYMLINK);
         return new Plan.TakeRemote(remote.withVersion(merged, remote.modifiedBy()), true, copy);
     }

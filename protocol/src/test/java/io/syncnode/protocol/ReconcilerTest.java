@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -294,9 +293,12 @@ class ReconcilerTest {
     @MethodSource("sameEntries")
     void concurrentSameEntryMergesVersionsOnBothNodes(Case c, FileRecord base, long author) {
         assertConcurrent(c);
-        FileRecord expected = base.withVersion(c.merged(), author);
-        assertEquals(Math.max(c.local().modifiedBy(), c.remote().modifiedBy()), author, "modifiedBy = max of both");
-        assertTrue(expected.version().covers(c.local().version()) && expected.version().covers(c.remote().version()));
+        Plan.MergeVersions first = (Plan.MergeVersions) c.on(c.localNode()).plan(c.local(), c.remote());
+        FileRecord expected = first.merged();
+        assertEquals(c.merged(), expected.version(), "the merged vector");
+        assertTrue(expected.equals(c.local().withVersion(c.merged(), c.local().modifiedBy()))
+                || expected.equals(c.remote().withVersion(c.merged(), c.remote().modifiedBy())),
+                "one side's entry, under its own author");
         for (long self : new long[] {c.localNode(), c.remoteNode(), C}) {
             assertEquals(new Plan.MergeVersions(expected), c.on(self).plan(c.local(), c.remote()));
             assertEquals(new Plan.MergeVersions(expected), c.on(self).plan(c.remote(), c.local()), "mirrored");
@@ -455,7 +457,6 @@ class ReconcilerTest {
     static boolean copyExpected(Case c) {
         FileRecord l = c.local();
         return c.policy() == ConflictPolicy.KEEP_BOTH && !l.deleted() && !c.remote().deleted()
-                && l.modifiedBy() == c.localNode()
                 && (l.type() == FileType.REGULAR || l.type() == FileType.SYMLINK);
     }
 
@@ -491,10 +492,10 @@ class ReconcilerTest {
                 r().type(FileType.DIRECTORY).by(B).mtime(T + 1).remote()), true));
         rows.add(row("local symlink made here loses: copy", Case.of(kb, keep,
                 r().type(FileType.SYMLINK).by(A).local(), winsR), true));
-        rows.add(row("local file made by a third node loses: no copy here", Case.of(kb, keep,
-                r().by(C).local(), winsR).onNodes(A, B), false));
-        rows.add(row("local file made by the remote's author loses: no copy here", Case.of(kb, keep,
-                r().by(B).hash(H_LOW).local(), r().by(B).hash(H_HIGH).remote()).onNodes(A, C), false));
+        rows.add(row("local file made by a third node loses: every holder keeps a copy", Case.of(kb, keep,
+                r().by(C).local(), winsR).onNodes(A, B), true));
+        rows.add(row("local file made by the remote's author loses: the holder keeps a copy", Case.of(kb, keep,
+                r().by(B).hash(H_LOW).local(), r().by(B).hash(H_HIGH).remote()).onNodes(A, C), true));
         rows.add(row("local directory made here loses: no copy", Case.of(kb, keep,
                 r().type(FileType.DIRECTORY).by(A).mtime(0).local(), winsR), false));
         rows.add(row("directories differing in mode: no copy", Case.of(kb, keep,
@@ -839,24 +840,21 @@ class ReconcilerTest {
     }
 
     /**
-     * keep-both promises that the losing content is kept by the node that made it "whatever order
-     * the messages arrive in". With three nodes it is not (48 of the 720 orders): B's write loses to
-     * C's, so B keeps a copy and takes C's entry under {b:1,c:1}; B then loses to A and takes A's
-     * entry under {a:1,b:1,c:1} with no copy (its local record was made by C). C, still holding
-     * {c:1}, receives that as a plain newer version (BEFORE) and overwrites its write without a
-     * copy. The same happens with a pure relay (next test).
+     * keep-both keeps every losing write in every order of exchange (three writers, 720 orders):
+     * B's write loses to C's, so B keeps a copy of its own content and takes C's entry; B then
+     * loses to A and, holding C's content, keeps a copy of C's before taking A's. C later receives
+     * the merged version as a plain newer one and loses nothing: its content is already kept.
+     * Regression: the copy used to be kept only by the losing version's own author.
      */
-    @Disabled("main code: keep-both loses the losing author's content when a third node resolves first")
     @Test
-    void keepBothEveryLosingAuthorKeepsACopyInEveryOrder() {
+    void keepBothEveryLosingWriteIsKeptAsACopyInEveryOrder() {
         List<String> failures = new ArrayList<>();
         for (int[] order : permutations(LINKS.length)) {
             Run run = simulate(ConflictPolicy.KEEP_BOTH, DeleteConflict.KEEP_MODIFIED, UNRANKED,
                     new FileRecord[] {BY_A, BY_B, BY_C}, order);
-            Set<String> kept = new HashSet<>(run.copies());
             for (long loser : new long[] {B, C}) {
-                String copy = Long.toHexString(loser) + " keeps " + Long.toHexString(loser);
-                if (!kept.contains(copy)) {
+                String suffix = " keeps " + Long.toHexString(loser);
+                if (run.copies().stream().noneMatch(c -> c.endsWith(suffix))) {
                     failures.add(Arrays.toString(order) + ": no copy of " + Long.toHexString(loser) + "'s write");
                 }
             }
@@ -864,19 +862,18 @@ class ReconcilerTest {
         assertEquals(List.of(), failures);
     }
 
-    /** The relay case of the test above, step by step: this is what happens today. */
+    /** The relay case: a third node holding B's write keeps it when A's concurrent write wins. */
     @Test
-    void keepBothRelayTodayOverwritesTheLosingAuthorWithoutACopy() {
+    void keepBothRelayKeepsTheRelayedLoserBeforeOverwriting() {
         Reconciler onB = reconciler(ConflictPolicy.KEEP_BOTH, DeleteConflict.KEEP_MODIFIED, UNRANKED, B);
         Reconciler onC = reconciler(ConflictPolicy.KEEP_BOTH, DeleteConflict.KEEP_MODIFIED, UNRANKED, C);
-        // C knew nothing and received B's write
         FileRecord onCNode = stored(onC.plan(null, BY_B), null);
-        // C then receives A's newer, concurrent write: C is not B, so no copy
         Plan cTakesA = onC.plan(onCNode, BY_A);
-        assertEquals(new Plan.TakeRemote(BY_A.withVersion(vv(A, 1, B, 1), A), true, false), cTakesA);
-        // B receives C's announcement before ever seeing A's own record: a plain BEFORE, no copy
+        assertEquals(new Plan.TakeRemote(BY_A.withVersion(vv(A, 1, B, 1), A), true, true), cTakesA,
+                "C keeps B's content as a copy before taking A's");
         Plan bTakes = onB.plan(BY_B, ((Plan.TakeRemote) cTakesA).target());
-        assertEquals(new Plan.TakeRemote(BY_A.withVersion(vv(A, 1, B, 1), A), false, false), bTakes);
+        assertEquals(new Plan.TakeRemote(BY_A.withVersion(vv(A, 1, B, 1), A), false, false), bTakes,
+                "B then takes the merged version as a plain newer one; its write is already kept");
     }
 
     static List<int[]> permutations(int n) {
