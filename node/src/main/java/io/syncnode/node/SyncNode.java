@@ -380,10 +380,39 @@ public final class SyncNode implements AutoCloseable {
                 for (StoredConflict c : f.conflicts()) {
                     FileRecord local = store.get(f.name(), c.path()).map(StoredFile::record).orElse(null);
                     out.add(new ConflictView(f.name(), c.path(), side(local, config.node().name()),
-                            side(c.remote(), peers.nameOf(c.remote().modifiedBy())), c.detected().toString()));
+                            side(c.remote(), peers.nameOf(c.remote().modifiedBy())), c.detected().toString(),
+                            "file", null));
+                }
+                for (Path saved : f.folderConflicts()) {
+                    out.add(folderConflict(f.name(), saved));
                 }
             }
             return out;
+        }
+
+        /** A whole-folder verdict this node lost: its saved directory and the .info file beside it. */
+        private ConflictView folderConflict(String folder, Path saved) {
+            String winner = "?";
+            String at = null;
+            try {
+                for (String line : Files.readAllLines(saved.resolveSibling(saved.getFileName() + ".info"))) {
+                    if (line.startsWith("winner=")) {
+                        winner = line.substring(7);
+                    } else if (line.startsWith("at=")) {
+                        at = line.substring(3);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.fine(() -> "no info beside " + saved + ": " + e.getMessage());
+            }
+            long files;
+            try (var walk = Files.walk(saved)) {
+                files = walk.filter(p -> !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).count();
+            } catch (IOException e) {
+                files = 0;
+            }
+            return new ConflictView(folder, "", new ConflictView.Side(config.node().name(), null, files, null, false),
+                    new ConflictView.Side(winner, null, 0, null, false), at, "folder", saved.toString());
         }
 
         private ConflictView.Side side(FileRecord r, String node) {

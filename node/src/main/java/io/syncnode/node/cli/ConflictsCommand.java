@@ -25,6 +25,12 @@ final class ConflictsCommand extends NodeCommand {
         TextTable table = new TextTable().left("FOLDER").left("PATH").left("SIDE").left("NODE").left("MTIME")
                 .right("SIZE").left("HASH");
         for (ConflictView c : read(result, ConflictView[].class)) {
+            if ("folder".equals(c.scope())) {
+                table.row(c.folder(), "(whole folder)", "lost", c.local().node(), c.detected() == null ? "-" : c.detected(),
+                        String.valueOf(c.local().size()), "saved in " + c.saved());
+                table.row(c.folder(), "(whole folder)", "won", c.remote().node(), "-", "-", "-");
+                continue;
+            }
             row(table, c, "local", c.local());
             row(table, c, "remote", c.remote());
         }

@@ -10,6 +10,7 @@ import io.syncnode.node.index.StoredFile;
 import io.syncnode.node.conflict.ConflictScript;
 import io.syncnode.node.conflict.ScriptAnswer;
 import io.syncnode.node.fetch.Fetcher;
+import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
 import java.nio.file.Files;
 import io.syncnode.node.scan.EntryReader;
@@ -73,6 +74,7 @@ public final class FolderSync implements AutoCloseable {
     private final SplitBrainLog split;
     private final String selfName;
     private final Path workDir;
+    private final Path conflictsDir;
     private final ConflictScript script;
     private final ExecutorService scriptRunner = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "conflict-script");
@@ -98,6 +100,7 @@ public final class FolderSync implements AutoCloseable {
         this.selfId = selfId;
         this.selfName = selfName;
         this.workDir = workDir.resolve(config.name());
+        this.conflictsDir = workDir.resolveSibling("conflicts").resolve(config.name());
         this.script = config.script() == null ? null : new ConflictScript(config.script(), ConflictScript.DEFAULT_TIMEOUT);
         this.store = store;
         this.peers = peers;
@@ -120,7 +123,8 @@ public final class FolderSync implements AutoCloseable {
         this.remote = new RemoteApplier(name, buffer, store, applier,
                 new Reconciler(config.conflict(), config.deleteConflict(), selfId, this::priorityRank), fetcher,
                 worker, this::guard, this::ignored, this::scanLater, problems, counters, split, this::runScript,
-                this::nodeName, clock, config.maxConflictCopies(), selfId, ioPool);
+                this::nodeName, clock, config.maxConflictCopies(), selfId, ioPool,
+                config.conflictScope() == io.syncnode.protocol.ConflictScope.FOLDER ? new FolderScopeSettings() : null);
     }
 
     public String name() {
@@ -177,6 +181,9 @@ public final class FolderSync implements AutoCloseable {
                 records.remove(a.record().path());
                 records.put(a.record().path(), a); // a later record of the same path replaces an earlier one
             }
+            if (update.full() && update.last()) {
+                inbox.exchangeEnded.add(from);
+            }
         }
         drainSoon();
     }
@@ -187,6 +194,7 @@ public final class FolderSync implements AutoCloseable {
         final Set<String> paths = new LinkedHashSet<>();
         final Set<String> recursive = new LinkedHashSet<>();
         final Map<String, LinkedHashMap<String, Message.Announced>> updates = new LinkedHashMap<>();
+        final Set<String> exchangeEnded = new LinkedHashSet<>();
         boolean drainQueued;
     }
 
@@ -206,12 +214,15 @@ public final class FolderSync implements AutoCloseable {
         List<String> paths;
         List<String> recursive;
         Map<String, LinkedHashMap<String, Message.Announced>> updates;
+        Set<String> ended;
         synchronized (inbox) {
             inbox.drainQueued = false;
             rescanAll = inbox.rescanAll;
             paths = new ArrayList<>(inbox.paths);
             recursive = new ArrayList<>(inbox.recursive);
             updates = new LinkedHashMap<>(inbox.updates);
+            ended = new LinkedHashSet<>(inbox.exchangeEnded);
+            inbox.exchangeEnded.clear();
             inbox.rescanAll = false;
             inbox.paths.clear();
             inbox.recursive.clear();
@@ -231,7 +242,8 @@ public final class FolderSync implements AutoCloseable {
         }
         if (problem == null) {
             updates.forEach((from, records) -> remote.applyUpdate(from,
-                    new Message.IndexUpdate(name, new ArrayList<>(records.values()), false)));
+                    new Message.IndexUpdate(name, new ArrayList<>(records.values()), ended.contains(from),
+                            ended.contains(from))));
         }
         flush();
     }
@@ -576,6 +588,50 @@ public final class FolderSync implements AutoCloseable {
             return;
         }
         flush();
+    }
+
+    /** Folder-scope conflicts: the verdict, where losers are saved, and exchange requests. */
+    private final class FolderScopeSettings implements RemoteApplier.FolderScope {
+        @Override
+        public boolean localSideWins(List<FileRecord> local, List<FileRecord> remote) {
+            return io.syncnode.protocol.FolderVerdict.localWins(config.conflict(), local, remote,
+                    FolderSync.this::priorityRank);
+        }
+
+        @Override
+        public Path saveDir(String winner) throws IOException {
+            java.time.Instant at = split.lastHeal() != null ? split.lastHeal() : clock.instant();
+            String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                    .withZone(java.time.ZoneOffset.UTC).format(at);
+            Path dir = conflictsDir.resolve(stamp);
+            for (int i = 2; Files.exists(dir) && !Files.exists(conflictsDir.resolve(stamp + ".info")); i++) {
+                dir = conflictsDir.resolve(stamp + "-" + i);
+            }
+            Files.createDirectories(dir);
+            Files.writeString(conflictsDir.resolve(dir.getFileName() + ".info"),
+                    "winner=" + winner + "\nat=" + clock.instant() + "\n");
+            return dir;
+        }
+
+        /** Our digest, by unicast: it differs, so the member answers with its whole index. */
+        @Override
+        public void requestExchange(String member) {
+            buffer.flush();
+            outbox.send(member, new Message.Digest(List.of(
+                    new Message.FolderDigest(name, store.digest(name), store.liveCount(name)))));
+        }
+    }
+
+    /** Whole-folder conflicts settled on this node: the saved directories of the losing versions. */
+    public List<Path> folderConflicts() {
+        if (!Files.isDirectory(conflictsDir)) {
+            return List.of();
+        }
+        try (var list = Files.list(conflictsDir)) {
+            return list.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private String nodeName(long id) {

@@ -212,20 +212,20 @@ final class IndexBuffer {
         for (Message.Announced a : records) {
             int len = a.inlineContent() == null ? 0 : a.inlineContent().length;
             if (!batch.isEmpty() && (batch.size() >= ANNOUNCE_BATCH || inlineBytes + len > ANNOUNCE_INLINE_BYTES)) {
-                sendBatch(member, batch, full);
+                sendBatch(member, batch, full, false);
                 batch = new ArrayList<>();
                 inlineBytes = 0;
             }
             batch.add(a);
             inlineBytes += len;
         }
-        if (!batch.isEmpty()) {
-            sendBatch(member, batch, full);
+        if (!batch.isEmpty() || full) {
+            sendBatch(member, batch, full, full); // a full exchange always ends with a last batch, even empty
         }
     }
 
-    private void sendBatch(String member, List<Message.Announced> batch, boolean full) {
-        Message.IndexUpdate u = new Message.IndexUpdate(folder, batch, full);
+    private void sendBatch(String member, List<Message.Announced> batch, boolean full, boolean last) {
+        Message.IndexUpdate u = new Message.IndexUpdate(folder, batch, full, last);
         if (member == null) {
             outbox.multicast(u);
         } else {

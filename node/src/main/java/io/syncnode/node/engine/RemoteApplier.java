@@ -33,6 +33,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,6 +85,23 @@ final class RemoteApplier {
     private final int maxConflictCopies;
     private final long selfId;
     private final Executor ioPool;
+    /** conflict-scope = "folder": concurrent records wait here, per member, for a whole-folder verdict. */
+    private final FolderScope folderScope;
+    private final Map<String, LinkedHashMap<String, Message.Announced>> deferred = new HashMap<>();
+    /**
+     * Per member, during its full-index exchange: what each side changed that the other has not
+     * (for scoring the sides of a folder-scope verdict), and which paths the member's index named.
+     */
+    private final Map<String, SideChanges> sides = new HashMap<>();
+
+    private static final class SideChanges {
+        final java.util.Set<String> seen = new java.util.HashSet<>();
+        final List<FileRecord> localNewer = new ArrayList<>();
+        final List<FileRecord> remoteNewer = new ArrayList<>();
+    }
+
+    /** Members asked for their whole index since their last folder verdict. */
+    private final java.util.Set<String> exchangeRequested = new java.util.HashSet<>();
 
     private final Map<String, Wanted> fetching = new HashMap<>();
     /** Small files of the current batch, written to temp files, waiting for {@link #commitStaged}. */
@@ -139,7 +157,8 @@ final class RemoteApplier {
                   Fetcher fetcher, Executor worker, BiFunction<String, FolderSync.Step, Runnable> guard,
                   BiPredicate<String, Boolean> ignored, Consumer<String> scanLater, Map<String, String> problems,
                   NodeCounters counters, SplitBrainLog split, Consumer<StoredConflict> scripts,
-                  LongFunction<String> nodeName, Clock clock, int maxConflictCopies, long selfId, Executor ioPool) {
+                  LongFunction<String> nodeName, Clock clock, int maxConflictCopies, long selfId, Executor ioPool,
+                  FolderScope folderScope) {
         this.folder = folder;
         this.buffer = buffer;
         this.store = store;
@@ -159,6 +178,21 @@ final class RemoteApplier {
         this.maxConflictCopies = maxConflictCopies;
         this.selfId = selfId;
         this.ioPool = ioPool;
+        this.folderScope = folderScope;
+    }
+
+    /**
+     * What a folder-scope conflict needs from the folder: its policy and ranks, where the losing
+     * versions are saved, and a way to ask a member for its whole index. Null: file scope.
+     */
+    interface FolderScope {
+        boolean localSideWins(List<FileRecord> local, List<FileRecord> remote);
+
+        /** A new directory for the losing side's versions: {@code <state-dir>/conflicts/<folder>/<stamp>}. */
+        Path saveDir(String winner) throws IOException;
+
+        /** Asks {@code member} for its full index (both sides then decide on the same set). */
+        void requestExchange(String member);
     }
 
     /** Fetches running or queued. */
@@ -168,6 +202,9 @@ final class RemoteApplier {
 
     /** Reconciles and applies one batch: live records in path order, then tombstones children first. */
     void applyUpdate(String from, Message.IndexUpdate update) {
+        if (folderScope != null && update.full()) {
+            sides.computeIfAbsent(from, k -> new SideChanges());
+        }
         List<Message.Announced> live = new ArrayList<>();
         List<Message.Announced> deletes = new ArrayList<>();
         for (Message.Announced a : update.files()) {
@@ -182,7 +219,102 @@ final class RemoteApplier {
         for (Message.Announced a : deletes) {
             applyOne(from, a);
         }
+        if (folderScope != null) {
+            if (update.full() && update.last()) {
+                SideChanges changes = sides.remove(from);
+                if (deferred.containsKey(from)) {
+                    decideFolder(from, changes);
+                }
+            } else if (!update.full() && deferred.containsKey(from) && exchangeRequested.add(from)) {
+                folderScope.requestExchange(from);
+            }
+        }
         buffer.flush();
+    }
+
+    /**
+     * The whole-folder verdict between this node and {@code from}, over every path whose versions
+     * are concurrent between them: the losing side takes the winner's version of each (its own are
+     * saved first under {@code <state-dir>/conflicts/<folder>/<stamp>/}); the winning side does
+     * nothing (the loser announces what it took).
+     */
+    private void decideFolder(String from, SideChanges changes) {
+        LinkedHashMap<String, Message.Announced> waiting = deferred.remove(from);
+        exchangeRequested.remove(from);
+        List<FileRecord> mine = new ArrayList<>();
+        List<Message.Announced> theirs = new ArrayList<>();
+        for (Message.Announced a : waiting.values()) {
+            StoredFile cur = buffer.current(a.record().path());
+            if (cur != null && cur.record().version().compare(a.record().version())
+                    == VersionVector.Ordering.CONCURRENT && !cur.record().sameEntry(a.record())) {
+                mine.add(cur.record());
+                theirs.add(a);
+            } else {
+                applyOne(from, a); // no longer concurrent: the ordinary rules apply
+            }
+        }
+        if (mine.isEmpty()) {
+            return;
+        }
+        // each side is scored on everything it changed that the other has not: the concurrent
+        // paths, the paths where it is newer, and the paths only it has ("find on both sides")
+        List<FileRecord> mySide = new ArrayList<>(mine);
+        List<FileRecord> theirSide = new ArrayList<>(theirs.stream().map(Message.Announced::record).toList());
+        if (changes != null) {
+            mySide.addAll(changes.localNewer);
+            theirSide.addAll(changes.remoteNewer);
+            store.forEach(folder, f -> {
+                if (!changes.seen.contains(f.record().path())) {
+                    mySide.add(f.record());
+                }
+            });
+        }
+        boolean win = folderScope.localSideWins(mySide, theirSide);
+        LOG.warning(() -> folder + ": folder-scope conflict with " + from + " over " + mine.size()
+                + " path(s): " + (win ? "this node's side wins the folder" : from + "'s side wins the folder"));
+        if (win) {
+            mine.forEach(r -> split.concurrent(r.path(), "kept-local"));
+            return;
+        }
+        Path saved = null;
+        try {
+            saved = folderScope.saveDir(from);
+            for (FileRecord r : mine) {
+                saveLosing(r, saved);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.SEVERE, folder + ": cannot save this node's losing versions under " + saved
+                    + "; not overwriting them (the conflict is retried at the next exchange)", e);
+            return;
+        }
+        for (Message.Announced a : theirs) {
+            FileRecord remoteRecord = a.record();
+            StoredFile cur = buffer.current(remoteRecord.path());
+            split.concurrent(remoteRecord.path(), "took-remote");
+            try {
+                take(from, remoteRecord.withVersion(cur.record().version().merge(remoteRecord.version()),
+                        remoteRecord.modifiedBy()), a.inlineContent(), cur, true);
+            } catch (IOException | RuntimeException e) {
+                problems.put(remoteRecord.path(), "apply failed: " + e.getMessage());
+                scanLater.accept(remoteRecord.path());
+            }
+        }
+        commitStaged();
+    }
+
+    /** Copies one losing local version (file or link) into the folder conflict's save directory. */
+    private void saveLosing(FileRecord r, Path saved) throws IOException {
+        if (r.deleted() || (r.type() != FileType.REGULAR && r.type() != FileType.SYMLINK)) {
+            return;
+        }
+        Path src = applier.resolve(r.path());
+        Path dst = saved.resolve(r.path());
+        Files.createDirectories(dst.getParent());
+        if (r.type() == FileType.SYMLINK) {
+            Files.createSymbolicLink(dst, Files.readSymbolicLink(src));
+        } else {
+            Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        }
     }
 
     /**
@@ -238,12 +370,29 @@ final class RemoteApplier {
     private void applyOne(String from, Message.Announced a) {
         FileRecord remote = a.record();
         String rel = remote.path();
+        SideChanges changes = folderScope == null ? null : sides.get(from);
+        if (changes != null) {
+            changes.seen.add(rel);
+            StoredFile mine = buffer.current(rel);
+            VersionVector.Ordering o = mine == null ? VersionVector.Ordering.BEFORE
+                    : mine.record().version().compare(remote.version());
+            if (o == VersionVector.Ordering.BEFORE) {
+                changes.remoteNewer.add(remote);
+            } else if (o == VersionVector.Ordering.AFTER) {
+                changes.localNewer.add(mine.record());
+            }
+        }
         if (ignored.test(rel, remote.type() == FileType.DIRECTORY)) {
             buffer.ack(from, rel, remote.version());
             return;
         }
         StoredFile cur = buffer.current(rel);
         Plan plan = reconciler.plan(cur == null ? null : cur.record(), remote);
+        if (folderScope != null && (plan instanceof Plan.KeepLocal
+                || (plan instanceof Plan.TakeRemote t && t.concurrent()))) {
+            deferred.computeIfAbsent(from, k -> new LinkedHashMap<>()).put(rel, a);
+            return;
+        }
         if (plan instanceof Plan.Acknowledge) {
             buffer.ack(from, rel, cur.record().version());
         } else if (plan instanceof Plan.MergeVersions m) {

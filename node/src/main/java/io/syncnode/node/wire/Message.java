@@ -16,10 +16,17 @@ public sealed interface Message {
         }
     }
 
-    /** Batched index records of one folder; {@code full}: part of an anti-entropy exchange. */
-    record IndexUpdate(String folder, List<Announced> files, boolean full) implements Message {
+    /**
+     * Batched index records of one folder; {@code full}: part of an anti-entropy exchange,
+     * {@code last}: its final batch.
+     */
+    record IndexUpdate(String folder, List<Announced> files, boolean full, boolean last) implements Message {
         public IndexUpdate {
             files = List.copyOf(files);
+        }
+
+        public IndexUpdate(String folder, List<Announced> files, boolean full) {
+            this(folder, files, full, false);
         }
     }
 

@@ -51,7 +51,7 @@ public final class WireCodec {
                 .setProtocolVersion(PROTOCOL_VERSION).setSenderId(senderId).setSenderName(senderName);
         if (message instanceof Message.IndexUpdate u) {
             io.syncnode.wire.proto.IndexUpdate.Builder ub = io.syncnode.wire.proto.IndexUpdate.newBuilder()
-                    .setFolder(u.folder()).setFull(u.full());
+                    .setFolder(u.folder()).setFull(u.full()).setLast(u.last());
             for (Message.Announced a : u.files()) {
                 ub.addFiles(toWire(a));
             }
@@ -215,7 +215,7 @@ public final class WireCodec {
         for (FileInfo f : u.getFilesList()) {
             files.add(fromWire(f));
         }
-        return new Message.IndexUpdate(folder, files, u.getFull());
+        return new Message.IndexUpdate(folder, files, u.getFull(), u.getLast());
     }
 
     private static Message.Announced fromWire(FileInfo f) throws WireException {

@@ -77,7 +77,8 @@ public final class FakeControlHandler implements ControlHandler {
 
     public volatile List<ConflictView> conflicts = List.of(new ConflictView("ct101", "rootfs/etc/hosts",
             new ConflictView.Side("alpha", "2026-11-21T10:00:00Z", 120, "ab".repeat(32), false),
-            new ConflictView.Side("beta", "2026-11-21T10:00:05Z", 140, "cd".repeat(32), false), "2026-11-21T10:01:00Z"));
+            new ConflictView.Side("beta", "2026-11-21T10:00:05Z", 140, "cd".repeat(32), false), "2026-11-21T10:01:00Z",
+            "file", null));
 
     @Override
     public List<ConflictView> conflicts() {

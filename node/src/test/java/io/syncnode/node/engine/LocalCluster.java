@@ -33,13 +33,18 @@ final class LocalCluster implements AutoCloseable {
 
     LocalCluster(Path base, int n, List<String> ignore, ConflictPolicy policy, List<String> priority, Path script)
             throws IOException {
+        this(base, n, ignore, policy, priority, script, ConflictScope.FILE);
+    }
+
+    LocalCluster(Path base, int n, List<String> ignore, ConflictPolicy policy, List<String> priority, Path script,
+                 ConflictScope scope) throws IOException {
         this.base = base;
         for (int i = 0; i < n; i++) {
             String name = "n" + i;
             Path folder = Files.createDirectories(base.resolve(name + "/data"));
             Path state = base.resolve(name + "/state");
             FolderConfig f = new FolderConfig("data", folder, ignore, policy,
-                    DeleteConflict.KEEP_MODIFIED, ConflictScope.FILE, 10, priority, script, Duration.ofMillis(10),
+                    DeleteConflict.KEEP_MODIFIED, scope, 10, priority, script, Duration.ofMillis(10),
                     Duration.ofHours(1));
             configs.add(new SyncnodeConfig(base.resolve(name + ".toml"), new NodeSection(name, state),
                     new ClusterSection(clusterName, Transport.UDP, new HostPort("127.0.0.1", 7800), null, List.of()),
@@ -83,6 +88,10 @@ final class LocalCluster implements AutoCloseable {
                 node.transportForTests().isolateFrom(java.util.Set.of());
             }
         }
+    }
+
+    Path stateDir(int i) {
+        return configs.get(i).node().stateDir();
     }
 
     Path dir(int i) {

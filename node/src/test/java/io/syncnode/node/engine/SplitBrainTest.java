@@ -227,4 +227,52 @@ class SplitBrainTest {
         assertEquals("kept\n", read(0, "f.txt"));
         assertQuiet();
     }
+
+    @Test
+    void folderScopeGivesTheWholeFolderToTheSideWithTheNewestChange() throws Exception {
+        cluster = new LocalCluster(tmp, 2, List.of(), ConflictPolicy.NEWEST, List.of(), null,
+                io.syncnode.protocol.ConflictScope.FOLDER);
+        cluster.start(0);
+        cluster.start(1);
+        awaitMembers(2, 0, 1);
+        for (String p : List.of("a", "b", "c", "d")) {
+            Files.writeString(cluster.dir(0).resolve(p), "base " + p + "\n");
+        }
+        awaitSame();
+        cluster.partition(List.of(0), List.of(1));
+        awaitMembers(1, 0, 1);
+        for (String p : List.of("a", "b", "c")) {
+            writeAt(0, p, "n0 " + p + "\n", OLD);
+        }
+        for (String p : List.of("b", "c", "d")) {
+            writeAt(1, p, "n1 " + p + "\n", NEW);
+        }
+        // n0's change to c is newer than n1's to c: a per-file verdict would split the folder
+        writeAt(0, "c", "n0 c\n", NEW + 5_000_000_000L);
+        writeAt(1, "d", "n1 d\n", NEW + 9_000_000_000L);
+        await(T, () -> versionOf(0) != null && versionOf(1) != null, () -> "local versions recorded");
+        cluster.heal();
+        awaitMembers(2, 0, 1);
+        awaitSame();
+        assertEquals("n0 a\n", read(1, "a"), "a changed on one side only");
+        assertEquals("n1 b\n", read(0, "b"), "n1's side wins the folder");
+        assertEquals("n1 c\n", read(0, "c"), "n1's side wins the folder, even where n0's change was newer");
+        assertEquals("n1 d\n", read(0, "d"));
+        List<ConflictView> lost = cluster.node(0).controlHandler().conflicts();
+        assertEquals(1, lost.size(), "the losing node lists the folder conflict: " + lost);
+        assertEquals("folder", lost.get(0).scope());
+        assertEquals("n1", lost.get(0).remote().node());
+        Path saved = Path.of(lost.get(0).saved());
+        assertTrue(saved.startsWith(cluster.stateDir(0).resolve("conflicts/data")), saved.toString());
+        assertEquals("n0 b\n", Files.readString(saved.resolve("b")), "n0's losing versions are kept");
+        assertEquals("n0 c\n", Files.readString(saved.resolve("c")));
+        assertEquals(List.of(), cluster.node(1).controlHandler().conflicts(), "the winner lost nothing");
+        assertQuiet();
+    }
+
+    private void writeAt(int i, String name, String content, long mtimeNs) throws IOException {
+        Path f = cluster.dir(i).resolve(name);
+        Files.writeString(f, content);
+        Files.setLastModifiedTime(f, FileTime.from(mtimeNs, TimeUnit.NANOSECONDS));
+    }
 }
