@@ -6,7 +6,8 @@
  * <p>The harness: {@link io.syncnode.it.NodeProcess} (one node: config, process, log, CLI),
  * {@link io.syncnode.it.Cluster} (several nodes of one cluster), {@link io.syncnode.it.TreeSnapshot}
  * (what "identical trees" means), {@link io.syncnode.it.Await} (deadline polling) and
- * {@link io.syncnode.it.LogTailsOnFailure} (prints the node logs when a test fails).
+ * {@link io.syncnode.it.LogTailsOnFailure} (prints the node logs when a test fails); for large files,
+ * {@link io.syncnode.it.BigFiles} (streaming writes and SHA-256, temp files, wire counters, rsync).
  *
  * <p>What it must not do: link against node internals (the tests see the node only from outside:
  * files on disk, the config and CLI contract of DESIGN.md); sleep to synchronise (wait on
