@@ -47,6 +47,12 @@ final class StatusCommand extends NodeCommand {
             if (folder.problem() != null && !folder.problem().isBlank()) {
                 out.println(folder.name() + ": " + folder.state() + ": " + folder.problem());
             }
+            if (folder.lastHeal() != null) {
+                long n = folder.sinceHeal() == null ? 0
+                        : folder.sinceHeal().values().stream().mapToLong(Long::longValue).sum();
+                out.println(folder.name() + ": partition healed at " + folder.lastHeal() + "; " + n
+                        + " concurrent path(s) since" + (n == 0 ? "" : ": " + folder.sinceHeal()));
+            }
         }
         return ExitCode.OK;
     }
