@@ -18,9 +18,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // before any logger exists, so that the JDK's own shutdown hook cannot close the log early
+        System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
         int code;
         try {
             LogFormat.install();
+            ShutdownSafeLogManager.configured();
             code = execute(args, System.out, System.err);
         } catch (Throwable e) {
             System.err.println("syncnode: " + CauseChain.describe(e));
