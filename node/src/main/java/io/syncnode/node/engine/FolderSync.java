@@ -325,6 +325,7 @@ public final class FolderSync implements AutoCloseable {
     public void close() {
         worker.execute(() -> {
             try {
+                remote.discardPartials();
                 flush();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, name + ": last index flush failed; the next start rescans", e);

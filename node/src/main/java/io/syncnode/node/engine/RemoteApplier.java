@@ -195,6 +195,12 @@ final class RemoteApplier {
         void requestExchange(String member);
     }
 
+    /** Shutdown: removes the partial results of interrupted transfers (temp files in the folder). */
+    void discardPartials() {
+        partials.values().forEach(p -> Fetcher.discard(p.file()));
+        partials.clear();
+    }
+
     /** Fetches running or queued. */
     int pendingFetches() {
         return smallLane.size() + bigLane.size();

@@ -257,9 +257,15 @@ public final class Fetcher {
         });
     }
 
-    /** Fails every open transfer (shutdown). */
+    /**
+     * Shutdown: fails every open transfer and deletes its temp file now (the folder worker that
+     * would otherwise do it may already be gone), so a stopped node leaves no temp files behind.
+     */
     public void cancelAll() {
-        transfers.values().forEach(t -> t.serial.execute(() -> t.fail("node shutting down", false, true)));
+        for (Transfer t : List.copyOf(transfers.values())) {
+            t.fail("node shutting down", false, true); // a chunk being written meanwhile fails harmlessly
+            discard(t.temp);
+        }
     }
 
     public int openTransfers() {
