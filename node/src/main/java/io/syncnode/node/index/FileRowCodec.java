@@ -36,29 +36,8 @@ final class FileRowCodec {
 
     /** Binds every column of {@code COLUMNS} to parameters 1..23. */
     static void bind(PreparedStatement st, StoredFile file) throws SQLException {
-        FileRecord r = file.record();
         st.setString(1, file.folder());
-        st.setString(2, r.path());
-        st.setString(3, r.type().name());
-        st.setInt(4, r.mode());
-        st.setInt(5, r.uid());
-        st.setInt(6, r.gid());
-        st.setLong(7, r.mtimeNs());
-        st.setLong(8, r.size());
-        if (r.hash() == null) {
-            st.setNull(9, Types.BLOB);
-        } else {
-            st.setBytes(9, r.hash().toBytes());
-        }
-        if (r.symlinkTarget() == null) {
-            st.setNull(10, Types.VARCHAR);
-        } else {
-            st.setString(10, r.symlinkTarget());
-        }
-        st.setLong(11, r.rdev());
-        st.setBytes(12, encodeVersion(r.version()));
-        st.setInt(13, r.deleted() ? 1 : 0);
-        st.setLong(14, r.modifiedBy());
+        bindRecord(st, 2, file.record());
         st.setLong(15, file.sequence());
         StatSignature s = file.stat();
         if (s == null) {
@@ -77,15 +56,48 @@ final class FileRowCodec {
         }
     }
 
+    /**
+     * Binds a record's 13 columns (path, type, mode, uid, gid, mtime_ns, size, hash, symlink_target,
+     * rdev, version, deleted, modified_by) to parameters {@code first..first+12}: shared by the
+     * files and conflicts tables.
+     */
+    static void bindRecord(PreparedStatement st, int first, FileRecord r) throws SQLException {
+        st.setString(first, r.path());
+        st.setString(first + 1, r.type().name());
+        st.setInt(first + 2, r.mode());
+        st.setInt(first + 3, r.uid());
+        st.setInt(first + 4, r.gid());
+        st.setLong(first + 5, r.mtimeNs());
+        st.setLong(first + 6, r.size());
+        if (r.hash() == null) {
+            st.setNull(first + 7, Types.BLOB);
+        } else {
+            st.setBytes(first + 7, r.hash().toBytes());
+        }
+        if (r.symlinkTarget() == null) {
+            st.setNull(first + 8, Types.VARCHAR);
+        } else {
+            st.setString(first + 8, r.symlinkTarget());
+        }
+        st.setLong(first + 9, r.rdev());
+        st.setBytes(first + 10, encodeVersion(r.version()));
+        st.setInt(first + 11, r.deleted() ? 1 : 0);
+        st.setLong(first + 12, r.modifiedBy());
+    }
+
+    /** Reads the 13 record columns starting at column {@code first} (the order of {@link #bindRecord}). */
+    static FileRecord readRecord(ResultSet rs, int first) throws SQLException {
+        byte[] hash = rs.getBytes(first + 7);
+        return new FileRecord(rs.getString(first), FileType.valueOf(rs.getString(first + 1)), rs.getInt(first + 2),
+                rs.getInt(first + 3), rs.getInt(first + 4), rs.getLong(first + 5), rs.getLong(first + 6),
+                hash == null ? null : ContentHash.of(hash), rs.getString(first + 8), rs.getLong(first + 9),
+                decodeVersion(rs.getBytes(first + 10)), rs.getInt(first + 11) != 0, rs.getLong(first + 12));
+    }
+
     /** Reads the current row, whose first 23 columns are {@code COLUMNS}. */
     static StoredFile read(ResultSet rs) throws SQLException {
         String folder = rs.getString(1);
-        String path = rs.getString(2);
-        byte[] hash = rs.getBytes(9);
-        FileRecord record = new FileRecord(path, FileType.valueOf(rs.getString(3)), rs.getInt(4), rs.getInt(5),
-                rs.getInt(6), rs.getLong(7), rs.getLong(8), hash == null ? null : ContentHash.of(hash),
-                rs.getString(10), rs.getLong(11), decodeVersion(rs.getBytes(12)), rs.getInt(13) != 0,
-                rs.getLong(14));
+        FileRecord record = readRecord(rs, 2);
         long sequence = rs.getLong(15);
         long dev = rs.getLong(16);
         StatSignature stat = rs.wasNull() ? null
