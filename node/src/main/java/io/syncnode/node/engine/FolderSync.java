@@ -154,7 +154,7 @@ public final class FolderSync implements AutoCloseable {
             if (removed > 0) {
                 LOG.info(() -> name + ": removed " + removed + " temp files left by an interrupted apply");
             }
-            return fullScan();
+            return fullScan(true);
         });
     }
 
@@ -228,8 +228,10 @@ public final class FolderSync implements AutoCloseable {
             inbox.recursive.clear();
             inbox.updates.clear();
         }
-        if (rescanAll) {
-            fullScan();
+        if (problem != null) {
+            // halted: nothing local propagates until the cause is fixed (restart) or accepted (check)
+        } else if (rescanAll) {
+            fullScan(true);
         } else {
             for (String p : recursive) {
                 scanner.scanTree(p);
@@ -298,7 +300,11 @@ public final class FolderSync implements AutoCloseable {
     public CompletableFuture<Long> check(List<String> paths) {
         return submit(() -> {
             if (paths.isEmpty()) {
-                return fullScan();
+                if (problem != null && problem.startsWith("a scan found")) {
+                    LOG.warning(() -> name + ": the operator accepts the deletes; resuming");
+                    problem = null;
+                }
+                return fullScan(false);
             }
             long before = counters.recordsAnnounced.get();
             for (String p : paths) {
@@ -376,13 +382,16 @@ public final class FolderSync implements AutoCloseable {
         };
     }
 
-    /** Full scan of the folder (state "scanning" meanwhile); returns how many changes it announced. */
-    private long fullScan() throws IOException {
+    /**
+     * Full scan of the folder (state "scanning" meanwhile); returns how many changes it announced.
+     * {@code guarded}: an automatic scan, which halts rather than delete most of the folder.
+     */
+    private long fullScan(boolean guarded) throws IOException {
         state = "scanning";
         counters.rescans.incrementAndGet();
         long before = counters.recordsAnnounced.get();
         try {
-            scanner.fullScan();
+            scanner.fullScan(guarded);
         } finally {
             state = "idle";
         }

@@ -70,10 +70,23 @@ final class LocalScanner {
     }
 
     /**
-     * Full scan: every entry on disk, then tombstones for indexed entries no longer there. Returns
-     * false (and halts the folder) instead when the root vanished or changed device.
+     * Share of a folder's live entries that one automatic full scan may delete; beyond it (and from
+     * {@value #MASS_DELETE_MIN} entries on) the folder halts instead of propagating the deletes.
      */
+    static final double MASS_DELETE_SHARE = 0.5;
+    static final int MASS_DELETE_MIN = 20;
+
+    /** A full scan that may delete any share of the folder (the operator asked for it). */
     boolean fullScan() throws IOException {
+        return fullScan(false);
+    }
+
+    /**
+     * Full scan: every entry on disk, then tombstones for indexed entries no longer there. Returns
+     * false (and halts the folder) instead when the root vanished or changed device, or, when
+     * {@code guarded}, when the scan would delete more than {@link #MASS_DELETE_SHARE} of the folder.
+     */
+    boolean fullScan(boolean guarded) throws IOException {
         if (!checkRoot()) {
             return false;
         }
@@ -81,11 +94,21 @@ final class LocalScanner {
         walk("", seen);
         buffer.flush();
         List<StoredFile> gone = new ArrayList<>();
+        long[] live = {0};
         store.forEach(folder, f -> {
-            if (!f.record().deleted() && !seen.contains(f.record().path())) {
-                gone.add(f);
+            if (!f.record().deleted()) {
+                live[0]++;
+                if (!seen.contains(f.record().path())) {
+                    gone.add(f);
+                }
             }
         });
+        if (guarded && live[0] >= MASS_DELETE_MIN && gone.size() > live[0] * MASS_DELETE_SHARE) {
+            halt.accept("a scan found " + gone.size() + " of " + live[0] + " files gone (more than "
+                    + Math.round(MASS_DELETE_SHARE * 100) + " %); not propagating the deletes. If they are intended,"
+                    + " run `syncnode check -c FILE --folder " + folder + "` to accept them; else restore the files");
+            return false;
+        }
         for (StoredFile f : gone) {
             if (!ignored.test(f.record().path(), f.record().type() == FileType.DIRECTORY)) {
                 tombstone(f);

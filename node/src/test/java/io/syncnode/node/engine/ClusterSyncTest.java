@@ -172,4 +172,30 @@ class ClusterSyncTest {
         await(T, () -> cluster.node(0).controlHandler().dirty(null).isEmpty(), () -> "dirty drained after restart");
         assertTrue(Files.isDirectory(a, LinkOption.NOFOLLOW_LINKS));
     }
+
+    @Test
+    void aScanThatWouldDeleteMostOfTheFolderHaltsUntilTheOperatorAccepts() throws Exception {
+        Path a = cluster.dir(0);
+        Path b = cluster.dir(1);
+        for (int i = 0; i < 30; i++) {
+            Files.writeString(b.resolve("keep" + i), "x" + i);
+        }
+        awaitSame();
+        cluster.stop(1);
+        for (int i = 0; i < 25; i++) {
+            Files.delete(b.resolve("keep" + i)); // e.g. an unmounted or emptied volume while the node was down
+        }
+        cluster.start(1);
+        await(T, () -> "halted".equals(cluster.node(1).controlHandler().status().folders().get(0).state()),
+                () -> "folder halted on n1: " + cluster.node(1).controlHandler().status().folders());
+        String why = cluster.node(1).controlHandler().status().folders().get(0).problem();
+        assertTrue(why.contains("25 of 30") && why.contains("syncnode check"), why);
+        await(T, () -> cluster.node(0).controlHandler().status().members().size() == 2, () -> "rejoined");
+        assertTrue(Files.exists(a.resolve("keep0")), "deletes must not propagate while halted");
+        cluster.node(1).controlHandler().check("data", List.of());
+        await(T, () -> !Files.exists(a.resolve("keep0")) && Files.exists(a.resolve("keep29")),
+                () -> "accepted deletes reach n0");
+        await(T, () -> "idle".equals(cluster.node(1).controlHandler().status().folders().get(0).state()),
+                () -> "n1 idle again: " + cluster.node(1).controlHandler().status().folders());
+    }
 }
