@@ -2,7 +2,6 @@ package io.syncnode.node.engine;
 
 import io.syncnode.node.apply.Applier;
 import io.syncnode.node.apply.LocalChangedException;
-import io.syncnode.node.fetch.FetchFailedException;
 import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.index.StoredConflict;
@@ -29,7 +28,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -55,17 +53,12 @@ import java.util.logging.Logger;
  * transfer keeps its partial result as the head of the next attempt's basis.
  *
  * <p>Confined to the folder's worker thread; finished transfers come back to it through
- * {@code worker}.
+ * {@code worker}. Fetching itself is {@link FetchQueue}'s; this class keeps the rest of carrying
+ * out a plan together (about 650 lines), including the conflict outcomes (copies, settling,
+ * folder-scope verdicts), because they all share the apply steps and the index buffer.
  */
 final class RemoteApplier {
     private static final Logger LOG = Logger.getLogger(RemoteApplier.class.getName());
-    /** Files at least this big go to the big-file lane, so that they never hold up small ones. */
-    static final long BIG_FILE = 8L << 20;
-    private static final int MAX_SMALL_FETCHES = 12;
-    private static final int MAX_BIG_FETCHES = 2;
-    /** An interrupted transfer of at least this size keeps what it received, as a basis for the retry. */
-    static final long KEEP_PARTIAL = 1L << 20;
-
     private final String folder;
     private final IndexBuffer buffer;
     private final SqliteIndexStore store;
@@ -85,6 +78,7 @@ final class RemoteApplier {
     private final int maxConflictCopies;
     private final long selfId;
     private final Executor ioPool;
+    private final FetchQueue fetches;
     /** conflict-scope = "folder": concurrent records wait here, per member, for a whole-folder verdict. */
     private final FolderScope folderScope;
     private final Map<String, LinkedHashMap<String, Message.Announced>> deferred = new HashMap<>();
@@ -103,7 +97,6 @@ final class RemoteApplier {
     /** Members asked for their whole index since their last folder verdict. */
     private final java.util.Set<String> exchangeRequested = new java.util.HashSet<>();
 
-    private final Map<String, Wanted> fetching = new HashMap<>();
     /** Small files of the current batch, written to temp files, waiting for {@link #commitStaged}. */
     private final List<Staged> staged = new ArrayList<>();
 
@@ -113,46 +106,6 @@ final class RemoteApplier {
     /** A version being fetched, and whether to announce it once applied (see {@link #done}). */
     private record Wanted(FileRecord target, boolean announce) {
     }
-    private final FetchLane smallLane = new FetchLane(MAX_SMALL_FETCHES);
-    private final FetchLane bigLane = new FetchLane(MAX_BIG_FETCHES);
-    /** path -> what an interrupted transfer of that path received so far (a prefix of {@code hash}'s content). */
-    private final Map<String, Partial> partials = new HashMap<>();
-
-    private record Partial(ContentHash hash, Path file) {
-    }
-
-    /** A queue of fetches with a bound on how many run at once (worker thread only). */
-    private static final class FetchLane {
-        final int max;
-        final ArrayDeque<Runnable> queue = new ArrayDeque<>();
-        int active;
-
-        FetchLane(int max) {
-            this.max = max;
-        }
-
-        void add(Runnable start) {
-            queue.add(start);
-            drain();
-        }
-
-        void finished() {
-            active--;
-            drain();
-        }
-
-        void drain() {
-            while (active < max && !queue.isEmpty()) {
-                active++;
-                queue.poll().run();
-            }
-        }
-
-        int size() {
-            return active + queue.size();
-        }
-    }
-
     RemoteApplier(String folder, IndexBuffer buffer, SqliteIndexStore store, Applier applier, Reconciler reconciler,
                   Fetcher fetcher, Executor worker, BiFunction<String, FolderSync.Step, Runnable> guard,
                   BiPredicate<String, Boolean> ignored, Consumer<String> scanLater, Map<String, String> problems,
@@ -179,7 +132,10 @@ final class RemoteApplier {
         this.selfId = selfId;
         this.ioPool = ioPool;
         this.folderScope = folderScope;
+        this.fetches = new FetchQueue(folder, buffer, applier, fetcher, worker, guard, scanLater, problems,
+                this::done);
     }
+
 
     /**
      * What a folder-scope conflict needs from the folder: its policy and ranks, where the losing
@@ -197,13 +153,12 @@ final class RemoteApplier {
 
     /** Shutdown: removes the partial results of interrupted transfers (temp files in the folder). */
     void discardPartials() {
-        partials.values().forEach(p -> Fetcher.discard(p.file()));
-        partials.clear();
+        fetches.discardPartials();
     }
 
     /** Fetches running or queued. */
     int pendingFetches() {
-        return smallLane.size() + bigLane.size();
+        return fetches.pending();
     }
 
     /** Reconciles and applies one batch: live records in path order, then tombstones children first. */
@@ -591,7 +546,7 @@ final class RemoteApplier {
         }
     }
 
-    private static StatSignature expectedOf(StoredFile cur) {
+    static StatSignature expectedOf(StoredFile cur) {
         return cur == null || cur.record().deleted() ? null : cur.stat();
     }
 
@@ -620,7 +575,7 @@ final class RemoteApplier {
      * Records an applied version. {@code announce}: it is the merged version of a conflict this
      * node lost, which nobody else knows yet, so it is announced and made dirty toward every peer.
      */
-    private void done(String from, FileRecord target, StatSignature stat, boolean announce) {
+    void done(String from, FileRecord target, StatSignature stat, boolean announce) {
         buffer.put(announce ? new IndexBuffer.Put(target, stat, true, null, null, true)
                 : IndexBuffer.Put.taken(target, stat));
         if (from != null) {
@@ -657,12 +612,7 @@ final class RemoteApplier {
         if (local.isPresent() && copyLocal(local.get(), from, target, expected, announce)) {
             return;
         }
-        Wanted already = fetching.put(rel, new Wanted(target, announce));
-        if (already != null && already.target().hash().equals(target.hash())) {
-            return; // the running fetch brings the same content; its commit uses the newest record
-        }
-        FetchLane lane = target.size() >= BIG_FILE ? bigLane : smallLane;
-        lane.add(() -> startFetch(from, target, lane));
+        fetches.enqueue(from, target, announce);
     }
 
     /** Copies the content from another local file with the same hash (renames, copies): no bytes on the wire. */
@@ -710,114 +660,6 @@ final class RemoteApplier {
         if (n != target.size() || !ContentHash.of(sha.digest()).equals(target.hash())) {
             throw new IOException("content of " + target.path() + " does not match its hash; not applied");
         }
-    }
-
-    /**
-     * The local files a delta for {@code target} is computed against: what an interrupted transfer
-     * of the same content received, then the current version at the path.
-     */
-    private List<Path> basisFor(FileRecord target) {
-        List<Path> basis = new ArrayList<>();
-        Partial partial = partials.get(target.path());
-        if (partial != null) {
-            if (partial.hash().equals(target.hash()) && Files.exists(partial.file(), LinkOption.NOFOLLOW_LINKS)) {
-                basis.add(partial.file());
-            } else {
-                partials.remove(target.path());
-                Fetcher.discard(partial.file());
-            }
-        }
-        StoredFile cur = buffer.current(target.path());
-        if (cur != null && !cur.record().deleted() && cur.record().type() == FileType.REGULAR && cur.stat() != null
-                && cur.record().size() > 0) {
-            try {
-                basis.add(applier.resolve(target.path()));
-            } catch (IOException e) {
-                LOG.fine(() -> folder + ": no basis for " + target.path() + ": " + e.getMessage());
-            }
-        }
-        return basis;
-    }
-
-    private void startFetch(String from, FileRecord target, FetchLane lane) {
-        String rel = target.path();
-        Path temp;
-        try {
-            temp = applier.createTemp(rel);
-        } catch (IOException e) {
-            lane.finished();
-            fetching.remove(rel);
-            problems.put(rel, "cannot create temp file: " + e.getMessage());
-            return;
-        }
-        fetcher.fetch(from, folder, target, temp, basisFor(target)).whenComplete((file, err) -> worker.execute(guard.apply(
-                "committing " + rel, () -> {
-                    boolean keep = false;
-                    try {
-                        keep = finishFetch(from, target, temp, err);
-                    } finally {
-                        if (!keep) {
-                            Fetcher.discard(temp);
-                        }
-                        lane.finished();
-                    }
-                })));
-    }
-
-    /** Returns true when {@code temp} is kept as the partial result of an interrupted transfer. */
-    private boolean finishFetch(String from, FileRecord fetched, Path temp, Throwable err) throws IOException {
-        String rel = fetched.path();
-        Wanted wanted = fetching.get(rel);
-        if (wanted == null || !wanted.target().hash().equals(fetched.hash())) {
-            return false; // superseded by a newer version with other content
-        }
-        FileRecord want = wanted.target();
-        fetching.remove(rel);
-        if (err != null) {
-            Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
-            if (!(cause instanceof FetchFailedException f && f.sourceChanged())) {
-                problems.put(rel, String.valueOf(cause.getMessage()));
-                LOG.warning(() -> folder + ": " + cause.getMessage() + "; retried at the next digest exchange");
-            }
-            return keepPartial(fetched, temp);
-        }
-        Partial partial = partials.remove(rel);
-        if (partial != null) {
-            Fetcher.discard(partial.file());
-        }
-        StoredFile cur = buffer.current(rel);
-        if (cur != null && !want.version().covers(cur.record().version())) {
-            return false; // a newer or concurrent local version arrived meanwhile; it is reconciled on its own
-        }
-        if (cur != null && cur.record().version().equals(want.version()) && cur.stat() != null) {
-            return false; // already applied
-        }
-        try {
-            done(from, want, applier.commitFile(rel, temp, want, expectedOf(cur)), wanted.announce());
-        } catch (LocalChangedException e) {
-            scanLater.accept(rel);
-        }
-        buffer.flush();
-        return false;
-    }
-
-    /** Keeps what a large interrupted transfer received (a prefix of the content) for the retry. */
-    private boolean keepPartial(FileRecord fetched, Path temp) {
-        if (fetched.size() < KEEP_PARTIAL) {
-            return false;
-        }
-        try {
-            if (Files.size(temp) == 0) {
-                return false;
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        Partial old = partials.put(fetched.path(), new Partial(fetched.hash(), temp));
-        if (old != null && !old.file().equals(temp)) {
-            Fetcher.discard(old.file());
-        }
-        return true;
     }
 
 }

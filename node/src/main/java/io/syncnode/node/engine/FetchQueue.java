@@ -1,0 +1,250 @@
+package io.syncnode.node.engine;
+
+import io.syncnode.node.apply.Applier;
+import io.syncnode.node.apply.LocalChangedException;
+import io.syncnode.node.fetch.FetchFailedException;
+import io.syncnode.node.fetch.Fetcher;
+import io.syncnode.node.index.StoredFile;
+import io.syncnode.protocol.ContentHash;
+import io.syncnode.protocol.FileRecord;
+import io.syncnode.protocol.FileType;
+import io.syncnode.protocol.StatSignature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * A folder's content fetches: two lanes (files under {@value #BIG_FILE} bytes, at most
+ * {@value #MAX_SMALL_FETCHES} at once; bigger ones at most {@value #MAX_BIG_FETCHES}), so that large
+ * files never hold up small ones; the basis of each delta (a partial result of an interrupted
+ * transfer of the same content, then the current version at the path); and the commit of what
+ * arrives, if the path did not change meanwhile.
+ *
+ * <p>Confined to the folder's worker thread; finished transfers come back to it through
+ * {@code worker}.
+ */
+final class FetchQueue {
+    private static final Logger LOG = Logger.getLogger(FetchQueue.class.getName());
+
+    /** Records a committed version (see {@link RemoteApplier#done}). */
+    interface Commit {
+        void committed(String from, FileRecord target, StatSignature stat, boolean announce);
+    }
+
+    /** A version being fetched, and whether to announce it once applied. */
+    private record Wanted(FileRecord target, boolean announce) {
+    }
+
+    private final String folder;
+    private final IndexBuffer buffer;
+    private final Applier applier;
+    private final Fetcher fetcher;
+    private final Executor worker;
+    private final BiFunction<String, FolderSync.Step, Runnable> guard;
+    private final Consumer<String> scanLater;
+    private final Map<String, String> problems;
+    private final Commit commit;
+
+    FetchQueue(String folder, IndexBuffer buffer, Applier applier, Fetcher fetcher, Executor worker,
+               BiFunction<String, FolderSync.Step, Runnable> guard, Consumer<String> scanLater,
+               Map<String, String> problems, Commit commit) {
+        this.folder = folder;
+        this.buffer = buffer;
+        this.applier = applier;
+        this.fetcher = fetcher;
+        this.worker = worker;
+        this.guard = guard;
+        this.scanLater = scanLater;
+        this.problems = problems;
+        this.commit = commit;
+    }
+
+    /** Fetches {@code target} from {@code from} (unless the same content is already on its way). */
+    void enqueue(String from, FileRecord target, boolean announce) {
+        Wanted already = fetching.put(target.path(), new Wanted(target, announce));
+        if (already != null && already.target().hash().equals(target.hash())) {
+            return; // the running fetch brings the same content; its commit uses the newest record
+        }
+        FetchLane lane = target.size() >= BIG_FILE ? bigLane : smallLane;
+        lane.add(() -> startFetch(from, target, lane));
+    }
+
+    int pending() {
+        return smallLane.size() + bigLane.size();
+    }
+
+    /** Shutdown: removes the partial results of interrupted transfers (temp files in the folder). */
+    void discardPartials() {
+        partials.values().forEach(p -> Fetcher.discard(p.file()));
+        partials.clear();
+    }
+
+    private final Map<String, Wanted> fetching = new HashMap<>();
+
+    private final FetchLane smallLane = new FetchLane(MAX_SMALL_FETCHES);
+    private final FetchLane bigLane = new FetchLane(MAX_BIG_FETCHES);
+    /** path -> what an interrupted transfer of that path received so far (a prefix of {@code hash}'s content). */
+    private final Map<String, Partial> partials = new HashMap<>();
+
+    private record Partial(ContentHash hash, Path file) {
+    }
+
+    /** A queue of fetches with a bound on how many run at once (worker thread only). */
+    private static final class FetchLane {
+        final int max;
+        final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+        int active;
+
+        FetchLane(int max) {
+            this.max = max;
+        }
+
+        void add(Runnable start) {
+            queue.add(start);
+            drain();
+        }
+
+        void finished() {
+            active--;
+            drain();
+        }
+
+        void drain() {
+            while (active < max && !queue.isEmpty()) {
+                active++;
+                queue.poll().run();
+            }
+        }
+
+        int size() {
+            return active + queue.size();
+        }
+    }
+
+    /** Files at least this big go to the big-file lane, so that they never hold up small ones. */
+    static final long BIG_FILE = 8L << 20;
+    private static final int MAX_SMALL_FETCHES = 12;
+    private static final int MAX_BIG_FETCHES = 2;
+    /** An interrupted transfer of at least this size keeps what it received, as a basis for the retry. */
+    static final long KEEP_PARTIAL = 1L << 20;
+
+
+    /**
+     * The local files a delta for {@code target} is computed against: what an interrupted transfer
+     * of the same content received, then the current version at the path.
+     */
+    private List<Path> basisFor(FileRecord target) {
+        List<Path> basis = new ArrayList<>();
+        Partial partial = partials.get(target.path());
+        if (partial != null) {
+            if (partial.hash().equals(target.hash()) && Files.exists(partial.file(), LinkOption.NOFOLLOW_LINKS)) {
+                basis.add(partial.file());
+            } else {
+                partials.remove(target.path());
+                Fetcher.discard(partial.file());
+            }
+        }
+        StoredFile cur = buffer.current(target.path());
+        if (cur != null && !cur.record().deleted() && cur.record().type() == FileType.REGULAR && cur.stat() != null
+                && cur.record().size() > 0) {
+            try {
+                basis.add(applier.resolve(target.path()));
+            } catch (IOException e) {
+                LOG.fine(() -> folder + ": no basis for " + target.path() + ": " + e.getMessage());
+            }
+        }
+        return basis;
+    }
+
+    private void startFetch(String from, FileRecord target, FetchLane lane) {
+        String rel = target.path();
+        Path temp;
+        try {
+            temp = applier.createTemp(rel);
+        } catch (IOException e) {
+            lane.finished();
+            fetching.remove(rel);
+            problems.put(rel, "cannot create temp file: " + e.getMessage());
+            return;
+        }
+        fetcher.fetch(from, folder, target, temp, basisFor(target)).whenComplete((file, err) -> worker.execute(guard.apply(
+                "committing " + rel, () -> {
+                    boolean keep = false;
+                    try {
+                        keep = finishFetch(from, target, temp, err);
+                    } finally {
+                        if (!keep) {
+                            Fetcher.discard(temp);
+                        }
+                        lane.finished();
+                    }
+                })));
+    }
+
+    /** Returns true when {@code temp} is kept as the partial result of an interrupted transfer. */
+    private boolean finishFetch(String from, FileRecord fetched, Path temp, Throwable err) throws IOException {
+        String rel = fetched.path();
+        Wanted wanted = fetching.get(rel);
+        if (wanted == null || !wanted.target().hash().equals(fetched.hash())) {
+            return false; // superseded by a newer version with other content
+        }
+        FileRecord want = wanted.target();
+        fetching.remove(rel);
+        if (err != null) {
+            Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+            if (!(cause instanceof FetchFailedException f && f.sourceChanged())) {
+                problems.put(rel, String.valueOf(cause.getMessage()));
+                LOG.warning(() -> folder + ": " + cause.getMessage() + "; retried at the next digest exchange");
+            }
+            return keepPartial(fetched, temp);
+        }
+        Partial partial = partials.remove(rel);
+        if (partial != null) {
+            Fetcher.discard(partial.file());
+        }
+        StoredFile cur = buffer.current(rel);
+        if (cur != null && !want.version().covers(cur.record().version())) {
+            return false; // a newer or concurrent local version arrived meanwhile; it is reconciled on its own
+        }
+        if (cur != null && cur.record().version().equals(want.version()) && cur.stat() != null) {
+            return false; // already applied
+        }
+        try {
+            commit.committed(from, want, applier.commitFile(rel, temp, want, RemoteApplier.expectedOf(cur)), wanted.announce());
+        } catch (LocalChangedException e) {
+            scanLater.accept(rel);
+        }
+        buffer.flush();
+        return false;
+    }
+
+    /** Keeps what a large interrupted transfer received (a prefix of the content) for the retry. */
+    private boolean keepPartial(FileRecord fetched, Path temp) {
+        if (fetched.size() < KEEP_PARTIAL) {
+            return false;
+        }
+        try {
+            if (Files.size(temp) == 0) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        Partial old = partials.put(fetched.path(), new Partial(fetched.hash(), temp));
+        if (old != null && !old.file().equals(temp)) {
+            Fetcher.discard(old.file());
+        }
+        return true;
+    }
+
+}
