@@ -33,6 +33,25 @@ public interface LibC {
     int ENOTDIR = 20;
     int ENOSPC = 28;
     int EMFILE = 24;
+    int EPERM = 1;
+    int ENXIO = 6;
+    int EACCES = 13;
+    int ERANGE = 34;
+    int ENODATA = 61;
+    int EOPNOTSUPP = 95;
+    int O_RDONLY = 0;
+    int O_NOFOLLOW = 0x20000;
+    int O_DIRECTORY = 0x10000;
+    int SEEK_DATA = 3;
+    int SEEK_HOLE = 4;
+    int S_IFMT = 0170000;
+    int S_IFIFO = 0010000;
+    int S_IFCHR = 0020000;
+    int S_IFDIR = 0040000;
+    int S_IFBLK = 0060000;
+    int S_IFREG = 0100000;
+    int S_IFLNK = 0120000;
+    int S_IFSOCK = 0140000;
 
     int inotify_init1(int flags);
 
@@ -56,6 +75,38 @@ public interface LibC {
 
     /** times is {atime.sec, atime.nsec, mtime.sec, mtime.nsec} (two struct timespec). */
     int utimensat(int dirfd, @In byte[] pathname, @In long[] times, int flags);
+
+    /** int mknod(const char *, mode_t, dev_t): a real symbol since glibc 2.33 (no __xmknod). */
+    int mknod(@In byte[] pathname, int mode, long dev);
+
+    /** int open(const char *, int, ...): the mode is only read with O_CREAT. */
+    int open(@In byte[] pathname, int flags, int mode);
+
+    /** off_t lseek(int, off_t, int). */
+    long lseek(int fd, long offset, int whence);
+
+    /** int lstat(const char *, struct stat *): a real symbol since glibc 2.33 (no __lxstat). */
+    int lstat(@In byte[] pathname, Pointer statbuf);
+
+    /** ssize_t llistxattr(const char *, char *list, size_t): list NULL and size 0 query the size. */
+    long llistxattr(@In byte[] pathname, @Out byte[] list, long size);
+
+    /** ssize_t lgetxattr(const char *, const char *, void *, size_t): value NULL and size 0 query the size. */
+    long lgetxattr(@In byte[] pathname, @In byte[] name, @Out byte[] value, long size);
+
+    /** int lsetxattr(const char *, const char *, const void *, size_t, int flags). */
+    int lsetxattr(@In byte[] pathname, @In byte[] name, @In byte[] value, long size, int flags);
+
+    /** int lremovexattr(const char *, const char *). */
+    int lremovexattr(@In byte[] pathname, @In byte[] name);
+
+    /** DIR *opendir(const char *). */
+    Pointer opendir(@In byte[] name);
+
+    /** struct dirent *readdir(DIR *): NULL at the end (errno unchanged) or on error (errno set). */
+    Pointer readdir(Pointer dirp);
+
+    int closedir(Pointer dirp);
 
     String strerror(int errnum);
 
