@@ -100,6 +100,7 @@ class CliEndToEndTest {
                 "ct101   idle     1200      2          0         0  /var/lib/lxc/ct101",
                 "etc     halted     12      0          1         1  /etc/syncnode-shared",
                 "etc: halted: root vanished: /etc/syncnode-shared",
+                "etc: partition healed at 2026-11-21T10:00:00Z; 2 concurrent path(s) since: {kept-both=2}",
                 ""), run.out());
     }
 
