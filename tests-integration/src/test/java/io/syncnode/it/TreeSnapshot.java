@@ -60,10 +60,12 @@ public final class TreeSnapshot {
     }
 
     /** Number of regular files below root. */
+    /** Regular files under {@code root}, not counting a node's temp files (applies in progress). */
     public static long countFiles(Path root) {
         long[] n = {0};
         walk(root, (rel, p) -> {
-            if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                    && !p.getFileName().toString().startsWith(".syncnode-tmp.")) {
                 n[0]++;
             }
         });
