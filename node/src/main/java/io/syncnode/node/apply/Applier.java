@@ -195,6 +195,36 @@ public final class Applier {
     }
 
     /**
+     * Creates or replaces a character or block device or a FIFO ({@code mknod} under a temp name,
+     * owner, mode and mtime, then an atomic rename): device numbers are carried as they are.
+     */
+    public StatSignature applySpecial(String rel, FileRecord r, StatSignature expected) throws IOException {
+        Path target = resolve(rel);
+        Path parent = ensureParent(rel);
+        byte[] rnd = new byte[6];
+        RANDOM.nextBytes(rnd);
+        Path temp = parent.resolve(TEMP_PREFIX + "node." + HexFormat.of().formatHex(rnd));
+        int typeBits = switch (r.type()) {
+            case CHAR_DEVICE -> 0020000;
+            case BLOCK_DEVICE -> 0060000;
+            case FIFO -> 0010000;
+            default -> throw new IllegalArgumentException(r.type() + " is not a special file");
+        };
+        NativeFs.mknod(temp, typeBits | (r.mode() & 07777), r.type() == FileType.FIFO ? 0 : r.rdev());
+        try {
+            setOwnerModeTime(temp, r);
+            checkExpected(rel, target, expected);
+            removeDirectoryInTheWay(target, expected);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        fsyncDirectory(parent);
+        return signatureOf(target, rel);
+    }
+
+    /**
      * Removes the entry at {@code rel} (a file, a link or an empty directory). Already absent is
      * fine. A directory that still holds entries unknown to the delete is kept:
      * {@link DirectoryNotEmptyException}.
@@ -266,9 +296,17 @@ public final class Applier {
             NativeFs.setMtimeNoFollow(p, r.mtimeNs());
             return;
         }
-        Files.setAttribute(p, "unix:mode", r.mode(), LinkOption.NOFOLLOW_LINKS);
-        if (r.type().tracksMtime()) {
+        if (r.type() == FileType.REGULAR || r.type() == FileType.DIRECTORY) {
+            Files.setAttribute(p, "unix:mode", r.mode(), LinkOption.NOFOLLOW_LINKS);
+        } else {
+            // FIFOs and devices: JDK 17 does a no-follow chmod by opening the entry, which blocks
+            // on a FIFO and may act on a device; they are not symlinks, so plain chmod(2) is exact
+            Files.setAttribute(p, "unix:mode", r.mode());
+        }
+        if (r.type() == FileType.REGULAR) {
             Files.setLastModifiedTime(p, FileTime.from(r.mtimeNs(), TimeUnit.NANOSECONDS));
+        } else if (r.type().tracksMtime()) {
+            NativeFs.setMtimeNoFollow(p, r.mtimeNs()); // never opens the entry (a FIFO would block)
         }
     }
 

@@ -564,10 +564,7 @@ final class RemoteApplier {
             case DIRECTORY -> done(from, target, applier.applyDirectory(rel, target, expected), announce);
             case SYMLINK -> done(from, target, applier.applySymlink(rel, target, expected), announce);
             case REGULAR -> takeRegular(from, target, inline, cur, expected, announce);
-            default -> {
-                problems.put(rel, target.type() + " entries are not supported yet; skipped");
-                buffer.ack(from, rel, target.version());
-            }
+            default -> done(from, target, applier.applySpecial(rel, target, expected), announce);
         }
     }
 

@@ -198,4 +198,25 @@ class ClusterSyncTest {
         await(T, () -> "idle".equals(cluster.node(1).controlHandler().status().folders().get(0).state()),
                 () -> "n1 idle again: " + cluster.node(1).controlHandler().status().folders());
     }
+
+    @Test
+    void fifosAndDevicesAreCreatedWithTheirModeAndDeviceNumber() throws Exception {
+        Path a = cluster.dir(0);
+        Path b = cluster.dir(1);
+        io.syncnode.node.os.NativeFs.mkfifo(a.resolve("pipe"), 0640);
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            io.syncnode.node.os.NativeFs.mknod(a.resolve("null"), 0020000 | 0666,
+                    io.syncnode.node.os.DeviceNumber.makedev(1, 3));
+        }
+        await(T, () -> Files.exists(b.resolve("pipe"), LinkOption.NOFOLLOW_LINKS)
+                && (!root || Files.exists(b.resolve("null"), LinkOption.NOFOLLOW_LINKS)), () -> "special files on n1");
+        int mode = (Integer) Files.getAttribute(b.resolve("pipe"), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        assertEquals(0010640, mode, "a FIFO with mode 0640");
+        if (root) {
+            assertEquals(Files.getAttribute(a.resolve("null"), "unix:rdev", LinkOption.NOFOLLOW_LINKS),
+                    Files.getAttribute(b.resolve("null"), "unix:rdev", LinkOption.NOFOLLOW_LINKS), "same device number");
+        }
+        awaitSame();
+    }
 }
