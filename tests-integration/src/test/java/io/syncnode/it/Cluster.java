@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -25,16 +26,16 @@ public final class Cluster implements AutoCloseable {
     private final List<NodeProcess> nodes = new ArrayList<>();
 
     private Cluster(Path home, int size, String settle, Layout layout) throws IOException {
-        this(home, size, settle, layout, Map.of("data", ""), List.of());
+        this(home, size, settle, layout, Map.of("data", ""), i -> List.of());
     }
 
     private Cluster(Path home, int size, String settle, Layout layout, Map<String, String> folders,
-                    List<String> commandPrefix) throws IOException {
+                    IntFunction<List<String>> commandPrefix) throws IOException {
         String clusterName = "it-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         Path jar = NodeProcess.jarUnderTest();
         for (int i = 1; i <= size; i++) {
             nodes.add(new NodeProcess(jar, "n" + i, home.resolve("n" + i), layout.clusterToml(clusterName, i, size), settle,
-                    folders, commandPrefix));
+                    folders, commandPrefix.apply(i)));
         }
     }
 
@@ -49,30 +50,30 @@ public final class Cluster implements AutoCloseable {
 
     /** tcp transport, node I on 127.0.0.I:port, static peer list of all nodes. */
     public static Cluster tcp(Path home, int size, int port, String settle) throws IOException {
-        return tcp(home, size, port, settle, Map.of("data", ""), List.of());
+        return new Cluster(home, size, settle, tcpLayout(port, i -> "127.0.0." + i));
     }
 
     /**
-     * tcp transport as {@link #tcp(Path, int, int, String)}, with the given folders (name -> extra
-     * TOML lines, see {@link NodeProcess}) and every node started behind {@code commandPrefix}
-     * (e.g. {@link NetNs#prefix()}).
+     * tcp transport in the virtual LAN {@code ns}: node I runs in namespace I behind
+     * {@link NetNs#prefix(int)} and binds {@link NetNs#address(int)}:port; one folder per entry of
+     * {@code folders} (name -> extra TOML lines, see {@link NodeProcess}).
      */
-    public static Cluster tcp(Path home, int size, int port, String settle, Map<String, String> folders,
-                              List<String> commandPrefix) throws IOException {
-        return new Cluster(home, size, settle, tcpLayout(port), folders, commandPrefix);
+    public static Cluster tcp(Path home, NetNs ns, int size, int port, String settle, Map<String, String> folders)
+            throws IOException {
+        return new Cluster(home, size, settle, tcpLayout(port, ns::address), folders, ns::prefix);
     }
 
-    private static Layout tcpLayout(int port) {
+    private static Layout tcpLayout(int port, IntFunction<String> address) {
         return (cluster, i, n) -> {
-            String peers = java.util.stream.IntStream.rangeClosed(1, n).mapToObj(j -> "\"127.0.0." + j + ":" + port + "\"")
+            String peers = java.util.stream.IntStream.rangeClosed(1, n).mapToObj(j -> "\"" + address.apply(j) + ":" + port + "\"")
                     .collect(Collectors.joining(", "));
             return """
                     [cluster]
                     name = "%s"
                     transport = "tcp"
-                    bind = "127.0.0.%d:%d"
+                    bind = "%s:%d"
                     peers = [%s]
-                    """.formatted(cluster, i, port, peers);
+                    """.formatted(cluster, address.apply(i), port, peers);
         };
     }
 

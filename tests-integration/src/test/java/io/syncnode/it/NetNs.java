@@ -15,33 +15,41 @@ import java.util.concurrent.TimeUnit;
 import org.opentest4j.TestAbortedException;
 
 /**
- * A network namespace {@code sn-it-<random>} made for one test class: only its loopback is up
- * (127.0.0.0/8, so node I binds 127.0.0.I), node processes run inside it behind {@link #prefix()},
- * and partitions are iptables DROP rules in the namespace's own INPUT chain, so nothing outside
- * the namespace is touched. {@link #close} deletes the namespace (stop the processes first); a
- * shutdown hook deletes it too if the test JVM exits without closing.
+ * A small virtual LAN of network namespaces made for one test class: a hub namespace
+ * {@code sn-it-<random>} holding a bridge, and one namespace {@code sn-it-<random>-I} per node with
+ * a veth into the bridge and the single address {@code 10.213.X.I/24} (X random per instance).
+ * Node I runs inside its namespace behind {@link #prefix(int)}; partitions are iptables DROP rules
+ * in the nodes' own INPUT chains, so nothing outside these namespaces is touched. {@link #close}
+ * deletes them all (stop the processes first; their veths go with them); a shutdown hook deletes
+ * them too if the test JVM exits without closing.
  *
- * <p>Needs root, {@code ip} (iproute2) and {@code iptables}; {@link #assumeUsable} skips the test
- * (JUnit assumption) with a message saying what is missing.
+ * <p>Why not one namespace with 127.0.0.I per node: JGroups' TCP transport does not bind its
+ * client sockets (tcp.xml sets no {@code client_bind_addr}), so every connection between nodes on
+ * 127.0.0.0/8 leaves from 127.0.0.1 whatever the node's bind address, and address-based rules cannot
+ * tell the nodes apart. With one address per namespace the source address is the node's.
+ *
+ * <p>Needs root, {@code ip} (iproute2, with veth and bridge support) and {@code iptables};
+ * {@link #assumeUsable} and {@link #create} skip the test (JUnit assumption) saying what is missing.
  */
 public final class NetNs implements AutoCloseable {
     private static final List<String> SBIN = List.of("/usr/sbin", "/sbin", "/usr/local/sbin");
 
     private final String name;
+    private final int nodes;
+    private final String subnet;
     private final String ip;
     private final String iptables;
     private final Thread hook;
+    private final List<String> created = new ArrayList<>();
     private volatile boolean closed;
 
-    private NetNs(String name, String ip, String iptables) {
+    private NetNs(String name, int nodes, String ip, String iptables) {
         this.name = name;
+        this.nodes = nodes;
+        this.subnet = "10.213." + ThreadLocalRandom.current().nextInt(256) + ".";
         this.ip = ip;
         this.iptables = iptables;
-        this.hook = new Thread(() -> {
-            if (!closed) {
-                run(false, ip, "netns", "delete", name);
-            }
-        }, "delete-netns-" + name);
+        this.hook = new Thread(this::deleteAll, "delete-netns-" + name);
     }
 
     /** Skips the calling test unless we are root and {@code ip} and {@code iptables} are installed. */
@@ -53,87 +61,120 @@ public final class NetNs implements AutoCloseable {
     }
 
     /**
-     * Creates a namespace {@code sn-it-<random>} with loopback up and checks that iptables works
-     * inside it; aborts the test (skipped, with the reason) if the kernel refuses either.
+     * Creates the hub (bridge {@code br0}) and one namespace per node 1..{@code nodes}, each with
+     * loopback up and {@code eth0} = 10.213.X.I/24 on the bridge, and checks that iptables works in
+     * each; aborts the test (skipped, with the reason) if the kernel refuses any of it.
      */
-    public static NetNs create() {
+    public static NetNs create(int nodes) {
         assumeUsable();
         String name = "sn-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
-        NetNs ns = new NetNs(name, which("ip"), which("iptables"));
-        String out = run(false, ns.ip, "netns", "add", name);
-        if (!out.isEmpty() && !exists(name)) {
-            throw new TestAbortedException("cannot create network namespace " + name + " (" + out.strip() + "); skipped");
-        }
+        NetNs ns = new NetNs(name, nodes, which("ip"), which("iptables"));
         Runtime.getRuntime().addShutdownHook(ns.hook);
         try {
-            ns.exec("ip", "link", "set", "lo", "up");
-            ns.iptables("-F", "INPUT");
-            ns.iptables("-S", "INPUT");
+            ns.add(name);
+            ns.in(name, ns.ip, "link", "set", "lo", "up");
+            ns.in(name, ns.ip, "link", "add", "br0", "type", "bridge");
+            ns.in(name, ns.ip, "link", "set", "br0", "up");
+            for (int i = 1; i <= nodes; i++) {
+                String node = ns.namespace(i);
+                ns.add(node);
+                ns.in(name, ns.ip, "link", "add", "v" + i, "type", "veth", "peer", "name", "eth0", "netns", node);
+                ns.in(name, ns.ip, "link", "set", "v" + i, "master", "br0", "up");
+                ns.in(node, ns.ip, "link", "set", "lo", "up");
+                ns.in(node, ns.ip, "addr", "add", ns.address(i) + "/24", "dev", "eth0");
+                ns.in(node, ns.ip, "link", "set", "eth0", "up");
+                ns.in(node, ns.iptables, "-w", "-F", "INPUT");
+            }
         } catch (AssertionError e) {
             ns.close();
-            throw new TestAbortedException("network namespace " + name + " unusable: " + e.getMessage() + "; skipped");
+            throw new TestAbortedException("cannot set up network namespaces " + name + "*: " + e.getMessage() + "; skipped");
         }
-        System.out.println("network namespace " + name + " (node I on 127.0.0.I)");
+        System.out.println("network namespaces " + name + " (hub) and " + name + "-1.." + nodes + " (node I on "
+                + ns.address(1).replaceAll("\\d+$", "I") + ")");
         return ns;
+    }
+
+    private void add(String ns) {
+        run(true, ip, "netns", "add", ns);
+        created.add(ns);
+    }
+
+    private String in(String ns, String... cmd) {
+        List<String> all = new ArrayList<>(List.of(ip, "netns", "exec", ns));
+        all.addAll(List.of(cmd));
+        return run(true, all.toArray(String[]::new));
     }
 
     public String name() {
         return name;
     }
 
-    /** {@code ip netns exec NAME}: put before a command to run it inside the namespace. */
-    public List<String> prefix() {
-        return List.of(ip, "netns", "exec", name);
+    /** The namespace of node {@code i}. */
+    public String namespace(int i) {
+        return name + "-" + i;
+    }
+
+    /** Node {@code i}'s address (10.213.X.I). */
+    public String address(int i) {
+        return subnet + i;
+    }
+
+    /** {@code ip netns exec NS-I}: put before a command to run it in node {@code i}'s namespace. */
+    public List<String> prefix(int i) {
+        return List.of(ip, "netns", "exec", namespace(i));
     }
 
     /**
-     * Cuts every pair (a, b) with a in {@code sideA}, b in {@code sideB}: DROP 127.0.0.a -> 127.0.0.b
-     * and back, on INPUT inside the namespace. Nodes on the same side still talk.
+     * Cuts every pair (a, b) with a in {@code sideA}, b in {@code sideB}: node b's namespace drops
+     * what comes from a's address and node a's what comes from b's. Nodes on the same side still talk.
      */
     public void partition(Collection<Integer> sideA, Collection<Integer> sideB) {
         for (int a : sideA) {
             for (int b : sideB) {
-                iptables("-A", "INPUT", "-s", "127.0.0." + a, "-d", "127.0.0." + b, "-j", "DROP");
-                iptables("-A", "INPUT", "-s", "127.0.0." + b, "-d", "127.0.0." + a, "-j", "DROP");
+                cut(b, a);
+                cut(a, b);
             }
         }
     }
 
+    /**
+     * Node {@code at} stops hearing node {@code from}: TCP answered with a reset (default; the peer
+     * learns at once that the path is gone), everything else dropped. {@code -Dit.partition=drop}
+     * drops TCP silently too (a pulled cable). Note: with silent drops, our JGroups tcp stack
+     * (at the time of writing) also broke up the majority side {n2, n3} into singletons that did
+     * not merge back, so the silent variant is opt-in.
+     */
+    private void cut(int at, int from) {
+        if (!"drop".equals(System.getProperty("it.partition", "reject"))) {
+            in(namespace(at), iptables, "-w", "-A", "INPUT", "-s", address(from), "-p", "tcp", "-j", "REJECT",
+                    "--reject-with", "tcp-reset");
+        }
+        in(namespace(at), iptables, "-w", "-A", "INPUT", "-s", address(from), "-j", "DROP");
+    }
+
     /** Removes every partition rule. */
     public void heal() {
-        iptables("-F", "INPUT");
+        for (int i = 1; i <= nodes; i++) {
+            in(namespace(i), iptables, "-w", "-F", "INPUT");
+        }
     }
 
-    /** The namespace's INPUT rules ({@code iptables -S INPUT}) with packet counters. */
+    /** Every node namespace's INPUT rules with packet counters. */
     public String rules() {
-        return iptables("-L", "INPUT", "-n", "-v");
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= nodes; i++) {
+            b.append(namespace(i)).append(":\n").append(in(namespace(i), iptables, "-w", "-L", "INPUT", "-n", "-v"));
+        }
+        return b.toString();
     }
 
-    private String iptables(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(iptables, "-w"));
-        cmd.addAll(List.of(args));
-        return exec(cmd.toArray(String[]::new));
-    }
-
-    /** Runs {@code cmd} inside the namespace; fails on a non-zero exit. */
-    public String exec(String... cmd) {
-        List<String> all = new ArrayList<>(prefix());
-        all.add(cmd[0].contains("/") ? cmd[0] : whichOr(cmd[0]));
-        all.addAll(List.of(cmd).subList(1, cmd.length));
-        return run(true, all.toArray(String[]::new));
-    }
-
-    /** Deletes the namespace (best effort; its processes should be stopped before). */
+    /** Deletes the namespaces (best effort; their processes should be stopped before). */
     @Override
     public void close() {
         if (closed) {
             return;
         }
-        closed = true;
-        String out = run(false, ip, "netns", "delete", name);
-        if (exists(name)) {
-            System.out.println("could not delete network namespace " + name + ": " + out);
-        }
+        deleteAll();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
@@ -141,13 +182,23 @@ public final class NetNs implements AutoCloseable {
         }
     }
 
-    private static boolean exists(String name) {
-        return Files.exists(Path.of("/run/netns", name));
+    private synchronized void deleteAll() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<String> all = new ArrayList<>(created);
+        java.util.Collections.reverse(all);
+        for (String ns : all) {
+            String out = run(false, ip, "netns", "delete", ns);
+            if (exists(ns)) {
+                System.out.println("could not delete network namespace " + ns + ": " + out);
+            }
+        }
     }
 
-    private static String whichOr(String cmd) {
-        String p = which(cmd);
-        return p == null ? cmd : p;
+    private static boolean exists(String name) {
+        return Files.exists(Path.of("/run/netns", name));
     }
 
     /** Absolute path of {@code cmd} on PATH or in the sbin directories (a non-root PATH often lacks them). */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -27,9 +28,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Split brain over a real network partition: three node processes (tcp, 127.0.0.1/.2/.3) in a
- * network namespace of their own, one folder per conflict policy. Each test writes a base file,
- * cuts {n1} | {n2, n3} with iptables inside the namespace, writes the same path differently on n1
+ * Split brain over a real network partition: three node processes (tcp), each in a network
+ * namespace of its own on a virtual LAN ({@link NetNs}), one folder per conflict policy. Each test writes a base file,
+ * cuts {n1} | {n2, n3} with iptables inside the nodes' namespaces, writes the same path differently on n1
  * (older mtime) and on n2 (newer mtime), heals, and checks the policy's outcome on every node, the
  * split-brain report in {@code status --json} and that the cluster goes quiet afterwards.
  * Needs root, ip and iptables (skipped otherwise).
@@ -50,7 +51,7 @@ class PartitionPoliciesIT {
 
     @BeforeAll
     void start() throws Exception {
-        ns = NetNs.create();
+        ns = NetNs.create(3);
         home = Files.createTempDirectory("syncnode-it-partition");
         Path mergeLines = repoRoot().resolve("scripts/conflict/merge-lines");
         assertTrue(Files.isExecutable(mergeLines), mergeLines + " is not executable");
@@ -59,7 +60,7 @@ class PartitionPoliciesIT {
         folders.put("newest", "conflict = \"newest\"");
         folders.put("manual", "conflict = \"manual\"");
         folders.put("script", "conflict = \"script\"\nscript = \"" + mergeLines + "\"");
-        cluster = Cluster.tcp(home, 3, Cluster.randomPort(), "10ms", folders, ns.prefix());
+        cluster = Cluster.tcp(home, ns, 3, Cluster.randomPort(), "10ms", folders);
         parts = new Partitions(cluster, ns);
         long t0 = System.nanoTime();
         cluster.startAll();
@@ -81,6 +82,13 @@ class PartitionPoliciesIT {
                 Cluster.deleteTree(home);
             }
         }
+    }
+
+    /** A failed test must not leave the next one partitioned. */
+    @AfterEach
+    void healAfterEach() {
+        ns.heal();
+        cluster.awaitMembers(Partitions.MERGE);
     }
 
     /** The repository root: the jar under test is {@code <root>/node/target/syncnode.jar}. */

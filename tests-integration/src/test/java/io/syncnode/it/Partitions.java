@@ -19,8 +19,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Real network partitions of a {@link Cluster} (tcp, node I on 127.0.0.I) running in a
- * {@link NetNs}: split into two sides, wait until each side's view is exactly itself, heal, wait
+ * Real network partitions of a {@link Cluster} (tcp) running in a {@link NetNs}: split into two sides, wait until each side's view is exactly itself, heal, wait
  * until everybody sees everybody. With our JGroups settings a split is seen within ~15 s and a
  * merge within ~10 s; the waits are generous.
  */
