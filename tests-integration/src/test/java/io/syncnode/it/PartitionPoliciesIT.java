@@ -101,6 +101,7 @@ class PartitionPoliciesIT {
         Partitions.write(cluster.node(1).folder(folder).resolve(F), base, BASE);
         Cluster.awaitIdentical(folder, cluster.nodes(), Cluster.CONVERGE);
         assertEquals(base, read(3, folder, F));
+        mergesBefore = merges();
         parts.split(List.of(1), List.of(2, 3));
         Partitions.write(cluster.node(1).folder(folder).resolve(F), c1, OLD);
         Partitions.write(cluster.node(2).folder(folder).resolve(F), c2, NEW);
@@ -110,6 +111,17 @@ class PartitionPoliciesIT {
         assertEquals(c2, read(3, folder, F), "n3 got n2's write inside its side");
         assertEquals(c1, read(1, folder, F));
         parts.heal();
+    }
+
+    Map<String, Long> mergesBefore = Map.of();
+
+    /** Per node: how many "partition healed, merged view" lines its log has. */
+    Map<String, Long> merges() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (NodeProcess n : cluster.nodes()) {
+            out.put(n.name(), n.logText().lines().filter(l -> l.contains("partition healed, merged view")).count());
+        }
+        return out;
     }
 
     String read(int node, String folder, String rel) {
@@ -164,8 +176,14 @@ class PartitionPoliciesIT {
                 any = true;
             }
         }
-        System.out.println(folder + ": " + seen);
-        assertTrue(any, folder + ": no node reports lastHeal with a non-empty sinceHeal: " + seen);
+        Map<String, Long> now = merges();
+        StringBuilder views = new StringBuilder();
+        for (String n : now.keySet()) {
+            views.append(n).append('=').append(now.get(n) - mergesBefore.getOrDefault(n, 0L)).append(' ');
+        }
+        System.out.println(folder + ": " + seen + " merged views since the split: " + views);
+        assertTrue(any, folder + ": no node reports lastHeal with a non-empty sinceHeal: " + seen
+                + "(merged views logged since the split, per node: " + views + "; a second merge view resets sinceHeal)");
         return seen.toString();
     }
 
