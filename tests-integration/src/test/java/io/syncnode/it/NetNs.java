@@ -146,6 +146,9 @@ public final class NetNs implements AutoCloseable {
      */
     private void cut(int at, int from) {
         if (!"drop".equals(System.getProperty("it.partition", "reject"))) {
+            // let the other side's resets in, or our own REJECT there would never reach us
+            in(namespace(at), iptables, "-w", "-A", "INPUT", "-s", address(from), "-p", "tcp", "--tcp-flags", "RST", "RST",
+                    "-j", "ACCEPT");
             in(namespace(at), iptables, "-w", "-A", "INPUT", "-s", address(from), "-p", "tcp", "-j", "REJECT",
                     "--reject-with", "tcp-reset");
         }
