@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -25,10 +26,16 @@ public final class Cluster implements AutoCloseable {
     private final List<NodeProcess> nodes = new ArrayList<>();
 
     private Cluster(Path home, int size, String settle, Layout layout) throws IOException {
+        this(home, size, settle, layout, Map.of("data", ""), i -> List.of());
+    }
+
+    private Cluster(Path home, int size, String settle, Layout layout, Map<String, String> folders,
+                    IntFunction<List<String>> commandPrefix) throws IOException {
         String clusterName = "it-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         Path jar = NodeProcess.jarUnderTest();
         for (int i = 1; i <= size; i++) {
-            nodes.add(new NodeProcess(jar, "n" + i, home.resolve("n" + i), layout.clusterToml(clusterName, i, size), settle));
+            nodes.add(new NodeProcess(jar, "n" + i, home.resolve("n" + i), layout.clusterToml(clusterName, i, size), settle,
+                    folders, commandPrefix.apply(i)));
         }
     }
 
@@ -43,17 +50,31 @@ public final class Cluster implements AutoCloseable {
 
     /** tcp transport, node I on 127.0.0.I:port, static peer list of all nodes. */
     public static Cluster tcp(Path home, int size, int port, String settle) throws IOException {
-        return new Cluster(home, size, settle, (cluster, i, n) -> {
-            String peers = java.util.stream.IntStream.rangeClosed(1, n).mapToObj(j -> "\"127.0.0." + j + ":" + port + "\"")
+        return new Cluster(home, size, settle, tcpLayout(port, i -> "127.0.0." + i));
+    }
+
+    /**
+     * tcp transport in the virtual LAN {@code ns}: node I runs in namespace I behind
+     * {@link NetNs#prefix(int)} and binds {@link NetNs#address(int)}:port; one folder per entry of
+     * {@code folders} (name -> extra TOML lines, see {@link NodeProcess}).
+     */
+    public static Cluster tcp(Path home, NetNs ns, int size, int port, String settle, Map<String, String> folders)
+            throws IOException {
+        return new Cluster(home, size, settle, tcpLayout(port, ns::address), folders, ns::prefix);
+    }
+
+    private static Layout tcpLayout(int port, IntFunction<String> address) {
+        return (cluster, i, n) -> {
+            String peers = java.util.stream.IntStream.rangeClosed(1, n).mapToObj(j -> "\"" + address.apply(j) + ":" + port + "\"")
                     .collect(Collectors.joining(", "));
             return """
                     [cluster]
                     name = "%s"
                     transport = "tcp"
-                    bind = "127.0.0.%d:%d"
+                    bind = "%s:%d"
                     peers = [%s]
-                    """.formatted(cluster, i, port, peers);
-        });
+                    """.formatted(cluster, address.apply(i), port, peers);
+        };
     }
 
     /**
@@ -116,20 +137,34 @@ public final class Cluster implements AutoCloseable {
 
     /** Every running node's folder equals node {@code reference}'s (see {@link TreeSnapshot}). */
     public void awaitIdentical(Duration timeout) {
-        List<NodeProcess> live = running();
+        awaitIdentical("data", running(), timeout);
+    }
+
+    /** Folder {@code folderName} is identical (see {@link TreeSnapshot}) on every node of {@code live}. */
+    public static void awaitIdentical(String folderName, List<NodeProcess> live, Duration timeout) {
+        if (live.size() < 2) {
+            return;
+        }
         NodeProcess ref = live.get(0);
         Await.await(timeout, Duration.ofMillis(25), () -> {
-            Map<String, String> a = TreeSnapshot.of(ref.folder());
+            Map<String, String> a = TreeSnapshot.of(ref.folder(folderName));
             for (NodeProcess n : live.subList(1, live.size())) {
-                if (!a.equals(TreeSnapshot.of(n.folder()))) {
+                if (!a.equals(TreeSnapshot.of(n.folder(folderName)))) {
                     return false;
                 }
             }
             return true;
-        }, () -> "identical trees on " + live + "\n" + live.subList(1, live.size()).stream()
+        }, () -> "identical trees of folder " + folderName + " on " + live + "\n" + live.subList(1, live.size()).stream()
                 .map(n -> ref.name() + " vs " + n.name() + ": "
-                        + TreeSnapshot.diff(TreeSnapshot.of(ref.folder()), TreeSnapshot.of(n.folder()), 20))
+                        + TreeSnapshot.diff(TreeSnapshot.of(ref.folder(folderName)), TreeSnapshot.of(n.folder(folderName)), 20))
                 .collect(Collectors.joining("\n")));
+    }
+
+    /** Node {@code n}'s view is exactly {@code expected} (member names). */
+    public static void awaitMembers(NodeProcess n, Set<String> expected, Duration timeout) {
+        Set<String> want = new TreeSet<>(expected);
+        Await.await(timeout, Duration.ofMillis(250), () -> n.members().equals(want),
+                () -> n.name() + " has members " + want + " (now " + n.members() + ")");
     }
 
     /** Every running node reports no dirty entry in {@code status} (polls each node). */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,7 @@ public final class NodeProcess implements AutoCloseable {
     private final Path config;
     private final Path folder;
     private final Path log;
+    private final List<String> commandPrefix;
     private final AtomicInteger cliCalls = new AtomicInteger();
     private volatile Process process;
     private long logOffsetAtStart;
@@ -57,26 +59,48 @@ public final class NodeProcess implements AutoCloseable {
      * {@code [cluster]} section) and one folder "data" at {@code <home>/data} with the given settle time.
      */
     public NodeProcess(Path jar, String name, Path home, String clusterToml, String settle) throws IOException {
+        this(jar, name, home, clusterToml, settle, Map.of("data", ""), List.of());
+    }
+
+    /**
+     * Like the five-argument constructor, but with one {@code [[folder]]} per entry of
+     * {@code folders} (folder name -> extra TOML lines for that folder, e.g.
+     * {@code conflict = "manual"}), each at {@code <home>/<name>}, and a {@code commandPrefix}
+     * put before {@code java} when the node is started (e.g. {@code ip netns exec NS}; empty: none).
+     * The CLI verbs never use the prefix: they talk to the node over its Unix control socket.
+     */
+    public NodeProcess(Path jar, String name, Path home, String clusterToml, String settle,
+                       Map<String, String> folders, List<String> commandPrefix) throws IOException {
         this.jar = jar;
         this.name = name;
         this.home = home;
         this.config = home.resolve("syncnode.toml");
         this.folder = home.resolve("data");
         this.log = home.resolve("node.log");
-        Files.createDirectories(folder);
+        this.commandPrefix = List.copyOf(commandPrefix);
         Files.createDirectories(home.resolve("cli"));
-        Files.writeString(config, """
+        StringBuilder toml = new StringBuilder("""
                 [node]
                 name = "%s"
                 state-dir = "%s"
 
                 %s
+                """.formatted(name, home.resolve("state"), clusterToml.strip()));
+        for (Map.Entry<String, String> f : folders.entrySet()) {
+            Path dir = home.resolve(f.getKey());
+            Files.createDirectories(dir);
+            toml.append("""
 
-                [[folder]]
-                name = "data"
-                path = "%s"
-                settle = "%s"
-                """.formatted(name, home.resolve("state"), clusterToml.strip(), folder, settle));
+                    [[folder]]
+                    name = "%s"
+                    path = "%s"
+                    settle = "%s"
+                    """.formatted(f.getKey(), dir, settle));
+            if (!f.getValue().isBlank()) {
+                toml.append(f.getValue().strip()).append('\n');
+            }
+        }
+        Files.writeString(config, toml.toString());
         REGISTERED.add(this);
     }
 
@@ -102,6 +126,16 @@ public final class NodeProcess implements AutoCloseable {
         return folder;
     }
 
+    /** The root of folder {@code folderName} ({@code <home>/<folderName>}). */
+    public Path folder(String folderName) {
+        return home.resolve(folderName);
+    }
+
+    /** The node's state dir ({@code <home>/state}). */
+    public Path stateDir() {
+        return home.resolve("state");
+    }
+
     public Path log() {
         return log;
     }
@@ -123,7 +157,8 @@ public final class NodeProcess implements AutoCloseable {
         logOffsetAtStart = Files.exists(log) ? Files.size(log) : 0;
         Files.writeString(log, "=== harness: starting " + name + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-Xmx256m", "-jar", jar.toString(), "run", "-c", config.toString()));
+        List<String> cmd = new ArrayList<>(commandPrefix);
+        cmd.addAll(List.of(JAVA, "-Xmx256m", "-jar", jar.toString(), "run", "-c", config.toString()));
         if (Boolean.getBoolean("it.verbose")) {
             cmd.add("--verbose");
         }
@@ -295,6 +330,11 @@ public final class NodeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError(name + ": not JSON: " + r, e);
         }
+    }
+
+    /** {@code conflicts --json}, parsed (an array); fails unless the exit code is 0. */
+    public JsonNode conflictsJson() {
+        return json(control("conflicts", "--json"));
     }
 
     /** Member names in this node's current view (one status call). */

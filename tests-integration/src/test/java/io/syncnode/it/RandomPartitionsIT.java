@@ -1,0 +1,283 @@
+package io.syncnode.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A seeded random run over real partitions (see {@link NetNs}), policy keep-both: at least 200
+ * {@link RandomOps} operations on random nodes of 3, with three random 1 | 2 partitions (each
+ * lasting 20-40 operations, operations continuing on both sides) and one {@code kill -9} of a
+ * random node plus restart in between. After each operation the nodes that can reach each other
+ * converge. Each operation's effect is taken from a before/after snapshot of the acting node's
+ * folder. Per episode, the last content each side wrote to each path is remembered; at the end
+ * (trees identical) each such write must survive at its path or in a conflict copy of that path
+ * ({@code NAME.sync-conflict-YYYYMMDD-HHMMSS-NODE[.EXT]} with that content), for the paths that
+ * nobody deleted during the episode and nobody touched (the path or a copy of it) afterwards
+ * (delete-vs-modify keeps the modification, but a later delete is a legitimate end).
+ * Replay with {@code -Dit.seed=N}. Needs root, ip and iptables (skipped otherwise).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(LogTailsOnFailure.class)
+class RandomPartitionsIT {
+    static final int MIN_OPS = 200;
+    private static final Pattern COPY_MARK = Pattern.compile("\\.sync-conflict-\\d{8}-\\d{6}-[a-z0-9-]+");
+
+    NetNs ns;
+    Path home;
+    Cluster cluster;
+    Partitions parts;
+
+    @BeforeAll
+    void start() throws Exception {
+        ns = NetNs.create(3);
+        home = Files.createTempDirectory("syncnode-it-randompartitions");
+        cluster = Cluster.tcp(home, ns, 3, Cluster.randomPort(), "10ms", Map.of("data", "conflict = \"keep-both\""));
+        parts = new Partitions(cluster, ns);
+        cluster.startAll();
+    }
+
+    @AfterAll
+    void stop() {
+        try {
+            if (cluster != null) {
+                cluster.close();
+            }
+        } finally {
+            try {
+                if (ns != null) {
+                    ns.close();
+                }
+            } finally {
+                Cluster.deleteTree(home);
+            }
+        }
+    }
+
+    /** Operations {@code start..end} (inclusive) run while {@code lone} is cut from the other two. */
+    record Episode(int number, int start, int end, int lone) {
+        List<Integer> others() {
+            List<Integer> o = new ArrayList<>(List.of(1, 2, 3));
+            o.remove(Integer.valueOf(lone));
+            return o;
+        }
+
+        boolean contains(int op) {
+            return op >= start && op <= end;
+        }
+
+        /** 0: the lone node's side, 1: the other side. */
+        int sideOf(int node) {
+            return node == lone ? 0 : 1;
+        }
+    }
+
+    /** The last content (TreeSnapshot hash) side {@code side} wrote to {@code path} during episode {@code episode}. */
+    record Write(int episode, int side, String path, String hash, String lastBy, int op) {
+    }
+
+    @Test
+    void writesSurvivePartitionsHealsAndACrash() throws Exception {
+        long seed = Long.getLong("it.seed", System.nanoTime());
+        System.out.println("RandomPartitionsIT seed " + seed + " (re-run with -Dit.seed=" + seed + ")");
+        Random plan = new Random(seed * 31 + 7);
+        RandomOps ops = new RandomOps(seed);
+
+        List<Episode> episodes = new ArrayList<>();
+        int s1 = 12 + plan.nextInt(10);
+        int e1 = s1 + 19 + plan.nextInt(21);
+        episodes.add(new Episode(1, s1, e1, 1 + plan.nextInt(3)));
+        int s2 = e1 + 15 + plan.nextInt(10);
+        int e2 = s2 + 19 + plan.nextInt(21);
+        episodes.add(new Episode(2, s2, e2, 1 + plan.nextInt(3)));
+        int killAt = e2 + 8 + plan.nextInt(5);
+        int victim = 1 + plan.nextInt(3);
+        int restartAt = killAt + 5 + plan.nextInt(6);
+        int s3 = restartAt + 10 + plan.nextInt(10);
+        int e3 = s3 + 19 + plan.nextInt(21);
+        episodes.add(new Episode(3, s3, e3, 1 + plan.nextInt(3)));
+        int total = Math.max(MIN_OPS, e3 + 10 + plan.nextInt(10));
+        System.out.println("plan: " + episodes + "; kill -9 n" + victim + " before op " + killAt + ", restart before op "
+                + restartAt + "; " + total + " operations");
+
+        Map<String, Write> lastWrites = new LinkedHashMap<>(); // key: episode/side/path
+        Map<Integer, Set<String>> deletedDuring = new HashMap<>();
+        Map<String, Integer> lastTouch = new HashMap<>(); // normalised path -> last op that changed it or a copy of it
+        long started = System.nanoTime();
+
+        for (int i = 1; i <= total; i++) {
+            final int op = i;
+            Episode ep = episodes.stream().filter(e -> e.contains(op)).findFirst().orElse(null);
+            if (ep != null && ep.start() == i) {
+                System.out.println("episode " + ep.number() + ": cutting n" + ep.lone() + " off before op " + i);
+                parts.split(List.of(ep.lone()), ep.others());
+            }
+            if (i == killAt) {
+                System.out.println("kill -9 n" + victim + " before op " + i);
+                cluster.node(victim).kill9();
+                cluster.awaitMembers(Partitions.SPLIT);
+            }
+            if (i == restartAt) {
+                System.out.println("restarting n" + victim + " before op " + i);
+                cluster.restart(victim);
+                cluster.awaitIdentical(Partitions.SETTLE);
+            }
+
+            int nodeIndex = ops.pick(3);
+            NodeProcess n = cluster.node(nodeIndex);
+            Map<String, String> before = TreeSnapshot.of(n.folder());
+            String did = ops.apply(n.folder());
+            Map<String, String> after = TreeSnapshot.of(n.folder());
+            System.out.println("op " + i + " on " + n.name() + (n.isAlive() ? "" : " (down)")
+                    + (ep == null ? "" : " [episode " + ep.number() + ", side " + ep.sideOf(nodeIndex) + "]") + ": " + did);
+
+            Set<String> keys = new TreeSet<>(before.keySet());
+            keys.addAll(after.keySet());
+            for (String p : keys) {
+                String b = before.get(p);
+                String a = after.get(p);
+                if (b != null && b.equals(a)) {
+                    continue;
+                }
+                lastTouch.put(normalise(p), i);
+                if (ep == null) {
+                    continue;
+                }
+                if (a == null) {
+                    deletedDuring.computeIfAbsent(ep.number(), k -> new HashSet<>()).add(p);
+                } else if (a.startsWith("file ") && (b == null || !b.startsWith("file ") || !hash(a).equals(hash(b)))) {
+                    int side = ep.sideOf(nodeIndex);
+                    lastWrites.put(ep.number() + "/" + side + "/" + p, new Write(ep.number(), side, p, hash(a), n.name(), i));
+                }
+            }
+
+            try {
+                if (ep != null) {
+                    List<NodeProcess> side = new ArrayList<>();
+                    for (int j = 1; j <= 3; j++) {
+                        if (ep.sideOf(j) == ep.sideOf(nodeIndex) && cluster.node(j).isAlive()) {
+                            side.add(cluster.node(j));
+                        }
+                    }
+                    Cluster.awaitIdentical("data", side, Cluster.CONVERGE);
+                } else {
+                    cluster.awaitIdentical(Cluster.CONVERGE);
+                }
+            } catch (AssertionError e) {
+                throw new AssertionError("seed " + seed + ", op " + i + " on " + n.name() + " (" + did + ") did not converge: "
+                        + e.getMessage(), e);
+            }
+
+            if (ep != null && ep.end() == i) {
+                long t0 = System.nanoTime();
+                parts.heal();
+                try {
+                    cluster.awaitIdentical(Partitions.SETTLE);
+                    cluster.awaitNoDirty(Partitions.SETTLE);
+                    cluster.awaitIdentical(Partitions.SETTLE);
+                } catch (AssertionError e) {
+                    throw new AssertionError("seed " + seed + ", after the heal of episode " + ep.number() + ": " + e.getMessage(), e);
+                }
+                long copies = TreeSnapshot.of(cluster.node(1).folder()).keySet().stream()
+                        .filter(p -> p.contains(".sync-conflict-")).count();
+                System.out.printf("episode %d healed after op %d; converged in %.1f s; %d conflict copies in the tree%n",
+                        ep.number(), i, (System.nanoTime() - t0) / 1e9, copies);
+            }
+        }
+
+        cluster.awaitIdentical(Partitions.SETTLE);
+        cluster.awaitNoDirty(Partitions.SETTLE);
+        cluster.awaitIdentical(Partitions.SETTLE);
+        Map<String, String> tree = TreeSnapshot.of(cluster.node(1).folder());
+
+        int checked = 0;
+        int atPath = 0;
+        int asCopy = 0;
+        int excludedDeleted = 0;
+        int excludedTouched = 0;
+        List<String> lost = new ArrayList<>();
+        for (Write w : lastWrites.values()) {
+            Episode ep = episodes.get(w.episode() - 1);
+            if (deletedDuring.getOrDefault(w.episode(), Set.of()).contains(w.path())) {
+                excludedDeleted++;
+                continue;
+            }
+            if (lastTouch.getOrDefault(normalise(w.path()), 0) > ep.end()) {
+                excludedTouched++;
+                continue;
+            }
+            checked++;
+            String here = tree.get(w.path());
+            if (here != null && here.startsWith("file ") && hash(here).equals(w.hash())) {
+                atPath++;
+                continue;
+            }
+            String copy = findCopy(tree, w.path(), w.hash());
+            if (copy != null) {
+                asCopy++;
+                System.out.println("  survived as a copy: " + w + " -> " + copy);
+                continue;
+            }
+            lost.add(w + ": at the path now " + here + "; copies of it: " + copiesOf(tree, w.path()));
+        }
+        System.out.printf("%d operations, 3 partitions, 1 kill -9 in %.1f s; %d entries, %d conflict copies in the final tree%n",
+                total, (System.nanoTime() - started) / 1e9, tree.size(),
+                tree.keySet().stream().filter(p -> p.contains(".sync-conflict-")).count());
+        System.out.printf("checked %d last writes of partition episodes: %d at their path, %d as conflict copies"
+                + " (%d left out: deleted during the episode; %d: touched later)%n", checked, atPath, asCopy, excludedDeleted,
+                excludedTouched);
+        assertTrue(lost.isEmpty(), "seed " + seed + ": " + lost.size() + " write(s) of a partition episode lost:\n  "
+                + String.join("\n  ", lost));
+        parts.assertQuiet();
+    }
+
+    /** The TreeSnapshot content hash of a "file ..." description (its last field). */
+    static String hash(String description) {
+        return description.substring(description.lastIndexOf(' ') + 1);
+    }
+
+    /** The path a conflict copy belongs to (copies of copies too); other paths unchanged. */
+    static String normalise(String path) {
+        int slash = path.lastIndexOf('/');
+        return path.substring(0, slash + 1) + COPY_MARK.matcher(path.substring(slash + 1)).replaceAll("");
+    }
+
+    static boolean isCopyOf(String candidate, String path) {
+        return !candidate.equals(path) && candidate.contains(".sync-conflict-") && normalise(candidate).equals(normalise(path))
+                && parent(candidate).equals(parent(path));
+    }
+
+    static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? "" : path.substring(0, slash);
+    }
+
+    static String findCopy(Map<String, String> tree, String path, String hash) {
+        for (Map.Entry<String, String> e : tree.entrySet()) {
+            if (isCopyOf(e.getKey(), path) && e.getValue().startsWith("file ") && hash(e.getValue()).equals(hash)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    static List<String> copiesOf(Map<String, String> tree, String path) {
+        return tree.entrySet().stream().filter(e -> isCopyOf(e.getKey(), path)).map(e -> e.getKey() + " = " + e.getValue()).toList();
+    }
+}
