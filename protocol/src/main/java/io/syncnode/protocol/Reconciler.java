@@ -50,6 +50,10 @@ public final class Reconciler {
         this.rank = rank;
     }
 
+    public ConflictPolicy policy() {
+        return policy;
+    }
+
     /** A reconciler without a priority list (every node unranked). */
     public Reconciler(ConflictPolicy policy, DeleteConflict deleteConflict, long selfId) {
         this(policy, deleteConflict, selfId, id -> Integer.MAX_VALUE);

@@ -497,7 +497,8 @@ final class RemoteApplier {
         String rel = remote.path();
         StoredConflict old = buffer.conflict(rel);
         if (old == null || !old.remote().version().equals(remote.version())) {
-            split.concurrent(rel, run ? "script" : "manual");
+            split.concurrent(rel, run || reconciler.policy() == io.syncnode.protocol.ConflictPolicy.SCRIPT
+                    ? "script" : "manual");
             LOG.warning(() -> folder + ": conflict on " + rel + " with " + from + "'s version: "
                     + (run ? "running the folder's script" : "left for `syncnode resolve`"));
             StoredConflict c = new StoredConflict(folder, remote, from, clock.instant());

@@ -13,6 +13,8 @@ import java.util.logging.Logger;
 final class SplitBrainLog {
     private static final Logger LOG = Logger.getLogger(SplitBrainLog.class.getName());
 
+    static final java.time.Duration SAME_HEAL = java.time.Duration.ofSeconds(30);
+
     private final String folder;
     private final Map<String, Long> total = new TreeMap<>();
     private final Map<String, Long> sinceHeal = new TreeMap<>();
@@ -28,8 +30,15 @@ final class SplitBrainLog {
         sinceHeal.merge(action, 1L, Long::sum);
     }
 
-    /** A partition healed: the counts since the previous heal are logged and start again. */
+    /**
+     * A partition healed: the counts since the previous heal are logged and start again, unless
+     * that heal was less than {@link #SAME_HEAL} ago (JGroups often installs a second merged view
+     * right after the first: it is the same heal).
+     */
     synchronized void healed(Instant at) {
+        if (lastHeal != null && at.isBefore(lastHeal.plus(SAME_HEAL))) {
+            return;
+        }
         if (lastHeal != null && !sinceHeal.isEmpty()) {
             LOG.info(folder + ": since the partition healed at " + lastHeal + ": " + summary(sinceHeal));
         }
