@@ -118,8 +118,8 @@ class RandomPartitionsIT {
 
         Map<String, Write> lastWrites = new LinkedHashMap<>(); // key: episode/side/path
         Map<Integer, Set<String>> deletedDuring = new HashMap<>();
-        Map<String, Integer> lastTouch = new HashMap<>(); // normalised path -> last op that changed it or a copy of it
         long started = System.nanoTime();
+        Tally tally = new Tally();
 
         for (int i = 1; i <= total; i++) {
             final int op = i;
@@ -155,7 +155,6 @@ class RandomPartitionsIT {
                 if (b != null && b.equals(a)) {
                     continue;
                 }
-                lastTouch.put(normalise(p), i);
                 if (ep == null) {
                     continue;
                 }
@@ -185,6 +184,7 @@ class RandomPartitionsIT {
             }
 
             if (ep != null && ep.end() == i) {
+                contestedWrites(ep, i, lastWrites);
                 long t0 = System.nanoTime();
                 parts.heal();
                 try {
@@ -198,6 +198,8 @@ class RandomPartitionsIT {
                         .filter(p -> p.contains(".sync-conflict-")).count();
                 System.out.printf("episode %d healed after op %d; converged in %.1f s; %d conflict copies in the tree%n",
                         ep.number(), i, (System.nanoTime() - t0) / 1e9, copies);
+                // the episode's last writes, checked now, before later operations can touch them
+                verify(ep, lastWrites, deletedDuring, TreeSnapshot.of(cluster.node(1).folder()), tally);
             }
         }
 
@@ -206,45 +208,85 @@ class RandomPartitionsIT {
         cluster.awaitIdentical(Partitions.SETTLE);
         Map<String, String> tree = TreeSnapshot.of(cluster.node(1).folder());
 
-        int checked = 0;
-        int atPath = 0;
-        int asCopy = 0;
-        int excludedDeleted = 0;
-        int excludedTouched = 0;
-        List<String> lost = new ArrayList<>();
+        System.out.printf("%d operations, 3 partitions, 1 kill -9 in %.1f s; %d entries, %d conflict copies in the final tree%n",
+                total, (System.nanoTime() - started) / 1e9, tree.size(),
+                tree.keySet().stream().filter(p -> p.contains(".sync-conflict-")).count());
+        System.out.printf("checked %d last writes of partition episodes right after their heals: %d at their path,"
+                + " %d as conflict copies (%d left out: deleted during the episode)%n", tally.checked, tally.atPath,
+                tally.asCopy, tally.excludedDeleted);
+        assertTrue(tally.asCopy > 0, "seed " + seed + ": the contested writes produced no conflict copy");
+        assertTrue(tally.lost.isEmpty(), "seed " + seed + ": " + tally.lost.size()
+                + " write(s) of a partition episode lost:\n  " + String.join("\n  ", tally.lost));
+        parts.assertQuiet();
+    }
+
+    /** Counts of the writes checked after the heals. */
+    static final class Tally {
+        int checked;
+        int atPath;
+        int asCopy;
+        int excludedDeleted;
+        final List<String> lost = new ArrayList<>();
+    }
+
+    /**
+     * Every last write either side made to a path during {@code ep} is in {@code tree}: at its path,
+     * or as a conflict copy of that path (unless some node deleted the path during the episode:
+     * delete-vs-modify keeps the modification, which is then one of these writes anyway).
+     */
+    private static void verify(Episode ep, Map<String, Write> lastWrites, Map<Integer, Set<String>> deletedDuring,
+                               Map<String, String> tree, Tally tally) {
         for (Write w : lastWrites.values()) {
-            Episode ep = episodes.get(w.episode() - 1);
+            if (w.episode() != ep.number()) {
+                continue;
+            }
             if (deletedDuring.getOrDefault(w.episode(), Set.of()).contains(w.path())) {
-                excludedDeleted++;
+                tally.excludedDeleted++;
                 continue;
             }
-            if (lastTouch.getOrDefault(normalise(w.path()), 0) > ep.end()) {
-                excludedTouched++;
-                continue;
-            }
-            checked++;
+            tally.checked++;
             String here = tree.get(w.path());
             if (here != null && here.startsWith("file ") && hash(here).equals(w.hash())) {
-                atPath++;
+                tally.atPath++;
                 continue;
             }
             String copy = findCopy(tree, w.path(), w.hash());
             if (copy != null) {
-                asCopy++;
+                tally.asCopy++;
                 System.out.println("  survived as a copy: " + w + " -> " + copy);
                 continue;
             }
-            lost.add(w + ": at the path now " + here + "; copies of it: " + copiesOf(tree, w.path()));
+            tally.lost.add(w + ": at the path now " + here + "; copies of it: " + copiesOf(tree, w.path()));
         }
-        System.out.printf("%d operations, 3 partitions, 1 kill -9 in %.1f s; %d entries, %d conflict copies in the final tree%n",
-                total, (System.nanoTime() - started) / 1e9, tree.size(),
-                tree.keySet().stream().filter(p -> p.contains(".sync-conflict-")).count());
-        System.out.printf("checked %d last writes of partition episodes: %d at their path, %d as conflict copies"
-                + " (%d left out: deleted during the episode; %d: touched later)%n", checked, atPath, asCopy, excludedDeleted,
-                excludedTouched);
-        assertTrue(lost.isEmpty(), "seed " + seed + ": " + lost.size() + " write(s) of a partition episode lost:\n  "
-                + String.join("\n  ", lost));
-        parts.assertQuiet();
+    }
+
+    /**
+     * Just before a heal, both sides write different content to the same files (up to three that
+     * both sides hold), so that every episode really has concurrent writes to settle: the random
+     * operations alone rarely hit the same path on both sides.
+     */
+    private void contestedWrites(Episode ep, int op, Map<String, Write> lastWrites) throws Exception {
+        NodeProcess lone = cluster.node(ep.lone());
+        NodeProcess other = ep.others().stream().map(cluster::node).filter(NodeProcess::isAlive).findFirst().orElse(null);
+        if (!lone.isAlive() || other == null) {
+            return;
+        }
+        Map<String, String> a = TreeSnapshot.of(lone.folder());
+        Map<String, String> b = TreeSnapshot.of(other.folder());
+        List<String> common = a.keySet().stream()
+                .filter(p -> a.get(p).startsWith("file ") && b.containsKey(p) && b.get(p).startsWith("file ")
+                        && !p.contains(".sync-conflict-"))
+                .sorted().limit(3).toList();
+        for (String p : common) {
+            for (NodeProcess n : List.of(lone, other)) {
+                int side = ep.sideOf(n == lone ? ep.lone() : ep.others().get(0));
+                java.nio.file.Files.writeString(n.folder().resolve(p), "contested: episode " + ep.number() + ", side "
+                        + side + ", " + p + ", by " + n.name() + "\n");
+                String desc = TreeSnapshot.of(n.folder()).get(p);
+                lastWrites.put(ep.number() + "/" + side + "/" + p, new Write(ep.number(), side, p, hash(desc), n.name(), op));
+            }
+        }
+        System.out.println("episode " + ep.number() + ": contested writes on both sides to " + common);
     }
 
     /** The TreeSnapshot content hash of a "file ..." description (its last field). */
