@@ -26,11 +26,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * lasting 20-40 operations, operations continuing on both sides) and one {@code kill -9} of a
  * random node plus restart in between. After each operation the nodes that can reach each other
  * converge. Each operation's effect is taken from a before/after snapshot of the acting node's
- * folder. Per episode, the last content each side wrote to each path is remembered; at the end
- * (trees identical) each such write must survive at its path or in a conflict copy of that path
- * ({@code NAME.sync-conflict-YYYYMMDD-HHMMSS-NODE[.EXT]} with that content), for the paths that
- * nobody deleted during the episode and nobody touched (the path or a copy of it) afterwards
- * (delete-vs-modify keeps the modification, but a later delete is a legitimate end).
+ * folder. Just before each heal both sides write different content to the same files (contested
+ * writes), so every episode has real conflicts. Per episode, the last content each side wrote to
+ * each path is remembered; right after the heal converges (trees identical) each such write must
+ * be at its path or in a conflict copy of that path ({@code NAME.sync-conflict-YYYYMMDD-HHMMSS-NODE[.EXT]}
+ * with that content), for the paths that nobody deleted during the episode (delete-vs-modify keeps
+ * the modification, which is then one of the checked writes). At least one write must survive as a
+ * copy.
  * Replay with {@code -Dit.seed=N}. Needs root, ip and iptables (skipped otherwise).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
