@@ -134,7 +134,7 @@ class JGroupsStackTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("condition not met within " + timeout);
             }
-            Thread.sleep(20); // polling interval only; the condition decides
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // polling interval only; the condition decides
         }
     }
 

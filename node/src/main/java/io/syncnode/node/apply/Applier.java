@@ -176,22 +176,9 @@ public final class Applier {
     /** Creates or replaces a symlink (never following it). */
     public StatSignature applySymlink(String rel, FileRecord r, StatSignature expected) throws IOException {
         Path target = resolve(rel);
-        Path parent = ensureParent(rel);
-        byte[] rnd = new byte[6];
-        RANDOM.nextBytes(rnd);
-        Path temp = parent.resolve(TEMP_PREFIX + "link." + HexFormat.of().formatHex(rnd));
+        Path temp = tempBeside(ensureParent(rel), "link");
         Files.createSymbolicLink(temp, Path.of(r.symlinkTarget()));
-        try {
-            setOwnerModeTime(temp, r);
-            checkExpected(rel, target, expected);
-            removeDirectoryInTheWay(target, expected);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
-        fsyncDirectory(parent);
-        return signatureOf(target, rel);
+        return replaceWith(rel, target, temp, r, expected);
     }
 
     /**
@@ -200,10 +187,7 @@ public final class Applier {
      */
     public StatSignature applySpecial(String rel, FileRecord r, StatSignature expected) throws IOException {
         Path target = resolve(rel);
-        Path parent = ensureParent(rel);
-        byte[] rnd = new byte[6];
-        RANDOM.nextBytes(rnd);
-        Path temp = parent.resolve(TEMP_PREFIX + "node." + HexFormat.of().formatHex(rnd));
+        Path temp = tempBeside(ensureParent(rel), "node");
         int typeBits = switch (r.type()) {
             case CHAR_DEVICE -> 0020000;
             case BLOCK_DEVICE -> 0060000;
@@ -211,6 +195,22 @@ public final class Applier {
             default -> throw new IllegalArgumentException(r.type() + " is not a special file");
         };
         NativeFs.mknod(temp, typeBits | (r.mode() & 07777), r.type() == FileType.FIFO ? 0 : r.rdev());
+        return replaceWith(rel, target, temp, r, expected);
+    }
+
+    /** A temp name beside the target, for an entry created in place (link, device, FIFO). */
+    private static Path tempBeside(Path parent, String kind) {
+        byte[] rnd = new byte[6];
+        RANDOM.nextBytes(rnd);
+        return parent.resolve(TEMP_PREFIX + kind + "." + HexFormat.of().formatHex(rnd));
+    }
+
+    /**
+     * Gives a freshly created temp entry the record's owner, mode and mtime and renames it over the
+     * target if the target still has the {@code expected} signature; the temp entry never stays.
+     */
+    private StatSignature replaceWith(String rel, Path target, Path temp, FileRecord r, StatSignature expected)
+            throws IOException {
         try {
             setOwnerModeTime(temp, r);
             checkExpected(rel, target, expected);
@@ -220,7 +220,7 @@ public final class Applier {
             Files.deleteIfExists(temp);
             throw e;
         }
-        fsyncDirectory(parent);
+        fsyncDirectory(target.getParent());
         return signatureOf(target, rel);
     }
 

@@ -61,7 +61,7 @@ final class TestConfigs {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("condition not reached within " + timeout);
             }
-            Thread.sleep(10);
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000); // polling interval; the condition decides
         }
     }
 }
