@@ -57,6 +57,10 @@ final class TreeSnapshot {
         if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             return "dir" + owner;
         }
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            // FIFOs and devices: never opened (opening a FIFO blocks)
+            return "special" + owner + " rdev " + Files.getAttribute(p, "unix:rdev", LinkOption.NOFOLLOW_LINKS);
+        }
         long mtime = ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
