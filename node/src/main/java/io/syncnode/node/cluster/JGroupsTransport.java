@@ -107,9 +107,6 @@ public final class JGroupsTransport implements AutoCloseable {
         return memberNames;
     }
 
-    public String nodeName() {
-        return nodeName;
-    }
 
     /** Sends to every member (not to this node). */
     public void multicast(byte[] payload) throws Exception {

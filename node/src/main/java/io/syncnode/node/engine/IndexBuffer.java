@@ -94,9 +94,6 @@ final class IndexBuffer {
         return conflicts.get(path);
     }
 
-    List<StoredConflict> openConflicts() {
-        return List.copyOf(conflicts.values());
-    }
 
     /** The entry as this worker knows it: pending changes first, then the index; null if unknown. */
     StoredFile current(String rel) {

@@ -7,8 +7,8 @@ import java.util.logging.Logger;
 
 /**
  * Makes split-brain visible: counts the concurrent paths a folder met and what its policy did
- * with each (merged, kept-local, took-remote, kept-both, manual, script), since the node started
- * and since the last partition heal, and logs a summary line after a heal. Thread-safe.
+ * with each (merged, kept-local, took-remote, kept-both, manual, script) since the last partition
+ * heal, and logs a summary line when the next heal starts a new count. Thread-safe.
  */
 final class SplitBrainLog {
     private static final Logger LOG = Logger.getLogger(SplitBrainLog.class.getName());
@@ -16,7 +16,6 @@ final class SplitBrainLog {
     static final java.time.Duration SAME_HEAL = java.time.Duration.ofSeconds(30);
 
     private final String folder;
-    private final Map<String, Long> total = new TreeMap<>();
     private final Map<String, Long> sinceHeal = new TreeMap<>();
     private Instant lastHeal;
 
@@ -26,7 +25,6 @@ final class SplitBrainLog {
 
     /** One concurrent path met, and what was done with it. */
     synchronized void concurrent(String path, String action) {
-        total.merge(action, 1L, Long::sum);
         sinceHeal.merge(action, 1L, Long::sum);
     }
 
@@ -47,23 +45,12 @@ final class SplitBrainLog {
         LOG.info(folder + ": partition healed at " + at + "; reconciling concurrent changes");
     }
 
-    /** Logs what was done since the last heal (called once things are quiet again). */
-    synchronized void report() {
-        if (lastHeal != null && !sinceHeal.isEmpty()) {
-            LOG.info(folder + ": after the partition healed at " + lastHeal + ", " + summary(sinceHeal));
-        }
-    }
-
     synchronized Instant lastHeal() {
         return lastHeal;
     }
 
     synchronized Map<String, Long> sinceHeal() {
         return Map.copyOf(sinceHeal);
-    }
-
-    synchronized Map<String, Long> total() {
-        return Map.copyOf(total);
     }
 
     private static String summary(Map<String, Long> counts) {

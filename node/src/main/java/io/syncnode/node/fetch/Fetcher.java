@@ -268,9 +268,6 @@ public final class Fetcher {
         }
     }
 
-    public int openTransfers() {
-        return transfers.size();
-    }
 
     /** Removes a temp file quietly (after a failed fetch). */
     public static void discard(Path temp) {
