@@ -19,9 +19,4 @@ public enum FileType {
     public boolean hasContent() {
         return hasContent;
     }
-
-    /** Whether stat mtime is part of this type's identity (directory mtimes change with children). */
-    public boolean tracksMtime() {
-        return this != DIRECTORY;
-    }
 }

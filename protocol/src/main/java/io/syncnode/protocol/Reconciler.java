@@ -31,6 +31,9 @@ import java.util.function.ToIntFunction;
  * keeps the loser as a copy; {@code manual} keeps both sides as they are and records a conflict;
  * {@code script} lets one node run the folder's script, the one whose id is the smaller of the two
  * versions' authors (it holds its own version), while the others wait as with {@code manual}.
+ * Two live directories that differ (mtime after concurrent writes of children, owner, mode,
+ * attributes) never wait for a person or a script: the policy's order picks the winner, {@code
+ * newest} for {@code manual} and {@code script}.
  */
 public final class Reconciler {
     private final ConflictPolicy policy;
@@ -74,11 +77,13 @@ public final class Reconciler {
     private Plan concurrent(FileRecord local, FileRecord remote) {
         VersionVector merged = local.version().merge(remote.version());
         if (local.sameEntry(remote)) {
-            // the same base on every node, even where sameEntry ignores a field (directory mtime)
+            // the same base on every node (the records may still differ in their authors)
             FileRecord base = winnerOrder().compare(local, remote) >= 0 ? local : remote;
             return new Plan.MergeVersions(base.withVersion(merged, base.modifiedBy()));
         }
-        if (local.deleted() == remote.deleted()) {
+        boolean bothDirectories = !local.deleted() && !remote.deleted() && local.type() == FileType.DIRECTORY
+                && remote.type() == FileType.DIRECTORY;
+        if (local.deleted() == remote.deleted() && !bothDirectories) {
             if (policy == ConflictPolicy.MANUAL) {
                 return new Plan.Conflict(local, remote);
             }
@@ -127,6 +132,8 @@ public final class Reconciler {
                 .thenComparingInt(FileRecord::gid)
                 .thenComparing(r -> r.symlinkTarget() == null ? "" : r.symlinkTarget())
                 .thenComparingLong(FileRecord::rdev)
-                .thenComparingLong(FileRecord::size);
+                .thenComparingLong(FileRecord::size)
+                .thenComparing(FileRecord::xattrs)
+                .thenComparing(r -> r.hardLink() == null ? "" : r.hardLink());
     }
 }

@@ -4,13 +4,18 @@ package io.syncnode.protocol;
  * The rules for paths that name entries inside a folder, local or from the network.
  *
  * <p>A valid path is relative, '/'-separated, non-empty, with no empty, "." or ".." component,
- * no NUL byte, no leading or trailing '/', and at most {@link #MAX_LENGTH} bytes (UTF-8) with
- * components of at most 255 bytes (Linux NAME_MAX). Anything else is rejected: such a path could
- * name something outside the folder's root.
+ * no NUL byte, no leading or trailing '/', and at most {@link #MAX_LENGTH} bytes with components
+ * of at most 255 bytes (Linux NAME_MAX). Paths are name bytes in {@link NameCodec} form (any byte
+ * but '/' and NUL, valid UTF-8 or not); a string that is not that form is rejected. Anything else
+ * is rejected too: such a path could name something outside the folder's root. The one exception
+ * is {@link #ROOT}, ".", the record of the folder's root directory itself (its owner, mode, mtime
+ * and extended attributes).
  */
 public final class RelativePath {
     public static final int MAX_LENGTH = 4096;
     public static final int MAX_COMPONENT = 255;
+    /** The path of the folder root's own record. */
+    public static final String ROOT = ".";
 
     private RelativePath() {
     }
@@ -32,10 +37,17 @@ public final class RelativePath {
         if (path.indexOf('\0') >= 0) {
             return "contains a NUL byte";
         }
+        if (path.equals(ROOT)) {
+            return null;
+        }
         if (path.startsWith("/")) {
             return "absolute path";
         }
-        if (path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_LENGTH) {
+        String codec = NameCodec.problem(path);
+        if (codec != null) {
+            return "not a file name encoding: " + codec;
+        }
+        if (NameCodec.byteLength(path) > MAX_LENGTH) {
             return "longer than " + MAX_LENGTH + " bytes";
         }
         int start = 0;
@@ -49,7 +61,7 @@ public final class RelativePath {
             if (part.equals(".") || part.equals("..")) {
                 return "contains a '" + part + "' component";
             }
-            if (part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_COMPONENT) {
+            if (NameCodec.byteLength(part) > MAX_COMPONENT) {
                 return "component longer than " + MAX_COMPONENT + " bytes";
             }
             if (slash < 0) {
@@ -58,6 +70,15 @@ public final class RelativePath {
             start = slash + 1;
         }
         return null;
+    }
+
+    /** The path of the directory record that holds {@code path}: {@link #ROOT} for a top-level entry, null for the root. */
+    public static String parentRecord(String path) {
+        if (path.equals(ROOT)) {
+            return null;
+        }
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? ROOT : path.substring(0, slash);
     }
 
     /** The parent path, or "" for a top-level entry. */
@@ -73,7 +94,7 @@ public final class RelativePath {
 
     /** True when {@code path} is {@code dir} or lies under it ("" is the root and contains all). */
     public static boolean isWithin(String path, String dir) {
-        return dir.isEmpty() || path.equals(dir) || (path.startsWith(dir) && path.charAt(dir.length()) == '/');
+        return dir.isEmpty() || dir.equals(ROOT) || path.equals(dir) || (path.startsWith(dir) && path.charAt(dir.length()) == '/');
     }
 
     /** Thrown for a path that breaks the rules; the message names the path and the reason. */
@@ -81,7 +102,7 @@ public final class RelativePath {
         private final String reason;
 
         public InvalidPathException(String path, String reason) {
-            super("invalid path " + quote(path) + ": " + reason);
+            super("invalid path " + (path == null ? "null" : '"' + NameCodec.display(path) + '"') + ": " + reason);
             this.reason = reason;
         }
 
@@ -89,8 +110,5 @@ public final class RelativePath {
             return reason;
         }
 
-        private static String quote(String p) {
-            return p == null ? "null" : '"' + p.replace("\0", "\\0") + '"';
-        }
     }
 }

@@ -82,7 +82,7 @@ class FileRecordTest {
                 row("file mtime differs", FILE, FILE.mtime(T + 1), false, true),
                 row("file hash differs, same size", FILE, FILE.content(5, H2), false, false),
                 row("file size differs", FILE, FILE.content(6, H1), false, false),
-                row("directory mtime differs (ignored)", DIR, DIR.mtime(0), true, true),
+                row("directory mtime differs (tracked)", DIR, DIR.mtime(0), false, true),
                 row("directory mode differs", DIR, DIR.mode(0700), false, true),
                 row("directory owner differs", DIR, DIR.uid(33), false, true),
                 row("file vs directory", FILE, DIR, false, false),
@@ -165,27 +165,31 @@ class FileRecordTest {
         assertTrue(r.sameEntry(w));
     }
 
-    static Stream<Arguments> signatures() {
-        StatSignature s = new StatSignature(2049, 77, 4096, T, T + 5, 0755, 0, 0);
-        return Stream.of(
-                Arguments.of(named("regular file keeps everything", FileType.REGULAR), s, s),
-                Arguments.of(named("symlink keeps everything", FileType.SYMLINK), s, s),
-                Arguments.of(named("fifo keeps everything", FileType.FIFO), s, s),
-                Arguments.of(named("directory drops size and times", FileType.DIRECTORY), s,
-                        new StatSignature(2049, 77, 0, 0, 0, 0755, 0, 0)));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("signatures")
-    void statSignatureNormalisedFor(FileType type, StatSignature in, StatSignature expected) {
-        assertEquals(expected, in.normalisedFor(type));
+    @Test
+    void extendedAttributesAndHardLinksAreMetadata() {
+        FileRecord plain = FILE.rec(V1, A);
+        FileRecord acl = plain.withXattrs(Xattrs.of(java.util.Map.of("system.posix_acl_access", new byte[] {2, 0, 0, 0})));
+        FileRecord otherAcl = plain.withXattrs(Xattrs.of(java.util.Map.of("system.posix_acl_access", new byte[] {2, 0, 0, 1})));
+        assertTrue(!plain.sameEntry(acl) && plain.sameContent(acl), "an added ACL is a metadata change");
+        assertTrue(!acl.sameEntry(otherAcl) && acl.sameContent(otherAcl), "another ACL value is a metadata change");
+        assertTrue(acl.sameEntry(plain.withXattrs(Xattrs.of(java.util.Map.of("system.posix_acl_access",
+                new byte[] {2, 0, 0, 0})))), "equal values are the same entry");
+        FileRecord linked = new FileRecord("p/y", FileType.REGULAR, 0644, 1000, 1000, T, 5, H1, null, 0, V1, false, A)
+                .withHardLink("p/x");
+        FileRecord alone = new FileRecord("p/y", FileType.REGULAR, 0644, 1000, 1000, T, 5, H1, null, 0, V1, false, A);
+        assertTrue(!linked.sameEntry(alone) && linked.sameContent(alone), "joining a hard-link group is metadata");
+        assertEquals("p/x", linked.withVersion(V2, B).hardLink(), "withVersion keeps the group");
+        assertNull(linked.asDeleted(V2, B).hardLink(), "a tombstone is in no group");
+        assertThrows(IllegalArgumentException.class, () -> alone.withHardLink("p/z"), "links go to a smaller path");
+        assertThrows(IllegalArgumentException.class, () -> DIR.rec(V1, A).withHardLink("a"), "only regular files link");
     }
 
     @Test
-    void aDirectoryWhoseChildChangedHasTheSameNormalisedSignature() {
-        StatSignature before = new StatSignature(1, 2, 4096, T, T, 0755, 0, 0);
-        StatSignature after = new StatSignature(1, 2, 8192, T + 9, T + 9, 0755, 0, 0);
-        assertEquals(before.normalisedFor(FileType.DIRECTORY), after.normalisedFor(FileType.DIRECTORY));
-        assertTrue(!before.normalisedFor(FileType.REGULAR).equals(after.normalisedFor(FileType.REGULAR)));
+    void theRootRecordIsAValidPath() {
+        assertEquals(null, RelativePath.problem(RelativePath.ROOT));
+        assertEquals(RelativePath.ROOT, RelativePath.parentRecord("top"));
+        assertEquals("a/b", RelativePath.parentRecord("a/b/c"));
+        assertNull(RelativePath.parentRecord(RelativePath.ROOT));
+        assertTrue(RelativePath.problem("./a") != null && RelativePath.problem("a/.") != null);
     }
 }

@@ -272,9 +272,9 @@ class ReconcilerTest {
                 rows.add(row("same file written on both nodes", Case.of(p, d, byA, byB), byB, B));
                 rows.add(row("same file, mirrored", Case.of(p, d, r().by(B).local(), r().by(A).remote()),
                         r().by(B).local(), B));
-                rows.add(row("directories differing only in mtime",
+                rows.add(row("same directory made on both nodes",
                         Case.of(p, d, r().type(FileType.DIRECTORY).by(B).mtime(T + 123).local(),
-                                r().type(FileType.DIRECTORY).by(A).mtime(0).remote()),
+                                r().type(FileType.DIRECTORY).by(A).mtime(T + 123).remote()),
                         r().type(FileType.DIRECTORY).by(B).mtime(T + 123).local(), B));
                 rows.add(row("both deleted, tombstones' metadata differ",
                         Case.of(p, d, r().by(A).deletedLocal(), r().type(FileType.DIRECTORY).by(B).deletedRemote()),
@@ -287,6 +287,31 @@ class ReconcilerTest {
             }
         }
         return rows.stream();
+    }
+
+    /**
+     * Concurrent writes of children give a directory concurrent versions that differ in mtime:
+     * under every policy both nodes agree on one winner without a person or a script, and the
+     * loser takes it without a conflict copy.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(ConflictPolicy.class)
+    void directoriesDifferingInMtimeAlwaysHaveAWinner(ConflictPolicy p) {
+        FileRecord onA = r().type(FileType.DIRECTORY).by(A).mtime(T + 5).at(vv(A, 1));
+        FileRecord onB = r().type(FileType.DIRECTORY).by(B).mtime(T).at(vv(B, 1));
+        Plan atA = reconciler(p, DeleteConflict.KEEP_MODIFIED, UNRANKED, A).plan(onA, onB);
+        Plan atB = reconciler(p, DeleteConflict.KEEP_MODIFIED, UNRANKED, B).plan(onB, onA);
+        boolean aWins = atA instanceof Plan.KeepLocal;
+        Plan loser = aWins ? atB : atA;
+        assertTrue(loser instanceof Plan.TakeRemote, p + ": the other side takes the winner, got " + loser);
+        Plan.TakeRemote take = (Plan.TakeRemote) loser;
+        assertTrue(take.concurrent() && !take.keepLocalCopy(), p + ": no conflict copy of a directory");
+        assertEquals(vv(A, 1, B, 1), take.target().version());
+        assertEquals(aWins ? T + 5 : T, take.target().mtimeNs());
+        if (p == ConflictPolicy.MANUAL || p == ConflictPolicy.SCRIPT || p == ConflictPolicy.NEWEST
+                || p == ConflictPolicy.KEEP_BOTH) {
+            assertTrue(aWins, p + ": the newer mtime wins");
+        }
     }
 
     @ParameterizedTest(name = "{0}")

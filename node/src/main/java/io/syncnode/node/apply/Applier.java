@@ -1,6 +1,9 @@
 package io.syncnode.node.apply;
 
 import io.syncnode.node.os.NativeFs;
+import io.syncnode.node.os.PathBytes;
+import io.syncnode.protocol.NameCodec;
+import io.syncnode.protocol.Xattrs;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.scan.EntryReader.Lstat;
 import io.syncnode.protocol.FileRecord;
@@ -33,16 +36,19 @@ import java.util.stream.Stream;
  * all applies and scans of one folder (the folder worker), so the check and the rename are not
  * raced by the node itself; a concurrent write by a user between them is found by the next scan.
  *
- * <p>Order on a new file: write, chown (which clears setuid bits), chmod, mtime, fsync, rename,
- * fsync the directory, lstat (the signature the caller records, so the node's own write is not
- * seen as a change).
+ * <p>Order on a new file: write (holes kept, see {@link SparseOutput}), chown (which clears setuid
+ * bits and file capabilities), extended attributes (ACLs, capabilities), chmod, mtime, fsync,
+ * rename, fsync the directory, lstat (the signature the caller records, so the node's own write is
+ * not seen as a change). The caller then restores the parent directory's mtime.
  */
 public final class Applier {
     public static final String TEMP_PREFIX = ".syncnode-tmp.";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Applier.class.getName());
     private final Path root;
+    private final java.util.Set<String> skippedXattrs = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Applier(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -58,23 +64,28 @@ public final class Applier {
     }
 
     /**
-     * The absolute path of {@code rel}, after checking that it is valid and that every parent
-     * below the root is a real directory (a symlinked parent could lead outside the root).
+     * The absolute path of {@code rel} ({@link NameCodec} form: any name bytes; {@code "."} is the
+     * root itself), after checking that it is valid and that every parent below the root is a
+     * real directory (a symlinked parent could lead outside the root).
      */
     public Path resolve(String rel) throws IOException {
         RelativePath.validate(rel);
+        if (rel.equals(RelativePath.ROOT)) {
+            return root;
+        }
         Path p = root;
         String[] parts = rel.split("/");
         for (int i = 0; i < parts.length - 1; i++) {
-            p = p.resolve(parts[i]);
+            p = PathBytes.resolve(p, NameCodec.encode(parts[i]));
             Optional<Lstat> st = EntryReader.lstat(p);
             if (st.isPresent() && st.get().type() != FileType.DIRECTORY) {
-                throw new IOException("parent " + root.relativize(p) + " of " + rel + " is not a directory");
+                throw new IOException("parent " + NameCodec.display(PathBytes.relative(root, p)) + " of "
+                        + NameCodec.display(rel) + " is not a directory");
             }
         }
-        Path target = p.resolve(parts[parts.length - 1]);
+        Path target = PathBytes.resolve(p, NameCodec.encode(parts[parts.length - 1]));
         if (!target.normalize().startsWith(root)) {
-            throw new IOException(rel + " resolves outside the folder root");
+            throw new IOException(NameCodec.display(rel) + " resolves outside the folder root");
         }
         return target;
     }
@@ -89,16 +100,21 @@ public final class Applier {
         return parent;
     }
 
-    /** A new, empty temp file beside {@code rel}'s target (parents created as needed). */
+    /**
+     * A new, empty temp file beside {@code rel}'s target (parents created as needed), named after
+     * it ({@code .syncnode-tmp.NAME.RANDOM}, NAME cut to 100 bytes' worth of whole characters).
+     */
     public Path createTemp(String rel) throws IOException {
         Path parent = ensureParent(rel);
         String name = RelativePath.name(rel);
-        if (name.length() > 100) {
-            name = name.substring(0, 100);
+        int end = 0;
+        while (end < name.length() && end < 100) {
+            end += Character.charCount(name.codePointAt(end));
         }
         byte[] rnd = new byte[6];
         RANDOM.nextBytes(rnd);
-        return Files.createFile(parent.resolve(TEMP_PREFIX + name + "." + HexFormat.of().formatHex(rnd)));
+        return Files.createFile(PathBytes.resolve(parent,
+                NameCodec.encode(TEMP_PREFIX + name.substring(0, end) + "." + HexFormat.of().formatHex(rnd))));
     }
 
     /**
@@ -112,10 +128,10 @@ public final class Applier {
         return sig;
     }
 
-    /** Gives a finished temp file the record's owner, mode and mtime and makes it durable (fsync). */
+    /** Gives a finished temp file the record's metadata (owner, attributes, mode, mtime) and makes it durable (fsync). */
     public void prepare(Path temp, FileRecord r) throws IOException {
         try {
-            setOwnerModeTime(temp, r);
+            setMetadata(temp, r);
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
@@ -143,18 +159,50 @@ public final class Applier {
         return signatureOf(target, rel);
     }
 
-    /** Changes only owner, mode and mtime of an existing entry whose content is already right. */
+    /** Changes only the metadata (owner, attributes, mode, mtime) of an existing entry whose content is already right. */
     public StatSignature applyMetadata(String rel, FileRecord r, StatSignature expected) throws IOException {
         Path target = resolve(rel);
         checkExpected(rel, target, expected);
-        setOwnerModeTime(target, r);
+        setMetadata(target, r);
         return signatureOf(target, rel);
+    }
+
+    /**
+     * Makes {@code rel} another name of the inode at {@code first} (its hard-link group's first
+     * name, which already holds the record's content): link(2) under a temp name, then an atomic
+     * rename over the target. The inode's metadata is the group's, set on it as well.
+     */
+    public StatSignature applyHardLink(String rel, String first, FileRecord r, StatSignature expected)
+            throws IOException {
+        Path target = resolve(rel);
+        Path source = resolve(first);
+        Path temp = tempBeside(ensureParent(rel), "hlink");
+        Files.createLink(temp, source);
+        return replaceWith(rel, target, temp, r, expected);
+    }
+
+    /**
+     * Sets the mtime of the directory {@code rel} back to its record's, after the node's own writes
+     * of its children moved it; returns its signature now. Nothing happens if it is not a directory.
+     */
+    public Optional<StatSignature> restoreDirectoryTime(String rel, long mtimeNs) throws IOException {
+        Path dir = resolve(rel);
+        Optional<Lstat> st = EntryReader.lstat(dir);
+        if (st.isEmpty() || st.get().type() != FileType.DIRECTORY) {
+            return Optional.empty();
+        }
+        if (st.get().signature().mtimeNs() != mtimeNs) {
+            NativeFs.setMtimeNoFollow(dir, mtimeNs);
+        }
+        return Optional.of(signatureOf(dir, rel));
     }
 
     /** Creates or updates a directory. */
     public StatSignature applyDirectory(String rel, FileRecord r, StatSignature expected) throws IOException {
         Path target = resolve(rel);
-        checkExpected(rel, target, expected);
+        if (!(rel.equals(RelativePath.ROOT) && expected == null)) { // a root without record is taken as it is
+            checkExpected(rel, target, expected);
+        }
         Optional<Lstat> st = EntryReader.lstat(target);
         if (st.isPresent() && st.get().type() != FileType.DIRECTORY) {
             Files.delete(target);
@@ -169,7 +217,7 @@ public final class Applier {
             }
             fsyncDirectory(target.getParent());
         }
-        setOwnerModeTime(target, r);
+        setMetadata(target, r);
         return signatureOf(target, rel);
     }
 
@@ -177,7 +225,7 @@ public final class Applier {
     public StatSignature applySymlink(String rel, FileRecord r, StatSignature expected) throws IOException {
         Path target = resolve(rel);
         Path temp = tempBeside(ensureParent(rel), "link");
-        Files.createSymbolicLink(temp, Path.of(r.symlinkTarget()));
+        NativeFs.symlink(NameCodec.encode(r.symlinkTarget()), temp);
         return replaceWith(rel, target, temp, r, expected);
     }
 
@@ -206,13 +254,13 @@ public final class Applier {
     }
 
     /**
-     * Gives a freshly created temp entry the record's owner, mode and mtime and renames it over the
+     * Gives a freshly created temp entry the record's metadata and renames it over the
      * target if the target still has the {@code expected} signature; the temp entry never stays.
      */
     private StatSignature replaceWith(String rel, Path target, Path temp, FileRecord r, StatSignature expected)
             throws IOException {
         try {
-            setOwnerModeTime(temp, r);
+            setMetadata(temp, r);
             checkExpected(rel, target, expected);
             removeDirectoryInTheWay(target, expected);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -280,7 +328,12 @@ public final class Applier {
         }
     }
 
-    private static void setOwnerModeTime(Path p, FileRecord r) throws IOException {
+    /**
+     * Owner first (chown clears setuid/setgid and security.capability), then the extended
+     * attributes (ACLs included), then the mode (after an ACL, so the mode's group bits are the
+     * mask as recorded), then the mtime last (nothing after it changes it).
+     */
+    private void setMetadata(Path p, FileRecord r) throws IOException {
         Optional<Lstat> st = EntryReader.lstat(p);
         if (st.isEmpty()) {
             throw new NoSuchFileException(p.toString());
@@ -292,22 +345,63 @@ public final class Applier {
                 Files.setAttribute(p, "unix:gid", r.gid(), LinkOption.NOFOLLOW_LINKS);
             }
         }
-        if (r.type() == FileType.SYMLINK) {
-            NativeFs.setMtimeNoFollow(p, r.mtimeNs());
+        setXattrs(p, r);
+        if (r.type() != FileType.SYMLINK) {
+            if (r.type() == FileType.REGULAR || r.type() == FileType.DIRECTORY) {
+                Files.setAttribute(p, "unix:mode", r.mode(), LinkOption.NOFOLLOW_LINKS);
+            } else {
+                // FIFOs and devices: JDK 17 does a no-follow chmod by opening the entry, which blocks
+                // on a FIFO and may act on a device; they are not symlinks, so plain chmod(2) is exact
+                Files.setAttribute(p, "unix:mode", r.mode());
+            }
+        }
+        NativeFs.setMtimeNoFollow(p, r.mtimeNs()); // never opens the entry (a FIFO would block)
+    }
+
+    /**
+     * Makes the entry's extended attributes those of the record: removes the others, sets the
+     * missing and different ones. One the process may not set here (trusted.* or security.* when
+     * not root, user.* on a symlink, a file system without xattrs) is skipped and reported once
+     * per attribute name in the log: the rest of the entry is still applied.
+     */
+    private void setXattrs(Path p, FileRecord r) throws IOException {
+        Xattrs have = EntryReader.readXattrs(p);
+        if (have.isEmpty() && r.xattrs().isEmpty()) {
             return;
         }
-        if (r.type() == FileType.REGULAR || r.type() == FileType.DIRECTORY) {
-            Files.setAttribute(p, "unix:mode", r.mode(), LinkOption.NOFOLLOW_LINKS);
-        } else {
-            // FIFOs and devices: JDK 17 does a no-follow chmod by opening the entry, which blocks
-            // on a FIFO and may act on a device; they are not symlinks, so plain chmod(2) is exact
-            Files.setAttribute(p, "unix:mode", r.mode());
+        for (String name : have.names()) {
+            if (r.xattrs().get(name) == null) {
+                try {
+                    NativeFs.removeXattr(p, rawName(name));
+                } catch (NativeFs.ErrnoException e) {
+                    skipped(name, e);
+                }
+            }
         }
-        if (r.type() == FileType.REGULAR) {
-            Files.setLastModifiedTime(p, FileTime.from(r.mtimeNs(), TimeUnit.NANOSECONDS));
-        } else if (r.type().tracksMtime()) {
-            NativeFs.setMtimeNoFollow(p, r.mtimeNs()); // never opens the entry (a FIFO would block)
+        for (java.util.Map.Entry<String, byte[]> x : r.xattrs()) {
+            if (!java.util.Arrays.equals(have.get(x.getKey()), x.getValue())) {
+                try {
+                    NativeFs.setXattr(p, rawName(x.getKey()), x.getValue());
+                } catch (NativeFs.ErrnoException e) {
+                    skipped(x.getKey(), e);
+                }
+            }
         }
+    }
+
+    private void skipped(String name, NativeFs.ErrnoException e) throws IOException {
+        if (!e.notPermittedOrSupported()) {
+            throw e;
+        }
+        if (skippedXattrs.add(name)) {
+            LOG.warning(() -> "extended attribute " + NameCodec.display(name) + " cannot be set under " + root
+                    + " (" + e.getMessage() + "); entries keep going without it (reported once per name)");
+        }
+    }
+
+    /** NativeFs takes xattr names as one char per byte. */
+    private static String rawName(String name) {
+        return new String(NameCodec.encode(name), java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     private static StatSignature signatureOf(Path target, String rel) throws IOException {

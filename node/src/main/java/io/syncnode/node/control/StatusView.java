@@ -22,10 +22,13 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
      * Since the node started. A quiet cluster shows no growth in announcements.
      * {@code bytesFetched}/{@code bytesServed} count content bytes that crossed the network as
      * literals; {@code wireBytesSent}/{@code wireBytesReceived} count every syncnode message's
-     * encoded bytes (JGroups and TCP/IP headers not included).
+     * encoded bytes (JGroups and TCP/IP headers not included); {@code inlineBytesSent}/
+     * {@code inlineBytesReceived} count small files' content carried inside announcements. A
+     * metadata-only change (chown, chmod, setfattr, touch) moves none of the four content counters.
      */
     public record Counters(long announcementsSent, long announcementsReceived, long recordsAnnounced,
                            long filesApplied, long bytesFetched, long bytesServed, long rescans,
-                           long rejectedMessages, long wireBytesSent, long wireBytesReceived) {
+                           long rejectedMessages, long wireBytesSent, long wireBytesReceived,
+                           long inlineBytesSent, long inlineBytesReceived) {
     }
 }

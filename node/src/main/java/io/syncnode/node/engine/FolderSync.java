@@ -137,6 +137,9 @@ public final class FolderSync implements AutoCloseable {
 
     /** True for paths the folder does not sync: the node's temp files and the ignore globs. */
     public boolean ignored(String rel, boolean isDirectory) {
+        if (rel.equals(RelativePath.ROOT)) {
+            return false;
+        }
         return Applier.isTempName(RelativePath.name(rel)) || ignore.ignored(rel, isDirectory);
     }
 
@@ -241,6 +244,7 @@ public final class FolderSync implements AutoCloseable {
                     scanner.scanPath(p);
                 }
             }
+            scanner.scanParents();
         }
         if (problem == null) {
             updates.forEach((from, records) -> remote.applyUpdate(from,
@@ -311,6 +315,7 @@ public final class FolderSync implements AutoCloseable {
                 RelativePath.validate(p);
                 scanner.scanTree(p);
             }
+            scanner.scanParents();
             flush();
             return counters.recordsAnnounced.get() - before;
         });
@@ -413,6 +418,7 @@ public final class FolderSync implements AutoCloseable {
     private void scanLater(String rel) {
         worker.execute(guard("rescanning " + rel, () -> {
             scanner.scanPath(rel);
+            scanner.scanParents();
             requestFlush();
         }));
     }
@@ -427,6 +433,7 @@ public final class FolderSync implements AutoCloseable {
 
     private void flush() {
         flushQueued = false;
+        remote.finishApplies();
         buffer.flush();
         settled();
     }
@@ -456,7 +463,8 @@ public final class FolderSync implements AutoCloseable {
         if (f.isEmpty()) {
             f = store.findLiveByHash(name, hash);
         }
-        return f.map(s -> new io.syncnode.node.fetch.TransferSource.Served(root.resolve(s.record().path()), s.stat()));
+        return f.map(s -> new io.syncnode.node.fetch.TransferSource.Served(
+                io.syncnode.node.os.PathBytes.under(root, s.record().path()), s.stat()));
     }
 
     // ================================================================== open conflicts

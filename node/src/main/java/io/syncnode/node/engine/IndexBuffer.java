@@ -116,6 +116,42 @@ final class IndexBuffer {
         return out;
     }
 
+    /**
+     * The live entries whose stat names inode {@code ino} on {@code dev}, pending changes first
+     * (a pending change of a path hides its indexed row): candidate names of a hard-link group.
+     */
+    List<StoredFile> sameInode(long dev, long ino) {
+        Map<String, StoredFile> out = new java.util.TreeMap<>();
+        for (StoredFile f : store.sameInode(folder, dev, ino)) {
+            if (!pending.containsKey(f.record().path())) {
+                out.put(f.record().path(), f);
+            }
+        }
+        for (Put p : pending.values()) {
+            StatSignature s = p.stat();
+            if (!p.record().deleted() && s != null && s.dev() == dev && s.ino() == ino) {
+                out.put(p.record().path(), new StoredFile(folder, p.record(), s, 0));
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /** The live records that link to {@code first} as their hard-link group's first name, pending changes first. */
+    List<StoredFile> linkedTo(String first) {
+        Map<String, StoredFile> out = new java.util.TreeMap<>();
+        for (StoredFile f : store.linkedTo(folder, first)) {
+            if (!pending.containsKey(f.record().path())) {
+                out.put(f.record().path(), f);
+            }
+        }
+        for (Put p : pending.values()) {
+            if (!p.record().deleted() && first.equals(p.record().hardLink())) {
+                out.put(p.record().path(), new StoredFile(folder, p.record(), p.stat(), 0));
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
     /** Buffers a change; a version that dominates an open conflict's remote version settles it. */
     void put(Put p) {
         String path = p.record().path();
@@ -201,13 +237,17 @@ final class IndexBuffer {
 
     /**
      * Sends records in batches of at most {@value #ANNOUNCE_BATCH} records and 1 MiB of inline
-     * content: to one member (anti-entropy, dirty re-sends) or to all ({@code member} null).
+     * content and extended attribute values: to one member (anti-entropy, dirty re-sends) or to all ({@code member} null).
      */
     void send(String member, List<Message.Announced> records, boolean full) {
         List<Message.Announced> batch = new ArrayList<>();
         int inlineBytes = 0;
         for (Message.Announced a : records) {
             int len = a.inlineContent() == null ? 0 : a.inlineContent().length;
+            counters.inlineBytesSent.addAndGet(len);
+            for (Map.Entry<String, byte[]> x : a.record().xattrs()) {
+                len += x.getValue().length;
+            }
             if (!batch.isEmpty() && (batch.size() >= ANNOUNCE_BATCH || inlineBytes + len > ANNOUNCE_INLINE_BYTES)) {
                 sendBatch(member, batch, full, false);
                 batch = new ArrayList<>();

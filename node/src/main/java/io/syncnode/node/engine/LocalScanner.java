@@ -2,6 +2,8 @@ package io.syncnode.node.engine;
 
 import io.syncnode.node.apply.Applier;
 import io.syncnode.node.index.SqliteIndexStore;
+import io.syncnode.node.os.PathBytes;
+import io.syncnode.protocol.NameCodec;
 import io.syncnode.node.index.StoredFile;
 import io.syncnode.node.scan.DiskEntry;
 import io.syncnode.node.scan.EntryReader;
@@ -51,6 +53,12 @@ final class LocalScanner {
     private final Consumer<String> retryLater;
     private final Consumer<String> halt;
     private Long rootDevice;
+    /** Directories to look at again at the end of the batch (their children changed). */
+    private final Set<String> parents = new java.util.LinkedHashSet<>();
+    /** Paths to read again even if their signature is unchanged (hard-link group membership). */
+    private final Set<String> forced = new java.util.TreeSet<>();
+    /** Sockets already reported (they are never synced). */
+    private final Set<String> reportedSockets = new HashSet<>();
 
     LocalScanner(String folder, Path root, long selfId, SqliteIndexStore store, IndexBuffer buffer, Applier applier,
                  EntryReader reader, BiPredicate<String, Boolean> ignored, Clock clock, Map<String, String> problems,
@@ -92,6 +100,7 @@ final class LocalScanner {
         }
         Set<String> seen = new HashSet<>();
         walk("", seen);
+        scanParents();
         buffer.flush();
         List<StoredFile> gone = new ArrayList<>();
         long[] live = {0};
@@ -114,6 +123,7 @@ final class LocalScanner {
                 tombstone(f);
             }
         }
+        scanParents();
         buffer.flush();
         return true;
     }
@@ -138,12 +148,14 @@ final class LocalScanner {
     }
 
     private void walk(String start, Set<String> seen) throws IOException {
-        Path from = start.isEmpty() ? root : root.resolve(start);
+        Path from = PathBytes.under(root, start);
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 String rel = rel(dir);
                 if (rel.isEmpty()) {
+                    seen.add(RelativePath.ROOT);
+                    scanPath(RelativePath.ROOT);
                     return FileVisitResult.CONTINUE;
                 }
                 if (ignored.test(rel, true)) {
@@ -184,17 +196,17 @@ final class LocalScanner {
     }
 
     private String rel(Path abs) {
-        return root.relativize(abs).toString();
+        return PathBytes.relative(root, abs);
     }
 
     /** Scans a path and, if it is a directory, everything under it; a vanished path tombstones its subtree. */
     void scanTree(String rel) throws IOException {
-        if (rel.isEmpty()) {
+        if (rel.isEmpty() || rel.equals(RelativePath.ROOT)) {
             fullScan();
             return;
         }
         scanPath(rel);
-        Optional<EntryReader.Lstat> st = EntryReader.lstat(root.resolve(rel));
+        Optional<EntryReader.Lstat> st = EntryReader.lstat(PathBytes.under(root, rel));
         if (st.isPresent() && st.get().type() == FileType.DIRECTORY && !ignored.test(rel, true)) {
             Set<String> seen = new HashSet<>();
             walk(rel, seen);
@@ -209,8 +221,40 @@ final class LocalScanner {
         }
     }
 
-    /** Looks at one path: unchanged (stat signature), changed (new version), or gone (tombstone). */
+    /**
+     * Looks at one path: unchanged (stat signature), changed (new version), or gone (tombstone).
+     * Its directory is looked at again by {@link #scanParents} (a child's change moves its mtime).
+     */
     void scanPath(String rel) throws IOException {
+        scanPath(rel, false);
+        String parent = rel.isEmpty() ? null : RelativePath.parentRecord(rel);
+        if (parent != null) {
+            parents.add(parent);
+        }
+    }
+
+    /**
+     * Looks again at the directories of the paths scanned since the last call, and at the names of
+     * hard-link groups whose membership changed: call it at the end of a batch of changes.
+     */
+    void scanParents() throws IOException {
+        while (!forced.isEmpty()) {
+            String p = forced.iterator().next();
+            forced.remove(p);
+            scanPath(p, true);
+            String parent = RelativePath.parentRecord(p);
+            if (parent != null) {
+                parents.add(parent);
+            }
+        }
+        List<String> dirs = new ArrayList<>(parents);
+        parents.clear();
+        for (String d : dirs) {
+            scanPath(d, false);
+        }
+    }
+
+    private void scanPath(String rel, boolean force) throws IOException {
         if (rel.isEmpty() || RelativePath.problem(rel) != null) {
             return;
         }
@@ -227,8 +271,12 @@ final class LocalScanner {
             return;
         }
         Optional<EntryReader.Lstat> st = EntryReader.lstat(abs);
+        if (st.isPresent() && st.get().socket() && reportedSockets.add(rel)) {
+            LOG.info(() -> folder + ": " + NameCodec.display(rel) + " is a socket: sockets are not synced"
+                    + " (reported once per path)");
+        }
         if (st.isEmpty() || st.get().type() == null) {
-            if (live) {
+            if (live && !rel.equals(RelativePath.ROOT)) {
                 tombstoneTree(cur);
             }
             return;
@@ -236,7 +284,7 @@ final class LocalScanner {
         if (ignored.test(rel, st.get().type() == FileType.DIRECTORY)) {
             return;
         }
-        if (live && cur.stat() != null && cur.stat().equals(st.get().normalised())) {
+        if (!force && live && cur.stat() != null && cur.stat().equals(st.get().normalised())) {
             return;
         }
         Optional<DiskEntry> read;
@@ -247,24 +295,92 @@ final class LocalScanner {
             return;
         }
         if (read.isEmpty()) {
-            if (live) {
+            if (live && !rel.equals(RelativePath.ROOT)) {
                 tombstoneTree(cur);
             }
             return;
         }
         DiskEntry e = read.get();
+        if (rel.equals(RelativePath.ROOT) && cur == null && isEmptyDirectory(abs)) {
+            return; // a new, empty folder takes its root's metadata from the cluster rather than impose its own
+        }
+        if (e.type() == FileType.REGULAR && e.nlink() > 1) {
+            recordLinkGroup(e);
+        } else {
+            record(cur, e, null);
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path dir) throws IOException {
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            return !entries.iterator().hasNext();
+        }
+    }
+
+    /**
+     * A regular file with more than one name: the group is every name in this folder of the same
+     * inode (the index's candidates, checked on disk). Every name gets the entry just read (same
+     * inode: same content and metadata); all but the first (smallest) name link to the first.
+     */
+    private void recordLinkGroup(DiskEntry e) throws IOException {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        names.add(e.path());
+        for (StoredFile f : buffer.sameInode(e.stat().dev(), e.stat().ino())) {
+            String m = f.record().path();
+            if (names.contains(m) || f.record().type() != FileType.REGULAR) {
+                continue;
+            }
+            try {
+                Optional<EntryReader.Lstat> st = EntryReader.lstat(applier.resolve(m));
+                if (st.isPresent() && st.get().signature().ino() == e.stat().ino()
+                        && st.get().signature().dev() == e.stat().dev()) {
+                    names.add(m);
+                } else {
+                    forced.add(m); // the index's view of it is stale
+                }
+            } catch (IOException gone) {
+                forced.add(m);
+            }
+        }
+        String first = names.first();
+        for (String m : names) {
+            DiskEntry em = m.equals(e.path()) ? e : new DiskEntry(m, e.type(), e.mode(), e.uid(), e.gid(), e.mtimeNs(),
+                    e.size(), e.hash(), null, 0, e.stat(), e.inline(), e.xattrs(), e.nlink());
+            record(buffer.current(m), em, m.equals(first) ? null : first);
+        }
+    }
+
+    /** Puts {@code e} as the path's record: unchanged (new signature only) or a new local version. */
+    private void record(StoredFile cur, DiskEntry e, String hardLink) {
+        String rel = e.path();
+        boolean live = cur != null && !cur.record().deleted();
         if (live) {
-            FileRecord same = e.toRecord(cur.record().version(), cur.record().modifiedBy());
+            FileRecord same = e.toRecord(cur.record().version(), cur.record().modifiedBy()).withHardLink(hardLink);
             if (same.sameEntry(cur.record())) {
                 buffer.put(IndexBuffer.Put.quiet(cur.record(), e.stat()));
                 return;
             }
         }
         VersionVector base = cur == null ? VersionVector.EMPTY : cur.record().version();
-        FileRecord r = e.toRecord(base.bump(selfId, clock.instant().getEpochSecond()), selfId);
-        buffer.put(IndexBuffer.Put.local(r, e.stat(), e.inline()));
+        FileRecord r = e.toRecord(base.bump(selfId, clock.instant().getEpochSecond()), selfId).withHardLink(hardLink);
+        // metadata-only changes (chown, chmod, setfattr, touch) travel without content
+        byte[] inline = live && r.sameContent(cur.record()) ? null : e.inline();
+        buffer.put(IndexBuffer.Put.local(r, e.stat(), inline));
         problems.remove(rel);
-        LOG.finest(() -> folder + ": local change " + rel + " -> " + r.version());
+        if (cur != null && cur.record().type() == FileType.REGULAR && cur.record().hardLink() == null
+                && hardLink == null) {
+            forced.addAll(linkNames(rel)); // it may have left a group whose other names link to it
+        }
+        LOG.finest(() -> folder + ": local change " + NameCodec.display(rel) + " -> " + r.version());
+    }
+
+    /** The paths whose records link to {@code first}. */
+    private List<String> linkNames(String first) {
+        List<String> out = new ArrayList<>();
+        for (StoredFile f : buffer.linkedTo(first)) {
+            out.add(f.record().path());
+        }
+        return out;
     }
 
     private void tombstoneTree(StoredFile cur) {
@@ -284,6 +400,12 @@ final class LocalScanner {
     }
 
     private void tombstone(StoredFile cur) {
+        if (cur.record().path().equals(RelativePath.ROOT)) {
+            return; // the root is never deleted (a vanished root halts the folder)
+        }
+        if (cur.record().type() == FileType.REGULAR) {
+            forced.addAll(linkNames(cur.record().path())); // its group's other names get a new first name
+        }
         VersionVector v = cur.record().version().bump(selfId, clock.instant().getEpochSecond());
         buffer.put(IndexBuffer.Put.local(cur.record().asDeleted(v, selfId), null, null));
     }

@@ -15,10 +15,14 @@ public final class NodeCounters {
     public final AtomicLong rejectedMessages = new AtomicLong();
     public final AtomicLong wireBytesSent = new AtomicLong();
     public final AtomicLong wireBytesReceived = new AtomicLong();
+    /** Content of small files carried inside announcements, sent and received. */
+    public final AtomicLong inlineBytesSent = new AtomicLong();
+    public final AtomicLong inlineBytesReceived = new AtomicLong();
 
     public StatusView.Counters snapshot() {
         return new StatusView.Counters(announcementsSent.get(), announcementsReceived.get(), recordsAnnounced.get(),
                 filesApplied.get(), bytesFetched.get(), bytesServed.get(), rescans.get(),
-                rejectedMessages.get(), wireBytesSent.get(), wireBytesReceived.get());
+                rejectedMessages.get(), wireBytesSent.get(), wireBytesReceived.get(),
+                inlineBytesSent.get(), inlineBytesReceived.get());
     }
 }

@@ -12,6 +12,7 @@ import io.syncnode.protocol.ConflictCopyName;
 import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
+import io.syncnode.protocol.NameCodec;
 import io.syncnode.protocol.Plan;
 import io.syncnode.protocol.Reconciler;
 import io.syncnode.protocol.RelativePath;
@@ -97,6 +98,11 @@ final class RemoteApplier {
     /** Members asked for their whole index since their last folder verdict. */
     private final java.util.Set<String> exchangeRequested = new java.util.HashSet<>();
 
+    /** Directories whose children this node changed: their mtimes are restored by {@link #finishApplies}. */
+    private final java.util.Set<String> touchedDirs = new java.util.LinkedHashSet<>();
+    /** Regular files applied: hard-link groups they belong to are checked by {@link #finishApplies}. */
+    private final java.util.Set<String> linkChecks = new java.util.TreeSet<>();
+
     /** Small files of the current batch, written to temp files, waiting for {@link #commitStaged}. */
     private final List<Staged> staged = new ArrayList<>();
 
@@ -133,7 +139,10 @@ final class RemoteApplier {
         this.ioPool = ioPool;
         this.folderScope = folderScope;
         this.fetches = new FetchQueue(folder, buffer, applier, fetcher, worker, guard, scanLater, problems,
-                this::done);
+                (from, target, stat, announce) -> {
+                    done(from, target, stat, announce);
+                    finishApplies();
+                });
     }
 
 
@@ -170,6 +179,9 @@ final class RemoteApplier {
         List<Message.Announced> deletes = new ArrayList<>();
         for (Message.Announced a : update.files()) {
             (a.record().deleted() ? deletes : live).add(a);
+            if (a.inlineContent() != null) {
+                counters.inlineBytesReceived.addAndGet(a.inlineContent().length);
+            }
         }
         live.sort(Comparator.comparing(a -> a.record().path()));
         deletes.sort(Comparator.comparing((Message.Announced a) -> a.record().path()).reversed());
@@ -190,7 +202,93 @@ final class RemoteApplier {
                 folderScope.requestExchange(from);
             }
         }
+        finishApplies();
         buffer.flush();
+    }
+
+    /**
+     * After the node's own writes: directories whose children it changed get their recorded mtime
+     * back, and names of hard-link groups that are separate files but should be one inode (their
+     * first name was replaced, or arrived after them) are linked again. Each records the new stat
+     * signature, so none of it is seen as a local change.
+     */
+    void finishApplies() {
+        while (!linkChecks.isEmpty()) {
+            String p = linkChecks.iterator().next();
+            linkChecks.remove(p);
+            StoredFile cur = buffer.current(p);
+            if (cur == null || cur.record().deleted() || cur.record().type() != FileType.REGULAR) {
+                continue;
+            }
+            if (cur.record().hardLink() != null) {
+                relink(cur, cur.record().hardLink());
+            }
+            for (StoredFile m : buffer.linkedTo(p)) {
+                relink(m, p);
+            }
+        }
+        List<String> dirs = new ArrayList<>(touchedDirs);
+        touchedDirs.clear();
+        for (String d : dirs) {
+            StoredFile cur = buffer.current(d);
+            if (cur == null || cur.record().deleted() || cur.record().type() != FileType.DIRECTORY
+                    || cur.stat() == null) {
+                continue;
+            }
+            try {
+                Optional<EntryReader.Lstat> now = EntryReader.lstat(applier.resolve(d));
+                StatSignature was = cur.stat();
+                if (now.isEmpty() || now.get().signature().equals(was)) {
+                    continue;
+                }
+                StatSignature n = now.get().signature();
+                if (n.ino() != was.ino() || n.mode() != was.mode() || n.uid() != was.uid() || n.gid() != was.gid()) {
+                    continue; // changed here meanwhile in another way: the scanner looks at it
+                }
+                Optional<StatSignature> sig = applier.restoreDirectoryTime(d, cur.record().mtimeNs());
+                sig.ifPresent(x -> buffer.put(IndexBuffer.Put.quiet(cur.record(), x)));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, folder + ": restoring the mtime of " + NameCodec.display(d) + " failed", e);
+                scanLater.accept(d);
+            }
+        }
+    }
+
+    /**
+     * Makes {@code member} another name of {@code first}'s inode when both records have the same
+     * content and both are on disk as different inodes.
+     */
+    private void relink(StoredFile member, String first) {
+        StoredFile f = buffer.current(first);
+        FileRecord r = member.record();
+        if (f == null || f.record().deleted() || f.record().type() != FileType.REGULAR || f.stat() == null
+                || member.stat() == null || !r.hash().equals(f.record().hash()) || !first.equals(r.hardLink())) {
+            return;
+        }
+        try {
+            Optional<EntryReader.Lstat> a = EntryReader.lstat(applier.resolve(first));
+            Optional<EntryReader.Lstat> b = EntryReader.lstat(applier.resolve(r.path()));
+            if (a.isEmpty() || b.isEmpty() || a.get().signature().ino() == b.get().signature().ino()
+                    || !a.get().signature().equals(f.stat())) {
+                return;
+            }
+            linkTo(r, f, member.stat());
+        } catch (LocalChangedException e) {
+            scanLater.accept(r.path());
+        } catch (IOException | RuntimeException e) {
+            problems.put(r.path(), "hard link to " + NameCodec.display(first) + " failed: " + e.getMessage());
+        }
+    }
+
+    /** Links {@code r}'s path to {@code first}'s inode and records both new signatures. */
+    private StatSignature linkTo(FileRecord r, StoredFile first, StatSignature expected) throws IOException {
+        StatSignature sig = applier.applyHardLink(r.path(), first.record().path(), r, expected);
+        Optional<EntryReader.Lstat> f = EntryReader.lstat(applier.resolve(first.record().path()));
+        if (f.isPresent()) {
+            buffer.put(IndexBuffer.Put.quiet(first.record(), f.get().signature()));
+        }
+        touchedDirs.add(RelativePath.parentRecord(r.path()));
+        return sig;
     }
 
     /**
@@ -269,10 +367,10 @@ final class RemoteApplier {
             return;
         }
         Path src = applier.resolve(r.path());
-        Path dst = saved.resolve(r.path());
+        Path dst = io.syncnode.node.os.PathBytes.under(saved, r.path());
         Files.createDirectories(dst.getParent());
         if (r.type() == FileType.SYMLINK) {
-            Files.createSymbolicLink(dst, Files.readSymbolicLink(src));
+            io.syncnode.node.os.NativeFs.symlink(io.syncnode.node.os.NativeFs.readlink(src), dst);
         } else {
             Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         }
@@ -469,8 +567,8 @@ final class RemoteApplier {
         } else {
             if (!remote.deleted() && remote.type() == FileType.REGULAR) {
                 Path target = applier.resolve(path);
-                Path copy = target.resolveSibling(ConflictCopyName.of(RelativePath.name(path), remote.mtimeNs(),
-                        nodeName.apply(remote.modifiedBy())));
+                Path copy = io.syncnode.node.os.PathBytes.resolve(target.getParent(), NameCodec.encode(
+                        ConflictCopyName.of(RelativePath.name(path), remote.mtimeNs(), nodeName.apply(remote.modifiedBy()))));
                 if (!Files.exists(copy, LinkOption.NOFOLLOW_LINKS)) {
                     pruneConflictCopies(target, maxConflictCopies - 1);
                     Path temp = applier.createTemp(path);
@@ -484,8 +582,8 @@ final class RemoteApplier {
                         Fetcher.discard(temp);
                     }
                     String parent = RelativePath.parent(path);
-                    scanLater.accept(parent.isEmpty() ? copy.getFileName().toString()
-                            : parent + "/" + copy.getFileName());
+                    String copyName = io.syncnode.node.os.PathBytes.name(copy);
+                    scanLater.accept(parent.isEmpty() ? copyName : parent + "/" + copyName);
                 }
             }
             resolveKeepLocal(path);
@@ -519,13 +617,13 @@ final class RemoteApplier {
         Path target = applier.resolve(loser.path());
         String name = ConflictCopyName.of(RelativePath.name(loser.path()), loser.mtimeNs(),
                 nodeName.apply(loser.modifiedBy()));
-        Path copy = target.resolveSibling(name);
+        Path copy = io.syncnode.node.os.PathBytes.resolve(target.getParent(), NameCodec.encode(name));
         if (Files.exists(copy, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         pruneConflictCopies(target, maxConflictCopies - 1);
         if (loser.type() == FileType.SYMLINK) {
-            Files.createSymbolicLink(copy, Files.readSymbolicLink(target));
+            io.syncnode.node.os.NativeFs.symlink(io.syncnode.node.os.NativeFs.readlink(target), copy);
         } else {
             Files.copy(target, copy, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         }
@@ -534,11 +632,11 @@ final class RemoteApplier {
     }
 
     private static void pruneConflictCopies(Path target, int keep) throws IOException {
-        String name = target.getFileName().toString();
+        String name = io.syncnode.node.os.PathBytes.name(target);
         List<Path> copies;
         try (var list = Files.list(target.getParent())) {
-            copies = list.filter(p -> ConflictCopyName.isCopyOf(p.getFileName().toString(), name))
-                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString().replaceAll(
+            copies = list.filter(p -> ConflictCopyName.isCopyOf(io.syncnode.node.os.PathBytes.name(p), name))
+                    .sorted(Comparator.comparing((Path p) -> io.syncnode.node.os.PathBytes.name(p).replaceAll(
                             ".*\\.sync-conflict-(\\d{8}-\\d{6}).*", "$1")))
                     .toList();
         }
@@ -574,6 +672,13 @@ final class RemoteApplier {
      * node lost, which nobody else knows yet, so it is announced and made dirty toward every peer.
      */
     void done(String from, FileRecord target, StatSignature stat, boolean announce) {
+        String parent = RelativePath.parentRecord(target.path());
+        if (parent != null) {
+            touchedDirs.add(parent);
+        }
+        if (!target.deleted() && target.type() == FileType.REGULAR) {
+            linkChecks.add(target.path());
+        }
         buffer.put(announce ? new IndexBuffer.Put(target, stat, true, null, null, true)
                 : IndexBuffer.Put.taken(target, stat));
         if (from != null) {
@@ -586,6 +691,23 @@ final class RemoteApplier {
     private void takeRegular(String from, FileRecord target, byte[] inline, StoredFile cur, StatSignature expected,
                              boolean announce) throws IOException {
         String rel = target.path();
+        if (target.hardLink() != null) {
+            StoredFile first = buffer.current(target.hardLink());
+            if (first != null && !first.record().deleted() && first.record().type() == FileType.REGULAR
+                    && first.stat() != null && target.hash().equals(first.record().hash())) {
+                Optional<EntryReader.Lstat> now = EntryReader.lstat(applier.resolve(first.record().path()));
+                Optional<EntryReader.Lstat> mine = cur == null || cur.stat() == null ? Optional.empty()
+                        : EntryReader.lstat(applier.resolve(rel));
+                if (now.isPresent() && now.get().signature().equals(first.stat())) {
+                    if (mine.isPresent() && mine.get().signature().ino() == now.get().signature().ino()) {
+                        done(from, target, applier.applyMetadata(rel, target, expected), announce);
+                    } else {
+                        done(from, target, linkTo(target, first, expected), announce);
+                    }
+                    return;
+                }
+            }
+        }
         if (cur != null && !cur.record().deleted() && cur.record().type() == FileType.REGULAR
                 && target.hash().equals(cur.record().hash())) {
             done(from, target, applier.applyMetadata(rel, target, expected), announce);
@@ -629,7 +751,9 @@ final class RemoteApplier {
         Path temp = applier.createTemp(target.path());
         try {
             try (InputStream in = Files.newInputStream(src, LinkOption.NOFOLLOW_LINKS);
-                 OutputStream out = Files.newOutputStream(temp, StandardOpenOption.TRUNCATE_EXISTING)) {
+                 java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp, StandardOpenOption.WRITE,
+                         StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = new io.syncnode.node.apply.SparseOutput(ch)) {
                 in.transferTo(out);
             }
             try {

@@ -93,7 +93,7 @@ public final class Fetcher {
         void start() {
             try {
                 channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                out = new io.syncnode.node.apply.SparseOutput(channel); // zero blocks become holes
                 Signature signature = null;
                 if (!basisFiles.isEmpty()) {
                     basis = new ConcatBasis(basisFiles);

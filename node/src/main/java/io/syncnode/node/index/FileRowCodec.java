@@ -5,6 +5,7 @@ import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
 import io.syncnode.protocol.StatSignature;
 import io.syncnode.protocol.VersionVector;
+import io.syncnode.protocol.Xattrs;
 import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,16 +26,18 @@ final class FileRowCodec {
     /** The files columns, in binding and reading order. */
     static final String COLUMNS = "folder, path, type, mode, uid, gid, mtime_ns, size, hash, symlink_target, rdev, "
             + "version, deleted, modified_by, sequence, "
-            + "st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns, st_mode, st_uid, st_gid";
+            + "st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns, st_mode, st_uid, st_gid, xattrs, hard_link";
     /** The same columns qualified with the table alias {@code f}. */
     static final String COLUMNS_F = "f." + COLUMNS.replace(", ", ", f.");
-    static final int COLUMN_COUNT = 23;
+    static final int COLUMN_COUNT = 25;
+    /** Where the record's extended attributes and hard link are (columns added by migration 003). */
+    static final int EXTRAS = 24;
     static final String PLACEHOLDERS = "?" + ", ?".repeat(COLUMN_COUNT - 1);
 
     private FileRowCodec() {
     }
 
-    /** Binds every column of {@code COLUMNS} to parameters 1..23. */
+    /** Binds every column of {@code COLUMNS} to parameters 1..25. */
     static void bind(PreparedStatement st, StoredFile file) throws SQLException {
         st.setString(1, file.folder());
         bindRecord(st, 2, file.record());
@@ -53,6 +56,21 @@ final class FileRowCodec {
             st.setInt(21, s.mode());
             st.setInt(22, s.uid());
             st.setInt(23, s.gid());
+        }
+        bindExtras(st, EXTRAS, file.record());
+    }
+
+    /** Binds a record's extended attributes and hard link to parameters {@code first, first+1}. */
+    static void bindExtras(PreparedStatement st, int first, FileRecord r) throws SQLException {
+        if (r.xattrs().isEmpty()) {
+            st.setNull(first, Types.BLOB);
+        } else {
+            st.setBytes(first, r.xattrs().encode());
+        }
+        if (r.hardLink() == null) {
+            st.setNull(first + 1, Types.VARCHAR);
+        } else {
+            st.setString(first + 1, r.hardLink());
         }
     }
 
@@ -85,19 +103,23 @@ final class FileRowCodec {
         st.setLong(first + 12, r.modifiedBy());
     }
 
-    /** Reads the 13 record columns starting at column {@code first} (the order of {@link #bindRecord}). */
-    static FileRecord readRecord(ResultSet rs, int first) throws SQLException {
+    /**
+     * Reads the 13 record columns starting at column {@code first} (the order of {@link #bindRecord})
+     * and the extended attributes and hard link at {@code extras} (of {@link #bindExtras}).
+     */
+    static FileRecord readRecord(ResultSet rs, int first, int extras) throws SQLException {
         byte[] hash = rs.getBytes(first + 7);
         return new FileRecord(rs.getString(first), FileType.valueOf(rs.getString(first + 1)), rs.getInt(first + 2),
                 rs.getInt(first + 3), rs.getInt(first + 4), rs.getLong(first + 5), rs.getLong(first + 6),
                 hash == null ? null : ContentHash.of(hash), rs.getString(first + 8), rs.getLong(first + 9),
-                decodeVersion(rs.getBytes(first + 10)), rs.getInt(first + 11) != 0, rs.getLong(first + 12));
+                decodeVersion(rs.getBytes(first + 10)), rs.getInt(first + 11) != 0, rs.getLong(first + 12),
+                Xattrs.decode(rs.getBytes(extras)), rs.getString(extras + 1));
     }
 
-    /** Reads the current row, whose first 23 columns are {@code COLUMNS}. */
+    /** Reads the current row, whose first 25 columns are {@code COLUMNS}. */
     static StoredFile read(ResultSet rs) throws SQLException {
         String folder = rs.getString(1);
-        FileRecord record = readRecord(rs, 2);
+        FileRecord record = readRecord(rs, 2, EXTRAS);
         long sequence = rs.getLong(15);
         long dev = rs.getLong(16);
         StatSignature stat = rs.wasNull() ? null

@@ -85,6 +85,10 @@ public final class SqliteIndexStore implements AutoCloseable {
     private static final String DIRTY = "SELECT d.folder, d.path, d.peer_id, p.name, d.since_ms"
             + " FROM dirty d LEFT JOIN peers p ON p.id = d.peer_id";
     private static final String DIRTY_COUNT = "SELECT count(*) FROM dirty";
+    private static final String BY_INODE = "SELECT " + FileRowCodec.COLUMNS
+            + " FROM files WHERE folder = ? AND st_ino = ? AND st_dev = ? AND deleted = 0 ORDER BY path";
+    private static final String LINKED_TO = "SELECT " + FileRowCodec.COLUMNS
+            + " FROM files WHERE folder = ? AND hard_link = ? AND deleted = 0 ORDER BY path";
     private static final String DIRTY_BY_PEER = "SELECT peer_id, count(*) FROM dirty GROUP BY peer_id ORDER BY peer_id";
     private static final String DIRTY_RECORDS = "SELECT " + FileRowCodec.COLUMNS_F
             + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
@@ -180,13 +184,15 @@ public final class SqliteIndexStore implements AutoCloseable {
 
     /**
      * Every entry strictly under {@code dir} (at any depth), tombstones included, sorted by the
-     * UTF-8 bytes of the path. {@code ""} means the whole folder. {@code "a"} matches
+     * UTF-8 bytes of the path. {@code ""} and {@code "."} mean the whole folder (the root's own
+     * record {@code "."} included). {@code "a"} matches
      * {@code "a/b"} and {@code "a/b/c"}, never {@code "a"} itself, {@code "a.b"} or {@code "ab/x"}.
      *
      * @param dir a relative path without trailing slash, or {@code ""}
      */
-    public List<StoredFile> under(String folder, String dir) {
-        Objects.requireNonNull(dir, "dir");
+    public List<StoredFile> under(String folder, String dirOrRoot) {
+        Objects.requireNonNull(dirOrRoot, "dir");
+        String dir = dirOrRoot.equals(io.syncnode.protocol.RelativePath.ROOT) ? "" : dirOrRoot;
         if (dir.endsWith("/")) {
             throw new IllegalArgumentException("dir must not end with '/': " + dir);
         }
@@ -235,6 +241,30 @@ public final class SqliteIndexStore implements AutoCloseable {
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next() ? Optional.of(FileRowCodec.read(rs)) : Optional.empty();
             }
+        });
+    }
+
+    /**
+     * The live entries whose stat signature names inode {@code ino} on device {@code dev}: the
+     * names of a hard-link group as this node last saw them (a caller checks the disk again).
+     */
+    public List<StoredFile> sameInode(String folder, long dev, long ino) {
+        return read("find by inode", "folder '" + folder + "' inode " + ino, c -> {
+            PreparedStatement st = c.prepared(BY_INODE);
+            st.setString(1, folder);
+            st.setLong(2, ino);
+            st.setLong(3, dev);
+            return files(st);
+        });
+    }
+
+    /** The live entries whose record links to {@code first}, the first name of their hard-link group. */
+    public List<StoredFile> linkedTo(String folder, String first) {
+        return read("find hard links", SqliteIndexWriter.describe(folder, first), c -> {
+            PreparedStatement st = c.prepared(LINKED_TO);
+            st.setString(1, folder);
+            st.setString(2, first);
+            return files(st);
         });
     }
 
@@ -372,7 +402,7 @@ public final class SqliteIndexStore implements AutoCloseable {
             ByteBuffer u32 = ByteBuffer.allocate(4);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    byte[] path = rs.getString(1).getBytes(StandardCharsets.UTF_8);
+                    byte[] path = rs.getString(1).getBytes(StandardCharsets.UTF_8); // NameCodec text form
                     byte[] version = rs.getBytes(2);
                     if (version == null) {
                         version = new byte[0];

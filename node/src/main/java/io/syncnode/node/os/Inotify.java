@@ -194,7 +194,7 @@ public final class Inotify implements AutoCloseable {
             }
         }
         buffer.get(0, heapCopy, 0, length);
-        InotifyEvent.decode(ByteBuffer.wrap(heapCopy, 0, length), PathBytes.CHARSET, consumer);
+        InotifyEvent.decode(ByteBuffer.wrap(heapCopy, 0, length), consumer);
         return true;
     }
 

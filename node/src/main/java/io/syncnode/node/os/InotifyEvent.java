@@ -2,7 +2,6 @@ package io.syncnode.node.os;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.Charset;
 import java.util.function.Consumer;
 
 /**
@@ -17,7 +16,8 @@ import java.util.function.Consumer;
  * @param wd     watch descriptor, -1 for {@link Inotify#IN_Q_OVERFLOW}
  * @param mask   the {@code IN_*} bits
  * @param cookie links the IN_MOVED_FROM and IN_MOVED_TO halves of one rename
- * @param name   entry name inside the watched directory; "" for events about the directory itself
+ * @param name   entry name inside the watched directory, in NameCodec form (any bytes, lossless);
+ *               "" for events about the directory itself
  */
 public record InotifyEvent(int wd, int mask, int cookie, String name) {
     /** Size of the fixed part of struct inotify_event. */
@@ -40,7 +40,7 @@ public record InotifyEvent(int wd, int mask, int cookie, String name) {
      * @throws IllegalArgumentException if an event runs past the limit (the kernel never returns
      *                                  partial events, so this means a corrupt buffer)
      */
-    public static void decode(ByteBuffer buf, Charset nameCharset, Consumer<InotifyEvent> consumer) {
+    public static void decode(ByteBuffer buf, Consumer<InotifyEvent> consumer) {
         ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int at = b.position();
         int end = b.limit();
@@ -63,7 +63,7 @@ public record InotifyEvent(int wd, int mask, int cookie, String name) {
             }
             byte[] name = new byte[nameEnd - nameStart];
             b.get(nameStart, name);
-            consumer.accept(new InotifyEvent(wd, mask, cookie, new String(name, nameCharset)));
+            consumer.accept(new InotifyEvent(wd, mask, cookie, io.syncnode.protocol.NameCodec.decode(name)));
             at = nameStart + len;
         }
     }

@@ -100,6 +100,12 @@ public interface LibC {
     /** int lremovexattr(const char *, const char *). */
     int lremovexattr(@In byte[] pathname, @In byte[] name);
 
+    /** int symlink(const char *target, const char *linkpath): the target bytes are stored as they are. */
+    int symlink(@In byte[] target, @In byte[] linkpath);
+
+    /** ssize_t readlink(const char *, char *buf, size_t): no NUL appended. */
+    long readlink(@In byte[] pathname, @Out byte[] buf, long size);
+
     /** DIR *opendir(const char *). */
     Pointer opendir(@In byte[] name);
 

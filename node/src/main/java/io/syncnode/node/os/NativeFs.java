@@ -40,7 +40,53 @@ public final class NativeFs {
     }
 
     private static IOException failure(String what, Path path, String call, int errno) {
-        return new IOException("cannot " + what + " " + path + ": " + call + " failed, " + LibC.describe(errno));
+        return new ErrnoException("cannot " + what + " " + path + ": " + call + " failed, " + LibC.describe(errno),
+                errno);
+    }
+
+    /** A failed system call, with its errno. */
+    public static final class ErrnoException extends IOException {
+        private final int errno;
+
+        ErrnoException(String message, int errno) {
+            super(message);
+            this.errno = errno;
+        }
+
+        public int errno() {
+            return errno;
+        }
+
+        /** The caller may not do it here (EPERM, EACCES) or the file system cannot (EOPNOTSUPP). */
+        public boolean notPermittedOrSupported() {
+            return errno == LibC.EPERM || errno == LibC.EACCES || errno == LibC.EOPNOTSUPP;
+        }
+    }
+
+    /**
+     * symlink(2): creates {@code link} pointing to exactly {@code target} (bytes, stored as they
+     * are: no normalisation of slashes, any encoding).
+     */
+    public static void symlink(byte[] target, Path link) throws IOException {
+        byte[] t = Arrays.copyOf(target, target.length + 1);
+        if (LibC.get().symlink(t, PathBytes.of(link)) != 0) {
+            throw failure("create symlink", link, "symlink", LibC.lastError());
+        }
+    }
+
+    /** readlink(2): the exact target bytes of the symlink {@code link} (Files.readSymbolicLink normalises slashes). */
+    public static byte[] readlink(Path link) throws IOException {
+        byte[] p = PathBytes.of(link);
+        byte[] buf = new byte[4096];
+        long n = LibC.get().readlink(p, buf, buf.length);
+        if (n < 0) {
+            int errno = LibC.lastError();
+            if (errno == LibC.ENOENT) {
+                throw new java.nio.file.NoSuchFileException(link.toString());
+            }
+            throw failure("read symlink", link, "readlink", errno);
+        }
+        return Arrays.copyOf(buf, (int) n);
     }
 
     /**

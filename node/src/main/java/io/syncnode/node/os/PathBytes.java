@@ -1,5 +1,7 @@
 package io.syncnode.node.os;
 
+import io.syncnode.protocol.NameCodec;
+import io.syncnode.protocol.RelativePath;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -111,6 +113,27 @@ public final class PathBytes {
             }
         }
         return dir.resolve(fromBytes(name));
+    }
+
+    /**
+     * The entry {@code rel} of a folder rooted at {@code root}: {@code rel} is a relative path in
+     * {@link NameCodec} form (any name bytes), {@code "."} or {@code ""} the root itself.
+     */
+    public static Path under(Path root, String rel) {
+        if (rel.isEmpty() || rel.equals(RelativePath.ROOT)) {
+            return root;
+        }
+        return root.resolve(fromBytes(NameCodec.encode(rel)));
+    }
+
+    /** {@code abs} relative to {@code root}, in {@link NameCodec} form; {@code ""} for the root itself. */
+    public static String relative(Path root, Path abs) {
+        return NameCodec.decode(bytes(root.relativize(abs)));
+    }
+
+    /** The last element of {@code path}, in {@link NameCodec} form. */
+    public static String name(Path path) {
+        return NameCodec.decode(nameBytes(path));
     }
 
     /** The bytes decoded in the file-name charset, or null if they do not round-trip exactly. */

@@ -2,7 +2,11 @@ package io.syncnode.node.scan;
 
 import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileType;
+import io.syncnode.node.os.NativeFs;
+import io.syncnode.protocol.NameCodec;
 import io.syncnode.protocol.StatSignature;
+import io.syncnode.protocol.Xattrs;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,8 +21,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads one path into a {@link DiskEntry}: lstat (never following links), then for regular files
- * the SHA-256 of the content, with a second lstat afterwards to catch writes made meanwhile.
+ * Reads one path into a {@link DiskEntry}: lstat (never following links), its extended
+ * attributes, the link target (exact bytes) or, for regular files, the SHA-256 of the content,
+ * with a second lstat afterwards to catch changes made meanwhile.
  *
  * <p>Thread-safe (no shared mutable state; buffers are per call).
  */
@@ -31,7 +36,7 @@ public final class EntryReader {
     static final int S_IFDIR = 0040000;
     static final int S_IFCHR = 0020000;
     static final int S_IFIFO = 0010000;
-    private static final String ATTRS = "unix:dev,ino,size,lastModifiedTime,ctime,mode,uid,gid,rdev";
+    private static final String ATTRS = "unix:dev,ino,size,lastModifiedTime,ctime,mode,uid,gid,rdev,nlink";
 
     private final int inlineLimit;
 
@@ -59,14 +64,19 @@ public final class EntryReader {
         StatSignature sig = new StatSignature((Long) a.get("dev"), (Long) a.get("ino"), (Long) a.get("size"),
                 nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("ctime")), mode,
                 (Integer) a.get("uid"), (Integer) a.get("gid"));
-        return Optional.of(new Lstat(typeOf(mode), sig, (Long) a.get("rdev")));
+        return Optional.of(new Lstat(typeOf(mode), sig, (Long) a.get("rdev"), ((Number) a.get("nlink")).longValue()));
     }
 
-    /** Result of lstat: the type (null for sockets and unknown types), the signature and rdev. */
-    public record Lstat(FileType type, StatSignature signature, long rdev) {
-        /** The signature as stored for this type (directories drop their times). */
+    /** Result of lstat: the type (null for sockets and unknown types), the signature, rdev and link count. */
+    public record Lstat(FileType type, StatSignature signature, long rdev, long nlink) {
+        /** The signature as stored in the index. */
         public StatSignature normalised() {
-            return type == null ? signature : signature.normalisedFor(type);
+            return signature;
+        }
+
+        /** True for a unix domain socket (never synced). */
+        public boolean socket() {
+            return (signature.mode() & S_IFMT) == S_IFSOCK;
         }
     }
 
@@ -99,26 +109,66 @@ public final class EntryReader {
         StatSignature sig = st.normalised();
         int perm = sig.mode() & 07777;
         FileType type = st.type();
-        return switch (type) {
-            case REGULAR -> Optional.of(readRegular(abs, rel, st));
+        Xattrs xattrs;
+        try {
+            xattrs = readXattrs(abs);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        Optional<DiskEntry> entry = switch (type) {
+            case REGULAR -> Optional.of(readRegular(abs, rel, st, xattrs));
             case SYMLINK -> {
                 String target;
                 try {
-                    target = Files.readSymbolicLink(abs).toString();
+                    target = NameCodec.decode(NativeFs.readlink(abs));
                 } catch (NoSuchFileException e) {
                     yield Optional.empty();
                 }
                 yield Optional.of(new DiskEntry(rel, type, perm, sig.uid(), sig.gid(), sig.mtimeNs(), 0, null,
-                        target, 0, sig, null));
+                        target, 0, sig, null, xattrs, st.nlink()));
             }
             case CHAR_DEVICE, BLOCK_DEVICE -> Optional.of(new DiskEntry(rel, type, perm, sig.uid(), sig.gid(),
-                    sig.mtimeNs(), 0, null, null, st.rdev(), sig, null));
+                    sig.mtimeNs(), 0, null, null, st.rdev(), sig, null, xattrs, st.nlink()));
             default -> Optional.of(new DiskEntry(rel, type, perm, sig.uid(), sig.gid(), sig.mtimeNs(), 0, null,
-                    null, 0, sig, null));
+                    null, 0, sig, null, xattrs, st.nlink()));
         };
+        if (entry.isPresent() && type != FileType.REGULAR) {
+            // attributes and link target are read after the first lstat: a change meanwhile shows in a second
+            Optional<Lstat> after = lstat(abs);
+            if (after.isEmpty() || !after.get().signature().equals(sig)) {
+                throw new ChangedWhileReading(abs);
+            }
+        }
+        return entry;
     }
 
-    private DiskEntry readRegular(Path abs, String rel, Lstat before) throws IOException {
+    /**
+     * Every extended attribute of {@code abs} itself this process may read (POSIX ACLs and, as
+     * root, trusted.* and security.* included), names in {@link NameCodec} form.
+     */
+    public static Xattrs readXattrs(Path abs) throws IOException {
+        Map<String, byte[]> raw;
+        try {
+            raw = NativeFs.listXattrs(abs);
+        } catch (NativeFs.ErrnoException e) {
+            if (e.errno() == 2 /* ENOENT */) {
+                throw new NoSuchFileException(abs.toString());
+            }
+            throw e;
+        }
+        if (raw.isEmpty()) {
+            return Xattrs.EMPTY;
+        }
+        Map<String, byte[]> named = new java.util.TreeMap<>();
+        raw.forEach((k, v) -> named.put(NameCodec.decode(k.getBytes(StandardCharsets.ISO_8859_1)), v));
+        try {
+            return Xattrs.of(named);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("extended attributes of " + abs + ": " + e.getMessage(), e);
+        }
+    }
+
+    private DiskEntry readRegular(Path abs, String rel, Lstat before, Xattrs xattrs) throws IOException {
         StatSignature sig = before.signature();
         MessageDigest sha = sha256();
         byte[] inline = null;
@@ -147,7 +197,7 @@ public final class EntryReader {
             throw new ChangedWhileReading(abs);
         }
         return new DiskEntry(rel, FileType.REGULAR, sig.mode() & 07777, sig.uid(), sig.gid(), sig.mtimeNs(),
-                total, ContentHash.of(sha.digest()), null, 0, sig, inline);
+                total, ContentHash.of(sha.digest()), null, 0, sig, inline, xattrs, before.nlink());
     }
 
     /** A fresh SHA-256 digest (always present in the JDK). */

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Predicate;
 
 import io.syncnode.node.os.Inotify;
+import io.syncnode.node.os.PathBytes;
 import io.syncnode.node.os.InotifyEvent;
 import io.syncnode.node.os.WatchLimitException;
 
@@ -233,7 +234,7 @@ public final class InotifyWatcher implements AutoCloseable {
 
     /** Adds one watch; false if the directory vanished, could not be watched or the limit is hit. */
     private boolean watch(String rel, Set<Integer> seen) {
-        Path path = rel.isEmpty() ? root : root.resolve(rel);
+        Path path = PathBytes.under(root, rel);
         int wd;
         try {
             wd = inotify.addWatch(path, MASK);
@@ -268,12 +269,12 @@ public final class InotifyWatcher implements AutoCloseable {
 
     /** Names of the directories (not symlinks) in {@code rel}; empty if it vanished meanwhile. */
     private List<String> subdirectories(String rel) {
-        Path dir = rel.isEmpty() ? root : root.resolve(rel);
+        Path dir = PathBytes.under(root, rel);
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    names.add(entry.getFileName().toString());
+                    names.add(PathBytes.name(entry));
                 }
             }
         } catch (NoSuchFileException | NotDirectoryException e) {

@@ -5,16 +5,14 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
+import io.syncnode.protocol.NameCodec;
 import io.syncnode.protocol.RelativePath;
+import io.syncnode.protocol.Xattrs;
 import io.syncnode.protocol.VersionVector;
 import io.syncnode.protocol.delta.Signature;
 import io.syncnode.wire.proto.FileInfo;
 import io.syncnode.wire.proto.Version;
 import io.syncnode.wire.proto.VersionCounter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +121,13 @@ public final class WireCodec {
         if (a.inlineContent() != null) {
             f.setInlineContent(ByteString.copyFrom(a.inlineContent())).setHasInlineContent(true);
         }
+        for (java.util.Map.Entry<String, byte[]> x : r.xattrs()) {
+            f.addXattrs(io.syncnode.wire.proto.Xattr.newBuilder().setName(pathBytes(x.getKey()))
+                    .setValue(ByteString.copyFrom(x.getValue())));
+        }
+        if (r.hardLink() != null) {
+            f.setHardLink(pathBytes(r.hardLink()));
+        }
         return f.build();
     }
 
@@ -146,7 +151,7 @@ public final class WireCodec {
     }
 
     private static ByteString pathBytes(String s) {
-        return ByteString.copyFrom(s, StandardCharsets.UTF_8);
+        return ByteString.copyFrom(NameCodec.encode(s));
     }
 
     // ------------------------------------------------------------------ decode
@@ -251,7 +256,7 @@ public final class WireCodec {
             if (f.getSymlinkTarget().isEmpty() || f.getSymlinkTarget().size() > RelativePath.MAX_LENGTH) {
                 throw new WireException(where + ": symlink_target: empty or longer than " + RelativePath.MAX_LENGTH);
             }
-            target = utf8(f.getSymlinkTarget(), where + ": symlink_target");
+            target = NameCodec.decode(f.getSymlinkTarget().toByteArray());
             if (target.indexOf('\0') >= 0) {
                 throw new WireException(where + ": symlink_target: contains a NUL byte");
             }
@@ -267,8 +272,43 @@ public final class WireCodec {
             }
             inline = f.getInlineContent().toByteArray();
         }
+        Xattrs xattrs = Xattrs.EMPTY;
+        if (f.getXattrsCount() > 0) {
+            if (f.getDeleted()) {
+                throw new WireException(where + ": xattrs: a tombstone has none");
+            }
+            if (f.getXattrsCount() > Xattrs.MAX_COUNT) {
+                throw new WireException(where + ": xattrs: more than " + Xattrs.MAX_COUNT);
+            }
+            Map<String, byte[]> values = new TreeMap<>();
+            for (io.syncnode.wire.proto.Xattr x : f.getXattrsList()) {
+                String name = NameCodec.decode(x.getName().toByteArray());
+                byte[] value = x.getValue().toByteArray();
+                String problem = Xattrs.problem(name, value);
+                if (problem != null) {
+                    throw new WireException(where + ": xattrs: " + problem);
+                }
+                if (values.put(name, value) != null) {
+                    throw new WireException(where + ": xattrs: " + NameCodec.display(name) + " listed twice");
+                }
+            }
+            xattrs = Xattrs.of(values);
+        }
+        String hardLink = null;
+        if (!f.getHardLink().isEmpty()) {
+            hardLink = path(f.getHardLink(), where + ": hard_link");
+            if (type != FileType.REGULAR || f.getDeleted() || hardLink.compareTo(path) >= 0) {
+                throw new WireException(where + ": hard_link: only a live regular file links, to a smaller path");
+            }
+        }
         FileRecord r = new FileRecord(path, type, f.getMode(), f.getUid(), f.getGid(), f.getMtimeNs(), f.getSize(),
-                hash, target, f.getRdev(), version, f.getDeleted(), f.getModifiedBy());
+                hash, target, f.getRdev(), version, f.getDeleted(), f.getModifiedBy(), xattrs, hardLink);
+        if (r.deleted() && path.equals(RelativePath.ROOT)) {
+            throw new WireException(where + ": the folder root is never deleted");
+        }
+        if (path.equals(RelativePath.ROOT) && type != FileType.DIRECTORY) {
+            throw new WireException(where + ": the folder root is a directory");
+        }
         return new Message.Announced(r, inline);
     }
 
@@ -383,22 +423,12 @@ public final class WireCodec {
         if (bytes.size() > RelativePath.MAX_LENGTH) {
             throw new WireException(field + ": longer than " + RelativePath.MAX_LENGTH + " bytes");
         }
-        String p = utf8(bytes, field);
+        String p = NameCodec.decode(bytes.toByteArray());
         String problem = RelativePath.problem(p);
         if (problem != null) {
-            throw new WireException(field + ": rejected path \"" + p.replace("\0", "\\0") + "\": " + problem);
+            throw new WireException(field + ": rejected path \"" + NameCodec.display(p) + "\": " + problem);
         }
         return p;
-    }
-
-    private static String utf8(ByteString bytes, String field) throws WireException {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            throw new WireException(field + ": not valid UTF-8", e);
-        }
     }
 
     private static ContentHash hash(ByteString bytes, String field) throws WireException {

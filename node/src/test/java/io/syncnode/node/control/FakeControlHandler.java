@@ -13,7 +13,7 @@ public final class FakeControlHandler implements ControlHandler {
                     new StatusView.FolderStatus("etc", "/etc/syncnode-shared", 12, 0, 1, 1, "halted",
                             "root vanished: /etc/syncnode-shared", "2026-11-21T10:00:00Z",
                             java.util.Map.of("kept-both", 2L))),
-            new StatusView.Counters(5, 7, 40, 3, 4096, 2048, 1, 0, 9000, 8000));
+            new StatusView.Counters(5, 7, 40, 3, 4096, 2048, 1, 0, 9000, 8000, 100, 200));
     public volatile List<PeerView> peers = List.of(
             new PeerView("beta", "10.0.0.2:7800", true, 3, "2026-11-21T10:00:00Z"),
             new PeerView("gamma", "10.0.0.3:7800", false, 0, null));

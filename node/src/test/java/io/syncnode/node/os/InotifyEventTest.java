@@ -18,7 +18,7 @@ class InotifyEventTest {
     private static ByteBuffer kernelBytes(InotifyEvent... events) {
         ByteBuffer b = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
         for (InotifyEvent e : events) {
-            byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
+            byte[] name = io.syncnode.protocol.NameCodec.encode(e.name());
             int len = name.length == 0 ? 0 : (name.length / 16 + 1) * 16;
             b.putInt(e.wd()).putInt(e.mask()).putInt(e.cookie()).putInt(len);
             b.put(name);
@@ -31,7 +31,7 @@ class InotifyEventTest {
 
     private static List<InotifyEvent> decode(ByteBuffer b) {
         List<InotifyEvent> out = new ArrayList<>();
-        InotifyEvent.decode(b, StandardCharsets.UTF_8, out::add);
+        InotifyEvent.decode(b, out::add);
         return out;
     }
 
@@ -43,10 +43,13 @@ class InotifyEventTest {
                 new InotifyEvent(1, Inotify.IN_DELETE_SELF, 0, ""),
                 new InotifyEvent(-1, Inotify.IN_Q_OVERFLOW, 0, ""),
                 new InotifyEvent(3, Inotify.IN_CLOSE_WRITE, 0, "x".repeat(255)),
-                new InotifyEvent(3, Inotify.IN_MODIFY, 0, "ünïcödé"));
+                new InotifyEvent(3, Inotify.IN_MODIFY, 0, "ünïcödé"),
+                new InotifyEvent(3, Inotify.IN_CREATE, 0,
+                        io.syncnode.protocol.NameCodec.decode(new byte[] {'c', 'a', 'f', (byte) 0xe9, (byte) 0xff})));
         ByteBuffer bytes = kernelBytes(events.toArray(InotifyEvent[]::new));
-        // hello 16+16, exactly-16-bytes 16+32, two nameless 16 each, 255 x 16+256, 11 UTF-8 bytes 16+16
-        assertEquals(32 + 48 + 16 + 16 + 272 + 32, bytes.remaining());
+        // hello 16+16, exactly-16-bytes 16+32, two nameless 16 each, 255 x 16+256, 11 UTF-8 bytes 16+16,
+        // 5 bytes that are not UTF-8 16+16
+        assertEquals(32 + 48 + 16 + 16 + 272 + 32 + 32, bytes.remaining());
         assertEquals(events, decode(bytes));
     }
 
