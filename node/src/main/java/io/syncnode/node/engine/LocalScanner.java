@@ -105,7 +105,7 @@ final class LocalScanner {
         List<StoredFile> gone = new ArrayList<>();
         long[] live = {0};
         store.forEach(folder, f -> {
-            if (!f.record().deleted()) {
+            if (!f.record().deleted() && !f.record().path().equals(RelativePath.ROOT)) {
                 live[0]++;
                 if (!seen.contains(f.record().path())) {
                     gone.add(f);
@@ -371,7 +371,8 @@ final class LocalScanner {
                 && hardLink == null) {
             forced.addAll(linkNames(rel)); // it may have left a group whose other names link to it
         }
-        LOG.finest(() -> folder + ": local change " + NameCodec.display(rel) + " -> " + r.version());
+        LOG.finest(() -> folder + ": local change " + NameCodec.display(rel) + " -> " + r.version()
+                + (cur == null ? "" : " was " + cur.record() + " now " + r + " stat " + cur.stat() + " / " + e.stat()));
     }
 
     /** The paths whose records link to {@code first}. */

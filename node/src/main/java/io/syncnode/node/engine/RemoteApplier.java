@@ -246,6 +246,8 @@ final class RemoteApplier {
                     continue; // changed here meanwhile in another way: the scanner looks at it
                 }
                 Optional<StatSignature> sig = applier.restoreDirectoryTime(d, cur.record().mtimeNs());
+                LOG.finest(() -> folder + ": restored mtime of " + NameCodec.display(d) + " to " + cur.record().mtimeNs()
+                        + " (was " + n.mtimeNs() + ")");
                 sig.ifPresent(x -> buffer.put(IndexBuffer.Put.quiet(cur.record(), x)));
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, folder + ": restoring the mtime of " + NameCodec.display(d) + " failed", e);
@@ -447,6 +449,9 @@ final class RemoteApplier {
         }
         StoredFile cur = buffer.current(rel);
         Plan plan = reconciler.plan(cur == null ? null : cur.record(), remote);
+        if (plan instanceof Plan.TakeRemote && RelativePath.parentRecord(rel) != null) {
+            touchedDirs.add(RelativePath.parentRecord(rel)); // temp files come and go there, applied or not
+        }
         if (folderScope != null && (plan instanceof Plan.KeepLocal
                 || (plan instanceof Plan.TakeRemote t && t.concurrent()))) {
             deferred.computeIfAbsent(from, k -> new LinkedHashMap<>()).put(rel, a);
@@ -479,6 +484,7 @@ final class RemoteApplier {
                 }
                 take(from, t.target(), a.inlineContent(), cur, t.concurrent());
             } catch (LocalChangedException e) {
+                LOG.finest(() -> folder + ": " + NameCodec.display(rel) + " changed here meanwhile; not applied");
                 scanLater.accept(rel);
             } catch (DirectoryNotEmptyException e) {
                 problems.put(rel, "directory not empty: kept (it holds entries the delete did not cover)");
@@ -676,6 +682,7 @@ final class RemoteApplier {
         if (parent != null) {
             touchedDirs.add(parent);
         }
+        StoredFile prev = buffer.current(target.path());
         if (!target.deleted() && target.type() == FileType.REGULAR) {
             linkChecks.add(target.path());
         }
@@ -686,6 +693,40 @@ final class RemoteApplier {
         }
         counters.filesApplied.incrementAndGet();
         problems.remove(target.path());
+        if (prev != null && prev.stat() != null && (stat == null || stat.ino() != prev.stat().ino())) {
+            refreshOtherNames(prev.stat(), target.path()); // the old inode lost a name: its ctime moved
+        }
+        if (stat != null && target.type() == FileType.REGULAR) {
+            refreshOtherNames(stat, target.path()); // a name added to an inode moves its ctime too
+        }
+    }
+
+    /**
+     * The other names of a hard-link group see the node's own link, unlink and rename of one name
+     * as a new ctime: records their new signature when they still match their records, so the
+     * scanner does not take the node's own apply for a local change.
+     */
+    private void refreshOtherNames(StatSignature inode, String except) {
+        for (StoredFile f : buffer.sameInode(inode.dev(), inode.ino())) {
+            FileRecord r = f.record();
+            if (r.path().equals(except) || r.type() != FileType.REGULAR || f.stat() == null) {
+                continue;
+            }
+            try {
+                Optional<EntryReader.Lstat> now = EntryReader.lstat(applier.resolve(r.path()));
+                if (now.isEmpty()) {
+                    continue;
+                }
+                StatSignature n = now.get().signature();
+                if (!n.equals(f.stat()) && n.ino() == f.stat().ino() && n.dev() == f.stat().dev()
+                        && n.size() == r.size() && n.mtimeNs() == r.mtimeNs() && (n.mode() & 07777) == r.mode()
+                        && n.uid() == r.uid() && n.gid() == r.gid()) {
+                    buffer.put(IndexBuffer.Put.quiet(r, n));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, folder + ": refreshing " + NameCodec.display(r.path()) + " failed", e);
+            }
+        }
     }
 
     private void takeRegular(String from, FileRecord target, byte[] inline, StoredFile cur, StatSignature expected,

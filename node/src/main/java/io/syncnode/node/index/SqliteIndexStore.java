@@ -81,7 +81,7 @@ public final class SqliteIndexStore implements AutoCloseable {
     static final String BY_HASH = "SELECT " + FileRowCodec.COLUMNS
             + " FROM files INDEXED BY files_by_hash WHERE folder = ? AND hash = ?"
             + " AND deleted = 0 AND type = '" + FileType.REGULAR.name() + "' AND st_ino IS NOT NULL ORDER BY path LIMIT 1";
-    private static final String LIVE_COUNT = "SELECT count(*) FROM files WHERE folder = ? AND deleted = 0";
+    private static final String LIVE_COUNT = "SELECT count(*) FROM files WHERE folder = ? AND deleted = 0 AND path <> '.'";
     private static final String DIRTY = "SELECT d.folder, d.path, d.peer_id, p.name, d.since_ms"
             + " FROM dirty d LEFT JOIN peers p ON p.id = d.peer_id";
     private static final String DIRTY_COUNT = "SELECT count(*) FROM dirty";

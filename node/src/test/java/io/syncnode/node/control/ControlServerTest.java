@@ -82,7 +82,7 @@ class ControlServerTest {
         assertTrue(folder.get("problem").isNull());
         assertEquals("root vanished: /etc/syncnode-shared", status.get("folders").get(1).get("problem").asText());
         assertEquals(Set.of("announcementsSent", "announcementsReceived", "recordsAnnounced", "filesApplied",
-                "bytesFetched", "bytesServed", "rescans", "rejectedMessages", "wireBytesSent", "wireBytesReceived"), keys(status.get("counters")));
+                "bytesFetched", "bytesServed", "rescans", "rejectedMessages", "wireBytesSent", "wireBytesReceived", "inlineBytesSent", "inlineBytesReceived"), keys(status.get("counters")));
     }
 
     @Test

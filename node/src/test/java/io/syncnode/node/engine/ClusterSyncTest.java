@@ -219,4 +219,161 @@ class ClusterSyncTest {
         }
         awaitSame();
     }
+
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+    private static boolean hasCommand(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void run(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", argv) + " did not finish");
+        assertEquals(0, p.exitValue(), String.join(" ", argv) + ": " + out);
+    }
+
+    /** Content bytes that crossed the network, per node: fetched + served + inline sent + inline received. */
+    private long contentBytes(int i) {
+        StatusView.Counters c = counters(i);
+        return c.bytesFetched() + c.bytesServed() + c.inlineBytesSent() + c.inlineBytesReceived();
+    }
+
+    @Test
+    void xattrsAclsAndDirectoryTimesTravelAndMetadataOnlyChangesMoveNoContent() throws Exception {
+        Path a = cluster.dir(0);
+        Path b = cluster.dir(1);
+        Files.createDirectories(a.resolve("etc/app"));
+        Files.writeString(a.resolve("etc/app/small.conf"), "key = value\n");
+        byte[] big = new byte[2 * 1024 * 1024];
+        new Random(5).nextBytes(big);
+        Files.write(a.resolve("etc/app/big.bin"), big);
+        io.syncnode.node.os.NativeFs.setXattr(a.resolve("etc/app/small.conf"), "user.origin", "alpha".getBytes());
+        io.syncnode.node.os.NativeFs.setXattr(a.resolve("etc/app"), "user.dir-note", new byte[] {0, 1, 2, (byte) 0xff});
+        boolean acl = hasCommand("setfacl");
+        if (acl) {
+            run("setfacl", "-m", "u:1234:rw", a.resolve("etc/app/small.conf").toString());
+            run("setfacl", "-d", "-m", "g:2345:rx", a.resolve("etc/app").toString());
+        }
+        Files.setLastModifiedTime(a.resolve("etc"), FileTime.from(1_600_000_000_111_222_333L, TimeUnit.NANOSECONDS));
+        awaitSame();
+        assertEquals("alpha", new String(io.syncnode.node.scan.EntryReader.readXattrs(b.resolve("etc/app/small.conf"))
+                .get("user.origin")));
+        if (acl) {
+            assertTrue(io.syncnode.node.scan.EntryReader.readXattrs(b.resolve("etc/app")).names()
+                    .contains("system.posix_acl_default"), "default ACL on the replica's directory");
+        }
+        assertEquals(1_600_000_000_111_222_333L, Files.getLastModifiedTime(b.resolve("etc")).to(TimeUnit.NANOSECONDS),
+                "directory mtime restored after its children were written");
+
+        // metadata only, both ways: no content bytes anywhere
+        await(T, () -> cluster.node(0).controlHandler().dirty(null).isEmpty()
+                && cluster.node(1).controlHandler().dirty(null).isEmpty(), () -> "dirty drained");
+        long before0 = contentBytes(0);
+        long before1 = contentBytes(1);
+        if (ROOT) { // chown first: it clears setuid
+            Files.setAttribute(b.resolve("etc/app/big.bin"), "unix:uid", 100000, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(b.resolve("etc/app/small.conf"), "unix:gid", 165534, LinkOption.NOFOLLOW_LINKS);
+        }
+        Files.setAttribute(b.resolve("etc/app/big.bin"), "unix:mode", 04750, LinkOption.NOFOLLOW_LINKS);
+        Files.setLastModifiedTime(b.resolve("etc/app/small.conf"), FileTime.from(1_500_000_000L, TimeUnit.SECONDS));
+        io.syncnode.node.os.NativeFs.setXattr(b.resolve("etc/app/big.bin"), "user.checksum", "abc".getBytes());
+        io.syncnode.node.os.NativeFs.removeXattr(b.resolve("etc/app/small.conf"), "user.origin");
+        awaitSame();
+        assertEquals(04750, 07777 & (Integer) Files.getAttribute(a.resolve("etc/app/big.bin"), "unix:mode",
+                LinkOption.NOFOLLOW_LINKS), "setuid mode arrived");
+        assertEquals(before0, contentBytes(0), "node 0 moved content bytes for metadata-only changes");
+        assertEquals(before1, contentBytes(1), "node 1 moved content bytes for metadata-only changes");
+    }
+
+    @Test
+    void aHardLinkGroupStaysOneInodeWhenEditedThroughOneName() throws Exception {
+        Path a = cluster.dir(0);
+        Path b = cluster.dir(1);
+        Files.createDirectories(a.resolve("x"));
+        Files.createDirectories(a.resolve("y"));
+        Files.writeString(a.resolve("x/one"), "shared content\n");
+        Files.createLink(a.resolve("y/two"), a.resolve("x/one"));
+        Files.createLink(a.resolve("three"), a.resolve("x/one"));
+        awaitSame();
+        long ino = io.syncnode.node.os.NativeFs.inode(b.resolve("three"));
+        assertEquals(ino, io.syncnode.node.os.NativeFs.inode(b.resolve("x/one")));
+        assertEquals(ino, io.syncnode.node.os.NativeFs.inode(b.resolve("y/two")));
+        assertEquals(3, io.syncnode.node.os.NativeFs.nlink(b.resolve("three")));
+        // edit through one name on the replica: every name on every node shows it, still one inode
+        Files.writeString(b.resolve("y/two"), "appended on b\n", java.nio.file.StandardOpenOption.APPEND);
+        await(T, () -> {
+            try {
+                return Files.readString(a.resolve("x/one")).endsWith("appended on b\n");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, () -> "the edit on a");
+        awaitSame();
+        for (Path root : List.of(a, b)) {
+            long i = io.syncnode.node.os.NativeFs.inode(root.resolve("x/one"));
+            assertEquals(i, io.syncnode.node.os.NativeFs.inode(root.resolve("y/two")), root + ": y/two");
+            assertEquals(i, io.syncnode.node.os.NativeFs.inode(root.resolve("three")), root + ": three");
+            assertEquals(3, io.syncnode.node.os.NativeFs.nlink(root.resolve("three")), root + ": nlink");
+        }
+        // the first name goes: the other two stay one group
+        Files.delete(a.resolve("three"));
+        awaitSame();
+        assertEquals(io.syncnode.node.os.NativeFs.inode(b.resolve("x/one")),
+                io.syncnode.node.os.NativeFs.inode(b.resolve("y/two")));
+        assertEquals(2, io.syncnode.node.os.NativeFs.nlink(b.resolve("x/one")));
+    }
+
+    @Test
+    void namesThatAreNotUtf8SurviveBothWays() throws Exception {
+        Path a = cluster.dir(0);
+        Path b = cluster.dir(1);
+        byte[] cafe = {'c', 'a', 'f', (byte) 0xe9};
+        byte[] weirdDir = {(byte) 0xff, (byte) 0xfe, 'd'};
+        Files.writeString(io.syncnode.node.os.PathBytes.resolve(a, cafe), "latin-1 name");
+        Path dirOnB = io.syncnode.node.os.PathBytes.resolve(b, weirdDir);
+        Files.createDirectory(dirOnB);
+        Files.writeString(io.syncnode.node.os.PathBytes.resolve(dirOnB, new byte[] {'x', (byte) 0x80}), "inside");
+        Files.createSymbolicLink(b.resolve("to-cafe"), io.syncnode.node.os.PathBytes.fromBytes(cafe));
+        awaitSame();
+        assertEquals("latin-1 name", Files.readString(io.syncnode.node.os.PathBytes.resolve(b, cafe)));
+        assertEquals("inside", Files.readString(io.syncnode.node.os.PathBytes.resolve(
+                io.syncnode.node.os.PathBytes.resolve(a, weirdDir), new byte[] {'x', (byte) 0x80})));
+        assertTrue(java.util.Arrays.equals(cafe, io.syncnode.node.os.NativeFs.readlink(a.resolve("to-cafe"))));
+        Files.delete(io.syncnode.node.os.PathBytes.resolve(b, cafe));
+        awaitSame();
+        assertFalse(Files.exists(io.syncnode.node.os.PathBytes.resolve(a, cafe), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void aSparseFileKeepsItsHolesAndASocketIsSkipped() throws Exception {
+        Path a = cluster.dir(0);
+        Path b = cluster.dir(1);
+        long size = 32L * 1024 * 1024;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(a.resolve("sparse.img"),
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap("head".getBytes()), 0);
+            ch.write(java.nio.ByteBuffer.wrap("middle".getBytes()), 16L * 1024 * 1024);
+            ch.write(java.nio.ByteBuffer.wrap("tail".getBytes()), size - 4);
+        }
+        Path sock = a.resolve("control.sock");
+        try (java.nio.channels.ServerSocketChannel server =
+                     java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(sock));
+            Files.writeString(a.resolve("marker"), "after the socket");
+            await(T, () -> Files.exists(b.resolve("marker")) && Files.exists(b.resolve("sparse.img")),
+                    () -> "marker and sparse file on b");
+            assertFalse(Files.exists(b.resolve("control.sock"), LinkOption.NOFOLLOW_LINKS), "a socket was synced");
+        }
+        Files.delete(sock);
+        awaitSame();
+        assertEquals(size, Files.size(b.resolve("sparse.img")));
+        long allocated = io.syncnode.node.os.NativeFs.allocatedBytes(b.resolve("sparse.img"));
+        assertTrue(allocated < 1024 * 1024, "the replica allocated " + allocated + " bytes for 14 bytes of data");
+    }
 }
