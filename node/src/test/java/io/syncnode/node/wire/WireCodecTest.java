@@ -313,11 +313,11 @@ class WireCodecTest {
                             .setValue(raw(2, 0, 0, 0, 1, 0, 6, 0)))
                     .addXattrs(io.syncnode.wire.proto.Xattr.newBuilder().setName(raw('u', 's', 'e', 'r', '.', 0xff))
                             .setValue(ByteString.EMPTY))
-                    .setHardLink(bytes("0-first"));
+                    .setHardLink(bytes("+first"));
             Message.IndexUpdate u = (Message.IndexUpdate) WireCodec.decode(update(f)).message();
             FileRecord r = u.files().get(0).record();
             assertArrayEquals(path.toByteArray(), io.syncnode.protocol.NameCodec.encode(r.path()));
-            assertEquals("0-first", r.hardLink());
+            assertEquals("+first", r.hardLink());
             assertEquals(2, r.xattrs().size());
             assertArrayEquals(new byte[] {2, 0, 0, 0, 1, 0, 6, 0}, r.xattrs().get("system.posix_acl_access"));
             io.syncnode.wire.proto.Envelope again = io.syncnode.wire.proto.Envelope.parseFrom(
@@ -325,7 +325,7 @@ class WireCodecTest {
             FileInfo back = again.getIndexUpdate().getFiles(0);
             assertEquals(path, back.getPath());
             assertEquals(f.getXattrsList(), back.getXattrsList());
-            assertEquals(bytes("0-first"), back.getHardLink());
+            assertEquals(bytes("+first"), back.getHardLink());
         }
         Message.IndexUpdate link = (Message.IndexUpdate) WireCodec.decode(update(symlink().setSymlinkTarget(target)))
                 .message();
