@@ -19,6 +19,7 @@ public final class SparseOutput extends OutputStream {
     /** The hole granularity: a file system block. */
     static final int BLOCK = 4096;
     private static final int BUFFER = 64 * 1024;
+    private static final byte[] ZEROS = new byte[BLOCK];
 
     private final FileChannel channel;
     private final byte[] buf = new byte[BUFFER];
@@ -62,14 +63,18 @@ public final class SparseOutput extends OutputStream {
     public void flush() throws IOException {
         drain(true);
         if (endsInHole) {
-            channel.write(ByteBuffer.wrap(new byte[1]), offset - 1);
+            channel.write(ByteBuffer.wrap(new byte[1]), offset - 1); // a 1-byte positional write completes
             endsInHole = false;
         }
     }
 
-    /** Writes the whole blocks of the buffer (and, when {@code all}, the rest), skipping zero blocks. */
+    /**
+     * Writes the whole blocks of the buffer (and, when {@code all}, the rest), skipping zero
+     * blocks; consecutive data blocks go out in one write.
+     */
     private void drain(boolean all) throws IOException {
         int pos = 0;
+        int runStart = -1; // start of the pending run of data blocks
         while (pos < filled) {
             // blocks end at file offsets that are multiples of BLOCK
             int len = (int) Math.min(filled - pos, BLOCK - (offset + pos) % BLOCK);
@@ -77,25 +82,37 @@ public final class SparseOutput extends OutputStream {
                 break; // an incomplete block: wait for more bytes
             }
             if (isZero(pos, len)) {
+                if (runStart >= 0) {
+                    writeFully(runStart, pos);
+                    runStart = -1;
+                }
                 endsInHole = true;
             } else {
-                channel.write(ByteBuffer.wrap(buf, pos, len), offset + pos);
+                if (runStart < 0) {
+                    runStart = pos;
+                }
                 endsInHole = false;
             }
             pos += len;
+        }
+        if (runStart >= 0) {
+            writeFully(runStart, pos);
         }
         System.arraycopy(buf, pos, buf, 0, filled - pos);
         offset += pos;
         filled -= pos;
     }
 
-    private boolean isZero(int from, int len) {
-        for (int i = from; i < from + len; i++) {
-            if (buf[i] != 0) {
-                return false;
-            }
+    private void writeFully(int from, int to) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(buf, from, to - from);
+        long at = offset + from;
+        while (b.hasRemaining()) {
+            at += channel.write(b, at);
         }
-        return true;
+    }
+
+    private boolean isZero(int from, int len) {
+        return java.util.Arrays.mismatch(buf, from, from + len, ZEROS, 0, len) < 0; // vectorised
     }
 
     /** Flushes; the channel stays open (its owner closes it). */
