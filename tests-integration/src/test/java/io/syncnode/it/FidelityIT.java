@@ -69,8 +69,8 @@ class FidelityIT {
      * records, acks and a digest take a few KiB.
      */
     static final long METADATA_WIRE_BOUND = 96 << 10;
-    static final Duration CONVERGE = Duration.ofSeconds(90);
-    static final Duration STEP = Duration.ofSeconds(60);
+    static final Duration CONVERGE = Duration.ofSeconds(60);
+    static final Duration STEP = Duration.ofSeconds(45);
     static final Duration POLL = Duration.ofSeconds(1);
     static final List<String> PARTS = List.of("scanned", "live");
 
@@ -309,29 +309,16 @@ class FidelityIT {
         return Arrays.stream(n.logText().split("\n")).filter(l -> l.contains(fileName)).toList();
     }
 
-    /**
-     * Waits (one deadline for all) until {@link RsyncComparison#differences} from {@code source}'s
-     * part to each replica's is empty, for every part; fails with the last differences of each pair.
-     */
+    /** {@link RsyncComparison#awaitClean} from {@code source}'s parts to the same parts of each replica. */
     static void awaitClean(NodeProcess source, List<NodeProcess> replicas, List<String> parts, Duration timeout) {
-        Map<String, List<String>> last = new LinkedHashMap<>();
-        Await.await(timeout, POLL, () -> {
-            boolean clean = true;
-            for (String part : parts) {
-                for (NodeProcess r : replicas) {
-                    List<String> d = RsyncComparison.differences(source.folder().resolve(part), r.folder().resolve(part));
-                    last.put(source.name() + " -> " + r.name() + " " + part + "/", d);
-                    clean &= d.isEmpty();
-                }
+        List<RsyncComparison.Pair> pairs = new ArrayList<>();
+        for (String part : parts) {
+            for (NodeProcess r : replicas) {
+                pairs.add(new RsyncComparison.Pair(source.name() + " -> " + r.name() + " " + part + "/",
+                        source.folder().resolve(part), r.folder().resolve(part)));
             }
-            return clean;
-        }, () -> {
-            StringBuilder b = new StringBuilder("rsync -aHAXS --numeric-ids --checksum --dry-run --itemize-changes"
-                    + " prints nothing (and ns mtimes equal); last output per pair:\n");
-            last.forEach((pair, d) -> b.append(pair).append(": ").append(d.size()).append(" line(s)\n")
-                    .append(RsyncComparison.head(d, 60)));
-            return b.toString();
-        });
+        }
+        RsyncComparison.awaitClean(pairs, timeout, POLL);
     }
 
     /** Every node's {@code part} has the hard-link group as one inode (nlink 3) holding {@code content}. */

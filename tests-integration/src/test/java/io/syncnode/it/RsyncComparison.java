@@ -3,12 +3,12 @@ package io.syncnode.it;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * "Identical to the last bit", as rsync sees it: {@code rsync -aHAXS --numeric-ids --checksum
@@ -62,17 +62,31 @@ public final class RsyncComparison {
         return out;
     }
 
+    /** Two trees to compare, named for messages (e.g. "n1 -> n2 live/"). */
+    public record Pair(String name, Path source, Path replica) {
+    }
+
     /**
-     * Waits until {@link #differences} from {@code src} to {@code dst} is empty (polling every
-     * {@code every}); on timeout fails with the last differences (at most 60 lines).
+     * Waits until {@link #differences} is empty for every pair (one deadline for all, polling every
+     * {@code every}); on timeout fails with the last differences of each pair (at most 60 lines each).
      */
-    public static void awaitClean(Path src, Path dst, Duration timeout, Duration every) {
-        AtomicReference<List<String>> last = new AtomicReference<>(List.of());
+    public static void awaitClean(List<Pair> pairs, Duration timeout, Duration every) {
+        Map<String, List<String>> last = new LinkedHashMap<>();
         Await.await(timeout, every, () -> {
-            last.set(differences(src, dst));
-            return last.get().isEmpty();
-        }, () -> "rsync -aHAXS --numeric-ids --checksum --dry-run --itemize-changes " + src + "/ " + dst
-                + "/ prints nothing (and ns mtimes equal); last output:\n" + head(last.get(), 60));
+            boolean clean = true;
+            for (Pair p : pairs) {
+                List<String> d = differences(p.source(), p.replica());
+                last.put(p.name() + " (" + p.source() + "/ " + p.replica() + "/)", d);
+                clean &= d.isEmpty();
+            }
+            return clean;
+        }, () -> {
+            StringBuilder b = new StringBuilder("rsync -aHAXS --numeric-ids --checksum --dry-run --itemize-changes"
+                    + " prints nothing (and ns mtimes are equal); last output per pair:\n");
+            last.forEach((pair, d) -> b.append(pair).append(": ").append(d.size()).append(" line(s)\n")
+                    .append(head(d, 60)));
+            return b.toString();
+        });
     }
 
     static String head(List<String> lines, int max) {
