@@ -1,5 +1,7 @@
 package io.syncnode.it;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -62,15 +64,47 @@ public final class Fixture {
         m.put("setfattr", "attr");
         m.put("getfattr", "attr");
         m.put("setfacl", "acl");
-        m.put("setcap", "libcap2-bin");
         m.put("rsync", "rsync");
         return Map.copyOf(m);
     }
 
-    /** Skips the calling test unless we are root and every command of {@link #COMMANDS} is installed. */
+    /**
+     * Skips the calling test unless we are root, every command of {@link #COMMANDS} is installed,
+     * and root may here do what the fixture does (a container without CAP_SYS_ADMIN cannot set
+     * {@code trusted.} xattrs, one without CAP_MKNOD cannot make devices; a file system may lack
+     * ACLs): a probe in a temp dir (on the file system of the test's folders) says which step failed.
+     */
     public static void assumeUsable() {
         Host.assumeRoot("for the fidelity fixture (mknod, chown to foreign ids, trusted. and security. xattrs)");
         Host.assumeCommands(COMMANDS);
+        String failed = probe();
+        assumeTrue(failed.isEmpty(), "root cannot make the fidelity fixture here (" + failed.strip()
+                + "; in a container: needs CAP_MKNOD, CAP_SYS_ADMIN, CAP_SETFCAP and a file system with xattrs and"
+                + " ACLs); skipped");
+    }
+
+    private static String probe() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("syncnode-fixture-probe");
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating a temp dir for the fixture probe", e);
+        }
+        try {
+            Host.Result r = Host.run(Duration.ofSeconds(30), Map.of("LC_ALL", "C"), List.of("bash", "-c", String.join("\n",
+                    "cd -- \"$1\" || exit 1",
+                    "try() { \"$@\" 2>/dev/null || printf '%s failed; ' \"$*\"; }",
+                    ": > f",
+                    "try mknod dev c 300 70000",
+                    "try mkfifo fifo",
+                    "try chown 4294967294:100000 f",
+                    "try setfattr -n trusted.probe -v 1 f",
+                    "try setfattr -n security.capability -v 0x0100000200200000000000000000000000000000 f",
+                    "try setfacl -m u:1000:r f"), "probe", dir.toString()));
+            return r.text() + (r.exit() == 0 ? "" : "probe exit " + r.exit() + ": " + r.err().strip());
+        } finally {
+            Host.run(Duration.ofSeconds(30), "rm", "-rf", "--", dir.toString());
+        }
     }
 
     /**

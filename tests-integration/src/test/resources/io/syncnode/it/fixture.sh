@@ -98,7 +98,7 @@ chmod 0444 tree/a/numbers.txt
 chmod 0700 tree/a/b
 
 # --- capabilities, xattrs (user., trusted., security.; binary and large values; on dirs, symlinks, devices)
-setcap cap_net_raw+ep bin/capped
+setfattr -n security.capability -v 0x0100000200200000000000000000000000000000 bin/capped   # = setcap cap_net_raw+ep
 setfattr -n user.comment -v 'a user xattr' small.txt
 setfattr -n user.binary -v 0x00ff00fe0a small.txt
 setfattr -n user.big -v "0s$(head -c 3000 /dev/urandom | base64 -w0)" meta/m3
