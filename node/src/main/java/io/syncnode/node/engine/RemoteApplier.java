@@ -274,7 +274,7 @@ final class RemoteApplier {
                     || !a.get().signature().equals(f.stat())) {
                 return;
             }
-            linkTo(r, f, member.stat());
+            buffer.put(IndexBuffer.Put.quiet(r, linkTo(r, f, member.stat())));
         } catch (LocalChangedException e) {
             scanLater.accept(r.path());
         } catch (IOException | RuntimeException e) {
