@@ -12,6 +12,7 @@ import io.syncnode.node.control.StatusView;
 import io.syncnode.node.engine.FolderSync;
 import io.syncnode.node.engine.MessageRouter;
 import io.syncnode.node.engine.NodeCounters;
+import io.syncnode.node.engine.PauseMarks;
 import io.syncnode.node.engine.PeerDirectory;
 import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.fetch.TransferSource;
@@ -114,8 +115,9 @@ public final class SyncNode implements AutoCloseable {
                 f.sourceChanged(path);
             }
         }, counters.bytesServed);
+        PauseMarks pauses = new PauseMarks(stateDir.resolve("paused"));
         for (FolderConfig fc : config.folders()) {
-            folders.put(fc.name(), new FolderSync(fc, nodeId, config.node().name(), stateDir.resolve("work"), store, peers, outbox, fetcher, scheduler, clock, counters, fsyncPool));
+            folders.put(fc.name(), new FolderSync(fc, nodeId, config.node().name(), stateDir.resolve("work"), store, peers, outbox, fetcher, scheduler, clock, counters, fsyncPool, pauses));
         }
         this.router = new MessageRouter(folders, peers, source, fetcher, counters, this::viewChanged,
                 m -> transport().physicalAddress(m));
@@ -232,9 +234,13 @@ public final class SyncNode implements AutoCloseable {
         }
         List<Message.FolderDigest> digests = new ArrayList<>();
         for (FolderSync f : folders.values()) {
-            digests.add(f.digest());
+            if (!f.paused()) { // a paused folder takes no part: members keep their dirty entries toward us
+                digests.add(f.digest());
+            }
         }
-        send(null, new Message.Digest(digests));
+        if (!digests.isEmpty()) {
+            send(null, new Message.Digest(digests));
+        }
     }
 
     private boolean send(String member, Message m) {
@@ -326,7 +332,7 @@ public final class SyncNode implements AutoCloseable {
         @Override
         public long check(String folder, List<String> paths) throws ControlException {
             long n = 0;
-            for (FolderSync f : selected(folder)) {
+            for (FolderSync f : running(folder, "rescans it")) {
                 try {
                     n += f.check(paths).get(1, TimeUnit.HOURS);
                 } catch (Exception e) {
@@ -339,7 +345,7 @@ public final class SyncNode implements AutoCloseable {
 
         @Override
         public boolean sync(String folder, Duration timeout) throws ControlException {
-            List<FolderSync> fs = selected(folder);
+            List<FolderSync> fs = running(folder, "sends its changes again");
             Instant deadline = clock.instant().plus(timeout);
             Instant nextPush = Instant.MIN;
             while (true) {
@@ -426,7 +432,7 @@ public final class SyncNode implements AutoCloseable {
 
         @Override
         public void resolve(String folder, String path, String keep) throws ControlException {
-            FolderSync f = selected(folder).get(0);
+            FolderSync f = running(folder, "lets you resolve it").get(0);
             try {
                 f.resolve(path, keep).get(10, TimeUnit.MINUTES);
             } catch (java.util.concurrent.ExecutionException e) {
@@ -434,6 +440,52 @@ public final class SyncNode implements AutoCloseable {
             } catch (Exception e) {
                 throw new ControlException("cannot resolve " + folder + ":" + path + ": " + e);
             }
+        }
+
+        @Override
+        public boolean pause(String folder) throws ControlException {
+            FolderSync f = selected(folder).get(0);
+            try {
+                return f.pause().get(10, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new ControlException("folder " + folder + " is still busy after 10 min; the pause is queued"
+                        + " and takes effect when the work before it is done (see `syncnode status`)");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new ControlException("cannot pause folder " + folder + ": " + e.getCause().getMessage());
+            } catch (Exception e) {
+                throw new ControlException("cannot pause folder " + folder + ": " + e);
+            }
+        }
+
+        @Override
+        public boolean resume(String folder) throws ControlException {
+            FolderSync f = selected(folder).get(0);
+            boolean resumed;
+            try {
+                resumed = f.resume().get(1, TimeUnit.HOURS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new ControlException("cannot resume folder " + folder + ": " + e.getCause().getMessage());
+            } catch (Exception e) {
+                throw new ControlException("cannot resume folder " + folder + ": " + e);
+            }
+            if (resumed) {
+                exchangeAfterResume(f);
+            }
+            return resumed;
+        }
+
+        /** Selected folders that are not paused; an explicitly named paused folder is refused. */
+        private List<FolderSync> running(String folder, String whatResumeDoes) throws ControlException {
+            List<FolderSync> out = new ArrayList<>();
+            for (FolderSync f : selected(folder)) {
+                if (!f.paused()) {
+                    out.add(f);
+                } else if (folder != null) {
+                    throw new ControlException("folder " + folder + " is paused on this node; `syncnode resume "
+                            + folder + "` " + whatResumeDoes);
+                }
+            }
+            return out;
         }
 
         private List<FolderSync> selected(String folder) throws ControlException {
@@ -446,6 +498,24 @@ public final class SyncNode implements AutoCloseable {
                         + String.join(", ", folders.keySet()) + ")");
             }
             return List.of(f);
+        }
+    }
+
+    /**
+     * After a resume: the folder's digest to every member (each answers with its whole index if it
+     * differs: what the members changed meanwhile), and this node's dirty records to each (what they
+     * have not confirmed, including what the resume's rescan found).
+     */
+    private void exchangeAfterResume(FolderSync f) {
+        sendPool.execute(() -> {
+            if (!closed && !f.paused()) {
+                send(null, new Message.Digest(List.of(f.digest())));
+            }
+        });
+        for (String m : members) {
+            if (!m.equals(config.node().name())) {
+                f.pushDirtyTo(m);
+            }
         }
     }
 

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /** {@code status}: the node, its cluster view and a line per folder. */
 @Command(name = "status",
-        description = "node, cluster view (members), per folder: files, dirty, conflicts, problems")
+        description = "node, cluster view (members), per folder: files, dirty, conflicts, problems, state"
+                + " (scanning, syncing, idle, halted, paused)")
 final class StatusCommand extends NodeCommand {
     @Option(names = "--json", description = "print JSON: {\"node\", \"members\", \"folders\": [...], \"counters\"}")
     boolean json;
@@ -44,6 +45,10 @@ final class StatusCommand extends NodeCommand {
             folders.print(out, "", true);
         }
         for (FolderStatus folder : status.folders()) {
+            if ("paused".equals(folder.state())) {
+                out.println(folder.name() + ": paused on this node: not sending or applying changes until"
+                        + " `syncnode resume " + folder.name() + "`");
+            }
             if (folder.problem() != null && !folder.problem().isBlank()) {
                 out.println(folder.name() + ": " + folder.state() + ": " + folder.problem());
             }

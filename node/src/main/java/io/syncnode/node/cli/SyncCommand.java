@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code sync}: push what is dirty now and wait until nothing dirty remains. */
 @Command(name = "sync",
-        description = "push everything dirty now and wait until no dirty entry remains (exit 3 on timeout)")
+        description = {"push everything dirty now and wait until no dirty entry remains (exit 3 on timeout)",
+                "Paused folders are left out (and named); naming one with --folder is an error."})
 final class SyncCommand extends NodeCommand {
     /** Extra time the CLI waits for the node's answer beyond {@code --timeout}. */
     private static final Duration GRACE = Duration.ofSeconds(30);
@@ -40,15 +41,16 @@ final class SyncCommand extends NodeCommand {
             invocation.err().println("syncnode: " + within + ": " + e.getMessage());
             return ExitCode.NOT_CONVERGED;
         }
+        String paused = pausedNote(result.path("paused"));
         if (result.path("converged").asBoolean(false)) {
             invocation.out().println("in sync: nothing dirty remains"
-                    + (folder != null ? " in " + folder : ""));
+                    + (folder != null ? " in " + folder : "") + paused);
             return ExitCode.OK;
         }
         long remaining = result.path("remaining").asLong();
         PrintStream err = invocation.err();
         err.println("syncnode: " + within + ": " + remaining + " dirty " + (remaining == 1 ? "entry" : "entries")
-                + " remain" + (remaining == 1 ? "s" : "") + ":");
+                + " remain" + (remaining == 1 ? "s" : "") + paused + ":");
         TextTable table = new TextTable().left("FOLDER").left("PATH").left("PEER").left("SINCE");
         DirtyView[] entries = read(result.path("entries"), DirtyView[].class);
         for (DirtyView entry : entries) {
@@ -60,5 +62,17 @@ final class SyncCommand extends NodeCommand {
                     + configOption.file + "`");
         }
         return ExitCode.NOT_CONVERGED;
+    }
+
+    /** " (paused, left out: a, b)" for the paused folders the node left out, else "". */
+    private static String pausedNote(JsonNode paused) {
+        if (!paused.isArray() || paused.isEmpty()) {
+            return "";
+        }
+        StringBuilder names = new StringBuilder();
+        for (JsonNode name : paused) {
+            names.append(names.length() == 0 ? "" : ", ").append(name.asText());
+        }
+        return " (paused, left out: " + names + ")";
     }
 }

@@ -1,7 +1,7 @@
 /**
  * The {@code syncnode} command line: parses verbs with picocli, runs the node ({@code run}) or asks
  * the running node over its control socket ({@code status}, {@code peers}, {@code dirty},
- * {@code sync}, {@code check}) and prints plain-text tables or, with {@code --json}, the JSON
+ * {@code sync}, {@code check}, {@code conflicts}, {@code resolve}, {@code pause}, {@code resume}) and prints plain-text tables or, with {@code --json}, the JSON
  * shapes of DESIGN.md unchanged.
  *
  * <p>Exit codes: 0 ok, 1 error, 2 usage or configuration error, 3 not converged before

@@ -17,13 +17,15 @@ public interface ControlHandler {
 
     /**
      * Rescans now (the whole folder, or only {@code paths} relative to it) and returns how many
-     * paths were found changed and marked dirty.
+     * paths were found changed and marked dirty. Paused folders are left out when {@code folder}
+     * is null and refused when named.
      */
     long check(String folder, List<String> paths) throws ControlException;
 
     /**
      * Pushes everything dirty now and waits until no dirty entry remains or {@code timeout}
-     * passes. Returns true when nothing is dirty any more.
+     * passes. Returns true when nothing is dirty any more. Paused folders are left out when
+     * {@code folder} is null and refused when named.
      */
     boolean sync(String folder, Duration timeout) throws ControlException;
 
@@ -35,6 +37,20 @@ public interface ControlHandler {
      * "remote" or a node name. Returns once the winning version is stored here (it then propagates).
      */
     void resolve(String folder, String path, String keep) throws ControlException;
+
+    /**
+     * Stops syncing {@code folder} on this node: its local changes are not announced and remote
+     * ones not applied until {@link #resume}, also across restarts of the node. Returns false when
+     * it was paused already.
+     */
+    boolean pause(String folder) throws ControlException;
+
+    /**
+     * Restarts syncing a paused {@code folder}: rescans it (what changed meanwhile is announced)
+     * and exchanges digests with the members (what they changed arrives). Returns once the rescan
+     * is done; false when the folder was not paused.
+     */
+    boolean resume(String folder) throws ControlException;
 
     /** A request the node refuses (unknown folder, bad path): the message is shown to the operator. */
     final class ControlException extends Exception {

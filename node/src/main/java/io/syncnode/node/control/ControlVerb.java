@@ -48,12 +48,6 @@ public enum ControlVerb {
             return json.createObjectNode().put("changed", changed);
         }
     },
-    /**
-     * {@code {"verb":"sync","folder":F,"timeoutMs":T}} (folder optional, timeout 60 s when absent)
-     * answers {@code {"converged": bool, "remaining": N, "entries": [DirtyView...]}}; when not
-     * converged, {@code remaining} counts the dirty entries left and {@code entries} holds the
-     * first {@value #SAMPLE} of them.
-     */
     /** {@code {"verb":"conflicts"}} answers the list of {@link ConflictView}. */
     CONFLICTS {
         @Override
@@ -79,20 +73,74 @@ public enum ControlVerb {
             return json.createObjectNode().put("resolved", paths.get(0));
         }
     },
+    /**
+     * {@code {"verb":"sync","folder":F,"timeoutMs":T}} (folder optional, timeout 60 s when absent)
+     * answers {@code {"converged": bool, "remaining": N, "entries": [DirtyView...], "paused": [F...]}};
+     * when not converged, {@code remaining} counts the dirty entries left and {@code entries} holds
+     * the first {@value #SAMPLE} of them. {@code paused} names the paused folders that were left out
+     * (their dirty entries are not counted).
+     */
     SYNC {
         @Override
         JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
                 throws BadRequest, ControlException {
             String folder = folder(request);
             boolean converged = handler.sync(folder, timeout(request));
-            List<DirtyView> remaining = converged ? List.of() : handler.dirty(folder);
+            List<String> paused = new ArrayList<>();
+            if (folder == null) {
+                for (StatusView.FolderStatus f : handler.status().folders()) {
+                    if (PAUSED.equals(f.state())) {
+                        paused.add(f.name());
+                    }
+                }
+            }
+            List<DirtyView> remaining = new ArrayList<>();
+            if (!converged) {
+                for (DirtyView d : handler.dirty(folder)) {
+                    if (!paused.contains(d.folder())) {
+                        remaining.add(d);
+                    }
+                }
+            }
             ObjectNode result = json.createObjectNode();
             result.put("converged", converged || remaining.isEmpty());
             result.put("remaining", remaining.size());
             result.set("entries", json.valueToTree(remaining.subList(0, Math.min(SAMPLE, remaining.size()))));
+            result.set("paused", json.valueToTree(paused));
             return result;
         }
+    },
+    /**
+     * {@code {"verb":"pause","folder":F}} stops syncing F on this node (kept across restarts) and
+     * answers {@code {"folder": F, "paused": true, "changed": bool}}; {@code changed} is false when
+     * F was paused already.
+     */
+    PAUSE {
+        @Override
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
+                throws BadRequest, ControlException {
+            String folder = requiredFolder(request, "pause");
+            boolean changed = handler.pause(folder);
+            return json.createObjectNode().put("folder", folder).put("paused", true).put("changed", changed);
+        }
+    },
+    /**
+     * {@code {"verb":"resume","folder":F}} restarts syncing F on this node and answers, once F has
+     * been rescanned, {@code {"folder": F, "paused": false, "changed": bool}}; {@code changed} is
+     * false when F was not paused.
+     */
+    RESUME {
+        @Override
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
+                throws BadRequest, ControlException {
+            String folder = requiredFolder(request, "resume");
+            boolean changed = handler.resume(folder);
+            return json.createObjectNode().put("folder", folder).put("paused", false).put("changed", changed);
+        }
     };
+
+    /** The {@code state} of a paused folder in {@link StatusView.FolderStatus}. */
+    static final String PAUSED = "paused";
 
     /** How many remaining dirty entries a not-converged {@code sync} answer lists. */
     public static final int SAMPLE = 20;
@@ -131,6 +179,14 @@ public enum ControlVerb {
             throw new BadRequest("\"folder\" must be a non-empty string");
         }
         return folder.asText();
+    }
+
+    private static String requiredFolder(JsonNode request, String verb) throws BadRequest {
+        String folder = folder(request);
+        if (folder == null) {
+            throw new BadRequest(verb + " needs \"folder\"");
+        }
+        return folder;
     }
 
     private static List<String> paths(JsonNode request) throws BadRequest {

@@ -9,7 +9,8 @@ import java.util.List;
 public record StatusView(String node, List<String> members, List<FolderStatus> folders, Counters counters) {
 
     /**
-     * {@code state}: scanning, syncing, idle, halted; {@code problem} explains a halt.
+     * {@code state}: scanning, syncing, idle, halted, or paused (by {@code syncnode pause}; a halted
+     * folder that is paused shows paused); {@code problem} explains a halt.
      * {@code lastHeal}: when a partition last healed (ISO-8601, or null); {@code sinceHeal}: how
      * many concurrent paths were met since then, per outcome (merged, kept-local, took-remote,
      * kept-both, manual, script).

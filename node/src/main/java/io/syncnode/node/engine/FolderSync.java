@@ -51,6 +51,18 @@ import java.util.logging.Logger;
  * {@link #current}) and written in one transaction by {@link #flush}, which also sends the
  * acknowledgements and announcements that depend on them: nothing is announced before it is
  * committed.
+ *
+ * <p><b>Pause.</b> A paused folder ({@link #pause}, kept across restarts by {@link PauseMarks})
+ * neither scans and announces local changes nor applies remote ones: watcher events, periodic
+ * rescans and announcements are dropped; digests of other members are not answered and this
+ * node's digest leaves the folder out, so members keep their dirty entries toward this node (it
+ * acknowledges nothing). Transfers already running finish into their temp files, but their
+ * commits (and those of conflict scripts) wait until {@link #resume}, which re-checks that they
+ * are still current (a node stopped meanwhile removes those temp files at its next start). Serving fetches to other members goes on: the source only serves content
+ * whose stat signature still equals the index's, i.e. versions announced before the pause, and
+ * aborts ({@code SOURCE_CHANGED}) on anything changed since. {@link #resume} rescans the whole
+ * folder (the stat signatures make it cheap), which finds and announces what changed meanwhile;
+ * the composition root then starts a digest exchange, which brings what the members changed.
  */
 public final class FolderSync implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(FolderSync.class.getName());
@@ -86,6 +98,14 @@ public final class FolderSync implements AutoCloseable {
     private boolean flushQueued;
     private final Inbox inbox = new Inbox();
 
+    private final PauseMarks pauses;
+    /** Set and cleared on the worker; read anywhere. */
+    private volatile boolean paused;
+    /** Remote-side work (transfer commits, script answers) that arrived while paused. Worker only. */
+    private final List<Runnable> held = new ArrayList<>();
+    /** The worker, except that remote-side work waits in {@link #held} while the folder is paused. */
+    private final java.util.concurrent.Executor remoteSide;
+
     private volatile String state = "scanning";
     private volatile int pendingFetches;
     private volatile String problem;
@@ -93,7 +113,7 @@ public final class FolderSync implements AutoCloseable {
 
     public FolderSync(FolderConfig config, long selfId, String selfName, Path workDir, SqliteIndexStore store, PeerDirectory peers, Outbox outbox,
                       Fetcher fetcher, ScheduledExecutorService scheduler, Clock clock, NodeCounters counters,
-                      java.util.concurrent.Executor ioPool) {
+                      java.util.concurrent.Executor ioPool, PauseMarks pauses) {
         this.config = config;
         this.name = config.name();
         this.root = config.path();
@@ -116,13 +136,22 @@ public final class FolderSync implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.pauses = pauses;
+        this.paused = pauses.paused(name);
+        this.remoteSide = r -> worker.execute(() -> {
+            if (paused) {
+                held.add(r);
+            } else {
+                r.run();
+            }
+        });
         this.buffer = new IndexBuffer(name, store, peers, outbox, clock, counters);
         this.scanner = new LocalScanner(name, root, selfId, store, buffer, applier, reader, this::ignored, clock,
                 problems, this::retryLater, this::halt);
         this.split = new SplitBrainLog(name);
         this.remote = new RemoteApplier(name, buffer, store, applier,
                 new Reconciler(config.conflict(), config.deleteConflict(), selfId, this::priorityRank), fetcher,
-                worker, this::guard, this::ignored, this::scanLater, problems, counters, split, this::runScript,
+                remoteSide, this::guard, this::ignored, this::scanLater, problems, counters, split, this::runScript,
                 this::nodeName, clock, config.maxConflictCopies(), selfId, ioPool,
                 config.conflictScope() == io.syncnode.protocol.ConflictScope.FOLDER ? new FolderScopeSettings() : null);
     }
@@ -150,12 +179,20 @@ public final class FolderSync implements AutoCloseable {
 
     // ================================================================== entry points (any thread)
 
-    /** Removes leftover temp files and runs the first full scan; completes when it is done. */
+    /**
+     * Removes leftover temp files and runs the first full scan; completes when it is done. A folder
+     * paused before the restart stays paused and is not scanned (its resume scans it).
+     */
     public CompletableFuture<Long> startScan() {
         return submit(() -> {
             int removed = applier.removeLeftoverTemps();
             if (removed > 0) {
                 LOG.info(() -> name + ": removed " + removed + " temp files left by an interrupted apply");
+            }
+            if (paused) {
+                LOG.warning(() -> name + ": paused" + pauses.since(name).map(t -> " since " + t).orElse("")
+                        + " (kept across the restart): not syncing it until `syncnode resume " + name + "`");
+                return 0L;
             }
             return fullScan(true);
         });
@@ -231,6 +268,9 @@ public final class FolderSync implements AutoCloseable {
             inbox.recursive.clear();
             inbox.updates.clear();
         }
+        if (paused) {
+            return; // local changes are found by the resume's rescan, remote ones by its digest exchange
+        }
         if (problem != null) {
             // halted: nothing local propagates until the cause is fixed (restart) or accepted (check)
         } else if (rescanAll) {
@@ -273,6 +313,9 @@ public final class FolderSync implements AutoCloseable {
     /** A member's digest of this folder: if it differs, send it our whole index; then its dirty entries. */
     public void onDigest(String from, Message.FolderDigest digest) {
         worker.execute(guard("digest from " + from, () -> {
+            if (paused) {
+                return; // the member keeps its dirty entries toward this node; the resume asks again
+            }
             flush();
             if (!Arrays.equals(digest.digest(), store.digest(name))) {
                 LOG.fine(() -> name + ": index differs from " + from + "'s; sending ours");
@@ -303,6 +346,10 @@ public final class FolderSync implements AutoCloseable {
     /** Rescans now (whole folder, or the given relative paths); returns how many changes were found. */
     public CompletableFuture<Long> check(List<String> paths) {
         return submit(() -> {
+            if (paused) {
+                throw new IllegalStateException("folder " + name + " is paused on this node; `syncnode resume "
+                        + name + "` rescans it");
+            }
             if (paths.isEmpty()) {
                 if (problem != null && problem.startsWith("a scan found")) {
                     LOG.warning(() -> name + ": the operator accepts the deletes; resuming");
@@ -321,10 +368,62 @@ public final class FolderSync implements AutoCloseable {
         });
     }
 
+    /** True while the folder is paused on this node. */
+    public boolean paused() {
+        return paused;
+    }
+
+    /**
+     * Stops syncing this folder on this node (see the class notes), durably: it stays paused across
+     * restarts until {@link #resume}. What was scanned or applied before is committed and announced
+     * first. Completes with false when the folder was paused already.
+     */
+    public CompletableFuture<Boolean> pause() {
+        return submit(() -> {
+            if (paused) {
+                return false;
+            }
+            flush();
+            pauses.mark(name);
+            paused = true;
+            LOG.info(() -> name + ": paused: local changes are not announced and remote ones not applied"
+                    + " until `syncnode resume " + name + "`");
+            return true;
+        });
+    }
+
+    /**
+     * Restarts syncing a paused folder: removes the pause mark, rescans the whole folder (what
+     * changed while paused is announced and marked dirty), then commits the transfers that finished
+     * meanwhile if they are still current. Completes, with false when the folder was not paused,
+     * once the rescan is done; the caller then starts a digest exchange with the members.
+     */
+    public CompletableFuture<Boolean> resume() {
+        return submit(() -> {
+            if (!paused) {
+                return false;
+            }
+            pauses.clear(name);
+            paused = false;
+            LOG.info(() -> name + ": resumed: rescanning, then exchanging digests with the members");
+            try {
+                if (problem == null) {
+                    fullScan(true);
+                }
+            } finally {
+                List<Runnable> release = new ArrayList<>(held);
+                held.clear();
+                release.forEach(Runnable::run);
+                flush();
+            }
+            return true;
+        });
+    }
+
     public StatusView.FolderStatus status() {
         long dirty = store.dirtyCount(name);
-        String s = problem != null ? "halted" : state;
-        if (problem == null && "idle".equals(s) && (dirty > 0 || pendingFetches > 0)) {
+        String s = paused ? "paused" : problem != null ? "halted" : state;
+        if (!paused && problem == null && "idle".equals(s) && (dirty > 0 || pendingFetches > 0)) {
             s = "syncing";
         }
         return new StatusView.FolderStatus(name, root.toString(), store.liveCount(name), dirty,
@@ -417,6 +516,9 @@ public final class FolderSync implements AutoCloseable {
 
     private void scanLater(String rel) {
         worker.execute(guard("rescanning " + rel, () -> {
+            if (paused) {
+                return; // the resume's full rescan finds it
+            }
             scanner.scanPath(rel);
             scanner.scanParents();
             requestFlush();
@@ -444,7 +546,7 @@ public final class FolderSync implements AutoCloseable {
 
     private void pushDirty(String member) {
         Long id = peers.idOf(member);
-        if (id == null) {
+        if (id == null || paused) {
             return;
         }
         List<Message.Announced> dirty = new ArrayList<>();
@@ -482,6 +584,10 @@ public final class FolderSync implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         worker.execute(() -> {
             try {
+                if (paused) {
+                    throw new IllegalStateException("folder " + name + " is paused on this node; `syncnode resume "
+                            + name + "` first");
+                }
                 StoredConflict c = buffer.conflict(path);
                 if (c == null) {
                     throw new IllegalArgumentException("no open conflict at " + path + " in folder " + name);
@@ -495,6 +601,10 @@ public final class FolderSync implements AutoCloseable {
                         try {
                             if (err != null) {
                                 throw err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+                            }
+                            if (paused) {
+                                throw new IllegalStateException("folder " + name + " was paused meanwhile;"
+                                        + " resolve again after `syncnode resume " + name + "`");
                             }
                             remote.resolveWith(path, c.remote(), file);
                             flush();
@@ -568,7 +678,7 @@ public final class FolderSync implements AutoCloseable {
                         base.local(), remoteFile, base.localNode(), base.remoteNode(), base.localMtimeNs(),
                         base.remoteMtimeNs(), base.output(), base.scope());
                 return new Object[] {script.run(ctx), remoteFile};
-            }, scriptRunner).whenComplete((result, err) -> worker.execute(guard("settling " + path + " by script",
+            }, scriptRunner).whenComplete((result, err) -> remoteSide.execute(guard("settling " + path + " by script",
                     () -> {
                         Path remoteFile = result == null ? null : (Path) result[1];
                         try {

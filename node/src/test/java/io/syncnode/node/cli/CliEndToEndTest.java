@@ -11,6 +11,7 @@ import io.syncnode.node.cli.TestConfigs.Run;
 import io.syncnode.node.control.ControlHandler;
 import io.syncnode.node.control.ControlServer;
 import io.syncnode.node.control.FakeControlHandler;
+import io.syncnode.node.control.StatusView;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -163,6 +164,90 @@ class CliEndToEndTest {
                 "  ct101  config            -> beta  since 2026-11-21T10:00:01Z",
                 ""), run.err());
         assertEquals("", run.out());
+    }
+
+    @Test
+    void syncOfAllFoldersSaysWhichPausedFoldersItLeftOut() {
+        StatusView.FolderStatus a = handler.status.folders().get(0);
+        StatusView.FolderStatus b = handler.status.folders().get(1);
+        handler.status = new StatusView("alpha", List.of("alpha"), List.of(paused(a), paused(b)),
+                handler.status.counters());
+        Run run = cli("sync", "-c", configFile);
+        assertEquals(0, run.code(), run.err());
+        assertEquals("in sync: nothing dirty remains (paused, left out: ct101, etc)" + NL, run.out());
+    }
+
+    private static StatusView.FolderStatus paused(StatusView.FolderStatus f) {
+        return new StatusView.FolderStatus(f.name(), f.path(), f.files(), f.dirty(), f.conflicts(), f.problems(),
+                "paused", f.problem(), f.lastHeal(), f.sinceHeal());
+    }
+
+    @Test
+    void pauseTwiceAndResumeTwiceAreNotErrors() {
+        Run pause = cli("pause", "-c", configFile, "ct101");
+        assertEquals(0, pause.code(), pause.err());
+        assertEquals("paused ct101: this node neither announces its changes nor applies remote ones until"
+                + " `syncnode resume ct101` (kept across restarts)" + NL, pause.out());
+        Run again = cli("pause", "-c", configFile, "ct101");
+        assertEquals(0, again.code(), again.err());
+        assertEquals("ct101 was already paused; nothing to do" + NL, again.out());
+        Run resume = cli("resume", "-c", configFile, "ct101");
+        assertEquals(0, resume.code(), resume.err());
+        assertEquals("resumed ct101: rescanned; changes made meanwhile are being exchanged with the other nodes"
+                + NL, resume.out());
+        Run running = cli("resume", "-c", configFile, "ct101");
+        assertEquals(0, running.code(), running.err());
+        assertEquals("ct101 was not paused; nothing to do" + NL, running.out());
+        assertEquals(List.of("pause ct101", "pause ct101", "resume ct101", "resume ct101"), handler.calls);
+        assertEquals("", pause.err() + again.err() + resume.err() + running.err());
+    }
+
+    @Test
+    void pauseOrResumeOfAnUnknownFolderIsAUsageErrorNamingTheKnownOnes() {
+        for (String verb : List.of("pause", "resume")) {
+            Run run = cli(verb, "-c", configFile, "nope");
+            assertEquals(2, run.code(), verb);
+            assertTrue(run.err().startsWith("syncnode: unknown folder 'nope'; this config has: ct101, etc"), run.err());
+        }
+        assertEquals(List.of(), handler.calls);
+    }
+
+    @Test
+    void pauseOrResumeRefusedByTheNodeExitsOneWithItsMessage() {
+        handler.refusal = "cannot pause folder ct101: cannot record the pause of folder ct101 in /x: read-only";
+        Run run = cli("pause", "-c", configFile, "ct101");
+        assertEquals(1, run.code());
+        assertEquals("syncnode: " + handler.refusal + NL, run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void pauseOrResumeWithoutANodeExitsOneSayingSo() {
+        server.close();
+        for (String verb : List.of("pause", "resume")) {
+            Run run = cli(verb, "-c", configFile, "ct101");
+            assertEquals(1, run.code(), verb);
+            assertTrue(run.err().startsWith("syncnode: no node is running for this config"), run.err());
+        }
+    }
+
+    @Test
+    void statusShowsAPausedFolderAndHowToResumeIt() throws IOException {
+        StatusView.FolderStatus a = handler.status.folders().get(0);
+        handler.status = new StatusView("alpha", List.of("alpha", "beta"), List.of(paused(a)),
+                handler.status.counters());
+        Run run = cli("status", "-c", configFile);
+        assertEquals(0, run.code(), run.err());
+        assertEquals(String.join(NL,
+                "node     alpha",
+                "members  alpha, beta",
+                "",
+                "FOLDER  STATE   FILES  DIRTY  CONFLICTS  PROBLEMS  PATH",
+                "ct101   paused   1200      2          0         0  /var/lib/lxc/ct101",
+                "ct101: paused on this node: not sending or applying changes until `syncnode resume ct101`",
+                ""), run.out());
+        JsonNode json = new ObjectMapper().readTree(cli("status", "-c", configFile, "--json").out());
+        assertEquals("paused", json.get("folders").get(0).get("state").asText());
     }
 
     @Test

@@ -58,6 +58,8 @@ class MainParsingTest {
             "dirty   | list dirty entries: folder, path, peer, since",
             "sync    | push everything dirty now and wait until no dirty entry remains (exit 3 on timeout)",
             "check   | rescan now and mark what changed dirty",
+            "pause   | stop syncing one folder on this node (e.g. from LXC hooks)",
+            "resume  | restart syncing one folder on this node (e.g. from LXC hooks)",
             "version | print the version",
     })
     void helpOnEveryVerb(String verb, String description) {
@@ -71,12 +73,38 @@ class MainParsingTest {
     void topLevelHelpListsExactlyTheVerbsOfThisStage() {
         Run run = run("--help");
         assertEquals(0, run.code());
-        for (String verb : List.of("run", "status", "peers", "dirty", "sync", "check", "version")) {
+        for (String verb : List.of("run", "status", "peers", "dirty", "sync", "check", "conflicts", "resolve", "pause",
+                "resume", "version")) {
             assertTrue(run.out().contains("\n  " + verb + " "), verb + " missing from:\n" + run.out());
         }
-        for (String later : List.of("pause", "resume", "keygen")) {
+        for (String later : List.of("keygen")) {
             assertFalse(run.out().contains("\n  " + later + " "), later + " is for a later stage");
         }
+    }
+
+    @ParameterizedTest(name = "{0} needs -c and FOLDER")
+    @ValueSource(strings = {"pause", "resume"})
+    void pauseAndResumeNeedConfigAndFolder(String verb) {
+        Run neither = run(verb);
+        assertEquals(2, neither.code());
+        assertTrue(neither.err().startsWith("syncnode: Missing required options and parameters: '--config=FILE', 'FOLDER'"),
+                neither.err());
+        Run noFolder = run(verb, "-c", "x.toml");
+        assertEquals(2, noFolder.code());
+        assertTrue(noFolder.err().startsWith("syncnode: Missing required parameter: 'FOLDER'"), noFolder.err());
+        assertTrue(noFolder.err().contains("Usage: syncnode " + verb + " [-hV] -c=FILE FOLDER"), noFolder.err());
+        Run two = run(verb, "-c", "x.toml", "ct101", "ct102");
+        assertEquals(2, two.code());
+        assertTrue(two.err().startsWith("syncnode: Unmatched argument"), two.err());
+    }
+
+    @Test
+    void pauseAndResumeOptions() {
+        PauseCommand pause = parsed("pause", "-c", "a.toml", "ct101");
+        assertEquals("ct101", pause.folder);
+        assertEquals(Path.of("a.toml"), pause.configOption.file);
+        ResumeCommand resume = parsed("resume", "--config", "a.toml", "ct101");
+        assertEquals("ct101", resume.folder);
     }
 
     @Test

@@ -127,7 +127,7 @@ class ControlServerTest {
     @Test
     void syncConvergedAnswersNothingRemaining() throws IOException {
         JsonNode result = call(request("sync").put("folder", "ct101").put("timeoutMs", 1500));
-        assertEquals("{\"converged\":true,\"remaining\":0,\"entries\":[]}", result.toString());
+        assertEquals("{\"converged\":true,\"remaining\":0,\"entries\":[],\"paused\":[]}", result.toString());
         assertEquals(List.of("sync ct101 1500"), handler.calls);
     }
 
@@ -139,6 +139,42 @@ class ControlServerTest {
         assertEquals(2, result.get("remaining").asLong());
         assertEquals("rootfs/etc/hosts", result.get("entries").get(0).get("path").asText());
         assertEquals("sync null 60000", handler.calls.get(0));
+    }
+
+    @Test
+    void syncOfAllFoldersLeavesPausedOnesOutAndNamesThem() throws IOException {
+        handler.syncConverges = false;
+        StatusView.FolderStatus ct101 = handler.status.folders().get(0);
+        handler.status = new StatusView("alpha", List.of("alpha"), List.of(new StatusView.FolderStatus(ct101.name(),
+                ct101.path(), 1200, 2, 0, 0, "paused", null, null, java.util.Map.of()),
+                handler.status.folders().get(1)), handler.status.counters());
+        handler.dirty = List.of(new DirtyView("ct101", "config", "beta", "2026-11-21T10:00:01Z"),
+                new DirtyView("etc", "hosts", "beta", "2026-11-21T10:00:02Z"));
+        JsonNode result = call(request("sync"));
+        assertEquals("[\"ct101\"]", result.get("paused").toString());
+        assertEquals(1, result.get("remaining").asLong(), "the paused folder's entries are not waited for");
+        assertEquals("hosts", result.get("entries").get(0).get("path").asText());
+    }
+
+    @Test
+    void pauseAndResumeSayWhetherTheyChangedAnything() throws IOException {
+        assertEquals("{\"folder\":\"ct101\",\"paused\":true,\"changed\":true}",
+                call(request("pause").put("folder", "ct101")).toString());
+        assertEquals("{\"folder\":\"ct101\",\"paused\":true,\"changed\":false}",
+                call(request("pause").put("folder", "ct101")).toString());
+        assertEquals("{\"folder\":\"ct101\",\"paused\":false,\"changed\":true}",
+                call(request("resume").put("folder", "ct101")).toString());
+        assertEquals("{\"folder\":\"ct101\",\"paused\":false,\"changed\":false}",
+                call(request("resume").put("folder", "ct101")).toString());
+        assertEquals(List.of("pause ct101", "pause ct101", "resume ct101", "resume ct101"), handler.calls);
+    }
+
+    @Test
+    void pauseAndResumeNeedAFolder() throws IOException {
+        assertTrue(rawCall("{\"verb\":\"pause\"}").contains("bad request: pause needs \\\"folder\\\""),
+                rawCall("{\"verb\":\"pause\"}"));
+        assertTrue(rawCall("{\"verb\":\"resume\",\"folder\":7}").contains("\\\"folder\\\" must be a non-empty string"));
+        assertEquals(List.of(), handler.calls);
     }
 
     @Test

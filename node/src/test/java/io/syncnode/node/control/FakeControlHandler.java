@@ -22,7 +22,7 @@ public final class FakeControlHandler implements ControlHandler {
             new DirtyView("ct101", "config", "beta", "2026-11-21T10:00:01Z"));
     /** What {@link #sync} answers. */
     public volatile boolean syncConverges = true;
-    /** When set, {@link #check} and {@link #sync} refuse with this message. */
+    /** When set, {@link #check}, {@link #sync}, {@link #resolve}, {@link #pause} and {@link #resume} refuse with it. */
     public volatile String refusal;
     /** When set, {@link #status} throws it (a bug inside the node). */
     public volatile RuntimeException statusFailure;
@@ -92,5 +92,26 @@ public final class FakeControlHandler implements ControlHandler {
         if (refusal != null) {
             throw new ControlException(refusal);
         }
+    }
+
+    /** The folders {@link #pause} paused and {@link #resume} did not resume yet. */
+    public final java.util.Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public boolean pause(String folder) throws ControlException {
+        calls.add("pause " + folder);
+        if (refusal != null) {
+            throw new ControlException(refusal);
+        }
+        return paused.add(folder);
+    }
+
+    @Override
+    public boolean resume(String folder) throws ControlException {
+        calls.add("resume " + folder);
+        if (refusal != null) {
+            throw new ControlException(refusal);
+        }
+        return paused.remove(folder);
     }
 }
