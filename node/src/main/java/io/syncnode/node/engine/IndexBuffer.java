@@ -155,7 +155,12 @@ final class IndexBuffer {
     /** Buffers a change; a version that dominates an open conflict's remote version settles it. */
     void put(Put p) {
         String path = p.record().path();
-        pending.remove(path);
+        Put before = pending.remove(path);
+        if (before != null && before.markDirty() && !p.markDirty()
+                && before.record().version().equals(p.record().version())) {
+            // only the signature changed since the new version was buffered: it is still to be announced
+            p = new Put(p.record(), p.stat(), true, before.exceptPeer(), before.inline(), before.taken() || p.taken());
+        }
         pending.put(path, p);
         StoredConflict open = conflicts.get(path);
         if (open != null && p.record().version().covers(open.remote().version())) {

@@ -371,8 +371,7 @@ final class LocalScanner {
                 && hardLink == null) {
             forced.addAll(linkNames(rel)); // it may have left a group whose other names link to it
         }
-        LOG.finest(() -> folder + ": local change " + NameCodec.display(rel) + " -> " + r.version()
-                + (cur == null ? "" : " was " + cur.record() + " now " + r + " stat " + cur.stat() + " / " + e.stat()));
+        LOG.finest(() -> folder + ": local change " + NameCodec.display(rel) + " -> " + r.version());
     }
 
     /** The paths whose records link to {@code first}. */

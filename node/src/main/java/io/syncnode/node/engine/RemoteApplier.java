@@ -106,7 +106,7 @@ final class RemoteApplier {
     /** Small files of the current batch, written to temp files, waiting for {@link #commitStaged}. */
     private final List<Staged> staged = new ArrayList<>();
 
-    private record Staged(String from, FileRecord target, Path temp, StatSignature expected, boolean announce) {
+    private record Staged(String from, FileRecord target, Path temp, boolean announce) {
     }
 
     /** A version being fetched, and whether to announce it once applied (see {@link #done}). */
@@ -406,7 +406,9 @@ final class RemoteApplier {
             String rel = st.target().path();
             try {
                 prepared.get(i).join();
-                StatSignature sig = applier.install(rel, st.temp(), st.expected());
+                // the index's signature now, not at staging: installing another name of a hard-link
+                // group moved this one's ctime, and refreshOtherNames recorded that
+                StatSignature sig = applier.install(rel, st.temp(), expectedOf(buffer.current(rel)));
                 dirs.add(st.temp().getParent());
                 done(st.from(), st.target(), sig, st.announce());
             } catch (java.util.concurrent.CompletionException e) {
@@ -766,7 +768,7 @@ final class RemoteApplier {
                 Fetcher.discard(temp);
                 throw e;
             }
-            staged.add(new Staged(from, target, temp, expected, announce));
+            staged.add(new Staged(from, target, temp, announce));
             return;
         }
         Optional<StoredFile> local = store.findLiveByHash(folder, target.hash());
