@@ -49,6 +49,8 @@ public final class Applier {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Applier.class.getName());
     private final Path root;
     private final java.util.Set<String> skippedXattrs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Directories made by {@link #ensureParent} whose records have not arrived (see {@link #isPlaceholder}). */
+    private final java.util.Set<String> placeholders = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Applier(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -90,14 +92,45 @@ public final class Applier {
         return target;
     }
 
-    /** Creates the missing parents of {@code rel} (mode 0755 until their own records arrive). */
+    /**
+     * Creates the missing parents of {@code rel} (mode 0755 until their own records arrive) and
+     * remembers them as {@link #isPlaceholder placeholders}.
+     */
     public Path ensureParent(String rel) throws IOException {
         Path target = resolve(rel);
         Path parent = target.getParent();
-        if (!parent.equals(root)) {
-            Files.createDirectories(parent);
+        if (!parent.equals(root) && !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+            java.util.ArrayDeque<String> missing = new java.util.ArrayDeque<>();
+            for (String d = RelativePath.parent(rel); !d.isEmpty(); d = RelativePath.parent(d)) {
+                if (EntryReader.lstat(resolve(d)).isPresent()) {
+                    break;
+                }
+                missing.push(d);
+            }
+            for (String d : missing) {
+                try {
+                    Files.createDirectory(resolve(d));
+                    placeholders.add(d);
+                } catch (FileAlreadyExistsException e) {
+                    // made meanwhile (by a user): a real directory, scanned as usual
+                }
+            }
         }
         return parent;
+    }
+
+    /**
+     * True for a directory this node made only to hold an entry it applied, before the
+     * directory's own record arrived: it has no metadata of its own yet, so the scanner does not
+     * make a record of it (which would compete with the real one); {@link #settled} ends that.
+     */
+    public boolean isPlaceholder(String rel) {
+        return placeholders.contains(rel);
+    }
+
+    /** The directory {@code rel} got its record (applied, or deleted): no longer a placeholder. */
+    public void settled(String rel) {
+        placeholders.remove(rel);
     }
 
     /**
@@ -200,7 +233,8 @@ public final class Applier {
     /** Creates or updates a directory. */
     public StatSignature applyDirectory(String rel, FileRecord r, StatSignature expected) throws IOException {
         Path target = resolve(rel);
-        if (!(rel.equals(RelativePath.ROOT) && expected == null)) { // a root without record is taken as it is
+        // a root without record, and a placeholder this node made for applied children, are taken as they are
+        if (!(expected == null && (rel.equals(RelativePath.ROOT) || isPlaceholder(rel)))) {
             checkExpected(rel, target, expected);
         }
         Optional<Lstat> st = EntryReader.lstat(target);

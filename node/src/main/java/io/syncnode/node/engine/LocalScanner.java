@@ -10,6 +10,7 @@ import io.syncnode.node.scan.EntryReader;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
 import io.syncnode.protocol.RelativePath;
+import io.syncnode.protocol.StatSignature;
 import io.syncnode.protocol.VersionVector;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -57,6 +58,12 @@ final class LocalScanner {
     private final Set<String> parents = new java.util.LinkedHashSet<>();
     /** Paths to read again even if their signature is unchanged (hard-link group membership). */
     private final Set<String> forced = new java.util.TreeSet<>();
+    /** Directories whose mtime alone moved, waiting for {@link #settleDirectoryTimes}. */
+    private final Set<String> timeOnlyDirs = new java.util.LinkedHashSet<>();
+    /** Directories holding a path this node recorded a local change of, in the current scan. */
+    private final Set<String> changedParents = new HashSet<>();
+    /** True while scanning directories whose mtime-only changes are decided at the end of the scan. */
+    private boolean deferDirTimes;
     /** Sockets already reported (they are never synced). */
     private final Set<String> reportedSockets = new HashSet<>();
 
@@ -162,7 +169,12 @@ final class LocalScanner {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 seen.add(rel);
-                scanPath(rel);
+                deferDirTimes = true;
+                try {
+                    scanPath(rel);
+                } finally {
+                    deferDirTimes = false;
+                }
                 flushIfLarge();
                 return FileVisitResult.CONTINUE;
             }
@@ -249,9 +261,44 @@ final class LocalScanner {
         }
         List<String> dirs = new ArrayList<>(parents);
         parents.clear();
-        for (String d : dirs) {
-            scanPath(d, false);
+        deferDirTimes = true;
+        try {
+            for (String d : dirs) {
+                scanPath(d, false);
+            }
+        } finally {
+            deferDirTimes = false;
         }
+        settleDirectoryTimes();
+    }
+
+    /**
+     * A directory whose mtime alone moved is a change of its own only if this node recorded a local
+     * change of one of its children in the same scan (a user created, removed or renamed an entry
+     * there). Otherwise the node moved it itself (its temp files, applies of other nodes' entries)
+     * or an ignored entry did: its recorded mtime is put back, so no node announces its own apply
+     * time as the directory's.
+     */
+    private void settleDirectoryTimes() throws IOException {
+        List<String> dirs = new ArrayList<>(timeOnlyDirs);
+        timeOnlyDirs.clear();
+        for (String d : dirs) {
+            StoredFile cur = buffer.current(d);
+            if (cur == null || cur.record().deleted() || cur.record().type() != FileType.DIRECTORY) {
+                continue;
+            }
+            if (changedParents.contains(d)) {
+                scanPath(d, true);
+            } else {
+                try {
+                    applier.restoreDirectoryTime(d, cur.record().mtimeNs())
+                            .ifPresent(sig -> buffer.put(IndexBuffer.Put.quiet(cur.record(), sig)));
+                } catch (IOException e) {
+                    scanPath(d, true);
+                }
+            }
+        }
+        changedParents.clear();
     }
 
     private void scanPath(String rel, boolean force) throws IOException {
@@ -287,6 +334,11 @@ final class LocalScanner {
         if (!force && live && cur.stat() != null && cur.stat().equals(st.get().normalised())) {
             return;
         }
+        if (!force && deferDirTimes && live && cur.stat() != null && st.get().type() == FileType.DIRECTORY
+                && cur.record().type() == FileType.DIRECTORY && onlyTimesMoved(cur.stat(), st.get().signature())) {
+            timeOnlyDirs.add(rel); // decided by settleDirectoryTimes, once the children are scanned
+            return;
+        }
         Optional<DiskEntry> read;
         try {
             read = reader.read(abs, rel);
@@ -304,11 +356,19 @@ final class LocalScanner {
         if (rel.equals(RelativePath.ROOT) && cur == null && isEmptyDirectory(abs)) {
             return; // a new, empty folder takes its root's metadata from the cluster rather than impose its own
         }
+        if (cur == null && e.type() == FileType.DIRECTORY && applier.isPlaceholder(rel)) {
+            return; // made by this node to hold an applied entry: its own record comes from the cluster
+        }
         if (e.type() == FileType.REGULAR && e.nlink() > 1) {
             recordLinkGroup(e);
         } else {
             record(cur, e, null);
         }
+    }
+
+    private static boolean onlyTimesMoved(StatSignature was, StatSignature now) {
+        return was.mtimeNs() != now.mtimeNs() && was.dev() == now.dev() && was.ino() == now.ino()
+                && was.mode() == now.mode() && was.uid() == now.uid() && was.gid() == now.gid();
     }
 
     private static boolean isEmptyDirectory(Path dir) throws IOException {
@@ -367,6 +427,10 @@ final class LocalScanner {
         byte[] inline = live && r.sameContent(cur.record()) ? null : e.inline();
         buffer.put(IndexBuffer.Put.local(r, e.stat(), inline));
         problems.remove(rel);
+        String parent = RelativePath.parentRecord(rel);
+        if (parent != null) {
+            changedParents.add(parent);
+        }
         if (cur != null && cur.record().type() == FileType.REGULAR && cur.record().hardLink() == null
                 && hardLink == null) {
             forced.addAll(linkNames(rel)); // it may have left a group whose other names link to it
@@ -406,6 +470,7 @@ final class LocalScanner {
         if (cur.record().type() == FileType.REGULAR) {
             forced.addAll(linkNames(cur.record().path())); // its group's other names get a new first name
         }
+        changedParents.add(RelativePath.parentRecord(cur.record().path()));
         VersionVector v = cur.record().version().bump(selfId, clock.instant().getEpochSecond());
         buffer.put(IndexBuffer.Put.local(cur.record().asDeleted(v, selfId), null, null));
     }

@@ -680,6 +680,7 @@ final class RemoteApplier {
      * node lost, which nobody else knows yet, so it is announced and made dirty toward every peer.
      */
     void done(String from, FileRecord target, StatSignature stat, boolean announce) {
+        applier.settled(target.path());
         String parent = RelativePath.parentRecord(target.path());
         if (parent != null) {
             touchedDirs.add(parent);
