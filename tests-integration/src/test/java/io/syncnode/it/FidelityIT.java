@@ -43,13 +43,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * xattrs, ACLs and times arriving after the entries they belong to). Identical means: {@link
  * RsyncComparison} prints nothing for each part and each replica, plus what rsync does not
  * check: holes of sparse files kept (allocation on the replica about the source's), and the
- * hard-link group one inode with nlink 3. Each part is compared on its own (not the folder root,
- * whose mtime no node syncs).
+ * hard-link group one inode with nlink 3. Each part is compared on its own. And the source stays
+ * the source: n1's own parts are still what was written there (reference copies are kept outside
+ * the folder), and after the metadata-only changes on n2 every node holds n2's values: no node may
+ * win with a version of its own making (e.g. of a directory whose mtime moved while it applied the
+ * directory's children).
  *
  * <p>Content transfer counters of {@code status --json}: {@code bytesFetched} (literal bytes of
- * fetches) and {@code wireBytesReceived} (all syncnode messages) exist; small files travel inline
- * in announcements, which no counter of their own shows yet: {@link #INLINE_COUNTER} is checked
- * when the node reports it, and the wire bound of {@link #METADATA_WIRE_BOUND} stands in for it.
+ * fetches), {@link #INLINE_COUNTER} (content that came inline in announcements; nodes before issue
+ * 5 lacked it) and, as a cross-check, {@code wireBytesReceived} (all syncnode messages) within
+ * {@link #METADATA_WIRE_BOUND}.
  *
  * <p>Needs root and the fixture's commands; skips otherwise. {@code -Dit.keep=true} keeps the dirs.
  */
@@ -58,9 +61,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogTailsOnFailure.class)
 class FidelityIT {
     /**
-     * Placeholder: the counter of content bytes that arrived inline in announcements (the
-     * receiving side of "small files travel inline"). Not in {@code status --json} on today's
-     * main; asserted not to grow across metadata-only changes once a node reports it.
+     * The counter of content bytes that arrived inline in announcements (the receiving side of
+     * "small files travel inline"); must be reported and must not grow across metadata-only changes.
      */
     static final String INLINE_COUNTER = "inlineBytesReceived";
     /**
@@ -84,6 +86,7 @@ class FidelityIT {
         cluster = Cluster.tcp(home, 3, Cluster.randomPort(), "50ms");
         Files.createDirectories(outside());
         Fixture.build(n(1).folder().resolve("scanned"), outside());
+        keepReference("scanned");
         cluster.startAll();
     }
 
@@ -116,13 +119,32 @@ class FidelityIT {
         long t0 = System.nanoTime();
         Fixture.build(n(1).folder().resolve("live"), outside());
         System.out.printf("FidelityIT: live part written on n1 in %.1f s (while the cluster runs)%n", seconds(t0));
+        keepReference("live"); // at once: n1's node only reads what it did not write itself
 
         // all of these run and report, also when an earlier one fails
         assertAll(() -> {
             awaitClean(n(1), List.of(n(2), n(3)), PARTS, CONVERGE);
             System.out.printf("FidelityIT: both parts identical on n2 and n3 (rsync -aHAXS --checksum) %.1f s after the"
                     + " live part started%n", seconds(t0));
-        }, this::holesAndLinksKept);
+        }, this::holesAndLinksKept, () -> Await.holdsFor(Duration.ofSeconds(3), Duration.ofMillis(500), () -> {
+            for (String part : PARTS) {
+                List<String> d = RsyncComparison.differences(reference(part), n(1).folder().resolve(part));
+                assertEquals(List.of(), d, "n1's own " + part + "/ is no longer what was written there (a node's"
+                        + " version, e.g. of a directory's mtime, won over the source's):\n" + RsyncComparison.head(d, 40));
+            }
+        }));
+    }
+
+    /** Where a part's reference copy is kept (outside every folder): what was written into n1's folder. */
+    Path reference(String part) {
+        return home.resolve("reference").resolve(part);
+    }
+
+    /** An rsync -aHAXS copy of n1's {@code part} as it was written (compared to n1's own part later). */
+    void keepReference(String part) {
+        Host.ok(Duration.ofMinutes(1), "mkdir", "-p", home.resolve("reference").toString());
+        Host.ok(Duration.ofMinutes(1), "rsync", "-aHAXS", "--numeric-ids", n(1).folder().resolve(part) + "/",
+                reference(part) + "/");
     }
 
     /** Sparse files allocate about what the source does; the hard-link group is one inode; linked-outside has nlink 1. */
@@ -214,11 +236,43 @@ class FidelityIT {
         for (String[] c : changes) {
             Host.ok(Duration.ofSeconds(30), c);
         }
-        // both run and report, also when the first fails
+        // n2's values, as find -printf '%U:%G %m %T@' shows them ("*" where the change did not touch it)
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("live/" + m.get(0), "123456:654321 * *");
+        expected.put("live/" + m.get(1), "* 751 *");
+        expected.put("live/" + m.get(3), "* * 1600000000.1111111110");
+        expected.put("live/" + Fixture.META_BIG, "300000:300000 2750 1600000001.2222222220");
+        expected.put("scanned/" + Fixture.META_BIG, "* * 1600000002.3333333330");
+        expected.put("scanned/dev/big-char", "* 600 *");
+        expected.put("live/tree/a", "* 711 *");
+        expected.put("live/tree/a/b", "* * 1600000003.4444444440");
+        expected.put("scanned/links/timed", "* * 1600000004.5555555550");
+        expected.put("live/links/rel", "200000:200001 * *");
+        // all run and report, also when the first fails
         assertAll(() -> {
             awaitClean(n(2), List.of(n(1), n(3)), PARTS, STEP);
             BigFiles.awaitNoDirty(STEP, n(1), n(2), n(3));
-        }, () -> noContentMoved(before, counters(n(1), n(3)), changes.length));
+        }, () -> noContentMoved(before, counters(n(1), n(3)), changes.length),
+                () -> n2sValuesEverywhere(expected));
+    }
+
+    /** Every node holds n2's owner, mode and mtime where n2 changed them. */
+    void n2sValuesEverywhere(Map<String, String> expected) {
+        List<String> failures = new ArrayList<>();
+        for (NodeProcess n : cluster.nodes()) {
+            expected.forEach((rel, want) -> {
+                String[] got = Host.ok(Duration.ofSeconds(10), "find", n.folder().resolve(rel).toString(), "-maxdepth", "0",
+                        "-printf", "%U:%G %m %T@").text().split(" ");
+                String[] w = want.split(" ");
+                for (int i = 0; i < w.length; i++) {
+                    if (!w[i].equals("*") && !w[i].equals(got[i])) {
+                        failures.add(n.name() + ": " + rel + " is " + String.join(" ", got) + ", n2 made it " + want);
+                        break;
+                    }
+                }
+            });
+        }
+        assertEquals(List.of(), failures, "n2's metadata-only changes did not win everywhere");
     }
 
     /** The receivers' content counters did not grow between {@code before} and {@code after}. */
@@ -233,11 +287,13 @@ class FidelityIT {
             long inline = a.path(INLINE_COUNTER).asLong() - b.path(INLINE_COUNTER).asLong();
             System.out.printf("FidelityIT: %s for %d metadata-only changes: bytesFetched +%,d, wireBytesReceived +%,d, %s%n",
                     node, changes, fetched, wire, hasInline ? INLINE_COUNTER + " +" + inline
-                            : INLINE_COUNTER + " not reported by the node (placeholder; wire bound used)");
+                            : INLINE_COUNTER + " not reported");
             if (fetched != 0) {
                 failures.add(node + " fetched " + fetched + " content bytes");
             }
-            if (hasInline && inline != 0) {
+            if (!hasInline) {
+                failures.add(node + " does not report " + INLINE_COUNTER + " in status --json counters");
+            } else if (inline != 0) {
                 failures.add(node + " received " + inline + " content bytes inline (" + INLINE_COUNTER + ")");
             }
             if (wire > METADATA_WIRE_BOUND) {
