@@ -62,8 +62,6 @@ final class LocalScanner {
     private final Set<String> timeOnlyDirs = new java.util.LinkedHashSet<>();
     /** Directories holding a path this node recorded a local change of, in the current scan. */
     private final Set<String> changedParents = new HashSet<>();
-    /** True while scanning directories whose mtime-only changes are decided at the end of the scan. */
-    private boolean deferDirTimes;
     /** Sockets already reported (they are never synced). */
     private final Set<String> reportedSockets = new HashSet<>();
 
@@ -169,12 +167,7 @@ final class LocalScanner {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 seen.add(rel);
-                deferDirTimes = true;
-                try {
-                    scanPath(rel);
-                } finally {
-                    deferDirTimes = false;
-                }
+                scanPath(rel);
                 flushIfLarge();
                 return FileVisitResult.CONTINUE;
             }
@@ -261,13 +254,8 @@ final class LocalScanner {
         }
         List<String> dirs = new ArrayList<>(parents);
         parents.clear();
-        deferDirTimes = true;
-        try {
-            for (String d : dirs) {
-                scanPath(d, false);
-            }
-        } finally {
-            deferDirTimes = false;
+        for (String d : dirs) {
+            scanPath(d, false);
         }
         settleDirectoryTimes();
     }
@@ -334,8 +322,8 @@ final class LocalScanner {
         if (!force && live && cur.stat() != null && cur.stat().equals(st.get().normalised())) {
             return;
         }
-        if (!force && deferDirTimes && live && cur.stat() != null && st.get().type() == FileType.DIRECTORY
-                && cur.record().type() == FileType.DIRECTORY && onlyTimesMoved(cur.stat(), st.get().signature())) {
+        if (!force && live && cur.stat() != null && st.get().type() == FileType.DIRECTORY
+                && cur.record().type() == FileType.DIRECTORY && movedByItsEntries(cur.stat(), st.get().signature())) {
             timeOnlyDirs.add(rel); // decided by settleDirectoryTimes, once the children are scanned
             return;
         }
@@ -366,9 +354,15 @@ final class LocalScanner {
         }
     }
 
-    private static boolean onlyTimesMoved(StatSignature was, StatSignature now) {
-        return was.mtimeNs() != now.mtimeNs() && was.dev() == now.dev() && was.ino() == now.ino()
-                && was.mode() == now.mode() && was.uid() == now.uid() && was.gid() == now.gid();
+    /**
+     * True when only the directory's times moved, the way an entry created, removed or renamed in
+     * it moves them: the kernel sets mtime and ctime to the same instant. (An explicit {@code touch
+     * -d} or a restore leaves mtime and ctime apart: a change of the directory itself.)
+     */
+    private static boolean movedByItsEntries(StatSignature was, StatSignature now) {
+        return was.mtimeNs() != now.mtimeNs() && now.mtimeNs() == now.ctimeNs() && was.dev() == now.dev()
+                && was.ino() == now.ino() && was.mode() == now.mode() && was.uid() == now.uid()
+                && was.gid() == now.gid();
     }
 
     private static boolean isEmptyDirectory(Path dir) throws IOException {
