@@ -454,7 +454,11 @@ final class RemoteApplier {
         if (plan instanceof Plan.TakeRemote && RelativePath.parentRecord(rel) != null) {
             touchedDirs.add(RelativePath.parentRecord(rel)); // temp files come and go there, applied or not
         }
-        if (folderScope != null && (plan instanceof Plan.KeepLocal
+        boolean directories = cur != null && !cur.record().deleted() && cur.record().type() == FileType.DIRECTORY
+                && !remote.deleted() && remote.type() == FileType.DIRECTORY;
+        // two directories (their mtimes after both sides wrote entries in them) are settled per path:
+        // they carry no content a folder verdict should weigh
+        if (folderScope != null && !directories && (plan instanceof Plan.KeepLocal
                 || (plan instanceof Plan.TakeRemote t && t.concurrent()))) {
             deferred.computeIfAbsent(from, k -> new LinkedHashMap<>()).put(rel, a);
             return;
