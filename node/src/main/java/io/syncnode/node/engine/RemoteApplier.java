@@ -95,6 +95,9 @@ final class RemoteApplier {
         final List<FileRecord> remoteNewer = new ArrayList<>();
     }
 
+    /** Losing local versions already saved by a folder verdict (path to version), so a second member's verdict does not save them again. */
+    private final Map<String, VersionVector> savedLosers = new HashMap<>();
+
     /** Members asked for their whole index since their last folder verdict. */
     private final java.util.Set<String> exchangeRequested = new java.util.HashSet<>();
 
@@ -337,11 +340,18 @@ final class RemoteApplier {
             mine.forEach(r -> split.concurrent(r.path(), "kept-local"));
             return;
         }
+        // several members of the winning side may each reach this verdict before the versions taken
+        // from the first one are applied: the losing versions are saved once
+        List<FileRecord> unsaved = mine.stream()
+                .filter(r -> !r.version().equals(savedLosers.get(r.path()))).toList();
         Path saved = null;
         try {
-            saved = folderScope.saveDir(from);
-            for (FileRecord r : mine) {
-                saveLosing(r, saved);
+            if (!unsaved.isEmpty()) {
+                saved = folderScope.saveDir(from);
+                for (FileRecord r : unsaved) {
+                    saveLosing(r, saved);
+                    savedLosers.put(r.path(), r.version());
+                }
             }
         } catch (IOException e) {
             LOG.log(Level.SEVERE, folder + ": cannot save this node's losing versions under " + saved
