@@ -333,6 +333,9 @@ final class RemoteApplier {
                 }
             });
         }
+        // directories are settled per path; their mtimes (when entries changed) are no side's content
+        mySide.removeIf(r -> !r.deleted() && r.type() == FileType.DIRECTORY);
+        theirSide.removeIf(r -> !r.deleted() && r.type() == FileType.DIRECTORY);
         boolean win = folderScope.localSideWins(mySide, theirSide);
         LOG.warning(() -> folder + ": folder-scope conflict with " + from + " over " + mine.size()
                 + " path(s): " + (win ? "this node's side wins the folder" : from + "'s side wins the folder"));
