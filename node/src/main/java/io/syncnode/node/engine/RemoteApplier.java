@@ -95,6 +95,9 @@ final class RemoteApplier {
         final List<FileRecord> remoteNewer = new ArrayList<>();
     }
 
+    /** Remote versions a folder verdict of this node won against (path to version): decided for good. */
+    private final Map<String, VersionVector> wonAgainst = new HashMap<>();
+
     /** Losing local versions already saved by a folder verdict (path to version), so a second member's verdict does not save them again. */
     private final Map<String, VersionVector> savedLosers = new HashMap<>();
 
@@ -309,6 +312,12 @@ final class RemoteApplier {
         List<Message.Announced> theirs = new ArrayList<>();
         for (Message.Announced a : waiting.values()) {
             StoredFile cur = buffer.current(a.record().path());
+            if (cur != null && a.record().version().equals(wonAgainst.get(a.record().path()))
+                    && cur.record().version().compare(a.record().version()) == VersionVector.Ordering.CONCURRENT) {
+                // a verdict this node won already covered this remote version (it came again, e.g.
+                // in a later exchange from the same side): it stays decided; the loser takes ours
+                continue;
+            }
             if (cur != null && cur.record().version().compare(a.record().version())
                     == VersionVector.Ordering.CONCURRENT && !cur.record().sameEntry(a.record())) {
                 mine.add(cur.record());
@@ -341,6 +350,7 @@ final class RemoteApplier {
                 + " path(s): " + (win ? "this node's side wins the folder" : from + "'s side wins the folder"));
         if (win) {
             mine.forEach(r -> split.concurrent(r.path(), "kept-local"));
+            theirs.forEach(a -> wonAgainst.put(a.record().path(), a.record().version()));
             return;
         }
         // several members of the winning side may each reach this verdict before the versions taken
