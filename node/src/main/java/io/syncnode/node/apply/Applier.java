@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 /**
  * Applies remote records to one folder root.
  *
- * <p>Every method takes {@code expected}: the normalised stat signature the index holds for the
+ * <p>Every method takes {@code expected}: the stat signature the index holds for the
  * target (null when the index says it is absent). The target is checked against it just before
  * the final rename or removal; a mismatch throws {@link LocalChangedException}. Callers serialise
  * all applies and scans of one folder (the folder worker), so the check and the rename are not
@@ -354,7 +354,7 @@ public final class Applier {
         if (st.isEmpty()) {
             throw new LocalChangedException(rel);
         }
-        StatSignature now = st.get().normalised();
+        StatSignature now = st.get().signature();
         if (st.get().type() == FileType.DIRECTORY && (expected.mode() & 0170000) == 0040000) {
             // a directory's times move with its children, also with this node's own applies of
             // them in this batch: the user's changes of the children are the children's records
@@ -454,7 +454,7 @@ public final class Applier {
         if (st.isEmpty() || st.get().type() == null) {
             throw new LocalChangedException(rel);
         }
-        return st.get().normalised();
+        return st.get().signature();
     }
 
     /** fsync of a directory, so a rename or removal in it survives a crash. */

@@ -319,7 +319,7 @@ final class LocalScanner {
         if (ignored.test(rel, st.get().type() == FileType.DIRECTORY)) {
             return;
         }
-        if (!force && live && cur.stat() != null && cur.stat().equals(st.get().normalised())) {
+        if (!force && live && cur.stat() != null && cur.stat().equals(st.get().signature())) {
             return;
         }
         if (!force && live && cur.stat() != null && st.get().type() == FileType.DIRECTORY

@@ -816,7 +816,7 @@ final class RemoteApplier {
             return false;
         }
         Optional<EntryReader.Lstat> st = EntryReader.lstat(src);
-        if (st.isEmpty() || !st.get().normalised().equals(source.stat())) {
+        if (st.isEmpty() || !st.get().signature().equals(source.stat())) {
             return false;
         }
         Path temp = applier.createTemp(target.path());

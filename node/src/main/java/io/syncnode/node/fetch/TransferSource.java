@@ -256,7 +256,7 @@ public final class TransferSource {
 
     private static boolean stillSame(Path file, StatSignature expected) throws IOException {
         Optional<EntryReader.Lstat> st = EntryReader.lstat(file);
-        return st.isPresent() && st.get().normalised().equals(expected);
+        return st.isPresent() && st.get().signature().equals(expected);
     }
 
     private void abort(String to, Message.FetchRequest r, Message.AbortReason reason, String detail) {

@@ -69,11 +69,6 @@ public final class EntryReader {
 
     /** Result of lstat: the type (null for sockets and unknown types), the signature, rdev and link count. */
     public record Lstat(FileType type, StatSignature signature, long rdev, long nlink) {
-        /** The signature as stored in the index. */
-        public StatSignature normalised() {
-            return signature;
-        }
-
         /** True for a unix domain socket (never synced). */
         public boolean socket() {
             return (signature.mode() & S_IFMT) == S_IFSOCK;
@@ -106,7 +101,7 @@ public final class EntryReader {
             return Optional.empty();
         }
         Lstat st = first.get();
-        StatSignature sig = st.normalised();
+        StatSignature sig = st.signature();
         int perm = sig.mode() & 07777;
         FileType type = st.type();
         Xattrs xattrs;
@@ -151,7 +146,7 @@ public final class EntryReader {
         try {
             raw = NativeFs.listXattrs(abs);
         } catch (NativeFs.ErrnoException e) {
-            if (e.errno() == 2 /* ENOENT */) {
+            if (e.errno() == 2) { // ENOENT
                 throw new NoSuchFileException(abs.toString());
             }
             throw e;
