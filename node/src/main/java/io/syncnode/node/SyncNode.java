@@ -249,12 +249,7 @@ public final class SyncNode implements AutoCloseable {
         }
         byte[] bytes = WireCodec.encode(nodeId, config.node().name(), m);
         try {
-            if (member == null) {
-                transport.multicast(bytes);
-                counters.wireBytesSent.addAndGet(bytes.length);
-                return true;
-            }
-            boolean sent = transport.send(member, bytes);
+            boolean sent = member == null ? transport.multicast(bytes) : transport.send(member, bytes);
             if (sent) {
                 counters.wireBytesSent.addAndGet(bytes.length);
             }
@@ -530,6 +525,7 @@ public final class SyncNode implements AutoCloseable {
             w.close();
         }
         closed = true;
+        folders.values().forEach(FolderSync::stopSoon);
         transport.close();
         fetcher.cancelAll();
         for (FolderSync f : folders.values()) {

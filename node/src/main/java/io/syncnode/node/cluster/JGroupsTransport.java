@@ -108,13 +108,17 @@ public final class JGroupsTransport implements AutoCloseable {
     }
 
 
-    /** Sends to every member (not to this node). */
-    public void multicast(byte[] payload) throws Exception {
+    /**
+     * Sends to every member (not to this node); false before the node joined (its first scan
+     * announces to nobody: the dirty entries and the digest exchange after the join carry it).
+     */
+    public boolean multicast(byte[] payload) throws Exception {
         JChannel ch = channel;
         if (ch == null) {
-            throw new IllegalStateException("not connected");
+            return false;
         }
         ch.send(new BytesMessage(null, payload));
+        return true;
     }
 
     /** Sends to one member; false when {@code member} is not in the current view. */

@@ -37,6 +37,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -80,7 +82,7 @@ public final class FolderSync implements AutoCloseable {
     private final IgnoreMatcher ignore;
     private final EntryReader reader = new EntryReader(WireCodec.MAX_INLINE);
     private final Applier applier;
-    private final ExecutorService worker;
+    private final ThreadPoolExecutor worker;
 
     private final IndexBuffer buffer;
     private final SplitBrainLog split;
@@ -131,7 +133,7 @@ public final class FolderSync implements AutoCloseable {
         this.counters = counters;
         this.ignore = IgnoreMatcher.compile(config.ignore());
         this.applier = new Applier(root);
-        this.worker = Executors.newSingleThreadExecutor(r -> {
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "folder-" + config.name());
             t.setDaemon(true);
             return t;
@@ -431,8 +433,32 @@ public final class FolderSync implements AutoCloseable {
                 split.lastHeal() == null ? null : split.lastHeal().toString(), split.sinceHeal());
     }
 
+    /** Any thread: the worker's current step ends at its next safe point (the node is stopping). */
+    public void stopSoon() {
+        buffer.stop();
+    }
+
+    /**
+     * Stops the worker promptly: the step it runs ends at its next safe point (between two
+     * entries), the steps still queued are dropped
+     * (each is found again: local changes by the next start's full scan, remote ones by the
+     * members' dirty entries toward this node, finished transfers' temp files are removed at the
+     * next start), callers waiting on them are told the node is stopping, then what is buffered is
+     * committed.
+     */
     @Override
     public void close() {
+        stopSoon();
+        List<Runnable> dropped = new ArrayList<>();
+        worker.getQueue().drainTo(dropped);
+        for (Runnable r : dropped) {
+            if (r instanceof Job<?> job) {
+                job.refuse();
+            }
+        }
+        if (!dropped.isEmpty()) {
+            LOG.info(() -> name + ": stopping: " + dropped.size() + " queued steps dropped (found again after the restart)");
+        }
         worker.execute(() -> {
             try {
                 remote.discardPartials();
@@ -459,15 +485,32 @@ public final class FolderSync implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> submit(Work<T> work) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        worker.execute(() -> {
+        Job<T> job = new Job<>(work);
+        worker.execute(job);
+        return job.result;
+    }
+
+    /** A step whose caller waits for its result. */
+    private final class Job<T> implements Runnable {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        private final Work<T> work;
+
+        Job(Work<T> work) {
+            this.work = work;
+        }
+
+        @Override
+        public void run() {
             try {
-                f.complete(work.run());
+                result.complete(work.run());
             } catch (Throwable t) {
-                f.completeExceptionally(t);
+                result.completeExceptionally(t);
             }
-        });
-        return f;
+        }
+
+        void refuse() {
+            result.completeExceptionally(new IllegalStateException("folder " + name + ": the node is stopping"));
+        }
     }
 
     /** A step of work on the folder worker. */
@@ -480,6 +523,8 @@ public final class FolderSync implements AutoCloseable {
         return () -> {
             try {
                 step.run();
+            } catch (IndexBuffer.Stopping e) {
+                LOG.fine(() -> name + ": " + what + " ended early: the node is stopping");
             } catch (Exception | Error e) {
                 LOG.log(Level.WARNING, name + ": " + what + " failed; the next rescan or digest exchange retries", e);
             }

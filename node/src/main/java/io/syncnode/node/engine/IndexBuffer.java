@@ -61,7 +61,7 @@ final class IndexBuffer {
     private final Outbox outbox;
     private final Clock clock;
     private final NodeCounters counters;
-    private final LinkedHashMap<String, Put> pending = new LinkedHashMap<>();
+    private final PendingPuts pending = new PendingPuts();
     private final Map<String, List<Message.AckEntry>> acks = new HashMap<>();
     private final List<Clear> clears = new ArrayList<>();
     /** Open conflicts of this folder (loaded at start), and changes to them not yet written. */
@@ -95,6 +95,32 @@ final class IndexBuffer {
     }
 
 
+    /** Set by {@link #stop}: long steps end at their next safe point (see {@link #checkStopping}). */
+    private volatile boolean stopping;
+
+    /** Thrown at a safe point of a long step (between two entries) once the node is stopping. */
+    static final class Stopping extends RuntimeException {
+        Stopping() {
+            super("the node is stopping", null, false, false);
+        }
+    }
+
+    /** Any thread: the node is stopping; the worker's current step ends at its next safe point. */
+    void stop() {
+        stopping = true;
+    }
+
+    /**
+     * Called between two entries of a long step (a scan, a batch of announced records), where
+     * everything buffered so far is a finished change: throws {@link Stopping} once {@link #stop}
+     * was called. What the step did not reach is found again after the restart.
+     */
+    void checkStopping() {
+        if (stopping) {
+            throw new Stopping();
+        }
+    }
+
     /** The entry as this worker knows it: pending changes first, then the index; null if unknown. */
     StoredFile current(String rel) {
         Put p = pending.get(rel);
@@ -107,11 +133,8 @@ final class IndexBuffer {
     /** Live pending records strictly under {@code dir} (not yet in the index). */
     List<StoredFile> pendingUnder(String dir) {
         List<StoredFile> out = new ArrayList<>();
-        for (Put p : pending.values()) {
-            String path = p.record().path();
-            if (!p.record().deleted() && path.startsWith(dir + "/")) {
-                out.add(new StoredFile(folder, p.record(), p.stat(), 0));
-            }
+        for (Put p : pending.liveUnder(dir)) {
+            out.add(new StoredFile(folder, p.record(), p.stat(), 0));
         }
         return out;
     }
@@ -123,15 +146,12 @@ final class IndexBuffer {
     List<StoredFile> sameInode(long dev, long ino) {
         Map<String, StoredFile> out = new java.util.TreeMap<>();
         for (StoredFile f : store.sameInode(folder, dev, ino)) {
-            if (!pending.containsKey(f.record().path())) {
+            if (!pending.contains(f.record().path())) {
                 out.put(f.record().path(), f);
             }
         }
-        for (Put p : pending.values()) {
-            StatSignature s = p.stat();
-            if (!p.record().deleted() && s != null && s.dev() == dev && s.ino() == ino) {
-                out.put(p.record().path(), new StoredFile(folder, p.record(), s, 0));
-            }
+        for (Put p : pending.liveOnInode(dev, ino)) {
+            out.put(p.record().path(), new StoredFile(folder, p.record(), p.stat(), 0));
         }
         return new ArrayList<>(out.values());
     }
@@ -140,14 +160,12 @@ final class IndexBuffer {
     List<StoredFile> linkedTo(String first) {
         Map<String, StoredFile> out = new java.util.TreeMap<>();
         for (StoredFile f : store.linkedTo(folder, first)) {
-            if (!pending.containsKey(f.record().path())) {
+            if (!pending.contains(f.record().path())) {
                 out.put(f.record().path(), f);
             }
         }
-        for (Put p : pending.values()) {
-            if (!p.record().deleted() && first.equals(p.record().hardLink())) {
-                out.put(p.record().path(), new StoredFile(folder, p.record(), p.stat(), 0));
-            }
+        for (Put p : pending.liveLinkingTo(first)) {
+            out.put(p.record().path(), new StoredFile(folder, p.record(), p.stat(), 0));
         }
         return new ArrayList<>(out.values());
     }
@@ -161,7 +179,7 @@ final class IndexBuffer {
             // only the signature changed since the new version was buffered: it is still to be announced
             p = new Put(p.record(), p.stat(), true, before.exceptPeer(), before.inline(), before.taken() || p.taken());
         }
-        pending.put(path, p);
+        pending.add(p);
         StoredConflict open = conflicts.get(path);
         if (open != null && p.record().version().covers(open.remote().version())) {
             conflicts.remove(path);
@@ -186,7 +204,7 @@ final class IndexBuffer {
         if (pending.isEmpty() && clears.isEmpty() && acks.isEmpty() && conflictChanges.isEmpty()) {
             return;
         }
-        List<Put> puts = new ArrayList<>(pending.values());
+        List<Put> puts = new ArrayList<>(pending.inOrder());
         List<Clear> cleared = new ArrayList<>(clears);
         Map<String, StoredConflict> conflicted = new LinkedHashMap<>(conflictChanges);
         conflictChanges.clear();

@@ -158,6 +158,7 @@ final class LocalScanner {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 String rel = rel(dir);
+                buffer.checkStopping();
                 if (rel.isEmpty()) {
                     seen.add(RelativePath.ROOT);
                     scanPath(RelativePath.ROOT);
@@ -175,6 +176,7 @@ final class LocalScanner {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 String rel = rel(file);
+                buffer.checkStopping();
                 if (!ignored.test(rel, false)) {
                     seen.add(rel);
                     scanPath(rel);

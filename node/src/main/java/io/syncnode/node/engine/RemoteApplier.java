@@ -192,10 +192,12 @@ final class RemoteApplier {
         live.sort(Comparator.comparing(a -> a.record().path()));
         deletes.sort(Comparator.comparing((Message.Announced a) -> a.record().path()).reversed());
         for (Message.Announced a : live) {
+            buffer.checkStopping();
             applyOne(from, a);
         }
         commitStaged();
         for (Message.Announced a : deletes) {
+            buffer.checkStopping();
             applyOne(from, a);
         }
         if (folderScope != null) {

@@ -81,7 +81,7 @@ class SchemaMigrationsTest {
     }
 
     @Test
-    void rangeAndHashQueriesUseTheirIndexes() throws Exception {
+    void rangeHashInodeAndHardLinkQueriesUseTheirIndexes() throws Exception {
         SqliteIndexStore.open(stateDir).close();
         try (Connection c = raw()) {
             String under = plan(c, SqliteIndexStore.UNDER, "f", "a/", "a0");
@@ -90,6 +90,10 @@ class SchemaMigrationsTest {
             String byHash = plan(c, SqliteIndexStore.BY_HASH, "f", new byte[32]);
             assertTrue(byHash.contains("files_by_hash (folder=? AND hash=?)") && !byHash.contains("TEMP B-TREE"),
                     byHash);
+            String byInode = plan(c, SqliteIndexStore.BY_INODE, "f", 7L, 1L);
+            assertTrue(byInode.contains("files_by_inode (folder=? AND st_ino=?)"), byInode);
+            String linkedTo = plan(c, SqliteIndexStore.LINKED_TO, "f", "a");
+            assertTrue(linkedTo.contains("files_by_hard_link (folder=? AND hard_link=?)"), linkedTo);
         }
     }
 
