@@ -54,9 +54,10 @@ import java.util.logging.Logger;
  * transfer keeps its partial result as the head of the next attempt's basis.
  *
  * <p>Confined to the folder's worker thread; finished transfers come back to it through
- * {@code worker}. Fetching itself is {@link FetchQueue}'s; this class keeps the rest of carrying
- * out a plan together (about 650 lines), including the conflict outcomes (copies, settling,
- * folder-scope verdicts), because they all share the apply steps and the index buffer.
+ * {@code worker}. Fetching itself is {@link FetchQueue}'s, putting directory times and hard-link
+ * groups right after the node's writes is {@link ApplyFinisher}'s; this class keeps the rest of
+ * carrying out a plan together (about 750 lines), including the conflict outcomes (copies,
+ * settling, folder-scope verdicts), because they all share the apply steps and the index buffer.
  */
 final class RemoteApplier {
     private static final Logger LOG = Logger.getLogger(RemoteApplier.class.getName());
@@ -104,10 +105,8 @@ final class RemoteApplier {
     /** Members asked for their whole index since their last folder verdict. */
     private final java.util.Set<String> exchangeRequested = new java.util.HashSet<>();
 
-    /** Directories whose children this node changed: their mtimes are restored by {@link #finishApplies}. */
-    private final java.util.Set<String> touchedDirs = new java.util.LinkedHashSet<>();
-    /** Regular files applied: hard-link groups they belong to are checked by {@link #finishApplies}. */
-    private final java.util.Set<String> linkChecks = new java.util.TreeSet<>();
+    /** Directory times and hard-link groups after the node's own writes. */
+    private final ApplyFinisher finisher;
 
     /** Small files of the current batch, written to temp files, waiting for {@link #commitStaged}. */
     private final List<Staged> staged = new ArrayList<>();
@@ -144,10 +143,11 @@ final class RemoteApplier {
         this.selfId = selfId;
         this.ioPool = ioPool;
         this.folderScope = folderScope;
+        this.finisher = new ApplyFinisher(folder, buffer, applier, scanLater, problems);
         this.fetches = new FetchQueue(folder, buffer, applier, fetcher, worker, guard, scanLater, problems,
                 (from, target, stat, announce) -> {
                     done(from, target, stat, announce);
-                    finishApplies();
+                    finisher.finish();
                 });
     }
 
@@ -210,95 +210,13 @@ final class RemoteApplier {
                 folderScope.requestExchange(from);
             }
         }
-        finishApplies();
+        finisher.finish();
         buffer.flush();
     }
 
-    /**
-     * After the node's own writes: directories whose children it changed get their recorded mtime
-     * back, and names of hard-link groups that are separate files but should be one inode (their
-     * first name was replaced, or arrived after them) are linked again. Each records the new stat
-     * signature, so none of it is seen as a local change.
-     */
+    /** See {@link ApplyFinisher#finish}. */
     void finishApplies() {
-        while (!linkChecks.isEmpty()) {
-            String p = linkChecks.iterator().next();
-            linkChecks.remove(p);
-            StoredFile cur = buffer.current(p);
-            if (cur == null || cur.record().deleted() || cur.record().type() != FileType.REGULAR) {
-                continue;
-            }
-            if (cur.record().hardLink() != null) {
-                relink(cur, cur.record().hardLink());
-            }
-            for (StoredFile m : buffer.linkedTo(p)) {
-                relink(m, p);
-            }
-        }
-        List<String> dirs = new ArrayList<>(touchedDirs);
-        touchedDirs.clear();
-        for (String d : dirs) {
-            StoredFile cur = buffer.current(d);
-            if (cur == null || cur.record().deleted() || cur.record().type() != FileType.DIRECTORY
-                    || cur.stat() == null) {
-                continue;
-            }
-            try {
-                Optional<EntryReader.Lstat> now = EntryReader.lstat(applier.resolve(d));
-                StatSignature was = cur.stat();
-                if (now.isEmpty() || now.get().signature().equals(was)) {
-                    continue;
-                }
-                StatSignature n = now.get().signature();
-                if (n.ino() != was.ino() || n.mode() != was.mode() || n.uid() != was.uid() || n.gid() != was.gid()) {
-                    continue; // changed here meanwhile in another way: the scanner looks at it
-                }
-                Optional<StatSignature> sig = applier.restoreDirectoryTime(d, cur.record().mtimeNs());
-                LOG.finest(() -> folder + ": restored mtime of " + NameCodec.display(d) + " to " + cur.record().mtimeNs()
-                        + " (was " + n.mtimeNs() + ")");
-                sig.ifPresent(x -> buffer.put(IndexBuffer.Put.quiet(cur.record(), x)));
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.FINE, folder + ": restoring the mtime of " + NameCodec.display(d) + " failed", e);
-                scanLater.accept(d);
-            }
-        }
-    }
-
-    /**
-     * Makes {@code member} another name of {@code first}'s inode when both records have the same
-     * content and both are on disk as different inodes.
-     */
-    private void relink(StoredFile member, String first) {
-        StoredFile f = buffer.current(first);
-        FileRecord r = member.record();
-        if (f == null || f.record().deleted() || f.record().type() != FileType.REGULAR || f.stat() == null
-                || member.stat() == null || !r.hash().equals(f.record().hash()) || !first.equals(r.hardLink())) {
-            return;
-        }
-        try {
-            Optional<EntryReader.Lstat> a = EntryReader.lstat(applier.resolve(first));
-            Optional<EntryReader.Lstat> b = EntryReader.lstat(applier.resolve(r.path()));
-            if (a.isEmpty() || b.isEmpty() || a.get().signature().ino() == b.get().signature().ino()
-                    || !a.get().signature().equals(f.stat())) {
-                return;
-            }
-            buffer.put(IndexBuffer.Put.quiet(r, linkTo(r, f, member.stat())));
-        } catch (LocalChangedException e) {
-            scanLater.accept(r.path());
-        } catch (IOException | RuntimeException e) {
-            problems.put(r.path(), "hard link to " + NameCodec.display(first) + " failed: " + e.getMessage());
-        }
-    }
-
-    /** Links {@code r}'s path to {@code first}'s inode and records both new signatures. */
-    private StatSignature linkTo(FileRecord r, StoredFile first, StatSignature expected) throws IOException {
-        StatSignature sig = applier.applyHardLink(r.path(), first.record().path(), r, expected);
-        Optional<EntryReader.Lstat> f = EntryReader.lstat(applier.resolve(first.record().path()));
-        if (f.isPresent()) {
-            buffer.put(IndexBuffer.Put.quiet(first.record(), f.get().signature()));
-        }
-        touchedDirs.add(RelativePath.parentRecord(r.path()));
-        return sig;
+        finisher.finish();
     }
 
     /**
@@ -477,7 +395,7 @@ final class RemoteApplier {
         StoredFile cur = buffer.current(rel);
         Plan plan = reconciler.plan(cur == null ? null : cur.record(), remote);
         if (plan instanceof Plan.TakeRemote && RelativePath.parentRecord(rel) != null) {
-            touchedDirs.add(RelativePath.parentRecord(rel)); // temp files come and go there, applied or not
+            finisher.touched(RelativePath.parentRecord(rel)); // temp files come and go there, applied or not
         }
         boolean directories = cur != null && !cur.record().deleted() && cur.record().type() == FileType.DIRECTORY
                 && !remote.deleted() && remote.type() == FileType.DIRECTORY;
@@ -712,11 +630,11 @@ final class RemoteApplier {
         applier.settled(target.path());
         String parent = RelativePath.parentRecord(target.path());
         if (parent != null) {
-            touchedDirs.add(parent);
+            finisher.touched(parent);
         }
         StoredFile prev = buffer.current(target.path());
         if (!target.deleted() && target.type() == FileType.REGULAR) {
-            linkChecks.add(target.path());
+            finisher.checkLinks(target.path());
         }
         buffer.put(announce ? new IndexBuffer.Put(target, stat, true, null, null, true)
                 : IndexBuffer.Put.taken(target, stat));
@@ -726,38 +644,10 @@ final class RemoteApplier {
         counters.filesApplied.incrementAndGet();
         problems.remove(target.path());
         if (prev != null && prev.stat() != null && (stat == null || stat.ino() != prev.stat().ino())) {
-            refreshOtherNames(prev.stat(), target.path()); // the old inode lost a name: its ctime moved
+            finisher.refreshOtherNames(prev.stat(), target.path()); // the old inode lost a name: its ctime moved
         }
         if (stat != null && target.type() == FileType.REGULAR) {
-            refreshOtherNames(stat, target.path()); // a name added to an inode moves its ctime too
-        }
-    }
-
-    /**
-     * The other names of a hard-link group see the node's own link, unlink and rename of one name
-     * as a new ctime: records their new signature when they still match their records, so the
-     * scanner does not take the node's own apply for a local change.
-     */
-    private void refreshOtherNames(StatSignature inode, String except) {
-        for (StoredFile f : buffer.sameInode(inode.dev(), inode.ino())) {
-            FileRecord r = f.record();
-            if (r.path().equals(except) || r.type() != FileType.REGULAR || f.stat() == null) {
-                continue;
-            }
-            try {
-                Optional<EntryReader.Lstat> now = EntryReader.lstat(applier.resolve(r.path()));
-                if (now.isEmpty()) {
-                    continue;
-                }
-                StatSignature n = now.get().signature();
-                if (!n.equals(f.stat()) && n.ino() == f.stat().ino() && n.dev() == f.stat().dev()
-                        && n.size() == r.size() && n.mtimeNs() == r.mtimeNs() && (n.mode() & 07777) == r.mode()
-                        && n.uid() == r.uid() && n.gid() == r.gid()) {
-                    buffer.put(IndexBuffer.Put.quiet(r, n));
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.FINE, folder + ": refreshing " + NameCodec.display(r.path()) + " failed", e);
-            }
+            finisher.refreshOtherNames(stat, target.path()); // a name added to an inode moves its ctime too
         }
     }
 
@@ -775,7 +665,7 @@ final class RemoteApplier {
                     if (mine.isPresent() && mine.get().signature().ino() == now.get().signature().ino()) {
                         done(from, target, applier.applyMetadata(rel, target, expected), announce);
                     } else {
-                        done(from, target, linkTo(target, first, expected), announce);
+                        done(from, target, finisher.linkTo(target, first, expected), announce);
                     }
                     return;
                 }
