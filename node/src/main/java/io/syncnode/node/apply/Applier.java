@@ -138,6 +138,15 @@ public final class Applier {
      * it ({@code .syncnode-tmp.NAME.RANDOM}, NAME cut to 100 bytes' worth of whole characters).
      */
     public Path createTemp(String rel) throws IOException {
+        return Files.createFile(tempPathFor(rel));
+    }
+
+    /**
+     * A fresh temp file name beside {@code rel}'s target, as {@link #createTemp} makes (parents
+     * created as needed), without creating the file: whoever writes it creates it, off the folder
+     * worker (creating files waits for the file system journal while other files are fsynced).
+     */
+    public Path tempPathFor(String rel) throws IOException {
         Path parent = ensureParent(rel);
         String name = RelativePath.name(rel);
         int end = 0;
@@ -146,8 +155,8 @@ public final class Applier {
         }
         byte[] rnd = new byte[6];
         RANDOM.nextBytes(rnd);
-        return Files.createFile(PathBytes.resolve(parent,
-                NameCodec.encode(TEMP_PREFIX + name.substring(0, end) + "." + HexFormat.of().formatHex(rnd))));
+        return PathBytes.resolve(parent,
+                NameCodec.encode(TEMP_PREFIX + name.substring(0, end) + "." + HexFormat.of().formatHex(rnd)));
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.syncnode.node.engine;
 
 import io.syncnode.node.apply.Applier;
-import io.syncnode.node.apply.LocalChangedException;
 import io.syncnode.node.fetch.FetchFailedException;
 import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.index.StoredFile;
@@ -27,8 +26,8 @@ import java.util.logging.Logger;
  * A folder's content fetches: two lanes (files under {@value #BIG_FILE} bytes, at most
  * {@value #MAX_SMALL_FETCHES} at once; bigger ones at most {@value #MAX_BIG_FETCHES}), so that large
  * files never hold up small ones; the basis of each delta (a partial result of an interrupted
- * transfer of the same content, then the current version at the path); and the commit of what
- * arrives, if the path did not change meanwhile.
+ * transfer of the same content, then the current version at the path); and handing what arrives
+ * to be installed (in batches, see {@link RemoteApplier}), if it is still the version wanted.
  *
  * <p>Confined to the folder's worker thread; finished transfers come back to it through
  * {@code worker}.
@@ -36,9 +35,12 @@ import java.util.logging.Logger;
 final class FetchQueue {
     private static final Logger LOG = Logger.getLogger(FetchQueue.class.getName());
 
-    /** Records a committed version (see {@link RemoteApplier#done}). */
+    /**
+     * Takes a fetched file, complete in {@code temp}, to install it with the next batch (see
+     * {@link RemoteApplier#fetched}); from then on the temp file is the taker's.
+     */
     interface Commit {
-        void committed(String from, FileRecord target, StatSignature stat, boolean announce);
+        void fetched(String from, FileRecord target, Path temp, boolean announce);
     }
 
     /** A version being fetched, and whether to announce it once applied. */
@@ -133,7 +135,7 @@ final class FetchQueue {
 
     /** Files at least this big go to the big-file lane, so that they never hold up small ones. */
     static final long BIG_FILE = 8L << 20;
-    private static final int MAX_SMALL_FETCHES = 12;
+    private static final int MAX_SMALL_FETCHES = 32;
     private static final int MAX_BIG_FETCHES = 2;
     /** An interrupted transfer of at least this size keeps what it received, as a basis for the retry. */
     static final long KEEP_PARTIAL = 1L << 20;
@@ -170,11 +172,11 @@ final class FetchQueue {
         String rel = target.path();
         Path temp;
         try {
-            temp = applier.createTemp(rel);
+            temp = applier.tempPathFor(rel); // created by the fetcher, off this thread
         } catch (IOException e) {
             lane.finished();
             fetching.remove(rel);
-            problems.put(rel, "cannot create temp file: " + e.getMessage());
+            problems.put(rel, "no place for a temp file: " + e.getMessage());
             return;
         }
         fetcher.fetch(from, folder, target, temp, basisFor(target)).whenComplete((file, err) -> worker.execute(guard.apply(
@@ -191,7 +193,10 @@ final class FetchQueue {
                 })));
     }
 
-    /** Returns true when {@code temp} is kept as the partial result of an interrupted transfer. */
+    /**
+     * Returns true when {@code temp} is kept: handed over to be installed, or as the partial
+     * result of an interrupted transfer.
+     */
     private boolean finishFetch(String from, FileRecord fetched, Path temp, Throwable err) throws IOException {
         String rel = fetched.path();
         Wanted wanted = fetching.get(rel);
@@ -219,13 +224,8 @@ final class FetchQueue {
         if (cur != null && cur.record().version().equals(want.version()) && cur.stat() != null) {
             return false; // already applied
         }
-        try {
-            commit.committed(from, want, applier.commitFile(rel, temp, want, RemoteApplier.expectedOf(cur)), wanted.announce());
-        } catch (LocalChangedException e) {
-            scanLater.accept(rel);
-        }
-        buffer.flush();
-        return false;
+        commit.fetched(from, want, temp, wanted.announce());
+        return true;
     }
 
     /** Keeps what a large interrupted transfer received (a prefix of the content) for the retry. */

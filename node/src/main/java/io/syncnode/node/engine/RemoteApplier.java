@@ -110,6 +110,8 @@ final class RemoteApplier {
 
     /** Small files of the current batch, written to temp files, waiting for {@link #commitStaged}. */
     private final List<Staged> staged = new ArrayList<>();
+    /** A step that installs fetched files is queued on the worker. */
+    private boolean fetchedCommitQueued;
 
     private record Staged(String from, FileRecord target, Path temp, boolean announce) {
     }
@@ -145,10 +147,7 @@ final class RemoteApplier {
         this.folderScope = folderScope;
         this.finisher = new ApplyFinisher(folder, buffer, applier, scanLater, problems);
         this.fetches = new FetchQueue(folder, buffer, applier, fetcher, worker, guard, scanLater, problems,
-                (from, target, stat, announce) -> {
-                    done(from, target, stat, announce);
-                    finisher.finish();
-                });
+                this::fetched);
     }
 
 
@@ -322,6 +321,24 @@ final class RemoteApplier {
     }
 
     /**
+     * A fetched file, complete in {@code temp}: installed together with the others that finish
+     * meanwhile (one step on the worker: parallel fsyncs, one fsync per directory, one index
+     * commit), or with the next batch of announced records if that comes first.
+     */
+    private void fetched(String from, FileRecord target, Path temp, boolean announce) {
+        staged.add(new Staged(from, target, temp, announce));
+        if (!fetchedCommitQueued) {
+            fetchedCommitQueued = true;
+            worker.execute(guard.apply("installing fetched files", () -> {
+                fetchedCommitQueued = false;
+                commitStaged();
+                finisher.finish();
+                buffer.flush();
+            }));
+        }
+    }
+
+    /**
      * Installs the batch's small files: their temp files are fsynced in parallel on the I/O pool
      * (the file system commits them together), then renamed over their targets in path order, then
      * each directory touched is fsynced once. A file whose target changed locally meanwhile is not
@@ -349,9 +366,17 @@ final class RemoteApplier {
             String rel = st.target().path();
             try {
                 prepared.get(i).join();
+                StoredFile cur = buffer.current(rel);
+                if (cur != null && (!st.target().version().covers(cur.record().version())
+                        || cur.record().version().equals(st.target().version()) && cur.stat() != null)) {
+                    // a fetched file whose path took a newer or concurrent version (reconciled on
+                    // its own) or this one by another way while it waited
+                    Fetcher.discard(st.temp());
+                    continue;
+                }
                 // the index's signature now, not at staging: installing another name of a hard-link
                 // group moved this one's ctime, and refreshOtherNames recorded that
-                StatSignature sig = applier.install(rel, st.temp(), expectedOf(buffer.current(rel)));
+                StatSignature sig = applier.install(rel, st.temp(), expectedOf(cur));
                 dirs.add(st.temp().getParent());
                 done(st.from(), st.target(), sig, st.announce());
             } catch (java.util.concurrent.CompletionException e) {

@@ -89,10 +89,14 @@ public final class Fetcher {
             this.done = done;
         }
 
-        /** On the I/O pool: open the output, sign the basis, send the request. */
+        /** On the I/O pool: create or truncate the output (a fresh temp name), sign the basis, send the request. */
         void start() {
+            if (done.isDone()) {
+                return; // cancelled before it started: its temp file was never created
+            }
             try {
-                channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
                 out = new io.syncnode.node.apply.SparseOutput(channel); // zero blocks become holes
                 Signature signature = null;
                 if (!basisFiles.isEmpty()) {
@@ -169,7 +173,7 @@ public final class Fetcher {
                         + ", expected " + want.size() + " bytes, hash " + want.hash(), false, false);
                 return;
             }
-            channel.force(true);
+            // not fsynced here: the installer fsyncs it with the batch (Applier.prepare), after its metadata
             close();
             done.complete(temp);
         }
@@ -221,8 +225,9 @@ public final class Fetcher {
     }
 
     /**
-     * Starts fetching {@code want} (a regular file record) from {@code from} into {@code temp}, as a
-     * delta against {@code basisFiles} read in that order (empty: whole file).
+     * Starts fetching {@code want} (a regular file record) from {@code from} into {@code temp}
+     * (created, or truncated if it exists), as a delta against {@code basisFiles} read in that
+     * order (empty: whole file).
      */
     public CompletableFuture<Path> fetch(String from, String folder, FileRecord want, Path temp, List<Path> basisFiles) {
         CompletableFuture<Path> done = new CompletableFuture<>();

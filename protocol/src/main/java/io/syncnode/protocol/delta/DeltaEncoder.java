@@ -81,7 +81,29 @@ public final class DeltaEncoder {
      * @throws IOException from the stream or the sink
      */
     public DeltaSummary encode(InputStream target, DeltaSink sink) throws IOException {
+        if (fullBlocks == 0 && shortLastLength == 0) {
+            return literalOnly(target, sink);
+        }
         return new Search(target, sink).run();
+    }
+
+    /** Without basis blocks nothing can match: the whole target is literal, read in chunks of {@code maxLiteral}. */
+    private DeltaSummary literalOnly(InputStream target, DeltaSink sink) throws IOException {
+        byte[] buf = new byte[Math.min(maxLiteral, 1 << 20)];
+        MessageDigest fileHash = StrongChecksum.newSha256();
+        long length = 0;
+        long ops = 0;
+        while (true) {
+            int n = target.readNBytes(buf, 0, buf.length);
+            if (n <= 0) {
+                break;
+            }
+            fileHash.update(buf, 0, n);
+            sink.literal(buf, 0, n);
+            length += n;
+            ops++;
+        }
+        return new DeltaSummary(length, ContentHash.of(fileHash.digest()), length, 0, ops, 0);
     }
 
     /** The state of one encoding. */
