@@ -25,6 +25,7 @@ import io.syncnode.protocol.RelativePath;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -320,13 +321,46 @@ public final class FolderSync implements AutoCloseable {
             }
             flush();
             if (!Arrays.equals(digest.digest(), store.digest(name))) {
-                LOG.fine(() -> name + ": index differs from " + from + "'s; sending ours");
+                // a member with no entries at all (a new replica) lacks every file: small ones go
+                // inline, once per minute and member (the digests repeat while it catches up)
+                Instant now = clock.instant();
+                Instant last = inlinedTo.get(from);
+                boolean inline = digest.records() == 0 && (last == null || now.isAfter(last.plus(INLINE_AGAIN_AFTER)));
+                if (inline) {
+                    inlinedTo.put(from, now);
+                }
+                LOG.fine(() -> name + ": index differs from " + from + "'s; sending ours"
+                        + (inline ? " with small files inline" : ""));
                 List<Message.Announced> all = new ArrayList<>();
                 store.forEach(name, f -> all.add(new Message.Announced(f.record(), null)));
-                buffer.send(from, all, true);
+                buffer.send(from, all, true, inline ? this::currentContent : null);
             }
             pushDirty(from);
         }));
+    }
+
+    /** How long after sending a member its index with inline content a new digest of it gets records only. */
+    static final java.time.Duration INLINE_AGAIN_AFTER = java.time.Duration.ofMinutes(1);
+    /** Members sent the index with inline content, and when (worker only). */
+    private final Map<String, Instant> inlinedTo = new java.util.HashMap<>();
+
+    /**
+     * The content of a small regular file as its record describes it, read now; null when it is
+     * not one, or the file no longer matches the record (the receiver fetches it then).
+     */
+    private byte[] currentContent(FileRecord r) {
+        if (r.deleted() || r.type() != FileType.REGULAR || r.size() > WireCodec.MAX_INLINE || r.hardLink() != null) {
+            return null;
+        }
+        try (java.io.InputStream in = Files.newInputStream(applier.resolve(r.path()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            byte[] content = in.readNBytes((int) r.size() + 1);
+            if (content.length != r.size() || !ContentHash.of(EntryReader.sha256().digest(content)).equals(r.hash())) {
+                return null;
+            }
+            return content;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Sends {@code member} the current records of every path dirty toward it. */

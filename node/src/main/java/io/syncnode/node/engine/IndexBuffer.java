@@ -263,9 +263,25 @@ final class IndexBuffer {
      * content and extended attribute values: to one member (anti-entropy, dirty re-sends) or to all ({@code member} null).
      */
     void send(String member, List<Message.Announced> records, boolean full) {
+        send(member, records, full, null);
+    }
+
+    /**
+     * As {@link #send(String, List, boolean)}; {@code inline}, if not null, gives the content of
+     * records sent without it (null: none), read as the batches are cut, so at most one batch of
+     * content is held at a time.
+     */
+    void send(String member, List<Message.Announced> records, boolean full,
+              java.util.function.Function<FileRecord, byte[]> inline) {
         List<Message.Announced> batch = new ArrayList<>();
         int inlineBytes = 0;
         for (Message.Announced a : records) {
+            if (inline != null && a.inlineContent() == null) {
+                byte[] content = inline.apply(a.record());
+                if (content != null) {
+                    a = new Message.Announced(a.record(), content);
+                }
+            }
             int len = a.inlineContent() == null ? 0 : a.inlineContent().length;
             counters.inlineBytesSent.addAndGet(len);
             for (Map.Entry<String, byte[]> x : a.record().xattrs()) {
