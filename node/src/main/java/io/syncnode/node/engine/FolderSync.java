@@ -474,11 +474,10 @@ public final class FolderSync implements AutoCloseable {
 
     /**
      * Stops the worker promptly: the step it runs ends at its next safe point (between two
-     * entries), the steps still queued are dropped
-     * (each is found again: local changes by the next start's full scan, remote ones by the
-     * members' dirty entries toward this node, finished transfers' temp files are removed at the
-     * next start), callers waiting on them are told the node is stopping, then what is buffered is
-     * committed.
+     * entries), the steps still queued are dropped (each is found again: local changes by the
+     * next start's full scan, remote ones by the members' dirty entries toward this node; finished
+     * transfers' temp files are removed at the next start), callers waiting on them are told the
+     * node is stopping, then what is buffered is committed.
      */
     @Override
     public void close() {
