@@ -41,6 +41,9 @@ final class FetchQueue {
      */
     interface Commit {
         void fetched(String from, FileRecord target, Path temp, boolean announce);
+
+        /** A temp file beside {@code rel}'s target was removed: its directory's mtime moved. */
+        void removedTemp(String rel);
     }
 
     /** A version being fetched, and whether to announce it once applied. */
@@ -153,7 +156,7 @@ final class FetchQueue {
                 basis.add(partial.file());
             } else {
                 partials.remove(target.path());
-                Fetcher.discard(partial.file());
+                discard(target.path(), partial.file());
             }
         }
         StoredFile cur = buffer.current(target.path());
@@ -186,7 +189,7 @@ final class FetchQueue {
                         keep = finishFetch(from, target, temp, err);
                     } finally {
                         if (!keep) {
-                            Fetcher.discard(temp);
+                            discard(rel, temp);
                         }
                         lane.finished();
                     }
@@ -215,7 +218,7 @@ final class FetchQueue {
         }
         Partial partial = partials.remove(rel);
         if (partial != null) {
-            Fetcher.discard(partial.file());
+            discard(rel, partial.file());
         }
         StoredFile cur = buffer.current(rel);
         if (cur != null && !want.version().covers(cur.record().version())) {
@@ -226,6 +229,12 @@ final class FetchQueue {
         }
         commit.fetched(from, want, temp, wanted.announce());
         return true;
+    }
+
+    /** Removes a temp file of {@code rel} (if it was created) and says so: its directory's mtime moved. */
+    private void discard(String rel, Path temp) {
+        Fetcher.discard(temp);
+        commit.removedTemp(rel);
     }
 
     /** Keeps what a large interrupted transfer received (a prefix of the content) for the retry. */
@@ -242,7 +251,7 @@ final class FetchQueue {
         }
         Partial old = partials.put(fetched.path(), new Partial(fetched.hash(), temp));
         if (old != null && !old.file().equals(temp)) {
-            Fetcher.discard(old.file());
+            discard(fetched.path(), old.file());
         }
         return true;
     }

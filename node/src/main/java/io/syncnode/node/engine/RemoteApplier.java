@@ -110,8 +110,8 @@ final class RemoteApplier {
 
     /** Small files of the current batch, written to temp files, waiting for {@link #commitStaged}. */
     private final List<Staged> staged = new ArrayList<>();
-    /** A step that installs fetched files is queued on the worker. */
-    private boolean fetchedCommitQueued;
+    /** A step that installs fetched files is queued on the worker (see {@link #installSoon}). */
+    private boolean installQueued;
 
     private record Staged(String from, FileRecord target, Path temp, boolean announce) {
     }
@@ -147,7 +147,17 @@ final class RemoteApplier {
         this.folderScope = folderScope;
         this.finisher = new ApplyFinisher(folder, buffer, applier, scanLater, problems);
         this.fetches = new FetchQueue(folder, buffer, applier, fetcher, worker, guard, scanLater, problems,
-                this::fetched);
+                new FetchQueue.Commit() {
+                    @Override
+                    public void fetched(String from, FileRecord target, Path temp, boolean announce) {
+                        RemoteApplier.this.fetched(from, target, temp, announce);
+                    }
+
+                    @Override
+                    public void removedTemp(String rel) {
+                        RemoteApplier.this.removedTemp(rel);
+                    }
+                });
     }
 
 
@@ -327,10 +337,24 @@ final class RemoteApplier {
      */
     private void fetched(String from, FileRecord target, Path temp, boolean announce) {
         staged.add(new Staged(from, target, temp, announce));
-        if (!fetchedCommitQueued) {
-            fetchedCommitQueued = true;
+        installSoon();
+    }
+
+    /**
+     * A fetch's temp file was removed (failed, superseded, already applied): the directory's mtime
+     * is put back with the next install step.
+     */
+    private void removedTemp(String rel) {
+        finisher.touched(RelativePath.parentRecord(rel));
+        installSoon();
+    }
+
+    /** Queues one worker step that installs the staged files and finishes the node's writes. */
+    private void installSoon() {
+        if (!installQueued) {
+            installQueued = true;
             worker.execute(guard.apply("installing fetched files", () -> {
-                fetchedCommitQueued = false;
+                installQueued = false;
                 commitStaged();
                 finisher.finish();
                 buffer.flush();
@@ -364,6 +388,7 @@ final class RemoteApplier {
         for (int i = 0; i < batch.size(); i++) {
             Staged st = batch.get(i);
             String rel = st.target().path();
+            finisher.touched(RelativePath.parentRecord(rel)); // its temp file comes and goes there, installed or not
             try {
                 prepared.get(i).join();
                 StoredFile cur = buffer.current(rel);
