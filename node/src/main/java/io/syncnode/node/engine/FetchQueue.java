@@ -47,7 +47,7 @@ final class FetchQueue {
     }
 
     /** A version being fetched, and whether to announce it once applied. */
-    private record Wanted(FileRecord target, boolean announce) {
+    record Wanted(FileRecord target, boolean announce) {
     }
 
     private final String folder;
@@ -207,8 +207,8 @@ final class FetchQueue {
             return false; // superseded by a newer version with other content
         }
         FileRecord want = wanted.target();
-        fetching.remove(rel);
         if (err != null) {
+            fetching.remove(rel);
             Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
             if (!(cause instanceof FetchFailedException f && f.sourceChanged())) {
                 problems.put(rel, String.valueOf(cause.getMessage()));
@@ -222,13 +222,35 @@ final class FetchQueue {
         }
         StoredFile cur = buffer.current(rel);
         if (cur != null && !want.version().covers(cur.record().version())) {
+            fetching.remove(rel);
             return false; // a newer or concurrent local version arrived meanwhile; it is reconciled on its own
         }
         if (cur != null && cur.record().version().equals(want.version()) && cur.stat() != null) {
+            fetching.remove(rel);
             return false; // already applied
         }
+        // stays in `fetching` until installed (handOver), so that the same content announced
+        // again meanwhile (digest exchanges repeat) is not fetched a second time
         commit.fetched(from, want, temp, wanted.announce());
         return true;
+    }
+
+    /**
+     * At install time, for a fetched file of {@code fetched}'s content: the newest version wanted
+     * at its path (a version with the same content announced meanwhile replaces the fetched one),
+     * now no longer being fetched; null when a version with other content is wanted instead (the
+     * fetched file is stale).
+     */
+    Wanted handOver(FileRecord fetched) {
+        Wanted w = fetching.get(fetched.path());
+        if (w == null) {
+            return new Wanted(fetched, false);
+        }
+        if (!w.target().hash().equals(fetched.hash())) {
+            return null;
+        }
+        fetching.remove(fetched.path());
+        return w;
     }
 
     /** Removes a temp file of {@code rel} (if it was created) and says so: its directory's mtime moved. */

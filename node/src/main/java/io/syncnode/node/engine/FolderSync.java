@@ -221,7 +221,13 @@ public final class FolderSync implements AutoCloseable {
             LinkedHashMap<String, Message.Announced> records = inbox.updates.computeIfAbsent(from,
                     k -> new LinkedHashMap<>());
             for (Message.Announced a : update.files()) {
-                records.remove(a.record().path());
+                Message.Announced before = records.remove(a.record().path());
+                if (before != null && a.inlineContent() == null && before.inlineContent() != null
+                        && !a.record().deleted() && a.record().hash() != null
+                        && a.record().hash().equals(before.record().hash())) {
+                    // the same content again without it (a repeated index exchange): keep the bytes
+                    a = new Message.Announced(a.record(), before.inlineContent());
+                }
                 records.put(a.record().path(), a); // a later record of the same path replaces an earlier one
             }
             if (update.full() && update.last()) {

@@ -113,7 +113,8 @@ final class RemoteApplier {
     /** A step that installs fetched files is queued on the worker (see {@link #installSoon}). */
     private boolean installQueued;
 
-    private record Staged(String from, FileRecord target, Path temp, boolean announce) {
+    /** {@code fetched}: the content came by fetch, the version to install is asked from the fetch queue. */
+    private record Staged(String from, FileRecord target, Path temp, boolean announce, boolean fetched) {
     }
 
     /** A version being fetched, and whether to announce it once applied (see {@link #done}). */
@@ -336,7 +337,7 @@ final class RemoteApplier {
      * commit), or with the next batch of announced records if that comes first.
      */
     private void fetched(String from, FileRecord target, Path temp, boolean announce) {
-        staged.add(new Staged(from, target, temp, announce));
+        staged.add(new Staged(from, target, temp, announce, true));
         installSoon();
     }
 
@@ -389,8 +390,22 @@ final class RemoteApplier {
             Staged st = batch.get(i);
             String rel = st.target().path();
             finisher.touched(RelativePath.parentRecord(rel)); // its temp file comes and goes there, installed or not
+            boolean prepareAgain = false;
+            if (st.fetched()) {
+                FetchQueue.Wanted w = fetches.handOver(st.target());
+                if (w == null) {
+                    prepared.get(i).exceptionally(e -> null).join();
+                    Fetcher.discard(st.temp()); // other content is wanted at the path now
+                    continue;
+                }
+                prepareAgain = !w.target().sameEntry(st.target()); // same content, other metadata
+                st = new Staged(st.from(), w.target(), st.temp(), st.announce() || w.announce(), true);
+            }
             try {
                 prepared.get(i).join();
+                if (prepareAgain) {
+                    applier.prepare(st.temp(), st.target());
+                }
                 StoredFile cur = buffer.current(rel);
                 if (cur != null && (!st.target().version().covers(cur.record().version())
                         || cur.record().version().equals(st.target().version()) && cur.stat() != null)) {
@@ -738,7 +753,7 @@ final class RemoteApplier {
                 Fetcher.discard(temp);
                 throw e;
             }
-            staged.add(new Staged(from, target, temp, announce));
+            staged.add(new Staged(from, target, temp, announce, false));
             return;
         }
         Optional<StoredFile> local = store.findLiveByHash(folder, target.hash());
