@@ -7,7 +7,6 @@ import io.syncnode.node.index.StoredFile;
 import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
-import io.syncnode.protocol.StatSignature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -220,17 +219,9 @@ final class FetchQueue {
         if (partial != null) {
             discard(rel, partial.file());
         }
-        StoredFile cur = buffer.current(rel);
-        if (cur != null && !want.version().covers(cur.record().version())) {
-            fetching.remove(rel);
-            return false; // a newer or concurrent local version arrived meanwhile; it is reconciled on its own
-        }
-        if (cur != null && cur.record().version().equals(want.version()) && cur.stat() != null) {
-            fetching.remove(rel);
-            return false; // already applied
-        }
         // stays in `fetching` until installed (handOver), so that the same content announced
-        // again meanwhile (digest exchanges repeat) is not fetched a second time
+        // again meanwhile (digest exchanges repeat) is not fetched a second time; whether its
+        // version is still wanted there is checked at install time
         commit.fetched(from, want, temp, wanted.announce());
         return true;
     }

@@ -358,12 +358,9 @@ public final class FolderSync implements AutoCloseable {
         if (r.deleted() || r.type() != FileType.REGULAR || r.size() > WireCodec.MAX_INLINE || r.hardLink() != null) {
             return null;
         }
-        try (java.io.InputStream in = Files.newInputStream(applier.resolve(r.path()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            byte[] content = in.readNBytes((int) r.size() + 1);
-            if (content.length != r.size() || !ContentHash.of(EntryReader.sha256().digest(content)).equals(r.hash())) {
-                return null;
-            }
-            return content;
+        try {
+            Optional<io.syncnode.node.scan.DiskEntry> e = reader.read(applier.resolve(r.path()), r.path());
+            return e.isPresent() && r.hash().equals(e.get().hash()) ? e.get().inline() : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }
