@@ -39,7 +39,8 @@ import java.util.stream.Stream;
  * <p>Order on a new file: write (holes kept, see {@link SparseOutput}), chown (which clears setuid
  * bits and file capabilities), extended attributes (ACLs, capabilities), chmod, mtime, fsync,
  * rename, fsync the directory, lstat (the signature the caller records, so the node's own write is
- * not seen as a change). The caller then restores the parent directory's mtime.
+ * not seen as a change; unsettled if the entry no longer shows the record, see {@link #written}).
+ * The caller then restores the parent directory's mtime.
  */
 public final class Applier {
     public static final String TEMP_PREFIX = ".syncnode-tmp.";
@@ -165,7 +166,7 @@ public final class Applier {
      */
     public StatSignature commitFile(String rel, Path temp, FileRecord r, StatSignature expected) throws IOException {
         prepare(temp, r);
-        StatSignature sig = install(rel, temp, expected);
+        StatSignature sig = install(rel, temp, r, expected);
         fsyncDirectory(resolve(rel).getParent());
         return sig;
     }
@@ -188,7 +189,7 @@ public final class Applier {
      * {@code expected} signature. The caller fsyncs the directory ({@link #fsyncDirectory}), once
      * for a batch of installs in the same directory.
      */
-    public StatSignature install(String rel, Path temp, StatSignature expected) throws IOException {
+    public StatSignature install(String rel, Path temp, FileRecord r, StatSignature expected) throws IOException {
         Path target = resolve(rel);
         try {
             checkExpected(rel, target, expected);
@@ -198,7 +199,7 @@ public final class Applier {
             Files.deleteIfExists(temp);
             throw e;
         }
-        return signatureOf(target, rel);
+        return written(target, r);
     }
 
     /** Changes only the metadata (owner, attributes, mode, mtime) of an existing entry whose content is already right. */
@@ -206,7 +207,7 @@ public final class Applier {
         Path target = resolve(rel);
         checkExpected(rel, target, expected);
         setMetadata(target, r);
-        return signatureOf(target, rel);
+        return written(target, r);
     }
 
     /**
@@ -225,7 +226,8 @@ public final class Applier {
 
     /**
      * Sets the mtime of the directory {@code rel} back to its record's, after the node's own writes
-     * of its children moved it; returns its signature now. Nothing happens if it is not a directory.
+     * of its children moved it; returns its signature now ({@linkplain StatSignature#unsettled()
+     * unsettled} if the mtime moved again before the lstat). Nothing happens if it is not a directory.
      */
     public Optional<StatSignature> restoreDirectoryTime(String rel, long mtimeNs) throws IOException {
         Path dir = resolve(rel);
@@ -236,7 +238,8 @@ public final class Applier {
         if (st.get().signature().mtimeNs() != mtimeNs) {
             NativeFs.setMtimeNoFollow(dir, mtimeNs);
         }
-        return Optional.of(signatureOf(dir, rel));
+        StatSignature now = signatureOf(dir, rel);
+        return Optional.of(now.mtimeNs() == mtimeNs || movedByAnEntry(now) ? now : now.unsettled());
     }
 
     /** Creates or updates a directory. */
@@ -261,7 +264,7 @@ public final class Applier {
             fsyncDirectory(target.getParent());
         }
         setMetadata(target, r);
-        return signatureOf(target, rel);
+        return written(target, r);
     }
 
     /** Creates or replaces a symlink (never following it). */
@@ -312,7 +315,7 @@ public final class Applier {
             throw e;
         }
         fsyncDirectory(target.getParent());
-        return signatureOf(target, rel);
+        return written(target, r);
     }
 
     /**
@@ -456,6 +459,44 @@ public final class Applier {
     /** NativeFs takes xattr names as one char per byte. */
     private static String rawName(String name) {
         return new String(NameCodec.encode(name), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The signature to record for the entry the node just wrote as {@code r}. Between the node's
+     * last write and this lstat a user may have changed the entry (an operator who sees a file
+     * arrive and at once chowns it): if the entry no longer shows {@code r}, the signature is
+     * {@linkplain StatSignature#unsettled() unsettled}, so the user's change is not taken for the
+     * node's own write and the next scan records it as a new version (or, if the entry is gone, as
+     * a removal). A change of extended attributes alone in that window is not seen here.
+     */
+    private static StatSignature written(Path target, FileRecord r) throws IOException {
+        Optional<Lstat> st = EntryReader.lstat(target);
+        if (st.isEmpty() || st.get().type() == null) {
+            return StatSignature.vanished();
+        }
+        return shows(st.get(), r) ? st.get().signature() : st.get().signature().unsettled();
+    }
+
+    /**
+     * True when the entry has {@code r}'s type, mtime, mode, size (regular files) and, when this
+     * process sets owners (root), owner. A directory's mtime may also have been moved by an entry
+     * created or removed in it (mtime = ctime): the node's own temp files do that, and the
+     * directory's mtime is restored after the batch. Not as root, the kernel may clear a setgid bit
+     * the node sets (a group the process is not in): that bit is not compared.
+     */
+    public static boolean shows(Lstat st, FileRecord r) {
+        StatSignature s = st.signature();
+        int modeMask = ROOT ? 07777 : 05777;
+        return st.type() == r.type()
+                && (s.mtimeNs() == r.mtimeNs() || r.type() == FileType.DIRECTORY && movedByAnEntry(s))
+                && (r.type() == FileType.SYMLINK || (s.mode() & modeMask) == (r.mode() & modeMask))
+                && (r.type() != FileType.REGULAR || s.size() == r.size())
+                && (!ROOT || s.uid() == r.uid() && s.gid() == r.gid());
+    }
+
+    /** A directory's mtime moved the way an entry created or removed in it moves it (mtime = ctime). */
+    private static boolean movedByAnEntry(StatSignature dir) {
+        return dir.mtimeNs() == dir.ctimeNs();
     }
 
     private static StatSignature signatureOf(Path target, String rel) throws IOException {

@@ -103,6 +103,9 @@ final class ApplyFinisher {
                 LOG.finest(() -> folder + ": restored mtime of " + NameCodec.display(d) + " to " + cur.record().mtimeNs()
                         + " (was " + n.mtimeNs() + ")");
                 sig.ifPresent(x -> buffer.put(IndexBuffer.Put.quiet(cur.record(), x)));
+                if (sig.isPresent() && sig.get().isUnsettled()) {
+                    scanLater.accept(d); // touched by someone else right after the restore
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, folder + ": restoring the mtime of " + NameCodec.display(d) + " failed", e);
                 scanLater.accept(d);
@@ -141,7 +144,8 @@ final class ApplyFinisher {
         StatSignature sig = applier.applyHardLink(r.path(), first.record().path(), r, expected);
         Optional<EntryReader.Lstat> f = EntryReader.lstat(applier.resolve(first.record().path()));
         if (f.isPresent()) {
-            buffer.put(IndexBuffer.Put.quiet(first.record(), f.get().signature()));
+            StatSignature s = f.get().signature();
+            buffer.put(IndexBuffer.Put.quiet(first.record(), Applier.shows(f.get(), first.record()) ? s : s.unsettled()));
         }
         touchedDirs.add(RelativePath.parentRecord(r.path()));
         return sig;
@@ -165,8 +169,7 @@ final class ApplyFinisher {
                 }
                 StatSignature n = now.get().signature();
                 if (!n.equals(f.stat()) && n.ino() == f.stat().ino() && n.dev() == f.stat().dev()
-                        && n.size() == r.size() && n.mtimeNs() == r.mtimeNs() && (n.mode() & 07777) == r.mode()
-                        && n.uid() == r.uid() && n.gid() == r.gid()) {
+                        && Applier.shows(now.get(), r)) {
                     buffer.put(IndexBuffer.Put.quiet(r, n));
                 }
             } catch (IOException | RuntimeException e) {

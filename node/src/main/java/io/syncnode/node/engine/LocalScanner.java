@@ -281,8 +281,12 @@ final class LocalScanner {
                 scanPath(d, true);
             } else {
                 try {
-                    applier.restoreDirectoryTime(d, cur.record().mtimeNs())
-                            .ifPresent(sig -> buffer.put(IndexBuffer.Put.quiet(cur.record(), sig)));
+                    Optional<StatSignature> sig = applier.restoreDirectoryTime(d, cur.record().mtimeNs());
+                    if (sig.isPresent() && sig.get().isUnsettled()) {
+                        scanPath(d, true); // touched by someone else right after the restore
+                    } else {
+                        sig.ifPresent(s -> buffer.put(IndexBuffer.Put.quiet(cur.record(), s)));
+                    }
                 } catch (IOException e) {
                     scanPath(d, true);
                 }

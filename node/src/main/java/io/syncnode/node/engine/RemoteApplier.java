@@ -416,7 +416,7 @@ final class RemoteApplier {
                 }
                 // the index's signature now, not at staging: installing another name of a hard-link
                 // group moved this one's ctime, and refreshOtherNames recorded that
-                StatSignature sig = applier.install(rel, st.temp(), expectedOf(cur));
+                StatSignature sig = applier.install(rel, st.temp(), st.target(), expectedOf(cur));
                 dirs.add(st.temp().getParent());
                 done(st.from(), st.target(), sig, st.announce());
             } catch (java.util.concurrent.CompletionException e) {
@@ -713,6 +713,9 @@ final class RemoteApplier {
         }
         if (stat != null && target.type() == FileType.REGULAR) {
             finisher.refreshOtherNames(stat, target.path()); // a name added to an inode moves its ctime too
+        }
+        if (stat != null && stat.isUnsettled()) {
+            scanLater.accept(target.path()); // changed here right after the write: a version of its own
         }
     }
 
