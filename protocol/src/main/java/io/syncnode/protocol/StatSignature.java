@@ -29,6 +29,11 @@ public record StatSignature(long dev, long ino, long size, long mtimeNs, long ct
         return new StatSignature(0, 0, 0, 0, UNSETTLED_CTIME, 0, 0, 0);
     }
 
+    /** This signature with another mtime. */
+    public StatSignature withMtime(long mtime) {
+        return new StatSignature(dev, ino, size, mtime, ctimeNs, mode, uid, gid);
+    }
+
     /** True for an {@link #unsettled()} signature. */
     public boolean isUnsettled() {
         return ctimeNs == UNSETTLED_CTIME;

@@ -226,8 +226,9 @@ public final class Applier {
 
     /**
      * Sets the mtime of the directory {@code rel} back to its record's, after the node's own writes
-     * of its children moved it; returns its signature now ({@linkplain StatSignature#unsettled()
-     * unsettled} if the mtime moved again before the lstat). Nothing happens if it is not a directory.
+     * of its children moved it; returns its signature now (if the mtime moved again before the
+     * lstat: with the mtime set, {@linkplain StatSignature#unsettled() unsettled}, see {@link #written}).
+     * Nothing happens if it is not a directory.
      */
     public Optional<StatSignature> restoreDirectoryTime(String rel, long mtimeNs) throws IOException {
         Path dir = resolve(rel);
@@ -239,7 +240,7 @@ public final class Applier {
             NativeFs.setMtimeNoFollow(dir, mtimeNs);
         }
         StatSignature now = signatureOf(dir, rel);
-        return Optional.of(now.mtimeNs() == mtimeNs || movedByAnEntry(now) ? now : now.unsettled());
+        return Optional.of(now.mtimeNs() == mtimeNs ? now : now.withMtime(mtimeNs).unsettled());
     }
 
     /** Creates or updates a directory. */
@@ -467,36 +468,36 @@ public final class Applier {
      * arrive and at once chowns it): if the entry no longer shows {@code r}, the signature is
      * {@linkplain StatSignature#unsettled() unsettled}, so the user's change is not taken for the
      * node's own write and the next scan records it as a new version (or, if the entry is gone, as
-     * a removal). A change of extended attributes alone in that window is not seen here.
+     * a removal). A directory keeps the mtime the node gave it in the signature: if an entry created
+     * or removed in it moved its mtime (the user's, or the node's own temp file), the next scan sees
+     * a time-only change and tells whose it was (a recorded change of a child, or else nobody's:
+     * the mtime is put back). A change of extended attributes alone in that window is not seen here.
      */
     private static StatSignature written(Path target, FileRecord r) throws IOException {
         Optional<Lstat> st = EntryReader.lstat(target);
         if (st.isEmpty() || st.get().type() == null) {
             return StatSignature.vanished();
         }
-        return shows(st.get(), r) ? st.get().signature() : st.get().signature().unsettled();
+        StatSignature s = st.get().signature();
+        if (shows(st.get(), r)) {
+            return s;
+        }
+        return (r.type() == FileType.DIRECTORY ? s.withMtime(r.mtimeNs()) : s).unsettled();
     }
 
     /**
      * True when the entry has {@code r}'s type, mtime, mode, size (regular files) and, when this
-     * process sets owners (root), owner. A directory's mtime may also have been moved by an entry
-     * created or removed in it (mtime = ctime): the node's own temp files do that, and the
-     * directory's mtime is restored after the batch. Not as root, the kernel may clear a setgid bit
-     * the node sets (a group the process is not in): that bit is not compared.
+     * process sets owners (root), owner. Not as root, the kernel may clear a setgid bit the node
+     * sets (a group the process is not in): that bit is not compared.
      */
     public static boolean shows(Lstat st, FileRecord r) {
         StatSignature s = st.signature();
         int modeMask = ROOT ? 07777 : 05777;
         return st.type() == r.type()
-                && (s.mtimeNs() == r.mtimeNs() || r.type() == FileType.DIRECTORY && movedByAnEntry(s))
+                && s.mtimeNs() == r.mtimeNs()
                 && (r.type() == FileType.SYMLINK || (s.mode() & modeMask) == (r.mode() & modeMask))
                 && (r.type() != FileType.REGULAR || s.size() == r.size())
                 && (!ROOT || s.uid() == r.uid() && s.gid() == r.gid());
-    }
-
-    /** A directory's mtime moved the way an entry created or removed in it moves it (mtime = ctime). */
-    private static boolean movedByAnEntry(StatSignature dir) {
-        return dir.mtimeNs() == dir.ctimeNs();
     }
 
     private static StatSignature signatureOf(Path target, String rel) throws IOException {

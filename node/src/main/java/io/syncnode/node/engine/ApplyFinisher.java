@@ -103,9 +103,6 @@ final class ApplyFinisher {
                 LOG.finest(() -> folder + ": restored mtime of " + NameCodec.display(d) + " to " + cur.record().mtimeNs()
                         + " (was " + n.mtimeNs() + ")");
                 sig.ifPresent(x -> buffer.put(IndexBuffer.Put.quiet(cur.record(), x)));
-                if (sig.isPresent() && sig.get().isUnsettled()) {
-                    scanLater.accept(d); // touched by someone else right after the restore
-                }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, folder + ": restoring the mtime of " + NameCodec.display(d) + " failed", e);
                 scanLater.accept(d);

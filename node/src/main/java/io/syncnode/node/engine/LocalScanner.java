@@ -281,12 +281,8 @@ final class LocalScanner {
                 scanPath(d, true);
             } else {
                 try {
-                    Optional<StatSignature> sig = applier.restoreDirectoryTime(d, cur.record().mtimeNs());
-                    if (sig.isPresent() && sig.get().isUnsettled()) {
-                        scanPath(d, true); // touched by someone else right after the restore
-                    } else {
-                        sig.ifPresent(s -> buffer.put(IndexBuffer.Put.quiet(cur.record(), s)));
-                    }
+                    applier.restoreDirectoryTime(d, cur.record().mtimeNs())
+                            .ifPresent(sig -> buffer.put(IndexBuffer.Put.quiet(cur.record(), sig)));
                 } catch (IOException e) {
                     scanPath(d, true);
                 }

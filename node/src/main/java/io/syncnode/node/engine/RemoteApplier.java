@@ -714,8 +714,10 @@ final class RemoteApplier {
         if (stat != null && target.type() == FileType.REGULAR) {
             finisher.refreshOtherNames(stat, target.path()); // a name added to an inode moves its ctime too
         }
-        if (stat != null && stat.isUnsettled()) {
-            scanLater.accept(target.path()); // changed here right after the write: a version of its own
+        if (stat != null && stat.isUnsettled() && target.type() != FileType.DIRECTORY) {
+            // changed here right after the write: a version of its own (a directory is looked at
+            // with the events of the entries that moved it, see Applier#written)
+            scanLater.accept(target.path());
         }
     }
 
