@@ -35,9 +35,7 @@ class ChangeRightAfterApplyTest {
     @BeforeEach
     void start() throws Exception {
         cluster = new LocalCluster(tmp, 2, List.of());
-        cluster.start(0);
-        cluster.start(1);
-        await(T, () -> cluster.node(0).controlHandler().status().members().size() == 2, () -> "2 members");
+        cluster.startAll(T);
     }
 
     @AfterEach
@@ -120,7 +118,6 @@ class ChangeRightAfterApplyTest {
     }
 
     private void awaitSame() {
-        await(T, () -> TreeSnapshot.of(cluster.dir(0)).equals(TreeSnapshot.of(cluster.dir(1))),
-                () -> "identical trees\n a=" + TreeSnapshot.of(cluster.dir(0)) + "\n b=" + TreeSnapshot.of(cluster.dir(1)));
+        cluster.awaitSame(T);
     }
 }

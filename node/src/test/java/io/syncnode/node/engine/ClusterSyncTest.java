@@ -42,9 +42,7 @@ class ClusterSyncTest {
     @BeforeEach
     void start() throws Exception {
         cluster = new LocalCluster(tmp, 2, List.of("**/*.swp"));
-        cluster.start(0);
-        cluster.start(1);
-        await(T, () -> cluster.node(0).controlHandler().status().members().size() == 2, () -> "2 members");
+        cluster.startAll(T);
     }
 
     @AfterEach
@@ -53,8 +51,7 @@ class ClusterSyncTest {
     }
 
     private void awaitSame() {
-        await(T, () -> TreeSnapshot.of(cluster.dir(0)).equals(TreeSnapshot.of(cluster.dir(1))),
-                () -> "identical trees\n a=" + TreeSnapshot.of(cluster.dir(0)) + "\n b=" + TreeSnapshot.of(cluster.dir(1)));
+        cluster.awaitSame(T);
     }
 
     private StatusView.Counters counters(int i) {

@@ -29,9 +29,7 @@ class DeltaTransferTest {
     @BeforeEach
     void start() throws Exception {
         cluster = new LocalCluster(tmp, 2, List.of());
-        cluster.start(0);
-        cluster.start(1);
-        await(T, () -> cluster.node(0).controlHandler().status().members().size() == 2, () -> "2 members");
+        cluster.startAll(T);
     }
 
     @AfterEach

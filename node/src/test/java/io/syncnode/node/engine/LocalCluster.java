@@ -59,6 +59,21 @@ final class LocalCluster implements AutoCloseable {
         return node;
     }
 
+    /** Starts every node and waits until the first one has them all as members. */
+    void startAll(Duration timeout) throws Exception {
+        for (int i = 0; i < nodes.size(); i++) {
+            start(i);
+        }
+        Await.await(timeout, () -> node(0).controlHandler().status().members().size() == nodes.size(),
+                () -> nodes.size() + " members");
+    }
+
+    /** Waits until the folders of nodes 0 and 1 are identical trees ({@link TreeSnapshot}). */
+    void awaitSame(Duration timeout) {
+        Await.await(timeout, () -> TreeSnapshot.of(dir(0)).equals(TreeSnapshot.of(dir(1))),
+                () -> "identical trees\n a=" + TreeSnapshot.of(dir(0)) + "\n b=" + TreeSnapshot.of(dir(1)));
+    }
+
     void stop(int i) {
         SyncNode node = nodes.get(i);
         if (node != null) {
