@@ -120,7 +120,7 @@ public final class SyncNode implements AutoCloseable {
             folders.put(fc.name(), new FolderSync(fc, nodeId, config.node().name(), stateDir.resolve("work"), store, peers, outbox, fetcher, scheduler, clock, counters, fsyncPool, pauses));
         }
         this.router = new MessageRouter(folders, peers, source, fetcher, counters, this::viewChanged,
-                m -> transport().physicalAddress(m));
+                m -> transport().physicalAddress(m), m -> sendPool.execute(() -> sendDigest(m)));
         this.transport = new JGroupsTransport(stackXml, config.cluster().name(), config.node().name(), router);
     }
 
@@ -229,6 +229,11 @@ public final class SyncNode implements AutoCloseable {
     }
 
     private void multicastDigest() {
+        sendDigest(null);
+    }
+
+    /** This node's digest of every folder it syncs now, to {@code member} (null: to all). */
+    private void sendDigest(String member) {
         if (closed) {
             return;
         }
@@ -239,7 +244,7 @@ public final class SyncNode implements AutoCloseable {
             }
         }
         if (!digests.isEmpty()) {
-            send(null, new Message.Digest(digests));
+            send(member, new Message.Digest(digests));
         }
     }
 

@@ -27,10 +27,16 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     private final NodeCounters counters;
     private final BiConsumer<List<String>, Boolean> onView;
     private final java.util.function.Function<String, String> addressOf;
+    private final java.util.function.Consumer<String> greet;
 
+    /**
+     * {@code greet} is called with a member this node hears from for the first time through its
+     * digest: it should answer with its own digest, so that the member learns this node too (its
+     * digests sent while the member was still joining did not reach it).
+     */
     public MessageRouter(Map<String, FolderSync> folders, PeerDirectory peers, TransferSource source, Fetcher fetcher,
                          NodeCounters counters, BiConsumer<List<String>, Boolean> onView,
-                         java.util.function.Function<String, String> addressOf) {
+                         java.util.function.Function<String, String> addressOf, java.util.function.Consumer<String> greet) {
         this.folders = folders;
         this.peers = peers;
         this.source = source;
@@ -38,6 +44,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
         this.counters = counters;
         this.onView = onView;
         this.addressOf = addressOf;
+        this.greet = greet;
     }
 
     @Override
@@ -60,8 +67,11 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     /** Routes a decoded, validated envelope (also the entry point of in-JVM injection tests). */
     public void deliver(Envelope env) {
         String from = env.senderName();
-        peers.observe(env.senderId(), from, () -> addressOf.apply(from));
+        boolean newPeer = peers.observe(env.senderId(), from, () -> addressOf.apply(from));
         Message m = env.message();
+        if (newPeer && m instanceof Message.Digest) {
+            greet.accept(from);
+        }
         if (m instanceof Message.IndexUpdate u) {
             FolderSync f = folders.get(u.folder());
             if (f != null) {

@@ -40,23 +40,24 @@ public final class PeerDirectory {
 
     /**
      * Records that {@code name} (id {@code id}) was heard from; {@code address} is asked only when
-     * the peer is new or its entry is due for a refresh (it may return null).
+     * the peer is new or its entry is due for a refresh (it may return null). True when the peer
+     * (this id) was not known before.
      */
-    public void observe(long id, String name, Supplier<String> address) {
+    public boolean observe(long id, String name, Supplier<String> address) {
         if (id == selfId) {
-            return;
+            return false;
         }
         Instant now = clock.instant();
         PeerInfo old = byId.get(id);
         if (old != null && old.name().equals(name)
                 && Duration.between(old.lastSeen(), now).compareTo(TOUCH_EVERY) < 0) {
-            return;
+            return false;
         }
         String fresh = address.get();
         String addr = fresh != null ? fresh : old != null ? old.address() : "";
         if (old != null && old.name().equals(name) && old.address().equals(addr)
                 && Duration.between(old.lastSeen(), now).compareTo(TOUCH_EVERY) < 0) {
-            return;
+            return false;
         }
         PeerInfo p = new PeerInfo(id, name, addr, now);
         byId.put(id, p);
@@ -77,6 +78,7 @@ public final class PeerDirectory {
             w.upsertPeer(p);
             return null;
         });
+        return old == null;
     }
 
     /** Ids of every known peer but this node: the peers a local change is dirty toward. */
