@@ -108,7 +108,11 @@ public final class Cluster implements AutoCloseable {
         return nodes.stream().filter(NodeProcess::isAlive).toList();
     }
 
-    /** Starts every node (in parallel), waits until each runs and all see each other as members. */
+    /**
+     * Starts every node (in parallel), waits until each runs, all see each other as members, and
+     * each has heard from every other (a node keeps dirty entries only toward peers it has heard
+     * from: a test that stops a node right after the start expects them).
+     */
     public void startAll() throws IOException {
         for (NodeProcess n : nodes) {
             n.start();
@@ -117,6 +121,17 @@ public final class Cluster implements AutoCloseable {
             n.waitUntilRunning(START);
         }
         awaitMembers(START);
+        awaitPeers(START);
+    }
+
+    /** Every running node has heard from every other running node ({@code peers}). */
+    public void awaitPeers(Duration timeout) {
+        for (NodeProcess n : running()) {
+            Set<String> others = running().stream().map(NodeProcess::name).filter(m -> !m.equals(n.name()))
+                    .collect(Collectors.toCollection(TreeSet::new));
+            Await.await(timeout, Duration.ofMillis(200), () -> n.peers().containsAll(others),
+                    () -> n.name() + " has heard from " + others + " (now " + n.peers() + ")");
+        }
     }
 
     /** Starts one node and waits until it runs and every running node has the running set as members. */

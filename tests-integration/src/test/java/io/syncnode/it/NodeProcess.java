@@ -344,6 +344,13 @@ public final class NodeProcess implements AutoCloseable {
         return out;
     }
 
+    /** Names of the peers this node has heard from ({@code peers --json}): those it keeps dirty entries toward. */
+    public Set<String> peers() {
+        Set<String> out = new java.util.TreeSet<>();
+        json(control("peers", "--json")).forEach(p -> out.add(p.path("name").asText()));
+        return out;
+    }
+
     /** Stops the node if it runs (SIGTERM, then SIGKILL if it hangs) and unregisters it. */
     @Override
     public void close() {
