@@ -478,8 +478,13 @@ public final class Applier {
         if (st.isEmpty() || st.get().type() == null) {
             return StatSignature.vanished();
         }
-        StatSignature s = st.get().signature();
-        if (shows(st.get(), r)) {
+        return ownWrite(st.get(), r);
+    }
+
+    /** The signature to record for an entry found as {@code st} right after the node wrote it as {@code r} (see {@link #written}). */
+    public static StatSignature ownWrite(Lstat st, FileRecord r) {
+        StatSignature s = st.signature();
+        if (shows(st, r)) {
             return s;
         }
         return (r.type() == FileType.DIRECTORY ? s.withMtime(r.mtimeNs()) : s).unsettled();

@@ -141,8 +141,7 @@ final class ApplyFinisher {
         StatSignature sig = applier.applyHardLink(r.path(), first.record().path(), r, expected);
         Optional<EntryReader.Lstat> f = EntryReader.lstat(applier.resolve(first.record().path()));
         if (f.isPresent()) {
-            StatSignature s = f.get().signature();
-            buffer.put(IndexBuffer.Put.quiet(first.record(), Applier.shows(f.get(), first.record()) ? s : s.unsettled()));
+            buffer.put(IndexBuffer.Put.quiet(first.record(), Applier.ownWrite(f.get(), first.record())));
         }
         touchedDirs.add(RelativePath.parentRecord(r.path()));
         return sig;
