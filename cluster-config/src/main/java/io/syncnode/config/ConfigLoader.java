@@ -12,7 +12,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads and validates a TOML configuration file (the contract in DESIGN.md) into a
@@ -27,6 +29,11 @@ public final class ConfigLoader {
     /** Node names: also used in {@code priority} lists. */
     static final String NODE_NAME = "[a-z0-9][a-z0-9-]{0,31}";
     static final String CLUSTER_NAME = "[A-Za-z0-9._-]{1,64}";
+    /**
+     * Certificate fingerprints in {@code revoked}: SHA-256 as 64 hex digits, optionally after
+     * {@code sha256:}, any case, with or without ':' between byte pairs.
+     */
+    static final Pattern FINGERPRINT = Pattern.compile("(?i)(?:sha256:)?[0-9a-f]{2}(?::?[0-9a-f]{2}){31}");
     static final int DEFAULT_PORT = 7800;
     static final HostPort DEFAULT_MULTICAST = new HostPort("239.77.0.1", 45588);
 
@@ -42,12 +49,13 @@ public final class ConfigLoader {
         top.allowOnly(Set.of("node", "cluster", "folder"));
         NodeSection node = node(top.table("node").orElseThrow(() -> top.error("node", "the [node] table is required")));
         ClusterSection cluster = cluster(
-                top.table("cluster").orElseThrow(() -> top.error("cluster", "the [cluster] table is required")));
+                top.table("cluster").orElseThrow(() -> top.error("cluster", "the [cluster] table is required")),
+                node.name());
         List<TomlTable> folders = top.tableArray("folder");
         if (folders.isEmpty()) {
             throw top.error("folder", "at least one [[folder]] is required");
         }
-        return new SyncnodeConfig(file, node, cluster, FolderRules.read(folders));
+        return new SyncnodeConfig(file, node, cluster, FolderRules.read(folders, node.name()));
     }
 
     private static String read(Path file) throws ConfigException {
@@ -81,8 +89,9 @@ public final class ConfigLoader {
         return new NodeSection(name, t.absolutePath("state-dir").orElseThrow(() -> t.error("state-dir", "required")));
     }
 
-    private static ClusterSection cluster(TomlTable t) throws ConfigException {
-        t.allowOnly(Set.of("name", "transport", "bind", "multicast", "peers"));
+    /** {@code nodeName} is this node's {@code [node] name}, for the remedy of a refused bind. */
+    private static ClusterSection cluster(TomlTable t, String nodeName) throws ConfigException {
+        t.allowOnly(Set.of("name", "transport", "bind", "multicast", "peers", "credentials", "insecure", "revoked"));
         String name = t.requiredName("name", CLUSTER_NAME);
         Transport transport = t.choice("transport", Transport.values(), Transport::configName, Transport.UDP);
         HostPort bind = hostPort(t, "bind", t.requiredString("bind"), DEFAULT_PORT);
@@ -109,7 +118,43 @@ public final class ConfigLoader {
         for (String p : peerTexts) {
             peers.add(hostPort(t, "peers[" + peers.size() + "]", p, DEFAULT_PORT));
         }
-        return new ClusterSection(name, transport, bind, multicast, peers);
+        Path credentials = t.absolutePath("credentials").orElse(null);
+        boolean insecure = t.bool("insecure").orElse(false);
+        if (insecure && credentials != null) {
+            throw t.error("insecure", "insecure = true cannot be combined with credentials; remove one");
+        }
+        List<String> revoked = revoked(t);
+        if (!bind.isLoopback() && credentials == null && !insecure) {
+            throw t.error("credentials", "bind address " + bind.host() + " is not a loopback address: set credentials"
+                    + " = \"DIR\" (make them with `syncnode keygen ca --out CA-DIR` once per cluster, then"
+                    + " `syncnode keygen node --ca CA-DIR --name " + nodeName + " --out DIR` per node), or set"
+                    + " insecure = true to run without admission and encryption");
+        }
+        return new ClusterSection(name, transport, bind, multicast, peers, credentials, insecure, revoked);
+    }
+
+    /** {@code revoked}: node names and certificate fingerprints, kept as written, none twice. */
+    private static List<String> revoked(TomlTable t) throws ConfigException {
+        List<String> revoked = t.stringList("revoked");
+        List<String> canonical = new ArrayList<>();
+        for (int i = 0; i < revoked.size(); i++) {
+            String entry = revoked.get(i);
+            String key = "revoked[" + i + "]";
+            if (!entry.matches(NODE_NAME) && !FINGERPRINT.matcher(entry).matches()) {
+                throw t.error(key, "\"" + entry + "\" is neither a node name (" + NODE_NAME + ") nor a certificate"
+                        + " fingerprint (\"sha256:\" and 64 hex digits, or the 64 hex digits alone; any case,"
+                        + " ':' allowed between byte pairs)");
+            }
+            String c = entry.matches(NODE_NAME) ? entry : entry.toLowerCase(Locale.ROOT).replaceFirst("^sha256:", "")
+                    .replace(":", "");
+            int first = canonical.indexOf(c);
+            if (first >= 0) {
+                throw t.error(key, "\"" + entry + "\" is already revoked by revoked[" + first + "]"
+                        + (revoked.get(first).equals(entry) ? "" : " (\"" + revoked.get(first) + "\")"));
+            }
+            canonical.add(c);
+        }
+        return revoked;
     }
 
     private static HostPort hostPort(TomlTable t, String key, String text, int defaultPort) throws ConfigException {

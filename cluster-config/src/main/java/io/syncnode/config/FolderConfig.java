@@ -11,12 +11,20 @@ import java.util.List;
  * One {@code [[folder]]}: a directory tree synced across the cluster.
  *
  * @param script executable for {@code conflict = "script"}, else null
+ * @param nodes  the nodes that share this folder; empty means every node of the cluster. When
+ *               non-empty it contains this node and every name of {@code priority}
  */
 public record FolderConfig(String name, Path path, List<String> ignore, ConflictPolicy conflict,
                            DeleteConflict deleteConflict, ConflictScope conflictScope, int maxConflictCopies,
-                           List<String> priority, Path script, Duration settle, Duration rescan) {
+                           List<String> priority, Path script, Duration settle, Duration rescan, List<String> nodes) {
     public FolderConfig {
         ignore = List.copyOf(ignore);
         priority = List.copyOf(priority);
+        nodes = List.copyOf(nodes);
+    }
+
+    /** Whether node {@code nodeName} shares this folder: {@code nodes} is empty or names it. */
+    public boolean sharedWith(String nodeName) {
+        return nodes.isEmpty() || nodes.contains(nodeName);
     }
 }

@@ -23,15 +23,16 @@ final class FolderRules {
     static final int DEFAULT_MAX_CONFLICT_COPIES = 10;
 
     private static final Set<String> KEYS = Set.of("name", "path", "ignore", "conflict", "delete-conflict",
-            "conflict-scope", "max-conflict-copies", "priority", "script", "settle", "rescan");
+            "conflict-scope", "max-conflict-copies", "priority", "script", "settle", "rescan", "nodes");
 
     private FolderRules() {
     }
 
-    static List<FolderConfig> read(List<TomlTable> tables) throws ConfigException {
+    /** {@code nodeName}: this node's {@code [node] name}, which a non-empty {@code nodes} must list. */
+    static List<FolderConfig> read(List<TomlTable> tables, String nodeName) throws ConfigException {
         List<FolderConfig> folders = new ArrayList<>();
         for (TomlTable t : tables) {
-            FolderConfig f = folder(t);
+            FolderConfig f = folder(t, nodeName);
             for (int i = 0; i < folders.size(); i++) {
                 FolderConfig other = folders.get(i);
                 if (other.name().equals(f.name())) {
@@ -50,7 +51,7 @@ final class FolderRules {
         return folders;
     }
 
-    private static FolderConfig folder(TomlTable t) throws ConfigException {
+    private static FolderConfig folder(TomlTable t, String nodeName) throws ConfigException {
         t.allowOnly(KEYS);
         String name = t.requiredName("name", FOLDER_NAME);
         Path path = t.absolutePath("path").orElseThrow(() -> t.error("path", "required"));
@@ -88,7 +89,42 @@ final class FolderRules {
         }
         Duration settle = t.duration("settle", DEFAULT_SETTLE, Duration.ZERO, MAX_SETTLE, "from 0s to 60s");
         Duration rescan = t.duration("rescan", DEFAULT_RESCAN, MIN_RESCAN, null, "at least 1s");
+        List<String> nodes = nodes(t, name, nodeName, priority);
         return new FolderConfig(name, path, ignore, conflict, deleteConflict, scope, (int) copies, priority, script,
-                settle, rescan);
+                settle, rescan, nodes);
+    }
+
+    /**
+     * {@code nodes}: who shares the folder, empty for every node. A non-empty list names each node
+     * once, includes this node, and includes every node of {@code priority}.
+     */
+    private static List<String> nodes(TomlTable t, String folder, String nodeName, List<String> priority)
+            throws ConfigException {
+        List<String> nodes = t.stringList("nodes");
+        for (int i = 0; i < nodes.size(); i++) {
+            String n = nodes.get(i);
+            if (!n.matches(ConfigLoader.NODE_NAME)) {
+                throw t.error("nodes[" + i + "]", "\"" + n + "\" is not a node name; must match "
+                        + ConfigLoader.NODE_NAME);
+            }
+            int first = nodes.indexOf(n);
+            if (first < i) {
+                throw t.error("nodes[" + i + "]", "\"" + n + "\" is already listed as nodes[" + first + "]");
+            }
+        }
+        if (nodes.isEmpty()) {
+            return nodes;
+        }
+        if (!nodes.contains(nodeName)) {
+            throw t.error("nodes", "folder \"" + folder + "\" is not shared with this node (\"" + nodeName
+                    + "\"): add \"" + nodeName + "\" to nodes, or remove the folder from this node's config");
+        }
+        for (int i = 0; i < priority.size(); i++) {
+            if (!nodes.contains(priority.get(i))) {
+                throw t.error("priority[" + i + "]", "\"" + priority.get(i) + "\" is not in nodes " + nodes
+                        + "; priority may only name nodes that share the folder");
+            }
+        }
+        return nodes;
     }
 }

@@ -1,5 +1,6 @@
 package io.syncnode.config;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
@@ -56,6 +57,27 @@ public record HostPort(String host, int port) {
         }
         int first = Integer.parseInt(host.substring(0, host.indexOf('.')));
         return first >= 224 && first <= 239;
+    }
+
+    /**
+     * Whether the host is certainly this machine's loopback: an IPv4 literal in 127.0.0.0/8, the
+     * IPv6 literal {@code ::1} in any spelling, or the name {@code localhost} (any case). Any other
+     * host name counts as not loopback: no name is looked up.
+     */
+    public boolean isLoopback() {
+        if (IPV4.matcher(host).matches()) {
+            return host.startsWith("127.");
+        }
+        if (host.contains(":") && host.matches("[0-9A-Fa-f:.]+")) {
+            try {
+                // a bracketed literal is parsed, never looked up; an IPv4-mapped literal comes back as
+                // an Inet4Address and so does not count: only ::1 is the IPv6 loopback
+                return InetAddress.getByName("[" + host + "]") instanceof Inet6Address a && a.isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false; // not a literal that parse() would accept, so certainly not ::1
+            }
+        }
+        return host.equalsIgnoreCase("localhost");
     }
 
     private static void checkHost(String host) {

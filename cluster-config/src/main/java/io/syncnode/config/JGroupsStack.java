@@ -19,6 +19,11 @@ import java.util.stream.Collectors;
  * XML-escaped. The cluster name is not part of a stack; it is given to {@code JChannel.connect}.
  * The templates ({@code udp.xml}, {@code tcp.xml}, {@code loopback.xml} beside this class)
  * document their timings.
+ *
+ * <p>A {@linkplain ClusterSection#secured() secured} TCP stack has no {@code FD_SOCK2}: that
+ * protocol opens TCP connections of its own beside the transport, in clear, while a secured
+ * cluster must carry every byte through the stack's encryption layer. Failure detection then
+ * rests on {@code FD_ALL3} and {@code VERIFY_SUSPECT2}, which travel in the stack.
  */
 public final class JGroupsStack {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z_]+)}");
@@ -26,7 +31,10 @@ public final class JGroupsStack {
     private JGroupsStack() {
     }
 
-    /** The stack for {@code c}'s transport, bound to its address and using its multicast group or peers. */
+    /**
+     * The stack for {@code c}'s transport, bound to its address and using its multicast group or
+     * peers; without {@code FD_SOCK2} when {@code c} is secured.
+     */
     public static String forCluster(ClusterSection c) {
         return switch (c.transport()) {
             case UDP -> fill("udp.xml", Map.of(
@@ -34,13 +42,29 @@ public final class JGroupsStack {
                     "bind_port", Integer.toString(c.bind().port()),
                     "mcast_addr", Objects.requireNonNull(c.multicast(), "udp needs a multicast group").host(),
                     "mcast_port", Integer.toString(c.multicast().port())));
-            case TCP -> fill("tcp.xml", Map.of(
-                    "bind_addr", c.bind().host(),
-                    "bind_port", Integer.toString(c.bind().port()),
-                    "initial_hosts", c.peers().stream()
-                            .map(p -> p.host() + "[" + p.port() + "]")
-                            .collect(Collectors.joining(","))));
+            case TCP -> {
+                String xml = fill("tcp.xml", Map.of(
+                        "bind_addr", c.bind().host(),
+                        "bind_port", Integer.toString(c.bind().port()),
+                        "initial_hosts", c.peers().stream()
+                                .map(p -> p.host() + "[" + p.port() + "]")
+                                .collect(Collectors.joining(","))));
+                yield c.secured() ? withoutProtocol("tcp.xml", xml, "FD_SOCK2") : xml;
+            }
         };
+    }
+
+    /** {@code xml} without the line of {@code protocol}'s element, which must be there exactly once. */
+    private static String withoutProtocol(String resource, String xml, String protocol) {
+        Matcher m = Pattern.compile("(?m)^[ \\t]*<" + Pattern.quote(protocol) + "\\b[^>]*/>[ \\t]*\\R").matcher(xml);
+        if (!m.find()) {
+            throw new IllegalStateException(resource + " has no one-line <" + protocol + " .../> element to leave out");
+        }
+        String out = xml.substring(0, m.start()) + xml.substring(m.end());
+        if (m.find()) {
+            throw new IllegalStateException(resource + " has more than one <" + protocol + "> element");
+        }
+        return out;
     }
 
     /**

@@ -89,6 +89,17 @@ final class TomlTable {
         return Optional.of(v.longValue());
     }
 
+    Optional<Boolean> bool(String key) throws ConfigException {
+        JsonNode v = node.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!v.isBoolean()) {
+            throw error(key, "expected true or false");
+        }
+        return Optional.of(v.booleanValue());
+    }
+
     /** A list of strings, or empty when absent. */
     List<String> stringList(String key) throws ConfigException {
         JsonNode v = node.get(key);

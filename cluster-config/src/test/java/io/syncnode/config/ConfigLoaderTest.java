@@ -1,6 +1,7 @@
 package io.syncnode.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +24,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigLoaderTest {
-    /** The contract's example from DESIGN.md, every key set. */
+    /** A certificate fingerprint, 64 lower-case hex digits. */
+    static final String FP = "3f2a" + "0123456789abcdef".repeat(3) + "c0ffee00dead";
+
+    /** The contract's example from DESIGN.md, every key set (credentials rather than insecure). */
     static final String CONTRACT = """
             [node]
             name = "alpha"                    # required; [a-z0-9][a-z0-9-]{0,31}; unique in the cluster
@@ -33,6 +38,8 @@ class ConfigLoaderTest {
             transport = "udp"                 # "udp" (IP multicast, default) or "tcp" (static peer list)
             bind = "10.0.0.1:7800"            # address[:port]
             multicast = "239.77.0.1:45588"    # udp only
+            credentials = "/etc/syncnode/credentials"   # made by `syncnode keygen node`
+            revoked = ["gamma", "sha256:%s"]
 
             [[folder]]
             name = "ct101"
@@ -46,7 +53,8 @@ class ConfigLoaderTest {
             script = "/etc/syncnode/resolve"  # for conflict = "script"
             settle = "20ms"                   # quiet time before a changed path is scanned
             rescan = "1h"                     # full rescan interval, the safety net behind inotify
-            """;
+            nodes = ["alpha", "beta"]         # who shares the folder; default all
+            """.formatted(FP);
 
     /**
      * The smallest valid file. Line numbers the edit cases rely on: [node] 1, node.name 2,
@@ -60,7 +68,7 @@ class ConfigLoaderTest {
 
             [cluster]
             name = "lxc-ha"
-            bind = "10.0.0.1:7800"
+            bind = "127.0.0.1:7800"
 
             [[folder]]
             name = "ct101"
@@ -75,33 +83,39 @@ class ConfigLoaderTest {
         SyncnodeConfig c = load(CONTRACT);
         assertEquals(new NodeSection("alpha", Path.of("/var/lib/syncnode")), c.node());
         assertEquals(new ClusterSection("lxc-ha", Transport.UDP, new HostPort("10.0.0.1", 7800),
-                new HostPort("239.77.0.1", 45588), List.of()), c.cluster());
+                new HostPort("239.77.0.1", 45588), List.of(), Path.of("/etc/syncnode/credentials"), false,
+                List.of("gamma", "sha256:" + FP)), c.cluster());
+        assertTrue(c.cluster().secured());
         assertEquals(List.of(new FolderConfig("ct101", Path.of("/var/lib/lxc/ct101"),
                 List.of("rootfs/tmp/**", "**/*.swp"), ConflictPolicy.KEEP_BOTH, DeleteConflict.KEEP_MODIFIED,
                 ConflictScope.FILE, 10, List.of("alpha", "beta"), Path.of("/etc/syncnode/resolve"),
-                Duration.ofMillis(20), Duration.ofHours(1))), c.folders());
+                Duration.ofMillis(20), Duration.ofHours(1), List.of("alpha", "beta"))), c.folders());
         assertEquals(Path.of("/var/lib/syncnode/control.sock"), c.controlSocket());
     }
 
     @Test
     void defaultsAreFilledIn() throws Exception {
         SyncnodeConfig c = load(BASE);
-        assertEquals(new ClusterSection("lxc-ha", Transport.UDP, new HostPort("10.0.0.1", 7800),
-                new HostPort("239.77.0.1", 45588), List.of()), c.cluster());
+        assertEquals(new ClusterSection("lxc-ha", Transport.UDP, new HostPort("127.0.0.1", 7800),
+                new HostPort("239.77.0.1", 45588), List.of(), null, false, List.of()), c.cluster());
+        assertFalse(c.cluster().secured());
         assertEquals(new FolderConfig("ct101", Path.of("/var/lib/lxc/ct101"), List.of(), ConflictPolicy.KEEP_BOTH,
                 DeleteConflict.KEEP_MODIFIED, ConflictScope.FILE, 10, List.of(), null, Duration.ofMillis(20),
-                Duration.ofHours(1)), c.folders().get(0));
+                Duration.ofHours(1), List.of()), c.folders().get(0));
+        assertTrue(c.folders().get(0).sharedWith("alpha"));
+        assertTrue(c.folders().get(0).sharedWith("any-other-node"));
     }
 
     @Test
     void tcpClusterWithEveryOtherChoice() throws Exception {
-        SyncnodeConfig c = load(edit(BASE, List.of("cluster.transport = \"tcp\"",
+        SyncnodeConfig c = load(edit(BASE, List.of("cluster.transport = \"tcp\"", "cluster.insecure = true",
                 "cluster.bind = \"node-a.example.com\"", "cluster.peers = [\"10.0.0.1\", \"[fd00::2]:7801\"]",
                 "folder.conflict = \"script\"", "folder.script = \"/etc/syncnode/resolve\"",
                 "folder.delete-conflict = \"delete\"", "folder.conflict-scope = \"folder\"",
                 "folder.max-conflict-copies = 1000", "folder.settle = \"0ms\"", "folder.rescan = \"1s\"")));
         assertEquals(new ClusterSection("lxc-ha", Transport.TCP, new HostPort("node-a.example.com", 7800), null,
-                List.of(new HostPort("10.0.0.1", 7800), new HostPort("fd00::2", 7801))), c.cluster());
+                List.of(new HostPort("10.0.0.1", 7800), new HostPort("fd00::2", 7801)), null, true, List.of()),
+                c.cluster());
         FolderConfig f = c.folders().get(0);
         assertEquals(ConflictPolicy.SCRIPT, f.conflict());
         assertEquals(DeleteConflict.DELETE, f.deleteConflict());
@@ -122,6 +136,88 @@ class ConfigLoaderTest {
                 """);
         assertEquals(List.of("ct101", "ct102"), c.folders().stream().map(FolderConfig::name).toList());
         assertEquals(List.of("beta", "alpha"), c.folders().get(1).priority());
+    }
+
+    /** edits (";"-separated), then the expected bind, credentials (null for none) and insecure. */
+    static Stream<Arguments> admittedBinds() {
+        return Stream.of(
+                Arguments.of("cluster.bind = \"127.0.0.5\"", new HostPort("127.0.0.5", 7800), null, false),
+                Arguments.of("cluster.bind = \"127.255.255.254:7801\"", new HostPort("127.255.255.254", 7801), null,
+                        false),
+                Arguments.of("cluster.bind = \"[::1]\"", new HostPort("::1", 7800), null, false),
+                Arguments.of("cluster.bind = \"[0:0:0:0:0:0:0:1]:7801\"", new HostPort("0:0:0:0:0:0:0:1", 7801), null,
+                        false),
+                Arguments.of("cluster.bind = \"[::0:1]\"", new HostPort("::0:1", 7800), null, false),
+                Arguments.of("cluster.bind = \"localhost\"", new HostPort("localhost", 7800), null, false),
+                Arguments.of("cluster.bind = \"LocalHost:7801\"", new HostPort("LocalHost", 7801), null, false),
+                Arguments.of("cluster.bind = \"127.0.0.1\"; cluster.insecure = true", new HostPort("127.0.0.1", 7800),
+                        null, true),
+                Arguments.of("cluster.bind = \"10.0.0.1\"; cluster.credentials = \"/etc/syncnode/credentials\"",
+                        new HostPort("10.0.0.1", 7800), Path.of("/etc/syncnode/credentials"), false),
+                Arguments.of("cluster.bind = \"10.0.0.1\"; cluster.credentials = \"/c\"; cluster.insecure = false",
+                        new HostPort("10.0.0.1", 7800), Path.of("/c"), false),
+                Arguments.of("cluster.bind = \"10.0.0.1\"; cluster.insecure = true", new HostPort("10.0.0.1", 7800),
+                        null, true),
+                Arguments.of("cluster.bind = \"[fd00::1]\"; cluster.insecure = true", new HostPort("fd00::1", 7800),
+                        null, true),
+                Arguments.of("cluster.bind = \"node-a.example.com\"; cluster.credentials = \"/c\"",
+                        new HostPort("node-a.example.com", 7800), Path.of("/c"), false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("admittedBinds")
+    void admitsLoopbackOrCredentialsOrInsecure(String edits, HostPort bind, Path credentials, boolean insecure)
+            throws Exception {
+        ClusterSection c = load(edit(BASE, List.of(edits.split("; ")))).cluster();
+        assertEquals(bind, c.bind());
+        assertEquals(credentials, c.credentials());
+        assertEquals(credentials != null, c.secured());
+        assertEquals(insecure, c.insecure());
+    }
+
+    /** Every accepted spelling of one fingerprint, kept as written. */
+    static Stream<String> fingerprintSpellings() {
+        String upper = FP.toUpperCase(Locale.ROOT);
+        String pairs = String.join(":", FP.split("(?<=\\G..)"));
+        return Stream.of(FP, upper, "sha256:" + FP, "SHA256:" + upper,
+                "Sha256:" + FP.substring(0, 32) + upper.substring(32), pairs, "sha256:" + pairs, "SHA256:" + pairs.toUpperCase(Locale.ROOT),
+                "sha256:" + pairs.replaceFirst(":", ""));
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @MethodSource("fingerprintSpellings")
+    void revokedFingerprintIsKeptAsWritten(String fingerprint) throws Exception {
+        String list = "cluster.revoked = [\"beta\", \"" + fingerprint + "\"]";
+        assertEquals(List.of("beta", fingerprint), load(edit(BASE, List.of(list))).cluster().revoked());
+    }
+
+    @Test
+    void folderNodesNameWhoSharesIt() throws Exception {
+        FolderConfig f = load(edit(BASE, List.of("folder.nodes = [\"beta\", \"alpha\"]",
+                "folder.conflict = \"priority\"", "folder.priority = [\"alpha\", \"beta\"]"))).folders().get(0);
+        assertEquals(List.of("beta", "alpha"), f.nodes());
+        assertTrue(f.sharedWith("alpha"));
+        assertTrue(f.sharedWith("beta"));
+        assertFalse(f.sharedWith("gamma"));
+        assertEquals(List.of(), load(edit(BASE, List.of("folder.nodes = []"))).folders().get(0).nodes());
+    }
+
+    @Test
+    void nonLoopbackBindWithoutCredentialsIsRefusedWithTheRemedy() throws IOException {
+        Path file = write(BASE.replace("127.0.0.1:7800", "10.0.0.1:7800"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertEquals(file + ":5: cluster.credentials: bind address 10.0.0.1 is not a loopback address: set"
+                + " credentials = \"DIR\" (make them with `syncnode keygen ca --out CA-DIR` once per cluster, then"
+                + " `syncnode keygen node --ca CA-DIR --name alpha --out DIR` per node), or set insecure = true to run"
+                + " without admission and encryption", e.getMessage());
+    }
+
+    @Test
+    void folderNotSharedWithThisNodeIsRefusedWithTheRemedy() throws IOException {
+        Path file = write(edit(BASE, List.of("folder.nodes = [\"beta\", \"gamma\"]")));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertEquals(file + ":10: folder[0].nodes: folder \"ct101\" is not shared with this node (\"alpha\"): add"
+                + " \"alpha\" to nodes, or remove the folder from this node's config", e.getMessage());
     }
 
     /** edits (";"-separated), expected key, expected line, part of the reason. */
@@ -193,8 +289,76 @@ class ConfigLoaderTest {
                 bad("folder.settle = \"61s\"", "folder[0].settle", 10, "must be from 0s to 60s"),
                 bad("folder.settle = 5", "folder[0].settle", 10, "expected a string"),
                 bad("folder.rescan = \"500ms\"", "folder[0].rescan", 10, "must be at least 1s"),
-                bad("folder.rescan = \"0\"", "folder[0].rescan", 10, "expected a duration"));
+                bad("folder.rescan = \"0\"", "folder[0].rescan", 10, "expected a duration"),
+                // secure by default: the [cluster] line, as for any key that is missing
+                bad("cluster.bind = \"10.0.0.1\"", "cluster.credentials", 5, "bind address 10.0.0.1 " + NOT_LOOPBACK),
+                bad("cluster.bind = \"10.0.0.1\"; cluster.insecure = false", "cluster.credentials", 5, NOT_LOOPBACK),
+                bad("cluster.bind = \"0.0.0.0\"", "cluster.credentials", 5, "bind address 0.0.0.0 " + NOT_LOOPBACK),
+                bad("cluster.bind = \"128.0.0.1\"", "cluster.credentials", 5, NOT_LOOPBACK),
+                bad("cluster.bind = \"[fd00::1]:7800\"", "cluster.credentials", 5,
+                        "bind address fd00::1 " + NOT_LOOPBACK),
+                bad("cluster.bind = \"[::]\"", "cluster.credentials", 5, NOT_LOOPBACK),
+                bad("cluster.bind = \"[::2]\"", "cluster.credentials", 5, NOT_LOOPBACK),
+                bad("cluster.bind = \"[::ffff:127.0.0.1]\"", "cluster.credentials", 5, NOT_LOOPBACK),
+                bad("cluster.bind = \"node-a.example.com\"", "cluster.credentials", 5, NOT_LOOPBACK),
+                bad("cluster.bind = \"localhost.localdomain\"", "cluster.credentials", 5, NOT_LOOPBACK),
+                bad("cluster.bind = \"localhost6\"", "cluster.credentials", 5, NOT_LOOPBACK),
+                bad("cluster.credentials = \"etc/syncnode/credentials\"", "cluster.credentials", 6,
+                        "must be an absolute path"),
+                bad("cluster.credentials = \"/etc/syncnode/../credentials\"", "cluster.credentials", 6,
+                        "must be normalised"),
+                bad("cluster.credentials = true", "cluster.credentials", 6, "expected a string"),
+                bad("cluster.insecure = \"true\"", "cluster.insecure", 6, "expected true or false"),
+                bad("cluster.insecure = 1", "cluster.insecure", 6, "expected true or false"),
+                bad("cluster.credentials = \"/c\"; cluster.insecure = true", "cluster.insecure", 6,
+                        "insecure = true cannot be combined with credentials; remove one"),
+                bad("cluster.bind = \"10.0.0.1\"; cluster.credentials = \"/c\"; cluster.insecure = true",
+                        "cluster.insecure", 6, "insecure = true cannot be combined with credentials; remove one"),
+                bad("cluster.revoked = \"beta\"", "cluster.revoked", 6, "expected a list of strings"),
+                bad("cluster.revoked = [\"beta\", 3]", "cluster.revoked", 6, "expected a list of strings"),
+                bad("cluster.revoked = [\"beta\", \"Gamma\"]", "cluster.revoked[1]", 6, "\"Gamma\" " + NEITHER),
+                bad("cluster.revoked = [\"\"]", "cluster.revoked[0]", 6, NEITHER),
+                bad("cluster.revoked = [\"sha256:\"]", "cluster.revoked[0]", 6, NEITHER),
+                bad("cluster.revoked = [\"" + FP.substring(1) + "\"]", "cluster.revoked[0]", 6, NEITHER),
+                bad("cluster.revoked = [\"" + FP + "0\"]", "cluster.revoked[0]", 6, NEITHER),
+                bad("cluster.revoked = [\"sha256:" + FP.substring(2) + "\"]", "cluster.revoked[0]", 6, NEITHER),
+                bad("cluster.revoked = [\"" + FP.substring(1) + "g\"]", "cluster.revoked[0]", 6, NEITHER),
+                bad("cluster.revoked = [\"sha1:" + FP.substring(0, 40) + "\"]", "cluster.revoked[0]", 6, NEITHER),
+                bad("cluster.revoked = [\"sha512:" + FP + "\"]", "cluster.revoked[0]", 6, NEITHER),
+                bad("cluster.revoked = [\"sha256 " + FP + "\"]", "cluster.revoked[0]", 6, NEITHER),
+                bad("cluster.revoked = [\"sha256::" + FP + "\"]", "cluster.revoked[0]", 6, NEITHER),
+                bad("cluster.revoked = [\":" + FP + "\"]", "cluster.revoked[0]", 6, NEITHER),
+                bad("cluster.revoked = [\"" + FP + ":\"]", "cluster.revoked[0]", 6, NEITHER),
+                bad("cluster.revoked = [\"3:f2a" + FP.substring(4) + "\"]", "cluster.revoked[0]", 6, NEITHER),
+                bad("cluster.revoked = [\"3f::2a" + FP.substring(4) + "\"]", "cluster.revoked[0]", 6, NEITHER),
+                bad("cluster.revoked = [\"beta\", \"gamma\", \"beta\"]", "cluster.revoked[2]", 6,
+                        "\"beta\" is already revoked by revoked[0]"),
+                bad("cluster.revoked = [\"" + FP + "\", \"beta\", \"SHA256:" + FP.toUpperCase(Locale.ROOT) + "\"]",
+                        "cluster.revoked[2]", 6, "is already revoked by revoked[0] (\"" + FP + "\")"),
+                bad("cluster.revoked = [\"sha256:" + FP + "\", \"" + String.join(":", FP.split("(?<=\\G..)")) + "\"]",
+                        "cluster.revoked[1]", 6, "is already revoked by revoked[0]"),
+                bad("folder.nodes = \"alpha\"", "folder[0].nodes", 10, "expected a list of strings"),
+                bad("folder.nodes = [\"alpha\", \"Beta\"]", "folder[0].nodes[1]", 10,
+                        "\"Beta\" is not a node name; must match [a-z0-9][a-z0-9-]{0,31}"),
+                bad("folder.nodes = [\"alpha\", \"beta\", \"alpha\"]", "folder[0].nodes[2]", 10,
+                        "\"alpha\" is already listed as nodes[0]"),
+                bad("folder.nodes = [\"beta\", \"beta\"]", "folder[0].nodes[1]", 10, "already listed as nodes[0]"),
+                bad("folder.nodes = [\"beta\"]", "folder[0].nodes", 10,
+                        "folder \"ct101\" is not shared with this node (\"alpha\"): add \"alpha\" to nodes, or remove"
+                                + " the folder from this node's config"),
+                bad("folder.nodes = [\"alpha\", \"beta\"]; folder.priority = [\"beta\", \"gamma\"]",
+                        "folder[0].priority[1]", 10,
+                        "\"gamma\" is not in nodes [alpha, beta]; priority may only name nodes that share the folder"),
+                bad("folder.nodes = [\"alpha\"]; folder.conflict = \"priority\"; folder.priority = [\"beta\"]",
+                        "folder[0].priority[0]", 10, "\"beta\" is not in nodes [alpha]"));
     }
+
+    private static final String NOT_LOOPBACK = "is not a loopback address: set credentials = \"DIR\" (make them"
+            + " with `syncnode keygen ca --out CA-DIR` once per cluster, then `syncnode keygen node --ca CA-DIR --name"
+            + " alpha --out DIR` per node), or set insecure = true to run without admission and encryption";
+    private static final String NEITHER = "is neither a node name ([a-z0-9][a-z0-9-]{0,31}) nor a certificate"
+            + " fingerprint (\"sha256:\" and 64 hex digits, or the 64 hex digits alone; any case, ':' allowed between"
+            + " byte pairs)";
 
     private static Arguments bad(String edits, String key, int line, String reason) {
         return Arguments.of(edits, key, line, reason);
@@ -235,6 +399,12 @@ class ConfigLoaderTest {
                 file("folder inside another", second.replace("/ct102", "/ct101/rootfs"), "folder[1].path", 15,
                         "overlap"),
                 file("folder around another", second.replace("/ct102", ""), "folder[1].path", 15, "overlap"),
+                file("second folder not shared with this node", second + "nodes = [\"beta\"]\n", "folder[1].nodes",
+                        16, "folder \"ct102\" is not shared with this node (\"alpha\")"),
+                file("non-loopback bind in an inline table takes the table's line",
+                        "\ncluster = { name = \"c\", bind = \"10.0.0.1\" }\n[node]\nname = \"a\"\nstate-dir = \"/s\"\n"
+                                + "[[folder]]\nname = \"f\"\npath = \"/f\"\n", "cluster.credentials", 2,
+                        "bind address 10.0.0.1 is not a loopback address"),
                 file("no folder", BASE.substring(0, BASE.indexOf("[[folder]]")), "folder", 0,
                         "at least one [[folder]] is required"),
                 file("folder as a plain table", BASE.replace("[[folder]]", "[folder]"), "folder", 9,
@@ -242,8 +412,8 @@ class ConfigLoaderTest {
                 file("no node table", BASE.substring(BASE.indexOf("[cluster]")), "node", 0, "[node] table is required"),
                 file("node as a string", "node = \"alpha\"\n" + BASE.substring(BASE.indexOf("[cluster]")), "node", 1,
                         "expected a table"),
-                file("syntax error: unterminated string", BASE.replace("\"10.0.0.1:7800\"", "\"10.0.0.1:7800"), null, 7,
-                        "TOML syntax error"),
+                file("syntax error: unterminated string", BASE.replace("\"127.0.0.1:7800\"", "\"127.0.0.1:7800"), null,
+                        7, "TOML syntax error"),
                 file("syntax error: missing value", BASE.replace("name = \"ct101\"", "name ="), null, 10,
                         "TOML syntax error"),
                 file("empty file", "", "node", 0, "[node] table is required"));

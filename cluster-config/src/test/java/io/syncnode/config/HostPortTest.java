@@ -62,4 +62,14 @@ class HostPortTest {
     void knowsIpv4Multicast(String host, boolean multicast) {
         assertEquals(multicast, new HostPort(host, 1).isIpv4Multicast());
     }
+
+    @ParameterizedTest(name = "\"{0}\" loopback={1}")
+    @CsvSource({"127.0.0.1,true", "127.0.0.5,true", "127.255.255.255,true", "::1,true", "0:0:0:0:0:0:0:1,true",
+            "::0:1,true", "0000::0001,true", "localhost,true", "LOCALHOST,true", "LocalHost,true",
+            "126.255.255.255,false", "128.0.0.1,false", "10.0.0.1,false", "0.0.0.0,false", "::,false", "::2,false",
+            "fd00::1,false", "::ffff:127.0.0.1,false", "1::1,false", "localhost.localdomain,false",
+            "localhost6,false", "my-localhost,false", "node-a.example.com,false", "loopback,false"})
+    void knowsLoopback(String host, boolean loopback) {
+        assertEquals(loopback, new HostPort(host, 1).isLoopback());
+    }
 }

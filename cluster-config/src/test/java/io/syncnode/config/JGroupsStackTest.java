@@ -3,6 +3,8 @@ package io.syncnode.config;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.jgroups.JChannel;
 import org.jgroups.protocols.DISCARD;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.TP;
 import org.jgroups.stack.ProtocolStack;
 import org.junit.jupiter.api.Test;
@@ -75,11 +80,48 @@ class JGroupsStackTest {
         int p1 = freeTcpPort();
         int p2 = freeTcpPort();
         List<HostPort> peers = List.of(new HostPort("127.0.0.1", p1), new HostPort("127.0.0.1", p2));
-        String a = JGroupsStack.forCluster(new ClusterSection("tcp-test", Transport.TCP, peers.get(0), null, peers));
-        String b = JGroupsStack.forCluster(new ClusterSection("tcp-test", Transport.TCP, peers.get(1), null, peers));
+        String a = JGroupsStack.forCluster(tcp(peers.get(0), peers, null));
+        String b = JGroupsStack.forCluster(tcp(peers.get(1), peers, null));
         assertTrue(a.contains("initial_hosts=\"127.0.0.1[" + p1 + "],127.0.0.1[" + p2 + "]\""), a);
         assertTrue(a.contains("tcp_nodelay=\"true\""), a);
+        assertTrue(a.contains("<FD_SOCK2 bind_addr=\"127.0.0.1\"/>"), a);
         assertTwoMemberView("tcp-test", a, b);
+    }
+
+    @Test
+    void securedTcpStackHasNoFdSock2AndFormsATwoMemberView() throws Exception {
+        int p1 = freeTcpPort();
+        int p2 = freeTcpPort();
+        List<HostPort> peers = List.of(new HostPort("127.0.0.1", p1), new HostPort("127.0.0.1", p2));
+        Path credentials = Path.of("/etc/syncnode/credentials"); // not read: the stack only looks at secured()
+        String insecure = JGroupsStack.forCluster(tcp(peers.get(0), peers, null));
+        String a = JGroupsStack.forCluster(tcp(peers.get(0), peers, credentials));
+        String b = JGroupsStack.forCluster(tcp(peers.get(1), peers, credentials));
+        assertFalse(a.contains("<FD_SOCK2"), a);
+        assertTrue(a.contains("<FD_ALL3 ") && a.contains("<VERIFY_SUSPECT2 "), a);
+        assertEquals(insecure.replace("    <FD_SOCK2 bind_addr=\"127.0.0.1\"/>\n", ""), a,
+                "the secured stack is the insecure one less the FD_SOCK2 line");
+        assertTwoMemberView("tcp-secured-test", a, b);
+        try (JChannel ch = new JChannel(new ByteArrayInputStream(a.getBytes(UTF_8)))) {
+            assertNull(ch.getProtocolStack().findProtocol(FD_SOCK2.class));
+            assertNotNull(ch.getProtocolStack().findProtocol(FD_ALL3.class));
+        }
+    }
+
+    @Test
+    void udpStackIsTheSameSecuredOrNot() {
+        HostPort bind = new HostPort("127.0.0.1", 7800);
+        HostPort group = new HostPort("239.77.0.1", 45588);
+        String insecure = JGroupsStack.forCluster(new ClusterSection("x", Transport.UDP, bind, group, List.of(), null,
+                false, List.of()));
+        String secured = JGroupsStack.forCluster(new ClusterSection("x", Transport.UDP, bind, group, List.of(),
+                Path.of("/c"), false, List.of()));
+        assertEquals(insecure, secured);
+        assertFalse(secured.contains("<FD_SOCK"), secured);
+    }
+
+    private static ClusterSection tcp(HostPort bind, List<HostPort> peers, Path credentials) {
+        return new ClusterSection("tcp-test", Transport.TCP, bind, null, peers, credentials, false, List.of());
     }
 
     @Test
@@ -87,9 +129,9 @@ class JGroupsStackTest {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         HostPort group = new HostPort("239.77." + r.nextInt(1, 255) + "." + r.nextInt(1, 255), freeUdpPort());
         String a = JGroupsStack.forCluster(new ClusterSection("udp-test", Transport.UDP,
-                new HostPort("127.0.0.1", freeUdpPort()), group, List.of()));
+                new HostPort("127.0.0.1", freeUdpPort()), group, List.of(), null, false, List.of()));
         String b = JGroupsStack.forCluster(new ClusterSection("udp-test", Transport.UDP,
-                new HostPort("127.0.0.1", freeUdpPort()), group, List.of()));
+                new HostPort("127.0.0.1", freeUdpPort()), group, List.of(), null, false, List.of()));
         assertTrue(a.contains("mcast_addr=\"" + group.host() + "\""), a);
         assertTwoMemberView("udp-test-" + System.nanoTime(), a, b);
     }
@@ -98,8 +140,10 @@ class JGroupsStackTest {
     void stacksReadNoSystemProperties() {
         HostPort bind = new HostPort("127.0.0.1", 7800);
         for (String xml : List.of(JGroupsStack.loopback("x"),
-                JGroupsStack.forCluster(new ClusterSection("x", Transport.UDP, bind, bind, List.of())),
-                JGroupsStack.forCluster(new ClusterSection("x", Transport.TCP, bind, null, List.of(bind))))) {
+                JGroupsStack.forCluster(new ClusterSection("x", Transport.UDP, bind, bind, List.of(), null, false,
+                        List.of())),
+                JGroupsStack.forCluster(tcp(bind, List.of(bind), null)),
+                JGroupsStack.forCluster(tcp(bind, List.of(bind), Path.of("/c"))))) {
             assertFalse(xml.contains("${"), xml);
             assertTrue(xml.contains("diag.enabled=\"false\""), xml);
         }

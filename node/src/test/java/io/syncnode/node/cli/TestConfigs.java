@@ -26,13 +26,14 @@ final class TestConfigs {
     static SyncnodeConfig alpha(Path dir) {
         return new SyncnodeConfig(dir.resolve("syncnode.toml"), new NodeSection("alpha", dir.resolve("state")),
                 new ClusterSection("lxc-ha", Transport.UDP, new HostPort("127.0.0.1", 7800),
-                        new HostPort("239.77.0.1", 45588), List.of()),
+                        new HostPort("239.77.0.1", 45588), List.of(), null, false, List.of()),
                 List.of(folder("ct101", dir.resolve("lxc/ct101")), folder("etc", dir.resolve("etc"))));
     }
 
     static FolderConfig folder(String name, Path path) {
         return new FolderConfig(name, path, List.of(), ConflictPolicy.KEEP_BOTH, DeleteConflict.KEEP_MODIFIED,
-                ConflictScope.FILE, 10, List.of(), null, Duration.ofMillis(20), Duration.ofHours(1));
+                ConflictScope.FILE, 10, List.of(), null, Duration.ofMillis(20), Duration.ofHours(1),
+                List.of());
     }
 
     /** One CLI invocation's exit code and output. */
