@@ -1,13 +1,21 @@
 package io.syncnode.node;
 
+import io.syncnode.config.ConfigException;
+import io.syncnode.config.ConfigLoader;
 import io.syncnode.config.FolderConfig;
 import io.syncnode.config.JGroupsStack;
 import io.syncnode.config.SyncnodeConfig;
 import io.syncnode.node.cluster.JGroupsTransport;
+import io.syncnode.node.seal.SealCounters;
+import io.syncnode.node.seal.SealEngine;
+import io.syncnode.node.seal.SealStatus;
+import io.syncnode.node.trust.ClusterTrust;
+import io.syncnode.node.trust.CredentialsException;
 import io.syncnode.node.control.ControlHandler;
 import io.syncnode.node.control.ConflictView;
 import io.syncnode.node.control.DirtyView;
 import io.syncnode.node.control.PeerView;
+import io.syncnode.node.control.ReloadView;
 import io.syncnode.node.control.StatusView;
 import io.syncnode.node.engine.FolderSync;
 import io.syncnode.node.engine.MessageRouter;
@@ -35,6 +43,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,6 +80,8 @@ public final class SyncNode implements AutoCloseable {
     private static final long[] DIGEST_AFTER_VIEW_MS = {2_000, 10_000};
     /** How often {@code sync} re-sends what is still dirty while it waits. */
     private static final Duration SYNC_REPUSH = Duration.ofSeconds(2);
+    /** How often a node replaces its session keys on its own (forward secrecy). */
+    static final Duration ROTATE_KEYS_EVERY = Duration.ofHours(1);
 
     private final SyncnodeConfig config;
     private final Clock clock;
@@ -93,7 +104,7 @@ public final class SyncNode implements AutoCloseable {
     private volatile boolean closed;
     private final FileChannel stateLock;
 
-    private SyncNode(SyncnodeConfig config, String stackXml, Clock clock) throws IOException {
+    private SyncNode(SyncnodeConfig config, String stackXml, Clock clock, SealEngine seal) throws IOException {
         this.config = config;
         this.clock = clock;
         Path stateDir = config.node().stateDir();
@@ -121,7 +132,31 @@ public final class SyncNode implements AutoCloseable {
         }
         this.router = new MessageRouter(folders, peers, source, fetcher, counters, this::viewChanged,
                 m -> transport().physicalAddress(m), m -> sendPool.execute(() -> sendDigest(m)));
-        this.transport = new JGroupsTransport(stackXml, config.cluster().name(), config.node().name(), router);
+        this.transport = new JGroupsTransport(stackXml, config.cluster().name(), config.node().name(), router, seal);
+    }
+
+    /**
+     * The seal layer of a cluster with credentials, or null (loopback without credentials, or
+     * {@code insecure = true}, which is logged as a warning at every start).
+     */
+    private static SealEngine seal(SyncnodeConfig config, Clock clock) throws CredentialsException {
+        if (!config.cluster().secured()) {
+            if (config.cluster().insecure()) {
+                LOG.warning("[cluster] insecure = true: this node runs WITHOUT admission and encryption; any host that"
+                        + " reaches " + config.cluster().bind() + " can join, read every file and write any file;"
+                        + " set [cluster] credentials (see `syncnode keygen --help`)");
+            } else {
+                LOG.info(() -> "no [cluster] credentials: running without admission and encryption, bound to the"
+                        + " loopback address " + config.cluster().bind().host());
+            }
+            return null;
+        }
+        ClusterTrust trust = ClusterTrust.load(config.cluster(), config.node().name(), clock.instant());
+        LOG.info(() -> "credentials of " + trust.credentials().nodeName() + " (" + trust.credentials().certificate()
+                .fingerprint() + "), trusting CA " + trust.credentials().anchors().fingerprints()
+                + (trust.revoked().entries().isEmpty() ? "" : ", revoked " + trust.revoked().entries()));
+        return new SealEngine(trust.credentials(), trust.revoked(), clock, System::nanoTime, new SecureRandom(),
+                new SealCounters(), ROTATE_KEYS_EVERY.toNanos());
     }
 
     /** One node per state dir: a second process on the same index would corrupt the cluster's view of it. */
@@ -152,7 +187,7 @@ public final class SyncNode implements AutoCloseable {
 
     /** Starts a node on an explicit JGroups stack (tests: the in-JVM loopback stack). */
     public static SyncNode start(SyncnodeConfig config, String stackXml, Clock clock) throws Exception {
-        SyncNode node = new SyncNode(config, stackXml, clock);
+        SyncNode node = new SyncNode(config, stackXml, clock, seal(config, clock));
         try {
             node.startAll();
         } catch (Exception | Error e) {
@@ -248,10 +283,87 @@ public final class SyncNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code m} to {@code member} (null: to every member), within each folder's sharing: a
+     * message about a folder with {@code nodes} goes only to those nodes (a multicast becomes
+     * unicasts to the listed members, which the seal layer encrypts for each alone), and a digest
+     * is cut so that each member sees only the folders shared with it.
+     */
     private boolean send(String member, Message m) {
         if (closed) {
             return false;
         }
+        if (m instanceof Message.Digest d && d.folders().stream().anyMatch(fd -> restricted(fd.folder()))) {
+            return sendDigest(member, d);
+        }
+        String folder = folderOf(m);
+        if (folder != null && restricted(folder)) {
+            FolderConfig fc = folderConfig(folder);
+            if (member != null) {
+                return fc.sharedWith(member) && sendNow(member, m);
+            }
+            boolean any = false;
+            for (String n : members) {
+                if (!n.equals(config.node().name()) && fc.sharedWith(n)) {
+                    any |= sendNow(n, m);
+                }
+            }
+            return any;
+        }
+        return sendNow(member, m);
+    }
+
+    /** A digest cut per member: the folders shared with everyone go by multicast, the others by unicast. */
+    private boolean sendDigest(String member, Message.Digest d) {
+        boolean any = false;
+        if (member != null) {
+            List<Message.FolderDigest> mine = d.folders().stream()
+                    .filter(fd -> folderConfig(fd.folder()).sharedWith(member)).toList();
+            return !mine.isEmpty() && sendNow(member, new Message.Digest(mine));
+        }
+        List<Message.FolderDigest> open = d.folders().stream().filter(fd -> !restricted(fd.folder())).toList();
+        if (!open.isEmpty()) {
+            any = sendNow(null, new Message.Digest(open));
+        }
+        for (String n : members) {
+            if (!n.equals(config.node().name())) {
+                List<Message.FolderDigest> theirs = d.folders().stream()
+                        .filter(fd -> restricted(fd.folder()) && folderConfig(fd.folder()).sharedWith(n)).toList();
+                if (!theirs.isEmpty()) {
+                    any |= sendNow(n, new Message.Digest(theirs));
+                }
+            }
+        }
+        return any;
+    }
+
+    private boolean restricted(String folder) {
+        FolderConfig fc = folderConfig(folder);
+        return fc != null && !fc.nodes().isEmpty();
+    }
+
+    private FolderConfig folderConfig(String folder) {
+        for (FolderConfig fc : config.folders()) {
+            if (fc.name().equals(folder)) {
+                return fc;
+            }
+        }
+        return null;
+    }
+
+    /** The folder a message is about, or null (digests: several; transfer messages: by transfer id). */
+    private static String folderOf(Message m) {
+        if (m instanceof Message.IndexUpdate u) {
+            return u.folder();
+        } else if (m instanceof Message.Ack a) {
+            return a.folder();
+        } else if (m instanceof Message.FetchRequest r) {
+            return r.folder();
+        }
+        return null;
+    }
+
+    private boolean sendNow(String member, Message m) {
         byte[] bytes = WireCodec.encode(nodeId, config.node().name(), m);
         try {
             boolean sent = member == null ? transport.multicast(bytes) : transport.send(member, bytes);
@@ -304,7 +416,18 @@ public final class SyncNode implements AutoCloseable {
             for (FolderSync f : folders.values()) {
                 fs.add(f.status());
             }
-            return new StatusView(config.node().name(), transport.members(), fs, counters.snapshot());
+            return new StatusView(config.node().name(), transport.members(), fs, counters.snapshot(), security());
+        }
+
+        private StatusView.Security security() {
+            SealStatus s = transport.sealStatus();
+            if (s == null) {
+                return new StatusView.Security(config.cluster().insecure() ? "insecure" : "loopback", null, List.of(), 0,
+                        List.of(), Map.of());
+            }
+            return new StatusView.Security("sealed", s.fingerprint(), s.trusted(), s.generation(), s.peers().stream()
+                    .map(p -> new StatusView.Session(p.name(), p.session(), p.generation(), p.ready())).toList(),
+                    s.refused());
         }
 
         @Override
@@ -474,6 +597,20 @@ public final class SyncNode implements AutoCloseable {
             return resumed;
         }
 
+        @Override
+        public int rekey(boolean askPeers) throws ControlException {
+            if (transport.sealStatus() == null) {
+                throw new ControlException("this node runs without [cluster] credentials: it has no keys to replace");
+            }
+            transport.rekey(askPeers);
+            return transport.sealStatus().generation();
+        }
+
+        @Override
+        public ReloadView reload() throws ControlException {
+            return SyncNode.this.reload();
+        }
+
         /** Selected folders that are not paused; an explicitly named paused folder is refused. */
         private List<FolderSync> running(String folder, String whatResumeDoes) throws ControlException {
             List<FolderSync> out = new ArrayList<>();
@@ -517,6 +654,53 @@ public final class SyncNode implements AutoCloseable {
                 f.pushDirtyTo(m);
             }
         }
+    }
+
+    /**
+     * Re-reads the config file: {@code [cluster] credentials} and {@code revoked} take effect at once
+     * (through the seal layer); every other difference from the running config is reported as
+     * needing a restart. Synchronized: one reload at a time (SIGHUP and the verb).
+     */
+    private synchronized ReloadView reload() throws ControlHandler.ControlException {
+        SyncnodeConfig fresh;
+        try {
+            fresh = ConfigLoader.load(config.file());
+        } catch (ConfigException e) {
+            throw new ControlHandler.ControlException("the configuration is refused and the running one stays: "
+                    + e.getMessage());
+        }
+        List<String> applied = new ArrayList<>();
+        List<String> restart = new ArrayList<>();
+        if (!fresh.node().equals(config.node())) {
+            restart.add("[node]");
+        }
+        io.syncnode.config.ClusterSection was = config.cluster();
+        io.syncnode.config.ClusterSection now = fresh.cluster();
+        if (!now.name().equals(was.name()) || now.transport() != was.transport() || !now.bind().equals(was.bind())
+                || !java.util.Objects.equals(now.multicast(), was.multicast()) || !now.peers().equals(was.peers())
+                || now.insecure() != was.insecure() || now.secured() != was.secured()) {
+            restart.add("[cluster] name, transport, bind, multicast, peers, insecure, or credentials set/unset");
+        }
+        if (!fresh.folders().equals(config.folders())) {
+            restart.add("[[folder]] tables");
+        }
+        if (now.secured() && was.secured()) {
+            ClusterTrust trust;
+            try {
+                trust = ClusterTrust.load(now, config.node().name(), clock.instant());
+            } catch (CredentialsException e) {
+                throw new ControlHandler.ControlException("the credentials are refused and the running ones stay: "
+                        + e.getMessage());
+            }
+            transport.reloadTrust(trust.credentials(), trust.revoked());
+            applied.add("[cluster] credentials " + now.credentials() + " (" + trust.credentials().certificate().fingerprint()
+                    + "; trusting " + trust.credentials().anchors().fingerprints() + ") and revoked "
+                    + trust.revoked().entries());
+        }
+        ReloadView result = new ReloadView(applied, restart);
+        LOG.info(() -> "configuration reloaded from " + config.file() + ": applied " + applied
+                + (restart.isEmpty() ? "" : "; changed but needing a restart: " + restart));
+        return result;
     }
 
     /** Leaves the cluster, rolls back in-flight transfers, drains the folder workers, closes the index. */

@@ -2,7 +2,9 @@ package io.syncnode.node.cli;
 
 import io.syncnode.config.SyncnodeConfig;
 import io.syncnode.node.cli.NodeStarter.RunningNode;
+import io.syncnode.node.control.ControlHandler;
 import io.syncnode.node.control.ControlServer;
+import io.syncnode.node.trust.CredentialsException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
@@ -49,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
             started = invocation.nodes().start(config);
         } catch (Exception e) {
             invocation.err().println("syncnode: cannot start node " + name + ": " + CauseChain.describe(e));
-            return ExitCode.ERROR;
+            return isCredentialsProblem(e) ? ExitCode.USAGE : ExitCode.ERROR;
         }
         ControlServer control = new ControlServer(config.controlSocket(), started.controlHandler());
         try {
@@ -68,11 +70,45 @@ final class RunCommand implements Callable<Integer> {
                 return ExitCode.OK;
             }
         }
+        reloadOnHangup(started.controlHandler());
         invocation.out().println("syncnode " + name + " running (control: " + config.controlSocket() + ")");
         invocation.out().flush();
         stopped.await();
         LOG.info(() -> "syncnode " + name + " stopped");
         return ExitCode.OK;
+    }
+
+    /** Bad or missing credentials are a configuration error (exit 2), like a bad config file. */
+    private static boolean isCredentialsProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CredentialsException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * SIGHUP makes the node re-read its configuration, as {@code syncnode reload} does (instead of
+     * the JVM's default of exiting). The reload runs on its own thread, never in the signal handler.
+     */
+    @SuppressWarnings("removal")
+    private static void reloadOnHangup(ControlHandler handler) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                Thread t = new Thread(() -> {
+                    try {
+                        handler.reload();
+                    } catch (ControlHandler.ControlException e) {
+                        LOG.warning("SIGHUP: " + e.getMessage());
+                    }
+                }, "reload");
+                t.setDaemon(true);
+                t.start();
+            });
+        } catch (IllegalArgumentException e) {
+            LOG.fine(() -> "SIGHUP cannot be handled here (" + e.getMessage() + "); use `syncnode reload`");
+        }
     }
 
     /** The shutdown action: closes the control socket, then the node, then lets {@link #call} return. */

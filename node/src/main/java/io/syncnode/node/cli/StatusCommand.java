@@ -31,6 +31,7 @@ final class StatusCommand extends NodeCommand {
                 .row("node", status.node())
                 .row("members", status.members() == null || status.members().isEmpty()
                         ? "none (not joined)" : String.join(", ", status.members()))
+                .row("security", security(status.security()))
                 .print(out, "", false);
         out.println();
         TextTable folders = new TextTable().left("FOLDER").left("STATE").right("FILES").right("DIRTY")
@@ -60,5 +61,25 @@ final class StatusCommand extends NodeCommand {
             }
         }
         return ExitCode.OK;
+    }
+
+    /** One line: how the cluster's traffic is protected, and what the seal layer refused. */
+    static String security(StatusView.Security s) {
+        if (s == null) {
+            return "unknown";
+        }
+        return switch (s.mode()) {
+            case "sealed" -> {
+                long ready = s.sessions().stream().filter(StatusView.Session::ready).count();
+                StringBuilder b = new StringBuilder("sealed: ").append(s.fingerprint()).append(", key generation ")
+                        .append(s.keyGeneration()).append(", ").append(ready).append(" of ").append(s.sessions().size())
+                        .append(" peer session(s) ready");
+                String refused = s.refused().entrySet().stream().filter(e -> e.getValue() > 0)
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+                yield refused.isEmpty() ? b.toString() : b.append("; refused packets: ").append(refused).toString();
+            }
+            case "insecure" -> "NONE (insecure = true): any host on the network can join, read and write";
+            default -> "none: no credentials, loopback only";
+        };
     }
 }

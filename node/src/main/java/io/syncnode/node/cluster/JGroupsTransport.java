@@ -1,5 +1,9 @@
 package io.syncnode.node.cluster;
 
+import io.syncnode.node.seal.SealEngine;
+import io.syncnode.node.seal.SealStatus;
+import io.syncnode.node.trust.Credentials;
+import io.syncnode.node.trust.Revocations;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,13 +22,19 @@ import org.jgroups.PhysicalAddress;
 import org.jgroups.Receiver;
 import org.jgroups.View;
 import org.jgroups.protocols.DISCARD;
+import org.jgroups.protocols.Discovery;
+import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.TP;
 import org.jgroups.stack.ProtocolStack;
 import org.jgroups.util.NameCache;
+import org.jgroups.util.UUID;
 
 /**
  * One JGroups channel: joins the cluster under the node's name, multicasts and unicasts opaque
- * payloads, and reports views. Members are known by their node names (JGroups logical names).
+ * payloads, and reports views. Members are known by their node names: with a {@link SealEngine}
+ * (a cluster with credentials) the name each member's certificate holds, through
+ * {@link SealProtocol} under the whole stack; without one (loopback or {@code insecure}) the
+ * JGroups logical name the member chose.
  */
 public final class JGroupsTransport implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JGroupsTransport.class.getName());
@@ -41,16 +51,20 @@ public final class JGroupsTransport implements AutoCloseable {
     private final String clusterName;
     private final String nodeName;
     private final Listener listener;
+    private final SealEngine seal;
+    private volatile SealProtocol sealProtocol;
     private final Map<String, Address> members = new ConcurrentHashMap<>();
     private volatile List<String> memberNames = List.of();
     private volatile JChannel channel;
     private volatile DISCARD discard;
 
-    public JGroupsTransport(String stackXml, String clusterName, String nodeName, Listener listener) {
+    /** @param seal the cluster's admission and encryption, or null to run without (loopback, insecure) */
+    public JGroupsTransport(String stackXml, String clusterName, String nodeName, Listener listener, SealEngine seal) {
         this.stackXml = stackXml;
         this.clusterName = clusterName;
         this.nodeName = nodeName;
         this.listener = listener;
+        this.seal = seal;
     }
 
     /** Creates the channel and joins; returns once this node is in a view. */
@@ -58,11 +72,14 @@ public final class JGroupsTransport implements AutoCloseable {
         JChannel ch = new JChannel(new ByteArrayInputStream(stackXml.getBytes(StandardCharsets.UTF_8)));
         ch.name(nodeName);
         ch.setDiscardOwnMessages(true);
+        if (seal != null) {
+            insertSeal(ch);
+        }
         ch.setReceiver(new Receiver() {
             @Override
             public void receive(org.jgroups.Message msg) {
                 Address src = msg.getSrc();
-                String from = src == null ? null : NameCache.get(src);
+                String from = src == null ? null : nameOf(src);
                 if (from == null) {
                     LOG.fine(() -> "message from unnamed member " + src + " dropped");
                     return;
@@ -85,13 +102,49 @@ public final class JGroupsTransport implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts the seal layer under the stack, directly below discovery, and makes the channel's
+     * address the one the seal session derives from the node's certified name.
+     */
+    private void insertSeal(JChannel ch) throws Exception {
+        SealProtocol p = new SealProtocol(seal, this::introduced);
+        ProtocolStack stack = ch.getProtocolStack();
+        Discovery discovery = stack.findProtocol(Discovery.class);
+        if (discovery == null) {
+            throw new IllegalStateException("the JGroups stack has no discovery protocol to put the seal layer under");
+        }
+        stack.insertProtocol(p, ProtocolStack.Position.BELOW, discovery.getClass());
+        p.init();
+        if (discovery instanceof TCPPING tcpping) {
+            p.everyone(tcpping.getInitialHosts());
+        }
+        long[] addr = seal.address();
+        ch.addAddressGenerator(() -> new UUID(addr[0], addr[1]));
+        sealProtocol = p;
+    }
+
+    /** A member admitted by the seal layer: its name may now be shown for a member of the current view. */
+    private void introduced(Address a) {
+        JChannel ch = channel;
+        View v = ch == null ? null : ch.getView();
+        if (v != null && v.containsMember(a) && !members.containsValue(a)) {
+            applyView(v);
+        }
+    }
+
+    /** A member's node name: certified (sealed cluster) or self-chosen (JGroups logical name). */
+    private String nameOf(Address a) {
+        return seal != null ? sealProtocol.nameOf(a) : NameCache.get(a);
+    }
+
     private synchronized void applyView(View view) {
         members.clear();
         List<String> names = new ArrayList<>();
         for (Address a : view.getMembers()) {
-            String name = NameCache.get(a);
+            String name = nameOf(a);
             if (name == null) {
-                name = a.toString();
+                LOG.fine(() -> "member " + a + " of the view is not admitted here yet; left out until it is");
+                continue;
             }
             members.put(name, a);
             names.add(name);
@@ -105,6 +158,27 @@ public final class JGroupsTransport implements AutoCloseable {
 
     public List<String> members() {
         return memberNames;
+    }
+
+    /** Replaces this node's session keys now; with {@code askPeers} every member is asked to as well. */
+    public void rekey(boolean askPeers) {
+        SealProtocol p = sealProtocol;
+        if (p != null) {
+            p.send(p.engine().rekey(askPeers));
+        }
+    }
+
+    /** New credentials and revocation list (reload): sessions they refuse end and leave the view. */
+    public void reloadTrust(Credentials credentials, Revocations revoked) {
+        SealProtocol p = sealProtocol;
+        if (p != null) {
+            p.act(p.engine().reload(credentials, revoked));
+        }
+    }
+
+    /** The seal layer's state for status, or null on a cluster without credentials. */
+    public SealStatus sealStatus() {
+        return seal == null ? null : seal.status();
     }
 
 

@@ -52,6 +52,21 @@ public interface ControlHandler {
      */
     boolean resume(String folder) throws ControlException;
 
+    /**
+     * Replaces this node's session keys (a new key generation); with {@code askPeers} every member
+     * is asked to replace its own. Syncing goes on meanwhile. Returns the new generation. Refused on
+     * a node without credentials.
+     */
+    int rekey(boolean askPeers) throws ControlException;
+
+    /**
+     * Re-reads the configuration file. What may change on a running node takes effect at once
+     * ({@code [cluster] credentials}: the files are read again, and {@code revoked}: revoked
+     * members are dropped from the cluster and keys rotate); other changes are listed as needing
+     * a restart. A config that does not load is refused and the running one stays.
+     */
+    ReloadView reload() throws ControlException;
+
     /** A request the node refuses (unknown folder, bad path): the message is shown to the operator. */
     final class ControlException extends Exception {
         public ControlException(String message) {

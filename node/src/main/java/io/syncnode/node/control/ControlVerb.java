@@ -137,6 +137,32 @@ public enum ControlVerb {
             boolean changed = handler.resume(folder);
             return json.createObjectNode().put("folder", folder).put("paused", false).put("changed", changed);
         }
+    },
+    /**
+     * {@code {"verb":"rekey","local":bool}} replaces this node's session keys (and, unless local,
+     * asks every member to replace theirs); answers {@code {"generation": N}}.
+     */
+    REKEY {
+        @Override
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
+                throws BadRequest, ControlException {
+            JsonNode local = request.get("local");
+            if (local != null && !local.isNull() && !local.isBoolean()) {
+                throw new BadRequest("\"local\" must be true or false");
+            }
+            int generation = handler.rekey(local == null || !local.asBoolean());
+            return json.createObjectNode().put("generation", generation);
+        }
+    },
+    /**
+     * {@code {"verb":"reload"}} re-reads the configuration file and answers a {@link ReloadView}:
+     * {@code {"applied": [...], "needsRestart": [...]}}.
+     */
+    RELOAD {
+        @Override
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json) throws ControlException {
+            return json.valueToTree(handler.reload());
+        }
     };
 
     /** The {@code state} of a paused folder in {@link StatusView.FolderStatus}. */

@@ -3,10 +3,34 @@ package io.syncnode.node.control;
 import java.util.List;
 
 /**
- * {@code status --json}: {"node", "members", "folders": [...], "counters": {...}}. Fields may be
- * added, never renamed or removed.
+ * {@code status --json}: {"node", "members", "folders": [...], "counters": {...}, "security": {...}}.
+ * Fields may be added, never renamed or removed.
  */
-public record StatusView(String node, List<String> members, List<FolderStatus> folders, Counters counters) {
+public record StatusView(String node, List<String> members, List<FolderStatus> folders, Counters counters,
+                         Security security) {
+
+    /**
+     * The cluster's admission and encryption as this node runs it.
+     *
+     * @param mode          "sealed" (credentials: every packet authenticated and encrypted),
+     *                      "insecure" ({@code insecure = true}) or "loopback" (no credentials, bound to
+     *                      a loopback address)
+     * @param fingerprint   this node's certificate fingerprint (sealed only, else null)
+     * @param trusted       fingerprints of the CAs this node trusts
+     * @param keyGeneration this node's key generation: rises at every rotation ({@code rekey})
+     * @param sessions      the members' sessions this node admitted; {@code ready} when both ends
+     *                      hold each other's current keys
+     * @param refused       packets refused by the seal layer, by reason: malformed, tampered,
+     *                      replayed, unknownSender, badSignature, certificate, impersonation,
+     *                      stale, throttled
+     */
+    public record Security(String mode, String fingerprint, List<String> trusted, int keyGeneration,
+                           List<Session> sessions, java.util.Map<String, Long> refused) {
+    }
+
+    /** One admitted member session. */
+    public record Session(String name, String session, int generation, boolean ready) {
+    }
 
     /**
      * {@code state}: scanning, syncing, idle, halted, or paused (by {@code syncnode pause}; a halted

@@ -148,7 +148,7 @@ public final class FolderSync implements AutoCloseable {
                 r.run();
             }
         });
-        this.buffer = new IndexBuffer(name, store, peers, outbox, clock, counters);
+        this.buffer = new IndexBuffer(name, store, peers, config::sharedWith, outbox, clock, counters);
         this.scanner = new LocalScanner(name, root, selfId, store, buffer, applier, reader, this::ignored, clock,
                 problems, this::retryLater, this::halt);
         this.split = new SplitBrainLog(name);
@@ -157,6 +157,11 @@ public final class FolderSync implements AutoCloseable {
                 remoteSide, this::guard, this::ignored, this::scanLater, problems, counters, split, this::runScript,
                 this::nodeName, clock, config.maxConflictCopies(), selfId, ioPool,
                 config.conflictScope() == io.syncnode.protocol.ConflictScope.FOLDER ? new FolderScopeSettings() : null);
+    }
+
+    /** Whether this folder is shared with node {@code node} ({@code [[folder]] nodes}; empty: every node). */
+    public boolean sharedWith(String node) {
+        return config.sharedWith(node);
     }
 
     public String name() {

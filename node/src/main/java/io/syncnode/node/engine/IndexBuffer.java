@@ -58,6 +58,7 @@ final class IndexBuffer {
     private final String folder;
     private final SqliteIndexStore store;
     private final PeerDirectory peers;
+    private final java.util.function.Predicate<String> sharedWith;
     private final Outbox outbox;
     private final Clock clock;
     private final NodeCounters counters;
@@ -71,11 +72,13 @@ final class IndexBuffer {
     private record Clear(String path, long peer) {
     }
 
-    IndexBuffer(String folder, SqliteIndexStore store, PeerDirectory peers, Outbox outbox, Clock clock,
-                NodeCounters counters) {
+    /** @param sharedWith whether the folder is shared with a node (by name): its changes are dirty only toward those */
+    IndexBuffer(String folder, SqliteIndexStore store, PeerDirectory peers, java.util.function.Predicate<String> sharedWith,
+                Outbox outbox, Clock clock, NodeCounters counters) {
         this.folder = folder;
         this.store = store;
         this.peers = peers;
+        this.sharedWith = sharedWith;
         this.outbox = outbox;
         this.clock = clock;
         this.counters = counters;
@@ -209,7 +212,7 @@ final class IndexBuffer {
         Map<String, StoredConflict> conflicted = new LinkedHashMap<>(conflictChanges);
         conflictChanges.clear();
         if (!puts.isEmpty() || !cleared.isEmpty() || !conflicted.isEmpty()) {
-            Set<Long> known = peers.knownIds();
+            Set<Long> known = peers.knownIds(sharedWith);
             Instant now = clock.instant();
             store.write(w -> {
                 for (Put p : puts) {

@@ -28,6 +28,9 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     private final BiConsumer<List<String>, Boolean> onView;
     private final java.util.function.Function<String, String> addressOf;
     private final java.util.function.Consumer<String> greet;
+    /** When a refusal for (member, folder) was last logged: one line a minute each. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Long> notShared =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(1024).build();
 
     /**
      * {@code greet} is called with a member this node hears from for the first time through its
@@ -67,24 +70,30 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     /** Routes a decoded, validated envelope (also the entry point of in-JVM injection tests). */
     public void deliver(Envelope env) {
         String from = env.senderName();
-        boolean newPeer = peers.observe(env.senderId(), from, () -> addressOf.apply(from));
+        PeerDirectory.Observation seen = peers.observe(env.senderId(), from, () -> addressOf.apply(from));
+        if (seen == PeerDirectory.Observation.REFUSED) {
+            reject(from, "it claims node id " + Long.toHexString(env.senderId()) + ", which is "
+                    + (peers.idOf(from) != null && peers.idOf(from) == env.senderId() ? "its own"
+                    : "not its own (" + peers.nameOf(env.senderId()) + "'s or this node's)"));
+            return;
+        }
         Message m = env.message();
-        if (newPeer && m instanceof Message.Digest) {
+        if (seen == PeerDirectory.Observation.NEW && m instanceof Message.Digest) {
             greet.accept(from);
         }
         if (m instanceof Message.IndexUpdate u) {
-            FolderSync f = folders.get(u.folder());
+            FolderSync f = shared(u.folder(), from);
             if (f != null) {
                 f.onIndexUpdate(from, u);
             }
         } else if (m instanceof Message.Ack a) {
-            FolderSync f = folders.get(a.folder());
+            FolderSync f = shared(a.folder(), from);
             if (f != null) {
                 f.onAck(from, a);
             }
         } else if (m instanceof Message.Digest d) {
             for (Message.FolderDigest fd : d.folders()) {
-                FolderSync f = folders.get(fd.folder());
+                FolderSync f = shared(fd.folder(), from);
                 if (f != null) {
                     f.onDigest(from, fd);
                 }
@@ -92,6 +101,9 @@ public final class MessageRouter implements JGroupsTransport.Listener {
         } else if (m instanceof Message.FetchRequest r) {
             if (!folders.containsKey(r.folder())) {
                 reject(from, "fetch request for unknown folder " + r.folder());
+                return;
+            }
+            if (shared(r.folder(), from) == null) {
                 return;
             }
             source.onRequest(from, r);
@@ -103,6 +115,27 @@ public final class MessageRouter implements JGroupsTransport.Listener {
             fetcher.onAbort(from, a);
             source.onAbort(from, a);
         }
+    }
+
+    /**
+     * The folder {@code name} when it is shared with {@code from}; null when this node has no such
+     * folder (ignored: members may sync folders this node does not) or when the folder's
+     * {@code nodes} do not list {@code from} (refused and counted: its changes never count here).
+     */
+    private FolderSync shared(String name, String from) {
+        FolderSync f = folders.get(name);
+        if (f == null || f.sharedWith(from)) {
+            return f;
+        }
+        counters.rejectedMessages.incrementAndGet();
+        Long last = notShared.getIfPresent(from + "/" + name);
+        long now = System.nanoTime();
+        if (last == null || now - last > 60_000_000_000L) {
+            notShared.put(from + "/" + name, now);
+            LOG.warning(() -> "refused a message of " + from + " about folder " + name + ": the folder is not"
+                    + " shared with " + from + " here ([[folder]] nodes); counted in rejectedMessages");
+        }
+        return null;
     }
 
     private void reject(String from, String why) {

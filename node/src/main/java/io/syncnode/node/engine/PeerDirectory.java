@@ -38,26 +38,42 @@ public final class PeerDirectory {
         }
     }
 
+    /** What {@link #observe} made of a message's sender. */
+    public enum Observation {
+        /** A peer heard from before under this id and name. */
+        KNOWN,
+        /** A peer (this id) not heard from before: now recorded. */
+        NEW,
+        /**
+         * Refused: the id is this node's own, or another peer's. A member claiming an id it does not
+         * own would take over that peer's dirty entries; nothing it sent counts.
+         */
+        REFUSED
+    }
+
     /**
      * Records that {@code name} (id {@code id}) was heard from; {@code address} is asked only when
-     * the peer is new or its entry is due for a refresh (it may return null). True when the peer
-     * (this id) was not known before.
+     * the peer is new or its entry is due for a refresh (it may return null). A name that comes back
+     * with a new id is a peer whose state was reset (its old id is forgotten); an id that comes with
+     * another name than the one it was first heard with is refused.
      */
-    public boolean observe(long id, String name, Supplier<String> address) {
+    public Observation observe(long id, String name, Supplier<String> address) {
         if (id == selfId) {
-            return false;
+            return Observation.REFUSED;
         }
         Instant now = clock.instant();
         PeerInfo old = byId.get(id);
-        if (old != null && old.name().equals(name)
-                && Duration.between(old.lastSeen(), now).compareTo(TOUCH_EVERY) < 0) {
-            return false;
+        if (old != null && !old.name().equals(name)) {
+            return Observation.REFUSED;
+        }
+        if (old != null && Duration.between(old.lastSeen(), now).compareTo(TOUCH_EVERY) < 0) {
+            return Observation.KNOWN;
         }
         String fresh = address.get();
         String addr = fresh != null ? fresh : old != null ? old.address() : "";
-        if (old != null && old.name().equals(name) && old.address().equals(addr)
+        if (old != null && old.address().equals(addr)
                 && Duration.between(old.lastSeen(), now).compareTo(TOUCH_EVERY) < 0) {
-            return false;
+            return Observation.KNOWN;
         }
         PeerInfo p = new PeerInfo(id, name, addr, now);
         byId.put(id, p);
@@ -78,12 +94,23 @@ public final class PeerDirectory {
             w.upsertPeer(p);
             return null;
         });
-        return old == null;
+        return old == null ? Observation.NEW : Observation.KNOWN;
     }
 
     /** Ids of every known peer but this node: the peers a local change is dirty toward. */
     public Set<Long> knownIds() {
         return Set.copyOf(byId.keySet());
+    }
+
+    /** Ids of the known peers whose name passes {@code shares}: those a folder's change is dirty toward. */
+    public Set<Long> knownIds(java.util.function.Predicate<String> shares) {
+        Set<Long> out = new java.util.HashSet<>();
+        byId.forEach((id, p) -> {
+            if (shares.test(p.name())) {
+                out.add(id);
+            }
+        });
+        return out;
     }
 
     public Long idOf(String name) {

@@ -70,7 +70,11 @@ class CliEndToEndTest {
         Run run = cli("status", "-c", configFile, "--json");
         assertEquals(0, run.code(), run.err());
         JsonNode status = new ObjectMapper().readTree(run.out());
-        assertEquals(Set.of("node", "members", "folders", "counters"), keys(status));
+        assertEquals(Set.of("node", "members", "folders", "counters", "security"), keys(status));
+        assertEquals(Set.of("mode", "fingerprint", "trusted", "keyGeneration", "sessions", "refused"),
+                keys(status.get("security")));
+        assertEquals("sealed", status.get("security").get("mode").asText());
+        assertEquals(1, status.get("security").get("refused").get("tampered").asLong());
         assertEquals("alpha", status.get("node").asText());
         assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem",
                 "lastHeal", "sinceHeal"),
@@ -94,8 +98,10 @@ class CliEndToEndTest {
         Run run = cli("status", "-c", configFile);
         assertEquals(0, run.code(), run.err());
         assertEquals(String.join(NL,
-                "node     alpha",
-                "members  alpha, beta",
+                "node      alpha",
+                "members   alpha, beta",
+                "security  sealed: sha256:" + "ab".repeat(32) + ", key generation 2, 1 of 1 peer session(s) ready;"
+                        + " refused packets: tampered 1",
                 "",
                 "FOLDER  STATE   FILES  DIRTY  CONFLICTS  PROBLEMS  PATH",
                 "ct101   idle     1200      2          0         0  /var/lib/lxc/ct101",
@@ -171,7 +177,7 @@ class CliEndToEndTest {
         StatusView.FolderStatus a = handler.status.folders().get(0);
         StatusView.FolderStatus b = handler.status.folders().get(1);
         handler.status = new StatusView("alpha", List.of("alpha"), List.of(paused(a), paused(b)),
-                handler.status.counters());
+                handler.status.counters(), handler.status.security());
         Run run = cli("sync", "-c", configFile);
         assertEquals(0, run.code(), run.err());
         assertEquals("in sync: nothing dirty remains (paused, left out: ct101, etc)" + NL, run.out());
@@ -235,12 +241,14 @@ class CliEndToEndTest {
     void statusShowsAPausedFolderAndHowToResumeIt() throws IOException {
         StatusView.FolderStatus a = handler.status.folders().get(0);
         handler.status = new StatusView("alpha", List.of("alpha", "beta"), List.of(paused(a)),
-                handler.status.counters());
+                handler.status.counters(), handler.status.security());
         Run run = cli("status", "-c", configFile);
         assertEquals(0, run.code(), run.err());
         assertEquals(String.join(NL,
-                "node     alpha",
-                "members  alpha, beta",
+                "node      alpha",
+                "members   alpha, beta",
+                "security  sealed: sha256:" + "ab".repeat(32) + ", key generation 2, 1 of 1 peer session(s) ready;"
+                        + " refused packets: tampered 1",
                 "",
                 "FOLDER  STATE   FILES  DIRTY  CONFLICTS  PROBLEMS  PATH",
                 "ct101   paused   1200      2          0         0  /var/lib/lxc/ct101",

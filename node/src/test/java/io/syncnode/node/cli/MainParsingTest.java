@@ -60,6 +60,8 @@ class MainParsingTest {
             "check   | rescan now and mark what changed dirty",
             "pause   | stop syncing one folder on this node (e.g. from LXC hooks)",
             "resume  | restart syncing one folder on this node (e.g. from LXC hooks)",
+            "rekey   | replace this node's session keys now, and ask every member to replace theirs",
+            "reload  | make the running node re-read its configuration file (as SIGHUP does)",
             "version | print the version",
     })
     void helpOnEveryVerb(String verb, String description) {
@@ -74,10 +76,10 @@ class MainParsingTest {
         Run run = run("--help");
         assertEquals(0, run.code());
         for (String verb : List.of("run", "status", "peers", "dirty", "sync", "check", "conflicts", "resolve", "pause",
-                "resume", "version")) {
+                "resume", "rekey", "reload", "keygen", "version")) {
             assertTrue(run.out().contains("\n  " + verb + " "), verb + " missing from:\n" + run.out());
         }
-        for (String later : List.of("keygen")) {
+        for (String later : List.of("forget", "diff", "override")) {
             assertFalse(run.out().contains("\n  " + later + " "), later + " is for a later stage");
         }
     }

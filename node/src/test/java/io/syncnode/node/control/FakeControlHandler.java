@@ -13,7 +13,10 @@ public final class FakeControlHandler implements ControlHandler {
                     new StatusView.FolderStatus("etc", "/etc/syncnode-shared", 12, 0, 1, 1, "halted",
                             "root vanished: /etc/syncnode-shared", "2026-11-21T10:00:00Z",
                             java.util.Map.of("kept-both", 2L))),
-            new StatusView.Counters(5, 7, 40, 3, 4096, 2048, 1, 0, 9000, 8000, 100, 200));
+            new StatusView.Counters(5, 7, 40, 3, 4096, 2048, 1, 0, 9000, 8000, 100, 200),
+            new StatusView.Security("sealed", "sha256:" + "ab".repeat(32), List.of("sha256:" + "cd".repeat(32)), 2,
+                    List.of(new StatusView.Session("beta", "1f2e3d4c5b6a7988", 1, true)),
+                    java.util.Map.of("tampered", 1L, "replayed", 0L)));
     public volatile List<PeerView> peers = List.of(
             new PeerView("beta", "10.0.0.2:7800", true, 3, "2026-11-21T10:00:00Z"),
             new PeerView("gamma", "10.0.0.3:7800", false, 0, null));
@@ -113,5 +116,27 @@ public final class FakeControlHandler implements ControlHandler {
             throw new ControlException(refusal);
         }
         return paused.remove(folder);
+    }
+
+    public volatile int generation = 1;
+    public volatile io.syncnode.node.control.ReloadView reloadView =
+            new io.syncnode.node.control.ReloadView(List.of("[cluster] revoked"), List.of());
+
+    @Override
+    public int rekey(boolean askPeers) throws ControlException {
+        calls.add("rekey " + (askPeers ? "all" : "local"));
+        if (refusal != null) {
+            throw new ControlException(refusal);
+        }
+        return ++generation;
+    }
+
+    @Override
+    public io.syncnode.node.control.ReloadView reload() throws ControlException {
+        calls.add("reload");
+        if (refusal != null) {
+            throw new ControlException(refusal);
+        }
+        return reloadView;
     }
 }

@@ -45,12 +45,32 @@ final class LocalCluster implements AutoCloseable {
             Path state = base.resolve(name + "/state");
             FolderConfig f = new FolderConfig("data", folder, ignore, policy,
                     DeleteConflict.KEEP_MODIFIED, scope, 10, priority, script, Duration.ofMillis(10),
-                    Duration.ofHours(1));
+                    Duration.ofHours(1), List.of());
             configs.add(new SyncnodeConfig(base.resolve(name + ".toml"), new NodeSection(name, state),
-                    new ClusterSection(clusterName, Transport.UDP, new HostPort("127.0.0.1", 7800), null, List.of()),
+                    new ClusterSection(clusterName, Transport.UDP, new HostPort("127.0.0.1", 7800), null, List.of(),
+                            null, false, List.of()),
                     List.of(f)));
             nodes.add(null);
         }
+    }
+
+    /**
+     * Gives every node credentials of one new CA (under {@code base/ca}, node I under
+     * {@code base/nI/credentials}), so the cluster runs sealed: admission, encryption, identity.
+     */
+    LocalCluster secured() throws Exception {
+        Path ca = base.resolve("ca");
+        io.syncnode.node.trust.KeyGen.createCa(ca, Duration.ofDays(1), Clock.systemUTC());
+        for (int i = 0; i < configs.size(); i++) {
+            SyncnodeConfig c = configs.get(i);
+            Path creds = base.resolve(c.node().name() + "/credentials");
+            io.syncnode.node.trust.KeyGen.createNode(ca, c.node().name(), creds, Duration.ofDays(1), List.of(),
+                    Clock.systemUTC());
+            ClusterSection s = c.cluster();
+            configs.set(i, new SyncnodeConfig(c.file(), c.node(), new ClusterSection(s.name(), s.transport(), s.bind(),
+                    s.multicast(), s.peers(), creds, false, s.revoked()), c.folders()));
+        }
+        return this;
     }
 
     SyncNode start(int i) throws Exception {

@@ -1,0 +1,272 @@
+package io.syncnode.node.cluster;
+
+import io.syncnode.node.seal.Handshake;
+import io.syncnode.node.seal.Opened;
+import io.syncnode.node.seal.Outgoing;
+import io.syncnode.node.seal.SealCounters;
+import io.syncnode.node.seal.SealEngine;
+import java.io.DataInput;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.Event;
+import org.jgroups.Message;
+import org.jgroups.MessageFactory;
+import org.jgroups.PhysicalAddress;
+import org.jgroups.stack.Protocol;
+import org.jgroups.util.ByteArrayDataInputStream;
+import org.jgroups.util.ByteArrayDataOutputStream;
+import org.jgroups.util.FastArray;
+import org.jgroups.util.MessageBatch;
+import org.jgroups.util.Tuple;
+import org.jgroups.util.UUID;
+import org.jgroups.util.Util;
+
+/**
+ * The JGroups protocol that puts {@link SealEngine} under the stack, directly below discovery:
+ * every message of every protocol above it (discovery, join, heartbeats, merge, syncnode's own) is
+ * serialized whole (headers, flags, addresses, payload) and sealed; every inbound packet is opened
+ * and only authentic messages go up. The transport below sees sealed bytes only.
+ *
+ * <p>At connect, once the transport is registered under the cluster name, the node introduces
+ * itself and waits briefly for the members' answers (at most {@value #JOIN_WAIT_MAX_MS} ms) so that
+ * its discovery and join already travel under keys the members hold. A tick on the transport's
+ * timer repeats unanswered introductions and keys, rotates keys and drops sessions whose
+ * certificate expired or was revoked (their members are suspected at once, so they leave the view).
+ * An introduction teaches the transport where the new member listens (its authenticated physical
+ * address), so answers reach it before any discovery. Never blocks in {@code up}.
+ */
+public final class SealProtocol extends Protocol {
+    static final long TICK_MS = 500;
+    static final long JOIN_WAIT_MIN_MS = 200;
+    static final long JOIN_WAIT_QUIET_MS = 100;
+    static final long JOIN_WAIT_MAX_MS = 1500;
+
+    private final SealEngine engine;
+    private final Consumer<Address> introduced;
+    private volatile List<PhysicalAddress> everyone = List.of();
+    private volatile long lastProgress;
+    private Future<?> ticker;
+
+    /**
+     * @param introduced called (on a JGroups thread, must not block) with the address of each
+     *                   session admitted
+     */
+    SealProtocol(SealEngine engine, Consumer<Address> introduced) {
+        this.engine = engine;
+        this.introduced = introduced;
+    }
+
+    /** Where to send introductions before the members are known; empty: multicast. */
+    void everyone(Collection<PhysicalAddress> hosts) {
+        everyone = List.copyOf(hosts);
+    }
+
+    SealEngine engine() {
+        return engine;
+    }
+
+    /** The certified node name of a member address, or null when it was not admitted. */
+    String nameOf(Address a) {
+        return a instanceof UUID u ? engine.nameOf(u.getMostSignificantBits(), u.getLeastSignificantBits()) : null;
+    }
+
+    @Override
+    public Object down(Event evt) {
+        int type = evt.getType();
+        if (type == Event.CONNECT || type == Event.CONNECT_WITH_STATE_TRANSFER) {
+            Object ret = down_prot.down(evt);
+            introduceBeforeJoin();
+            return ret;
+        }
+        if (type == Event.DISCONNECT && ticker != null) {
+            ticker.cancel(false);
+        }
+        return down_prot.down(evt);
+    }
+
+    private void introduceBeforeJoin() {
+        Object pa = down_prot.down(new Event(Event.GET_PHYSICAL_ADDRESS, local_addr));
+        if (pa instanceof PhysicalAddress p) {
+            engine.setPhysical(encodePhysical(p));
+        }
+        long start = System.nanoTime();
+        lastProgress = start;
+        send(engine.introduce());
+        synchronized (this) {
+            while (true) {
+                long now = System.nanoTime();
+                long elapsed = (now - start) / 1_000_000;
+                long quiet = (now - lastProgress) / 1_000_000;
+                if (elapsed >= JOIN_WAIT_MAX_MS || elapsed >= JOIN_WAIT_MIN_MS && quiet >= JOIN_WAIT_QUIET_MS) {
+                    break;
+                }
+                try {
+                    wait(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        ticker = getTransport().getTimer().scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS,
+                false);
+    }
+
+    private void tick() {
+        try {
+            act(engine.tick());
+        } catch (RuntimeException e) {
+            log.warn("seal tick failed; the next tick retries", e);
+        }
+    }
+
+    /** Re-reads trust (reload) or rotates keys: sends what the engine asks, suspects who it dropped. */
+    void act(Handshake.Tick t) {
+        send(t.send());
+        for (long[] s : t.suspects()) {
+            up_prot.up(new Event(Event.SUSPECT, List.of(new UUID(s[0], s[1]))));
+        }
+    }
+
+    void send(List<Outgoing> out) {
+        for (Outgoing o : out) {
+            if (o.target() instanceof Outgoing.ToSession t) {
+                UUID to = new UUID(t.addressMsb(), t.addressLsb());
+                learn(to, t.physical());
+                down_prot.down(control(to, o.packet()));
+            } else if (everyone.isEmpty()) {
+                down_prot.down(control(null, o.packet()));
+            } else {
+                Object self = down_prot.down(new Event(Event.GET_PHYSICAL_ADDRESS, local_addr));
+                for (PhysicalAddress host : everyone) {
+                    if (!host.equals(self)) {
+                        down_prot.down(control(host, o.packet()));
+                    }
+                }
+            }
+        }
+    }
+
+    private static Message control(Address dest, byte[] packet) {
+        return new BytesMessage(dest, packet).setFlag(Message.Flag.OOB);
+    }
+
+    /** Tells the transport where an admitted session listens. */
+    private void learn(UUID addr, byte[] physical) {
+        PhysicalAddress p = decodePhysical(physical);
+        if (p != null) {
+            down_prot.down(new Event(Event.ADD_PHYSICAL_ADDRESS, new Tuple<>(addr, p)));
+        }
+    }
+
+    @Override
+    public Object down(Message msg) {
+        if (msg.getSrc() == null) {
+            msg.setSrc(local_addr);
+        }
+        ByteArrayDataOutputStream out = new ByteArrayDataOutputStream(msg.size() + 8);
+        try {
+            out.writeByte(1); // content type MESSAGE (SealFormat.CONTENT_MESSAGE)
+            out.writeShort(msg.getType());
+            msg.writeTo(out);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot serialize a JGroups message to seal it", e);
+        }
+        Address dest = msg.getDest();
+        boolean toAll = !(dest instanceof UUID);
+        long msb = toAll ? 0 : ((UUID) dest).getMostSignificantBits();
+        long lsb = toAll ? 0 : ((UUID) dest).getLeastSignificantBits();
+        byte[] sealed = engine.seal(out.buffer(), out.position(), toAll, msb, lsb);
+        Message wire = new BytesMessage(dest, sealed).setFlag(msg.getFlags(false), false, false);
+        wire.setFlag(msg.getFlags(true), true, false);
+        return down_prot.down(wire);
+    }
+
+    @Override
+    public Object up(Message msg) {
+        Message inner = open(msg, null);
+        return inner == null ? null : up_prot.up(inner);
+    }
+
+    @Override
+    public void up(MessageBatch batch) {
+        @SuppressWarnings("unchecked")
+        FastArray<Message>.FastIterator it = (FastArray<Message>.FastIterator) batch.iterator();
+        while (it.hasNext()) {
+            Message inner = open(it.next(), batch.sender());
+            if (inner == null) {
+                it.remove();
+            } else {
+                it.replace(inner);
+            }
+        }
+        if (!batch.isEmpty()) {
+            up_prot.up(batch);
+        }
+    }
+
+    /**
+     * The authentic message inside {@code msg}, or null (refused, or a packet of the seal layer).
+     * A message whose source is not the address of the session that sealed it is refused
+     * (a member speaking for another); so is one in a batch attributed to another sender.
+     */
+    private Message open(Message msg, Address batchSender) {
+        Opened o = engine.open(msg.getArray(), msg.getOffset(), msg.getLength());
+        send(o.replies());
+        if (o instanceof Opened.Control c) {
+            lastProgress = System.nanoTime();
+            if (c.introduced() != null) {
+                Opened.Introduction i = c.introduced();
+                UUID addr = new UUID(i.addressMsb(), i.addressLsb());
+                learn(addr, i.physical());
+                introduced.accept(addr);
+            }
+            return null;
+        }
+        if (!(o instanceof Opened.Message m)) {
+            return null;
+        }
+        Message inner;
+        try {
+            DataInput in = new ByteArrayDataInputStream(m.bytes(), m.offset(), m.length());
+            short type = in.readShort();
+            inner = MessageFactory.create(type);
+            inner.readFrom(in);
+        } catch (Exception e) {
+            engine.refuse(SealCounters.Reason.MALFORMED);
+            return null;
+        }
+        Address src = inner.getSrc();
+        boolean own = src instanceof UUID u && u.getMostSignificantBits() == m.addressMsb()
+                && u.getLeastSignificantBits() == m.addressLsb();
+        if (!own || batchSender != null && !batchSender.equals(src)) {
+            engine.refuse(SealCounters.Reason.IMPERSONATION);
+            return null;
+        }
+        return inner;
+    }
+
+    static byte[] encodePhysical(PhysicalAddress p) {
+        ByteArrayDataOutputStream out = new ByteArrayDataOutputStream(32);
+        try {
+            Util.writeAddress(p, out);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot encode the physical address " + p, e);
+        }
+        return java.util.Arrays.copyOf(out.buffer(), out.position());
+    }
+
+    static PhysicalAddress decodePhysical(byte[] b) {
+        try {
+            Address a = Util.readAddress(new ByteArrayDataInputStream(b));
+            return a instanceof PhysicalAddress p ? p : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

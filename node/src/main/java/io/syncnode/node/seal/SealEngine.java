@@ -1,0 +1,214 @@
+package io.syncnode.node.seal;
+
+import io.syncnode.node.trust.Credentials;
+import io.syncnode.node.trust.Ed25519;
+import io.syncnode.node.trust.Revocations;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Seals every outbound packet of a node and opens every inbound one: the cluster's admission,
+ * authentication, encryption and replay protection, independent of JGroups (the adapter,
+ * {@code io.syncnode.node.cluster.SealProtocol}, puts it under the JGroups stack).
+ *
+ * <p>Implementation notes (PROTOCOL.md "Security" is the specification):
+ * <ul>
+ * <li>A packet to one member whose introduction this node holds is a PAIR packet: AES-256-GCM
+ * under the directional key both ends derive from their ephemeral X25519 keys (HKDF bound to both
+ * session ids and generations). Only those two nodes can open it, so it also proves its sender.
+ * <li>A packet to all (or to a member not yet introduced) is a GROUP packet: AES-256-GCM under the
+ * sender's own sender key, which each admitted peer received over its pair key, plus an Ed25519
+ * signature by the sender's certified key: every member can read it, only the sender can make it.
+ * <li>Every key has its own counter; receivers keep a {@link ReplayWindow} per key, moved only
+ * after the packet proved authentic. Keys change at every start (new session), every rotation
+ * and every revocation, so a packet captured earlier never opens again.
+ * <li>Who may join is decided by {@link Handshake}: a signed introduction whose certificate
+ * chains to a trusted CA, is in its validity and not revoked, and whose JGroups address derives
+ * from the certificate's name and the session id.
+ * </ul>
+ * Thread-safe: the data path ({@link #seal}, {@link #open}) runs on many threads without a lock;
+ * structure changes happen inside {@link Handshake} under its lock.
+ */
+public final class SealEngine {
+    private final Handshake handshake;
+    private final SealCounters counters;
+    private final LongSupplier nanos;
+
+    /**
+     * @param rotateEvery how often this node replaces its keys on its own (nanoseconds)
+     */
+    public SealEngine(Credentials credentials, Revocations revoked, Clock wall, LongSupplier nanos,
+                      SecureRandom random, SealCounters counters, long rotateEvery) {
+        this.counters = counters;
+        this.nanos = nanos;
+        this.handshake = new Handshake(credentials, revoked, wall, nanos, random, counters, rotateEvery);
+    }
+
+    /** This session's JGroups address: {most, least} significant bits of a UUID. */
+    public long[] address() {
+        return handshake.address();
+    }
+
+    /** Sets where this node listens (the adapter's encoding), before the first introduction. */
+    public void setPhysical(byte[] physical) {
+        handshake.setPhysical(physical);
+    }
+
+    /** This node's introduction to everyone it may reach (at connect, and to find peers again). */
+    public List<Outgoing> introduce() {
+        return handshake.introduceToEveryone();
+    }
+
+    /**
+     * Seals {@code content[0, length)} (a content-type byte, then the body) for one member
+     * (address given) or for all ({@code toAll}).
+     */
+    public byte[] seal(byte[] content, int length, boolean toAll, long destMsb, long destLsb) {
+        counters.sealed.incrementAndGet();
+        if (!toAll) {
+            PeerSession s = handshake.sessions().byAddress(destMsb, destLsb);
+            if (s != null && s.latestGen > 0) {
+                byte[] p = handshake.sealPair(s, content, 0, length);
+                if (p != null) {
+                    return p;
+                }
+            }
+        }
+        return handshake.sealGroup(content, 0, length);
+    }
+
+    /** Opens one inbound packet. */
+    public Opened open(byte[] b, int off, int len) {
+        if (len > SealFormat.MAX_PACKET) {
+            return refused(SealCounters.Reason.MALFORMED);
+        }
+        int kind = SealFormat.kind(b, off, len);
+        Opened o = switch (kind) {
+            case SealFormat.KIND_HELLO -> handshake.onHello(b, off, len);
+            case SealFormat.KIND_PAIR -> openPair(b, off, len);
+            case SealFormat.KIND_GROUP -> openGroup(b, off, len);
+            default -> refused(SealCounters.Reason.MALFORMED);
+        };
+        if (o instanceof Opened.Message) {
+            counters.opened.incrementAndGet();
+        }
+        return o;
+    }
+
+    private Opened openPair(byte[] b, int off, int len) {
+        if (len < SealFormat.PAIR_HEADER + Aead.TAG + 1) {
+            return refused(SealCounters.Reason.MALFORMED);
+        }
+        long senderSession = SealFormat.getLong(b, off + 4);
+        int senderGen = SealFormat.getInt(b, off + 12);
+        long recipientSession = SealFormat.getLong(b, off + 16);
+        int recipientGen = SealFormat.getInt(b, off + 24);
+        long counter = SealFormat.getLong(b, off + 28);
+        PeerSession s = handshake.sessions().byId(senderSession);
+        PairKeys pk = recipientSession == handshake.sessionId() && s != null
+                ? handshake.pairForReceive(s, recipientGen, senderGen) : null;
+        if (pk == null) {
+            return handshake.unknownSender();
+        }
+        if (!pk.receiveWindow.mayAccept(counter)) {
+            return refused(SealCounters.Reason.REPLAYED);
+        }
+        byte[] plain = Aead.open(pk.receive, SealFormat.KIND_PAIR, counter, b, off, SealFormat.PAIR_HEADER,
+                off + SealFormat.PAIR_HEADER, len - SealFormat.PAIR_HEADER);
+        if (plain == null) {
+            return refused(SealCounters.Reason.TAMPERED);
+        }
+        if (!pk.receiveWindow.accept(counter)) {
+            return refused(SealCounters.Reason.REPLAYED);
+        }
+        handshake.heardFrom(s, recipientGen);
+        if (plain.length == 0) {
+            return refused(SealCounters.Reason.MALFORMED);
+        }
+        if (plain[0] == SealFormat.CONTENT_MESSAGE) {
+            return new Opened.Message(s.name, s.addressMsb, s.addressLsb, plain, 1, plain.length - 1);
+        }
+        return handshake.onControl(s, plain);
+    }
+
+    private Opened openGroup(byte[] b, int off, int len) {
+        int body = len - SealFormat.GROUP_HEADER - SealFormat.SIGNATURE;
+        if (body < Aead.TAG + 1) {
+            return refused(SealCounters.Reason.MALFORMED);
+        }
+        long senderSession = SealFormat.getLong(b, off + 4);
+        int keyGen = SealFormat.getInt(b, off + 12);
+        long counter = SealFormat.getLong(b, off + 16);
+        PeerSession s = handshake.sessions().byId(senderSession);
+        PeerSession.GroupKey gk = s == null ? null : s.groupKeys.get(keyGen);
+        if (gk == null) {
+            return handshake.unknownSender();
+        }
+        if (!gk.window().mayAccept(counter)) {
+            return refused(SealCounters.Reason.REPLAYED);
+        }
+        byte[] plain = Aead.open(gk.key(), SealFormat.KIND_GROUP, counter, b, off, SealFormat.GROUP_HEADER,
+                off + SealFormat.GROUP_HEADER, body);
+        if (plain == null) {
+            return refused(SealCounters.Reason.TAMPERED);
+        }
+        byte[] sig = java.util.Arrays.copyOfRange(b, off + len - SealFormat.SIGNATURE, off + len);
+        if (!Ed25519.verify(s.certificate.publicKey(), sig, b, off, len - SealFormat.SIGNATURE)) {
+            return refused(SealCounters.Reason.BAD_SIGNATURE);
+        }
+        if (!gk.window().accept(counter)) {
+            return refused(SealCounters.Reason.REPLAYED);
+        }
+        s.lastValidNanos = nanos.getAsLong();
+        if (plain[0] != SealFormat.CONTENT_MESSAGE) {
+            return refused(SealCounters.Reason.MALFORMED);
+        }
+        return new Opened.Message(s.name, s.addressMsb, s.addressLsb, plain, 1, plain.length - 1);
+    }
+
+    /** Counts a refusal the adapter found (a message that does not parse, or speaks for another member). */
+    public void refuse(SealCounters.Reason r) {
+        counters.refuse(r);
+    }
+
+    private Opened refused(SealCounters.Reason r) {
+        counters.refuse(r);
+        return new Opened.Refused(r, List.of());
+    }
+
+    /** Periodic work (every half second): repeats, key switches, expiry, revocation, rotation. */
+    public Handshake.Tick tick() {
+        return handshake.tick();
+    }
+
+    /** New credentials and revocations (reload): refused sessions end, keys rotate. */
+    public Handshake.Tick reload(Credentials credentials, Revocations revoked) {
+        return handshake.reload(credentials, revoked);
+    }
+
+    /** Replaces this node's keys now; with {@code askPeers} every member is asked to do the same. */
+    public List<Outgoing> rekey(boolean askPeers) {
+        return handshake.rekey(askPeers);
+    }
+
+    /** The certified name of the session at this JGroups address, or null. */
+    public String nameOf(long msb, long lsb) {
+        PeerSession s = handshake.sessions().byAddress(msb, lsb);
+        return s == null ? null : s.name;
+    }
+
+    /** Sessions that have this node's current keys and whose keys this node holds (self excluded). */
+    public int readyPeers() {
+        return handshake.readyPeers();
+    }
+
+    public SealStatus status() {
+        return handshake.status();
+    }
+
+    public SealCounters counters() {
+        return counters;
+    }
+}
