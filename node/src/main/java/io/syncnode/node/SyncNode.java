@@ -155,8 +155,10 @@ public final class SyncNode implements AutoCloseable {
         LOG.info(() -> "credentials of " + trust.credentials().nodeName() + " (" + trust.credentials().certificate()
                 .fingerprint() + "), trusting CA " + trust.credentials().anchors().fingerprints()
                 + (trust.revoked().entries().isEmpty() ? "" : ", revoked " + trust.revoked().entries()));
-        return new SealEngine(trust.credentials(), trust.revoked(), clock, System::nanoTime, new SecureRandom(),
-                new SealCounters(), ROTATE_KEYS_EVERY.toNanos());
+        SealEngine engine = new SealEngine(trust.credentials(), trust.revoked(), clock, System::nanoTime,
+                new SecureRandom(), new SealCounters(), ROTATE_KEYS_EVERY.toNanos());
+        engine.warmUp(trust.credentials());
+        return engine;
     }
 
     /** One node per state dir: a second process on the same index would corrupt the cluster's view of it. */

@@ -1,9 +1,12 @@
 package io.syncnode.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.syncnode.node.trust.CredentialsException;
+import io.syncnode.node.trust.KeyGen;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +20,8 @@ import java.util.stream.Collectors;
 /**
  * Nodes n1..nN of one cluster (a random cluster name per instance), each a {@link NodeProcess}
  * under {@code <home>/nI}. Node I binds 127.0.0.I (or, with {@code sharedAddress}, 127.0.0.1 and
- * port + I - 1).
+ * port + I - 1). Every cluster runs sealed, as a production one does: a CA under
+ * {@code <home>/ca} and node I's credentials under {@code <home>/nI/credentials} ({@link #credentials}).
  */
 public final class Cluster implements AutoCloseable {
     public static final Duration START = Duration.ofSeconds(60);
@@ -25,18 +29,45 @@ public final class Cluster implements AutoCloseable {
 
     private final List<NodeProcess> nodes = new ArrayList<>();
 
-    private Cluster(Path home, int size, String settle, Layout layout) throws IOException {
+    Cluster(Path home, int size, String settle, Layout layout) throws IOException {
         this(home, size, settle, layout, Map.of("data", ""), i -> List.of());
     }
 
+    private final Path home;
+
     private Cluster(Path home, int size, String settle, Layout layout, Map<String, String> folders,
                     IntFunction<List<String>> commandPrefix) throws IOException {
+        this.home = home;
         String clusterName = "it-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         Path jar = NodeProcess.jarUnderTest();
+        Path ca = home.resolve("ca");
         for (int i = 1; i <= size; i++) {
-            nodes.add(new NodeProcess(jar, "n" + i, home.resolve("n" + i), layout.clusterToml(clusterName, i, size), settle,
-                    folders, commandPrefix.apply(i)));
+            Path creds = credentials(ca, "n" + i, home.resolve("n" + i).resolve("credentials"));
+            String cluster = layout.clusterToml(clusterName, i, size).strip() + "\ncredentials = \"" + creds + "\"\n";
+            nodes.add(new NodeProcess(jar, "n" + i, home.resolve("n" + i), cluster, settle, folders,
+                    commandPrefix.apply(i)));
         }
+    }
+
+    /**
+     * Node credentials of {@code name} in {@code out}, signed by the CA in {@code ca} (made on first
+     * use); the same files `syncnode keygen ca` / `keygen node` write.
+     */
+    public static Path credentials(Path ca, String name, Path out) throws IOException {
+        try {
+            if (!Files.exists(ca.resolve(KeyGen.CA_CERTIFICATE))) {
+                KeyGen.createCa(ca, Duration.ofDays(30), Clock.systemUTC());
+            }
+            KeyGen.createNode(ca, name, out, Duration.ofDays(30), List.of(), Clock.systemUTC());
+        } catch (CredentialsException e) {
+            throw new IOException("cannot make test credentials: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** The CA directory of this cluster's credentials. */
+    public Path ca() {
+        return home.resolve("ca");
     }
 
     private interface Layout {

@@ -152,8 +152,12 @@ public final class SealProtocol extends Protocol {
         }
     }
 
+    /**
+     * A packet of the seal layer. Not out-of-band: the transport delivers a sender's regular
+     * messages in order, so a peer opens a KEY only after the HELLO sent before it.
+     */
     private static Message control(Address dest, byte[] packet) {
-        return new BytesMessage(dest, packet).setFlag(Message.Flag.OOB);
+        return new BytesMessage(dest, packet);
     }
 
     /** Tells the transport where an admitted session listens. */

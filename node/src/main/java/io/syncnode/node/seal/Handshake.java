@@ -2,7 +2,6 @@ package io.syncnode.node.seal;
 
 import io.syncnode.node.trust.CertificateRejectedException;
 import io.syncnode.node.trust.Credentials;
-import io.syncnode.node.trust.Ed25519;
 import io.syncnode.node.trust.PeerCertificate;
 import io.syncnode.node.trust.Revocations;
 import java.security.SecureRandom;
@@ -42,6 +41,9 @@ public final class Handshake {
     static final long INTRODUCE_EVERY = 30_000 * MS;
     static final long UNKNOWN_GAP = 2_000 * MS;
     static final long REKEY_GAP = 10_000 * MS;
+    /** How long before this node's certificate expires it starts warning, and how often. */
+    static final java.time.Duration EXPIRY_NOTICE = java.time.Duration.ofDays(30);
+    static final long EXPIRY_WARN_EVERY = 86_400_000 * MS;
 
     /** What a tick or a reload wants done: packets to send, JGroups addresses to suspect. */
     public record Tick(List<Outgoing> send, List<long[]> suspects) {
@@ -56,20 +58,17 @@ public final class Handshake {
     private final long startedAt;
     private final long[] address;
     private final SessionTable sessions = new SessionTable();
-    private final HelloThrottle throttle;
-    private final LogLimiter logLimiter;
+    private final Admission admission;
     private final PeerSession self;
     private volatile Credentials credentials;
     private volatile Revocations revoked;
     private volatile byte[] physical = new byte[] {0};
-    private volatile LocalGeneration current;
-    private volatile LocalGeneration previous;
-    private volatile LocalGeneration groupSend;
-    private long groupSwitchDeadline;
-    private long previousRetireAt = Long.MAX_VALUE;
+    private final Generations generations;
+    private final PacketSealer sealer;
     private long lastIntroduced;
     private long lastUnknownIntroduced = Long.MIN_VALUE / 2;
     private long lastRekey = Long.MIN_VALUE / 2;
+    private long lastExpiryWarning = Long.MIN_VALUE / 2;
 
     Handshake(Credentials credentials, Revocations revoked, Clock wall, LongSupplier nanos, SecureRandom random,
               SealCounters counters, long rotateEvery) {
@@ -84,14 +83,13 @@ public final class Handshake {
         this.startedAt = wall.millis();
         this.address = KeyDerivation.address(credentials.nodeName(), sessionId);
         long now = nanos.getAsLong();
-        this.throttle = new HelloThrottle(now);
-        this.logLimiter = new LogLimiter();
+        this.admission = new Admission(now);
         this.lastIntroduced = now;
-        this.current = new LocalGeneration(1, random, now);
-        this.groupSend = current;
+        this.generations = new Generations(random, now);
+        this.sealer = new PacketSealer(sessionId, generations, () -> this.credentials);
         this.self = new PeerSession(sessionId, credentials.nodeName(), startedAt, address[0], address[1],
                 credentials.certificate(), physical, now);
-        adoptOwn(current);
+        adoptOwn(generations.current());
         sessions.add(self);
     }
 
@@ -107,97 +105,13 @@ public final class Handshake {
         return sessions;
     }
 
+    PacketSealer sealer() {
+        return sealer;
+    }
+
     synchronized void setPhysical(byte[] p) {
         physical = p.clone();
         self.physical = physical;
-    }
-
-    // ---------------------------------------------------------------- data path (no lock)
-
-    byte[] sealGroup(byte[] content, int off, int len) {
-        LocalGeneration g = groupSend;
-        long counter = g.groupCounter.getAndIncrement();
-        int ct = len + Aead.TAG;
-        byte[] out = new byte[SealFormat.GROUP_HEADER + ct + SealFormat.SIGNATURE];
-        SealFormat.prefix(out, SealFormat.KIND_GROUP);
-        SealFormat.putLong(out, 4, sessionId);
-        SealFormat.putInt(out, 12, g.gen);
-        SealFormat.putLong(out, 16, counter);
-        Aead.seal(g.senderKey, SealFormat.KIND_GROUP, counter, out, 0, SealFormat.GROUP_HEADER, content, off, len,
-                SealFormat.GROUP_HEADER);
-        byte[] sig = credentials.sign(out, 0, SealFormat.GROUP_HEADER + ct);
-        System.arraycopy(sig, 0, out, SealFormat.GROUP_HEADER + ct, SealFormat.SIGNATURE);
-        return out;
-    }
-
-    /** A pair packet to {@code s}, or null when no pair key can be made (then a group packet goes). */
-    byte[] sealPair(PeerSession s, byte[] content, int off, int len) {
-        LocalGeneration mine = genFor(s);
-        int theirGen = s.latestGen;
-        PairKeys pk = pair(s, mine, theirGen);
-        if (pk == null) {
-            return null;
-        }
-        long counter = pk.sendCounter.getAndIncrement();
-        byte[] out = new byte[SealFormat.PAIR_HEADER + len + Aead.TAG];
-        SealFormat.prefix(out, SealFormat.KIND_PAIR);
-        SealFormat.putLong(out, 4, sessionId);
-        SealFormat.putInt(out, 12, mine.gen);
-        SealFormat.putLong(out, 16, s.session);
-        SealFormat.putInt(out, 24, theirGen);
-        SealFormat.putLong(out, 28, counter);
-        Aead.seal(pk.send, SealFormat.KIND_PAIR, counter, out, 0, SealFormat.PAIR_HEADER, content, off, len,
-                SealFormat.PAIR_HEADER);
-        return out;
-    }
-
-    /** The pair keys to open a packet sent by {@code s} at {@code theirGen} to my {@code myGen}, or null. */
-    PairKeys pairForReceive(PeerSession s, int myGen, int theirGen) {
-        LocalGeneration mine = myGeneration(myGen);
-        return mine == null ? null : pair(s, mine, theirGen);
-    }
-
-    /** My newest generation the peer holds the introduction of (it cannot open the others). */
-    private LocalGeneration genFor(PeerSession s) {
-        LocalGeneration c = current;
-        LocalGeneration p = previous;
-        if (s.knowsMyGen >= c.gen || p == null || s.knowsMyGen < p.gen) {
-            return c;
-        }
-        return p;
-    }
-
-    private LocalGeneration myGeneration(int gen) {
-        LocalGeneration c = current;
-        if (c.gen == gen) {
-            return c;
-        }
-        LocalGeneration p = previous;
-        return p != null && p.gen == gen ? p : null;
-    }
-
-    private PairKeys pair(PeerSession s, LocalGeneration mine, int theirGen) {
-        long id = PairKeys.id(mine.gen, theirGen);
-        PairKeys pk = s.pairs.get(id);
-        if (pk != null) {
-            return pk;
-        }
-        byte[] theirs = s.ephemerals.get(theirGen);
-        if (theirs == null) {
-            return null;
-        }
-        byte[][] keys = KeyDerivation.pairKeys(mine.ephemeralPrivate, theirs, sessionId, mine.gen, s.session, theirGen);
-        if (keys == null) {
-            return null;
-        }
-        int c = KeyDerivation.compare(sessionId, mine.gen, s.session, theirGen);
-        PairKeys made = c <= 0 ? new PairKeys(mine.gen, theirGen, keys[0], c == 0 ? keys[0] : keys[1])
-                : new PairKeys(mine.gen, theirGen, keys[1], keys[0]);
-        PairKeys raced = s.pairs.putIfAbsent(id, made);
-        if (s.pairs.size() > 2 * PeerSession.KEPT) {
-            s.pairs.keySet().removeIf(k -> myGeneration((int) (k >>> 32)) == null);
-        }
-        return raced != null ? raced : made;
     }
 
     /** A pair packet from {@code s} proved authentic and addressed to my generation {@code myGen}. */
@@ -235,6 +149,7 @@ public final class Handshake {
             }
         }
         Credentials c = credentials;
+        LocalGeneration current = generations.current();
         return Hello.encode(sessionId, current.gen, startedAt, address, current.ephemeralPublic, physical,
                 c.certificate().der(), knows, c::sign);
     }
@@ -252,30 +167,11 @@ public final class Handshake {
         boolean repeat = s != null && Arrays.equals(s.lastHelloSignature, h.signature());
         Opened.Introduction introduced = null;
         if (!repeat) {
-            if (!throttle.take(now)) {
-                return refuse(SealCounters.Reason.THROTTLED);
+            Admission.Verdict v = admission.check(h, s, credentials, revoked, wall.instant(), now);
+            if (v.refusal() != null) {
+                return refuse(v.refusal());
             }
-            PeerCertificate cert;
-            try {
-                cert = credentials.anchors().verify(h.certificate(), wall.instant(), revoked);
-            } catch (CertificateRejectedException e) {
-                logLimiter.warn("cert " + e.reason() + h.session(), now,
-                        () -> "refused a node's introduction: " + e.getMessage());
-                return refuse(SealCounters.Reason.CERTIFICATE);
-            }
-            if (!Ed25519.verify(cert.publicKey(), h.signature(), h.signed(), 0, h.signed().length)) {
-                return refuse(SealCounters.Reason.BAD_SIGNATURE);
-            }
-            long[] expected = KeyDerivation.address(cert.name(), h.session());
-            if (expected[0] != h.addressMsb() || expected[1] != h.addressLsb()
-                    || cert.name().equals(credentials.nodeName())
-                    || s != null && (!s.name.equals(cert.name()) || s.startedAt != h.startedAt())) {
-                logLimiter.warn("imp " + cert.fingerprint(), now, () -> "refused an introduction of \"" + cert.name()
-                        + "\" (" + cert.fingerprint() + "): " + (cert.name().equals(credentials.nodeName())
-                        ? "it uses this node's own name; is another process running with this node's credentials?"
-                        : "it claims a JGroups address or session that is not its own"));
-                return refuse(SealCounters.Reason.IMPERSONATION);
-            }
+            PeerCertificate cert = v.certificate();
             if (s == null) {
                 PeerSession known = sessions.byName(cert.name());
                 if (known != null && newer(known.startedAt, known.session, h.startedAt(), h.session())) {
@@ -312,14 +208,15 @@ public final class Handshake {
 
     /** Sends {@code s} what it lacks: this node's introduction, this node's sender key(s). */
     private void answer(PeerSession s, long now, long gap, List<Outgoing> out) {
+        LocalGeneration current = generations.current();
         if (s.knowsMyGen < current.gen && now - s.lastHelloSentNanos >= gap) {
             s.lastHelloSentNanos = now;
             out.add(to(s, helloPacket()));
         }
         if (s.latestGen > 0 && s.ackedMyKeyGen < current.gen && now - s.lastKeySentNanos >= gap) {
             s.lastKeySentNanos = now;
-            if (groupSend != current) {
-                addKey(s, groupSend, out);
+            if (generations.switching()) {
+                addKey(s, generations.groupSend(), out);
             }
             addKey(s, current, out);
         }
@@ -331,7 +228,7 @@ public final class Handshake {
         SealFormat.putInt(content, 1, g.gen);
         System.arraycopy(g.senderKeyBytes, 0, content, 5, KeyDerivation.KEY);
         SealFormat.putLong(content, 5 + KeyDerivation.KEY, g.groupCounter.get());
-        byte[] p = sealPair(s, content, 0, content.length);
+        byte[] p = sealer.pair(s, content, 0, content.length);
         if (p != null) {
             out.add(to(s, p));
         }
@@ -361,7 +258,7 @@ public final class Handshake {
                 byte[] ack = new byte[5];
                 ack[0] = SealFormat.CONTENT_KEY_ACK;
                 SealFormat.putInt(ack, 1, gen);
-                byte[] p = sealPair(s, ack, 0, ack.length);
+                byte[] p = sealer.pair(s, ack, 0, ack.length);
                 if (p != null) {
                     out.add(to(s, p));
                 }
@@ -371,7 +268,7 @@ public final class Handshake {
                     return refuse(SealCounters.Reason.MALFORMED);
                 }
                 int gen = SealFormat.getInt(plain, 1);
-                if (gen <= current.gen && gen > s.ackedMyKeyGen) {
+                if (gen <= generations.current().gen && gen > s.ackedMyKeyGen) {
                     s.ackedMyKeyGen = gen;
                 }
             }
@@ -397,7 +294,7 @@ public final class Handshake {
         if (askPeers) {
             byte[] ask = {SealFormat.CONTENT_REKEY};
             for (PeerSession s : peers()) {
-                byte[] p = s.latestGen > 0 ? sealPair(s, ask, 0, 1) : null;
+                byte[] p = s.latestGen > 0 ? sealer.pair(s, ask, 0, 1) : null;
                 if (p != null) {
                     out.add(to(s, p));
                 }
@@ -410,16 +307,8 @@ public final class Handshake {
     /** A new generation; {@code immediate}: group packets use it at once (after a revocation). */
     private List<Outgoing> rotate(boolean immediate, long now) {
         lastRekey = now;
-        LocalGeneration next = new LocalGeneration(current.gen + 1, random, now);
-        previous = groupSend != current ? groupSend : current;
-        current = next;
+        LocalGeneration next = generations.rotate(immediate, now, GROUP_SWITCH, PREVIOUS_GRACE);
         adoptOwn(next);
-        if (immediate) {
-            groupSend = next;
-            previousRetireAt = now + PREVIOUS_GRACE;
-        } else {
-            groupSwitchDeadline = now + GROUP_SWITCH;
-        }
         LOG.fine(() -> "keys rotated to generation " + next.gen + (immediate ? " (group packets at once)" : ""));
         List<Outgoing> out = new ArrayList<>();
         for (PeerSession s : peers()) {
@@ -458,27 +347,33 @@ public final class Handshake {
                 answer(s, now, now - s.lastValidNanos > 30_000 * MS ? REPEAT_SLOW : REPEAT_FAST, out);
             }
         }
-        if (groupSend != current && (now - groupSwitchDeadline >= 0 || allAcked())) {
-            groupSend = current;
-            previousRetireAt = now + PREVIOUS_GRACE;
-        }
-        if (previous != null && groupSend == current && now - previousRetireAt >= 0) {
-            previous = null;
-        }
+        generations.settle(now, allAcked(), PREVIOUS_GRACE);
         if (removedRefused) {
             out.addAll(rotate(true, now));
-        } else if (now - current.createdNanos >= rotateEvery) {
+        } else if (now - generations.current().createdNanos >= rotateEvery) {
             out.addAll(rotate(false, now));
         }
         if (now - lastIntroduced >= INTRODUCE_EVERY) {
             out.addAll(introduceToEveryone());
         }
+        warnIfExpiring(at, now);
         return new Tick(out, suspects);
+    }
+
+    /** Once a day within {@link #EXPIRY_NOTICE} of the end of this node's certificate: renew it before members drop it. */
+    private void warnIfExpiring(Instant at, long now) {
+        Instant end = credentials.certificate().notAfter();
+        if (at.plus(EXPIRY_NOTICE).isAfter(end) && now - lastExpiryWarning >= EXPIRY_WARN_EVERY) {
+            lastExpiryWarning = now;
+            LOG.warning(() -> "this node's certificate (" + credentials.dir() + "/node.crt) expires at " + end
+                    + "; members drop a node whose certificate expired: make new credentials (`syncnode keygen node"
+                    + " --ca CA --name " + credentials.nodeName() + " --out DIR`), put them in place, `syncnode reload`");
+        }
     }
 
     private boolean allAcked() {
         for (PeerSession s : peers()) {
-            if (s.retireAtNanos == Long.MAX_VALUE && s.ackedMyKeyGen < current.gen) {
+            if (s.retireAtNanos == Long.MAX_VALUE && s.ackedMyKeyGen < generations.current().gen) {
                 return false;
             }
         }
@@ -521,27 +416,11 @@ public final class Handshake {
     }
 
     int readyPeers() {
-        int n = 0;
-        int g = current.gen;
-        for (PeerSession s : peers()) {
-            if (s.ackedMyKeyGen >= g && s.knowsMyGen >= g && !s.groupKeys.isEmpty()) {
-                n++;
-            }
-        }
-        return n;
+        return (int) status().peers().stream().filter(SealStatus.Peer::ready).count();
     }
 
     synchronized SealStatus status() {
-        List<SealStatus.Peer> ps = new ArrayList<>();
-        int g = current.gen;
-        for (PeerSession s : peers()) {
-            ps.add(new SealStatus.Peer(s.name, Long.toHexString(s.session), s.latestGen,
-                    s.ackedMyKeyGen >= g && s.knowsMyGen >= g && !s.groupKeys.isEmpty()));
-        }
-        ps.sort((a, b) -> a.name().compareTo(b.name()));
-        Credentials c = credentials;
-        return new SealStatus(c.certificate().fingerprint().toString(),
-                c.anchors().fingerprints().stream().map(Object::toString).toList(), g, ps, counters.refusedByReason());
+        return SealStatus.of(credentials, generations.current().gen, peers(), counters);
     }
 
     private Opened.Refused refuse(SealCounters.Reason r) {

@@ -1,10 +1,10 @@
 package io.syncnode.node.seal;
 
 /**
- * The counters already accepted from one sender under one key: a sliding window of
- * {@value #SIZE} counters below the highest one seen (as IPsec's and DTLS's anti-replay windows).
+ * The counters already accepted from one sender under one key: a sliding window of the
+ * {@value #SIZE} counters up to the highest one accepted (as IPsec's and DTLS's anti-replay windows).
  *
- * <p>Implementation notes: a counter is accepted once; a counter more than {@value #SIZE} below
+ * <p>Implementation notes: a counter is accepted once; a counter {@value #SIZE} or more below
  * the highest accepted one, or below the floor the window started at, is refused (it may be a
  * replay we can no longer tell from a fresh packet). UDP may reorder packets by a little, never by
  * thousands, so a window this size loses nothing real. {@link #mayAccept} is a cheap pre-check

@@ -20,4 +20,17 @@ public record SealStatus(String fingerprint, List<String> trusted, int generatio
      */
     public record Peer(String name, String session, int generation, boolean ready) {
     }
+
+    static SealStatus of(io.syncnode.node.trust.Credentials own, int generation, List<PeerSession> sessions,
+                         SealCounters counters) {
+        List<Peer> ps = new java.util.ArrayList<>();
+        for (PeerSession s : sessions) {
+            ps.add(new Peer(s.name, Long.toHexString(s.session), s.latestGen,
+                    s.ackedMyKeyGen >= generation && s.knowsMyGen >= generation && !s.groupKeys.isEmpty()));
+        }
+        ps.sort((a, b) -> a.name().compareTo(b.name()));
+        return new SealStatus(own.certificate().fingerprint().toString(),
+                own.anchors().fingerprints().stream().map(Object::toString).toList(), generation, ps,
+                counters.refusedByReason());
+    }
 }

@@ -209,6 +209,39 @@ class CliEndToEndTest {
     }
 
     @Test
+    void rekeyAsksTheWholeClusterUnlessLocal() {
+        Run all = cli("rekey", "-c", configFile);
+        assertEquals(0, all.code(), all.err());
+        assertEquals("keys replaced: this node is at key generation 2; every member was asked to replace its keys too"
+                + NL, all.out());
+        Run local = cli("rekey", "-c", configFile, "--local");
+        assertEquals(0, local.code(), local.err());
+        assertEquals("keys replaced: this node is at key generation 3" + NL, local.out());
+        assertEquals(List.of("rekey all", "rekey local"), handler.calls);
+    }
+
+    @Test
+    void rekeyRefusedByANodeWithoutCredentialsExitsOneWithItsMessage() {
+        handler.refusal = "this node runs without [cluster] credentials: it has no keys to replace";
+        Run run = cli("rekey", "-c", configFile);
+        assertEquals(1, run.code());
+        assertEquals("syncnode: " + handler.refusal + NL, run.err());
+    }
+
+    @Test
+    void reloadSaysWhatTookEffectAndWhatNeedsARestart() {
+        handler.reloadView = new io.syncnode.node.control.ReloadView(List.of("[cluster] credentials /c and revoked [n3]"),
+                List.of("[[folder]] tables"));
+        Run run = cli("reload", "-c", configFile);
+        assertEquals(0, run.code(), run.err());
+        assertEquals("applied: [cluster] credentials /c and revoked [n3]" + NL
+                + "changed, takes effect at the next restart: [[folder]] tables" + NL, run.out());
+        handler.reloadView = new io.syncnode.node.control.ReloadView(List.of(), List.of());
+        assertEquals("reloaded: nothing changed" + NL, cli("reload", "-c", configFile).out());
+        assertEquals(List.of("reload", "reload"), handler.calls);
+    }
+
+    @Test
     void pauseOrResumeOfAnUnknownFolderIsAUsageErrorNamingTheKnownOnes() {
         for (String verb : List.of("pause", "resume")) {
             Run run = cli(verb, "-c", configFile, "nope");

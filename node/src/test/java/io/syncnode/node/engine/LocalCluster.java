@@ -67,8 +67,9 @@ final class LocalCluster implements AutoCloseable {
             io.syncnode.node.trust.KeyGen.createNode(ca, c.node().name(), creds, Duration.ofDays(1), List.of(),
                     Clock.systemUTC());
             ClusterSection s = c.cluster();
+            // the loader's default multicast group, so that a TOML copy of this config loads equal to it
             configs.set(i, new SyncnodeConfig(c.file(), c.node(), new ClusterSection(s.name(), s.transport(), s.bind(),
-                    s.multicast(), s.peers(), creds, false, s.revoked()), c.folders()));
+                    new HostPort("239.77.0.1", 45588), s.peers(), creds, false, s.revoked()), c.folders()));
         }
         return this;
     }

@@ -1,0 +1,190 @@
+package io.syncnode.it.bench;
+
+import io.syncnode.it.Await;
+import io.syncnode.it.Cluster;
+import io.syncnode.it.NodeProcess;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code scripts/bench seal [--rounds R] [--big-mib M] [--small N] [--files F]}: what the seal
+ * layer (admission, authentication, encryption) costs, measured in one run: two node processes
+ * (tcp on 127.0.0.1, settle 0 ms), once without credentials ("plain") and once with ("sealed"),
+ * alternating R times (default 2) so that both see the same machine.
+ *
+ * <p>Per start: (a) latency: F (default 100) new 4 KiB files one at a time a -> b, median (after
+ * 10 warm-up files); (b) bulk: a directory of N (default 2,000) 4 KiB files and one file of M MiB
+ * (default 512) of random bytes, staged outside the folder and renamed into a's folder at once;
+ * seconds until everything is complete on b, and MB/s. Prints one line per start and the
+ * sealed-vs-plain comparison of the medians (targets: bulk within 10 %, latency within +1 ms).
+ */
+public final class SealCostBench {
+    private SealCostBench() {
+    }
+
+    record Result(String mode, double latencyMs, double bulkSeconds, long bulkBytes) {
+        double mbPerSecond() {
+            return bulkBytes / 1e6 / bulkSeconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = 2;
+        int bigMib = 512;
+        int small = 2000;
+        int files = 100;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "seal" -> { }
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--big-mib" -> bigMib = Integer.parseInt(args[++i]);
+                case "--small" -> small = Integer.parseInt(args[++i]);
+                case "--files" -> files = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("usage: scripts/bench seal [--rounds R] [--big-mib M] [--small N] [--files F]");
+                    System.exit(2);
+                }
+            }
+        }
+        List<Result> results = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            for (boolean sealed : new boolean[] {false, true}) {
+                Result res = run(sealed, bigMib, small, files);
+                results.add(res);
+                System.out.printf("round %d %-6s: latency median %6.2f ms; bulk %d MB in %6.2f s = %7.1f MB/s%n", r + 1,
+                        res.mode(), res.latencyMs(), res.bulkBytes() / 1_000_000, res.bulkSeconds(), res.mbPerSecond());
+            }
+        }
+        double plainLat = median(results, "plain", Result::latencyMs);
+        double sealedLat = median(results, "sealed", Result::latencyMs);
+        double plainBulk = median(results, "plain", Result::mbPerSecond);
+        double sealedBulk = median(results, "sealed", Result::mbPerSecond);
+        System.out.println();
+        System.out.printf("%-8s %18s %14s%n", "mode", "latency median ms", "bulk MB/s");
+        System.out.printf("%-8s %18.2f %14.1f%n", "plain", plainLat, plainBulk);
+        System.out.printf("%-8s %18.2f %14.1f%n", "sealed", sealedLat, sealedBulk);
+        System.out.printf("sealed vs plain: latency %+.2f ms (target <= +1 ms: %s), bulk %.1f %% of plain (target >= 90 %%: %s)%n",
+                sealedLat - plainLat, sealedLat - plainLat <= 1 ? "met" : "MISSED", 100 * sealedBulk / plainBulk,
+                sealedBulk >= 0.9 * plainBulk ? "met" : "MISSED");
+    }
+
+    private static double median(List<Result> rs, String mode, java.util.function.ToDoubleFunction<Result> f) {
+        double[] v = rs.stream().filter(r -> r.mode().equals(mode)).mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static Result run(boolean sealed, int bigMib, int small, int files) throws Exception {
+        Path home = Files.createTempDirectory("syncnode-bench-seal");
+        int port = Cluster.randomPort();
+        NodeProcess a = null;
+        NodeProcess b = null;
+        try {
+            String cluster = "bench-" + Long.toHexString(new Random().nextLong());
+            String peers = "peers = [\"127.0.0.1:" + port + "\", \"127.0.0.1:" + (port + 1) + "\"]";
+            a = new NodeProcess(NodeProcess.jarUnderTest(), "a", home.resolve("a"),
+                    clusterToml(home, "a", sealed, cluster, port, peers), "0ms");
+            b = new NodeProcess(NodeProcess.jarUnderTest(), "b", home.resolve("b"),
+                    clusterToml(home, "b", sealed, cluster, port + 1, peers), "0ms");
+            a.start();
+            b.start();
+            a.waitUntilRunning(Cluster.START);
+            b.waitUntilRunning(Cluster.START);
+            NodeProcess aa = a;
+            NodeProcess bb = b;
+            Await.await(Cluster.START, Duration.ofMillis(200), () -> aa.members().size() == 2 && bb.members().size() == 2,
+                    () -> "a and b members of each other");
+            Random rnd = new Random(42);
+            LatencyBench.oneAtATime(a, b, 10, rnd, "warm");
+            long[] lat = LatencyBench.oneAtATime(a, b, files, rnd, "lat");
+            double latencyMs = LatencyBench.percentile(lat, 50) / 1e6;
+            Path staging = Files.createDirectories(home.resolve("staging/bulk"));
+            long bytes = stage(staging, bigMib, small, rnd);
+            long t0 = System.nanoTime();
+            Files.move(staging, a.folder().resolve("bulk"));
+            Path target = b.folder().resolve("bulk");
+            long deadline = t0 + Duration.ofMinutes(10).toNanos();
+            while (bytesPresent(target) < bytes) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("bulk copy not complete on b after 10 min: " + bytesPresent(target) + " of "
+                            + bytes + " bytes");
+                }
+                LockSupport.parkNanos(5_000_000);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (sealed && !a.statusJson().path("security").path("mode").asText().equals("sealed")) {
+                throw new AssertionError("the sealed run is not sealed: " + a.statusJson().path("security"));
+            }
+            return new Result(sealed ? "sealed" : "plain", latencyMs, seconds, bytes);
+        } finally {
+            for (NodeProcess n : new NodeProcess[] {a, b}) {
+                if (n != null) {
+                    n.close();
+                }
+            }
+            Cluster.deleteTree(home);
+        }
+    }
+
+    private static String clusterToml(Path home, String name, boolean sealed, String cluster, int port, String peers)
+            throws IOException {
+        String toml = """
+                [cluster]
+                name = "%s"
+                transport = "tcp"
+                bind = "127.0.0.1:%d"
+                %s
+                """.formatted(cluster, port, peers);
+        if (sealed) {
+            Path creds = Cluster.credentials(home.resolve("ca"), name, home.resolve(name + "-credentials"));
+            toml += "credentials = \"" + creds + "\"\n";
+        }
+        return toml;
+    }
+
+    /** Writes the bulk set into {@code dir}: {@code small} files of 4 KiB and one of {@code bigMib} MiB. */
+    private static long stage(Path dir, int bigMib, int small, Random rnd) throws IOException {
+        long total = 0;
+        byte[] buf = new byte[LatencyBench.SIZE];
+        for (int i = 0; i < small; i++) {
+            rnd.nextBytes(buf);
+            Files.write(dir.resolve("s" + i), buf);
+            total += buf.length;
+        }
+        byte[] chunk = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(dir.resolve("big"))) {
+            for (int i = 0; i < bigMib; i++) {
+                rnd.nextBytes(chunk);
+                out.write(chunk);
+            }
+        }
+        return total + (long) bigMib * chunk.length;
+    }
+
+    /** Bytes of complete files under {@code dir} (the node renames only complete, verified files into place). */
+    private static long bytesPresent(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> !p.getFileName().toString().startsWith(".syncnode-tmp")).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (NoSuchFileException e) {
+                    return 0;
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
