@@ -23,7 +23,12 @@ import java.util.function.ToIntFunction;
  * to announce a merged vector itself, the loser could receive it as a plain newer version first
  * and overwrite its write without keeping it.)
  *
- * <p>Policies. Concurrent versions of the same entry merge silently: no false conflicts. A delete
+ * <p>Policies. Concurrent versions of the same entry merge silently: no false conflicts. Concurrent
+ * versions with the same content (type, size, hash, symlink target, device number) that differ in
+ * metadata only (mtime, mode, owner, attributes, hard-link group) are no conflict under any policy:
+ * no copy, no {@code manual} entry, no script; the policy's order picks whose metadata stays
+ * ({@code newest} for {@code manual} and {@code script}). This is also how a node whose index was
+ * lost meets its own files again: same content under a new vector, no transfer, no copy. A delete
  * against a modification is settled by {@link DeleteConflict}. Content conflicts: {@code newest},
  * {@code oldest}, {@code bigger}, {@code smaller} compare mtime or size; {@code priority} prefers
  * the version made by the node ranked first ({@code rank}: lower is preferred; ties and unranked
@@ -83,7 +88,8 @@ public final class Reconciler {
         }
         boolean bothDirectories = !local.deleted() && !remote.deleted() && local.type() == FileType.DIRECTORY
                 && remote.type() == FileType.DIRECTORY;
-        if (local.deleted() == remote.deleted() && !bothDirectories) {
+        boolean sameContent = local.sameContent(remote); // only metadata differs: never an operator's or script's case
+        if (local.deleted() == remote.deleted() && !bothDirectories && !sameContent) {
             if (policy == ConflictPolicy.MANUAL) {
                 return new Plan.Conflict(local, remote);
             }
@@ -95,9 +101,18 @@ public final class Reconciler {
         if (localWins(local, remote)) {
             return new Plan.KeepLocal();
         }
-        boolean copy = policy == ConflictPolicy.KEEP_BOTH && !local.deleted() && !remote.deleted()
+        boolean copy = policy == ConflictPolicy.KEEP_BOTH && !local.deleted() && !remote.deleted() && !sameContent
                 && (local.type() == FileType.REGULAR || local.type() == FileType.SYMLINK);
         return new Plan.TakeRemote(remote.withVersion(merged, remote.modifiedBy()), true, copy);
+    }
+
+    /**
+     * Whether concurrent {@code local} and {@code remote} contest the path's content: false when
+     * they are the same entry, or the same content with other metadata (settled per path without a
+     * conflict under every policy, and not weighed by a folder-scope verdict).
+     */
+    public static boolean contested(FileRecord local, FileRecord remote) {
+        return !local.sameEntry(remote) && !local.sameContent(remote);
     }
 
     /** True when the local record wins the conflict; false when the remote one does. */

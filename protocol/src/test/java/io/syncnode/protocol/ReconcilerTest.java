@@ -476,13 +476,14 @@ class ReconcilerTest {
     }
 
     /**
-     * The copy flag of keep-both: the losing local version is copied when this node made it and it
-     * is a live regular file or symlink (the dedicated table below pins the literal values).
+     * The copy flag of keep-both: the losing local version is copied when it is a live regular file
+     * or symlink whose content differs from the winner's (the dedicated table below pins the literal
+     * values; the same content with other metadata is no conflict).
      */
     static boolean copyExpected(Case c) {
         FileRecord l = c.local();
         return c.policy() == ConflictPolicy.KEEP_BOTH && !l.deleted() && !c.remote().deleted()
-                && (l.type() == FileType.REGULAR || l.type() == FileType.SYMLINK);
+                && !l.sameContent(c.remote()) && (l.type() == FileType.REGULAR || l.type() == FileType.SYMLINK);
     }
 
     static Plan expectedPlan(Case c, Winner w) {
@@ -510,9 +511,11 @@ class ReconcilerTest {
         ConflictPolicy kb = ConflictPolicy.KEEP_BOTH;
         DeleteConflict keep = DeleteConflict.KEEP_MODIFIED;
         DeleteConflict del = DeleteConflict.DELETE;
-        FileRecord winsR = r().by(B).mtime(T + 1).remote();
+        FileRecord winsR = r().by(B).mtime(T + 1).hash(H_HIGH).remote();
         List<Arguments> rows = new ArrayList<>();
         rows.add(row("local file made here loses: copy", Case.of(kb, keep, r().by(A).local(), winsR), true));
+        rows.add(row("local file made here loses to the same content with a newer mtime: no copy",
+                Case.of(kb, keep, r().by(A).local(), r().by(B).mtime(T + 1).remote()), false));
         rows.add(row("local file made here loses to a directory: copy", Case.of(kb, keep, r().by(A).local(),
                 r().type(FileType.DIRECTORY).by(B).mtime(T + 1).remote()), true));
         rows.add(row("local symlink made here loses: copy", Case.of(kb, keep,
@@ -557,7 +560,7 @@ class ReconcilerTest {
     @Test
     void keepBothWinnerKeepsItsVersionWithoutAnyRecord() {
         Case c = Case.of(ConflictPolicy.KEEP_BOTH, DeleteConflict.KEEP_MODIFIED,
-                r().by(A).mtime(T + 1).local(), r().by(B).remote());
+                r().by(A).mtime(T + 1).local(), r().by(B).hash(H_LOW).remote());
         assertEquals(new Plan.KeepLocal(), c.plan());
         assertEquals(new Plan.TakeRemote(c.local().withVersion(c.merged(), A), true, true), c.mirror().plan());
         assertConverges(c);
@@ -573,7 +576,6 @@ class ReconcilerTest {
                         r().by(A).mtime(T + 1).hash(H_LOW).local(), r().by(B).hash(H_HIGH).remote())));
                 rows.add(row("content differs, B newer", Case.of(p, d,
                         r().by(A).hash(H_LOW).local(), r().by(B).mtime(T + 1).hash(H_HIGH).remote())));
-                rows.add(row("mode differs only", Case.of(p, d, r().by(A).mode(0600).local(), r().by(B).remote())));
                 rows.add(row("directory vs file", Case.of(p, d,
                         r().type(FileType.DIRECTORY).by(A).local(), r().by(B).remote())));
                 rows.add(row("authors NEG and B (NEG is the smaller, signed)", Case.of(p, d,
@@ -614,7 +616,7 @@ class ReconcilerTest {
     @Test
     void scriptRunsOnTheSmallerAuthorsNodeOnly() {
         FileRecord a = r().by(A).mtime(T + 1).local();
-        FileRecord b = r().by(B).remote();
+        FileRecord b = r().by(B).hash(H_LOW).remote();
         DeleteConflict d = DeleteConflict.KEEP_MODIFIED;
         Reconciler onA = reconciler(ConflictPolicy.SCRIPT, d, UNRANKED, A);
         Reconciler onB = reconciler(ConflictPolicy.SCRIPT, d, UNRANKED, B);
@@ -684,15 +686,57 @@ class ReconcilerTest {
         Case c = Case.of(p, DeleteConflict.KEEP_MODIFIED, chmodOnA, mergedOnB).onNodes(A, B).ranked(A_THEN_B);
         assertConcurrent(c);
         assertNotEquals(c.on(A).localWins(chmodOnA, mergedOnB), c.on(B).localWins(mergedOnB, chmodOnA));
-        if (p == ConflictPolicy.MANUAL) {
-            assertEquals(new Plan.Conflict(chmodOnA, mergedOnB), c.plan());
-            assertEquals(new Plan.Conflict(mergedOnB, chmodOnA), c.mirror().plan());
-        } else if (p == ConflictPolicy.SCRIPT) {
-            assertEquals(new Plan.RunScript(chmodOnA, mergedOnB), c.plan(), "A made both versions");
-            assertEquals(new Plan.Conflict(mergedOnB, chmodOnA), c.mirror().plan());
-        } else {
-            assertConverges(c);
-            assertEquals(new Plan.KeepLocal(), c.mirror().plan(), "B's record wins: the greater mode");
+        // the same content: no conflict even under manual and script; the order settles the mode
+        assertConverges(c);
+        assertEquals(new Plan.KeepLocal(), c.mirror().plan(), "B's record wins: the greater mode");
+    }
+
+    static Stream<Arguments> sameContentOtherMetadata() {
+        List<Arguments> rows = new ArrayList<>();
+        for (ConflictPolicy p : ConflictPolicy.values()) {
+            Winner newer = p == ConflictPolicy.OLDEST ? Winner.REMOTE : Winner.LOCAL;
+            rows.add(row("mtime differs", Case.of(p, DeleteConflict.KEEP_MODIFIED,
+                    r().by(A).mtime(T + 9).local(), r().by(B).remote()), newer));
+            rows.add(row("mtime and mode differ", Case.of(p, DeleteConflict.KEEP_MODIFIED,
+                    r().by(A).mtime(T + 9).mode(0600).local(), r().by(B).remote()), newer));
+            rows.add(row("owner differs, remote newer", Case.of(p, DeleteConflict.KEEP_MODIFIED,
+                    r().by(A).uid(0).local(), r().by(B).mtime(T + 9).remote()),
+                    newer == Winner.LOCAL ? Winner.REMOTE : Winner.LOCAL));
+            rows.add(row("symlink to the same target, mtime differs", Case.of(p, DeleteConflict.KEEP_MODIFIED,
+                    r().type(FileType.SYMLINK).by(A).mtime(T + 9).local(), r().type(FileType.SYMLINK).by(B).remote()),
+                    newer));
+            rows.add(row("a lost index meets its own file again: same content, new vector, other mtime",
+                    Case.of(p, DeleteConflict.KEEP_MODIFIED, r().by(C).mtime(T + 9).at(vv(C, 5)),
+                            r().by(A).at(vv(A, 3, B, 2))), newer));
+        }
+        return rows.stream();
+    }
+
+    /**
+     * Issue 10: equal content is not a conflict. Concurrent versions with the same content hash and
+     * type settle without a copy, a manual entry or a script run, under every policy; whose metadata
+     * stays follows the policy's order, the same on every node.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("sameContentOtherMetadata")
+    void sameContentWithOtherMetadataIsNoConflictUnderEveryPolicy(Case c, Winner winner) {
+        assertConcurrent(c);
+        Case ranked = c.policy() == ConflictPolicy.PRIORITY ? c.ranked(id -> id == c.local().modifiedBy()
+                == (winner == Winner.LOCAL) ? 0 : 1) : c;
+        for (Case k : List.of(c, ranked)) {
+            Plan onL = k.plan();
+            Plan onR = k.mirror().plan();
+            for (Plan plan : List.of(onL, onR)) {
+                assertFalse(plan instanceof Plan.Conflict || plan instanceof Plan.RunScript, "no operator, no script: " + plan);
+                if (plan instanceof Plan.TakeRemote t) {
+                    assertFalse(t.keepLocalCopy(), "no conflict copy of the same content");
+                }
+            }
+            assertFalse(Reconciler.contested(k.local(), k.remote()));
+            assertConverges(k);
+        }
+        if (c.policy() != ConflictPolicy.PRIORITY) {
+            assertEquals(winner == Winner.LOCAL, c.plan() instanceof Plan.KeepLocal, "the policy's order picks " + winner);
         }
     }
 

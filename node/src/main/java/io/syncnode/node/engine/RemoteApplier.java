@@ -249,7 +249,7 @@ final class RemoteApplier {
                 continue;
             }
             if (cur != null && cur.record().version().compare(a.record().version())
-                    == VersionVector.Ordering.CONCURRENT && !cur.record().sameEntry(a.record())) {
+                    == VersionVector.Ordering.CONCURRENT && Reconciler.contested(cur.record(), a.record())) {
                 mine.add(cur.record());
                 theirs.add(a);
             } else {

@@ -147,6 +147,41 @@ class SplitBrainTest {
         assertQuiet();
     }
 
+    /**
+     * Issue 10: both sides of a split write byte-identical content (at different times, one also
+     * with another mode): no conflict copy, no manual entry, no script run under any policy; the
+     * policy's order settles the metadata the same way on both nodes.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = ConflictPolicy.class, names = {"KEEP_BOTH", "MANUAL", "SCRIPT"})
+    void identicalContentWrittenOnBothSidesIsNoConflictUnderEveryPolicy(ConflictPolicy policy) throws Exception {
+        // the policies that would leave a trace of a conflict (a copy, an entry, a script run); the
+        // others are pinned by ReconcilerTest.sameContentWithOtherMetadataIsNoConflictUnderEveryPolicy
+        Path script = Path.of("..", "scripts", "conflict", "merge-lines").toAbsolutePath().normalize();
+        start(policy, List.of("n1", "n0"), policy == ConflictPolicy.SCRIPT ? script : null);
+        cluster.partition(List.of(0), List.of(1));
+        awaitMembers(1, 0, 1);
+        write(0, "the same bytes on both sides\n", OLD);
+        Files.setPosixFilePermissions(cluster.dir(0).resolve("f.txt"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        write(1, "the same bytes on both sides\n", NEW);
+        await(T, () -> versionOf(0) != null && versionOf(1) != null, () -> "local versions recorded");
+        cluster.heal();
+        awaitMembers(2, 0, 1);
+        awaitSame();
+        assertQuiet();
+        assertEquals(List.of(), copies(0), "no conflict copy of identical content");
+        assertEquals(List.of(), copies(1));
+        assertEquals(List.of(), cluster.node(0).controlHandler().conflicts(), "no manual entry, no script");
+        assertEquals(List.of(), cluster.node(1).controlHandler().conflicts());
+        assertEquals("the same bytes on both sides\n", read(0, "f.txt"));
+        for (int i = 0; i < 2; i++) {
+            Map<String, Long> since = cluster.node(i).controlHandler().status().folders().get(0).sinceHeal();
+            assertTrue(!since.containsKey("kept-both") && !since.containsKey("manual") && !since.containsKey("script"),
+                    "no conflict outcome counted on n" + i + ": " + since);
+        }
+    }
+
     @Test
     void newestTakesTheNewerVersionEverywhere() throws Exception {
         start(ConflictPolicy.NEWEST, List.of(), null);
