@@ -140,14 +140,35 @@ public final class SqliteIndexStore implements AutoCloseable {
      */
     public static SqliteIndexStore open(Path stateDir) throws IndexException {
         Path dbFile = stateDir.resolve(FILE_NAME).toAbsolutePath();
-        String subject = dbFile.toString();
         try {
             Files.createDirectories(stateDir);
         } catch (IOException e) {
             throw new IndexException("create state dir", stateDir.toString(), e);
         }
-        Connection conn = IndexConnections.openWriter(dbFile);
         try {
+            return openChecked(dbFile);
+        } catch (DamagedIndexException e) {
+            Path aside = DamagedIndex.moveAside(dbFile, e.getMessage());
+            SqliteIndexStore fresh = openChecked(dbFile);
+            DamagedIndex.logRebuilt(dbFile, aside, e.getMessage(), fresh.nodeId());
+            return fresh;
+        }
+    }
+
+    /**
+     * Opens the database, migrates it and checks its pages ({@code PRAGMA quick_check}): a file
+     * that is not a database, or whose pages are damaged, is a {@link DamagedIndexException}.
+     */
+    private static SqliteIndexStore openChecked(Path dbFile) {
+        String subject = dbFile.toString();
+        Connection conn;
+        try {
+            conn = IndexConnections.openWriter(dbFile);
+        } catch (IndexException e) {
+            throw DamagedIndex.isDamage(e) ? new DamagedIndexException(e.getMessage(), e) : e;
+        }
+        try {
+            DamagedIndex.quickCheck(conn, subject);
             SchemaMigrations.apply(conn, subject);
             long nodeId = NodeFacts.nodeId(conn, subject);
             long lastSequence = NodeFacts.lastSequence(conn, subject);
@@ -157,6 +178,9 @@ public final class SqliteIndexStore implements AutoCloseable {
                 conn.close();
             } catch (SQLException closing) {
                 e.addSuppressed(closing);
+            }
+            if (!(e instanceof DamagedIndexException) && DamagedIndex.isDamage(e)) {
+                throw new DamagedIndexException(e.getMessage(), e);
             }
             throw e;
         }
