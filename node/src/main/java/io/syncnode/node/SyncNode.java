@@ -17,6 +17,7 @@ import io.syncnode.node.control.DirtyView;
 import io.syncnode.node.control.PeerView;
 import io.syncnode.node.control.ReloadView;
 import io.syncnode.node.control.StatusView;
+import io.syncnode.node.engine.ClockSkew;
 import io.syncnode.node.engine.FolderSync;
 import io.syncnode.node.engine.MessageRouter;
 import io.syncnode.node.engine.NodeCounters;
@@ -88,6 +89,7 @@ public final class SyncNode implements AutoCloseable {
     private final SqliteIndexStore store;
     private final long nodeId;
     private final NodeCounters counters = new NodeCounters();
+    private final ClockSkew clocks;
     private final PeerDirectory peers;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService sendPool;
@@ -114,6 +116,7 @@ public final class SyncNode implements AutoCloseable {
         this.store = SqliteIndexStore.open(stateDir);
         this.nodeId = store.nodeId();
         this.peers = new PeerDirectory(store, nodeId, clock);
+        this.clocks = new ClockSkew(clock);
         this.scheduler = Executors.newScheduledThreadPool(1, daemon("scheduler"));
         this.sendPool = Executors.newSingleThreadExecutor(daemon("sender"));
         this.transferPool = Executors.newFixedThreadPool(8, daemon("transfer"));
@@ -131,7 +134,7 @@ public final class SyncNode implements AutoCloseable {
             folders.put(fc.name(), new FolderSync(fc, nodeId, config.node().name(), stateDir.resolve("work"), store, peers, outbox, fetcher, scheduler, clock, counters, fsyncPool, pauses));
         }
         this.router = new MessageRouter(folders, peers, source, fetcher, counters, this::viewChanged,
-                m -> transport().physicalAddress(m), m -> sendPool.execute(() -> sendDigest(m)));
+                m -> transport().physicalAddress(m), m -> sendPool.execute(() -> sendDigest(m)), clocks);
         this.transport = new JGroupsTransport(stackXml, config.cluster().name(), config.node().name(), router, seal);
     }
 
@@ -366,7 +369,7 @@ public final class SyncNode implements AutoCloseable {
     }
 
     private boolean sendNow(String member, Message m) {
-        byte[] bytes = WireCodec.encode(nodeId, config.node().name(), m);
+        byte[] bytes = WireCodec.encode(nodeId, config.node().name(), clock.millis(), m);
         try {
             boolean sent = member == null ? transport.multicast(bytes) : transport.send(member, bytes);
             if (sent) {
@@ -439,7 +442,7 @@ public final class SyncNode implements AutoCloseable {
             for (PeerInfo p : peers.all()) {
                 String addr = members.contains(p.name()) ? transport.physicalAddress(p.name()) : null;
                 out.add(new PeerView(p.name(), addr != null ? addr : p.address(), members.contains(p.name()),
-                        dirty.getOrDefault(p.id(), 0L), p.lastSeen().toString()));
+                        dirty.getOrDefault(p.id(), 0L), p.lastSeen().toString(), clocks.offsetMs(p.name())));
             }
             out.sort((a, b) -> a.name().compareTo(b.name()));
             return out;

@@ -28,6 +28,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     private final BiConsumer<List<String>, Boolean> onView;
     private final java.util.function.Function<String, String> addressOf;
     private final java.util.function.Consumer<String> greet;
+    private final ClockSkew clocks;
     /** When a refusal for (member, folder) was last logged: one line a minute each. */
     private final com.github.benmanes.caffeine.cache.Cache<String, Long> notShared =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(1024).build();
@@ -39,7 +40,8 @@ public final class MessageRouter implements JGroupsTransport.Listener {
      */
     public MessageRouter(Map<String, FolderSync> folders, PeerDirectory peers, TransferSource source, Fetcher fetcher,
                          NodeCounters counters, BiConsumer<List<String>, Boolean> onView,
-                         java.util.function.Function<String, String> addressOf, java.util.function.Consumer<String> greet) {
+                         java.util.function.Function<String, String> addressOf, java.util.function.Consumer<String> greet,
+                         ClockSkew clocks) {
         this.folders = folders;
         this.peers = peers;
         this.source = source;
@@ -48,6 +50,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
         this.onView = onView;
         this.addressOf = addressOf;
         this.greet = greet;
+        this.clocks = clocks;
     }
 
     @Override
@@ -77,6 +80,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
                     : "not its own (" + peers.nameOf(env.senderId()) + "'s or this node's)"));
             return;
         }
+        clocks.observe(from, env.sentAtMs());
         Message m = env.message();
         if (seen == PeerDirectory.Observation.NEW && m instanceof Message.Digest) {
             greet.accept(from);

@@ -1,5 +1,11 @@
 package io.syncnode.node.wire;
 
-/** A decoded message with its sender's identity as stated in the envelope. */
-public record Envelope(long senderId, String senderName, Message message) {
+/**
+ * A decoded message with its sender's identity as stated in the envelope, and the sender's clock
+ * when it sent it ({@code sentAtMs}, ms since the epoch; 0 when not given).
+ */
+public record Envelope(long senderId, String senderName, long sentAtMs, Message message) {
+    public Envelope(long senderId, String senderName, Message message) {
+        this(senderId, senderName, 0, message);
+    }
 }

@@ -45,8 +45,14 @@ public final class WireCodec {
     // ------------------------------------------------------------------ encode
 
     public static byte[] encode(long senderId, String senderName, Message message) {
+        return encode(senderId, senderName, 0, message);
+    }
+
+    /** As {@link #encode(long, String, Message)}, stamped with the sender's clock ({@code sentAtMs}; 0: none). */
+    public static byte[] encode(long senderId, String senderName, long sentAtMs, Message message) {
         io.syncnode.wire.proto.Envelope.Builder b = io.syncnode.wire.proto.Envelope.newBuilder()
-                .setProtocolVersion(PROTOCOL_VERSION).setSenderId(senderId).setSenderName(senderName);
+                .setProtocolVersion(PROTOCOL_VERSION).setSenderId(senderId).setSenderName(senderName)
+                .setSentAtMs(sentAtMs);
         if (message instanceof Message.IndexUpdate u) {
             io.syncnode.wire.proto.IndexUpdate.Builder ub = io.syncnode.wire.proto.IndexUpdate.newBuilder()
                     .setFolder(u.folder()).setFull(u.full()).setLast(u.last());
@@ -207,7 +213,10 @@ public final class WireCodec {
             }
             case BODY_NOT_SET -> throw new WireException("envelope.body: empty (unknown message type?)");
         };
-        return new Envelope(e.getSenderId(), e.getSenderName(), m);
+        if (e.getSentAtMs() < 0) {
+            throw new WireException("envelope.sent_at_ms: must not be negative, got " + e.getSentAtMs());
+        }
+        return new Envelope(e.getSenderId(), e.getSenderName(), e.getSentAtMs(), m);
     }
 
     private static Message.IndexUpdate fromWire(io.syncnode.wire.proto.IndexUpdate u) throws WireException {

@@ -123,7 +123,7 @@ class CliEndToEndTest {
         Run json = cli("peers", "-c", configFile, "--json");
         JsonNode peers = new ObjectMapper().readTree(json.out());
         assertEquals(2, peers.size());
-        assertEquals(Set.of("name", "address", "member", "dirty", "lastSeen"), keys(peers.get(0)));
+        assertEquals(Set.of("name", "address", "member", "dirty", "lastSeen", "clockOffsetMs"), keys(peers.get(0)));
         assertEquals(3, peers.get(0).get("dirty").asLong());
     }
 

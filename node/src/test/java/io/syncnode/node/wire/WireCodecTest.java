@@ -131,6 +131,17 @@ class WireCodecTest {
     }
 
     @Test
+    void theSendersClockTravelsInTheEnvelopeAndANegativeOneIsRejected() throws Exception {
+        Message.Ack ack = new Message.Ack("web", List.of());
+        assertEquals(1_795_000_000_123L, WireCodec.decode(WireCodec.encode(SENDER, NAME, 1_795_000_000_123L, ack)).sentAtMs());
+        assertEquals(0L, WireCodec.decode(WireCodec.encode(SENDER, NAME, ack)).sentAtMs(), "not given: 0");
+        byte[] negative = io.syncnode.wire.proto.Envelope.parseFrom(WireCodec.encode(SENDER, NAME, ack)).toBuilder()
+                .setSentAtMs(-5).build().toByteArray();
+        WireException e = assertThrows(WireException.class, () -> WireCodec.decode(negative));
+        assertTrue(e.getMessage().contains("sent_at_ms"), e.getMessage());
+    }
+
+    @Test
     void emptyFileKeepsItsInlineMarker() throws WireException {
         Message.Announced empty = new Message.Announced(
                 rec("empty", FileType.REGULAR, 0600, T, 0, EMPTY_HASH, null, 0, false), new byte[0]);
