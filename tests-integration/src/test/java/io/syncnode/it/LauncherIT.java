@@ -19,6 +19,7 @@ class LauncherIT {
     void theLauncherSetsThePeriodicCollectionAndTheOperatorsOptionsWin() throws Exception {
         String plain = run("-XX:+PrintCommandLineFlags");
         assertTrue(plain.contains("-XX:G1PeriodicGCInterval=60000"), plain);
+        assertTrue(plain.contains("-XX:+ExitOnOutOfMemoryError"), "a node out of heap stops at once: " + plain);
         assertTrue(plain.contains("syncnode "), "the version line: " + plain);
         String overridden = run("-XX:G1PeriodicGCInterval=5000 -XX:+PrintCommandLineFlags");
         assertTrue(overridden.contains("-XX:G1PeriodicGCInterval=5000"), overridden);

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One syncnode node as a separate JVM: {@code java -Xmx256m -jar syncnode.jar run -c <home>/syncnode.toml},
+ * One syncnode node as a separate JVM: {@code java -Xmx256m -XX:+ExitOnOutOfMemoryError -jar syncnode.jar run
+ * -c <home>/syncnode.toml} (the launcher's fail-fast default),
  * stdout and stderr appended to {@code <home>/node.log}. Its folder is {@code <home>/data}, its
  * state {@code <home>/state}. CLI verbs run as second, short JVMs ({@link #cli}, {@link #control}).
  *
@@ -158,7 +159,8 @@ public final class NodeProcess implements AutoCloseable {
         Files.writeString(log, "=== harness: starting " + name + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         List<String> cmd = new ArrayList<>(commandPrefix);
-        cmd.addAll(List.of(JAVA, "-Xmx256m", "-jar", jar.toString(), "run", "-c", config.toString()));
+        cmd.addAll(List.of(JAVA, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(), "run", "-c",
+                config.toString()));
         if (Boolean.getBoolean("it.verbose")) {
             cmd.add("--verbose");
         }

@@ -25,6 +25,7 @@ public final class Main {
         try {
             LogFormat.install();
             ShutdownSafeLogManager.configured();
+            FailFast.install();
             code = execute(args, System.out, System.err);
         } catch (Throwable e) {
             System.err.println("syncnode: " + CauseChain.describe(e));

@@ -121,6 +121,7 @@ final class RunCommand implements Callable<Integer> {
                 control = server;
                 running = node;
             }
+            FailFast.stoppingIfInstalled();
             if (control != null) {
                 control.close();
             }

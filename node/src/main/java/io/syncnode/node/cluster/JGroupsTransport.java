@@ -86,7 +86,17 @@ public final class JGroupsTransport implements AutoCloseable {
                 }
                 byte[] payload = new byte[msg.getLength()];
                 System.arraycopy(msg.getArray(), msg.getOffset(), payload, 0, msg.getLength());
-                listener.onMessage(from, payload);
+                try {
+                    listener.onMessage(from, payload);
+                } catch (RuntimeException | Error e) {
+                    // a bug (a hostile message is a WireException, handled inside): JGroups would log
+                    // it and go on half-alive; the process's policy decides (the daemon stops)
+                    Thread.UncaughtExceptionHandler h = Thread.getDefaultUncaughtExceptionHandler();
+                    if (h == null) {
+                        throw e;
+                    }
+                    h.uncaughtException(Thread.currentThread(), e);
+                }
             }
 
             @Override
