@@ -93,7 +93,10 @@ public final class SyncNode implements AutoCloseable {
     private final PeerDirectory peers;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService sendPool;
-    private final ExecutorService transferPool;
+    /** Receiving transfers (patching, writing temp files); never shared with serving, so neither waits on the other. */
+    private final ExecutorService fetchPool;
+    /** Serving transfers: a serve parks waiting for a slow receiver's credit without holding up any fetch. */
+    private final ExecutorService servePool;
     /** fsyncs of small files applied in a batch, run side by side so the file system commits them together. */
     private final ExecutorService fsyncPool;
     private final Fetcher fetcher;
@@ -119,11 +122,12 @@ public final class SyncNode implements AutoCloseable {
         this.clocks = new ClockSkew(clock);
         this.scheduler = Executors.newScheduledThreadPool(1, daemon("scheduler"));
         this.sendPool = Executors.newSingleThreadExecutor(daemon("sender"));
-        this.transferPool = Executors.newFixedThreadPool(8, daemon("transfer"));
+        this.fetchPool = Executors.newFixedThreadPool(8, daemon("fetch"));
+        this.servePool = Executors.newFixedThreadPool(8, daemon("serve"));
         this.fsyncPool = Executors.newFixedThreadPool(8, daemon("fsync"));
         Outbox outbox = new TransportOutbox();
-        this.fetcher = new Fetcher(outbox, transferPool, scheduler, counters.bytesFetched);
-        this.source = new TransferSource(outbox, transferPool, this::lookup, (folder, path) -> {
+        this.fetcher = new Fetcher(outbox, fetchPool, scheduler, counters.bytesFetched);
+        this.source = new TransferSource(outbox, servePool, this::lookup, (folder, path) -> {
             FolderSync f = folders.get(folder);
             if (f != null) {
                 f.sourceChanged(path);
@@ -272,20 +276,32 @@ public final class SyncNode implements AutoCloseable {
         sendDigest(null);
     }
 
-    /** This node's digest of every folder it syncs now, to {@code member} (null: to all). */
+    /**
+     * This node's digest of every folder it syncs now, to {@code member} (null: to all): one message
+     * per folder, each sent once its folder worker computed it, so that a folder busy with a long scan
+     * delays only its own digest, never another folder's nor the sender thread.
+     */
     private void sendDigest(String member) {
         if (closed) {
             return;
         }
-        List<Message.FolderDigest> digests = new ArrayList<>();
         for (FolderSync f : folders.values()) {
             if (!f.paused()) { // a paused folder takes no part: members keep their dirty entries toward us
-                digests.add(f.digest());
+                sendDigestOf(f, member);
             }
         }
-        if (!digests.isEmpty()) {
-            send(member, new Message.Digest(digests));
-        }
+    }
+
+    private void sendDigestOf(FolderSync f, String member) {
+        f.digestLater().whenComplete((d, failure) -> {
+            if (failure != null) {
+                if (!closed) {
+                    LOG.log(Level.WARNING, f.name() + ": computing its digest failed; the next exchange tries again", failure);
+                }
+            } else if (!closed) {
+                sendPool.execute(() -> send(member, new Message.Digest(List.of(d))));
+            }
+        });
     }
 
     /**
@@ -649,11 +665,9 @@ public final class SyncNode implements AutoCloseable {
      * have not confirmed, including what the resume's rescan found).
      */
     private void exchangeAfterResume(FolderSync f) {
-        sendPool.execute(() -> {
-            if (!closed && !f.paused()) {
-                send(null, new Message.Digest(List.of(f.digest())));
-            }
-        });
+        if (!closed && !f.paused()) {
+            sendDigestOf(f, null);
+        }
         for (String m : members) {
             if (!m.equals(config.node().name())) {
                 f.pushDirtyTo(m);
@@ -727,10 +741,12 @@ public final class SyncNode implements AutoCloseable {
         }
         scheduler.shutdownNow();
         sendPool.shutdownNow();
-        transferPool.shutdownNow();
+        fetchPool.shutdownNow();
+        servePool.shutdownNow();
         fsyncPool.shutdownNow();
         try {
-            transferPool.awaitTermination(10, TimeUnit.SECONDS);
+            fetchPool.awaitTermination(10, TimeUnit.SECONDS);
+            servePool.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -53,6 +53,16 @@ final class StatusCommand extends NodeCommand {
             if (folder.problem() != null && !folder.problem().isBlank()) {
                 out.println(folder.name() + ": " + folder.state() + ": " + folder.problem());
             }
+            if (folder.problemList() != null) {
+                int shown = Math.min(5, folder.problemList().size());
+                for (StatusView.PathProblem p : folder.problemList().subList(0, shown)) {
+                    out.println(folder.name() + ": problem: " + p.path() + ": " + p.problem());
+                }
+                if (folder.problems() > shown) {
+                    out.println(folder.name() + ": ... and " + (folder.problems() - shown) + " more problem(s)"
+                            + " (`syncnode status --json` lists " + StatusView.PROBLEMS_LISTED + ")");
+                }
+            }
             if (folder.lastHeal() != null) {
                 long n = folder.sinceHeal() == null ? 0
                         : folder.sinceHeal().values().stream().mapToLong(Long::longValue).sum();

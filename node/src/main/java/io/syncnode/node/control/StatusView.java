@@ -40,8 +40,23 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
      * kept-both, manual, script).
      */
     public record FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
-                               String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal) {
+                               String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal,
+                               List<PathProblem> problemList) {
+        public FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
+                            String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal) {
+            this(name, path, files, dirty, conflicts, problems, state, problem, lastHeal, sinceHeal, List.of());
+        }
     }
+
+    /**
+     * One path with a problem (an apply that failed, an entry that keeps changing while it is read):
+     * {@code problemList} holds the first {@value #PROBLEMS_LISTED} by path; {@code problems} counts them all.
+     */
+    public record PathProblem(String path, String problem) {
+    }
+
+    /** How many path problems {@code status} lists per folder. */
+    public static final int PROBLEMS_LISTED = 20;
 
     /**
      * Since the node started. A quiet cluster shows no growth in announcements.

@@ -150,7 +150,7 @@ public final class FolderSync implements AutoCloseable {
         });
         this.buffer = new IndexBuffer(name, store, peers, config::sharedWith, outbox, clock, counters);
         this.scanner = new LocalScanner(name, root, selfId, store, buffer, applier, reader, this::ignored, clock,
-                problems, this::retryLater, this::halt);
+                problems, new ChangingEntries(config.settle(), problems, this::scanAfter), this::halt);
         this.split = new SplitBrainLog(name);
         this.remote = new RemoteApplier(name, buffer, store, applier,
                 new Reconciler(config.conflict(), config.deleteConflict(), selfId, this::priorityRank), fetcher,
@@ -376,15 +376,15 @@ public final class FolderSync implements AutoCloseable {
         worker.execute(guard("pushing dirty entries to " + member, () -> pushDirty(member)));
     }
 
-    public Message.FolderDigest digest() {
-        try {
-            return submit(() -> {
-                flush();
-                return new Message.FolderDigest(name, store.digest(name), store.liveCount(name));
-            }).get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(name + ": computing the digest failed", e);
-        }
+    /**
+     * The folder's digest, computed by its worker after the work queued before (so it includes the
+     * changes scanned so far). Nobody waits on it: the caller sends it when it completes.
+     */
+    public CompletableFuture<Message.FolderDigest> digestLater() {
+        return submit(() -> {
+            flush();
+            return new Message.FolderDigest(name, store.digest(name), store.liveCount(name));
+        });
     }
 
     /** Rescans now (whole folder, or the given relative paths); returns how many changes were found. */
@@ -470,9 +470,11 @@ public final class FolderSync implements AutoCloseable {
         if (!paused && problem == null && "idle".equals(s) && (dirty > 0 || pendingFetches > 0)) {
             s = "syncing";
         }
+        List<StatusView.PathProblem> listed = new java.util.TreeMap<>(problems).entrySet().stream()
+                .limit(StatusView.PROBLEMS_LISTED).map(e -> new StatusView.PathProblem(e.getKey(), e.getValue())).toList();
         return new StatusView.FolderStatus(name, root.toString(), store.liveCount(name), dirty,
                 store.conflicts(name).size(), problems.size(), s, problem,
-                split.lastHeal() == null ? null : split.lastHeal().toString(), split.sinceHeal());
+                split.lastHeal() == null ? null : split.lastHeal().toString(), split.sinceHeal(), listed);
     }
 
     /** Any thread: the worker's current step ends at its next safe point (the node is stopping). */
@@ -595,9 +597,8 @@ public final class FolderSync implements AutoCloseable {
         problem = why;
     }
 
-    private void retryLater(String rel) {
-        long delay = Math.max(50, config.settle().toMillis());
-        scheduler.schedule(() -> scanLater(rel), delay, TimeUnit.MILLISECONDS);
+    private void scanAfter(String rel, java.time.Duration delay) {
+        scheduler.schedule(() -> scanLater(rel), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void scanLater(String rel) {

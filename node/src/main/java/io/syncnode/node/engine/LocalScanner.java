@@ -51,7 +51,7 @@ final class LocalScanner {
     private final BiPredicate<String, Boolean> ignored;
     private final Clock clock;
     private final Map<String, String> problems;
-    private final Consumer<String> retryLater;
+    private final ChangingEntries changing;
     private final Consumer<String> halt;
     private Long rootDevice;
     /** Directories to look at again at the end of the batch (their children changed). */
@@ -67,7 +67,7 @@ final class LocalScanner {
 
     LocalScanner(String folder, Path root, long selfId, SqliteIndexStore store, IndexBuffer buffer, Applier applier,
                  EntryReader reader, BiPredicate<String, Boolean> ignored, Clock clock, Map<String, String> problems,
-                 Consumer<String> retryLater, Consumer<String> halt) {
+                 ChangingEntries changing, Consumer<String> halt) {
         this.folder = folder;
         this.root = root;
         this.selfId = selfId;
@@ -78,7 +78,7 @@ final class LocalScanner {
         this.ignored = ignored;
         this.clock = clock;
         this.problems = problems;
-        this.retryLater = retryLater;
+        this.changing = changing;
         this.halt = halt;
     }
 
@@ -333,9 +333,10 @@ final class LocalScanner {
         try {
             read = reader.read(abs, rel);
         } catch (EntryReader.ChangedWhileReading e) {
-            retryLater.accept(rel);
+            changing.changedWhileRead(rel);
             return;
         }
+        changing.readWhole(rel);
         if (read.isEmpty()) {
             if (live && !rel.equals(RelativePath.ROOT)) {
                 tombstoneTree(cur);

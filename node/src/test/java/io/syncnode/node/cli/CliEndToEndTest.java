@@ -77,7 +77,7 @@ class CliEndToEndTest {
         assertEquals(1, status.get("security").get("refused").get("tampered").asLong());
         assertEquals("alpha", status.get("node").asText());
         assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem",
-                "lastHeal", "sinceHeal"),
+                "lastHeal", "sinceHeal", "problemList"),
                 keys(status.get("folders").get(0)));
         assertTrue(status.get("counters").has("announcementsSent"));
         assertEquals("", run.err());
@@ -107,6 +107,7 @@ class CliEndToEndTest {
                 "ct101   idle     1200      2          0         0  /var/lib/lxc/ct101",
                 "etc     halted     12      0          1         1  /etc/syncnode-shared",
                 "etc: halted: root vanished: /etc/syncnode-shared",
+                "etc: problem: hosts: apply failed: No space left on device",
                 "etc: partition healed at 2026-11-21T10:00:00Z; 2 concurrent path(s) since: {kept-both=2}",
                 ""), run.out());
     }
