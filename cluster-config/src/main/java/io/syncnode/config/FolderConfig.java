@@ -11,16 +11,26 @@ import java.util.List;
  * One {@code [[folder]]}: a directory tree synced across the cluster.
  *
  * @param script executable for {@code conflict = "script"}, else null
- * @param nodes  the nodes that share this folder; empty means every node of the cluster. When
- *               non-empty it contains this node and every name of {@code priority}
+ * @param nodes   the nodes that share this folder; empty means every node of the cluster. When
+ *                non-empty it contains this node and every name of {@code priority}
+ * @param minFree the space kept free on the folder's file system: no fetch eats into it
  */
 public record FolderConfig(String name, Path path, List<String> ignore, ConflictPolicy conflict,
                            DeleteConflict deleteConflict, ConflictScope conflictScope, int maxConflictCopies,
-                           List<String> priority, Path script, Duration settle, Duration rescan, List<String> nodes) {
+                           List<String> priority, Path script, Duration settle, Duration rescan, List<String> nodes,
+                           MinFree minFree) {
     public FolderConfig {
         ignore = List.copyOf(ignore);
         priority = List.copyOf(priority);
         nodes = List.copyOf(nodes);
+    }
+
+    /** A folder with the default {@code min-free} ({@link MinFree#DEFAULT}). */
+    public FolderConfig(String name, Path path, List<String> ignore, ConflictPolicy conflict,
+                        DeleteConflict deleteConflict, ConflictScope conflictScope, int maxConflictCopies,
+                        List<String> priority, Path script, Duration settle, Duration rescan, List<String> nodes) {
+        this(name, path, ignore, conflict, deleteConflict, conflictScope, maxConflictCopies, priority, script, settle,
+                rescan, nodes, MinFree.DEFAULT);
     }
 
     /** Whether node {@code nodeName} shares this folder: {@code nodes} is empty or names it. */

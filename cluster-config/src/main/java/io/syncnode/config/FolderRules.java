@@ -23,7 +23,7 @@ final class FolderRules {
     static final int DEFAULT_MAX_CONFLICT_COPIES = 10;
 
     private static final Set<String> KEYS = Set.of("name", "path", "ignore", "conflict", "delete-conflict",
-            "conflict-scope", "max-conflict-copies", "priority", "script", "settle", "rescan", "nodes");
+            "conflict-scope", "max-conflict-copies", "priority", "script", "settle", "rescan", "min-free", "nodes");
 
     private FolderRules() {
     }
@@ -90,8 +90,16 @@ final class FolderRules {
         Duration settle = t.duration("settle", DEFAULT_SETTLE, Duration.ZERO, MAX_SETTLE, "from 0s to 60s");
         Duration rescan = t.duration("rescan", DEFAULT_RESCAN, MIN_RESCAN, null, "at least 1s");
         List<String> nodes = nodes(t, name, nodeName, priority);
+        MinFree minFree = MinFree.DEFAULT;
+        if (t.has("min-free")) {
+            try {
+                minFree = MinFree.parse(t.requiredString("min-free"));
+            } catch (IllegalArgumentException e) {
+                throw t.error("min-free", e.getMessage());
+            }
+        }
         return new FolderConfig(name, path, ignore, conflict, deleteConflict, scope, (int) copies, priority, script,
-                settle, rescan, nodes);
+                settle, rescan, nodes, minFree);
     }
 
     /**

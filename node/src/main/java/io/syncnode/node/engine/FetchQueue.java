@@ -1,6 +1,7 @@
 package io.syncnode.node.engine;
 
 import io.syncnode.node.apply.Applier;
+import io.syncnode.node.fetch.DiskSpace;
 import io.syncnode.node.fetch.FetchFailedException;
 import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.index.StoredFile;
@@ -49,6 +50,20 @@ final class FetchQueue {
     record Wanted(FileRecord target, boolean announce) {
     }
 
+    /**
+     * The folder's disk space and how to look at it again later: {@code later} runs a task on the
+     * worker after {@link #SPACE_RECHECK}.
+     */
+    record Space(DiskSpace disk, Consumer<Runnable> later) {
+    }
+
+    /** How often fetches waiting for disk space look again. */
+    static final java.time.Duration SPACE_RECHECK = java.time.Duration.ofSeconds(5);
+
+    /** A fetch put off until its file fits above the folder's reserve. */
+    private record Waiting(String from, FileRecord target) {
+    }
+
     private final String folder;
     private final IndexBuffer buffer;
     private final Applier applier;
@@ -57,11 +72,16 @@ final class FetchQueue {
     private final BiFunction<String, FolderSync.Step, Runnable> guard;
     private final Consumer<String> scanLater;
     private final Map<String, String> problems;
+    private final Space space;
     private final Commit commit;
+    /** Bytes the running fetches will write at most (their files' sizes). */
+    private long committedBytes;
+    private final Map<String, Waiting> waitingForSpace = new java.util.LinkedHashMap<>();
+    private boolean recheckScheduled;
 
     FetchQueue(String folder, IndexBuffer buffer, Applier applier, Fetcher fetcher, Executor worker,
                BiFunction<String, FolderSync.Step, Runnable> guard, Consumer<String> scanLater,
-               Map<String, String> problems, Commit commit) {
+               Map<String, String> problems, Space space, Commit commit) {
         this.folder = folder;
         this.buffer = buffer;
         this.applier = applier;
@@ -70,6 +90,7 @@ final class FetchQueue {
         this.guard = guard;
         this.scanLater = scanLater;
         this.problems = problems;
+        this.space = space;
         this.commit = commit;
     }
 
@@ -77,14 +98,17 @@ final class FetchQueue {
     void enqueue(String from, FileRecord target, boolean announce) {
         Wanted already = fetching.put(target.path(), new Wanted(target, announce));
         if (already != null && already.target().hash().equals(target.hash())) {
-            return; // the running fetch brings the same content; its commit uses the newest record
+            return; // the running (or waiting) fetch brings the same content; its commit uses the newest record
+        }
+        if (waitingForSpace.remove(target.path()) != null) {
+            clearSpaceProblem(target.path());
         }
         FetchLane lane = target.size() >= BIG_FILE ? bigLane : smallLane;
         lane.add(() -> startFetch(from, target, lane));
     }
 
     int pending() {
-        return smallLane.size() + bigLane.size();
+        return smallLane.size() + bigLane.size() + waitingForSpace.size();
     }
 
     /** Shutdown: removes the partial results of interrupted transfers (temp files in the folder). */
@@ -172,6 +196,12 @@ final class FetchQueue {
 
     private void startFetch(String from, FileRecord target, FetchLane lane) {
         String rel = target.path();
+        String shortage = space.disk().shortage(target.size(), committedBytes);
+        if (shortage != null) {
+            lane.finished();
+            waitForSpace(from, target, shortage);
+            return;
+        }
         Path temp;
         try {
             temp = applier.tempPathFor(rel); // created by the fetcher, off this thread
@@ -181,10 +211,12 @@ final class FetchQueue {
             problems.put(rel, "no place for a temp file: " + e.getMessage());
             return;
         }
+        committedBytes += target.size();
         fetcher.fetch(from, folder, target, temp, basisFor(target)).whenComplete((file, err) -> worker.execute(guard.apply(
                 "committing " + rel, () -> {
                     boolean keep = false;
                     try {
+                        committedBytes -= target.size();
                         keep = finishFetch(from, target, temp, err);
                     } finally {
                         if (!keep) {
@@ -193,6 +225,52 @@ final class FetchQueue {
                         lane.finished();
                     }
                 })));
+    }
+
+    /**
+     * Puts a fetch off until its file fits above the folder's {@code min-free} reserve (or until the
+     * disk that filled up has room again): nothing is written meanwhile, the source keeps its dirty
+     * entry, the folder shows the problem, and the fetch starts by itself once space returns.
+     */
+    private void waitForSpace(String from, FileRecord target, String why) {
+        waitingForSpace.put(target.path(), new Waiting(from, target));
+        problems.put(target.path(), why);
+        if (!recheckScheduled) {
+            recheckScheduled = true;
+            space.later().accept(this::recheckSpace);
+        }
+    }
+
+    private void recheckSpace() {
+        recheckScheduled = false;
+        for (Waiting w : List.copyOf(waitingForSpace.values())) {
+            String rel = w.target().path();
+            Wanted wanted = fetching.get(rel);
+            if (wanted == null || !wanted.target().hash().equals(w.target().hash())) {
+                waitingForSpace.remove(rel); // another version is wanted now: its own fetch checks
+                clearSpaceProblem(rel);
+                continue;
+            }
+            String shortage = space.disk().shortage(w.target().size(), committedBytes);
+            if (shortage == null) {
+                waitingForSpace.remove(rel);
+                clearSpaceProblem(rel);
+                LOG.info(() -> folder + ": disk space for " + rel + " is there again; fetching it");
+                FetchLane lane = w.target().size() >= BIG_FILE ? bigLane : smallLane;
+                lane.add(() -> startFetch(w.from(), wanted.target(), lane));
+            } else {
+                problems.put(rel, shortage);
+            }
+        }
+        if (!waitingForSpace.isEmpty() && !recheckScheduled) {
+            recheckScheduled = true;
+            space.later().accept(this::recheckSpace);
+        }
+    }
+
+    private void clearSpaceProblem(String rel) {
+        problems.computeIfPresent(rel, (k, v) -> v.startsWith("waiting for disk space")
+                || v.startsWith("the disk filled up") ? null : v);
     }
 
     /**
@@ -207,8 +285,14 @@ final class FetchQueue {
         }
         FileRecord want = wanted.target();
         if (err != null) {
-            fetching.remove(rel);
             Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+            if (cause instanceof FetchFailedException f && f.noSpace()) {
+                // the temp file goes (no partial kept on a full disk); the fetch waits for space
+                LOG.warning(() -> folder + ": " + cause.getMessage() + "; fetched again once there is space");
+                waitForSpace(from, fetched, "the disk filled up while fetching: " + cause.getMessage());
+                return false;
+            }
+            fetching.remove(rel);
             if (!(cause instanceof FetchFailedException f && f.sourceChanged())) {
                 problems.put(rel, String.valueOf(cause.getMessage()));
                 LOG.warning(() -> folder + ": " + cause.getMessage() + "; retried at the next digest exchange");

@@ -156,7 +156,10 @@ public final class FolderSync implements AutoCloseable {
                 new Reconciler(config.conflict(), config.deleteConflict(), selfId, this::priorityRank), fetcher,
                 remoteSide, this::guard, this::ignored, this::scanLater, problems, counters, split, this::runScript,
                 this::nodeName, clock, config.maxConflictCopies(), selfId, ioPool,
-                config.conflictScope() == io.syncnode.protocol.ConflictScope.FOLDER ? new FolderScopeSettings() : null);
+                config.conflictScope() == io.syncnode.protocol.ConflictScope.FOLDER ? new FolderScopeSettings() : null,
+                new FetchQueue.Space(new io.syncnode.node.fetch.DiskSpace(root, config.minFree()),
+                        task -> scheduler.schedule(() -> worker.execute(guard("waiting for disk space", task::run)),
+                                FetchQueue.SPACE_RECHECK.toMillis(), TimeUnit.MILLISECONDS)));
     }
 
     /** Whether this folder is shared with node {@code node} ({@code [[folder]] nodes}; empty: every node). */

@@ -125,7 +125,7 @@ final class RemoteApplier {
                   BiPredicate<String, Boolean> ignored, Consumer<String> scanLater, Map<String, String> problems,
                   NodeCounters counters, SplitBrainLog split, Consumer<StoredConflict> scripts,
                   LongFunction<String> nodeName, Clock clock, int maxConflictCopies, long selfId, Executor ioPool,
-                  FolderScope folderScope) {
+                  FolderScope folderScope, FetchQueue.Space space) {
         this.folder = folder;
         this.buffer = buffer;
         this.store = store;
@@ -147,7 +147,7 @@ final class RemoteApplier {
         this.ioPool = ioPool;
         this.folderScope = folderScope;
         this.finisher = new ApplyFinisher(folder, buffer, applier, scanLater, problems);
-        this.fetches = new FetchQueue(folder, buffer, applier, fetcher, worker, guard, scanLater, problems,
+        this.fetches = new FetchQueue(folder, buffer, applier, fetcher, worker, guard, scanLater, problems, space,
                 new FetchQueue.Commit() {
                     @Override
                     public void fetched(String from, FileRecord target, Path temp, boolean announce) {

@@ -115,7 +115,7 @@ public final class Fetcher {
                     fail(from + " is not a member any more", false, false);
                 }
             } catch (IOException | RuntimeException e) {
-                fail("preparing the transfer: " + e.getMessage(), false, false);
+                fail("preparing the transfer: " + e.getMessage(), false, false, DiskSpace.isNoSpace(e));
             }
         }
 
@@ -153,7 +153,7 @@ public final class Fetcher {
                     outbox.send(from, new Message.FetchCredit(id, 1));
                 }
             } catch (IOException e) {
-                fail("rebuilding " + want.path() + ": " + e.getMessage(), false, true);
+                fail("rebuilding " + want.path() + ": " + e.getMessage(), false, true, DiskSpace.isNoSpace(e));
             }
         }
 
@@ -179,6 +179,10 @@ public final class Fetcher {
         }
 
         void fail(String why, boolean sourceChanged, boolean tellSource) {
+            fail(why, sourceChanged, tellSource, false);
+        }
+
+        void fail(String why, boolean sourceChanged, boolean tellSource, boolean noSpace) {
             if (done.isDone()) {
                 return;
             }
@@ -187,7 +191,7 @@ public final class Fetcher {
                 outbox.send(from, new Message.FetchAbort(id, Message.AbortReason.CANCELLED, why));
             }
             done.completeExceptionally(new FetchFailedException("fetching " + want.path() + " from " + from
-                    + ": " + why, sourceChanged));
+                    + ": " + why, sourceChanged, noSpace));
         }
 
         void close() {
