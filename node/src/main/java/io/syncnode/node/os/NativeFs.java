@@ -232,7 +232,9 @@ public final class NativeFs {
     private static byte[] getXattr(LibC libc, Path path, byte[] p, byte[] name) throws IOException {
         String call = "lgetxattr " + new String(name, 0, name.length - 1, StandardCharsets.ISO_8859_1);
         for (int attempt = 0; attempt < ERANGE_ATTEMPTS; attempt++) {
-            long size = libc.lgetxattr(p, name, null, 0);
+            // after a value grew between the size probe and the read, read into the largest buffer
+            // any value can need: a writer that keeps resizing it cannot make the read fail again
+            long size = attempt == 0 ? libc.lgetxattr(p, name, null, 0) : XATTR_SIZE_MAX;
             if (size < 0) {
                 int errno = LibC.lastError();
                 if (skippable(errno)) {
