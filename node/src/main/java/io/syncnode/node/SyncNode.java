@@ -207,15 +207,18 @@ public final class SyncNode implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
+        // watch first, then scan: a change made while the first scan runs (after it passed the
+        // entry) is an event queued behind the scan on the folder's worker, never lost until the
+        // next full rescan
+        for (FolderSync f : folders.values()) {
+            startWatcher(f);
+        }
         List<CompletableFuture<Long>> scans = new ArrayList<>();
         for (FolderSync f : folders.values()) {
             scans.add(f.startScan());
         }
         for (CompletableFuture<Long> s : scans) {
             s.get();
-        }
-        for (FolderSync f : folders.values()) {
-            startWatcher(f);
         }
         transport.connect();
         for (FolderConfig fc : config.folders()) {
@@ -448,7 +451,7 @@ public final class SyncNode implements AutoCloseable {
             }
             return new StatusView.Security("sealed", s.fingerprint(), s.trusted(), s.generation(), s.peers().stream()
                     .map(p -> new StatusView.Session(p.name(), p.session(), p.generation(), p.ready())).toList(),
-                    s.refused());
+                    s.refused(), s.traffic());
         }
 
         @Override

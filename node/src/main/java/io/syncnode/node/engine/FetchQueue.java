@@ -293,10 +293,11 @@ final class FetchQueue {
                 return false;
             }
             fetching.remove(rel);
-            if (!(cause instanceof FetchFailedException f && f.sourceChanged())) {
-                problems.put(rel, String.valueOf(cause.getMessage()));
-                LOG.warning(() -> folder + ": " + cause.getMessage() + "; retried at the next digest exchange");
+            if (cause instanceof FetchFailedException f && f.sourceChanged()) {
+                return false; // that content is gone at the source: nothing to resume
             }
+            problems.put(rel, String.valueOf(cause.getMessage()));
+            LOG.warning(() -> folder + ": " + cause.getMessage() + "; retried at the next digest exchange");
             return keepPartial(fetched, temp);
         }
         Partial partial = partials.remove(rel);
@@ -332,6 +333,18 @@ final class FetchQueue {
     private void discard(String rel, Path temp) {
         Fetcher.discard(temp);
         commit.removedTemp(rel);
+    }
+
+    /**
+     * A version of {@code rel} was stored (applied, or made here): the partial result of an
+     * interrupted transfer of other content at that path will never be resumed, and goes.
+     */
+    void settled(String rel, ContentHash hash) {
+        Partial p = partials.get(rel);
+        if (p != null && !p.hash().equals(hash)) {
+            partials.remove(rel);
+            discard(rel, p.file());
+        }
     }
 
     /** Keeps what a large interrupted transfer received (a prefix of the content) for the retry. */

@@ -200,6 +200,7 @@ public final class FolderSync implements AutoCloseable {
             if (removed > 0) {
                 LOG.info(() -> name + ": removed " + removed + " temp files left by an interrupted apply");
             }
+            JournalRecovery.recover(name, store, buffer, applier, reader);
             if (paused) {
                 LOG.warning(() -> name + ": paused" + pauses.since(name).map(t -> " since " + t).orElse("")
                         + " (kept across the restart): not syncing it until `syncnode resume " + name + "`");

@@ -202,16 +202,40 @@ final class IndexBuffer {
         return pending.size() >= FLUSH_AT;
     }
 
+    /**
+     * Journals versions about to be written (see {@link io.syncnode.node.index.ApplyIntent}): committed
+     * now, before the caller writes; each row goes with the next {@link #flush} after
+     * {@link #intentsDone}. Worker only.
+     */
+    void journal(List<io.syncnode.node.index.ApplyIntent> intents) {
+        if (!intents.isEmpty()) {
+            store.write(w -> {
+                intents.forEach(w::putIntent);
+                return null;
+            }).join();
+        }
+    }
+
+    /** The journal rows of {@code paths} go with the next flush (in the transaction that records what was written). */
+    void intentsDone(java.util.Collection<String> paths) {
+        intentsDone.addAll(paths);
+    }
+
+    private final Set<String> intentsDone = new java.util.LinkedHashSet<>();
+
     /** Writes buffered changes in one transaction, then sends the announcements and acks they allow. */
     void flush() {
-        if (pending.isEmpty() && clears.isEmpty() && acks.isEmpty() && conflictChanges.isEmpty()) {
+        if (pending.isEmpty() && clears.isEmpty() && acks.isEmpty() && conflictChanges.isEmpty()
+                && intentsDone.isEmpty()) {
             return;
         }
         List<Put> puts = new ArrayList<>(pending.inOrder());
         List<Clear> cleared = new ArrayList<>(clears);
         Map<String, StoredConflict> conflicted = new LinkedHashMap<>(conflictChanges);
         conflictChanges.clear();
-        if (!puts.isEmpty() || !cleared.isEmpty() || !conflicted.isEmpty()) {
+        List<String> journalled = new ArrayList<>(intentsDone);
+        intentsDone.clear();
+        if (!puts.isEmpty() || !cleared.isEmpty() || !conflicted.isEmpty() || !journalled.isEmpty()) {
             Set<Long> known = peers.knownIds(sharedWith);
             Instant now = clock.instant();
             store.write(w -> {
@@ -238,6 +262,9 @@ final class IndexBuffer {
                         w.putConflict(c);
                     }
                 });
+                if (!journalled.isEmpty()) {
+                    w.deleteIntents(folder, journalled);
+                }
                 return null;
             }).join();
         }

@@ -201,6 +201,7 @@ final class RemoteApplier {
         }
         live.sort(Comparator.comparing(a -> a.record().path()));
         deletes.sort(Comparator.comparing((Message.Announced a) -> a.record().path()).reversed());
+        List<String> journalled = journal(update.files());
         for (Message.Announced a : live) {
             buffer.checkStopping();
             applyOne(from, a);
@@ -220,8 +221,27 @@ final class RemoteApplier {
                 folderScope.requestExchange(from);
             }
         }
+        buffer.intentsDone(journalled);
         finisher.finish();
         buffer.flush();
+    }
+
+    /**
+     * Journals the versions this batch is about to write (committed before any write): a crash
+     * between a write and the flush that records it then leaves a row that tells the next start whose
+     * version the entry is (see {@link JournalRecovery}). Returns the journalled paths. Fetched
+     * content is journalled again at its install.
+     */
+    private List<String> journal(List<Message.Announced> records) {
+        List<io.syncnode.node.index.ApplyIntent> intents = new ArrayList<>();
+        for (Message.Announced a : records) {
+            StoredFile cur = buffer.current(a.record().path());
+            if (reconciler.plan(cur == null ? null : cur.record(), a.record()) instanceof Plan.TakeRemote t) {
+                intents.add(new io.syncnode.node.index.ApplyIntent(folder, t.target(), t.concurrent()));
+            }
+        }
+        buffer.journal(intents);
+        return intents.stream().map(i -> i.record().path()).toList();
     }
 
     /** See {@link ApplyFinisher#finish}. */
@@ -375,6 +395,9 @@ final class RemoteApplier {
         }
         List<Staged> batch = new ArrayList<>(staged);
         staged.clear();
+        buffer.journal(batch.stream().map(st -> new io.syncnode.node.index.ApplyIntent(folder, st.target(),
+                st.announce())).toList());
+        buffer.intentsDone(batch.stream().map(st -> st.target().path()).toList());
         List<CompletableFuture<Void>> prepared = new ArrayList<>();
         for (Staged st : batch) {
             prepared.add(CompletableFuture.runAsync(() -> {
@@ -693,6 +716,7 @@ final class RemoteApplier {
      */
     void done(String from, FileRecord target, StatSignature stat, boolean announce) {
         applier.settled(target.path());
+        fetches.settled(target.path(), target.deleted() ? null : target.hash());
         String parent = RelativePath.parentRecord(target.path());
         if (parent != null) {
             finisher.touched(parent);

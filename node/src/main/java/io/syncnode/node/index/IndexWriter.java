@@ -53,4 +53,13 @@ public interface IndexWriter {
 
     /** Drops the open conflict of a path, if any. */
     void deleteConflict(String folder, String path);
+
+    /** Journals a version about to be written (see {@link ApplyIntent}); replaces an older row of the path. */
+    void putIntent(ApplyIntent intent);
+
+    /** Removes the journal rows of {@code paths} (written and recorded, or not written at all). */
+    void deleteIntents(String folder, java.util.Collection<String> paths);
+
+    /** Removes every journal row of {@code folder} (after the start has settled them). */
+    void deleteIntents(String folder);
 }

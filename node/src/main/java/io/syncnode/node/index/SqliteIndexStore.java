@@ -385,6 +385,22 @@ public final class SqliteIndexStore implements AutoCloseable {
     }
 
     /** Open conflicts, of one folder or of all when {@code folderOrNull} is null, by folder and path. */
+    /** The apply journal of {@code folder}: versions a crash may have left written but not recorded. */
+    public List<ApplyIntent> intents(String folder) {
+        return read("list intents", subject, c -> {
+            List<ApplyIntent> out = new ArrayList<>();
+            var st = c.prepared("SELECT folder, path, type, mode, uid, gid, mtime_ns, size, hash, symlink_target, rdev, "
+                    + "version, deleted, modified_by, xattrs, hard_link, announce FROM intents WHERE folder = ? ORDER BY path");
+            st.setString(1, folder);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ApplyIntent(rs.getString(1), FileRowCodec.readRecord(rs, 2, 15), rs.getInt(17) == 1));
+                }
+            }
+            return Collections.unmodifiableList(out);
+        });
+    }
+
     public List<StoredConflict> conflicts(String folderOrNull) {
         return read("list conflicts", subject, c -> {
             List<StoredConflict> out = new ArrayList<>();

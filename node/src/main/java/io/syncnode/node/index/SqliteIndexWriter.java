@@ -213,6 +213,49 @@ final class SqliteIndexWriter implements IndexWriter {
         }
     }
 
+    private static final String INTENT_COLUMNS = "folder, path, type, mode, uid, gid, mtime_ns, size, hash, "
+            + "symlink_target, rdev, version, deleted, modified_by, xattrs, hard_link, announce";
+
+    @Override
+    public void putIntent(ApplyIntent intent) {
+        try {
+            PreparedStatement st = prepared("INSERT OR REPLACE INTO intents (" + INTENT_COLUMNS + ") VALUES (?"
+                    + ", ?".repeat(16) + ")");
+            st.setString(1, intent.folder());
+            FileRowCodec.bindRecord(st, 2, intent.record());
+            FileRowCodec.bindExtras(st, 15, intent.record());
+            st.setInt(17, intent.announce() ? 1 : 0);
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IndexException("put intent", describe(intent.folder(), intent.record().path()), e);
+        }
+    }
+
+    @Override
+    public void deleteIntents(String folder, java.util.Collection<String> paths) {
+        try {
+            PreparedStatement st = prepared("DELETE FROM intents WHERE folder = ? AND path = ?");
+            for (String p : paths) {
+                st.setString(1, folder);
+                st.setString(2, p);
+                st.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IndexException("delete intents", "folder '" + folder + "'", e);
+        }
+    }
+
+    @Override
+    public void deleteIntents(String folder) {
+        try {
+            PreparedStatement st = prepared("DELETE FROM intents WHERE folder = ?");
+            st.setString(1, folder);
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IndexException("delete intents", "folder '" + folder + "'", e);
+        }
+    }
+
     @Override
     public void putConflict(StoredConflict conflict) {
         checkOwner();

@@ -54,7 +54,7 @@ class SchemaMigrationsTest {
         try (Connection c = raw()) {
             assertEquals(String.valueOf(SchemaMigrations.latest()), one(c, "PRAGMA user_version"));
             assertEquals("wal", one(c, "PRAGMA journal_mode"));
-            assertEquals("conflicts\ndirty\nfiles\nnode\npeers",
+            assertEquals("conflicts\ndirty\nfiles\nintents\nnode\npeers",
                     one(c, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
             assertEquals("dirty_by_peer\nfiles_by_hard_link\nfiles_by_hash\nfiles_by_inode",
                     one(c, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"));
