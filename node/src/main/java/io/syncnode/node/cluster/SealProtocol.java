@@ -33,8 +33,10 @@ import org.jgroups.util.Util;
  * and only authentic messages go up. The transport below sees sealed bytes only.
  *
  * <p>At connect, once the transport is registered under the cluster name, the node introduces
- * itself and waits briefly for the members' answers (at most {@value #JOIN_WAIT_MAX_MS} ms) so that
- * its discovery and join already travel under keys the members hold. A tick on the transport's
+ * itself and waits briefly for the members' answers (tcp: until every configured peer holds its
+ * keys; udp: until the answers stop; at most {@value #JOIN_WAIT_MAX_MS} ms) so that its discovery
+ * and join already travel under keys the members hold; a member that answers later gets the group
+ * packets of the first seconds again (see {@code EarlyPackets}). A tick on the transport's
  * timer repeats unanswered introductions and keys, rotates keys and drops sessions whose
  * certificate expired or was revoked (their members are suspected at once, so they leave the view).
  * An introduction teaches the transport where the new member listens (its authenticated physical
@@ -42,8 +44,8 @@ import org.jgroups.util.Util;
  */
 public final class SealProtocol extends Protocol {
     static final long TICK_MS = 500;
-    static final long JOIN_WAIT_MIN_MS = 200;
-    static final long JOIN_WAIT_QUIET_MS = 100;
+    static final long JOIN_WAIT_MIN_MS = 300;
+    static final long JOIN_WAIT_QUIET_MS = 150;
     static final long JOIN_WAIT_MAX_MS = 1500;
 
     private final SealEngine engine;
@@ -97,12 +99,17 @@ public final class SealProtocol extends Protocol {
         long start = System.nanoTime();
         lastProgress = start;
         send(engine.introduce());
+        // tcp: the configured peers are known, so wait until each of them holds our keys (or the
+        // time is up: some may be down); udp: until the answers stop coming
+        int expected = expectedPeers();
         synchronized (this) {
             while (true) {
                 long now = System.nanoTime();
                 long elapsed = (now - start) / 1_000_000;
                 long quiet = (now - lastProgress) / 1_000_000;
-                if (elapsed >= JOIN_WAIT_MAX_MS || elapsed >= JOIN_WAIT_MIN_MS && quiet >= JOIN_WAIT_QUIET_MS) {
+                boolean allReady = expected > 0 && engine.readyPeers() >= expected;
+                if (elapsed >= JOIN_WAIT_MAX_MS || allReady
+                        || expected == 0 && elapsed >= JOIN_WAIT_MIN_MS && quiet >= JOIN_WAIT_QUIET_MS) {
                     break;
                 }
                 try {
@@ -115,6 +122,15 @@ public final class SealProtocol extends Protocol {
         }
         ticker = getTransport().getTimer().scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS,
                 false);
+    }
+
+    /** How many peers a tcp node is configured with (its own address aside); 0 for multicast discovery. */
+    private int expectedPeers() {
+        if (everyone.isEmpty()) {
+            return 0;
+        }
+        Object self = down_prot.down(new Event(Event.GET_PHYSICAL_ADDRESS, local_addr));
+        return (int) everyone.stream().filter(h -> !h.equals(self)).count();
     }
 
     private void tick() {

@@ -23,9 +23,16 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
      * @param refused       packets refused by the seal layer, by reason: malformed, tampered,
      *                      replayed, unknownSender, badSignature, certificate, impersonation,
      *                      stale, throttled
+     * @param traffic       packets this node sealed and messages it opened since it started
+     *                      ("sealed", "opened")
      */
     public record Security(String mode, String fingerprint, List<String> trusted, int keyGeneration,
-                           List<Session> sessions, java.util.Map<String, Long> refused) {
+                           List<Session> sessions, java.util.Map<String, Long> refused,
+                           java.util.Map<String, Long> traffic) {
+        public Security(String mode, String fingerprint, List<String> trusted, int keyGeneration, List<Session> sessions,
+                        java.util.Map<String, Long> refused) {
+            this(mode, fingerprint, trusted, keyGeneration, sessions, refused, java.util.Map.of());
+        }
     }
 
     /** One admitted member session. */

@@ -75,9 +75,8 @@ public final class MessageRouter implements JGroupsTransport.Listener {
         String from = env.senderName();
         PeerDirectory.Observation seen = peers.observe(env.senderId(), from, () -> addressOf.apply(from));
         if (seen == PeerDirectory.Observation.REFUSED) {
-            reject(from, "it claims node id " + Long.toHexString(env.senderId()) + ", which is "
-                    + (peers.idOf(from) != null && peers.idOf(from) == env.senderId() ? "its own"
-                    : "not its own (" + peers.nameOf(env.senderId()) + "'s or this node's)"));
+            reject(from, "it claims node id " + Long.toHexString(env.senderId()) + ", which "
+                    + (peers.isSelf(env.senderId()) ? "is this node's own" : "belongs to " + peers.nameOf(env.senderId())));
             return;
         }
         clocks.observe(from, env.sentAtMs());

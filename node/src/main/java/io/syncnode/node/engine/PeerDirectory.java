@@ -113,6 +113,11 @@ public final class PeerDirectory {
         return out;
     }
 
+    /** Whether {@code id} is this node's own id. */
+    public boolean isSelf(long id) {
+        return id == selfId;
+    }
+
     public Long idOf(String name) {
         return idByName.get(name);
     }

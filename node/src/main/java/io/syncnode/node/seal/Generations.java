@@ -5,8 +5,9 @@ import java.security.SecureRandom;
 /**
  * This session's key generations: the current one (introduced in HELLOs, used for pair packets as
  * soon as a peer knows it), the one group packets are sealed with (the current one once every peer
- * acknowledged its sender key, or after a timeout), and the previous one, still able to open
- * packets for a grace time after the switch. Reads are lock-free; changes ({@link #rotate},
+ * acknowledged its sender key, or after a timeout; at most one generation behind, since a rotation
+ * ends the switch still pending), and the previous one, still able to open packets for a grace time
+ * after the switch. Reads are lock-free; changes ({@link #rotate},
  * {@link #settle}) happen under the handshake's lock.
  */
 final class Generations {
@@ -63,7 +64,10 @@ final class Generations {
      */
     LocalGeneration rotate(boolean immediate, long now, long switchTimeout, long previousGrace) {
         LocalGeneration next = new LocalGeneration(current.gen + 1, random, now);
-        previous = groupSend != current ? groupSend : current;
+        // a switch still pending ends now: group packets never lag more than one generation behind
+        // the current one, so members (which keep the last three) always hold the sender key in use
+        groupSend = current;
+        previous = current;
         current = next;
         if (immediate) {
             groupSend = next;

@@ -41,6 +41,8 @@ public final class Handshake {
     static final long INTRODUCE_EVERY = 30_000 * MS;
     static final long UNKNOWN_GAP = 2_000 * MS;
     static final long REKEY_GAP = 10_000 * MS;
+    /** A session heard from within this time is a live member the key switch waits for. */
+    static final long LIVE = 10_000 * MS;
     /** How long before this node's certificate expires it starts warning, and how often. */
     static final java.time.Duration EXPIRY_NOTICE = java.time.Duration.ofDays(30);
     static final long EXPIRY_WARN_EVERY = 86_400_000 * MS;
@@ -59,6 +61,7 @@ public final class Handshake {
     private final long[] address;
     private final SessionTable sessions = new SessionTable();
     private final Admission admission;
+    private final EarlyPackets early = new EarlyPackets();
     private final PeerSession self;
     private volatile Credentials credentials;
     private volatile Revocations revoked;
@@ -135,6 +138,25 @@ public final class Handshake {
     }
 
     // ---------------------------------------------------------------- introductions
+
+    /** At connect: this node introduces itself; the group packets of the next seconds are kept (see {@link EarlyPackets}). */
+    synchronized List<Outgoing> introduceAtConnect() {
+        early.open(nanos.getAsLong());
+        earlyOpen = true;
+        return introduceToEveryone();
+    }
+
+    /** A group packet just sealed (kept while the connect window is open; no lock once it closed). */
+    void sentGroup(byte[] packet) {
+        if (earlyOpen) {
+            synchronized (this) {
+                early.sent(packet, nanos.getAsLong());
+                earlyOpen = early.isOpen();
+            }
+        }
+    }
+
+    private volatile boolean earlyOpen;
 
     synchronized List<Outgoing> introduceToEveryone() {
         lastIntroduced = nanos.getAsLong();
@@ -227,7 +249,10 @@ public final class Handshake {
         content[0] = SealFormat.CONTENT_KEY;
         SealFormat.putInt(content, 1, g.gen);
         System.arraycopy(g.senderKeyBytes, 0, content, 5, KeyDerivation.KEY);
-        SealFormat.putLong(content, 5 + KeyDerivation.KEY, g.groupCounter.get());
+        // the floor of the receiver's window: group packets sealed before it (replays) are refused,
+        // but for the early packets of the connect window, which it gets once more (EarlyPackets)
+        long floor = g.gen == 1 && early.keepsAny(nanos.getAsLong()) ? 0 : g.groupCounter.get();
+        SealFormat.putLong(content, 5 + KeyDerivation.KEY, floor);
         byte[] p = sealer.pair(s, content, 0, content.length);
         if (p != null) {
             out.add(to(s, p));
@@ -269,7 +294,13 @@ public final class Handshake {
                 }
                 int gen = SealFormat.getInt(plain, 1);
                 if (gen <= generations.current().gen && gen > s.ackedMyKeyGen) {
+                    boolean first = s.ackedMyKeyGen == 0;
                     s.ackedMyKeyGen = gen;
+                    if (first) {
+                        for (byte[] p : early.forNewlyReady(nanos.getAsLong())) {
+                            out.add(to(s, p)); // what it refused before it held our key
+                        }
+                    }
                 }
             }
             case SealFormat.CONTENT_REKEY -> {
@@ -371,9 +402,15 @@ public final class Handshake {
         }
     }
 
+    /**
+     * Whether every live peer acknowledged the current sender key: sessions retiring, or silent for
+     * {@link #LIVE} (a member that left keeps its session for a while), are not waited for.
+     */
     private boolean allAcked() {
+        long now = nanos.getAsLong();
         for (PeerSession s : peers()) {
-            if (s.retireAtNanos == Long.MAX_VALUE && s.ackedMyKeyGen < generations.current().gen) {
+            if (s.retireAtNanos == Long.MAX_VALUE && now - s.lastValidNanos < LIVE
+                    && s.ackedMyKeyGen < generations.current().gen) {
                 return false;
             }
         }

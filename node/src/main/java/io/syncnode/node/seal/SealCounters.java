@@ -67,6 +67,14 @@ public final class SealCounters {
         return opened.get();
     }
 
+    /** Packets sealed and opened (data and control) by reason key, for status: "sealed", "opened". */
+    public Map<String, Long> traffic() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("sealed", sealed.get());
+        out.put("opened", opened.get());
+        return out;
+    }
+
     /** Refusals by reason key, in declaration order, for status. */
     public Map<String, Long> refusedByReason() {
         Map<String, Long> out = new LinkedHashMap<>();

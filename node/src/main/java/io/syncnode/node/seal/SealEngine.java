@@ -61,9 +61,12 @@ public final class SealEngine {
         handshake.setPhysical(physical);
     }
 
-    /** This node's introduction to everyone it may reach (at connect, and to find peers again). */
+    /**
+     * This node's introduction to everyone it may reach, at connect: the group packets of the next
+     * seconds are sent again to each member once it holds this node's key.
+     */
     public List<Outgoing> introduce() {
-        return handshake.introduceToEveryone();
+        return handshake.introduceAtConnect();
     }
 
     /**
@@ -81,7 +84,9 @@ public final class SealEngine {
                 }
             }
         }
-        return handshake.sealer().group(content, 0, length);
+        byte[] p = handshake.sealer().group(content, 0, length);
+        handshake.sentGroup(p);
+        return p;
     }
 
     /** Opens one inbound packet. */

@@ -11,9 +11,10 @@ import java.util.Map;
  * @param generation  this node's current key generation (rises at every rotation)
  * @param peers       the sessions this node holds, other than its own
  * @param refused     refused packets by reason
+ * @param traffic     packets sealed and messages opened since the start ("sealed", "opened")
  */
 public record SealStatus(String fingerprint, List<String> trusted, int generation, List<Peer> peers,
-                         Map<String, Long> refused) {
+                         Map<String, Long> refused, Map<String, Long> traffic) {
 
     /**
      * @param ready whether both ends hold each other's current keys
@@ -31,6 +32,6 @@ public record SealStatus(String fingerprint, List<String> trusted, int generatio
         ps.sort((a, b) -> a.name().compareTo(b.name()));
         return new SealStatus(own.certificate().fingerprint().toString(),
                 own.anchors().fingerprints().stream().map(Object::toString).toList(), generation, ps,
-                counters.refusedByReason());
+                counters.refusedByReason(), counters.traffic());
     }
 }

@@ -71,7 +71,7 @@ class CliEndToEndTest {
         assertEquals(0, run.code(), run.err());
         JsonNode status = new ObjectMapper().readTree(run.out());
         assertEquals(Set.of("node", "members", "folders", "counters", "security"), keys(status));
-        assertEquals(Set.of("mode", "fingerprint", "trusted", "keyGeneration", "sessions", "refused"),
+        assertEquals(Set.of("mode", "fingerprint", "trusted", "keyGeneration", "sessions", "refused", "traffic"),
                 keys(status.get("security")));
         assertEquals("sealed", status.get("security").get("mode").asText());
         assertEquals(1, status.get("security").get("refused").get("tampered").asLong());

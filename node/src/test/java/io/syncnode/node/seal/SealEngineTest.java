@@ -240,6 +240,31 @@ class SealEngineTest {
         assertInstanceOf(Opened.Message.class, open(b, before), "a packet in flight across the rotation opens");
     }
 
+    /**
+     * Regression (found by SecurityIT): quick rotations while a departed member's session lingers
+     * left group packets under a sender key three generations old, which members had discarded.
+     */
+    @Test
+    void groupPacketsAfterQuickRotationsOpenWhileADepartedMembersSessionLingers() throws Exception {
+        SealNet net = new SealNet(tmp);
+        SealEngine a = net.add("alpha", "ca");
+        SealEngine b = net.add("beta", "ca");
+        net.add("gamma", "ca");
+        net.handshake();
+        net.engines.remove("gamma"); // gamma leaves: it never acknowledges alpha's new keys
+        for (int i = 0; i < 3; i++) {
+            net.pump("alpha", a.rekey(false));
+            net.advance(Duration.ofSeconds(1));
+        }
+        byte[] p = a.seal(SealNet.message("announce"), 9, true, 0, 0);
+        assertEquals("announce", SealNet.text(assertInstanceOf(Opened.Message.class, open(b, p))),
+                "beta opens alpha's group packet at once; sealed with generation " + SealFormat.getInt(p, 12));
+        net.advance(Duration.ofSeconds(11)); // gamma is silent for longer than a live member may be
+        byte[] q = a.seal(SealNet.message("later"), 6, true, 0, 0);
+        assertEquals(4, SealFormat.getInt(q, 12), "the switch to the newest key does not wait for gamma");
+        assertInstanceOf(Opened.Message.class, open(b, q));
+    }
+
     @Test
     void aSessionWhoseCertificateExpiresIsDropped() throws Exception {
         SealNet net = new SealNet(tmp);
@@ -252,6 +277,23 @@ class SealEngineTest {
         Handshake.Tick t = a.tick();
         assertEquals(1, t.suspects().size());
         assertNull(a.nameOf(b.address()[0], b.address()[1]));
+    }
+
+    @Test
+    void groupPacketsOfTheFirstSecondsReachAMemberOnceItHoldsTheKey() throws Exception {
+        SealNet net = new SealNet(tmp);
+        SealEngine a = net.add("alpha", "ca");
+        SealEngine b = net.add("beta", "ca");
+        a.introduce(); // lost: beta never hears it
+        byte[] discovery = a.seal(SealNet.message("who is there?"), 14, true, 0, 0);
+        Opened first = open(b, discovery);
+        assertEquals(SealCounters.Reason.UNKNOWN_SENDER, assertInstanceOf(Opened.Refused.class, first).reason());
+        net.pump("beta", first.replies()); // beta introduces itself; the handshake follows
+        assertEquals(1, a.readyPeers());
+        assertEquals(List.of("who is there?"), net.delivered.get("beta").stream().map(SealNet::text).toList(),
+                "alpha's early group packet reached beta once beta held alpha's key");
+        net.pump("beta", b.introduce());
+        assertEquals(1, net.delivered.get("beta").size(), "and only once");
     }
 
     @Test
