@@ -56,9 +56,9 @@ public final class Cluster implements AutoCloseable {
     public static Path credentials(Path ca, String name, Path out) throws IOException {
         try {
             if (!Files.exists(ca.resolve(KeyGen.CA_CERTIFICATE))) {
-                KeyGen.createCa(ca, Duration.ofDays(30), Clock.systemUTC());
+                KeyGen.createCa(ca, Duration.ofDays(3650), Clock.systemUTC());
             }
-            KeyGen.createNode(ca, name, out, Duration.ofDays(30), List.of(), Clock.systemUTC());
+            KeyGen.createNode(ca, name, out, Duration.ofDays(3650), List.of(), Clock.systemUTC());
         } catch (CredentialsException e) {
             throw new IOException("cannot make test credentials: " + e.getMessage(), e);
         }

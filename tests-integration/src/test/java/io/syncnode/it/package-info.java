@@ -12,12 +12,19 @@
  * {@code fixture.sh}), {@link io.syncnode.it.RsyncComparison} ({@code rsync -aHAXS --checksum
  * --dry-run --itemize-changes} prints nothing), {@link io.syncnode.it.DebianRootfs} (a cached
  * debootstrap tree) and {@link io.syncnode.it.Host} (host commands with a deadline, and the
- * assumptions that skip a test without root or a tool).
+ * assumptions that skip a test without root or a tool); for security (issue 9, {@link
+ * io.syncnode.it.SecurityIT}), {@link io.syncnode.it.SecureLan} (a sealed cluster's virtual LAN,
+ * credentials by {@code syncnode keygen}), {@link io.syncnode.it.Capture} and {@link io.syncnode.it.Pcap}
+ * (tcpdump on the LAN's bridge, and its file read), {@link io.syncnode.it.SealedFrames} (sealed packets
+ * inside captured frames), and the attackers, each a separate JVM in a namespace of its own:
+ * {@link io.syncnode.it.PacketInjector} (replays and altered copies on the wire) and
+ * {@link io.syncnode.it.HostilePeer} (a member with valid credentials that lies).
  *
  * <p>What it must not do: link against node internals (the tests see the node only from outside:
- * files on disk, the config and CLI contract of DESIGN.md); sleep to synchronise (wait on
- * conditions with a deadline); leave processes behind (every test class stops its nodes in
- * {@code @AfterEach}/{@code @AfterAll}, also on failure); use fixed ports (each class picks a random
- * base port in 20000-40000).
+ * files on disk, the config and CLI contract of DESIGN.md; the one exception is {@code HostilePeer},
+ * which must speak the protocol from inside a real stack to lie in it, and runs as its own
+ * process); sleep to synchronise (wait on conditions with a deadline); leave processes behind
+ * (every test class stops its nodes in {@code @AfterEach}/{@code @AfterAll}, also on failure); use
+ * fixed ports (each class picks a random base port in 20000-40000).
  */
 package io.syncnode.it;
