@@ -18,9 +18,9 @@ final class Generations {
     private long groupSwitchDeadline;
     private long previousRetireAt = Long.MAX_VALUE;
 
-    Generations(SecureRandom random, long nowNanos) {
+    Generations(SecureRandom random, long nowNanos, io.syncnode.node.trust.Credentials signer) {
         this.random = random;
-        this.current = new LocalGeneration(1, random, nowNanos);
+        this.current = new LocalGeneration(1, random, nowNanos, signer);
         this.groupSend = current;
     }
 
@@ -62,8 +62,9 @@ final class Generations {
      * Makes the next generation. {@code immediate}: group packets use it at once (after a
      * revocation); else after every peer acknowledged it, or {@code switchTimeout} from now.
      */
-    LocalGeneration rotate(boolean immediate, long now, long switchTimeout, long previousGrace) {
-        LocalGeneration next = new LocalGeneration(current.gen + 1, random, now);
+    LocalGeneration rotate(boolean immediate, long now, long switchTimeout, long previousGrace,
+                           io.syncnode.node.trust.Credentials signer) {
+        LocalGeneration next = new LocalGeneration(current.gen + 1, random, now, signer);
         // a switch still pending ends now: group packets never lag more than one generation behind
         // the current one, so members (which keep the last three) always hold the sender key in use
         groupSend = current;

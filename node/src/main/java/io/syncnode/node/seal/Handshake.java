@@ -88,8 +88,8 @@ public final class Handshake {
         long now = nanos.getAsLong();
         this.admission = new Admission(now);
         this.lastIntroduced = now;
-        this.generations = new Generations(random, now);
-        this.sealer = new PacketSealer(sessionId, generations, () -> this.credentials);
+        this.generations = new Generations(random, now, credentials);
+        this.sealer = new PacketSealer(sessionId, generations);
         this.self = new PeerSession(sessionId, credentials.nodeName(), startedAt, address[0], address[1],
                 credentials.certificate(), physical, now);
         adoptOwn(generations.current());
@@ -214,6 +214,7 @@ public final class Handshake {
             s.certificate = cert;
             s.physical = h.physical();
             s.addEphemeral(h.gen(), h.ephemeral());
+            s.certificates.put(h.gen(), cert);
             s.lastHelloSignature = h.signature();
             s.lastValidNanos = now;
         }
@@ -338,7 +339,7 @@ public final class Handshake {
     /** A new generation; {@code immediate}: group packets use it at once (after a revocation). */
     private List<Outgoing> rotate(boolean immediate, long now) {
         lastRekey = now;
-        LocalGeneration next = generations.rotate(immediate, now, GROUP_SWITCH, PREVIOUS_GRACE);
+        LocalGeneration next = generations.rotate(immediate, now, GROUP_SWITCH, PREVIOUS_GRACE, credentials);
         adoptOwn(next);
         LOG.fine(() -> "keys rotated to generation " + next.gen + (immediate ? " (group packets at once)" : ""));
         List<Outgoing> out = new ArrayList<>();
@@ -352,6 +353,7 @@ public final class Handshake {
 
     private void adoptOwn(LocalGeneration g) {
         self.addEphemeral(g.gen, g.ephemeralPublic);
+        self.certificates.put(g.gen, g.signer.certificate());
         self.addGroupKey(new PeerSession.GroupKey(g.gen, g.senderKeyBytes, 0));
         self.knowsMyGen = g.gen;
         self.ackedMyKeyGen = g.gen;

@@ -1,8 +1,5 @@
 package io.syncnode.node.seal;
 
-import io.syncnode.node.trust.Credentials;
-import java.util.function.Supplier;
-
 /**
  * Makes PAIR and GROUP packets (the layouts of {@link SealFormat}) and derives pair keys on first
  * use. The data path: lock-free, called on many threads at once; every key's counter is an atomic
@@ -11,15 +8,13 @@ import java.util.function.Supplier;
 final class PacketSealer {
     private final long sessionId;
     private final Generations generations;
-    private final Supplier<Credentials> credentials;
 
-    PacketSealer(long sessionId, Generations generations, Supplier<Credentials> credentials) {
+    PacketSealer(long sessionId, Generations generations) {
         this.sessionId = sessionId;
         this.generations = generations;
-        this.credentials = credentials;
     }
 
-    /** A GROUP packet: sealed with this node's sender key, signed with its certified key. */
+    /** A GROUP packet: sealed with this node's sender key, signed with the key its generation was introduced with. */
     byte[] group(byte[] content, int off, int len) {
         LocalGeneration g = generations.groupSend();
         long counter = g.groupCounter.getAndIncrement();
@@ -31,7 +26,7 @@ final class PacketSealer {
         SealFormat.putLong(out, 16, counter);
         Aead.seal(g.senderKey, SealFormat.KIND_GROUP, counter, out, 0, SealFormat.GROUP_HEADER, content, off, len,
                 SealFormat.GROUP_HEADER);
-        byte[] sig = credentials.get().sign(out, 0, SealFormat.GROUP_HEADER + ct);
+        byte[] sig = g.signer.sign(out, 0, SealFormat.GROUP_HEADER + ct);
         System.arraycopy(sig, 0, out, SealFormat.GROUP_HEADER + ct, SealFormat.SIGNATURE);
         return out;
     }

@@ -34,6 +34,8 @@ final class PeerSession {
     /** The peer's latest generation whose ephemeral key this node holds (0: none yet). */
     volatile int latestGen;
     final Map<Integer, byte[]> ephemerals = new ConcurrentHashMap<>();
+    /** The certificate each generation was introduced with: it verifies that generation's group packets. */
+    final Map<Integer, PeerCertificate> certificates = new ConcurrentHashMap<>();
     final Map<Integer, GroupKey> groupKeys = new ConcurrentHashMap<>();
     final Map<Long, PairKeys> pairs = new ConcurrentHashMap<>();
     /** The highest generation of this node whose introduction the peer holds. */
@@ -66,6 +68,13 @@ final class PeerSession {
             latestGen = gen;
         }
         trim(ephemerals);
+        trim(certificates);
+    }
+
+    /** The certificate that verifies group packets of generation {@code gen}. */
+    PeerCertificate certificateOf(int gen) {
+        PeerCertificate c = certificates.get(gen);
+        return c != null ? c : certificate;
     }
 
     void addGroupKey(GroupKey k) {

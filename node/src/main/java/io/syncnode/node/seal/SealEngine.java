@@ -165,7 +165,7 @@ public final class SealEngine {
             return refused(SealCounters.Reason.TAMPERED);
         }
         byte[] sig = java.util.Arrays.copyOfRange(b, off + len - SealFormat.SIGNATURE, off + len);
-        if (!Ed25519.verify(s.certificate.publicKey(), sig, b, off, len - SealFormat.SIGNATURE)) {
+        if (!Ed25519.verify(s.certificateOf(keyGen).publicKey(), sig, b, off, len - SealFormat.SIGNATURE)) {
             return refused(SealCounters.Reason.BAD_SIGNATURE);
         }
         if (!gk.window().accept(counter)) {

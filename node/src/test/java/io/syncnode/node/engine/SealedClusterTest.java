@@ -110,6 +110,89 @@ class SealedClusterTest {
         }
     }
 
+    /**
+     * The CA itself is replaced without downtime, as the README's guide says: every node trusts both
+     * CAs (reload), moves to credentials of the new CA (reload), then stops trusting the old one
+     * (reload); a stream of writes goes on throughout and every write arrives everywhere.
+     */
+    @Test
+    void theCaIsReplacedWhileTheClusterKeepsSyncing() throws Exception {
+        try (LocalCluster c = new LocalCluster(tmp, 3, List.of()).secured()) {
+            for (int i = 0; i < 3; i++) {
+                writeToml(c, i, List.of());
+            }
+            c.startAll(WAIT);
+            Path oldCa = c.base.resolve("ca");
+            Path newCa = c.base.resolve("ca2");
+            io.syncnode.node.trust.KeyGen.createCa(newCa, Duration.ofDays(1), java.time.Clock.systemUTC());
+            int[] written = {0};
+            Runnable write = () -> {
+                try {
+                    Files.writeString(c.dir(written[0] % 3).resolve("w" + written[0] + ".txt"), "write " + written[0]);
+                    written[0]++;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            // 1: every node trusts both CAs
+            for (int i = 0; i < 3; i++) {
+                Path bundle = credentialsOf(c, i).resolve("ca.crt");
+                Files.writeString(bundle, Files.readString(bundle) + Files.readString(newCa.resolve("ca.crt")));
+                write.run();
+                assertEquals(List.of(), c.node(i).controlHandler().reload().needsRestart());
+                assertEquals(2, c.node(i).controlHandler().status().security().trusted().size());
+            }
+            // 2: each node moves to credentials of the new CA (still trusting the old one)
+            for (int i = 0; i < 3; i++) {
+                Path fresh = c.base.resolve("n" + i + "/credentials2");
+                io.syncnode.node.trust.KeyGen.createNode(newCa, "n" + i, fresh, Duration.ofDays(1),
+                        List.of(oldCa.resolve("ca.crt")), java.time.Clock.systemUTC());
+                for (String f : List.of("node.crt", "node.key", "ca.crt")) {
+                    Files.move(fresh.resolve(f), credentialsOf(c, i).resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                write.run();
+                c.node(i).controlHandler().reload();
+                awaitThreeMembers(c);
+            }
+            // 3: the old CA is no longer trusted anywhere
+            for (int i = 0; i < 3; i++) {
+                Files.copy(newCa.resolve("ca.crt"), credentialsOf(c, i).resolve("ca.crt"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                write.run();
+                c.node(i).controlHandler().reload();
+                assertEquals(1, c.node(i).controlHandler().status().security().trusted().size());
+            }
+            awaitThreeMembers(c);
+            int n = written[0];
+            for (int i = 0; i < 3; i++) {
+                int node = i;
+                Await.await(WAIT, () -> java.util.stream.IntStream.range(0, n)
+                        .allMatch(k -> Files.exists(c.dir(node).resolve("w" + k + ".txt"))), () -> "all " + n + " writes on n" + node);
+            }
+            for (int i = 0; i < 3; i++) {
+                c.node(i).controlHandler().status().security().refused().forEach((k, v) -> {
+                    if (!k.equals("unknownSender")) {
+                        assertEquals(0L, v, "refused " + k);
+                    }
+                });
+            }
+        }
+    }
+
+    private static Path credentialsOf(LocalCluster c, int i) {
+        return c.configs.get(i).cluster().credentials();
+    }
+
+    private static void awaitThreeMembers(LocalCluster c) {
+        for (int i = 0; i < 3; i++) {
+            int node = i;
+            Await.await(WAIT, () -> c.node(node).controlHandler().status().members().size() == 3
+                    && c.node(node).controlHandler().status().security().sessions().stream()
+                    .filter(StatusView.Session::ready).count() == 2,
+                    () -> "n" + node + " with every member ready: " + c.node(node).controlHandler().status().security());
+        }
+    }
+
     /** Gives node {@code i} a second folder "private" shared with {@code nodes}. */
     private static void withFolder(LocalCluster c, int i, String name, List<String> nodes) throws Exception {
         SyncnodeConfig cfg = c.configs.get(i);
