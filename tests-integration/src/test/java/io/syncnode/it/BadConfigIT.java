@@ -74,4 +74,23 @@ class BadConfigIT {
         assertFalse(r.out().contains("running"), what + ": the node must not run: " + r);
         assertFalse(Files.exists(home.resolve("state/control.sock")), what + ": no control socket");
     }
+
+    /**
+     * A config that loads but a node that cannot start (its bind address is not on this host) ends
+     * the process with 1, not 0: a service manager must see the failure to restart or report it.
+     */
+    @org.junit.jupiter.api.Test
+    void aNodeThatCannotStartExits1() throws Exception {
+        String text = GOOD.replace("STATE", home.resolve("state-nostart").toString())
+                .replace("FOLDER", home.resolve("data").toString())
+                .replace("127.0.0.1:29999", "192.0.2.1:29999")
+                .replace("[cluster]\n", "[cluster]\ninsecure = true\n");
+        Path cfg = home.resolve("nostart.toml");
+        Files.writeString(cfg, text);
+        CliResult r = NodeProcess.cli(NodeProcess.jarUnderTest(), home.resolve("cli"), calls.incrementAndGet(),
+                "run", "-c", cfg.toString());
+        assertEquals(1, r.exit(), "exit status of a node that cannot start: " + r);
+        assertTrue(r.err().contains("cannot start node bad"), "stderr names the failure: " + r);
+        assertFalse(r.out().contains("running"), "the node must not run: " + r);
+    }
 }

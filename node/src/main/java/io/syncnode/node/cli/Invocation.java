@@ -20,18 +20,29 @@ record Invocation(PrintStream out, PrintStream err, ConfigSource configs, NodeSt
                         "syncnode-shutdown")));
     }
 
+    /** The status {@link Main#main} asked for, once the command returned; -1 while it runs. */
+    private static volatile int exitRequested = -1;
+
+    /** Called by {@link Main#main} just before {@code System.exit(status)}: the status the hook keeps. */
+    static void exiting(int status) {
+        exitRequested = status;
+    }
+
     /**
-     * Runs the stop action on SIGTERM/SIGINT, then ends the process with status 0 when the node
+     * Runs the stop action, then ends the process. On SIGTERM/SIGINT the status is 0 when the node
      * stopped cleanly (1 if stopping failed) instead of the signal's 143/130: a clean stop on
-     * request is a success for service managers.
+     * request is a success for service managers. When the process ends because the command
+     * returned (a node that could not start), the command's own status is kept, so that a service
+     * manager sees the failure.
      */
     private static void stopThenExit(Runnable action) {
-        int status = 0;
+        int requested = exitRequested;
+        int status = requested >= 0 ? requested : 0;
         try {
             action.run();
         } catch (RuntimeException | Error e) {
             System.err.println("syncnode: stopping failed: " + CauseChain.describe(e));
-            status = 1;
+            status = Math.max(status, 1);
         }
         System.out.flush();
         System.err.flush();

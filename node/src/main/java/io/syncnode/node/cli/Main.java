@@ -33,6 +33,7 @@ public final class Main {
         }
         System.out.flush();
         System.err.flush();
+        Invocation.exiting(code);
         System.exit(code);
     }
 
