@@ -253,7 +253,7 @@ public final class SyncNode implements AutoCloseable {
         return f == null ? Optional.empty() : f.served(path, hash);
     }
 
-    private void viewChanged(List<String> now, boolean merge) {
+    private void viewChanged(List<String> now, boolean merge, Set<String> restarted) {
         Set<String> before = members;
         Set<String> after = new HashSet<>(now);
         members = after;
@@ -261,8 +261,10 @@ public final class SyncNode implements AutoCloseable {
             folders.values().forEach(FolderSync::partitionHealed);
         }
         for (String m : before) {
-            if (!after.contains(m)) {
-                fetcher.memberLeft(m);
+            // a restarted member's transfers ended with its old process: they fail now (and are
+            // tried again) rather than at the idle timeout
+            if (!after.contains(m) || restarted.contains(m)) {
+                fetcher.memberLeft(m, after.contains(m) ? "restarted" : "left the cluster");
                 source.memberLeft(m);
             }
         }

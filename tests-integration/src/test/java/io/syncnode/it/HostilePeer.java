@@ -98,7 +98,7 @@ public final class HostilePeer {
                     }
 
                     @Override
-                    public void onView(List<String> members, boolean merge) {
+                    public void onView(List<String> members, boolean merge, java.util.Set<String> restarted) {
                         say("view " + members);
                     }
                 }, engine);

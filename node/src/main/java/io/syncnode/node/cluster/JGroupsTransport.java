@@ -7,6 +7,8 @@ import io.syncnode.node.trust.Revocations;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,8 +45,11 @@ public final class JGroupsTransport implements AutoCloseable {
     public interface Listener {
         void onMessage(String fromName, byte[] payload);
 
-        /** The current members (names, including this node) and whether this view heals a split. */
-        void onView(List<String> members, boolean merge);
+        /**
+         * The current members (names, including this node), whether this view heals a split, and
+         * the members that restarted since the last view (same name, new address).
+         */
+        void onView(List<String> members, boolean merge, Set<String> restarted);
     }
 
     private final String stackXml;
@@ -56,6 +61,8 @@ public final class JGroupsTransport implements AutoCloseable {
     private final Map<String, Address> members = new ConcurrentHashMap<>();
     private volatile List<String> memberNames = List.of();
     private volatile JChannel channel;
+    /** Set once {@code connect} returned: before it, nothing may be sent (see {@link #connect}). */
+    private volatile boolean joined;
     private volatile DISCARD discard;
 
     /** @param seal the cluster's admission and encryption, or null to run without (loopback, insecure) */
@@ -110,6 +117,10 @@ public final class JGroupsTransport implements AutoCloseable {
         if (v != null && memberNames.isEmpty()) {
             applyView(v);
         }
+        // only now: a multicast sent while the join runs is charged to flow control (MFC) and then
+        // dropped by NAKACK2, which has no sending window before the first view; the credits it took
+        // would never come back, and every later multicast of this node would wait for them forever
+        joined = true;
     }
 
     /**
@@ -147,23 +158,49 @@ public final class JGroupsTransport implements AutoCloseable {
         return seal != null ? sealProtocol.nameOf(a) : NameCache.get(a);
     }
 
-    private synchronized void applyView(View view) {
-        members.clear();
-        List<String> names = new ArrayList<>();
+    synchronized void applyView(View view) {
+        Map<String, Address> before = Map.copyOf(members);
+        Map<String, Address> now = new LinkedHashMap<>();
         for (Address a : view.getMembers()) {
             String name = nameOf(a);
             if (name == null) {
                 LOG.fine(() -> "member " + a + " of the view is not admitted here yet; left out until it is");
                 continue;
             }
-            members.put(name, a);
-            names.add(name);
+            Address other = now.get(name);
+            if (other == null || newerIncarnation(a)) {
+                now.put(name, a);
+            }
         }
-        memberNames = List.copyOf(names);
+        // a node that restarted (kill -9, a crash) comes back under a new address while the view
+        // may still hold its old one until that is suspected: its name now means the new one, and
+        // whatever was under way with the old one (transfers) is over
+        Set<String> restarted = new HashSet<>();
+        before.forEach((name, old) -> {
+            Address a = now.get(name);
+            if (a != null && !a.equals(old)) {
+                restarted.add(name);
+            }
+        });
+        members.clear();
+        members.putAll(now);
+        memberNames = List.copyOf(now.keySet());
         boolean merge = view instanceof MergeView;
         LOG.info(() -> (merge ? "partition healed, merged view " : "cluster view ") + view.getViewId() + ": "
-                + memberNames);
-        listener.onView(memberNames, merge);
+                + memberNames + (restarted.isEmpty() ? "" : " (restarted: " + restarted + ")"));
+        listener.onView(memberNames, merge, Set.copyOf(restarted));
+    }
+
+    /**
+     * For two addresses of one name in a view: whether {@code later} (listed after the other) is
+     * the node's newest incarnation. Sealed: the one whose session is current; otherwise the later
+     * one (joiners are listed after the members they join).
+     */
+    private boolean newerIncarnation(Address later) {
+        if (seal != null && later instanceof UUID u) {
+            return seal.isCurrent(u.getMostSignificantBits(), u.getLeastSignificantBits());
+        }
+        return true;
     }
 
     public List<String> members() {
@@ -198,7 +235,7 @@ public final class JGroupsTransport implements AutoCloseable {
      */
     public boolean multicast(byte[] payload) throws Exception {
         JChannel ch = channel;
-        if (ch == null) {
+        if (ch == null || !joined) {
             return false;
         }
         ch.send(new BytesMessage(null, payload));
@@ -209,7 +246,7 @@ public final class JGroupsTransport implements AutoCloseable {
     public boolean send(String member, byte[] payload) throws Exception {
         JChannel ch = channel;
         Address to = members.get(member);
-        if (ch == null || to == null) {
+        if (ch == null || to == null || !joined) {
             return false;
         }
         ch.send(new BytesMessage(to, payload));
@@ -257,6 +294,7 @@ public final class JGroupsTransport implements AutoCloseable {
     public void close() {
         JChannel ch = channel;
         channel = null;
+        joined = false;
         if (ch != null) {
             try {
                 ch.close();

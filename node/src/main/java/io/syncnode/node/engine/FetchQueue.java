@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,15 +51,20 @@ final class FetchQueue {
     record Wanted(FileRecord target, boolean announce) {
     }
 
-    /**
-     * The folder's disk space and how to look at it again later: {@code later} runs a task on the
-     * worker after {@link #SPACE_RECHECK}.
-     */
-    record Space(DiskSpace disk, Consumer<Runnable> later) {
+    /** Runs a task on the folder's worker after a delay. */
+    interface Later {
+        void after(Duration delay, Runnable task);
+    }
+
+    /** The folder's disk space, and how to come back to a fetch later (waiting for space, retries). */
+    record Space(DiskSpace disk, Later later) {
     }
 
     /** How often fetches waiting for disk space look again. */
-    static final java.time.Duration SPACE_RECHECK = java.time.Duration.ofSeconds(5);
+    static final Duration SPACE_RECHECK = Duration.ofSeconds(5);
+    /** A failed fetch is tried again after this, then after twice as long each time, up to {@link #RETRY_MAX}. */
+    static final Duration RETRY_FIRST = Duration.ofSeconds(2);
+    static final Duration RETRY_MAX = Duration.ofSeconds(60);
 
     /** A fetch put off until its file fits above the folder's reserve. */
     private record Waiting(String from, FileRecord target) {
@@ -103,12 +109,13 @@ final class FetchQueue {
         if (waitingForSpace.remove(target.path()) != null) {
             clearSpaceProblem(target.path());
         }
+        retrying.remove(target.path());
         FetchLane lane = target.size() >= BIG_FILE ? bigLane : smallLane;
         lane.add(() -> startFetch(from, target, lane));
     }
 
     int pending() {
-        return smallLane.size() + bigLane.size() + waitingForSpace.size();
+        return smallLane.size() + bigLane.size() + waitingForSpace.size() + retrying.size();
     }
 
     /** Shutdown: removes the partial results of interrupted transfers (temp files in the folder). */
@@ -118,6 +125,13 @@ final class FetchQueue {
     }
 
     private final Map<String, Wanted> fetching = new HashMap<>();
+    /** path -> a fetch that failed for want of an answer, to be tried again (see {@link #retryLater}). */
+    private final Map<String, Retry> retrying = new HashMap<>();
+    /** path -> how many fetches of it failed in a row (the pause before the next attempt doubles). */
+    private final Map<String, Integer> failures = new HashMap<>();
+
+    private record Retry(String from, Wanted wanted) {
+    }
 
     private final FetchLane smallLane = new FetchLane(MAX_SMALL_FETCHES);
     private final FetchLane bigLane = new FetchLane(MAX_BIG_FETCHES);
@@ -237,7 +251,7 @@ final class FetchQueue {
         problems.put(target.path(), why);
         if (!recheckScheduled) {
             recheckScheduled = true;
-            space.later().accept(this::recheckSpace);
+            space.later().after(SPACE_RECHECK, this::recheckSpace);
         }
     }
 
@@ -264,7 +278,7 @@ final class FetchQueue {
         }
         if (!waitingForSpace.isEmpty() && !recheckScheduled) {
             recheckScheduled = true;
-            space.later().accept(this::recheckSpace);
+            space.later().after(SPACE_RECHECK, this::recheckSpace);
         }
     }
 
@@ -297,9 +311,11 @@ final class FetchQueue {
                 return false; // that content is gone at the source: nothing to resume
             }
             problems.put(rel, String.valueOf(cause.getMessage()));
-            LOG.warning(() -> folder + ": " + cause.getMessage() + "; retried at the next digest exchange");
+            Duration pause = retryLater(from, wanted);
+            LOG.warning(() -> folder + ": " + cause.getMessage() + "; tried again in " + pause.toSeconds() + " s");
             return keepPartial(fetched, temp);
         }
+        failures.remove(rel);
         Partial partial = partials.remove(rel);
         if (partial != null) {
             discard(rel, partial.file());
@@ -340,11 +356,41 @@ final class FetchQueue {
      * interrupted transfer of other content at that path will never be resumed, and goes.
      */
     void settled(String rel, ContentHash hash) {
-        Partial p = partials.get(rel);
-        if (p != null && !p.hash().equals(hash)) {
-            partials.remove(rel);
+        retrying.remove(rel);
+        failures.remove(rel);
+        Partial p = partials.remove(rel);
+        if (p != null) {
+            // of other content it will never be resumed; of the same content it is not needed any more
             discard(rel, p.file());
         }
+    }
+
+    /**
+     * A fetch that failed without the source saying its content moved on (no answer, a member that
+     * restarted or left, a broken transfer) is tried again by itself, from the same member, after a
+     * pause that doubles with each failure in a row ({@link #RETRY_FIRST} up to {@link #RETRY_MAX}),
+     * instead of waiting for the next digest exchange. A newer version announced meanwhile, or a
+     * version of the path stored, replaces the retry. Returns the pause.
+     */
+    private Duration retryLater(String from, Wanted wanted) {
+        String rel = wanted.target().path();
+        int n = failures.merge(rel, 1, Integer::sum);
+        Duration pause = RETRY_FIRST.multipliedBy(1L << Math.min(n - 1, 10));
+        if (pause.compareTo(RETRY_MAX) > 0) {
+            pause = RETRY_MAX;
+        }
+        Retry r = new Retry(from, wanted);
+        retrying.put(rel, r);
+        space.later().after(pause, () -> {
+            if (!retrying.remove(rel, r) || fetching.containsKey(rel)) {
+                return; // replaced by a newer version, or fetched again meanwhile
+            }
+            StoredFile cur = buffer.current(rel);
+            if (cur == null || !cur.record().version().covers(r.wanted().target().version())) {
+                enqueue(r.from(), r.wanted().target(), r.wanted().announce());
+            }
+        });
+        return pause;
     }
 
     /** Keeps what a large interrupted transfer received (a prefix of the content) for the retry. */

@@ -158,8 +158,8 @@ public final class FolderSync implements AutoCloseable {
                 this::nodeName, clock, config.maxConflictCopies(), selfId, ioPool,
                 config.conflictScope() == io.syncnode.protocol.ConflictScope.FOLDER ? new FolderScopeSettings() : null,
                 new FetchQueue.Space(new io.syncnode.node.fetch.DiskSpace(root, config.minFree()),
-                        task -> scheduler.schedule(() -> worker.execute(guard("waiting for disk space", task::run)),
-                                FetchQueue.SPACE_RECHECK.toMillis(), TimeUnit.MILLISECONDS)));
+                        (delay, task) -> scheduler.schedule(() -> worker.execute(guard("a fetch put off", task::run)),
+                                delay.toMillis(), TimeUnit.MILLISECONDS)));
     }
 
     /** Whether this folder is shared with node {@code node} ({@code [[folder]] nodes}; empty: every node). */

@@ -9,7 +9,6 @@ import io.syncnode.node.wire.WireCodec;
 import io.syncnode.node.wire.WireException;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 
 /**
@@ -25,7 +24,12 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     private final TransferSource source;
     private final Fetcher fetcher;
     private final NodeCounters counters;
-    private final BiConsumer<List<String>, Boolean> onView;
+    private final ViewChanges onView;
+
+    /** What the node does with a new view (see {@link io.syncnode.node.cluster.JGroupsTransport.Listener#onView}). */
+    public interface ViewChanges {
+        void changed(List<String> members, boolean merge, java.util.Set<String> restarted);
+    }
     private final java.util.function.Function<String, String> addressOf;
     private final java.util.function.Consumer<String> greet;
     private final ClockSkew clocks;
@@ -39,7 +43,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
      * digests sent while the member was still joining did not reach it).
      */
     public MessageRouter(Map<String, FolderSync> folders, PeerDirectory peers, TransferSource source, Fetcher fetcher,
-                         NodeCounters counters, BiConsumer<List<String>, Boolean> onView,
+                         NodeCounters counters, ViewChanges onView,
                          java.util.function.Function<String, String> addressOf, java.util.function.Consumer<String> greet,
                          ClockSkew clocks) {
         this.folders = folders;
@@ -147,7 +151,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     }
 
     @Override
-    public void onView(List<String> members, boolean merge) {
-        onView.accept(members, merge);
+    public void onView(List<String> members, boolean merge, java.util.Set<String> restarted) {
+        onView.changed(members, merge, restarted);
     }
 }

@@ -257,11 +257,14 @@ public final class Fetcher {
         }
     }
 
-    /** A member left the view: its transfers fail now rather than at the idle timeout. */
-    public void memberLeft(String member) {
+    /**
+     * A member left the view or restarted ({@code why} says which): its transfers fail now rather
+     * than at the idle timeout.
+     */
+    public void memberLeft(String member, String why) {
         transfers.values().forEach(t -> {
             if (t.from.equals(member)) {
-                t.serial.execute(() -> t.fail(member + " left the cluster", false, false));
+                t.serial.execute(() -> t.fail(member + " " + why, false, false));
             }
         });
     }

@@ -209,6 +209,15 @@ public final class SealEngine {
         return s == null ? null : s.name;
     }
 
+    /**
+     * Whether the session at this address is its node's newest: a restarted node has a new session
+     * and address while the view may still list the old one until it is suspected.
+     */
+    public boolean isCurrent(long msb, long lsb) {
+        PeerSession s = handshake.sessions().byAddress(msb, lsb);
+        return s != null && handshake.sessions().byName(s.name) == s;
+    }
+
     /** Sessions that have this node's current keys and whose keys this node holds (self excluded). */
     public int readyPeers() {
         return handshake.readyPeers();
