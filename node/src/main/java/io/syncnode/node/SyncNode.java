@@ -6,6 +6,7 @@ import io.syncnode.config.FolderConfig;
 import io.syncnode.config.JGroupsStack;
 import io.syncnode.config.SyncnodeConfig;
 import io.syncnode.node.cluster.JGroupsTransport;
+import io.syncnode.node.cluster.SendLanes;
 import io.syncnode.node.seal.SealCounters;
 import io.syncnode.node.seal.SealEngine;
 import io.syncnode.node.seal.SealStatus;
@@ -79,6 +80,8 @@ public final class SyncNode implements AutoCloseable {
     static final Duration DIGEST_EVERY = Duration.ofMinutes(2);
     /** Repeats of the digest exchange after a view change, in ms. */
     private static final long[] DIGEST_AFTER_VIEW_MS = {2_000, 10_000};
+    /** How long after a lane dropped a message the catch-up digest exchange runs. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(5);
     /** How often {@code sync} re-sends what is still dirty while it waits. */
     private static final Duration SYNC_REPUSH = Duration.ofSeconds(2);
     /** How often a node replaces its session keys on its own (forward secrecy). */
@@ -104,6 +107,11 @@ public final class SyncNode implements AutoCloseable {
     private final Map<String, FolderSync> folders = new LinkedHashMap<>();
     private final List<InotifyWatcher> watchers = new ArrayList<>();
     private final JGroupsTransport transport;
+    /** Every send goes through a lane per destination: no worker waits on a peer's flow control. */
+    private final SendLanes lanes;
+    /** A catch-up digest exchange is scheduled after a lane dropped a message (one at a time). */
+    private final java.util.concurrent.atomic.AtomicBoolean catchUpScheduled =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final MessageRouter router;
     private volatile Set<String> members = Set.of();
     private volatile boolean closed;
@@ -138,8 +146,12 @@ public final class SyncNode implements AutoCloseable {
             folders.put(fc.name(), new FolderSync(fc, nodeId, config.node().name(), stateDir.resolve("work"), store, peers, outbox, fetcher, scheduler, clock, counters, fsyncPool, pauses));
         }
         this.router = new MessageRouter(folders, peers, source, fetcher, counters, this::viewChanged,
-                m -> transport().physicalAddress(m), m -> sendPool.execute(() -> sendDigest(m)), clocks);
-        this.transport = new JGroupsTransport(stackXml, config.cluster().name(), config.node().name(), router, seal);
+                m -> transport().physicalAddress(m), m -> sendPool.execute(() -> sendDigest(m)), clocks,
+                this::heardAgain);
+        this.transport = new JGroupsTransport(stackXml, config.cluster().name(), config.node().name(), router, seal,
+                clock);
+        this.lanes = new SendLanes((member, bytes) -> member == null ? transport.multicast(bytes)
+                : transport.send(member, bytes), counters.wireBytesSent::addAndGet, this::laneOverflowed);
     }
 
     /**
@@ -257,6 +269,7 @@ public final class SyncNode implements AutoCloseable {
         Set<String> before = members;
         Set<String> after = new HashSet<>(now);
         members = after;
+        lanes.retainMembers(after);
         if (merge) {
             folders.values().forEach(FolderSync::partitionHealed);
         }
@@ -274,6 +287,20 @@ public final class SyncNode implements AutoCloseable {
         sendPool.execute(this::multicastDigest);
         for (long delay : DIGEST_AFTER_VIEW_MS) {
             scheduler.schedule(() -> sendPool.execute(this::multicastDigest), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * A member heard again after a silence without a view change (a partition JGroups rode out):
+     * what either side sent meanwhile may be lost, so this node sends it its digest (the member
+     * answers with its index where they differ) and its dirty records again.
+     */
+    private void heardAgain(String member) {
+        sendPool.execute(() -> sendDigest(member));
+        for (FolderSync f : folders.values()) {
+            if (!f.paused()) {
+                f.pushDirtyTo(member);
+            }
         }
     }
 
@@ -389,20 +416,37 @@ public final class SyncNode implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Queues {@code m} on the lane of {@code member} (null: every member); false when the member is
+     * not in the view or the message was dropped. File data waits for room in its lane (its serve
+     * thread waits, no other); anything else is dropped when the lane is full (see
+     * {@link #laneOverflowed}).
+     */
     private boolean sendNow(String member, Message m) {
-        byte[] bytes = WireCodec.encode(nodeId, config.node().name(), clock.millis(), m);
-        try {
-            boolean sent = member == null ? transport.multicast(bytes) : transport.send(member, bytes);
-            if (sent) {
-                counters.wireBytesSent.addAndGet(bytes.length);
-            }
-            return sent;
-        } catch (Exception e) {
-            if (!closed) {
-                LOG.log(Level.WARNING, "sending " + m.getClass().getSimpleName() + " to "
-                        + (member == null ? "the cluster" : member) + " failed; anti-entropy retries it", e);
-            }
+        if (member != null && !transport.members().contains(member)) {
             return false;
+        }
+        byte[] bytes = WireCodec.encode(nodeId, config.node().name(), clock.millis(), m);
+        SendLanes.Full whenFull = m instanceof Message.FetchData ? SendLanes.Full.WAIT : SendLanes.Full.DROP;
+        try {
+            return lanes.offer(member, bytes, m.getClass().getSimpleName(), whenFull);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * A lane dropped an announcement, ack or digest (its member is slow or silent, or this node
+     * sends faster than the wire takes): the records stay dirty, and a digest exchange 5 s later
+     * (one at a time) brings every member up to date once the lane has room again.
+     */
+    private void laneOverflowed(String member) {
+        if (!closed && catchUpScheduled.compareAndSet(false, true)) {
+            scheduler.schedule(() -> {
+                catchUpScheduled.set(false);
+                sendPool.execute(this::multicastDigest);
+            }, CATCH_UP.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -442,7 +486,10 @@ public final class SyncNode implements AutoCloseable {
             for (FolderSync f : folders.values()) {
                 fs.add(f.status());
             }
-            return new StatusView(config.node().name(), transport.members(), fs, counters.snapshot(), security());
+            io.syncnode.node.cluster.ClusterView v = transport.view();
+            StatusView.ViewStatus view = new StatusView.ViewStatus(v.id(), v.coordinator(),
+                    v.lastMerge() == null ? null : v.lastMerge().toString(), v.merges(), transport.deadConnectionsClosed());
+            return new StatusView(config.node().name(), transport.members(), fs, counters.snapshot(), security(), view);
         }
 
         private StatusView.Security security() {
@@ -739,6 +786,7 @@ public final class SyncNode implements AutoCloseable {
         }
         closed = true;
         folders.values().forEach(FolderSync::stopSoon);
+        lanes.close();
         transport.close();
         fetcher.cancelAll();
         for (FolderSync f : folders.values()) {

@@ -109,6 +109,25 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
+     * udp transport in the virtual LAN {@code ns} (see {@link #tcp(Path, NetNs, int, int, String, Map)}):
+     * node I binds {@link NetNs#address(int)}:port, IP multicast on a random group 239.77.x.y and port
+     * across the namespaces' bridge.
+     */
+    public static Cluster udp(Path home, NetNs ns, int size, int port, String settle, Map<String, String> folders)
+            throws IOException {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        String group = "239.77." + r.nextInt(256) + "." + (1 + r.nextInt(254));
+        int mcastPort = 40000 + r.nextInt(20000);
+        return new Cluster(home, size, settle, (cluster, i, n) -> """
+                [cluster]
+                name = "%s"
+                transport = "udp"
+                bind = "%s:%d"
+                multicast = "%s:%d"
+                """.formatted(cluster, ns.address(i), port, group, mcastPort), folders, ns::prefix);
+    }
+
+    /**
      * udp transport on a random multicast group 239.77.x.y and port; node I binds 127.0.0.I:port,
      * or 127.0.0.1:(port + I - 1) when {@code sharedAddress}.
      */

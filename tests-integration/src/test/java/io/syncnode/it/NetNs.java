@@ -18,8 +18,12 @@ import org.opentest4j.TestAbortedException;
  * A small virtual LAN of network namespaces made for one test class: a hub namespace
  * {@code sn-it-<random>} holding a bridge, and one namespace {@code sn-it-<random>-I} per node with
  * a veth into the bridge and the single address {@code 10.213.X.I/24} (X random per instance).
- * Node I runs inside its namespace behind {@link #prefix(int)}; partitions are iptables DROP rules
- * in the nodes' own INPUT chains, so nothing outside these namespaces is touched. {@link #close}
+ * Node I runs inside its namespace behind {@link #prefix(int)}; partitions are iptables rules in
+ * the nodes' own INPUT chains, so nothing outside these namespaces is touched: {@link #partition}
+ * answers TCP with resets (the peer learns at once that the path is gone), {@link #drop} and
+ * {@link #apply(Cut)} drop silently, in one direction or both, like a pulled cable or a lossy
+ * switch (the peer learns nothing; its TCP retransmits into the void). The bridge does no IGMP
+ * snooping, so IP multicast (udp transport) reaches every node. {@link #close}
  * deletes them all (stop the processes first; their veths go with them); a shutdown hook deletes
  * them too if the test JVM exits without closing.
  *
@@ -73,7 +77,7 @@ public final class NetNs implements AutoCloseable {
         try {
             ns.add(name);
             ns.in(name, ns.ip, "link", "set", "lo", "up");
-            ns.in(name, ns.ip, "link", "add", "br0", "type", "bridge");
+            ns.in(name, ns.ip, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0");
             ns.in(name, ns.ip, "link", "set", "br0", "up");
             for (int i = 1; i <= nodes; i++) {
                 String node = ns.namespace(i);
@@ -140,9 +144,9 @@ public final class NetNs implements AutoCloseable {
     /**
      * Node {@code at} stops hearing node {@code from}: TCP answered with a reset (default; the peer
      * learns at once that the path is gone), everything else dropped. {@code -Dit.partition=drop}
-     * drops TCP silently too (a pulled cable). Note: with silent drops, our JGroups tcp stack
-     * (at the time of writing) also broke up the majority side {n2, n3} into singletons that did
-     * not merge back, so the silent variant is opt-in.
+     * drops TCP silently too (a pulled cable). Silent partitions of any shape are made with
+     * {@link #drop} and {@link #apply(Cut)} (tested by PartitionHealIT); the partition ITs written
+     * before keep the resets by default.
      */
     private void cut(int at, int from) {
         if (!"drop".equals(System.getProperty("it.partition", "reject"))) {
@@ -153,6 +157,38 @@ public final class NetNs implements AutoCloseable {
                     "--reject-with", "tcp-reset");
         }
         in(namespace(at), iptables, "-w", "-A", "INPUT", "-s", address(from), "-j", "DROP");
+    }
+
+    /**
+     * Silently drops every packet (any protocol, unicast and multicast) that node {@code from} sends
+     * to node {@code to}: no reset, no ICMP, nothing tells either side. The reverse direction is
+     * untouched (one-way loss); call it twice for both directions.
+     */
+    public void drop(int from, int to) {
+        if (from == to || from < 1 || to < 1 || from > nodes || to > nodes) {
+            throw new IllegalArgumentException("no link " + from + " -> " + to + " among nodes 1.." + nodes);
+        }
+        in(namespace(to), iptables, "-w", "-A", "INPUT", "-s", address(from), "-j", "DROP");
+    }
+
+    /** Silently drops, both ways, everything between each node of {@code sideA} and each of {@code sideB}. */
+    public void dropBetween(Collection<Integer> sideA, Collection<Integer> sideB) {
+        for (int a : sideA) {
+            for (int b : sideB) {
+                drop(a, b);
+                drop(b, a);
+            }
+        }
+    }
+
+    /** Silently drops every link of {@code cut} (see {@link #drop}). */
+    public void apply(Cut cut) {
+        if (cut.nodes() > nodes) {
+            throw new IllegalArgumentException(cut + " needs " + cut.nodes() + " nodes; " + name + " has " + nodes);
+        }
+        for (Cut.Link l : cut.links()) {
+            drop(l.from(), l.to());
+        }
     }
 
     /** Removes every partition rule. */

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One syncnode node as a separate JVM: {@code java -Xmx256m -XX:+ExitOnOutOfMemoryError -jar syncnode.jar run
- * -c <home>/syncnode.toml} (the launcher's fail-fast default),
- * stdout and stderr appended to {@code <home>/node.log}. Its folder is {@code <home>/data}, its
+ * -c <home>/syncnode.toml} (the launcher's fail-fast default), stdout and stderr appended to
+ * {@code <home>/node.log}; {@code -Dit.nodeJvm="OPTS"} adds JVM options (space-separated) before
+ * {@code -jar}. Its folder is {@code <home>/data}, its
  * state {@code <home>/state}. CLI verbs run as second, short JVMs ({@link #cli}, {@link #control}).
  *
  * <p>Every instance is registered until {@link #close}: {@link LogTailsOnFailure} prints the logs of
@@ -159,8 +160,12 @@ public final class NodeProcess implements AutoCloseable {
         Files.writeString(log, "=== harness: starting " + name + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         List<String> cmd = new ArrayList<>(commandPrefix);
-        cmd.addAll(List.of(JAVA, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(), "run", "-c",
-                config.toString()));
+        cmd.addAll(List.of(JAVA, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError"));
+        String extra = System.getProperty("it.nodeJvm", "").strip();
+        if (!extra.isEmpty()) { // e.g. -Djava.util.logging.config.file=F to log JGroups protocols (investigations)
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", jar.toString(), "run", "-c", config.toString()));
         if (Boolean.getBoolean("it.verbose")) {
             cmd.add("--verbose");
         }

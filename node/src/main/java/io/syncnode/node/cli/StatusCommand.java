@@ -9,9 +9,11 @@ import picocli.CommandLine.Option;
 /** {@code status}: the node, its cluster view and a line per folder. */
 @Command(name = "status",
         description = "node, cluster view (members), per folder: files, dirty, conflicts, problems, state"
-                + " (scanning, syncing, idle, halted, paused)")
+                + " (scanning, syncing, idle, halted, paused); the view's id and coordinator and when the last"
+                + " partition healed")
 final class StatusCommand extends NodeCommand {
-    @Option(names = "--json", description = "print JSON: {\"node\", \"members\", \"folders\": [...], \"counters\"}")
+    @Option(names = "--json", description = "print JSON: {\"node\", \"members\", \"folders\": [...], \"counters\","
+            + " \"security\", \"view\"}")
     boolean json;
 
     StatusCommand(Invocation invocation) {
@@ -31,6 +33,7 @@ final class StatusCommand extends NodeCommand {
                 .row("node", status.node())
                 .row("members", status.members() == null || status.members().isEmpty()
                         ? "none (not joined)" : String.join(", ", status.members()))
+                .row("view", view(status.view()))
                 .row("security", security(status.security()))
                 .print(out, "", false);
         out.println();
@@ -71,6 +74,24 @@ final class StatusCommand extends NodeCommand {
             }
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * One line: the view id and its coordinator, and when the last partition healed (merge), e.g.
+     * {@code [n1|7], coordinator n1; last merge 2026-11-21T10:00:00Z (2 since the start)}.
+     */
+    static String view(StatusView.ViewStatus v) {
+        if (v == null || v.id() == null) {
+            return "unknown (not joined)";
+        }
+        StringBuilder b = new StringBuilder(v.id()).append(", coordinator ")
+                .append(v.coordinator() == null ? "(not admitted here yet)" : v.coordinator()).append("; ");
+        b.append(v.lastMerge() == null ? "no merge since the start"
+                : "last merge " + v.lastMerge() + " (" + v.merges() + " since the start)");
+        if (v.deadConnectionsClosed() > 0) {
+            b.append("; ").append(v.deadConnectionsClosed()).append(" dead connection(s) closed");
+        }
+        return b.toString();
     }
 
     /** One line: how the cluster's traffic is protected, and what the seal layer refused. */

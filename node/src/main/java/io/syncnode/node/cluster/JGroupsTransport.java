@@ -6,6 +6,7 @@ import io.syncnode.node.trust.Credentials;
 import io.syncnode.node.trust.Revocations;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jgroups.Address;
@@ -23,10 +26,14 @@ import org.jgroups.MergeView;
 import org.jgroups.PhysicalAddress;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.protocols.BasicTCP;
 import org.jgroups.protocols.DISCARD;
 import org.jgroups.protocols.Discovery;
+import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.TP;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.stack.ProtocolStack;
 import org.jgroups.util.NameCache;
 import org.jgroups.util.UUID;
@@ -37,6 +44,15 @@ import org.jgroups.util.UUID;
  * (a cluster with credentials) the name each member's certificate holds, through
  * {@link SealProtocol} under the whole stack; without one (loopback or {@code insecure}) the
  * JGroups logical name the member chose.
+ *
+ * <p>Healing partitions (issue 10): besides MERGE3 and GMS, the stack gets three parts of ours, put in
+ * at connect: {@link StaleMergeGuard} below GMS (a merge request never outlives its merge),
+ * {@link UnsuspectRelay} between FD_ALL3 and VERIFY_SUSPECT2 (a member heard again is not excluded
+ * by a stale verification, and the listener learns it is back: {@link Listener#onHeardAgain}), and on
+ * the TCP transport {@link TcpLinkWatch} as its socket factory
+ * (connections that went dead in a partition are closed, not kept until the kernel retransmits).
+ * Each class says what it fixes and what was measured. {@link #view()} tells when the last merge
+ * happened.
  */
 public final class JGroupsTransport implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JGroupsTransport.class.getName());
@@ -50,6 +66,18 @@ public final class JGroupsTransport implements AutoCloseable {
          * the members that restarted since the last view (same name, new address).
          */
         void onView(List<String> members, boolean merge, Set<String> restarted);
+
+        /**
+         * A member of the current view that this node had not heard from for the failure detector's
+         * timeout is heard again, and the view never changed: the two were cut off from each other
+         * while both stayed members (a partition JGroups rode out, e.g. one-way loss, or a link cut
+         * between two members that both still reach a third). What either sent meanwhile may be lost
+         * for good (UNICAST3 gives up after 60 s; a last multicast is only recovered by the next
+         * one), so the node should exchange digests with it. A listener without per-member state
+         * needs nothing.
+         */
+        default void onHeardAgain(String member) {
+        }
     }
 
     private final String stackXml;
@@ -57,6 +85,10 @@ public final class JGroupsTransport implements AutoCloseable {
     private final String nodeName;
     private final Listener listener;
     private final SealEngine seal;
+    private final Clock clock;
+    private final TcpLinkWatch linkWatch = new TcpLinkWatch(System::nanoTime, TcpLinkWatch.STALL);
+    private volatile Future<?> linkSweep;
+    private volatile ClusterView view = new ClusterView(null, null, List.of(), null, 0);
     private volatile SealProtocol sealProtocol;
     private final Map<String, Address> members = new ConcurrentHashMap<>();
     private volatile List<String> memberNames = List.of();
@@ -65,13 +97,23 @@ public final class JGroupsTransport implements AutoCloseable {
     private volatile boolean joined;
     private volatile DISCARD discard;
 
-    /** @param seal the cluster's admission and encryption, or null to run without (loopback, insecure) */
+    /** As {@link #JGroupsTransport(String, String, String, Listener, SealEngine, Clock)} on the system clock. */
     public JGroupsTransport(String stackXml, String clusterName, String nodeName, Listener listener, SealEngine seal) {
+        this(stackXml, clusterName, nodeName, listener, seal, Clock.systemUTC());
+    }
+
+    /**
+     * @param seal  the cluster's admission and encryption, or null to run without (loopback, insecure)
+     * @param clock when views are installed (the time of the last merge in {@link #view()})
+     */
+    public JGroupsTransport(String stackXml, String clusterName, String nodeName, Listener listener, SealEngine seal,
+                            Clock clock) {
         this.stackXml = stackXml;
         this.clusterName = clusterName;
         this.nodeName = nodeName;
         this.listener = listener;
         this.seal = seal;
+        this.clock = clock;
     }
 
     /** Creates the channel and joins; returns once this node is in a view. */
@@ -82,6 +124,7 @@ public final class JGroupsTransport implements AutoCloseable {
         if (seal != null) {
             insertSeal(ch);
         }
+        insertHealing(ch);
         ch.setReceiver(new Receiver() {
             @Override
             public void receive(org.jgroups.Message msg) {
@@ -113,6 +156,9 @@ public final class JGroupsTransport implements AutoCloseable {
         });
         this.channel = ch;
         ch.connect(clusterName);
+        if (ch.getProtocolStack().getTransport() instanceof BasicTCP tcp) {
+            linkSweep = tcp.getTimer().scheduleWithFixedDelay(this::sweepLinks, 1000, 1000, TimeUnit.MILLISECONDS, false);
+        }
         View v = ch.getView();
         if (v != null && memberNames.isEmpty()) {
             applyView(v);
@@ -142,6 +188,44 @@ public final class JGroupsTransport implements AutoCloseable {
         long[] addr = seal.address();
         ch.addAddressGenerator(() -> new UUID(addr[0], addr[1]));
         sealProtocol = p;
+    }
+
+    /**
+     * Puts the parts that make partitions heal into the stack (see the class comment): each only
+     * where its neighbours are, so the in-JVM loopback stack gets what applies to it.
+     */
+    private void insertHealing(JChannel ch) throws Exception {
+        ProtocolStack stack = ch.getProtocolStack();
+        GMS gms = stack.findProtocol(GMS.class);
+        if (gms != null) {
+            stack.insertProtocol(new StaleMergeGuard(gms.getId()), ProtocolStack.Position.BELOW, GMS.class);
+        }
+        VERIFY_SUSPECT2 verify = stack.findProtocol(VERIFY_SUSPECT2.class);
+        if (stack.findProtocol(FD_ALL3.class) != null && verify != null) {
+            stack.insertProtocol(new UnsuspectRelay(verify, this::heardAgain), ProtocolStack.Position.ABOVE, FD_ALL3.class);
+        }
+        if (stack.getTransport() instanceof BasicTCP) {
+            // set before connect: the TCP transport creates its server and sockets when it starts
+            stack.getTransport().setSocketFactory(linkWatch);
+        }
+    }
+
+    /** From {@link UnsuspectRelay}, on a JGroups thread: a member of the view heard again after a silence. */
+    private void heardAgain(Address a) {
+        String name = nameOf(a);
+        if (name != null && a.equals(members.get(name))) {
+            LOG.info(() -> "heard from " + name + " again after a silence of more than the failure detector's timeout,"
+                    + " without a view change (a partition between the two healed); exchanging digests with it");
+            listener.onHeardAgain(name);
+        }
+    }
+
+    private void sweepLinks() {
+        try {
+            linkWatch.sweep();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "checking the TCP connections failed; the next sweep (in 1 s) tries again", e);
+        }
     }
 
     /** A member admitted by the seal layer: its name may now be shown for a member of the current view. */
@@ -186,6 +270,10 @@ public final class JGroupsTransport implements AutoCloseable {
         members.putAll(now);
         memberNames = List.copyOf(now.keySet());
         boolean merge = view instanceof MergeView;
+        ClusterView last = this.view;
+        Address coord = view.getCoord();
+        this.view = new ClusterView(view.getViewId().toString(), coord == null ? null : nameOf(coord), memberNames,
+                merge ? clock.instant() : last.lastMerge(), last.merges() + (merge ? 1 : 0));
         LOG.info(() -> (merge ? "partition healed, merged view " : "cluster view ") + view.getViewId() + ": "
                 + memberNames + (restarted.isEmpty() ? "" : " (restarted: " + restarted + ")"));
         listener.onView(memberNames, merge, Set.copyOf(restarted));
@@ -205,6 +293,26 @@ public final class JGroupsTransport implements AutoCloseable {
 
     public List<String> members() {
         return memberNames;
+    }
+
+    /** The view this node is in and when it last merged (status). */
+    public ClusterView view() {
+        return view;
+    }
+
+    /** The channel (tests of this package: its protocols' state), or null before connect and after close. */
+    JChannel channel() {
+        return channel;
+    }
+
+    /** The watch over the TCP transport's connections (tests of this package). */
+    TcpLinkWatch linkWatch() {
+        return linkWatch;
+    }
+
+    /** Dead TCP connections closed since the start (see {@link TcpLinkWatch}); 0 on udp. */
+    public long deadConnectionsClosed() {
+        return linkWatch.closedConnections();
     }
 
     /** Replaces this node's session keys now; with {@code askPeers} every member is asked to as well. */
@@ -292,6 +400,10 @@ public final class JGroupsTransport implements AutoCloseable {
 
     @Override
     public void close() {
+        Future<?> sweep = linkSweep;
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
         JChannel ch = channel;
         channel = null;
         joined = false;

@@ -3,11 +3,27 @@ package io.syncnode.node.control;
 import java.util.List;
 
 /**
- * {@code status --json}: {"node", "members", "folders": [...], "counters": {...}, "security": {...}}.
- * Fields may be added, never renamed or removed.
+ * {@code status --json}: {"node", "members", "folders": [...], "counters": {...}, "security": {...},
+ * "view": {...}}. Fields may be added, never renamed or removed.
  */
 public record StatusView(String node, List<String> members, List<FolderStatus> folders, Counters counters,
-                         Security security) {
+                         Security security, ViewStatus view) {
+
+    /**
+     * The cluster view this node is in (the names in it are {@code members}) and the partitions it
+     * healed.
+     *
+     * @param id          the JGroups view id, e.g. {@code "[n1|7]"}: the view's creator and counter
+     *                    (null before the join)
+     * @param coordinator the name of the view's coordinator (null when not known here yet)
+     * @param lastMerge   when this node last installed a merged view, i.e. a partition healed
+     *                    (ISO-8601), or null when none since the start
+     * @param merges      merged views installed since the start
+     * @param deadConnectionsClosed TCP connections closed because they went dead (this node sent,
+     *                    nothing came back for 8 s: a partition); always 0 on udp
+     */
+    public record ViewStatus(String id, String coordinator, String lastMerge, long merges, long deadConnectionsClosed) {
+    }
 
     /**
      * The cluster's admission and encryption as this node runs it.

@@ -33,6 +33,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     private final java.util.function.Function<String, String> addressOf;
     private final java.util.function.Consumer<String> greet;
     private final ClockSkew clocks;
+    private final java.util.function.Consumer<String> heardAgain;
     /** When a refusal for (member, folder) was last logged: one line a minute each. */
     private final com.github.benmanes.caffeine.cache.Cache<String, Long> notShared =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(1024).build();
@@ -40,12 +41,14 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     /**
      * {@code greet} is called with a member this node hears from for the first time through its
      * digest: it should answer with its own digest, so that the member learns this node too (its
-     * digests sent while the member was still joining did not reach it).
+     * digests sent while the member was still joining did not reach it). {@code heardAgain} is called
+     * with a member heard again after a silence, without a view change (see
+     * {@link JGroupsTransport.Listener#onHeardAgain}).
      */
     public MessageRouter(Map<String, FolderSync> folders, PeerDirectory peers, TransferSource source, Fetcher fetcher,
                          NodeCounters counters, ViewChanges onView,
                          java.util.function.Function<String, String> addressOf, java.util.function.Consumer<String> greet,
-                         ClockSkew clocks) {
+                         ClockSkew clocks, java.util.function.Consumer<String> heardAgain) {
         this.folders = folders;
         this.peers = peers;
         this.source = source;
@@ -55,6 +58,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
         this.addressOf = addressOf;
         this.greet = greet;
         this.clocks = clocks;
+        this.heardAgain = heardAgain;
     }
 
     @Override
@@ -153,5 +157,10 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     @Override
     public void onView(List<String> members, boolean merge, java.util.Set<String> restarted) {
         onView.changed(members, merge, restarted);
+    }
+
+    @Override
+    public void onHeardAgain(String member) {
+        heardAgain.accept(member);
     }
 }

@@ -70,7 +70,8 @@ class CliEndToEndTest {
         Run run = cli("status", "-c", configFile, "--json");
         assertEquals(0, run.code(), run.err());
         JsonNode status = new ObjectMapper().readTree(run.out());
-        assertEquals(Set.of("node", "members", "folders", "counters", "security"), keys(status));
+        assertEquals(Set.of("node", "members", "folders", "counters", "security", "view"), keys(status));
+        assertEquals(Set.of("id", "coordinator", "lastMerge", "merges", "deadConnectionsClosed"), keys(status.get("view")));
         assertEquals(Set.of("mode", "fingerprint", "trusted", "keyGeneration", "sessions", "refused", "traffic"),
                 keys(status.get("security")));
         assertEquals("sealed", status.get("security").get("mode").asText());
@@ -100,6 +101,7 @@ class CliEndToEndTest {
         assertEquals(String.join(NL,
                 "node      alpha",
                 "members   alpha, beta",
+                "view      [alpha|4], coordinator alpha; last merge 2026-11-21T10:00:00Z (1 since the start)",
                 "security  sealed: sha256:" + "ab".repeat(32) + ", key generation 2, 1 of 1 peer session(s) ready;"
                         + " refused packets: tampered 1",
                 "",
@@ -178,7 +180,7 @@ class CliEndToEndTest {
         StatusView.FolderStatus a = handler.status.folders().get(0);
         StatusView.FolderStatus b = handler.status.folders().get(1);
         handler.status = new StatusView("alpha", List.of("alpha"), List.of(paused(a), paused(b)),
-                handler.status.counters(), handler.status.security());
+                handler.status.counters(), handler.status.security(), handler.status.view());
         Run run = cli("sync", "-c", configFile);
         assertEquals(0, run.code(), run.err());
         assertEquals("in sync: nothing dirty remains (paused, left out: ct101, etc)" + NL, run.out());
@@ -275,12 +277,13 @@ class CliEndToEndTest {
     void statusShowsAPausedFolderAndHowToResumeIt() throws IOException {
         StatusView.FolderStatus a = handler.status.folders().get(0);
         handler.status = new StatusView("alpha", List.of("alpha", "beta"), List.of(paused(a)),
-                handler.status.counters(), handler.status.security());
+                handler.status.counters(), handler.status.security(), handler.status.view());
         Run run = cli("status", "-c", configFile);
         assertEquals(0, run.code(), run.err());
         assertEquals(String.join(NL,
                 "node      alpha",
                 "members   alpha, beta",
+                "view      [alpha|4], coordinator alpha; last merge 2026-11-21T10:00:00Z (1 since the start)",
                 "security  sealed: sha256:" + "ab".repeat(32) + ", key generation 2, 1 of 1 peer session(s) ready;"
                         + " refused packets: tampered 1",
                 "",

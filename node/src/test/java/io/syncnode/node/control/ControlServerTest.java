@@ -69,7 +69,9 @@ class ControlServerTest {
     @Test
     void statusHasTheDesignShape() throws IOException {
         JsonNode status = call(request("status"));
-        assertEquals(Set.of("node", "members", "folders", "counters", "security"), keys(status));
+        assertEquals(Set.of("node", "members", "folders", "counters", "security", "view"), keys(status));
+        assertEquals(Set.of("id", "coordinator", "lastMerge", "merges", "deadConnectionsClosed"), keys(status.get("view")));
+        assertEquals("2026-11-21T10:00:00Z", status.get("view").get("lastMerge").asText());
         assertEquals("alpha", status.get("node").asText());
         assertEquals("[\"alpha\",\"beta\"]", status.get("members").toString());
         JsonNode folder = status.get("folders").get(0);
@@ -147,7 +149,8 @@ class ControlServerTest {
         StatusView.FolderStatus ct101 = handler.status.folders().get(0);
         handler.status = new StatusView("alpha", List.of("alpha"), List.of(new StatusView.FolderStatus(ct101.name(),
                 ct101.path(), 1200, 2, 0, 0, "paused", null, null, java.util.Map.of()),
-                handler.status.folders().get(1)), handler.status.counters(), handler.status.security());
+                handler.status.folders().get(1)), handler.status.counters(), handler.status.security(),
+                handler.status.view());
         handler.dirty = List.of(new DirtyView("ct101", "config", "beta", "2026-11-21T10:00:01Z"),
                 new DirtyView("etc", "hosts", "beta", "2026-11-21T10:00:02Z"));
         JsonNode result = call(request("sync"));

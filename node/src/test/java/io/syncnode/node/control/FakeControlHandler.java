@@ -17,7 +17,8 @@ public final class FakeControlHandler implements ControlHandler {
             new StatusView.Counters(5, 7, 40, 3, 4096, 2048, 1, 0, 9000, 8000, 100, 200),
             new StatusView.Security("sealed", "sha256:" + "ab".repeat(32), List.of("sha256:" + "cd".repeat(32)), 2,
                     List.of(new StatusView.Session("beta", "1f2e3d4c5b6a7988", 1, true)),
-                    java.util.Map.of("tampered", 1L, "replayed", 0L)));
+                    java.util.Map.of("tampered", 1L, "replayed", 0L)),
+            new StatusView.ViewStatus("[alpha|4]", "alpha", "2026-11-21T10:00:00Z", 1, 0));
     public volatile List<PeerView> peers = List.of(
             new PeerView("beta", "10.0.0.2:7800", true, 3, "2026-11-21T10:00:00Z"),
             new PeerView("gamma", "10.0.0.3:7800", false, 0, null));

@@ -29,7 +29,8 @@ class MessageRouterTest {
         try (SqliteIndexStore store = SqliteIndexStore.open(tmp)) {
             PeerDirectory peers = new PeerDirectory(store, store.nodeId(), Clock.systemUTC());
             MessageRouter router = new MessageRouter(Map.of(), peers, null, null, new NodeCounters(),
-                    (members, merge, restarted) -> { }, m -> "127.0.0.1:7800", greeted::add, new ClockSkew(Clock.systemUTC()));
+                    (members, merge, restarted) -> { }, m -> "127.0.0.1:7800", greeted::add, new ClockSkew(Clock.systemUTC()),
+                    m -> { });
             Message.Digest digest = new Message.Digest(List.of(new Message.FolderDigest("data", new byte[32], 0)));
             Message.Ack ack = new Message.Ack("data", List.of());
 
@@ -51,7 +52,8 @@ class MessageRouterTest {
             NodeCounters counters = new NodeCounters();
             List<String> greeted = new ArrayList<>();
             MessageRouter router = new MessageRouter(Map.of(), peers, null, null, counters,
-                    (members, merge, restarted) -> { }, m -> "127.0.0.1:7800", greeted::add, new ClockSkew(Clock.systemUTC()));
+                    (members, merge, restarted) -> { }, m -> "127.0.0.1:7800", greeted::add, new ClockSkew(Clock.systemUTC()),
+                    m -> { });
             Message.Digest digest = new Message.Digest(List.of(new Message.FolderDigest("data", new byte[32], 0)));
             router.onMessage("n2", WireCodec.encode(0x22L, "n2", digest));
             assertEquals(0, counters.rejectedMessages.get());
