@@ -419,17 +419,17 @@ public final class SyncNode implements AutoCloseable {
     /**
      * Queues {@code m} on the lane of {@code member} (null: every member); false when the member is
      * not in the view or the message was dropped. File data waits for room in its lane (its serve
-     * thread waits, no other); anything else is dropped when the lane is full (see
-     * {@link #laneOverflowed}).
+     * thread waits, no other); anything else waits {@link SendLanes#BRIEFLY} at most and is then
+     * dropped (see {@link #laneOverflowed}).
      */
     private boolean sendNow(String member, Message m) {
         if (member != null && !transport.members().contains(member)) {
             return false;
         }
         byte[] bytes = WireCodec.encode(nodeId, config.node().name(), clock.millis(), m);
-        SendLanes.Full whenFull = m instanceof Message.FetchData ? SendLanes.Full.WAIT : SendLanes.Full.DROP;
+        Duration maxWait = m instanceof Message.FetchData ? null : SendLanes.BRIEFLY;
         try {
-            return lanes.offer(member, bytes, m.getClass().getSimpleName(), whenFull);
+            return lanes.offer(member, bytes, m.getClass().getSimpleName(), maxWait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

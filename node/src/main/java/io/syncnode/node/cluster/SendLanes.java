@@ -1,9 +1,11 @@
 package io.syncnode.node.cluster;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -18,9 +20,12 @@ import java.util.logging.Logger;
  * for the slowest member's credits until a silent member is excluded from the view.
  *
  * <p>A lane holds at most {@link #LANE_BYTES} (one message larger than that fits alone). What does
- * not fit is either waited for ({@link Full#WAIT}: bulk file data, sent by serve threads whose
- * transfers have their own credit) or dropped ({@link Full#DROP}: announcements, acks and digests,
- * which the dirty table and the digest exchange carry again); a drop is reported to
+ * not fit is waited for, as long as the caller says: bulk file data waits until there is room
+ * (its serve thread waits, and its transfer has its own credit); announcements, acks and digests
+ * wait briefly ({@link #BRIEFLY}: a slow but live peer slows their sender down, as flow control
+ * means to) and are then dropped, and from then on dropped at once until the lane has drained to
+ * half (a silent peer, until it is excluded from the view, costs the sender nothing). The dirty
+ * table and the digest exchange carry what was dropped again: a drop is reported to
  * {@code overflow} with the lane's member (null: the multicast lane) so the node can schedule
  * that catch-up.
  *
@@ -38,10 +43,8 @@ public final class SendLanes implements AutoCloseable {
         boolean send(String member, byte[] bytes) throws Exception;
     }
 
-    /** What {@link #offer} does when the lane is full. */
-    public enum Full {
-        WAIT, DROP
-    }
+    /** How long announcements, acks and digests wait for room in a full lane before they are dropped. */
+    public static final Duration BRIEFLY = Duration.ofSeconds(1);
 
     private final Wire wire;
     private final Consumer<String> overflow;
@@ -68,16 +71,17 @@ public final class SendLanes implements AutoCloseable {
 
     /**
      * Queues {@code bytes} for {@code member} (null: every member), labelled {@code what} for the
-     * log. Returns false when the message was dropped (lane full under {@link Full#DROP}, or
-     * closed); with {@link Full#WAIT} waits for room first.
+     * log, waiting at most {@code maxWait} for room in a full lane (null: until there is room or
+     * the lane stops). Returns false when the message was dropped (no room in time, the lane
+     * overflowing, or closed).
      */
-    public boolean offer(String member, byte[] bytes, String what, Full whenFull) throws InterruptedException {
+    public boolean offer(String member, byte[] bytes, String what, Duration maxWait) throws InterruptedException {
         if (closed) {
             return false;
         }
         String key = member == null ? ALL : member;
         Lane lane = lanes.computeIfAbsent(key, k -> new Lane(member));
-        if (lane.offer(new Item(bytes, what), whenFull)) {
+        if (lane.offer(new Item(bytes, what), maxWait == null ? -1 : maxWait.toNanos())) {
             return true;
         }
         if (!closed && !lane.stopped()) {
@@ -134,6 +138,8 @@ public final class SendLanes implements AutoCloseable {
         private final Thread thread;
         private long bytes;
         private boolean stopped;
+        /** Set when a message was dropped; until the lane drains to half, droppable ones drop at once. */
+        private boolean overflowing;
 
         Lane(String member) {
             this.member = member;
@@ -142,12 +148,20 @@ public final class SendLanes implements AutoCloseable {
             thread.start();
         }
 
-        synchronized boolean offer(Item item, Full whenFull) throws InterruptedException {
+        /** {@code maxWaitNanos} below 0: wait until there is room. */
+        synchronized boolean offer(Item item, long maxWaitNanos) throws InterruptedException {
+            long deadline = System.nanoTime() + Math.max(0, maxWaitNanos);
             while (!stopped && bytes > 0 && bytes + item.bytes().length > laneBytes) {
-                if (whenFull == Full.DROP) {
+                if (maxWaitNanos < 0) {
+                    wait();
+                    continue;
+                }
+                long left = deadline - System.nanoTime();
+                if (overflowing || left <= 0) {
+                    overflowing = true;
                     return false;
                 }
-                wait();
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             }
             if (stopped) {
                 return false;
@@ -198,6 +212,9 @@ public final class SendLanes implements AutoCloseable {
                     if (!stopped && queue.peek() == item) {
                         queue.poll();
                         bytes -= item.bytes().length;
+                        if (bytes <= laneBytes / 2) {
+                            overflowing = false;
+                        }
                         notifyAll();
                     }
                 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,9 +40,9 @@ class SendLanesTest {
     @Test
     void aBlockedPeerHoldsUpOnlyItsOwnLane() throws Exception {
         try (SendLanes l = lanes(1000)) {
-            assertTrue(l.offer("slow", msg(1, 100), "IndexUpdate", SendLanes.Full.DROP), "queued, not waited for");
-            assertTrue(l.offer("fast", msg(2, 100), "Ack", SendLanes.Full.DROP));
-            assertTrue(l.offer(null, msg(3, 100), "IndexUpdate", SendLanes.Full.DROP));
+            assertTrue(l.offer("slow", msg(1, 100), "IndexUpdate", Duration.ZERO), "queued, not waited for");
+            assertTrue(l.offer("fast", msg(2, 100), "Ack", Duration.ZERO));
+            assertTrue(l.offer(null, msg(3, 100), "IndexUpdate", Duration.ZERO));
             await(() -> sent.containsAll(List.of("fast:2", "all:3")), "the other lanes send while one is blocked");
             assertFalse(sent.contains("slow:1"));
             slowReleased.countDown();
@@ -54,16 +55,16 @@ class SendLanesTest {
     void aFullLaneDropsAnnouncementsAndMakesDataWait() throws Exception {
         try (SendLanes l = lanes(1000)) {
             // the first is taken by the lane's thread and blocks in the wire; then fill the lane
-            assertTrue(l.offer("slow", msg(1, 600), "IndexUpdate", SendLanes.Full.DROP));
+            assertTrue(l.offer("slow", msg(1, 600), "IndexUpdate", Duration.ZERO));
             await(() -> l.queuedBytes() == 600, "the first message is in the lane");
-            assertTrue(l.offer("slow", msg(2, 400), "IndexUpdate", SendLanes.Full.DROP));
-            assertFalse(l.offer("slow", msg(3, 10), "Ack", SendLanes.Full.DROP), "no room: dropped");
+            assertTrue(l.offer("slow", msg(2, 400), "IndexUpdate", Duration.ZERO));
+            assertFalse(l.offer("slow", msg(3, 10), "Ack", Duration.ZERO), "no room: dropped");
             assertEquals(List.of("slow"), overflows, "the drop is reported with its member");
             assertEquals(1, l.dropped());
 
             CompletableFuture<Boolean> data = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return l.offer("slow", msg(4, 500), "FetchData", SendLanes.Full.WAIT);
+                    return l.offer("slow", msg(4, 500), "FetchData", null);
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
@@ -76,22 +77,42 @@ class SendLanesTest {
     }
 
     @Test
+    void aFullLaneMakesAnnouncementsWaitBrieflyThenDropsThemAtOnceUntilItDrained() throws Exception {
+        try (SendLanes l = lanes(1000)) {
+            assertTrue(l.offer("slow", msg(1, 600), "IndexUpdate", Duration.ZERO));
+            await(() -> l.queuedBytes() == 600, "the first message is in the lane");
+            assertTrue(l.offer("slow", msg(2, 400), "IndexUpdate", Duration.ZERO));
+            long t0 = System.nanoTime();
+            assertFalse(l.offer("slow", msg(3, 10), "IndexUpdate", Duration.ofMillis(200)), "no room in time");
+            assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(200), "it waited for room first");
+            long t1 = System.nanoTime();
+            assertFalse(l.offer("slow", msg(4, 10), "IndexUpdate", Duration.ofSeconds(5)), "overflowing: dropped");
+            assertTrue(System.nanoTime() - t1 < TimeUnit.SECONDS.toNanos(4), "at once, not after the wait");
+            assertEquals(2, l.dropped());
+            slowReleased.countDown();
+            await(() -> l.queuedBytes() == 0, "the lane drains once its peer takes it");
+            assertTrue(l.offer("slow", msg(5, 10), "IndexUpdate", Duration.ZERO), "drained: queued again");
+            await(() -> sent.equals(List.of("slow:1", "slow:2", "slow:5")), "what was queued leaves in order: " + sent);
+        }
+    }
+
+    @Test
     void aMemberThatLeftTakesItsLaneAlong() throws Exception {
         SendLanes l = lanes(1000);
         try {
-            assertTrue(l.offer("slow", msg(1, 100), "IndexUpdate", SendLanes.Full.DROP));
-            assertTrue(l.offer("slow", msg(2, 100), "IndexUpdate", SendLanes.Full.DROP));
+            assertTrue(l.offer("slow", msg(1, 100), "IndexUpdate", Duration.ZERO));
+            assertTrue(l.offer("slow", msg(2, 100), "IndexUpdate", Duration.ZERO));
             await(() -> l.queuedBytes() == 200, "both queued");
             l.retainMembers(Set.of("fast"));
             assertEquals(0, l.queuedBytes(), "what the lane held goes with it");
             assertTrue(overflows.isEmpty(), "leaving is not an overflow");
-            assertTrue(l.offer("fast", msg(3, 100), "Ack", SendLanes.Full.DROP));
+            assertTrue(l.offer("fast", msg(3, 100), "Ack", Duration.ZERO));
             await(() -> sent.contains("fast:3"), "the others go on");
         } finally {
             l.close();
             slowReleased.countDown();
         }
-        assertFalse(l.offer("fast", msg(4, 10), "Ack", SendLanes.Full.DROP), "nothing is queued after close");
+        assertFalse(l.offer("fast", msg(4, 10), "Ack", Duration.ZERO), "nothing is queued after close");
         assertTrue(overflows.isEmpty(), "a closed node reports no overflow");
     }
 
