@@ -6,7 +6,7 @@ import io.syncnode.config.FolderConfig;
 import io.syncnode.config.JGroupsStack;
 import io.syncnode.config.SyncnodeConfig;
 import io.syncnode.node.cluster.JGroupsTransport;
-import io.syncnode.node.cluster.SendLanes;
+import io.syncnode.node.cluster.Outbound;
 import io.syncnode.node.seal.SealCounters;
 import io.syncnode.node.seal.SealEngine;
 import io.syncnode.node.seal.SealStatus;
@@ -36,7 +36,6 @@ import io.syncnode.node.watch.ChangeAggregator;
 import io.syncnode.node.watch.InotifyWatcher;
 import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.Outbox;
-import io.syncnode.node.wire.WireCodec;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -107,8 +106,8 @@ public final class SyncNode implements AutoCloseable {
     private final Map<String, FolderSync> folders = new LinkedHashMap<>();
     private final List<InotifyWatcher> watchers = new ArrayList<>();
     private final JGroupsTransport transport;
-    /** Every send goes through a lane per destination: no worker waits on a peer's flow control. */
-    private final SendLanes lanes;
+    /** Every send: cut to the folders' sharing, queued on a lane per destination (no worker waits on a peer). */
+    private final Outbound outbound;
     /** A catch-up digest exchange is scheduled after a lane dropped a message (one at a time). */
     private final java.util.concurrent.atomic.AtomicBoolean catchUpScheduled =
             new java.util.concurrent.atomic.AtomicBoolean();
@@ -133,7 +132,9 @@ public final class SyncNode implements AutoCloseable {
         this.fetchPool = Executors.newFixedThreadPool(8, daemon("fetch"));
         this.servePool = Executors.newFixedThreadPool(8, daemon("serve"));
         this.fsyncPool = Executors.newFixedThreadPool(8, daemon("fsync"));
-        Outbox outbox = new TransportOutbox();
+        this.outbound = new Outbound(config, nodeId, clock, this::transport, counters.wireBytesSent::addAndGet,
+                this::laneOverflowed);
+        Outbox outbox = outbound;
         this.fetcher = new Fetcher(outbox, fetchPool, scheduler, counters.bytesFetched);
         this.source = new TransferSource(outbox, servePool, this::lookup, (folder, path) -> {
             FolderSync f = folders.get(folder);
@@ -150,8 +151,6 @@ public final class SyncNode implements AutoCloseable {
                 this::heardAgain);
         this.transport = new JGroupsTransport(stackXml, config.cluster().name(), config.node().name(), router, seal,
                 clock);
-        this.lanes = new SendLanes((member, bytes) -> member == null ? transport.multicast(bytes)
-                : transport.send(member, bytes), counters.wireBytesSent::addAndGet, this::laneOverflowed);
     }
 
     /**
@@ -269,7 +268,7 @@ public final class SyncNode implements AutoCloseable {
         Set<String> before = members;
         Set<String> after = new HashSet<>(now);
         members = after;
-        lanes.retainMembers(after);
+        outbound.membersNow(now);
         if (merge) {
             folders.values().forEach(FolderSync::partitionHealed);
         }
@@ -331,109 +330,9 @@ public final class SyncNode implements AutoCloseable {
                     LOG.log(Level.WARNING, f.name() + ": computing its digest failed; the next exchange tries again", failure);
                 }
             } else if (!closed) {
-                sendPool.execute(() -> send(member, new Message.Digest(List.of(d))));
+                sendPool.execute(() -> outbound.send(member, new Message.Digest(List.of(d))));
             }
         });
-    }
-
-    /**
-     * Sends {@code m} to {@code member} (null: to every member), within each folder's sharing: a
-     * message about a folder with {@code nodes} goes only to those nodes (a multicast becomes
-     * unicasts to the listed members, which the seal layer encrypts for each alone), and a digest
-     * is cut so that each member sees only the folders shared with it.
-     */
-    private boolean send(String member, Message m) {
-        if (closed) {
-            return false;
-        }
-        if (m instanceof Message.Digest d && d.folders().stream().anyMatch(fd -> restricted(fd.folder()))) {
-            return sendDigest(member, d);
-        }
-        String folder = folderOf(m);
-        if (folder != null && restricted(folder)) {
-            FolderConfig fc = folderConfig(folder);
-            if (member != null) {
-                return fc.sharedWith(member) && sendNow(member, m);
-            }
-            boolean any = false;
-            for (String n : members) {
-                if (!n.equals(config.node().name()) && fc.sharedWith(n)) {
-                    any |= sendNow(n, m);
-                }
-            }
-            return any;
-        }
-        return sendNow(member, m);
-    }
-
-    /** A digest cut per member: the folders shared with everyone go by multicast, the others by unicast. */
-    private boolean sendDigest(String member, Message.Digest d) {
-        boolean any = false;
-        if (member != null) {
-            List<Message.FolderDigest> mine = d.folders().stream()
-                    .filter(fd -> folderConfig(fd.folder()).sharedWith(member)).toList();
-            return !mine.isEmpty() && sendNow(member, new Message.Digest(mine));
-        }
-        List<Message.FolderDigest> open = d.folders().stream().filter(fd -> !restricted(fd.folder())).toList();
-        if (!open.isEmpty()) {
-            any = sendNow(null, new Message.Digest(open));
-        }
-        for (String n : members) {
-            if (!n.equals(config.node().name())) {
-                List<Message.FolderDigest> theirs = d.folders().stream()
-                        .filter(fd -> restricted(fd.folder()) && folderConfig(fd.folder()).sharedWith(n)).toList();
-                if (!theirs.isEmpty()) {
-                    any |= sendNow(n, new Message.Digest(theirs));
-                }
-            }
-        }
-        return any;
-    }
-
-    private boolean restricted(String folder) {
-        FolderConfig fc = folderConfig(folder);
-        return fc != null && !fc.nodes().isEmpty();
-    }
-
-    private FolderConfig folderConfig(String folder) {
-        for (FolderConfig fc : config.folders()) {
-            if (fc.name().equals(folder)) {
-                return fc;
-            }
-        }
-        return null;
-    }
-
-    /** The folder a message is about, or null (digests: several; transfer messages: by transfer id). */
-    private static String folderOf(Message m) {
-        if (m instanceof Message.IndexUpdate u) {
-            return u.folder();
-        } else if (m instanceof Message.Ack a) {
-            return a.folder();
-        } else if (m instanceof Message.FetchRequest r) {
-            return r.folder();
-        }
-        return null;
-    }
-
-    /**
-     * Queues {@code m} on the lane of {@code member} (null: every member); false when the member is
-     * not in the view or the message was dropped. File data waits for room in its lane (its serve
-     * thread waits, no other); anything else waits {@link SendLanes#BRIEFLY} at most and is then
-     * dropped (see {@link #laneOverflowed}).
-     */
-    private boolean sendNow(String member, Message m) {
-        if (member != null && !transport.members().contains(member)) {
-            return false;
-        }
-        byte[] bytes = WireCodec.encode(nodeId, config.node().name(), clock.millis(), m);
-        Duration maxWait = m instanceof Message.FetchData ? null : SendLanes.BRIEFLY;
-        try {
-            return lanes.offer(member, bytes, m.getClass().getSimpleName(), maxWait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /**
@@ -447,18 +346,6 @@ public final class SyncNode implements AutoCloseable {
                 catchUpScheduled.set(false);
                 sendPool.execute(this::multicastDigest);
             }, CATCH_UP.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private final class TransportOutbox implements Outbox {
-        @Override
-        public boolean send(String member, Message message) {
-            return SyncNode.this.send(member, message);
-        }
-
-        @Override
-        public void multicast(Message message) {
-            SyncNode.this.send(null, message);
         }
     }
 
@@ -786,7 +673,7 @@ public final class SyncNode implements AutoCloseable {
         }
         closed = true;
         folders.values().forEach(FolderSync::stopSoon);
-        lanes.close();
+        outbound.close();
         transport.close();
         fetcher.cancelAll();
         for (FolderSync f : folders.values()) {

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jgroups.Address;
@@ -26,14 +24,10 @@ import org.jgroups.MergeView;
 import org.jgroups.PhysicalAddress;
 import org.jgroups.Receiver;
 import org.jgroups.View;
-import org.jgroups.protocols.BasicTCP;
 import org.jgroups.protocols.DISCARD;
 import org.jgroups.protocols.Discovery;
-import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.TP;
-import org.jgroups.protocols.VERIFY_SUSPECT2;
-import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.stack.ProtocolStack;
 import org.jgroups.util.NameCache;
 import org.jgroups.util.UUID;
@@ -86,8 +80,7 @@ public final class JGroupsTransport implements AutoCloseable {
     private final Listener listener;
     private final SealEngine seal;
     private final Clock clock;
-    private final TcpLinkWatch linkWatch = new TcpLinkWatch(System::nanoTime, TcpLinkWatch.STALL);
-    private volatile Future<?> linkSweep;
+    private final HealingParts healing = new HealingParts(this::heardAgain);
     private volatile ClusterView view = new ClusterView(null, null, List.of(), null, 0);
     private volatile SealProtocol sealProtocol;
     private final Map<String, Address> members = new ConcurrentHashMap<>();
@@ -124,7 +117,7 @@ public final class JGroupsTransport implements AutoCloseable {
         if (seal != null) {
             insertSeal(ch);
         }
-        insertHealing(ch);
+        healing.insertInto(ch);
         ch.setReceiver(new Receiver() {
             @Override
             public void receive(org.jgroups.Message msg) {
@@ -156,9 +149,7 @@ public final class JGroupsTransport implements AutoCloseable {
         });
         this.channel = ch;
         ch.connect(clusterName);
-        if (ch.getProtocolStack().getTransport() instanceof BasicTCP tcp) {
-            linkSweep = tcp.getTimer().scheduleWithFixedDelay(this::sweepLinks, 1000, 1000, TimeUnit.MILLISECONDS, false);
-        }
+        healing.connected(ch);
         View v = ch.getView();
         if (v != null && memberNames.isEmpty()) {
             applyView(v);
@@ -190,26 +181,6 @@ public final class JGroupsTransport implements AutoCloseable {
         sealProtocol = p;
     }
 
-    /**
-     * Puts the parts that make partitions heal into the stack (see the class comment): each only
-     * where its neighbours are, so the in-JVM loopback stack gets what applies to it.
-     */
-    private void insertHealing(JChannel ch) throws Exception {
-        ProtocolStack stack = ch.getProtocolStack();
-        GMS gms = stack.findProtocol(GMS.class);
-        if (gms != null) {
-            stack.insertProtocol(new StaleMergeGuard(gms.getId()), ProtocolStack.Position.BELOW, GMS.class);
-        }
-        VERIFY_SUSPECT2 verify = stack.findProtocol(VERIFY_SUSPECT2.class);
-        if (stack.findProtocol(FD_ALL3.class) != null && verify != null) {
-            stack.insertProtocol(new UnsuspectRelay(verify, this::heardAgain), ProtocolStack.Position.ABOVE, FD_ALL3.class);
-        }
-        if (stack.getTransport() instanceof BasicTCP) {
-            // set before connect: the TCP transport creates its server and sockets when it starts
-            stack.getTransport().setSocketFactory(linkWatch);
-        }
-    }
-
     /** From {@link UnsuspectRelay}, on a JGroups thread: a member of the view heard again after a silence. */
     private void heardAgain(Address a) {
         String name = nameOf(a);
@@ -217,14 +188,6 @@ public final class JGroupsTransport implements AutoCloseable {
             LOG.info(() -> "heard from " + name + " again after a silence of more than the failure detector's timeout,"
                     + " without a view change (a partition between the two healed); exchanging digests with it");
             listener.onHeardAgain(name);
-        }
-    }
-
-    private void sweepLinks() {
-        try {
-            linkWatch.sweep();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "checking the TCP connections failed; the next sweep (in 1 s) tries again", e);
         }
     }
 
@@ -307,12 +270,12 @@ public final class JGroupsTransport implements AutoCloseable {
 
     /** The watch over the TCP transport's connections (tests of this package). */
     TcpLinkWatch linkWatch() {
-        return linkWatch;
+        return healing.linkWatch();
     }
 
     /** Dead TCP connections closed since the start (see {@link TcpLinkWatch}); 0 on udp. */
     public long deadConnectionsClosed() {
-        return linkWatch.closedConnections();
+        return healing.linkWatch().closedConnections();
     }
 
     /** Replaces this node's session keys now; with {@code askPeers} every member is asked to as well. */
@@ -400,10 +363,7 @@ public final class JGroupsTransport implements AutoCloseable {
 
     @Override
     public void close() {
-        Future<?> sweep = linkSweep;
-        if (sweep != null) {
-            sweep.cancel(false);
-        }
+        healing.stop();
         JChannel ch = channel;
         channel = null;
         joined = false;
