@@ -2,6 +2,7 @@ package io.syncnode.it;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.syncnode.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

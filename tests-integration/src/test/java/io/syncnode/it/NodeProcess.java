@@ -1,5 +1,6 @@
 package io.syncnode.it;
 
+import io.syncnode.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.syncnode.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.syncnode.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;

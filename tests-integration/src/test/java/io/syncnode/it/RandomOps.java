@@ -17,13 +17,16 @@ import java.util.stream.Stream;
  * rmdir (empty or not), rename of a file or a directory, symlink, chmod (incl. setuid/setgid/sticky),
  * chown (only as root) and touch to an exact ns mtime. Each call inspects the folder as it is now,
  * picks an operation that applies, does it and returns a one-line description. Names are unique
- * (a counter), so no operation collides with an earlier one.
+ * (a counter), so no operation collides with an earlier one. A node's temp files are never picked.
  */
 public final class RandomOps {
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
     private static final int[] FILE_MODES = {0600, 0640, 0644, 0664, 0700, 0755, 0444, 04755, 02750};
     private static final int[] DIR_MODES = {0700, 0750, 0755, 0775, 02775, 01777};
     private static final int[] IDS = {0, 1000, 1234, 65534};
+
+    /** The prefix of a node's temp files ({@code Applier.TEMP_PREFIX}): never picked. */
+    static final String TEMP_PREFIX = io.syncnode.node.apply.Applier.TEMP_PREFIX;
 
     private final Random rnd;
     private int counter;
@@ -47,7 +50,8 @@ public final class RandomOps {
         List<Path> dirs = new ArrayList<>();
         List<Path> links = new ArrayList<>();
         try (Stream<Path> s = Files.walk(root)) {
-            s.filter(p -> !p.equals(root)).forEach(p -> {
+            // a node's own temp files (a fetch in progress) are not the user's to touch
+            s.filter(p -> !p.equals(root) && !p.getFileName().toString().startsWith(TEMP_PREFIX)).forEach(p -> {
                 if (Files.isSymbolicLink(p)) {
                     links.add(p);
                 } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {

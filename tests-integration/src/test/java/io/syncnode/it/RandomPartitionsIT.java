@@ -1,5 +1,8 @@
 package io.syncnode.it;
 
+import static io.syncnode.it.ConflictCopies.copiesOf;
+import static io.syncnode.it.ConflictCopies.findCopy;
+import static io.syncnode.it.ConflictCopies.hash;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -13,7 +16,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogTailsOnFailure.class)
 class RandomPartitionsIT {
     static final int MIN_OPS = 200;
-    private static final Pattern COPY_MARK = Pattern.compile("\\.sync-conflict-\\d{8}-\\d{6}-[a-z0-9-]+");
 
     NetNs ns;
     Path home;
@@ -289,39 +290,5 @@ class RandomPartitionsIT {
             }
         }
         System.out.println("episode " + ep.number() + ": contested writes on both sides to " + common);
-    }
-
-    /** The TreeSnapshot content hash of a "file ..." description (its last field). */
-    static String hash(String description) {
-        return description.substring(description.lastIndexOf(' ') + 1);
-    }
-
-    /** The path a conflict copy belongs to (copies of copies too); other paths unchanged. */
-    static String normalise(String path) {
-        int slash = path.lastIndexOf('/');
-        return path.substring(0, slash + 1) + COPY_MARK.matcher(path.substring(slash + 1)).replaceAll("");
-    }
-
-    static boolean isCopyOf(String candidate, String path) {
-        return !candidate.equals(path) && candidate.contains(".sync-conflict-") && normalise(candidate).equals(normalise(path))
-                && parent(candidate).equals(parent(path));
-    }
-
-    static String parent(String path) {
-        int slash = path.lastIndexOf('/');
-        return slash < 0 ? "" : path.substring(0, slash);
-    }
-
-    static String findCopy(Map<String, String> tree, String path, String hash) {
-        for (Map.Entry<String, String> e : tree.entrySet()) {
-            if (isCopyOf(e.getKey(), path) && e.getValue().startsWith("file ") && hash(e.getValue()).equals(hash)) {
-                return e.getKey();
-            }
-        }
-        return null;
-    }
-
-    static List<String> copiesOf(Map<String, String> tree, String path) {
-        return tree.entrySet().stream().filter(e -> isCopyOf(e.getKey(), path)).map(e -> e.getKey() + " = " + e.getValue()).toList();
     }
 }

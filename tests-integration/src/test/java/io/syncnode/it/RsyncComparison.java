@@ -1,5 +1,6 @@
 package io.syncnode.it;
 
+import io.syncnode.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

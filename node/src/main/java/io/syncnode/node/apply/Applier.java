@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * all applies and scans of one folder (the folder worker), so the check and the rename are not
  * raced by the node itself; a concurrent write by a user between them is found by the next scan.
  *
- * <p>Order on a new file: write (holes kept, see {@link SparseOutput}), chown (which clears setuid
+ * <p>Order on a new file: write (holes kept, see {@link io.syncnode.node.os.SparseOutput}), chown (which clears setuid
  * bits and file capabilities), extended attributes (ACLs, capabilities), chmod, mtime, fsync,
  * rename, fsync the directory, lstat (the signature the caller records, so the node's own write is
  * not seen as a change; unsettled if the entry no longer shows the record, see {@link #written}).
@@ -50,6 +50,8 @@ public final class Applier {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Applier.class.getName());
     private final Path root;
     private final java.util.Set<String> skippedXattrs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The most entries {@link #discardTemp} looks at to find a temp file that moved. */
+    private static final long STRAY_TEMP_SEARCH = 1_000_000;
     /** Directories made by {@link #ensureParent} whose records have not arrived (see {@link #isPlaceholder}). */
     private final java.util.Set<String> placeholders = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -196,7 +198,7 @@ public final class Applier {
             removeDirectoryInTheWay(target, expected);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
+            discardTemp(temp);
             throw e;
         }
         return written(target, r);
@@ -312,7 +314,7 @@ public final class Applier {
             removeDirectoryInTheWay(target, expected);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
+            discardTemp(temp);
             throw e;
         }
         fsyncDirectory(target.getParent());
@@ -330,9 +332,43 @@ public final class Applier {
         if (st.isEmpty()) {
             return;
         }
-        checkExpected(rel, target, expected);
+        // a placeholder this node made for applied children has no record to compare with: its
+        // delete removes it when it is (still) an empty directory, else DirectoryNotEmptyException
+        if (!(expected == null && isPlaceholder(rel) && st.get().type() == FileType.DIRECTORY)) {
+            checkExpected(rel, target, expected);
+        }
         Files.delete(target);
+        placeholders.remove(rel);
         fsyncDirectory(target.getParent());
+    }
+
+    /**
+     * Removes a temp entry this node made. When it is no longer at its path (a user renamed its
+     * directory between its creation and its rename over the target), it is found by its name,
+     * unique by its random part, under the folder root and removed there: no temp file outlives
+     * its apply until the next start. Never throws: a temp that cannot be removed is logged.
+     */
+    public void discardTemp(Path temp) {
+        try {
+            if (Files.deleteIfExists(temp)) {
+                return;
+            }
+            String name = temp.getFileName().toString();
+            if (!isTempName(name) || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            Optional<Path> moved;
+            try (Stream<Path> walk = Files.walk(root)) {
+                moved = walk.limit(STRAY_TEMP_SEARCH).filter(p -> p.getFileName() != null
+                        && p.getFileName().toString().equals(name)).findFirst();
+            }
+            if (moved.isPresent()) {
+                Files.deleteIfExists(moved.get());
+                LOG.fine(() -> "removed temp file " + moved.get() + " (its directory was moved during the apply)");
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.warning(() -> "cannot remove temp file " + temp + " (" + e.getMessage() + "); the next start removes it");
+        }
     }
 
     /** Removes the temp files a crashed or killed node left behind; returns how many. */

@@ -13,7 +13,9 @@ import java.util.function.BiConsumer;
  * 50 ms; from the third attempt it is a problem of the folder, shown in {@code status}, until a
  * read sees it whole. The attempts per path are a bounded Caffeine cache (a folder of millions of
  * changing files cannot grow it beyond {@value #MAX_PATHS} entries; a path forgotten starts again
- * from the short delay). Folder worker only, like the scanner that calls it.
+ * from the short delay). Until its next read is due, a path is {@link #waiting}: the scans that
+ * inotify events of the still-changing file cause leave it alone, so the delays hold. Folder worker
+ * only, like the scanner that calls it.
  */
 final class ChangingEntries {
     static final Duration CAP = Duration.ofSeconds(60);
@@ -25,9 +27,19 @@ final class ChangingEntries {
     private final BiConsumer<String, Duration> readAgainAfter;
     private final Cache<String, Integer> attempts = Caffeine.newBuilder().maximumSize(MAX_PATHS)
             .expireAfterWrite(Duration.ofHours(1)).build();
+    /** When the next read of a path is due (System.nanoTime). */
+    private final Cache<String, Long> due = Caffeine.newBuilder().maximumSize(MAX_PATHS)
+            .expireAfterWrite(CAP.multipliedBy(2)).build();
+    private final java.util.function.LongSupplier nanoTime;
 
     /** @param readAgainAfter schedules a new read of a path after a delay */
     ChangingEntries(Duration settle, Map<String, String> problems, BiConsumer<String, Duration> readAgainAfter) {
+        this(settle, problems, readAgainAfter, System::nanoTime);
+    }
+
+    ChangingEntries(Duration settle, Map<String, String> problems, BiConsumer<String, Duration> readAgainAfter,
+                    java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.base = settle.compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50) : settle;
         this.problems = problems;
         this.readAgainAfter = readAgainAfter;
@@ -41,11 +53,19 @@ final class ChangingEntries {
             problems.put(rel, "keeps changing while it is read; read again in " + delay.toMillis() + " ms (attempt " + n
                     + ")");
         }
+        due.put(rel, nanoTime.getAsLong() + delay.toNanos());
         readAgainAfter.accept(rel, delay);
+    }
+
+    /** Whether {@code rel} waits for its next read (scheduled): a scan now leaves it alone. */
+    boolean waiting(String rel) {
+        Long at = due.getIfPresent(rel);
+        return at != null && nanoTime.getAsLong() - at < 0;
     }
 
     /** {@code rel} was read whole: its retries (and the problem they made) end. */
     void readWhole(String rel) {
+        due.invalidate(rel);
         if (attempts.asMap().remove(rel) != null) {
             problems.computeIfPresent(rel, (k, v) -> v.startsWith("keeps changing") ? null : v);
         }

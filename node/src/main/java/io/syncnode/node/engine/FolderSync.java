@@ -89,7 +89,7 @@ public final class FolderSync implements AutoCloseable {
     private final SplitBrainLog split;
     private final String selfName;
     private final Path workDir;
-    private final Path conflictsDir;
+    private final FolderConflictArchive archive;
     private final ConflictScript script;
     private final ExecutorService scriptRunner = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "conflict-script");
@@ -123,7 +123,6 @@ public final class FolderSync implements AutoCloseable {
         this.selfId = selfId;
         this.selfName = selfName;
         this.workDir = workDir.resolve(config.name());
-        this.conflictsDir = workDir.resolveSibling("conflicts").resolve(config.name());
         this.script = config.script() == null ? null : new ConflictScript(config.script(), ConflictScript.DEFAULT_TIMEOUT);
         this.store = store;
         this.peers = peers;
@@ -152,6 +151,8 @@ public final class FolderSync implements AutoCloseable {
         this.scanner = new LocalScanner(name, root, selfId, store, buffer, applier, reader, this::ignored, clock,
                 problems, new ChangingEntries(config.settle(), problems, this::scanAfter), this::halt);
         this.split = new SplitBrainLog(name);
+        this.archive = new FolderConflictArchive(workDir.resolveSibling("conflicts").resolve(config.name()), clock,
+                split::lastHeal);
         this.remote = new RemoteApplier(name, buffer, store, applier,
                 new Reconciler(config.conflict(), config.deleteConflict(), selfId, this::priorityRank), fetcher,
                 remoteSide, this::guard, this::ignored, this::scanLater, problems, counters, split, this::runScript,
@@ -159,7 +160,9 @@ public final class FolderSync implements AutoCloseable {
                 config.conflictScope() == io.syncnode.protocol.ConflictScope.FOLDER ? new FolderScopeSettings() : null,
                 new FetchQueue.Space(new io.syncnode.node.fetch.DiskSpace(root, config.minFree()),
                         (delay, task) -> scheduler.schedule(() -> worker.execute(guard("a fetch put off", task::run)),
-                                delay.toMillis(), TimeUnit.MILLISECONDS)));
+                                delay.toMillis(), TimeUnit.MILLISECONDS)),
+                new ApplyRetries(name, (delay, task) -> scheduler.schedule(task, delay.toMillis(),
+                        TimeUnit.MILLISECONDS), this::redeliver));
     }
 
     /** Whether this folder is shared with node {@code node} ({@code [[folder]] nodes}; empty: every node). */
@@ -242,6 +245,17 @@ public final class FolderSync implements AutoCloseable {
             if (update.full() && update.last()) {
                 inbox.exchangeEnded.add(from);
             }
+        }
+        drainSoon();
+    }
+
+    /**
+     * A version this node failed to apply, handed back by {@link ApplyRetries} as if {@code from}
+     * had announced it again (not counted as received).
+     */
+    private void redeliver(String from, Message.Announced a) {
+        synchronized (inbox) {
+            inbox.updates.computeIfAbsent(from, k -> new LinkedHashMap<>()).putIfAbsent(a.record().path(), a);
         }
         drainSoon();
     }
@@ -373,6 +387,35 @@ public final class FolderSync implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Sends each of {@code members} the current records of at most {@code limit} paths that have
+     * been dirty toward it since before {@code before}: what a member should have acknowledged
+     * long ago was lost on the way (a partition that changed no view, a dropped announcement) or
+     * failed there, and is offered again without waiting for the next digest exchange.
+     */
+    public void pushStaleDirty(java.util.Collection<String> members, Instant before, int limit) {
+        worker.execute(guard("offering stale dirty entries again", () -> {
+            if (paused || problem != null) {
+                return;
+            }
+            for (String member : members) {
+                Long id = peers.idOf(member);
+                if (id == null) {
+                    continue;
+                }
+                List<Message.Announced> stale = new ArrayList<>();
+                for (StoredFile f : store.staleDirtyRecordsFor(id, name, before, limit)) {
+                    stale.add(new Message.Announced(f.record(), null));
+                }
+                if (!stale.isEmpty()) {
+                    LOG.fine(() -> name + ": offering " + stale.size() + " record(s) dirty toward " + member
+                            + " for long again");
+                    buffer.send(member, stale, false);
+                }
+            }
+        }));
     }
 
     /** Sends {@code member} the current records of every path dirty toward it. */
@@ -819,17 +862,7 @@ public final class FolderSync implements AutoCloseable {
 
         @Override
         public Path saveDir(String winner) throws IOException {
-            java.time.Instant at = split.lastHeal() != null ? split.lastHeal() : clock.instant();
-            String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                    .withZone(java.time.ZoneOffset.UTC).format(at);
-            Path dir = conflictsDir.resolve(stamp);
-            for (int i = 2; Files.exists(dir) && !Files.exists(conflictsDir.resolve(stamp + ".info")); i++) {
-                dir = conflictsDir.resolve(stamp + "-" + i);
-            }
-            Files.createDirectories(dir);
-            Files.writeString(conflictsDir.resolve(dir.getFileName() + ".info"),
-                    "winner=" + winner + "\nat=" + clock.instant() + "\n");
-            return dir;
+            return archive.newSaveDir(winner);
         }
 
         /** Our digest, by unicast: it differs, so the member answers with its whole index. */
@@ -841,16 +874,9 @@ public final class FolderSync implements AutoCloseable {
         }
     }
 
-    /** Whole-folder conflicts settled on this node: the saved directories of the losing versions. */
-    public List<Path> folderConflicts() {
-        if (!Files.isDirectory(conflictsDir)) {
-            return List.of();
-        }
-        try (var list = Files.list(conflictsDir)) {
-            return list.filter(Files::isDirectory).sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
+    /** Whole-folder conflicts settled on this node: the saved losing versions. */
+    public FolderConflictArchive folderConflicts() {
+        return archive;
     }
 
     private String nodeName(long id) {

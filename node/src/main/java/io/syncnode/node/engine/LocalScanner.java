@@ -329,6 +329,9 @@ final class LocalScanner {
             timeOnlyDirs.add(rel); // decided by settleDirectoryTimes, once the children are scanned
             return;
         }
+        if (changing.waiting(rel)) {
+            return; // it kept changing while read: its next read is scheduled, not every event's
+        }
         Optional<DiskEntry> read;
         try {
             read = reader.read(abs, rel);

@@ -120,12 +120,14 @@ final class RemoteApplier {
     /** A version being fetched, and whether to announce it once applied (see {@link #done}). */
     private record Wanted(FileRecord target, boolean announce) {
     }
+
+    private final ApplyRetries retries;
     RemoteApplier(String folder, IndexBuffer buffer, SqliteIndexStore store, Applier applier, Reconciler reconciler,
                   Fetcher fetcher, Executor worker, BiFunction<String, FolderSync.Step, Runnable> guard,
                   BiPredicate<String, Boolean> ignored, Consumer<String> scanLater, Map<String, String> problems,
                   NodeCounters counters, SplitBrainLog split, Consumer<StoredConflict> scripts,
                   LongFunction<String> nodeName, Clock clock, int maxConflictCopies, long selfId, Executor ioPool,
-                  FolderScope folderScope, FetchQueue.Space space) {
+                  FolderScope folderScope, FetchQueue.Space space, ApplyRetries retries) {
         this.folder = folder;
         this.buffer = buffer;
         this.store = store;
@@ -146,6 +148,7 @@ final class RemoteApplier {
         this.selfId = selfId;
         this.ioPool = ioPool;
         this.folderScope = folderScope;
+        this.retries = retries;
         this.finisher = new ApplyFinisher(folder, buffer, applier, scanLater, problems);
         this.fetches = new FetchQueue(folder, buffer, applier, fetcher, worker, guard, scanLater, problems, space,
                 new FetchQueue.Commit() {
@@ -418,7 +421,7 @@ final class RemoteApplier {
                 FetchQueue.Wanted w = fetches.handOver(st.target());
                 if (w == null) {
                     prepared.get(i).exceptionally(e -> null).join();
-                    Fetcher.discard(st.temp()); // other content is wanted at the path now
+                    applier.discardTemp(st.temp()); // other content is wanted at the path now
                     continue;
                 }
                 prepareAgain = !w.target().sameEntry(st.target()); // same content, other metadata
@@ -434,7 +437,7 @@ final class RemoteApplier {
                         || cur.record().version().equals(st.target().version()) && cur.stat() != null)) {
                     // a fetched file whose path took a newer or concurrent version (reconciled on
                     // its own) or this one by another way while it waited
-                    Fetcher.discard(st.temp());
+                    applier.discardTemp(st.temp());
                     continue;
                 }
                 // the index's signature now, not at staging: installing another name of a hard-link
@@ -444,12 +447,14 @@ final class RemoteApplier {
                 done(st.from(), st.target(), sig, st.announce());
             } catch (java.util.concurrent.CompletionException e) {
                 problems.put(rel, "apply failed: " + e.getCause().getMessage());
-                Fetcher.discard(st.temp());
+                applier.discardTemp(st.temp());
+                retries.failed(st.from(), st.target());
             } catch (LocalChangedException e) {
                 scanLater.accept(rel);
             } catch (IOException | RuntimeException e) {
                 problems.put(rel, "apply failed: " + e.getMessage());
-                LOG.log(Level.WARNING, folder + ": applying " + rel + " failed; retried at the next digest exchange", e);
+                LOG.log(Level.WARNING, folder + ": applying " + rel + " failed; tried again later", e);
+                retries.failed(st.from(), st.target());
             }
         }
         for (Path dir : dirs) {
@@ -528,8 +533,9 @@ final class RemoteApplier {
                 scanLater.accept(rel);
             } catch (IOException | RuntimeException e) {
                 problems.put(rel, "apply failed: " + e.getMessage());
-                LOG.log(Level.WARNING, folder + ": applying " + rel + " from " + from + " failed; retried at the"
-                        + " next digest exchange", e);
+                LOG.log(Level.WARNING, folder + ": applying " + rel + " from " + from + " failed; tried again later",
+                        e);
+                retries.failed(from, t.target());
             }
         }
     }
@@ -716,6 +722,7 @@ final class RemoteApplier {
      */
     void done(String from, FileRecord target, StatSignature stat, boolean announce) {
         applier.settled(target.path());
+        retries.succeeded(target.path());
         fetches.settled(target.path(), target.deleted() ? null : target.hash());
         String parent = RelativePath.parentRecord(target.path());
         if (parent != null) {
@@ -810,7 +817,7 @@ final class RemoteApplier {
             try (InputStream in = Files.newInputStream(src, LinkOption.NOFOLLOW_LINKS);
                  java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp, StandardOpenOption.WRITE,
                          StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = new io.syncnode.node.apply.SparseOutput(ch)) {
+                 OutputStream out = new io.syncnode.node.os.SparseOutput(ch)) {
                 in.transferTo(out);
             }
             try {

@@ -97,7 +97,7 @@ public final class Fetcher {
             try {
                 channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING);
-                out = new io.syncnode.node.apply.SparseOutput(channel); // zero blocks become holes
+                out = new io.syncnode.node.os.SparseOutput(channel); // zero blocks become holes
                 Signature signature = null;
                 if (!basisFiles.isEmpty()) {
                     basis = new ConcatBasis(basisFiles);

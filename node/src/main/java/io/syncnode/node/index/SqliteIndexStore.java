@@ -97,6 +97,9 @@ public final class SqliteIndexStore implements AutoCloseable {
     private static final String DIRTY_RECORDS = "SELECT " + FileRowCodec.COLUMNS_F
             + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
             + " WHERE d.peer_id = ? AND d.folder = ? ORDER BY d.path";
+    private static final String STALE_DIRTY_RECORDS = "SELECT " + FileRowCodec.COLUMNS_F
+            + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
+            + " WHERE d.peer_id = ? AND d.folder = ? AND d.since_ms < ? ORDER BY d.since_ms, d.path LIMIT ?";
     private static final String PEERS = "SELECT id, name, address, last_seen_ms FROM peers ORDER BY name, id";
     private static final String DIGEST = "SELECT path, version, deleted FROM files WHERE folder = ? ORDER BY path";
 
@@ -365,6 +368,21 @@ public final class SqliteIndexStore implements AutoCloseable {
             PreparedStatement st = c.prepared(DIRTY_RECORDS);
             st.setLong(1, peerId);
             st.setString(2, folder);
+            return files(st);
+        });
+    }
+
+    /**
+     * The current records of at most {@code limit} paths dirty toward {@code peerId} since before
+     * {@code before}, the longest dirty first.
+     */
+    public List<StoredFile> staleDirtyRecordsFor(long peerId, String folder, Instant before, int limit) {
+        return read("list stale dirty records", "folder '" + folder + "' peer " + hex(peerId), c -> {
+            PreparedStatement st = c.prepared(STALE_DIRTY_RECORDS);
+            st.setLong(1, peerId);
+            st.setString(2, folder);
+            st.setLong(3, before.toEpochMilli());
+            st.setInt(4, limit);
             return files(st);
         });
     }

@@ -42,4 +42,22 @@ class ChangingEntriesTest {
         assertEquals("apply failed: disk full", problems.get("a"));
         assertEquals(Duration.ofMillis(200), c.delay(1), "a settle time above 50 ms is the first delay");
     }
+
+    @Test
+    void aPathWaitsForItsScheduledReadSoThatEventsDoNotReadItSooner() {
+        long[] now = {0};
+        ChangingEntries c = new ChangingEntries(Duration.ofMillis(100), new java.util.HashMap<>(), (rel, d) -> { },
+                () -> now[0]);
+        assertFalse(c.waiting("busy.log"), "never seen changing: read at once");
+        c.changedWhileRead("busy.log"); // next read in 100 ms
+        now[0] = Duration.ofMillis(99).toNanos();
+        assertTrue(c.waiting("busy.log"), "an event's scan before the delay leaves it alone");
+        now[0] = Duration.ofMillis(100).toNanos();
+        assertFalse(c.waiting("busy.log"), "due: the scheduled read reads it");
+        c.changedWhileRead("busy.log"); // next in 200 ms
+        now[0] += Duration.ofMillis(150).toNanos();
+        assertTrue(c.waiting("busy.log"));
+        c.readWhole("busy.log");
+        assertFalse(c.waiting("busy.log"), "read whole: no more waiting");
+    }
 }

@@ -1,5 +1,6 @@
 package io.syncnode.node.engine;
 
+import io.syncnode.testing.Await;
 import io.syncnode.config.ClusterSection;
 import io.syncnode.config.FolderConfig;
 import io.syncnode.config.HostPort;

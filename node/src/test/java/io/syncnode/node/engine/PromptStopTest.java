@@ -1,6 +1,6 @@
 package io.syncnode.node.engine;
 
-import static io.syncnode.node.engine.Await.await;
+import static io.syncnode.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -278,4 +278,23 @@ class SqliteIndexStoreTest {
                 regular("a", "a"), null))));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
+
+    @Test
+    void staleDirtyRecordsAreThoseDirtySinceBeforeACutOffLongestFirstAndBounded() {
+        java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        await(store.write(w -> {
+            for (String p : List.of("old1", "old2", "new", "other-peer")) {
+                w.put("f", regular(p, p), null);
+            }
+            w.markDirty("f", "old2", List.of(7L), t0.plusSeconds(1));
+            w.markDirty("f", "old1", List.of(7L), t0);
+            w.markDirty("f", "new", List.of(7L), t0.plusSeconds(100));
+            w.markDirty("f", "other-peer", List.of(8L), t0);
+            return null;
+        }));
+        java.time.Instant cutOff = t0.plusSeconds(50);
+        assertEquals(List.of("old1", "old2"), paths(store.staleDirtyRecordsFor(7L, "f", cutOff, 10)));
+        assertEquals(List.of("old1"), paths(store.staleDirtyRecordsFor(7L, "f", cutOff, 1)), "at most the limit");
+        assertEquals(List.of(), paths(store.staleDirtyRecordsFor(7L, "other", cutOff, 10)));
+    }
 }

@@ -1,6 +1,6 @@
 package io.syncnode.node.watch;
 
-import static io.syncnode.node.watch.Await.await;
+import static io.syncnode.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

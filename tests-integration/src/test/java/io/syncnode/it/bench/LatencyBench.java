@@ -60,7 +60,7 @@ public final class LatencyBench {
             b.waitUntilRunning(Cluster.START);
             NodeProcess aa = a;
             NodeProcess bb = b;
-            io.syncnode.it.Await.await(Cluster.START, Duration.ofMillis(200),
+            io.syncnode.testing.Await.await(Cluster.START, Duration.ofMillis(200),
                     () -> aa.members().size() == 2 && bb.members().size() == 2, () -> "a and b members of each other");
             System.out.printf("nodes a, b running (tcp 127.0.0.1:%d/%d, settle 0ms) in %s%n", port, port + 1, home);
 

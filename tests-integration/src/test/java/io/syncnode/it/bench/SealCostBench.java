@@ -1,6 +1,6 @@
 package io.syncnode.it.bench;
 
-import io.syncnode.it.Await;
+import io.syncnode.testing.Await;
 import io.syncnode.it.Cluster;
 import io.syncnode.it.NodeProcess;
 import java.io.IOException;

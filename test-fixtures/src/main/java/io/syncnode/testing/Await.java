@@ -1,20 +1,36 @@
-package io.syncnode.it;
+package io.syncnode.testing;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Waits on a condition with a deadline (never a bare sleep to synchronise). */
+/**
+ * Waits on a condition with a deadline, for every module's tests: never a bare sleep to
+ * synchronise. A timeout fails with an {@link AssertionError} naming what was awaited.
+ */
 public final class Await {
+    private static final Duration EVERY = Duration.ofMillis(20);
+
     private Await() {
     }
 
-    /** Polls {@code condition} every 20 ms until it holds; fails naming {@code what} after {@code timeout}. */
-    public static void await(Duration timeout, BooleanSupplier condition, Supplier<String> what) {
-        await(timeout, Duration.ofMillis(20), condition, what);
+    /** Polls {@code condition} every 20 ms until it holds; fails after {@code timeout}. */
+    public static void await(Duration timeout, BooleanSupplier condition) {
+        await(timeout, EVERY, condition, () -> "a condition");
     }
 
+    /** As {@link #await(Duration, BooleanSupplier)}, naming {@code what} on failure. */
+    public static void await(Duration timeout, BooleanSupplier condition, String what) {
+        await(timeout, EVERY, condition, () -> what);
+    }
+
+    /** As {@link #await(Duration, BooleanSupplier)}, naming {@code what} (computed on failure). */
+    public static void await(Duration timeout, BooleanSupplier condition, Supplier<String> what) {
+        await(timeout, EVERY, condition, what);
+    }
+
+    /** Polls {@code condition} every {@code every} until it holds; fails naming {@code what} after {@code timeout}. */
     public static void await(Duration timeout, Duration every, BooleanSupplier condition, Supplier<String> what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

@@ -1,9 +1,8 @@
-package io.syncnode.node.apply;
+package io.syncnode.node.os;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.syncnode.node.os.NativeFs;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.syncnode.node.apply;
+package io.syncnode.node.os;
 
 import java.io.IOException;
 import java.io.OutputStream;

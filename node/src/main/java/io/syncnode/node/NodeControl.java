@@ -1,0 +1,278 @@
+package io.syncnode.node;
+
+import io.syncnode.config.SyncnodeConfig;
+import io.syncnode.node.cluster.JGroupsTransport;
+import io.syncnode.node.control.ConflictView;
+import io.syncnode.node.control.ControlHandler;
+import io.syncnode.node.control.DirtyView;
+import io.syncnode.node.control.PeerView;
+import io.syncnode.node.control.ReloadView;
+import io.syncnode.node.control.StatusView;
+import io.syncnode.node.engine.ClockSkew;
+import io.syncnode.node.engine.FolderConflictArchive;
+import io.syncnode.node.engine.FolderSync;
+import io.syncnode.node.engine.NodeCounters;
+import io.syncnode.node.engine.PeerDirectory;
+import io.syncnode.node.index.DirtyEntry;
+import io.syncnode.node.index.PeerInfo;
+import io.syncnode.node.index.SqliteIndexStore;
+import io.syncnode.node.index.StoredConflict;
+import io.syncnode.node.index.StoredFile;
+import io.syncnode.node.seal.SealStatus;
+import io.syncnode.protocol.FileRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * What the control socket's verbs do on a running node ({@code status}, {@code peers},
+ * {@code dirty}, {@code check}, {@code sync}, {@code conflicts}, {@code resolve}, {@code pause},
+ * {@code resume}, {@code rekey}, {@code reload}). Runs on the control connection's thread; the
+ * waits on folder workers are bounded (see {@code CONCURRENCY.md}).
+ */
+final class NodeControl implements ControlHandler {
+    private static final Logger LOG = Logger.getLogger(NodeControl.class.getName());
+    /** How often {@code sync} sends every dirty record again while it waits. */
+    private static final Duration SYNC_REPUSH = Duration.ofSeconds(2);
+
+    /** The parts of the node the verbs read and drive. */
+    record Parts(SyncnodeConfig config, Map<String, FolderSync> folders, SqliteIndexStore store, PeerDirectory peers,
+                 JGroupsTransport transport, NodeCounters counters, ClockSkew clocks, Clock clock, long nodeId,
+                 Supplier<Set<String>> members, Consumer<FolderSync> afterResume,
+                 Reload reload) {
+    }
+
+    /** Re-reads the config file (see {@code SyncNode}). */
+    interface Reload {
+        ReloadView reload() throws ControlException;
+    }
+
+    private final Parts parts;
+
+    NodeControl(Parts parts) {
+        this.parts = parts;
+    }
+
+    @Override
+    public StatusView status() {
+        List<StatusView.FolderStatus> fs = new ArrayList<>();
+        for (FolderSync f : parts.folders().values()) {
+            fs.add(f.status());
+        }
+        io.syncnode.node.cluster.ClusterView v = parts.transport().view();
+        StatusView.ViewStatus view = new StatusView.ViewStatus(v.id(), v.coordinator(),
+                v.lastMerge() == null ? null : v.lastMerge().toString(), v.merges(), parts.transport().deadConnectionsClosed());
+        return new StatusView(parts.config().node().name(), parts.transport().members(), fs, parts.counters().snapshot(), security(), view);
+    }
+
+    private StatusView.Security security() {
+        SealStatus s = parts.transport().sealStatus();
+        if (s == null) {
+            return new StatusView.Security(parts.config().cluster().insecure() ? "insecure" : "loopback", null, List.of(), 0,
+                    List.of(), Map.of());
+        }
+        return new StatusView.Security("sealed", s.fingerprint(), s.trusted(), s.generation(), s.peers().stream()
+                .map(p -> new StatusView.Session(p.name(), p.session(), p.generation(), p.ready())).toList(),
+                s.refused(), s.traffic());
+    }
+
+    @Override
+    public List<PeerView> peers() {
+        Map<Long, Long> dirty = parts.store().dirtyCountByPeer();
+        List<PeerView> out = new ArrayList<>();
+        for (PeerInfo p : parts.peers().all()) {
+            String addr = parts.members().get().contains(p.name()) ? parts.transport().physicalAddress(p.name()) : null;
+            out.add(new PeerView(p.name(), addr != null ? addr : p.address(), parts.members().get().contains(p.name()),
+                    dirty.getOrDefault(p.id(), 0L), p.lastSeen().toString(), parts.clocks().offsetMs(p.name())));
+        }
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return out;
+    }
+
+    @Override
+    public List<DirtyView> dirty(String folder) {
+        List<DirtyView> out = new ArrayList<>();
+        for (DirtyEntry d : parts.store().dirty(folder)) {
+            out.add(new DirtyView(d.folder(), d.path(), d.peerName(), d.since().toString()));
+        }
+        return out;
+    }
+
+    @Override
+    public long check(String folder, List<String> paths) throws ControlException {
+        long n = 0;
+        for (FolderSync f : running(folder, "rescans it")) {
+            try {
+                n += f.check(paths).get(1, TimeUnit.HOURS);
+            } catch (Exception e) {
+                Throwable c = e.getCause() != null ? e.getCause() : e;
+                throw new ControlException("check of folder " + f.name() + " failed: " + c.getMessage());
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public boolean sync(String folder, Duration timeout) throws ControlException {
+        List<FolderSync> fs = running(folder, "sends its changes again");
+        Instant deadline = parts.clock().instant().plus(timeout);
+        Instant nextPush = Instant.MIN;
+        while (true) {
+            if (!parts.clock().instant().isBefore(nextPush)) {
+                // (re)send every dirty record to its members: a lost acknowledgement is asked again
+                for (FolderSync f : fs) {
+                    for (String m : parts.members().get()) {
+                        if (!m.equals(parts.config().node().name())) {
+                            f.pushDirtyTo(m);
+                        }
+                    }
+                }
+                nextPush = parts.clock().instant().plus(SYNC_REPUSH);
+            }
+            long dirty = 0;
+            for (FolderSync f : fs) {
+                dirty += parts.store().dirtyCount(f.name());
+            }
+            if (dirty == 0) {
+                return true;
+            }
+            if (!parts.clock().instant().isBefore(deadline)) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public List<ConflictView> conflicts() {
+        List<ConflictView> out = new ArrayList<>();
+        for (FolderSync f : parts.folders().values()) {
+            for (StoredConflict c : f.conflicts()) {
+                FileRecord local = parts.store().get(f.name(), c.path()).map(StoredFile::record).orElse(null);
+                out.add(new ConflictView(f.name(), c.path(), side(local, parts.config().node().name()),
+                        side(c.remote(), parts.peers().nameOf(c.remote().modifiedBy())), c.detected().toString(),
+                        "file", null));
+            }
+            for (FolderConflictArchive.Saved saved : f.folderConflicts().saved()) {
+                out.add(folderConflict(f.name(), saved));
+            }
+        }
+        return out;
+    }
+
+    /** A whole-folder verdict this node lost: its saved directory and who won. */
+    private ConflictView folderConflict(String folder, FolderConflictArchive.Saved saved) {
+        return new ConflictView(folder, "", new ConflictView.Side(parts.config().node().name(), null, saved.files(), null,
+                false), new ConflictView.Side(saved.winner(), null, 0, null, false), saved.at(), "folder",
+                saved.dir().toString());
+    }
+
+    private ConflictView.Side side(FileRecord r, String node) {
+        if (r == null) {
+            return new ConflictView.Side(node, null, 0, null, true);
+        }
+        String by = r.modifiedBy() == parts.nodeId() ? parts.config().node().name() : parts.peers().nameOf(r.modifiedBy());
+        return new ConflictView.Side(by, Instant.ofEpochSecond(0, r.mtimeNs()).toString(), r.size(),
+                r.hash() == null ? null : r.hash().hex(), r.deleted());
+    }
+
+    @Override
+    public void resolve(String folder, String path, String keep) throws ControlException {
+        FolderSync f = running(folder, "lets you resolve it").get(0);
+        try {
+            f.resolve(path, keep).get(10, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new ControlException("cannot resolve " + folder + ":" + path + ": " + e.getCause().getMessage());
+        } catch (Exception e) {
+            throw new ControlException("cannot resolve " + folder + ":" + path + ": " + e);
+        }
+    }
+
+    @Override
+    public boolean pause(String folder) throws ControlException {
+        FolderSync f = selected(folder).get(0);
+        try {
+            return f.pause().get(10, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ControlException("folder " + folder + " is still busy after 10 min; the pause is queued"
+                    + " and takes effect when the work before it is done (see `syncnode status`)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new ControlException("cannot pause folder " + folder + ": " + e.getCause().getMessage());
+        } catch (Exception e) {
+            throw new ControlException("cannot pause folder " + folder + ": " + e);
+        }
+    }
+
+    @Override
+    public boolean resume(String folder) throws ControlException {
+        FolderSync f = selected(folder).get(0);
+        boolean resumed;
+        try {
+            resumed = f.resume().get(1, TimeUnit.HOURS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new ControlException("cannot resume folder " + folder + ": " + e.getCause().getMessage());
+        } catch (Exception e) {
+            throw new ControlException("cannot resume folder " + folder + ": " + e);
+        }
+        if (resumed) {
+            parts.afterResume().accept(f);
+        }
+        return resumed;
+    }
+
+    @Override
+    public int rekey(boolean askPeers) throws ControlException {
+        if (parts.transport().sealStatus() == null) {
+            throw new ControlException("this node runs without [cluster] credentials: it has no keys to replace");
+        }
+        parts.transport().rekey(askPeers);
+        return parts.transport().sealStatus().generation();
+    }
+
+    @Override
+    public ReloadView reload() throws ControlException {
+        return parts.reload().reload();
+    }
+
+    /** Selected parts.folders() that are not paused; an explicitly named paused folder is refused. */
+    private List<FolderSync> running(String folder, String whatResumeDoes) throws ControlException {
+        List<FolderSync> out = new ArrayList<>();
+        for (FolderSync f : selected(folder)) {
+            if (!f.paused()) {
+                out.add(f);
+            } else if (folder != null) {
+                throw new ControlException("folder " + folder + " is paused on this node; `syncnode resume "
+                        + folder + "` " + whatResumeDoes);
+            }
+        }
+        return out;
+    }
+
+    private List<FolderSync> selected(String folder) throws ControlException {
+        if (folder == null) {
+            return List.copyOf(parts.folders().values());
+        }
+        FolderSync f = parts.folders().get(folder);
+        if (f == null) {
+            throw new ControlException("no folder named \"" + folder + "\" in this node's parts.config() (have: "
+                    + String.join(", ", parts.folders().keySet()) + ")");
+        }
+        return List.of(f);
+    }
+}
