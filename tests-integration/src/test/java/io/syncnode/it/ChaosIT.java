@@ -90,7 +90,7 @@ class ChaosIT {
     final List<Double> convergeSeconds = new ArrayList<>();
     final List<Double> diskShownSeconds = new ArrayList<>();
     long nextOpAt;
-    /** Bound of each wait for identical trees and nothing dirty: failed applies are retried at the next digest exchange (every 2 min). */
+    /** Bound of each wait for identical trees and nothing dirty (failed applies come back within a minute). */
     static final Duration SETTLE = Duration.ofSeconds(Integer.getInteger("chaos.settle", 90));
 
     @BeforeAll

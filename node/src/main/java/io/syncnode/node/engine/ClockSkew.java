@@ -7,8 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
- * How far each member's clock is from this node's, from the send time every envelope carries
- * (transit time, milliseconds on a LAN, is part of the figure). Beyond {@link #THRESHOLD} it warns,
+ * How far each member's clock is from this node's, from the send time every envelope carries.
+ * A message that waited on its way (in a send lane behind a slow member, retransmitted after a
+ * partition) makes its sender look behind, never ahead, so the figure is the largest offset seen in
+ * the last {@link #WINDOW} (the sample that waited least). Beyond {@link #THRESHOLD} it warns,
  * at most once an hour per member: clocks only decide between concurrent versions under
  * {@code newest}/{@code oldest} (and keep-both's choice of which version keeps the path), never
  * which write is newer in time order (version vectors do that), but operators should know.
@@ -18,6 +20,14 @@ public final class ClockSkew {
     private static final Logger LOG = Logger.getLogger(ClockSkew.class.getName());
     public static final Duration THRESHOLD = Duration.ofSeconds(30);
     static final Duration WARN_EVERY = Duration.ofHours(1);
+    static final Duration WINDOW = Duration.ofMinutes(5);
+    /** Samples a window needs before a clock behind is believed (one delayed message is not enough). */
+    static final int BEHIND_AFTER = 3;
+
+    private record Window(long startMs, long best, int samples) {
+    }
+
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
     private final Clock clock;
     private final Map<String, Long> offsets = new ConcurrentHashMap<>();
@@ -33,9 +43,13 @@ public final class ClockSkew {
             return;
         }
         long now = clock.millis();
-        long offset = sentAtMs - now;
+        long sample = sentAtMs - now;
+        Window w = windows.compute(member, (k, old) -> old == null || now - old.startMs() >= WINDOW.toMillis()
+                ? new Window(now, sample, 1) : new Window(old.startMs(), Math.max(old.best(), sample), old.samples() + 1));
+        long offset = w.best();
         offsets.put(member, offset);
-        if (Math.abs(offset) > THRESHOLD.toMillis()) {
+        boolean believed = offset > 0 || w.samples() >= BEHIND_AFTER;
+        if (believed && Math.abs(offset) > THRESHOLD.toMillis()) {
             Long last = warnedAt.get(member);
             if (last == null || now - last >= WARN_EVERY.toMillis()) {
                 warnedAt.put(member, now);

@@ -8,11 +8,8 @@ import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.index.StoredConflict;
 import io.syncnode.node.index.StoredFile;
 import io.syncnode.node.conflict.ConflictScript;
-import io.syncnode.node.conflict.ScriptAnswer;
-import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
-import java.nio.file.Files;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.Outbox;
@@ -35,8 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -90,12 +85,7 @@ public final class FolderSync implements AutoCloseable {
     private final String selfName;
     private final Path workDir;
     private final FolderConflictArchive archive;
-    private final ConflictScript script;
-    private final ExecutorService scriptRunner = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "conflict-script");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ConflictSettler settler;
     private final LocalScanner scanner;
     private final RemoteApplier remote;
     private boolean flushQueued;
@@ -123,7 +113,6 @@ public final class FolderSync implements AutoCloseable {
         this.selfId = selfId;
         this.selfName = selfName;
         this.workDir = workDir.resolve(config.name());
-        this.script = config.script() == null ? null : new ConflictScript(config.script(), ConflictScript.DEFAULT_TIMEOUT);
         this.store = store;
         this.peers = peers;
         this.outbox = outbox;
@@ -163,6 +152,8 @@ public final class FolderSync implements AutoCloseable {
                                 delay.toMillis(), TimeUnit.MILLISECONDS)),
                 new ApplyRetries(name, (delay, task) -> scheduler.schedule(task, delay.toMillis(),
                         TimeUnit.MILLISECONDS), this::redeliver));
+        this.settler = new ConflictSettler(new SettlerView(), buffer, remote, applier, fetcher,
+                config.script() == null ? null : new ConflictScript(config.script(), ConflictScript.DEFAULT_TIMEOUT));
     }
 
     /** Whether this folder is shared with node {@code node} ({@code [[folder]] nodes}; empty: every node). */
@@ -558,7 +549,7 @@ public final class FolderSync implements AutoCloseable {
             }
         });
         worker.shutdown();
-        scriptRunner.shutdownNow();
+        settler.close();
         try {
             if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
                 worker.shutdownNow();
@@ -712,144 +703,68 @@ public final class FolderSync implements AutoCloseable {
 
     /**
      * Settles the open conflict of {@code path}: {@code keep} is "local", "remote", or the name of
-     * the node whose version wins. The result is a new version that dominates both and propagates.
+     * the node whose version wins (see {@link ConflictSettler#resolve}).
      */
     public CompletableFuture<Void> resolve(String path, String keep) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        worker.execute(() -> {
-            try {
-                if (paused) {
-                    throw new IllegalStateException("folder " + name + " is paused on this node; `syncnode resume "
-                            + name + "` first");
-                }
-                StoredConflict c = buffer.conflict(path);
-                if (c == null) {
-                    throw new IllegalArgumentException("no open conflict at " + path + " in folder " + name);
-                }
-                if (keep.equals("local") || keep.equals(selfName)) {
-                    remote.resolveKeepLocal(path);
-                    flush();
-                    done.complete(null);
-                } else if (keep.equals("remote") || keep.equals(c.remoteNode())) {
-                    withRemoteContent(c).whenComplete((file, err) -> worker.execute(() -> {
-                        try {
-                            if (err != null) {
-                                throw err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
-                            }
-                            if (paused) {
-                                throw new IllegalStateException("folder " + name + " was paused meanwhile;"
-                                        + " resolve again after `syncnode resume " + name + "`");
-                            }
-                            remote.resolveWith(path, c.remote(), file);
-                            flush();
-                            done.complete(null);
-                        } catch (Throwable t) {
-                            done.completeExceptionally(t);
-                        } finally {
-                            discardWork(file);
-                        }
-                    }));
-                } else {
-                    throw new IllegalArgumentException("node \"" + keep + "\" holds no version of " + path
-                            + " (this node is " + selfName + ", the other version is " + c.remoteNode() + "'s)");
-                }
-            } catch (Throwable t) {
-                done.completeExceptionally(t);
-            }
-        });
-        return done;
-    }
-
-    /** Fetches the remote version's content into a work file (null for a delete or a non-file). */
-    private CompletableFuture<Path> withRemoteContent(StoredConflict c) throws IOException {
-        if (c.remote().deleted() || c.remote().type() != FileType.REGULAR) {
-            return CompletableFuture.completedFuture(null);
-        }
-        Files.createDirectories(workDir);
-        Path file = Files.createTempFile(workDir, "remote-", ".tmp");
-        return fetcher.fetch(c.remoteNode(), name, c.remote(), file, List.of()).whenComplete((f, err) -> {
-            if (err != null) {
-                discardWork(file);
-            }
-        });
-    }
-
-    private static void discardWork(Path file) {
-        if (file != null) {
-            Fetcher.discard(file);
-        }
+        return settler.resolve(path, keep);
     }
 
     /** Runs the folder's script for an open conflict this node is to settle (worker thread). */
     private void runScript(StoredConflict c) {
-        String path = c.path();
-        StoredFile cur = buffer.current(path);
-        boolean files = (cur == null || cur.record().deleted() || cur.record().type() == FileType.REGULAR)
-                && (c.remote().deleted() || c.remote().type() == FileType.REGULAR);
-        if (script == null || !files) {
-            LOG.warning(() -> name + ": conflict on " + path + " left open for `syncnode resolve`: "
-                    + (script == null ? "no script configured" : "scripts settle regular files only"));
-            return;
-        }
-        try {
-            Files.createDirectories(workDir);
-            Path local = null;
-            if (cur != null && !cur.record().deleted()) {
-                local = Files.createTempFile(workDir, "local-", ".tmp");
-                Files.copy(applier.resolve(path), local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                Files.setPosixFilePermissions(local, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
-            }
-            Path localCopy = local;
-            Path output = workDir.resolve("merged-" + Long.toHexString(System.nanoTime()));
-            ConflictScript.Context base = new ConflictScript.Context(name, root, path, localCopy, null,
-                    cur == null ? selfName : nodeName(cur.record().modifiedBy()), nodeName(c.remote().modifiedBy()),
-                    cur == null ? 0 : cur.record().mtimeNs(), c.remote().mtimeNs(), output, "file");
-            withRemoteContent(c).thenApplyAsync(remoteFile -> {
-                if (remoteFile != null) {
-                    remoteFile.toFile().setWritable(false, false);
-                }
-                ConflictScript.Context ctx = new ConflictScript.Context(base.folder(), base.root(), base.path(),
-                        base.local(), remoteFile, base.localNode(), base.remoteNode(), base.localMtimeNs(),
-                        base.remoteMtimeNs(), base.output(), base.scope());
-                return new Object[] {script.run(ctx), remoteFile};
-            }, scriptRunner).whenComplete((result, err) -> remoteSide.execute(guard("settling " + path + " by script",
-                    () -> {
-                        Path remoteFile = result == null ? null : (Path) result[1];
-                        try {
-                            ScriptAnswer answer = err != null ? new ScriptAnswer.Failed(String.valueOf(err.getMessage()))
-                                    : (ScriptAnswer) result[0];
-                            applyAnswer(c, answer, remoteFile);
-                        } finally {
-                            discardWork(localCopy);
-                            discardWork(remoteFile);
-                            discardWork(output);
-                        }
-                    })));
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, name + ": preparing the script for " + path + " failed; the conflict stays open", e);
-        }
+        settler.runScript(c);
     }
 
-    private void applyAnswer(StoredConflict c, ScriptAnswer answer, Path remoteFile) throws IOException {
-        String path = c.path();
-        StoredConflict still = buffer.conflict(path);
-        if (still == null || !still.remote().version().equals(c.remote().version())) {
-            return; // settled or superseded meanwhile
+    /** What the conflict settler sees of this folder. */
+    private final class SettlerView implements ConflictSettler.Folder {
+        @Override
+        public String name() {
+            return name;
         }
-        if (answer instanceof ScriptAnswer.KeepLocal) {
-            remote.resolveKeepLocal(path);
-        } else if (answer instanceof ScriptAnswer.KeepRemote) {
-            remote.resolveWith(path, c.remote(), remoteFile);
-        } else if (answer instanceof ScriptAnswer.KeepBoth) {
-            remote.resolveBoth(path, remoteFile);
-        } else if (answer instanceof ScriptAnswer.Merged m) {
-            remote.resolveMerged(path, m.output());
-        } else if (answer instanceof ScriptAnswer.Failed f) {
-            LOG.warning(() -> name + ": script for " + path + " gave no answer (" + f.reason()
-                    + "); the conflict stays open: settle it with `syncnode resolve`");
-            return;
+
+        @Override
+        public String selfName() {
+            return selfName;
         }
-        flush();
+
+        @Override
+        public Path root() {
+            return root;
+        }
+
+        @Override
+        public Path workDir() {
+            return workDir;
+        }
+
+        @Override
+        public boolean paused() {
+            return paused;
+        }
+
+        @Override
+        public java.util.concurrent.Executor worker() {
+            return worker;
+        }
+
+        @Override
+        public java.util.concurrent.Executor remoteSide() {
+            return remoteSide;
+        }
+
+        @Override
+        public Runnable guard(String what, Step step) {
+            return FolderSync.this.guard(what, step);
+        }
+
+        @Override
+        public void flush() {
+            FolderSync.this.flush();
+        }
+
+        @Override
+        public String nodeName(long id) {
+            return FolderSync.this.nodeName(id);
+        }
     }
 
     /** Folder-scope conflicts: the verdict, where losers are saved, and exchange requests. */

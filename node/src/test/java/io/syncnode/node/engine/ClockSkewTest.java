@@ -91,6 +91,21 @@ class ClockSkewTest {
         assertNull(skew.offsetMs("delta"), "an old node that does not send its time");
         assertEquals(List.of(), warnings);
         skew.observe("gamma", clock.millis() - 31_000);
+        assertEquals(-29_000L, skew.offsetMs("gamma"), "a message that waited on its way does not count as skew");
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void aClockBehindIsBelievedFromSeveralSamplesOfAWindow() {
+        Manual clock = new Manual();
+        ClockSkew skew = new ClockSkew(clock);
+        skew.observe("gamma", clock.millis() - 29_000);
+        clock.now = clock.now.plus(ClockSkew.WINDOW); // a new window
+        skew.observe("gamma", clock.millis() - 31_000);
+        skew.observe("gamma", clock.millis() - 31_500);
+        assertEquals(List.of(), warnings, "two samples could both have waited");
+        skew.observe("gamma", clock.millis() - 32_000);
+        assertEquals(-31_000L, skew.offsetMs("gamma"), "the sample that waited least");
         assertEquals(1, warnings.size());
         assertEquals(true, warnings.get(0).contains("31 s behind"), warnings.get(0));
     }
