@@ -30,7 +30,10 @@ import java.util.TreeSet;
  *   overwritten or deleted <em>on top of them</em> (an operation that found content C at the path and
  *   changed or removed it supersedes C; a write made without having seen C is concurrent with it).
  *   After a convergence each live content must be at its path or in a conflict copy of it: that is
- *   "every node's last write survives unless it was deleted later".</li>
+ *   "every node's last write survives unless it was deleted later". A later rename of the path
+ *   (or of a parent) may have taken it along: found where the renames lead, it survives too (a
+ *   node renames what it holds at that moment; a write still on its way to it may arrive at the
+ *   old path or be moved along, and either is right).</li>
  *   <li>{@code written}: every content ever written at each path (renames included): a converged
  *   file with any other content is torn (or invented).</li>
  * </ul>
@@ -39,6 +42,12 @@ import java.util.TreeSet;
 final class ChaosModel {
     private final Map<String, Set<String>> live = new TreeMap<>();
     private final Map<String, Set<String>> written = new HashMap<>();
+    /**
+     * The renames operations made since the last {@link #rebase}, in order ({from, to}). A rename
+     * moves what its node held at the source then; a write it had not received yet may still
+     * arrive there, or may have been moved along: either place counts as the write surviving.
+     */
+    private final List<String[]> renames = new ArrayList<>();
     /** Paths changed (content or metadata) since the last {@link #rebase}. */
     private final Set<String> touched = new TreeSet<>();
     int ops;
@@ -55,6 +64,10 @@ final class ChaosModel {
         try {
             did = ops.apply(root);
             roots = roots(did);
+            String[] t = did.split(" ");
+            if (t[0].equals("rename") && t.length >= 5) {
+                renames.add(new String[] {normalise(t[2]), normalise(t[4])});
+            }
         } catch (IOException | UncheckedIOException e) {
             // the node renamed or removed something under the operation (it applies others' changes)
             did = "raced with the node (" + e + "); its effect taken from the whole tree";
@@ -146,11 +159,28 @@ final class ChaosModel {
                     asCopy++;
                     continue;
                 }
+                if (movedTo(tree, p, h)) {
+                    continue;
+                }
                 lost.add(p + " content " + h + ": at the path now " + tree.get(p) + "; copies: "
                         + ConflictCopies.copiesOf(tree, p));
             }
         }
         return lost;
+    }
+
+    /** Whether content {@code h} written at {@code p} is where a later rename of it (or of a parent) took it. */
+    private boolean movedTo(Map<String, String> tree, String p, String h) {
+        String q = p;
+        for (String[] r : renames) {
+            if (q.equals(r[0]) || q.startsWith(r[0] + "/")) {
+                q = r[1] + q.substring(r[0].length());
+                if (h.equals(fileHash(tree.get(q))) || findCopy(tree, q, h) != null) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Files of {@code tree} whose content no operation ever wrote at their path (torn or invented). */
@@ -175,6 +205,7 @@ final class ChaosModel {
     void rebase(Map<String, String> tree) {
         live.clear();
         touched.clear();
+        renames.clear();
         tree.forEach((p, d) -> {
             String h = fileHash(d);
             if (h != null) {
