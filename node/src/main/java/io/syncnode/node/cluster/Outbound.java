@@ -60,11 +60,6 @@ public final class Outbound implements Outbox, AutoCloseable {
         lanes.retainMembers(java.util.Set.copyOf(members));
     }
 
-    /** Messages dropped by full lanes since the start. */
-    public long dropped() {
-        return lanes.dropped();
-    }
-
     @Override
     public void close() {
         closed = true;

@@ -21,8 +21,9 @@ import java.util.logging.Logger;
  */
 final class ApplyRetries {
     private static final Logger LOG = Logger.getLogger(ApplyRetries.class.getName());
-    static final Duration FIRST = Duration.ofSeconds(2);
-    static final Duration MAX = Duration.ofSeconds(60);
+    /** The same waits as a failed fetch's ({@link FetchQueue#RETRY_FIRST}, {@link FetchQueue#RETRY_MAX}). */
+    static final Duration FIRST = FetchQueue.RETRY_FIRST;
+    static final Duration MAX = FetchQueue.RETRY_MAX;
 
     private final String folder;
     private final FetchQueue.Later later;
