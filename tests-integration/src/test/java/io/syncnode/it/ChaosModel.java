@@ -1,5 +1,6 @@
 package io.syncnode.it;
 
+import io.syncnode.testing.TreeSnapshot;
 import static io.syncnode.it.ConflictCopies.fileHash;
 import static io.syncnode.it.ConflictCopies.findCopy;
 import static io.syncnode.it.ConflictCopies.normalise;

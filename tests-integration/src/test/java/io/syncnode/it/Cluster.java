@@ -1,5 +1,6 @@
 package io.syncnode.it;
 
+import io.syncnode.testing.TreeSnapshot;
 import io.syncnode.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.syncnode.node.trust.CredentialsException;

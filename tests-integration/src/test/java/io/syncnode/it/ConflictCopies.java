@@ -1,5 +1,6 @@
 package io.syncnode.it;
 
+import io.syncnode.testing.TreeSnapshot;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;

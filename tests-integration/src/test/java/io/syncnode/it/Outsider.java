@@ -1,5 +1,6 @@
 package io.syncnode.it;
 
+import io.syncnode.testing.TreeSnapshot;
 import io.syncnode.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.syncnode.it;
 
+import io.syncnode.testing.TreeSnapshot;
 import static io.syncnode.it.ConflictCopies.copiesOf;
 import static io.syncnode.it.ConflictCopies.findCopy;
 import static io.syncnode.it.ConflictCopies.hash;

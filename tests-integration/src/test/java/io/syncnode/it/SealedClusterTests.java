@@ -1,5 +1,6 @@
 package io.syncnode.it;
 
+import io.syncnode.testing.TreeSnapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

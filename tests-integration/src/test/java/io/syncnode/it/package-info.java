@@ -4,9 +4,10 @@
  * 127.0.0.1/.2/.3, or udp multicast), with real inotify, SQLite and control-socket CLI calls.
  *
  * <p>The harness: {@link io.syncnode.it.NodeProcess} (one node: config, process, log, CLI),
- * {@link io.syncnode.it.Cluster} (several nodes of one cluster), {@link io.syncnode.it.TreeSnapshot}
- * (what "identical trees" means), {@code io.syncnode.testing.Await} (module test-fixtures) (deadline polling) and
- * {@link io.syncnode.it.LogTailsOnFailure} (prints the node logs when a test fails); for large files,
+ * {@link io.syncnode.it.Cluster} (several nodes of one cluster), {@link io.syncnode.it.LogTailsOnFailure}
+ * (prints the node logs when a test fails) and, from the module test-fixtures,
+ * {@code io.syncnode.testing.TreeSnapshot} (what "identical trees" means) and
+ * {@code io.syncnode.testing.Await} (deadline polling); for large files,
  * {@link io.syncnode.it.BigFiles} (streaming writes and SHA-256, temp files, wire counters, rsync);
  * for fidelity (issue 5), {@link io.syncnode.it.Fixture} (every file type and attribute, made by
  * {@code fixture.sh}), {@link io.syncnode.it.RsyncComparison} ({@code rsync -aHAXS --checksum

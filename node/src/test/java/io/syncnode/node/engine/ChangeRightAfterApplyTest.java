@@ -67,7 +67,7 @@ class ChangeRightAfterApplyTest {
                     () -> what + ": the touch on node 0 reaches node 1; node 1 has " + lstat(onB));
         }
         awaitSame();
-        assertEquals(TreeSnapshot.of(a), TreeSnapshot.of(b));
+        assertEquals(NativeTree.snapshot(a), NativeTree.snapshot(b));
         assertTrue(Files.isSymbolicLink(a.resolve("e0")));
     }
 

@@ -90,10 +90,10 @@ final class LocalCluster implements AutoCloseable {
                 () -> nodes.size() + " members");
     }
 
-    /** Waits until the folders of nodes 0 and 1 are identical trees ({@link TreeSnapshot}). */
+    /** Waits until the folders of nodes 0 and 1 are identical trees ({@link NativeTree}). */
     void awaitSame(Duration timeout) {
-        Await.await(timeout, () -> TreeSnapshot.of(dir(0)).equals(TreeSnapshot.of(dir(1))),
-                () -> "identical trees\n a=" + TreeSnapshot.of(dir(0)) + "\n b=" + TreeSnapshot.of(dir(1)));
+        Await.await(timeout, () -> NativeTree.snapshot(dir(0)).equals(NativeTree.snapshot(dir(1))),
+                () -> "identical trees\n a=" + NativeTree.snapshot(dir(0)) + "\n b=" + NativeTree.snapshot(dir(1)));
     }
 
     void stop(int i) {

@@ -51,8 +51,8 @@ class NewReplicaTest {
         cluster.start(0);
         cluster.start(1);
 
-        await(Duration.ofSeconds(30), () -> TreeSnapshot.of(cluster.dir(0)).equals(TreeSnapshot.of(cluster.dir(1))),
-                () -> "identical trees\n a=" + TreeSnapshot.of(cluster.dir(0)) + "\n b=" + TreeSnapshot.of(cluster.dir(1)));
+        await(Duration.ofSeconds(30), () -> NativeTree.snapshot(cluster.dir(0)).equals(NativeTree.snapshot(cluster.dir(1))),
+                () -> "identical trees\n a=" + NativeTree.snapshot(cluster.dir(0)) + "\n b=" + NativeTree.snapshot(cluster.dir(1)));
         StatusView.Counters b = cluster.node(1).controlHandler().status().counters();
         assertEquals(large.length, b.bytesFetched(), "only the large file was fetched: " + b);
         assertTrue(b.inlineBytesReceived() >= smallBytes, "the small files came inline: " + b + " (small files: "

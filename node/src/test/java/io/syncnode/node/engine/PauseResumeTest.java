@@ -66,10 +66,10 @@ class PauseResumeTest {
     }
 
     private void awaitAllSame() {
-        await(T, () -> TreeSnapshot.of(cluster.dir(0)).equals(TreeSnapshot.of(cluster.dir(1)))
-                        && TreeSnapshot.of(cluster.dir(0)).equals(TreeSnapshot.of(cluster.dir(2))),
-                () -> "identical trees\n n0=" + TreeSnapshot.of(cluster.dir(0)) + "\n n1="
-                        + TreeSnapshot.of(cluster.dir(1)) + "\n n2=" + TreeSnapshot.of(cluster.dir(2)));
+        await(T, () -> NativeTree.snapshot(cluster.dir(0)).equals(NativeTree.snapshot(cluster.dir(1)))
+                        && NativeTree.snapshot(cluster.dir(0)).equals(NativeTree.snapshot(cluster.dir(2))),
+                () -> "identical trees\n n0=" + NativeTree.snapshot(cluster.dir(0)) + "\n n1="
+                        + NativeTree.snapshot(cluster.dir(1)) + "\n n2=" + NativeTree.snapshot(cluster.dir(2)));
     }
 
     /** Dirty entries of node {@code i} for {@code path}, as "peer" names. */

@@ -58,8 +58,8 @@ class SplitBrainTest {
     }
 
     private void awaitSame() {
-        await(T, () -> TreeSnapshot.of(cluster.dir(0)).equals(TreeSnapshot.of(cluster.dir(1))),
-                () -> "identical trees\n n0=" + TreeSnapshot.of(cluster.dir(0)) + "\n n1=" + TreeSnapshot.of(cluster.dir(1)));
+        await(T, () -> NativeTree.snapshot(cluster.dir(0)).equals(NativeTree.snapshot(cluster.dir(1))),
+                () -> "identical trees\n n0=" + NativeTree.snapshot(cluster.dir(0)) + "\n n1=" + NativeTree.snapshot(cluster.dir(1)));
     }
 
     /** Splits, lets each side write f.txt (n0 older, n1 newer), heals. */

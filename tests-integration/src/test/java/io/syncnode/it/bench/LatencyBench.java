@@ -1,8 +1,8 @@
 package io.syncnode.it.bench;
 
+import io.syncnode.testing.TreeSnapshot;
 import io.syncnode.it.Cluster;
 import io.syncnode.it.NodeProcess;
-import io.syncnode.it.TreeSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
