@@ -17,10 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import io.syncnode.testing.ManualScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,93 +63,96 @@ class ChangeAggregatorTest {
         assertEquals(new ChangeBatch(Set.of("c"), Set.of(), false), received.get(1).batch());
     }
 
-    @Test
-    void flushesOnlyAfterTheSettleQuietTime() throws Exception {
-        ChangeAggregator agg = aggregator(Duration.ofMillis(200), Duration.ofSeconds(10));
-        AtomicInteger sent = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(1);
-        long[] lastSent = new long[1];
-        ScheduledExecutorService source = Executors.newSingleThreadScheduledExecutor();
-        try {
-            ScheduledFuture<?> stream = source.scheduleAtFixedRate(() -> {
-                int i = sent.incrementAndGet();
-                if (i <= 5) {
-                    lastSent[0] = System.nanoTime();
-                    agg.changed("p" + i, false);
-                }
-                if (i == 5) {
-                    done.countDown();
-                }
-            }, 0, 50, TimeUnit.MILLISECONDS);
-            assertTrue(done.await(10, TimeUnit.SECONDS));
-            stream.cancel(false);
-            await(WAIT, () -> received.size() == 1);
-            long quiet = millisBetween(lastSent[0], received.get(0).nanos());
-            assertTrue(quiet >= 195, "flushed " + quiet + " ms after the last change, settle is 200 ms");
-            assertEquals(Set.of("p1", "p2", "p3", "p4", "p5"), received.get(0).batch().paths());
-        } finally {
-            source.shutdownNow();
-        }
+    // Timing rules on a manual clock: the aggregator's "now" and the scheduler's delays are one
+    // timeline, so the asserts are exact and no test waits for real time.
+
+    private final ManualScheduler manual = new ManualScheduler();
+
+    private ChangeAggregator manualAggregator(Duration settle, Duration maxDelay) {
+        return new ChangeAggregator(settle, maxDelay, manual,
+                b -> received.add(new Received(b, manual.nanoTime(), Thread.currentThread().getName())),
+                m -> { }, manual::nanoTime);
     }
 
     @Test
-    void maxDelayCapsAContinuousStream() throws Exception {
-        ChangeAggregator agg = aggregator(Duration.ofMillis(100), Duration.ofMillis(300));
-        ScheduledExecutorService source = Executors.newSingleThreadScheduledExecutor();
-        AtomicInteger n = new AtomicInteger();
-        long start = System.nanoTime();
-        try {
-            source.scheduleAtFixedRate(() -> agg.changed("p" + n.incrementAndGet(), false), 0, 20, TimeUnit.MILLISECONDS);
-            await(WAIT, () -> received.size() >= 3, "three batches while the stream runs");
-        } finally {
-            source.shutdownNow();
-        }
-        long first = millisBetween(start, received.get(0).nanos());
-        long total = millisBetween(start, received.get(2).nanos());
-        assertTrue(first >= 295, "first batch after " + first + " ms, maxDelay is 300 ms");
-        assertTrue(first < 1_500, "first batch only after " + first + " ms with a 300 ms cap");
-        System.out.printf("continuous stream every 20 ms, settle 100 ms, maxDelay 300 ms: batches at %d ms ... %d ms%n",
-                first, total);
-    }
-
-    @Test
-    void zeroSettleFlushesOnTheNextSchedulerTurnCoalescing() throws Exception {
-        ChangeAggregator agg = aggregator(Duration.ZERO, Duration.ofSeconds(1));
-        CountDownLatch busy = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        scheduler.execute(() -> {
-            busy.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    void flushesOnlyAfterTheSettleQuietTime() {
+        ChangeAggregator agg = manualAggregator(Duration.ofMillis(200), Duration.ofSeconds(10));
+        for (int i = 1; i <= 5; i++) {
+            if (i > 1) {
+                manual.advance(Duration.ofMillis(50));
             }
-        });
-        assertTrue(busy.await(10, TimeUnit.SECONDS));
+            agg.changed("p" + i, false);
+        }
+        long lastChange = manual.nanoTime();
+        manual.advance(Duration.ofMillis(199));
+        assertEquals(List.of(), received, "flushed before 200 ms of quiet");
+        manual.advance(Duration.ofMillis(1));
+        assertEquals(1, received.size());
+        assertEquals(200, millisBetween(lastChange, received.get(0).nanos()));
+        assertEquals(Set.of("p1", "p2", "p3", "p4", "p5"), received.get(0).batch().paths());
+    }
+
+    @Test
+    void maxDelayCapsAContinuousStream() {
+        ChangeAggregator agg = manualAggregator(Duration.ofMillis(100), Duration.ofMillis(300));
+        for (int i = 0; i < 50; i++) { // a change every 20 ms for one second: never 100 ms of quiet
+            agg.changed("p" + i, false);
+            manual.advance(Duration.ofMillis(20));
+        }
+        List<Long> at = received.stream().map(r -> TimeUnit.NANOSECONDS.toMillis(r.nanos())).toList();
+        assertEquals(List.of(300L, 600L, 900L), at, "a batch every maxDelay while the stream runs");
+        assertEquals(15, received.get(0).batch().paths().size(), "changes at 0, 20, ... 280 ms");
+        manual.advance(Duration.ofMillis(100));
+        assertEquals(4, received.size(), "the rest, once the stream stopped");
+        assertEquals(1_080L, TimeUnit.NANOSECONDS.toMillis(received.get(3).nanos()),
+                "100 ms after the last change (980 ms)");
+    }
+
+    @Test
+    void zeroSettleFlushesOnTheNextSchedulerTurnCoalescing() {
+        ChangeAggregator agg = manualAggregator(Duration.ZERO, Duration.ofSeconds(1));
         agg.changed("a", false);
         agg.changed("b", true);
-        release.countDown();
-        await(WAIT, () -> received.size() == 1);
+        assertEquals(List.of(), received, "nothing before the scheduler's turn");
+        manual.runDue();
+        assertEquals(1, received.size());
         assertEquals(new ChangeBatch(Set.of("a"), Set.of("b"), false), received.get(0).batch());
+        assertEquals(0, received.get(0).nanos(), "no time passed");
 
         agg.changed("c", false);
-        await(WAIT, () -> received.size() == 2);
+        manual.runDue();
+        assertEquals(2, received.size());
     }
 
     @Test
     void overflowFlushesAtOnceWithRescanAll() {
-        ChangeAggregator agg = aggregator(Duration.ofSeconds(2), Duration.ofSeconds(30));
+        ChangeAggregator agg = manualAggregator(Duration.ofSeconds(2), Duration.ofSeconds(30));
         agg.changed("a", false);
-        long t0 = System.nanoTime();
         agg.overflow("inotify queue overflow");
-        await(WAIT, () -> received.size() == 1);
+        manual.runDue();
+        assertEquals(1, received.size(), "the overflow flushed without waiting for the 2 s settle time");
         assertEquals(new ChangeBatch(Set.of("a"), Set.of(), true), received.get(0).batch());
-        long millis = millisBetween(t0, received.get(0).nanos());
-        assertTrue(millis < 1_500, "overflow flush took " + millis + " ms: it waited for the 2 s settle time");
+        manual.advance(Duration.ofSeconds(5));
+        assertEquals(1, received.size(), "the superseded settle timer flushed nothing more");
 
         agg.changed("b", false);
-        await(WAIT, () -> received.size() == 2);
+        manual.advance(Duration.ofMillis(1_999));
+        assertEquals(1, received.size());
+        manual.advance(Duration.ofMillis(1));
         assertEquals(new ChangeBatch(Set.of("b"), Set.of(), false), received.get(1).batch());
+    }
+
+    @Test
+    void aBurstOfAMillionReportsCostsOneTimer() {
+        ChangeAggregator agg = manualAggregator(Duration.ofMillis(100), Duration.ofSeconds(1));
+        for (int i = 0; i < 1_000_000; i++) {
+            agg.changed("p" + (i % 1000), false);
+        }
+        assertEquals(1, manual.pending(), "timers outstanding");
+        manual.advance(Duration.ofMillis(100));
+        assertEquals(1, received.size());
+        assertEquals(1000, received.get(0).batch().paths().size());
+        assertEquals(0, manual.pending());
     }
 
     @Test
