@@ -30,7 +30,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -45,12 +50,14 @@ final class NodeControl implements ControlHandler {
     private static final Logger LOG = Logger.getLogger(NodeControl.class.getName());
     /** How often {@code sync} sends every dirty record again while it waits. */
     private static final Duration SYNC_REPUSH = Duration.ofSeconds(2);
+    /** How often {@code sync} counts the dirty records while it waits. */
+    private static final Duration SYNC_CHECK = Duration.ofMillis(50);
 
     /** The parts of the node the verbs read and drive. */
     record Parts(SyncnodeConfig config, Map<String, FolderSync> folders, SqliteIndexStore store, PeerDirectory peers,
                  JGroupsTransport transport, NodeCounters counters, ClockSkew clocks, Clock clock, long nodeId,
                  Supplier<Set<String>> members, Consumer<FolderSync> afterResume,
-                 Reload reload) {
+                 Reload reload, ScheduledExecutorService scheduler) {
     }
 
     /** Re-reads the config file (see {@code SyncNode}). */
@@ -125,36 +132,73 @@ final class NodeControl implements ControlHandler {
 
     @Override
     public boolean sync(String folder, Duration timeout) throws ControlException {
-        List<FolderSync> fs = running(folder, "sends its changes again");
-        Instant deadline = parts.clock().instant().plus(timeout);
-        Instant nextPush = Instant.MIN;
-        while (true) {
-            if (!parts.clock().instant().isBefore(nextPush)) {
-                // (re)send every dirty record to its members: a lost acknowledgement is asked again
-                for (FolderSync f : fs) {
-                    for (String m : parts.members().get()) {
-                        if (!m.equals(parts.config().node().name())) {
-                            f.pushDirtyTo(m);
+        SyncWait wait = new SyncWait(running(folder, "sends its changes again"), parts.clock().instant().plus(timeout));
+        ScheduledFuture<?> ticks = parts.scheduler().scheduleWithFixedDelay(wait::tick, 0, SYNC_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            // the ticks answer by the deadline; the margin only covers a busy scheduler
+            return wait.done.get(saturatedMillis(timeout.plus(SYNC_REPUSH)), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new ControlException("sync failed: " + e.getCause().getMessage());
+        } finally {
+            ticks.cancel(false);
+        }
+    }
+
+    private static long saturatedMillis(Duration d) {
+        try {
+            return d.toMillis();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * One {@code sync} verb's wait, checked on the scheduler every {@link #SYNC_CHECK} (the control
+     * thread only waits for {@link #done}): every {@link #SYNC_REPUSH} it (re)sends each dirty record
+     * to its members, so a lost acknowledgement is asked again; it answers true once no record of
+     * the folders is dirty, false at the deadline.
+     */
+    private final class SyncWait {
+        private final List<FolderSync> folders;
+        private final Instant deadline;
+        private Instant nextPush = Instant.MIN;
+        final CompletableFuture<Boolean> done = new CompletableFuture<>();
+
+        SyncWait(List<FolderSync> folders, Instant deadline) {
+            this.folders = folders;
+            this.deadline = deadline;
+        }
+
+        void tick() {
+            try {
+                Instant now = parts.clock().instant();
+                if (!now.isBefore(nextPush)) {
+                    for (FolderSync f : folders) {
+                        for (String m : parts.members().get()) {
+                            if (!m.equals(parts.config().node().name())) {
+                                f.pushDirtyTo(m);
+                            }
                         }
                     }
+                    nextPush = now.plus(SYNC_REPUSH);
                 }
-                nextPush = parts.clock().instant().plus(SYNC_REPUSH);
-            }
-            long dirty = 0;
-            for (FolderSync f : fs) {
-                dirty += parts.store().dirtyCount(f.name());
-            }
-            if (dirty == 0) {
-                return true;
-            }
-            if (!parts.clock().instant().isBefore(deadline)) {
-                return false;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
+                long dirty = 0;
+                for (FolderSync f : folders) {
+                    dirty += parts.store().dirtyCount(f.name());
+                }
+                if (dirty == 0) {
+                    done.complete(true);
+                } else if (!now.isBefore(deadline)) {
+                    done.complete(false);
+                }
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
             }
         }
     }

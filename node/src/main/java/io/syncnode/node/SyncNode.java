@@ -279,7 +279,7 @@ public final class SyncNode implements AutoCloseable {
 
     public ControlHandler controlHandler() {
         return new NodeControl(new NodeControl.Parts(config, folders, store, peers, transport, counters, clocks, clock,
-                nodeId, () -> members, antiEntropy::resumed, this::reload));
+                nodeId, () -> members, antiEntropy::resumed, this::reload, scheduler));
     }
 
     /** The router, for tests that inject messages as if they came from the network. */
