@@ -1,16 +1,13 @@
 package io.syncnode.node.os;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
@@ -22,15 +19,12 @@ import jnr.ffi.Pointer;
  * kernel byte-exact ({@link PathBytes}), so names that are not valid UTF-8 work too.
  *
  * <p>Every IOException names the path, the call and the errno text. A relative path is resolved
- * against the process working directory, as the JDK does.
+ * against the process working directory, as the JDK does. The xattr calls are made by
+ * {@link NativeXattrs}.
  */
 public final class NativeFs {
     /** XATTR_SIZE_MAX: the kernel's limit on one xattr value (ext4 allows less, one block). */
     public static final int XATTR_SIZE_MAX = 64 * 1024;
-    /** XATTR_LIST_MAX: the kernel's limit on the NUL-separated name list. */
-    private static final int XATTR_LIST_MAX = 64 * 1024;
-    /** How often a size query + read is retried when the attribute grows in between (ERANGE). */
-    private static final int ERANGE_ATTEMPTS = 5;
     private static final int STAT_BYTES = 144;
     private static final int STAT_BLOCKS_OFFSET = 64; // st_blocks, same offset on x86_64 and aarch64
     private static final int DIRENT_NAME_OFFSET = 19; // struct dirent (64-bit): ino 8, off 8, reclen 2, type 1
@@ -39,7 +33,7 @@ public final class NativeFs {
     private NativeFs() {
     }
 
-    private static IOException failure(String what, Path path, String call, int errno) {
+    static IOException failure(String what, Path path, String call, int errno) {
         return new ErrnoException("cannot " + what + " " + path + ": " + call + " failed, " + LibC.describe(errno),
                 errno);
     }
@@ -174,9 +168,6 @@ public final class NativeFs {
      * {@link #setXattr}). Sorted by name. Names are raw: each name byte is one char
      * (ISO-8859-1), so non-ASCII names survive a round trip through {@link #setXattr}.
      *
-     * <p>llistxattr with a size query first, then lgetxattr per name; if a list or a value grows
-     * between the size query and the read (ERANGE) both are retried a few times.
-     *
      * <p><b>Best effort per attribute:</b> an attribute that vanishes meanwhile (ENODATA) or that
      * cannot be read (EPERM, EACCES, EOPNOTSUPP, e.g. trusted.* for a non-root caller) is
      * <b>skipped</b>, not reported; the call fails only if the path itself cannot be listed or a
@@ -184,85 +175,7 @@ public final class NativeFs {
      * empty map.
      */
     public static Map<String, byte[]> listXattrs(Path path) throws IOException {
-        byte[] p = PathBytes.of(path);
-        LibC libc = LibC.get();
-        byte[] list = null;
-        int length = -1;
-        for (int attempt = 0; attempt < ERANGE_ATTEMPTS && length < 0; attempt++) {
-            long size = libc.llistxattr(p, null, 0);
-            if (size < 0) {
-                int errno = LibC.lastError();
-                if (errno == LibC.EOPNOTSUPP) {
-                    return Collections.emptyMap();
-                }
-                throw failure("list xattrs of", path, "llistxattr", errno);
-            }
-            if (size == 0) {
-                return Collections.emptyMap();
-            }
-            list = new byte[(int) Math.min(size, XATTR_LIST_MAX)];
-            long n = libc.llistxattr(p, list, list.length);
-            if (n >= 0) {
-                length = (int) n;
-            } else if (LibC.lastError() != LibC.ERANGE) {
-                throw failure("list xattrs of", path, "llistxattr", LibC.lastError());
-            }
-        }
-        if (length < 0) {
-            throw failure("list xattrs of", path, "llistxattr (list kept growing)", LibC.ERANGE);
-        }
-        Map<String, byte[]> result = new TreeMap<>();
-        int start = 0;
-        for (int i = 0; i < length; i++) {
-            if (list[i] == 0) {
-                if (i > start) {
-                    byte[] name = Arrays.copyOfRange(list, start, i + 1); // with its NUL
-                    byte[] value = getXattr(libc, path, p, name);
-                    if (value != null) {
-                        result.put(new String(name, 0, name.length - 1, StandardCharsets.ISO_8859_1), value);
-                    }
-                }
-                start = i + 1;
-            }
-        }
-        return result;
-    }
-
-    /** One value, or null to skip it (see listXattrs). name is NUL-terminated. */
-    private static byte[] getXattr(LibC libc, Path path, byte[] p, byte[] name) throws IOException {
-        String call = "lgetxattr " + new String(name, 0, name.length - 1, StandardCharsets.ISO_8859_1);
-        for (int attempt = 0; attempt < ERANGE_ATTEMPTS; attempt++) {
-            // after a value grew between the size probe and the read, read into the largest buffer
-            // any value can need: a writer that keeps resizing it cannot make the read fail again
-            long size = attempt == 0 ? libc.lgetxattr(p, name, null, 0) : XATTR_SIZE_MAX;
-            if (size < 0) {
-                int errno = LibC.lastError();
-                if (skippable(errno)) {
-                    return null;
-                }
-                throw failure("read xattr of", path, call, errno);
-            }
-            byte[] value = new byte[(int) Math.min(size, XATTR_SIZE_MAX)];
-            if (size == 0) {
-                return value;
-            }
-            long n = libc.lgetxattr(p, name, value, value.length);
-            if (n >= 0) {
-                return n == value.length ? value : Arrays.copyOf(value, (int) n);
-            }
-            int errno = LibC.lastError();
-            if (skippable(errno)) {
-                return null;
-            }
-            if (errno != LibC.ERANGE) {
-                throw failure("read xattr of", path, call, errno);
-            }
-        }
-        throw failure("read xattr of", path, call + " (value kept growing)", LibC.ERANGE);
-    }
-
-    private static boolean skippable(int errno) {
-        return errno == LibC.ENODATA || errno == LibC.EPERM || errno == LibC.EACCES || errno == LibC.EOPNOTSUPP;
+        return NativeXattrs.list(path);
     }
 
     /**
@@ -276,31 +189,12 @@ public final class NativeFs {
      *                                  exceeds {@link #XATTR_SIZE_MAX}
      */
     public static void setXattr(Path path, String name, byte[] value) throws IOException {
-        if (value.length > XATTR_SIZE_MAX) {
-            throw new IllegalArgumentException("xattr value of " + value.length + " bytes exceeds " + XATTR_SIZE_MAX);
-        }
-        if (LibC.get().lsetxattr(PathBytes.of(path), xattrName(name), value, value.length, 0) != 0) {
-            throw failure("set xattr " + name + " on", path, "lsetxattr", LibC.lastError());
-        }
+        NativeXattrs.set(path, name, value);
     }
 
     /** lremovexattr(path, name); a missing attribute gives an IOException with ENODATA. */
     public static void removeXattr(Path path, String name) throws IOException {
-        if (LibC.get().lremovexattr(PathBytes.of(path), xattrName(name)) != 0) {
-            throw failure("remove xattr " + name + " from", path, "lremovexattr", LibC.lastError());
-        }
-    }
-
-    private static byte[] xattrName(String name) {
-        byte[] bytes = new byte[name.length() + 1];
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == 0 || c > 0xff) {
-                throw new IllegalArgumentException("xattr name must be raw bytes (chars 1..0xff): " + name);
-            }
-            bytes[i] = (byte) c;
-        }
-        return bytes;
+        NativeXattrs.remove(path, name);
     }
 
     // ---------------------------------------------------------------- sparse files
