@@ -24,6 +24,12 @@ final class ReaderPool implements AutoCloseable {
         Connection open() throws SQLException;
     }
 
+    /** A JDBC step that may throw {@link SQLException}. */
+    @FunctionalInterface
+    interface SqlFunction<A, R> {
+        R apply(A arg) throws SQLException;
+    }
+
     /** A read-only connection with its prepared-statement cache. */
     static final class ReadConnection {
         final Connection connection;
@@ -96,6 +102,21 @@ final class ReaderPool implements AutoCloseable {
             idleCount.decrementAndGet();
         }
         discard(c);
+    }
+
+    /**
+     * Runs {@code query} on a connection of the pool and gives the connection back; an
+     * {@link SQLException} becomes an {@link IndexException} naming {@code step} and {@code what}.
+     */
+    <T> T read(String step, String what, SqlFunction<ReadConnection, T> query) {
+        ReadConnection c = acquire();
+        try {
+            return query.apply(c);
+        } catch (SQLException e) {
+            throw new IndexException(step, what, e);
+        } finally {
+            release(c);
+        }
     }
 
     /** Number of connections currently open (idle or in use); for tests and status. */

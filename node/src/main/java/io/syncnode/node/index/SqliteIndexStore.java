@@ -1,33 +1,18 @@
 package io.syncnode.node.index;
 
 import io.syncnode.protocol.ContentHash;
-import io.syncnode.protocol.FileType;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -63,6 +48,8 @@ import java.util.function.Function;
  *     and column.</li>
  * <li><b>Node id.</b> A random non-zero 64-bit id made on the first open and kept in the
  *     {@code node} table ({@link NodeFacts}): a wiped state dir is a new node.</li>
+ * <li><b>Queries.</b> The reads live beside the store, one class per group of tables:
+ *     {@link FileQueries}, {@link DirtyQueries}, {@link ConflictQueries}, {@link FolderDigest}.</li>
  * </ul>
  */
 public final class SqliteIndexStore implements AutoCloseable {
@@ -70,54 +57,18 @@ public final class SqliteIndexStore implements AutoCloseable {
     public static final String FILE_NAME = "index.db";
     private static final System.Logger LOG = System.getLogger(SqliteIndexStore.class.getName());
     private static final int IDLE_READERS = 4;
-    private static final String WRITER_THREAD = "index-writer";
-
-    private static final String GET = "SELECT " + FileRowCodec.COLUMNS + " FROM files WHERE folder = ? AND path = ?";
-    private static final String ALL = "SELECT " + FileRowCodec.COLUMNS + " FROM files WHERE folder = ? ORDER BY path";
-    static final String UNDER = "SELECT " + FileRowCodec.COLUMNS
-            + " FROM files WHERE folder = ? AND path > ? AND path < ? ORDER BY path";
-    // INDEXED BY: without ANALYZE statistics the planner prefers scanning the folder's primary-key
-    // range over the hash index once the query has conditions the index does not cover.
-    static final String BY_HASH = "SELECT " + FileRowCodec.COLUMNS
-            + " FROM files INDEXED BY files_by_hash WHERE folder = ? AND hash = ?"
-            + " AND deleted = 0 AND type = '" + FileType.REGULAR.name() + "' AND st_ino IS NOT NULL ORDER BY path LIMIT 1";
-    private static final String LIVE_COUNT = "SELECT count(*) FROM files WHERE folder = ? AND deleted = 0 AND path <> '.'";
-    private static final String DIRTY = "SELECT d.folder, d.path, d.peer_id, p.name, d.since_ms"
-            + " FROM dirty d LEFT JOIN peers p ON p.id = d.peer_id";
-    private static final String DIRTY_COUNT = "SELECT count(*) FROM dirty";
-    // INDEXED BY as for BY_HASH: without it each of these walked the whole folder (one walk per
-    // file applied in a burst)
-    static final String BY_INODE = "SELECT " + FileRowCodec.COLUMNS
-            + " FROM files INDEXED BY files_by_inode WHERE folder = ? AND st_ino = ? AND st_dev = ? AND deleted = 0"
-            + " ORDER BY path";
-    static final String LINKED_TO = "SELECT " + FileRowCodec.COLUMNS
-            + " FROM files INDEXED BY files_by_hard_link WHERE folder = ? AND hard_link = ? AND deleted = 0"
-            + " ORDER BY path";
-    private static final String DIRTY_BY_PEER = "SELECT peer_id, count(*) FROM dirty GROUP BY peer_id ORDER BY peer_id";
-    private static final String DIRTY_RECORDS = "SELECT " + FileRowCodec.COLUMNS_F
-            + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
-            + " WHERE d.peer_id = ? AND d.folder = ? ORDER BY d.path";
-    private static final String STALE_DIRTY_RECORDS = "SELECT " + FileRowCodec.COLUMNS_F
-            + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
-            + " WHERE d.peer_id = ? AND d.folder = ? AND d.since_ms < ? ORDER BY d.since_ms, d.path LIMIT ?";
-    private static final String PEERS = "SELECT id, name, address, last_seen_ms FROM peers ORDER BY name, id";
-    private static final String DIGEST = "SELECT path, version, deleted FROM files WHERE folder = ? ORDER BY path";
 
     private final Path dbFile;
     private final String subject;
     private final long nodeId;
     private final Connection writeConnection;
     private final SqliteIndexWriter writer;
-    private final ExecutorService writerThread;
+    private final IndexWriterThread writerThread;
     private final ReaderPool readers;
+    private final FileQueries files;
+    private final DirtyQueries dirty;
+    private final ConflictQueries conflicts;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile Thread writerThreadRef;
-
-    /** A JDBC step that may throw {@link SQLException}. */
-    @FunctionalInterface
-    private interface SqlFunction<A, R> {
-        R apply(A arg) throws SQLException;
-    }
 
     private SqliteIndexStore(Path dbFile, long nodeId, Connection writeConnection, long lastSequence) {
         this.dbFile = dbFile;
@@ -127,12 +78,10 @@ public final class SqliteIndexStore implements AutoCloseable {
         this.writer = new SqliteIndexWriter(writeConnection, subject, lastSequence);
         String url = IndexConnections.url(dbFile);
         this.readers = new ReaderPool(() -> IndexConnections.openReader(url), IDLE_READERS, subject);
-        this.writerThread = Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, WRITER_THREAD);
-            t.setDaemon(true); // close() drains the queue; a forgotten store must not keep the JVM alive
-            writerThreadRef = t;
-            return t;
-        });
+        this.writerThread = new IndexWriterThread(writer, subject);
+        this.files = new FileQueries(readers);
+        this.dirty = new DirtyQueries(readers, subject);
+        this.conflicts = new ConflictQueries(readers, subject);
     }
 
     /**
@@ -203,14 +152,7 @@ public final class SqliteIndexStore implements AutoCloseable {
 
     /** The entry of {@code path} in {@code folder}, tombstones included. */
     public Optional<StoredFile> get(String folder, String path) {
-        return read("get", SqliteIndexWriter.describe(folder, path), c -> {
-            PreparedStatement st = c.prepared(GET);
-            st.setString(1, folder);
-            st.setString(2, path);
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(FileRowCodec.read(rs)) : Optional.empty();
-            }
-        });
+        return files.get(folder, path);
     }
 
     /**
@@ -222,20 +164,7 @@ public final class SqliteIndexStore implements AutoCloseable {
      * @param dir a relative path without trailing slash, or {@code ""}
      */
     public List<StoredFile> under(String folder, String dirOrRoot) {
-        Objects.requireNonNull(dirOrRoot, "dir");
-        String dir = dirOrRoot.equals(io.syncnode.protocol.RelativePath.ROOT) ? "" : dirOrRoot;
-        if (dir.endsWith("/")) {
-            throw new IllegalArgumentException("dir must not end with '/': " + dir);
-        }
-        return read("list under", SqliteIndexWriter.describe(folder, dir), c -> {
-            PreparedStatement st = c.prepared(dir.isEmpty() ? ALL : UNDER);
-            st.setString(1, folder);
-            if (!dir.isEmpty()) {
-                st.setString(2, dir + "/");
-                st.setString(3, dir + "0");
-            }
-            return files(st);
-        });
+        return files.under(folder, dirOrRoot);
     }
 
     /**
@@ -245,17 +174,7 @@ public final class SqliteIndexStore implements AutoCloseable {
      * not wait for them. An exception from the action ends the scan and propagates unchanged.
      */
     public void forEach(String folder, Consumer<StoredFile> action) {
-        Objects.requireNonNull(action, "action");
-        read("scan", "folder '" + folder + "'", c -> {
-            PreparedStatement st = c.prepared(ALL);
-            st.setString(1, folder);
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    action.accept(FileRowCodec.read(rs));
-                }
-            }
-            return null;
-        });
+        files.forEach(folder, action);
     }
 
     /**
@@ -264,15 +183,7 @@ public final class SqliteIndexStore implements AutoCloseable {
      * lowest path when there are several.
      */
     public Optional<StoredFile> findLiveByHash(String folder, ContentHash hash) {
-        Objects.requireNonNull(hash, "hash");
-        return read("find by hash", "folder '" + folder + "' hash " + hash, c -> {
-            PreparedStatement st = c.prepared(BY_HASH);
-            st.setString(1, folder);
-            st.setBytes(2, hash.toBytes());
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(FileRowCodec.read(rs)) : Optional.empty();
-            }
-        });
+        return files.findLiveByHash(folder, hash);
     }
 
     /**
@@ -280,32 +191,17 @@ public final class SqliteIndexStore implements AutoCloseable {
      * names of a hard-link group as this node last saw them (a caller checks the disk again).
      */
     public List<StoredFile> sameInode(String folder, long dev, long ino) {
-        return read("find by inode", "folder '" + folder + "' inode " + ino, c -> {
-            PreparedStatement st = c.prepared(BY_INODE);
-            st.setString(1, folder);
-            st.setLong(2, ino);
-            st.setLong(3, dev);
-            return files(st);
-        });
+        return files.sameInode(folder, dev, ino);
     }
 
     /** The live entries whose record links to {@code first}, the first name of their hard-link group. */
     public List<StoredFile> linkedTo(String folder, String first) {
-        return read("find hard links", SqliteIndexWriter.describe(folder, first), c -> {
-            PreparedStatement st = c.prepared(LINKED_TO);
-            st.setString(1, folder);
-            st.setString(2, first);
-            return files(st);
-        });
+        return files.linkedTo(folder, first);
     }
 
     /** Number of non-deleted entries of the folder. */
     public long liveCount(String folder) {
-        return read("count live", "folder '" + folder + "'", c -> {
-            PreparedStatement st = c.prepared(LIVE_COUNT);
-            st.setString(1, folder);
-            return count(st);
-        });
+        return files.liveCount(folder);
     }
 
     /**
@@ -313,50 +209,17 @@ public final class SqliteIndexStore implements AutoCloseable {
      * sorted by folder, path (byte order) and peer name.
      */
     public List<DirtyEntry> dirty(String folderOrNull) {
-        String sql = DIRTY + (folderOrNull == null ? "" : " WHERE d.folder = ?") + " ORDER BY d.folder, d.path";
-        List<DirtyEntry> entries = read("list dirty", folderSubject(folderOrNull), c -> {
-            PreparedStatement st = c.prepared(sql);
-            if (folderOrNull != null) {
-                st.setString(1, folderOrNull);
-            }
-            List<DirtyEntry> out = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    long peer = rs.getLong(3);
-                    String name = rs.getString(4);
-                    out.add(new DirtyEntry(rs.getString(1), rs.getString(2), peer, name == null ? hex(peer) : name,
-                            Instant.ofEpochMilli(rs.getLong(5))));
-                }
-            }
-            return out;
-        });
-        sortPeersWithinPaths(entries);
-        return Collections.unmodifiableList(entries);
+        return dirty.dirty(folderOrNull);
     }
 
     /** Number of dirty entries of one folder, or of every folder when {@code folderOrNull} is null. */
     public long dirtyCount(String folderOrNull) {
-        String sql = DIRTY_COUNT + (folderOrNull == null ? "" : " WHERE folder = ?");
-        return read("count dirty", folderSubject(folderOrNull), c -> {
-            PreparedStatement st = c.prepared(sql);
-            if (folderOrNull != null) {
-                st.setString(1, folderOrNull);
-            }
-            return count(st);
-        });
+        return dirty.dirtyCount(folderOrNull);
     }
 
     /** Peer id to the number of paths (all folders) dirty toward it; peers with none are absent. */
     public Map<Long, Long> dirtyCountByPeer() {
-        return read("count dirty by peer", subject, c -> {
-            Map<Long, Long> counts = new LinkedHashMap<>();
-            try (ResultSet rs = c.prepared(DIRTY_BY_PEER).executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getLong(1), rs.getLong(2));
-                }
-            }
-            return Collections.unmodifiableMap(counts);
-        });
+        return dirty.dirtyCountByPeer();
     }
 
     /**
@@ -364,12 +227,7 @@ public final class SqliteIndexStore implements AutoCloseable {
      * to announce to it. A dirty path without an entry (purged) is left out.
      */
     public List<StoredFile> dirtyRecordsFor(long peerId, String folder) {
-        return read("list dirty records", "folder '" + folder + "' peer " + hex(peerId), c -> {
-            PreparedStatement st = c.prepared(DIRTY_RECORDS);
-            st.setLong(1, peerId);
-            st.setString(2, folder);
-            return files(st);
-        });
+        return dirty.dirtyRecordsFor(peerId, folder);
     }
 
     /**
@@ -377,107 +235,31 @@ public final class SqliteIndexStore implements AutoCloseable {
      * {@code before}, the longest dirty first.
      */
     public List<StoredFile> staleDirtyRecordsFor(long peerId, String folder, Instant before, int limit) {
-        return read("list stale dirty records", "folder '" + folder + "' peer " + hex(peerId), c -> {
-            PreparedStatement st = c.prepared(STALE_DIRTY_RECORDS);
-            st.setLong(1, peerId);
-            st.setString(2, folder);
-            st.setLong(3, before.toEpochMilli());
-            st.setInt(4, limit);
-            return files(st);
-        });
+        return dirty.staleDirtyRecordsFor(peerId, folder, before, limit);
     }
 
     /** Every known peer, sorted by name. */
     public List<PeerInfo> peers() {
-        return read("list peers", subject, c -> {
-            List<PeerInfo> out = new ArrayList<>();
-            try (ResultSet rs = c.prepared(PEERS).executeQuery()) {
-                while (rs.next()) {
-                    long lastSeen = rs.getLong(4);
-                    out.add(new PeerInfo(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.wasNull() ? null : Instant.ofEpochMilli(lastSeen)));
-                }
-            }
-            return Collections.unmodifiableList(out);
-        });
+        return dirty.peers();
+    }
+
+    /** The apply journal of {@code folder}: versions a crash may have left written but not recorded. */
+    public List<ApplyIntent> intents(String folder) {
+        return conflicts.intents(folder);
     }
 
     /** Open conflicts, of one folder or of all when {@code folderOrNull} is null, by folder and path. */
-    /** The apply journal of {@code folder}: versions a crash may have left written but not recorded. */
-    public List<ApplyIntent> intents(String folder) {
-        return read("list intents", subject, c -> {
-            List<ApplyIntent> out = new ArrayList<>();
-            var st = c.prepared("SELECT folder, path, type, mode, uid, gid, mtime_ns, size, hash, symlink_target, rdev, "
-                    + "version, deleted, modified_by, xattrs, hard_link, announce FROM intents WHERE folder = ? ORDER BY path");
-            st.setString(1, folder);
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new ApplyIntent(rs.getString(1), FileRowCodec.readRecord(rs, 2, 15), rs.getInt(17) == 1));
-                }
-            }
-            return Collections.unmodifiableList(out);
-        });
-    }
-
     public List<StoredConflict> conflicts(String folderOrNull) {
-        return read("list conflicts", subject, c -> {
-            List<StoredConflict> out = new ArrayList<>();
-            String sql = "SELECT " + ConflictRowCodec.COLUMNS + " FROM conflicts"
-                    + (folderOrNull == null ? "" : " WHERE folder = ?") + " ORDER BY folder, path";
-            var st = c.prepared(sql);
-            if (folderOrNull != null) {
-                st.setString(1, folderOrNull);
-            }
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    out.add(ConflictRowCodec.read(rs));
-                }
-            }
-            return Collections.unmodifiableList(out);
-        });
+        return conflicts.conflicts(folderOrNull);
     }
 
     /**
      * The folder digest that anti-entropy compares: equal on two nodes exactly when they hold the
-     * same set of paths with the same versions and deleted flags (metadata, content and stat
-     * are not hashed: equal versions mean equal records).
-     *
-     * <p>Byte layout. {@code digest = SHA-256(E1 || E2 || ... || En)} over every entry of the
-     * folder, tombstones included, in ascending order of the UTF-8 bytes of the path (unsigned
-     * byte-wise comparison, a proper prefix first). Each entry {@code E} is:
-     * <pre>
-     *   u32 path length in bytes (big-endian)
-     *   path, UTF-8
-     *   u32 k = number of version-vector counters (big-endian)
-     *   k x (i64 node id, i64 counter), both big-endian, ascending by node id compared as a
-     *       signed 64-bit integer; zero counters are never present
-     *   u8 deleted: 1 for a tombstone, 0 otherwise
-     * </pre>
-     * An empty folder (or an unknown one) has the digest of zero bytes,
-     * {@code e3b0c442...7852b855}.
+     * same set of paths with the same versions and deleted flags. The byte layout is in
+     * {@link FolderDigest}; an empty folder (or an unknown one) has the digest of zero bytes.
      */
     public byte[] digest(String folder) {
-        return read("digest", "folder '" + folder + "'", c -> {
-            MessageDigest sha = sha256();
-            PreparedStatement st = c.prepared(DIGEST);
-            st.setString(1, folder);
-            ByteBuffer u32 = ByteBuffer.allocate(4);
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    byte[] path = rs.getString(1).getBytes(StandardCharsets.UTF_8); // NameCodec text form
-                    byte[] version = rs.getBytes(2);
-                    if (version == null) {
-                        version = new byte[0];
-                    }
-                    sha.update(u32.clear().putInt(path.length).array());
-                    sha.update(path);
-                    sha.update(u32.clear().putInt(version.length / 16).array());
-                    sha.update(version); // already n x (i64 node, i64 counter) sorted: see FileRowCodec
-                    sha.update((byte) (rs.getInt(3) != 0 ? 1 : 0));
-                }
-            }
-            return sha.digest();
-        });
+        return readers.read("digest", "folder '" + folder + "'", c -> FolderDigest.of(c, folder));
     }
 
     // ---- writes: one thread, one transaction per call ----
@@ -494,13 +276,7 @@ public final class SqliteIndexStore implements AutoCloseable {
      */
     public <T> CompletableFuture<T> write(Function<IndexWriter, T> work) {
         Objects.requireNonNull(work, "work");
-        CompletableFuture<T> result = new CompletableFuture<>();
-        try {
-            writerThread.execute(() -> runTransaction(work, result));
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new IndexException("write", subject, "the index is closed"));
-        }
-        return result;
+        return writerThread.submit(work);
     }
 
     /**
@@ -510,24 +286,13 @@ public final class SqliteIndexStore implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (Thread.currentThread() == writerThreadRef) {
+        if (writerThread.isCurrent()) {
             throw new IllegalStateException("SqliteIndexStore.close() called from inside a write function");
         }
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        writerThread.shutdown();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (writerThread.awaitTermination(1, TimeUnit.MINUTES)) {
-                    break;
-                }
-                LOG.log(System.Logger.Level.WARNING, "closing " + subject + ": still waiting for queued writes");
-            } catch (InterruptedException e) {
-                interrupted = true; // queued writes were promised to callers: finish them, then re-interrupt
-            }
-        }
+        boolean interrupted = writerThread.drain();
         readers.close();
         try (Statement st = writeConnection.createStatement()) {
             st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -555,87 +320,5 @@ public final class SqliteIndexStore implements AutoCloseable {
     /** A node id as 16 lower-case hex digits (the form used where a peer has no name). */
     static String hex(long id) {
         return String.format("%016x", id);
-    }
-
-    // ---- internals ----
-
-    private <T> void runTransaction(Function<IndexWriter, T> work, CompletableFuture<T> result) {
-        try {
-            writer.begin();
-        } catch (SQLException e) {
-            result.completeExceptionally(new IndexException("begin transaction", subject, e));
-            return;
-        }
-        T value;
-        try {
-            value = work.apply(writer);
-            writer.commit();
-        } catch (Throwable e) {
-            IndexException failure = e instanceof IndexException ie ? ie
-                    : e instanceof SQLException sql ? new IndexException("commit", subject, sql)
-                    : new IndexException("write transaction", subject, e);
-            try {
-                writer.rollback();
-            } catch (SQLException rollback) {
-                failure.addSuppressed(rollback);
-            }
-            result.completeExceptionally(failure);
-            return;
-        }
-        result.complete(value);
-    }
-
-    private <T> T read(String step, String what, SqlFunction<ReaderPool.ReadConnection, T> query) {
-        ReaderPool.ReadConnection c = readers.acquire();
-        try {
-            return query.apply(c);
-        } catch (SQLException e) {
-            throw new IndexException(step, what, e);
-        } finally {
-            readers.release(c);
-        }
-    }
-
-    private static List<StoredFile> files(PreparedStatement st) throws SQLException {
-        List<StoredFile> out = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                out.add(FileRowCodec.read(rs));
-            }
-        }
-        return Collections.unmodifiableList(out);
-    }
-
-    private static long count(PreparedStatement st) throws SQLException {
-        try (ResultSet rs = st.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
-    }
-
-    /** SQL sorted by (folder, path) in byte order; within one path order the peers by name. */
-    private static void sortPeersWithinPaths(List<DirtyEntry> entries) {
-        int start = 0;
-        for (int i = 1; i <= entries.size(); i++) {
-            if (i == entries.size() || !entries.get(i).folder().equals(entries.get(start).folder())
-                    || !entries.get(i).path().equals(entries.get(start).path())) {
-                if (i - start > 1) {
-                    entries.subList(start, i).sort(Comparator.comparing(DirtyEntry::peerName)
-                            .thenComparingLong(DirtyEntry::peerId));
-                }
-                start = i;
-            }
-        }
-    }
-
-    private static String folderSubject(String folderOrNull) {
-        return folderOrNull == null ? "every folder" : "folder '" + folderOrNull + "'";
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
     }
 }

@@ -84,15 +84,15 @@ class SchemaMigrationsTest {
     void rangeHashInodeAndHardLinkQueriesUseTheirIndexes() throws Exception {
         SqliteIndexStore.open(stateDir).close();
         try (Connection c = raw()) {
-            String under = plan(c, SqliteIndexStore.UNDER, "f", "a/", "a0");
+            String under = plan(c, FileQueries.UNDER, "f", "a/", "a0");
             assertTrue(under.contains("PRIMARY KEY (folder=? AND path>? AND path<?)") && !under.contains("TEMP B-TREE"),
                     under);
-            String byHash = plan(c, SqliteIndexStore.BY_HASH, "f", new byte[32]);
+            String byHash = plan(c, FileQueries.BY_HASH, "f", new byte[32]);
             assertTrue(byHash.contains("files_by_hash (folder=? AND hash=?)") && !byHash.contains("TEMP B-TREE"),
                     byHash);
-            String byInode = plan(c, SqliteIndexStore.BY_INODE, "f", 7L, 1L);
+            String byInode = plan(c, FileQueries.BY_INODE, "f", 7L, 1L);
             assertTrue(byInode.contains("files_by_inode (folder=? AND st_ino=?)"), byInode);
-            String linkedTo = plan(c, SqliteIndexStore.LINKED_TO, "f", "a");
+            String linkedTo = plan(c, FileQueries.LINKED_TO, "f", "a");
             assertTrue(linkedTo.contains("files_by_hard_link (folder=? AND hard_link=?)"), linkedTo);
         }
     }

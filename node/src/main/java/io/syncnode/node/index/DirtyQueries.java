@@ -1,0 +1,141 @@
+package io.syncnode.node.index;
+
+import static io.syncnode.node.index.FileQueries.count;
+import static io.syncnode.node.index.FileQueries.files;
+import static io.syncnode.node.index.SqliteIndexStore.hex;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reads of the {@code dirty} and {@code peers} tables behind {@link SqliteIndexStore}: which
+ * paths each peer has not yet confirmed (the persistent outbox), the records to announce to it,
+ * and the peers themselves with the names that the dirty entries show. The contracts are on the
+ * store's methods of the same names.
+ */
+final class DirtyQueries {
+    private static final String DIRTY = "SELECT d.folder, d.path, d.peer_id, p.name, d.since_ms"
+            + " FROM dirty d LEFT JOIN peers p ON p.id = d.peer_id";
+    private static final String DIRTY_COUNT = "SELECT count(*) FROM dirty";
+    private static final String DIRTY_BY_PEER = "SELECT peer_id, count(*) FROM dirty GROUP BY peer_id ORDER BY peer_id";
+    private static final String DIRTY_RECORDS = "SELECT " + FileRowCodec.COLUMNS_F
+            + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
+            + " WHERE d.peer_id = ? AND d.folder = ? ORDER BY d.path";
+    private static final String STALE_DIRTY_RECORDS = "SELECT " + FileRowCodec.COLUMNS_F
+            + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
+            + " WHERE d.peer_id = ? AND d.folder = ? AND d.since_ms < ? ORDER BY d.since_ms, d.path LIMIT ?";
+    private static final String PEERS = "SELECT id, name, address, last_seen_ms FROM peers ORDER BY name, id";
+
+    private final ReaderPool readers;
+    private final String subject;
+
+    DirtyQueries(ReaderPool readers, String subject) {
+        this.readers = readers;
+        this.subject = subject;
+    }
+
+    List<DirtyEntry> dirty(String folderOrNull) {
+        String sql = DIRTY + (folderOrNull == null ? "" : " WHERE d.folder = ?") + " ORDER BY d.folder, d.path";
+        List<DirtyEntry> entries = readers.read("list dirty", folderSubject(folderOrNull), c -> {
+            PreparedStatement st = c.prepared(sql);
+            if (folderOrNull != null) {
+                st.setString(1, folderOrNull);
+            }
+            List<DirtyEntry> out = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    long peer = rs.getLong(3);
+                    String name = rs.getString(4);
+                    out.add(new DirtyEntry(rs.getString(1), rs.getString(2), peer, name == null ? hex(peer) : name,
+                            Instant.ofEpochMilli(rs.getLong(5))));
+                }
+            }
+            return out;
+        });
+        sortPeersWithinPaths(entries);
+        return Collections.unmodifiableList(entries);
+    }
+
+    long dirtyCount(String folderOrNull) {
+        String sql = DIRTY_COUNT + (folderOrNull == null ? "" : " WHERE folder = ?");
+        return readers.read("count dirty", folderSubject(folderOrNull), c -> {
+            PreparedStatement st = c.prepared(sql);
+            if (folderOrNull != null) {
+                st.setString(1, folderOrNull);
+            }
+            return count(st);
+        });
+    }
+
+    Map<Long, Long> dirtyCountByPeer() {
+        return readers.read("count dirty by peer", subject, c -> {
+            Map<Long, Long> counts = new LinkedHashMap<>();
+            try (ResultSet rs = c.prepared(DIRTY_BY_PEER).executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+            return Collections.unmodifiableMap(counts);
+        });
+    }
+
+    List<StoredFile> dirtyRecordsFor(long peerId, String folder) {
+        return readers.read("list dirty records", "folder '" + folder + "' peer " + hex(peerId), c -> {
+            PreparedStatement st = c.prepared(DIRTY_RECORDS);
+            st.setLong(1, peerId);
+            st.setString(2, folder);
+            return files(st);
+        });
+    }
+
+    List<StoredFile> staleDirtyRecordsFor(long peerId, String folder, Instant before, int limit) {
+        return readers.read("list stale dirty records", "folder '" + folder + "' peer " + hex(peerId), c -> {
+            PreparedStatement st = c.prepared(STALE_DIRTY_RECORDS);
+            st.setLong(1, peerId);
+            st.setString(2, folder);
+            st.setLong(3, before.toEpochMilli());
+            st.setInt(4, limit);
+            return files(st);
+        });
+    }
+
+    List<PeerInfo> peers() {
+        return readers.read("list peers", subject, c -> {
+            List<PeerInfo> out = new ArrayList<>();
+            try (ResultSet rs = c.prepared(PEERS).executeQuery()) {
+                while (rs.next()) {
+                    long lastSeen = rs.getLong(4);
+                    out.add(new PeerInfo(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            rs.wasNull() ? null : Instant.ofEpochMilli(lastSeen)));
+                }
+            }
+            return Collections.unmodifiableList(out);
+        });
+    }
+
+    /** SQL sorted by (folder, path) in byte order; within one path order the peers by name. */
+    private static void sortPeersWithinPaths(List<DirtyEntry> entries) {
+        int start = 0;
+        for (int i = 1; i <= entries.size(); i++) {
+            if (i == entries.size() || !entries.get(i).folder().equals(entries.get(start).folder())
+                    || !entries.get(i).path().equals(entries.get(start).path())) {
+                if (i - start > 1) {
+                    entries.subList(start, i).sort(Comparator.comparing(DirtyEntry::peerName)
+                            .thenComparingLong(DirtyEntry::peerId));
+                }
+                start = i;
+            }
+        }
+    }
+
+    private static String folderSubject(String folderOrNull) {
+        return folderOrNull == null ? "every folder" : "folder '" + folderOrNull + "'";
+    }
+}

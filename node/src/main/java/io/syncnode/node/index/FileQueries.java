@@ -1,0 +1,145 @@
+package io.syncnode.node.index;
+
+import io.syncnode.protocol.ContentHash;
+import io.syncnode.protocol.FileType;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The reads of the {@code files} table behind {@link SqliteIndexStore}: point lookups, the
+ * byte-ordered range of a directory, a whole-folder scan, and the lookups by content hash, by
+ * inode and by hard-link group. Each is one statement on a connection of the {@link ReaderPool},
+ * so it sees one committed state; the contracts are on the store's methods of the same names.
+ */
+final class FileQueries {
+    private static final String GET = "SELECT " + FileRowCodec.COLUMNS + " FROM files WHERE folder = ? AND path = ?";
+    private static final String ALL = "SELECT " + FileRowCodec.COLUMNS + " FROM files WHERE folder = ? ORDER BY path";
+    static final String UNDER = "SELECT " + FileRowCodec.COLUMNS
+            + " FROM files WHERE folder = ? AND path > ? AND path < ? ORDER BY path";
+    // INDEXED BY: without ANALYZE statistics the planner prefers scanning the folder's primary-key
+    // range over the hash index once the query has conditions the index does not cover.
+    static final String BY_HASH = "SELECT " + FileRowCodec.COLUMNS
+            + " FROM files INDEXED BY files_by_hash WHERE folder = ? AND hash = ?"
+            + " AND deleted = 0 AND type = '" + FileType.REGULAR.name() + "' AND st_ino IS NOT NULL ORDER BY path LIMIT 1";
+    private static final String LIVE_COUNT = "SELECT count(*) FROM files WHERE folder = ? AND deleted = 0 AND path <> '.'";
+    // INDEXED BY as for BY_HASH: without it each of these walked the whole folder (one walk per
+    // file applied in a burst)
+    static final String BY_INODE = "SELECT " + FileRowCodec.COLUMNS
+            + " FROM files INDEXED BY files_by_inode WHERE folder = ? AND st_ino = ? AND st_dev = ? AND deleted = 0"
+            + " ORDER BY path";
+    static final String LINKED_TO = "SELECT " + FileRowCodec.COLUMNS
+            + " FROM files INDEXED BY files_by_hard_link WHERE folder = ? AND hard_link = ? AND deleted = 0"
+            + " ORDER BY path";
+
+    private final ReaderPool readers;
+
+    FileQueries(ReaderPool readers) {
+        this.readers = readers;
+    }
+
+    Optional<StoredFile> get(String folder, String path) {
+        return readers.read("get", SqliteIndexWriter.describe(folder, path), c -> {
+            PreparedStatement st = c.prepared(GET);
+            st.setString(1, folder);
+            st.setString(2, path);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(FileRowCodec.read(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    List<StoredFile> under(String folder, String dirOrRoot) {
+        Objects.requireNonNull(dirOrRoot, "dir");
+        String dir = dirOrRoot.equals(io.syncnode.protocol.RelativePath.ROOT) ? "" : dirOrRoot;
+        if (dir.endsWith("/")) {
+            throw new IllegalArgumentException("dir must not end with '/': " + dir);
+        }
+        return readers.read("list under", SqliteIndexWriter.describe(folder, dir), c -> {
+            PreparedStatement st = c.prepared(dir.isEmpty() ? ALL : UNDER);
+            st.setString(1, folder);
+            if (!dir.isEmpty()) {
+                st.setString(2, dir + "/");
+                st.setString(3, dir + "0");
+            }
+            return files(st);
+        });
+    }
+
+    void forEach(String folder, Consumer<StoredFile> action) {
+        Objects.requireNonNull(action, "action");
+        readers.read("scan", "folder '" + folder + "'", c -> {
+            PreparedStatement st = c.prepared(ALL);
+            st.setString(1, folder);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    action.accept(FileRowCodec.read(rs));
+                }
+            }
+            return null;
+        });
+    }
+
+    Optional<StoredFile> findLiveByHash(String folder, ContentHash hash) {
+        Objects.requireNonNull(hash, "hash");
+        return readers.read("find by hash", "folder '" + folder + "' hash " + hash, c -> {
+            PreparedStatement st = c.prepared(BY_HASH);
+            st.setString(1, folder);
+            st.setBytes(2, hash.toBytes());
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(FileRowCodec.read(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    List<StoredFile> sameInode(String folder, long dev, long ino) {
+        return readers.read("find by inode", "folder '" + folder + "' inode " + ino, c -> {
+            PreparedStatement st = c.prepared(BY_INODE);
+            st.setString(1, folder);
+            st.setLong(2, ino);
+            st.setLong(3, dev);
+            return files(st);
+        });
+    }
+
+    List<StoredFile> linkedTo(String folder, String first) {
+        return readers.read("find hard links", SqliteIndexWriter.describe(folder, first), c -> {
+            PreparedStatement st = c.prepared(LINKED_TO);
+            st.setString(1, folder);
+            st.setString(2, first);
+            return files(st);
+        });
+    }
+
+    long liveCount(String folder) {
+        return readers.read("count live", "folder '" + folder + "'", c -> {
+            PreparedStatement st = c.prepared(LIVE_COUNT);
+            st.setString(1, folder);
+            return count(st);
+        });
+    }
+
+    /** Every row of an executed {@code SELECT} of {@link FileRowCodec#COLUMNS}, in its order. */
+    static List<StoredFile> files(PreparedStatement st) throws SQLException {
+        List<StoredFile> out = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(FileRowCodec.read(rs));
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** The single number a {@code SELECT count(*)} gives. */
+    static long count(PreparedStatement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+}
