@@ -1,9 +1,12 @@
 package io.syncnode.node.apply;
 
+import static io.syncnode.node.apply.TargetSignatures.checkExpected;
+import static io.syncnode.node.apply.TargetSignatures.removeDirectoryInTheWay;
+import static io.syncnode.node.apply.TargetSignatures.signatureOf;
+import static io.syncnode.node.apply.TargetSignatures.written;
+
 import io.syncnode.node.os.NativeFs;
-import io.syncnode.node.os.PathBytes;
 import io.syncnode.protocol.NameCodec;
-import io.syncnode.protocol.Xattrs;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.scan.EntryReader.Lstat;
 import io.syncnode.protocol.FileRecord;
@@ -15,17 +18,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Applies remote records to one folder root.
@@ -39,24 +35,27 @@ import java.util.stream.Stream;
  * <p>Order on a new file: write (holes kept, see {@link io.syncnode.node.os.SparseOutput}), chown (which clears setuid
  * bits and file capabilities), extended attributes (ACLs, capabilities), chmod, mtime, fsync,
  * rename, fsync the directory, lstat (the signature the caller records, so the node's own write is
- * not seen as a change; unsettled if the entry no longer shows the record, see {@link #written}).
+ * not seen as a change; unsettled if the entry no longer shows the record, see
+ * {@link TargetSignatures#written}).
  * The caller then restores the parent directory's mtime.
+ *
+ * <p>The parts: {@link FolderPaths} (resolving, placeholder parents), {@link TempFiles} (temp
+ * names and their removal), {@link MetadataWriter} (owner, xattrs, mode, mtime) and
+ * {@link TargetSignatures} (the signature checks before and after a change).
  */
 public final class Applier {
     public static final String TEMP_PREFIX = ".syncnode-tmp.";
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Applier.class.getName());
     private final Path root;
-    private final java.util.Set<String> skippedXattrs = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** The most entries {@link #discardTemp} looks at to find a temp file that moved. */
-    private static final long STRAY_TEMP_SEARCH = 1_000_000;
-    /** Directories made by {@link #ensureParent} whose records have not arrived (see {@link #isPlaceholder}). */
-    private final java.util.Set<String> placeholders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final FolderPaths paths;
+    private final TempFiles temps;
+    private final MetadataWriter metadata;
 
     public Applier(Path root) {
         this.root = root.toAbsolutePath().normalize();
+        this.paths = new FolderPaths(this.root);
+        this.temps = new TempFiles(this.root);
+        this.metadata = new MetadataWriter(this.root);
     }
 
     public Path root() {
@@ -74,25 +73,7 @@ public final class Applier {
      * real directory (a symlinked parent could lead outside the root).
      */
     public Path resolve(String rel) throws IOException {
-        RelativePath.validate(rel);
-        if (rel.equals(RelativePath.ROOT)) {
-            return root;
-        }
-        Path p = root;
-        String[] parts = rel.split("/");
-        for (int i = 0; i < parts.length - 1; i++) {
-            p = PathBytes.resolve(p, NameCodec.encode(parts[i]));
-            Optional<Lstat> st = EntryReader.lstat(p);
-            if (st.isPresent() && st.get().type() != FileType.DIRECTORY) {
-                throw new IOException("parent " + NameCodec.display(PathBytes.relative(root, p)) + " of "
-                        + NameCodec.display(rel) + " is not a directory");
-            }
-        }
-        Path target = PathBytes.resolve(p, NameCodec.encode(parts[parts.length - 1]));
-        if (!target.normalize().startsWith(root)) {
-            throw new IOException(NameCodec.display(rel) + " resolves outside the folder root");
-        }
-        return target;
+        return paths.resolve(rel);
     }
 
     /**
@@ -100,26 +81,7 @@ public final class Applier {
      * remembers them as {@link #isPlaceholder placeholders}.
      */
     public Path ensureParent(String rel) throws IOException {
-        Path target = resolve(rel);
-        Path parent = target.getParent();
-        if (!parent.equals(root) && !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
-            java.util.ArrayDeque<String> missing = new java.util.ArrayDeque<>();
-            for (String d = RelativePath.parent(rel); !d.isEmpty(); d = RelativePath.parent(d)) {
-                if (EntryReader.lstat(resolve(d)).isPresent()) {
-                    break;
-                }
-                missing.push(d);
-            }
-            for (String d : missing) {
-                try {
-                    Files.createDirectory(resolve(d));
-                    placeholders.add(d);
-                } catch (FileAlreadyExistsException e) {
-                    // made meanwhile (by a user): a real directory, scanned as usual
-                }
-            }
-        }
-        return parent;
+        return paths.ensureParent(rel);
     }
 
     /**
@@ -128,12 +90,12 @@ public final class Applier {
      * make a record of it (which would compete with the real one); {@link #settled} ends that.
      */
     public boolean isPlaceholder(String rel) {
-        return placeholders.contains(rel);
+        return paths.isPlaceholder(rel);
     }
 
     /** The directory {@code rel} got its record (applied, or deleted): no longer a placeholder. */
     public void settled(String rel) {
-        placeholders.remove(rel);
+        paths.settled(rel);
     }
 
     /**
@@ -150,16 +112,7 @@ public final class Applier {
      * worker (creating files waits for the file system journal while other files are fsynced).
      */
     public Path tempPathFor(String rel) throws IOException {
-        Path parent = ensureParent(rel);
-        String name = RelativePath.name(rel);
-        int end = 0;
-        while (end < name.length() && end < 100) {
-            end += Character.charCount(name.codePointAt(end));
-        }
-        byte[] rnd = new byte[6];
-        RANDOM.nextBytes(rnd);
-        return PathBytes.resolve(parent,
-                NameCodec.encode(TEMP_PREFIX + name.substring(0, end) + "." + HexFormat.of().formatHex(rnd)));
+        return TempFiles.nameFor(ensureParent(rel), RelativePath.name(rel));
     }
 
     /**
@@ -176,7 +129,7 @@ public final class Applier {
     /** Gives a finished temp file the record's metadata (owner, attributes, mode, mtime) and makes it durable (fsync). */
     public void prepare(Path temp, FileRecord r) throws IOException {
         try {
-            setMetadata(temp, r);
+            metadata.set(temp, r);
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
@@ -208,7 +161,7 @@ public final class Applier {
     public StatSignature applyMetadata(String rel, FileRecord r, StatSignature expected) throws IOException {
         Path target = resolve(rel);
         checkExpected(rel, target, expected);
-        setMetadata(target, r);
+        metadata.set(target, r);
         return written(target, r);
     }
 
@@ -221,7 +174,7 @@ public final class Applier {
             throws IOException {
         Path target = resolve(rel);
         Path source = resolve(first);
-        Path temp = tempBeside(ensureParent(rel), "hlink");
+        Path temp = TempFiles.beside(ensureParent(rel), "hlink");
         Files.createLink(temp, source);
         return replaceWith(rel, target, temp, r, expected);
     }
@@ -229,7 +182,8 @@ public final class Applier {
     /**
      * Sets the mtime of the directory {@code rel} back to its record's, after the node's own writes
      * of its children moved it; returns its signature now (if the mtime moved again before the
-     * lstat: with the mtime set, {@linkplain StatSignature#unsettled() unsettled}, see {@link #written}).
+     * lstat: with the mtime set, {@linkplain StatSignature#unsettled() unsettled}, see
+     * {@link TargetSignatures#written}).
      * Nothing happens if it is not a directory.
      */
     public Optional<StatSignature> restoreDirectoryTime(String rel, long mtimeNs) throws IOException {
@@ -266,14 +220,14 @@ public final class Applier {
             }
             fsyncDirectory(target.getParent());
         }
-        setMetadata(target, r);
+        metadata.set(target, r);
         return written(target, r);
     }
 
     /** Creates or replaces a symlink (never following it). */
     public StatSignature applySymlink(String rel, FileRecord r, StatSignature expected) throws IOException {
         Path target = resolve(rel);
-        Path temp = tempBeside(ensureParent(rel), "link");
+        Path temp = TempFiles.beside(ensureParent(rel), "link");
         NativeFs.symlink(NameCodec.encode(r.symlinkTarget()), temp);
         return replaceWith(rel, target, temp, r, expected);
     }
@@ -284,7 +238,7 @@ public final class Applier {
      */
     public StatSignature applySpecial(String rel, FileRecord r, StatSignature expected) throws IOException {
         Path target = resolve(rel);
-        Path temp = tempBeside(ensureParent(rel), "node");
+        Path temp = TempFiles.beside(ensureParent(rel), "node");
         int typeBits = switch (r.type()) {
             case CHAR_DEVICE -> 0020000;
             case BLOCK_DEVICE -> 0060000;
@@ -295,13 +249,6 @@ public final class Applier {
         return replaceWith(rel, target, temp, r, expected);
     }
 
-    /** A temp name beside the target, for an entry created in place (link, device, FIFO). */
-    private static Path tempBeside(Path parent, String kind) {
-        byte[] rnd = new byte[6];
-        RANDOM.nextBytes(rnd);
-        return parent.resolve(TEMP_PREFIX + kind + "." + HexFormat.of().formatHex(rnd));
-    }
-
     /**
      * Gives a freshly created temp entry the record's metadata and renames it over the
      * target if the target still has the {@code expected} signature; the temp entry never stays.
@@ -309,7 +256,7 @@ public final class Applier {
     private StatSignature replaceWith(String rel, Path target, Path temp, FileRecord r, StatSignature expected)
             throws IOException {
         try {
-            setMetadata(temp, r);
+            metadata.set(temp, r);
             checkExpected(rel, target, expected);
             removeDirectoryInTheWay(target, expected);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -338,7 +285,7 @@ public final class Applier {
             checkExpected(rel, target, expected);
         }
         Files.delete(target);
-        placeholders.remove(rel);
+        paths.settled(rel);
         fsyncDirectory(target.getParent());
     }
 
@@ -349,181 +296,20 @@ public final class Applier {
      * its apply until the next start. Never throws: a temp that cannot be removed is logged.
      */
     public void discardTemp(Path temp) {
-        try {
-            if (Files.deleteIfExists(temp)) {
-                return;
-            }
-            String name = temp.getFileName().toString();
-            if (!isTempName(name) || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-                return;
-            }
-            Optional<Path> moved;
-            try (Stream<Path> walk = Files.walk(root)) {
-                moved = walk.limit(STRAY_TEMP_SEARCH).filter(p -> p.getFileName() != null
-                        && p.getFileName().toString().equals(name)).findFirst();
-            }
-            if (moved.isPresent()) {
-                Files.deleteIfExists(moved.get());
-                LOG.fine(() -> "removed temp file " + moved.get() + " (its directory was moved during the apply)");
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            LOG.warning(() -> "cannot remove temp file " + temp + " (" + e.getMessage() + "); the next start removes it");
-        }
+        temps.discard(temp);
     }
 
     /** Removes the temp files a crashed or killed node left behind; returns how many. */
     public int removeLeftoverTemps() throws IOException {
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            return 0;
-        }
-        int[] n = {0};
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.filter(p -> isTempName(p.getFileName().toString())).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                    n[0]++;
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException("removing leftover temp file " + p, e);
-                }
-            });
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
-        return n[0];
-    }
-
-    private void checkExpected(String rel, Path target, StatSignature expected) throws IOException {
-        Optional<Lstat> st = EntryReader.lstat(target);
-        if (expected == null) {
-            if (st.isPresent()) {
-                throw new LocalChangedException(rel);
-            }
-            return;
-        }
-        if (st.isEmpty()) {
-            throw new LocalChangedException(rel);
-        }
-        StatSignature now = st.get().signature();
-        if (st.get().type() == FileType.DIRECTORY && (expected.mode() & 0170000) == 0040000) {
-            // a directory's times move with its children, also with this node's own applies of
-            // them in this batch: the user's changes of the children are the children's records
-            if (now.dev() != expected.dev() || now.ino() != expected.ino() || now.mode() != expected.mode()
-                    || now.uid() != expected.uid() || now.gid() != expected.gid()) {
-                throw new LocalChangedException(rel);
-            }
-        } else if (!now.equals(expected)) {
-            throw new LocalChangedException(rel);
-        }
-    }
-
-    private static void removeDirectoryInTheWay(Path target, StatSignature expected) throws IOException {
-        if (expected != null && (expected.mode() & 0170000) == 0040000) {
-            Files.delete(target); // throws DirectoryNotEmptyException when it still has children
-        }
+        return temps.removeLeftovers();
     }
 
     /**
-     * Owner first (chown clears setuid/setgid and security.capability), then the extended
-     * attributes (ACLs included), then the mode (after an ACL, so the mode's group bits are the
-     * mask as recorded), then the mtime last (nothing after it changes it).
+     * The signature to record for an entry found as {@code st} right after the node wrote it as
+     * {@code r} (see {@link TargetSignatures#written}).
      */
-    private void setMetadata(Path p, FileRecord r) throws IOException {
-        Optional<Lstat> st = EntryReader.lstat(p);
-        if (st.isEmpty()) {
-            throw new NoSuchFileException(p.toString());
-        }
-        StatSignature s = st.get().signature();
-        if (s.uid() != r.uid() || s.gid() != r.gid()) {
-            if (ROOT) {
-                Files.setAttribute(p, "unix:uid", r.uid(), LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(p, "unix:gid", r.gid(), LinkOption.NOFOLLOW_LINKS);
-            }
-        }
-        setXattrs(p, r);
-        if (r.type() != FileType.SYMLINK) {
-            if (r.type() == FileType.REGULAR || r.type() == FileType.DIRECTORY) {
-                Files.setAttribute(p, "unix:mode", r.mode(), LinkOption.NOFOLLOW_LINKS);
-            } else {
-                // FIFOs and devices: JDK 17 does a no-follow chmod by opening the entry, which blocks
-                // on a FIFO and may act on a device; they are not symlinks, so plain chmod(2) is exact
-                Files.setAttribute(p, "unix:mode", r.mode());
-            }
-        }
-        NativeFs.setMtimeNoFollow(p, r.mtimeNs()); // never opens the entry (a FIFO would block)
-    }
-
-    /**
-     * Makes the entry's extended attributes those of the record: removes the others, sets the
-     * missing and different ones. One the process may not set here (trusted.* or security.* when
-     * not root, user.* on a symlink, a file system without xattrs) is skipped and reported once
-     * per attribute name in the log: the rest of the entry is still applied.
-     */
-    private void setXattrs(Path p, FileRecord r) throws IOException {
-        Xattrs have = EntryReader.readXattrs(p);
-        if (have.isEmpty() && r.xattrs().isEmpty()) {
-            return;
-        }
-        for (String name : have.names()) {
-            if (r.xattrs().get(name) == null) {
-                try {
-                    NativeFs.removeXattr(p, rawName(name));
-                } catch (NativeFs.ErrnoException e) {
-                    skipped(name, e);
-                }
-            }
-        }
-        for (java.util.Map.Entry<String, byte[]> x : r.xattrs()) {
-            if (!java.util.Arrays.equals(have.get(x.getKey()), x.getValue())) {
-                try {
-                    NativeFs.setXattr(p, rawName(x.getKey()), x.getValue());
-                } catch (NativeFs.ErrnoException e) {
-                    skipped(x.getKey(), e);
-                }
-            }
-        }
-    }
-
-    private void skipped(String name, NativeFs.ErrnoException e) throws IOException {
-        if (!e.notPermittedOrSupported()) {
-            throw e;
-        }
-        if (skippedXattrs.add(name)) {
-            LOG.warning(() -> "extended attribute " + NameCodec.display(name) + " cannot be set under " + root
-                    + " (" + e.getMessage() + "); entries keep going without it (reported once per name)");
-        }
-    }
-
-    /** NativeFs takes xattr names as one char per byte. */
-    private static String rawName(String name) {
-        return new String(NameCodec.encode(name), java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    /**
-     * The signature to record for the entry the node just wrote as {@code r}. Between the node's
-     * last write and this lstat a user may have changed the entry (an operator who sees a file
-     * arrive and at once chowns it): if the entry no longer shows {@code r}, the signature is
-     * {@linkplain StatSignature#unsettled() unsettled}, so the user's change is not taken for the
-     * node's own write and the next scan records it as a new version (or, if the entry is gone, as
-     * a removal). A directory keeps the mtime the node gave it in the signature: if an entry created
-     * or removed in it moved its mtime (the user's, or the node's own temp file), the next scan sees
-     * a time-only change and tells whose it was (a recorded change of a child, or else nobody's:
-     * the mtime is put back). A change of extended attributes alone in that window is not seen here.
-     */
-    private static StatSignature written(Path target, FileRecord r) throws IOException {
-        Optional<Lstat> st = EntryReader.lstat(target);
-        if (st.isEmpty() || st.get().type() == null) {
-            return StatSignature.vanished();
-        }
-        return ownWrite(st.get(), r);
-    }
-
-    /** The signature to record for an entry found as {@code st} right after the node wrote it as {@code r} (see {@link #written}). */
     public static StatSignature ownWrite(Lstat st, FileRecord r) {
-        StatSignature s = st.signature();
-        if (shows(st, r)) {
-            return s;
-        }
-        return (r.type() == FileType.DIRECTORY ? s.withMtime(r.mtimeNs()) : s).unsettled();
+        return TargetSignatures.ownWrite(st, r);
     }
 
     /**
@@ -532,21 +318,7 @@ public final class Applier {
      * sets (a group the process is not in): that bit is not compared.
      */
     public static boolean shows(Lstat st, FileRecord r) {
-        StatSignature s = st.signature();
-        int modeMask = ROOT ? 07777 : 05777;
-        return st.type() == r.type()
-                && s.mtimeNs() == r.mtimeNs()
-                && (r.type() == FileType.SYMLINK || (s.mode() & modeMask) == (r.mode() & modeMask))
-                && (r.type() != FileType.REGULAR || s.size() == r.size())
-                && (!ROOT || s.uid() == r.uid() && s.gid() == r.gid());
-    }
-
-    private static StatSignature signatureOf(Path target, String rel) throws IOException {
-        Optional<Lstat> st = EntryReader.lstat(target);
-        if (st.isEmpty() || st.get().type() == null) {
-            throw new LocalChangedException(rel);
-        }
-        return st.get().signature();
+        return TargetSignatures.shows(st, r);
     }
 
     /** fsync of a directory, so a rename or removal in it survives a crash. */

@@ -1,0 +1,87 @@
+package io.syncnode.node.apply;
+
+import io.syncnode.node.os.PathBytes;
+import io.syncnode.node.scan.EntryReader;
+import io.syncnode.node.scan.EntryReader.Lstat;
+import io.syncnode.protocol.FileType;
+import io.syncnode.protocol.NameCodec;
+import io.syncnode.protocol.RelativePath;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The paths of one folder as {@link Applier} reaches them: relative paths resolved below the root
+ * without passing through a symlinked parent, and the missing parents of an applied entry,
+ * created and remembered as placeholders until their own records arrive. The contracts are on the
+ * applier's methods of the same names.
+ */
+final class FolderPaths {
+    private final Path root;
+    /** Directories made by {@link #ensureParent} whose records have not arrived (see {@link #isPlaceholder}). */
+    private final Set<String> placeholders = ConcurrentHashMap.newKeySet();
+
+    FolderPaths(Path root) {
+        this.root = root;
+    }
+
+    Path resolve(String rel) throws IOException {
+        RelativePath.validate(rel);
+        if (rel.equals(RelativePath.ROOT)) {
+            return root;
+        }
+        Path p = root;
+        String[] parts = rel.split("/");
+        for (int i = 0; i < parts.length - 1; i++) {
+            p = PathBytes.resolve(p, NameCodec.encode(parts[i]));
+            Optional<Lstat> st = EntryReader.lstat(p);
+            if (st.isPresent() && st.get().type() != FileType.DIRECTORY) {
+                throw new IOException("parent " + NameCodec.display(PathBytes.relative(root, p)) + " of "
+                        + NameCodec.display(rel) + " is not a directory");
+            }
+        }
+        Path target = PathBytes.resolve(p, NameCodec.encode(parts[parts.length - 1]));
+        if (!target.normalize().startsWith(root)) {
+            throw new IOException(NameCodec.display(rel) + " resolves outside the folder root");
+        }
+        return target;
+    }
+
+    Path ensureParent(String rel) throws IOException {
+        Path target = resolve(rel);
+        Path parent = target.getParent();
+        if (!parent.equals(root) && !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+            ArrayDeque<String> missing = new ArrayDeque<>();
+            for (String d = RelativePath.parent(rel); !d.isEmpty(); d = RelativePath.parent(d)) {
+                if (EntryReader.lstat(resolve(d)).isPresent()) {
+                    break;
+                }
+                missing.push(d);
+            }
+            for (String d : missing) {
+                try {
+                    Files.createDirectory(resolve(d));
+                    placeholders.add(d);
+                } catch (FileAlreadyExistsException e) {
+                    // made meanwhile (by a user): a real directory, scanned as usual
+                }
+            }
+        }
+        return parent;
+    }
+
+    boolean isPlaceholder(String rel) {
+        return placeholders.contains(rel);
+    }
+
+    /** The directory {@code rel} got its record (applied, or deleted): no longer a placeholder. */
+    void settled(String rel) {
+        placeholders.remove(rel);
+    }
+}

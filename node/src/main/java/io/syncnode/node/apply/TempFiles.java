@@ -1,0 +1,100 @@
+package io.syncnode.node.apply;
+
+import io.syncnode.node.os.PathBytes;
+import io.syncnode.protocol.NameCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The temp entries {@link Applier} writes beside their targets before renaming them over: their
+ * names ({@value Applier#TEMP_PREFIX} + a name + a random part, so the watcher and the scanner
+ * ignore them and no two collide), the removal of one that failed (also after a user moved its
+ * directory) and of the leftovers of a crashed node.
+ */
+final class TempFiles {
+    private static final Logger LOG = Logger.getLogger(Applier.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** The most entries {@link #discard} looks at to find a temp file that moved. */
+    private static final long STRAY_TEMP_SEARCH = 1_000_000;
+
+    private final Path root;
+
+    TempFiles(Path root) {
+        this.root = root;
+    }
+
+    /** A temp name in {@code parent} for the entry {@code name}, cut to 100 bytes' worth of whole characters. */
+    static Path nameFor(Path parent, String name) {
+        int end = 0;
+        while (end < name.length() && end < 100) {
+            end += Character.charCount(name.codePointAt(end));
+        }
+        return PathBytes.resolve(parent,
+                NameCodec.encode(Applier.TEMP_PREFIX + name.substring(0, end) + "." + random()));
+    }
+
+    /** A temp name beside the target, for an entry created in place (link, device, FIFO). */
+    static Path beside(Path parent, String kind) {
+        return parent.resolve(Applier.TEMP_PREFIX + kind + "." + random());
+    }
+
+    /** See {@link Applier#discardTemp}. */
+    void discard(Path temp) {
+        try {
+            if (Files.deleteIfExists(temp)) {
+                return;
+            }
+            String name = temp.getFileName().toString();
+            if (!Applier.isTempName(name) || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            Optional<Path> moved;
+            try (Stream<Path> walk = Files.walk(root)) {
+                moved = walk.limit(STRAY_TEMP_SEARCH).filter(p -> p.getFileName() != null
+                        && p.getFileName().toString().equals(name)).findFirst();
+            }
+            if (moved.isPresent()) {
+                Files.deleteIfExists(moved.get());
+                LOG.fine(() -> "removed temp file " + moved.get() + " (its directory was moved during the apply)");
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warning(() -> "cannot remove temp file " + temp + " (" + e.getMessage() + "); the next start removes it");
+        }
+    }
+
+    /** See {@link Applier#removeLeftoverTemps}. */
+    int removeLeftovers() throws IOException {
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        int[] n = {0};
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.filter(p -> Applier.isTempName(p.getFileName().toString())).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                    n[0]++;
+                } catch (IOException e) {
+                    throw new UncheckedIOException("removing leftover temp file " + p, e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return n[0];
+    }
+
+    /** 12 random hex digits: the part of a temp name that makes it unique. */
+    private static String random() {
+        byte[] rnd = new byte[6];
+        RANDOM.nextBytes(rnd);
+        return HexFormat.of().formatHex(rnd);
+    }
+}

@@ -1,0 +1,53 @@
+package io.syncnode.node.apply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.syncnode.node.os.PathBytes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The names of the applier's temp entries and the removal of a crashed node's leftovers. */
+class TempFilesTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void aTempNameCarriesTheEntryNameAndARandomPart() {
+        Path a = TempFiles.nameFor(root, "report.txt");
+        Path b = TempFiles.nameFor(root, "report.txt");
+        String name = PathBytes.relative(root, a);
+        assertTrue(name.matches("\\.syncnode-tmp\\.report\\.txt\\.[0-9a-f]{12}"), name);
+        assertTrue(Applier.isTempName(name));
+        assertEquals(root, a.getParent());
+        assertNotEquals(a, b, "two temps of one entry never collide");
+    }
+
+    @Test
+    void aLongNameIsCutAtAWholeCharacter() {
+        String name = "x".repeat(99) + "\uD83D\uDE00" + "tail"; // the emoji spans chars 99 and 100
+        String temp = PathBytes.relative(root, TempFiles.nameFor(root, name));
+        assertEquals(Applier.TEMP_PREFIX + "x".repeat(99) + "\uD83D\uDE00", temp.substring(0, temp.length() - 13));
+    }
+
+    @Test
+    void anEntryCreatedInPlaceIsNamedByItsKind() {
+        String name = TempFiles.beside(root, "link").getFileName().toString();
+        assertTrue(name.matches("\\.syncnode-tmp\\.link\\.[0-9a-f]{12}"), name);
+    }
+
+    @Test
+    void leftoversAreRemovedAtAnyDepthAndCounted() throws Exception {
+        Files.createDirectories(root.resolve("a/b"));
+        Files.writeString(TempFiles.nameFor(root, "one"), "left by a crash");
+        Files.writeString(TempFiles.nameFor(root.resolve("a/b"), "two"), "left by a crash");
+        Files.writeString(root.resolve("a/keep.txt"), "the user's");
+
+        assertEquals(2, new TempFiles(root).removeLeftovers());
+        assertTrue(Files.exists(root.resolve("a/keep.txt")));
+        assertEquals(0, new TempFiles(root).removeLeftovers());
+    }
+}
