@@ -1,5 +1,6 @@
 package io.syncnode.node.engine;
 
+import io.syncnode.node.announce.Announcer;
 import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.index.StoredConflict;
 import io.syncnode.node.index.StoredFile;
@@ -23,12 +24,11 @@ import java.util.Set;
  *
  * <p>Confined to the folder's worker thread. Reads go through {@link #current}, which sees pending
  * changes before the index. {@link #flush} writes everything pending in one transaction on the
- * store's writer thread, waits for the commit, then multicasts the new local versions and sends
- * the acknowledgements: nothing is announced or acknowledged before it is durable in the index.
+ * store's writer thread, waits for the commit, then has the {@link Announcer} multicast the new
+ * local versions and send the acknowledgements: nothing is announced or acknowledged before it is
+ * durable in the index.
  */
 final class IndexBuffer {
-    private static final int ANNOUNCE_BATCH = 1000;
-    private static final int ANNOUNCE_INLINE_BYTES = 1 << 20;
     /** Flush when this many changes are pending (full scans of large trees). */
     static final int FLUSH_AT = 2000;
 
@@ -59,9 +59,8 @@ final class IndexBuffer {
     private final SqliteIndexStore store;
     private final PeerDirectory peers;
     private final java.util.function.Predicate<String> sharedWith;
-    private final Outbox outbox;
+    private final Announcer announcer;
     private final Clock clock;
-    private final NodeCounters counters;
     private final PendingPuts pending = new PendingPuts();
     private final Map<String, List<Message.AckEntry>> acks = new HashMap<>();
     private final List<Clear> clears = new ArrayList<>();
@@ -79,9 +78,9 @@ final class IndexBuffer {
         this.store = store;
         this.peers = peers;
         this.sharedWith = sharedWith;
-        this.outbox = outbox;
+        this.announcer = new Announcer(folder, outbox,
+                new Announcer.Counters(counters.announcementsSent, counters.recordsAnnounced, counters.inlineBytesSent));
         this.clock = clock;
-        this.counters = counters;
         for (StoredConflict c : store.conflicts(folder)) {
             conflicts.put(c.path(), c);
         }
@@ -281,63 +280,17 @@ final class IndexBuffer {
         }
         Map<String, List<Message.AckEntry>> toSend = new HashMap<>(acks);
         acks.clear();
-        toSend.forEach((member, entries) -> {
-            for (int i = 0; i < entries.size(); i += ANNOUNCE_BATCH) {
-                outbox.send(member, new Message.Ack(folder, entries.subList(i, Math.min(entries.size(), i + ANNOUNCE_BATCH))));
-            }
-        });
+        announcer.acknowledge(toSend);
     }
 
-    /**
-     * Sends records in batches of at most {@value #ANNOUNCE_BATCH} records and 1 MiB of inline
-     * content and extended attribute values: to one member (anti-entropy, dirty re-sends) or to all ({@code member} null).
-     */
+    /** Sends records to one member or to all ({@code member} null): see {@link Announcer#send}. */
     void send(String member, List<Message.Announced> records, boolean full) {
-        send(member, records, full, null);
+        announcer.send(member, records, full, null);
     }
 
-    /**
-     * As {@link #send(String, List, boolean)}; {@code inline}, if not null, gives the content of
-     * records sent without it (null: none), read as the batches are cut, so at most one batch of
-     * content is held at a time.
-     */
+    /** As {@link #send(String, List, boolean)}, reading missing inline content through {@code inline}. */
     void send(String member, List<Message.Announced> records, boolean full,
               java.util.function.Function<FileRecord, byte[]> inline) {
-        List<Message.Announced> batch = new ArrayList<>();
-        int inlineBytes = 0;
-        for (Message.Announced a : records) {
-            if (inline != null && a.inlineContent() == null) {
-                byte[] content = inline.apply(a.record());
-                if (content != null) {
-                    a = new Message.Announced(a.record(), content);
-                }
-            }
-            int len = a.inlineContent() == null ? 0 : a.inlineContent().length;
-            counters.inlineBytesSent.addAndGet(len);
-            for (Map.Entry<String, byte[]> x : a.record().xattrs()) {
-                len += x.getValue().length;
-            }
-            if (!batch.isEmpty() && (batch.size() >= ANNOUNCE_BATCH || inlineBytes + len > ANNOUNCE_INLINE_BYTES)) {
-                sendBatch(member, batch, full, false);
-                batch = new ArrayList<>();
-                inlineBytes = 0;
-            }
-            batch.add(a);
-            inlineBytes += len;
-        }
-        if (!batch.isEmpty() || full) {
-            sendBatch(member, batch, full, full); // a full exchange always ends with a last batch, even empty
-        }
-    }
-
-    private void sendBatch(String member, List<Message.Announced> batch, boolean full, boolean last) {
-        Message.IndexUpdate u = new Message.IndexUpdate(folder, batch, full, last);
-        if (member == null) {
-            outbox.multicast(u);
-        } else {
-            outbox.send(member, u);
-        }
-        counters.announcementsSent.incrementAndGet();
-        counters.recordsAnnounced.addAndGet(batch.size());
+        announcer.send(member, records, full, inline);
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The house rules of the node, checked on the compiled classes (a wrong-way import fails
  * {@code mvn verify}):
  * <ul>
- * <li>the data flows forward: {@code watch -> scan -> index -> cluster -> fetch -> apply}; a stage
+ * <li>the data flows forward: {@code watch -> scan -> index -> announce -> cluster -> fetch -> apply}; a stage
  *     never depends on a later stage nor on the parts that sequence them ({@code engine}, the
  *     composition root, the CLI and the control socket); {@code os}, {@code wire}, {@code seal},
  *     {@code trust} and {@code conflict} are shared below them;</li>
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ArchitectureTest {
     private static final String NODE = "io.syncnode.node";
     /** The stages, in the order data flows through them. */
-    static final List<String> STAGES = List.of("watch", "scan", "index", "cluster", "fetch", "apply");
+    static final List<String> STAGES = List.of("watch", "scan", "index", "announce", "cluster", "fetch", "apply");
     /** What sequences the stages and faces the operator: no stage may depend on them. */
     private static final String[] SEQUENCERS = {NODE + ".engine..", NODE + ".cli..", NODE + ".control.."};
 
@@ -55,7 +55,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage(NODE + "." + stage + "..")
                 .should().dependOnClassesThat().resideInAnyPackage(forbidden)
                 .orShould().dependOnClassesThat().resideInAPackage(NODE)
-                .because("data flows watch -> scan -> index -> cluster -> fetch -> apply; the engine sequences them")
+                .because("data flows watch -> scan -> index -> announce -> cluster -> fetch -> apply; the engine sequences them")
                 .check(classes);
     }
 
