@@ -7,16 +7,10 @@ import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.index.StoredFile;
 import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileRecord;
-import io.syncnode.protocol.FileType;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
@@ -24,11 +18,11 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * A folder's content fetches: two lanes (files under {@value #BIG_FILE} bytes, at most
- * {@value #MAX_SMALL_FETCHES} at once; bigger ones at most {@value #MAX_BIG_FETCHES}), so that large
- * files never hold up small ones; the basis of each delta (a partial result of an interrupted
- * transfer of the same content, then the current version at the path); and handing what arrives
- * to be installed (in batches, see {@link RemoteApplier}), if it is still the version wanted.
+ * A folder's content fetches: two lanes ({@link FetchLane}: files under {@value #BIG_FILE} bytes,
+ * at most {@value #MAX_SMALL_FETCHES} at once; bigger ones at most {@value #MAX_BIG_FETCHES}), so
+ * that large files never hold up small ones; the basis of each delta ({@link Partials}); fetches
+ * put off for want of disk space ({@link SpaceWaits}); retries of failed fetches; and handing what
+ * arrives to be installed (in batches, see {@link RemoteApplier}), if it is still the version wanted.
  *
  * <p>Confined to the folder's worker thread; finished transfers come back to it through
  * {@code worker}.
@@ -60,14 +54,15 @@ final class FetchQueue {
     record Space(DiskSpace disk, Later later) {
     }
 
-    /** How often fetches waiting for disk space look again. */
-    static final Duration SPACE_RECHECK = Duration.ofSeconds(5);
     /** A failed fetch is tried again after this, then after twice as long each time, up to {@link #RETRY_MAX}. */
     static final Duration RETRY_FIRST = Duration.ofSeconds(2);
     static final Duration RETRY_MAX = Duration.ofSeconds(60);
+    /** Files at least this big go to the big-file lane, so that they never hold up small ones. */
+    static final long BIG_FILE = 8L << 20;
+    private static final int MAX_SMALL_FETCHES = 32;
+    private static final int MAX_BIG_FETCHES = 2;
 
-    /** A fetch put off until its file fits above the folder's reserve. */
-    private record Waiting(String from, FileRecord target) {
+    private record Retry(String from, Wanted wanted) {
     }
 
     private final String folder;
@@ -76,14 +71,18 @@ final class FetchQueue {
     private final Fetcher fetcher;
     private final Executor worker;
     private final BiFunction<String, FolderSync.Step, Runnable> guard;
-    private final Consumer<String> scanLater;
     private final Map<String, String> problems;
     private final Space space;
     private final Commit commit;
-    /** Bytes the running fetches will write at most (their files' sizes). */
-    private long committedBytes;
-    private final Map<String, Waiting> waitingForSpace = new java.util.LinkedHashMap<>();
-    private boolean recheckScheduled;
+    private final Partials partials;
+    private final SpaceWaits waitingForSpace;
+    private final Map<String, Wanted> fetching = new HashMap<>();
+    /** path -> a fetch that failed for want of an answer, to be tried again (see {@link #retryLater}). */
+    private final Map<String, Retry> retrying = new HashMap<>();
+    /** path -> how many fetches of it failed in a row (the pause before the next attempt doubles). */
+    private final Map<String, Integer> failures = new HashMap<>();
+    private final FetchLane smallLane = new FetchLane(MAX_SMALL_FETCHES);
+    private final FetchLane bigLane = new FetchLane(MAX_BIG_FETCHES);
 
     FetchQueue(String folder, IndexBuffer buffer, Applier applier, Fetcher fetcher, Executor worker,
                BiFunction<String, FolderSync.Step, Runnable> guard, Consumer<String> scanLater,
@@ -94,10 +93,14 @@ final class FetchQueue {
         this.fetcher = fetcher;
         this.worker = worker;
         this.guard = guard;
-        this.scanLater = scanLater;
         this.problems = problems;
         this.space = space;
         this.commit = commit;
+        this.partials = new Partials(folder, buffer, applier, this::discard);
+        this.waitingForSpace = new SpaceWaits(folder, space, problems, fetching::get, (from, waited, wanted) -> {
+            FetchLane lane = laneFor(waited);
+            lane.add(() -> startFetch(from, wanted, lane));
+        });
     }
 
     /** Fetches {@code target} from {@code from} (unless the same content is already on its way). */
@@ -106,12 +109,14 @@ final class FetchQueue {
         if (already != null && already.target().hash().equals(target.hash())) {
             return; // the running (or waiting) fetch brings the same content; its commit uses the newest record
         }
-        if (waitingForSpace.remove(target.path()) != null) {
-            clearSpaceProblem(target.path());
-        }
+        waitingForSpace.cancel(target.path());
         retrying.remove(target.path());
-        FetchLane lane = target.size() >= BIG_FILE ? bigLane : smallLane;
+        FetchLane lane = laneFor(target);
         lane.add(() -> startFetch(from, target, lane));
+    }
+
+    private FetchLane laneFor(FileRecord target) {
+        return target.size() >= BIG_FILE ? bigLane : smallLane;
     }
 
     int pending() {
@@ -120,100 +125,15 @@ final class FetchQueue {
 
     /** Shutdown: removes the partial results of interrupted transfers (temp files in the folder). */
     void discardPartials() {
-        partials.values().forEach(p -> Fetcher.discard(p.file()));
-        partials.clear();
-    }
-
-    private final Map<String, Wanted> fetching = new HashMap<>();
-    /** path -> a fetch that failed for want of an answer, to be tried again (see {@link #retryLater}). */
-    private final Map<String, Retry> retrying = new HashMap<>();
-    /** path -> how many fetches of it failed in a row (the pause before the next attempt doubles). */
-    private final Map<String, Integer> failures = new HashMap<>();
-
-    private record Retry(String from, Wanted wanted) {
-    }
-
-    private final FetchLane smallLane = new FetchLane(MAX_SMALL_FETCHES);
-    private final FetchLane bigLane = new FetchLane(MAX_BIG_FETCHES);
-    /** path -> what an interrupted transfer of that path received so far (a prefix of {@code hash}'s content). */
-    private final Map<String, Partial> partials = new HashMap<>();
-
-    private record Partial(ContentHash hash, Path file) {
-    }
-
-    /** A queue of fetches with a bound on how many run at once (worker thread only). */
-    private static final class FetchLane {
-        final int max;
-        final ArrayDeque<Runnable> queue = new ArrayDeque<>();
-        int active;
-
-        FetchLane(int max) {
-            this.max = max;
-        }
-
-        void add(Runnable start) {
-            queue.add(start);
-            drain();
-        }
-
-        void finished() {
-            active--;
-            drain();
-        }
-
-        void drain() {
-            while (active < max && !queue.isEmpty()) {
-                active++;
-                queue.poll().run();
-            }
-        }
-
-        int size() {
-            return active + queue.size();
-        }
-    }
-
-    /** Files at least this big go to the big-file lane, so that they never hold up small ones. */
-    static final long BIG_FILE = 8L << 20;
-    private static final int MAX_SMALL_FETCHES = 32;
-    private static final int MAX_BIG_FETCHES = 2;
-    /** An interrupted transfer of at least this size keeps what it received, as a basis for the retry. */
-    static final long KEEP_PARTIAL = 1L << 20;
-
-
-    /**
-     * The local files a delta for {@code target} is computed against: what an interrupted transfer
-     * of the same content received, then the current version at the path.
-     */
-    private List<Path> basisFor(FileRecord target) {
-        List<Path> basis = new ArrayList<>();
-        Partial partial = partials.get(target.path());
-        if (partial != null) {
-            if (partial.hash().equals(target.hash()) && Files.exists(partial.file(), LinkOption.NOFOLLOW_LINKS)) {
-                basis.add(partial.file());
-            } else {
-                partials.remove(target.path());
-                discard(target.path(), partial.file());
-            }
-        }
-        StoredFile cur = buffer.current(target.path());
-        if (cur != null && !cur.record().deleted() && cur.record().type() == FileType.REGULAR && cur.stat() != null
-                && cur.record().size() > 0) {
-            try {
-                basis.add(applier.resolve(target.path()));
-            } catch (IOException e) {
-                LOG.fine(() -> folder + ": no basis for " + target.path() + ": " + e.getMessage());
-            }
-        }
-        return basis;
+        partials.discardAll();
     }
 
     private void startFetch(String from, FileRecord target, FetchLane lane) {
         String rel = target.path();
-        String shortage = space.disk().shortage(target.size(), committedBytes);
+        String shortage = waitingForSpace.shortage(target.size());
         if (shortage != null) {
             lane.finished();
-            waitForSpace(from, target, shortage);
+            waitingForSpace.waitFor(from, target, shortage);
             return;
         }
         Path temp;
@@ -225,12 +145,12 @@ final class FetchQueue {
             problems.put(rel, "no place for a temp file: " + e.getMessage());
             return;
         }
-        committedBytes += target.size();
-        fetcher.fetch(from, folder, target, temp, basisFor(target)).whenComplete((file, err) -> worker.execute(guard.apply(
-                "committing " + rel, () -> {
+        waitingForSpace.running(target.size(), true);
+        fetcher.fetch(from, folder, target, temp, partials.basisFor(target)).whenComplete((file, err) -> worker.execute(
+                guard.apply("committing " + rel, () -> {
                     boolean keep = false;
                     try {
-                        committedBytes -= target.size();
+                        waitingForSpace.running(target.size(), false);
                         keep = finishFetch(from, target, temp, err);
                     } finally {
                         if (!keep) {
@@ -239,52 +159,6 @@ final class FetchQueue {
                         lane.finished();
                     }
                 })));
-    }
-
-    /**
-     * Puts a fetch off until its file fits above the folder's {@code min-free} reserve (or until the
-     * disk that filled up has room again): nothing is written meanwhile, the source keeps its dirty
-     * entry, the folder shows the problem, and the fetch starts by itself once space returns.
-     */
-    private void waitForSpace(String from, FileRecord target, String why) {
-        waitingForSpace.put(target.path(), new Waiting(from, target));
-        problems.put(target.path(), why);
-        if (!recheckScheduled) {
-            recheckScheduled = true;
-            space.later().after(SPACE_RECHECK, this::recheckSpace);
-        }
-    }
-
-    private void recheckSpace() {
-        recheckScheduled = false;
-        for (Waiting w : List.copyOf(waitingForSpace.values())) {
-            String rel = w.target().path();
-            Wanted wanted = fetching.get(rel);
-            if (wanted == null || !wanted.target().hash().equals(w.target().hash())) {
-                waitingForSpace.remove(rel); // another version is wanted now: its own fetch checks
-                clearSpaceProblem(rel);
-                continue;
-            }
-            String shortage = space.disk().shortage(w.target().size(), committedBytes);
-            if (shortage == null) {
-                waitingForSpace.remove(rel);
-                clearSpaceProblem(rel);
-                LOG.info(() -> folder + ": disk space for " + rel + " is there again; fetching it");
-                FetchLane lane = w.target().size() >= BIG_FILE ? bigLane : smallLane;
-                lane.add(() -> startFetch(w.from(), wanted.target(), lane));
-            } else {
-                problems.put(rel, shortage);
-            }
-        }
-        if (!waitingForSpace.isEmpty() && !recheckScheduled) {
-            recheckScheduled = true;
-            space.later().after(SPACE_RECHECK, this::recheckSpace);
-        }
-    }
-
-    private void clearSpaceProblem(String rel) {
-        problems.computeIfPresent(rel, (k, v) -> v.startsWith("waiting for disk space")
-                || v.startsWith("the disk filled up") ? null : v);
     }
 
     /**
@@ -303,7 +177,7 @@ final class FetchQueue {
             if (cause instanceof FetchFailedException f && f.noSpace()) {
                 // the temp file goes (no partial kept on a full disk); the fetch waits for space
                 LOG.warning(() -> folder + ": " + cause.getMessage() + "; fetched again once there is space");
-                waitForSpace(from, fetched, "the disk filled up while fetching: " + cause.getMessage());
+                waitingForSpace.waitFor(from, fetched, "the disk filled up while fetching: " + cause.getMessage());
                 return false;
             }
             fetching.remove(rel);
@@ -313,13 +187,10 @@ final class FetchQueue {
             problems.put(rel, String.valueOf(cause.getMessage()));
             Duration pause = retryLater(from, wanted);
             LOG.warning(() -> folder + ": " + cause.getMessage() + "; tried again in " + pause.toSeconds() + " s");
-            return keepPartial(fetched, temp);
+            return partials.keep(fetched, temp);
         }
         failures.remove(rel);
-        Partial partial = partials.remove(rel);
-        if (partial != null) {
-            discard(rel, partial.file());
-        }
+        partials.drop(rel);
         // stays in `fetching` until installed (handOver), so that the same content announced
         // again meanwhile (digest exchanges repeat) is not fetched a second time; whether its
         // version is still wanted there is checked at install time
@@ -358,11 +229,8 @@ final class FetchQueue {
     void settled(String rel, ContentHash hash) {
         retrying.remove(rel);
         failures.remove(rel);
-        Partial p = partials.remove(rel);
-        if (p != null) {
-            // of other content it will never be resumed; of the same content it is not needed any more
-            discard(rel, p.file());
-        }
+        // of other content it will never be resumed; of the same content it is not needed any more
+        partials.drop(rel);
     }
 
     /**
@@ -392,24 +260,4 @@ final class FetchQueue {
         });
         return pause;
     }
-
-    /** Keeps what a large interrupted transfer received (a prefix of the content) for the retry. */
-    private boolean keepPartial(FileRecord fetched, Path temp) {
-        if (fetched.size() < KEEP_PARTIAL) {
-            return false;
-        }
-        try {
-            if (Files.size(temp) == 0) {
-                return false;
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        Partial old = partials.put(fetched.path(), new Partial(fetched.hash(), temp));
-        if (old != null && !old.file().equals(temp)) {
-            discard(fetched.path(), old.file());
-        }
-        return true;
-    }
-
 }
