@@ -19,18 +19,38 @@ public final class ConflictCopyName {
     private ConflictCopyName() {
     }
 
-    /** The copy's file name for {@code name} (a single path component). */
+    /**
+     * The copy's file name for {@code name} (a single path component, as {@link NameCodec#decode}
+     * gives it). Lengths count name bytes ({@link NameCodec#byteLength}): when the copy's name would
+     * pass {@link RelativePath#MAX_COMPONENT} bytes, the base name is cut at a whole character (an
+     * extension too long to keep is dropped), so the copy is always a valid name.
+     */
     public static String of(String name, long mtimeNs, String node) {
         String stamp = STAMP.format(Instant.ofEpochSecond(Math.floorDiv(mtimeNs, 1_000_000_000L)));
         int dot = name.lastIndexOf('.');
         String base = dot > 0 ? name.substring(0, dot) : name;
         String ext = dot > 0 ? name.substring(dot) : "";
-        String copy = base + MARK + stamp + "-" + node + ext;
-        if (copy.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > RelativePath.MAX_COMPONENT) {
-            int keep = Math.max(1, base.length() - (copy.length() - RelativePath.MAX_COMPONENT));
-            copy = base.substring(0, keep) + MARK + stamp + "-" + node + ext;
+        String tail = MARK + stamp + "-" + node + ext;
+        if (NameCodec.byteLength(tail) >= RelativePath.MAX_COMPONENT) {
+            tail = MARK + stamp + "-" + node;
         }
-        return copy;
+        return prefix(base, Math.max(1, RelativePath.MAX_COMPONENT - NameCodec.byteLength(tail))) + tail;
+    }
+
+    /** The longest start of {@code s} of whole characters and at most {@code maxBytes} name bytes. */
+    static String prefix(String s, int maxBytes) {
+        int bytes = 0;
+        int i = 0;
+        while (i < s.length()) {
+            int cp = s.codePointAt(i);
+            int n = NameCodec.byteLength(s.substring(i, i + Character.charCount(cp)));
+            if (bytes + n > maxBytes) {
+                break;
+            }
+            bytes += n;
+            i += Character.charCount(cp);
+        }
+        return s.substring(0, i);
     }
 
     /** True when {@code candidate} is a conflict copy of {@code name} (made by any node at any time). */
