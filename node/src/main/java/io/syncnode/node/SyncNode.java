@@ -129,7 +129,7 @@ public final class SyncNode implements AutoCloseable {
         this.antiEntropy = new AntiEntropy(folders.values(), outbound, sendPool, scheduler, config.node().name(),
                 () -> members, clock);
         this.router = new MessageRouter(folders, peers, source, fetcher, counters, this::viewChanged,
-                m -> transport().physicalAddress(m), this::greet, clocks, this::heardAgain);
+                m -> transport().physicalAddress(m), this::greet, clocks, clock, this::heardAgain);
         this.transport = new JGroupsTransport(stackXml, config.cluster().name(), config.node().name(), router, seal,
                 clock);
     }

@@ -20,6 +20,13 @@ import java.util.TreeMap;
  */
 public final class VersionVector {
     public static final VersionVector EMPTY = new VersionVector(new TreeMap<>());
+    /**
+     * How far (in seconds) a counter may run ahead of the receiving node's clock: a node's counter
+     * passes its clock only by its changes within one second (one more each), so 2^32 s (136
+     * years) is beyond any node's reach, and bumps from there never overflow. A record with a
+     * counter further ahead is refused ({@link #plausibleAt}): it could otherwise freeze its path.
+     */
+    public static final long MAX_AHEAD_SECONDS = 1L << 32;
 
     /** How two vectors relate. */
     public enum Ordering {
@@ -50,8 +57,18 @@ public final class VersionVector {
     public VersionVector bump(long node, long nowSeconds) {
         TreeMap<Long, Long> copy = new TreeMap<>(counters);
         long old = counters.getOrDefault(node, 0L);
-        copy.put(node, Math.max(old + 1, nowSeconds));
+        copy.put(node, Math.max(old == Long.MAX_VALUE ? old : old + 1, nowSeconds));
         return new VersionVector(copy);
+    }
+
+    /** False when a counter is more than {@link #MAX_AHEAD_SECONDS} ahead of {@code nowSeconds}. */
+    public boolean plausibleAt(long nowSeconds) {
+        for (long value : counters.values()) {
+            if (value - Math.max(0, nowSeconds) > MAX_AHEAD_SECONDS) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The element-wise maximum: a vector that dominates or equals both. */

@@ -186,4 +186,22 @@ class VersionVectorTest {
         }
         assertNotEquals(left, "not a vector");
     }
+
+    @Test
+    void aCounterAtTheTopNeverWrapsToANegativeOrSmallerVersion() {
+        VersionVector top = VersionVector.of(Map.of(1L, Long.MAX_VALUE));
+        VersionVector bumped = top.bump(1L, 1_700_000_000L);
+        assertEquals(Long.MAX_VALUE, bumped.counter(1L));
+        assertTrue(bumped.covers(top));
+    }
+
+    @Test
+    void aCounterMoreThan2To32SecondsAheadOfTheClockIsImplausible() {
+        long now = 1_700_000_000L;
+        assertTrue(VersionVector.of(Map.of(1L, now + VersionVector.MAX_AHEAD_SECONDS, 2L, 5L)).plausibleAt(now));
+        assertFalse(VersionVector.of(Map.of(1L, 3L, 2L, now + VersionVector.MAX_AHEAD_SECONDS + 1)).plausibleAt(now));
+        assertFalse(VersionVector.of(Map.of(1L, Long.MAX_VALUE)).plausibleAt(now));
+        assertTrue(VersionVector.EMPTY.plausibleAt(now));
+        assertTrue(VersionVector.of(Map.of(1L, 7L)).plausibleAt(-5), "a clock before 1970 counts as 0");
+    }
 }

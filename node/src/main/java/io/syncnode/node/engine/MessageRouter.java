@@ -7,6 +7,8 @@ import io.syncnode.node.wire.Envelope;
 import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.WireCodec;
 import io.syncnode.node.wire.WireException;
+import io.syncnode.protocol.NameCodec;
+import io.syncnode.protocol.VersionVector;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -33,6 +35,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     private final java.util.function.Function<String, String> addressOf;
     private final java.util.function.Consumer<String> greet;
     private final ClockSkew clocks;
+    private final java.time.Clock clock;
     private final java.util.function.Consumer<String> heardAgain;
     /** When a refusal for (member, folder) was last logged: one line a minute each. */
     private final com.github.benmanes.caffeine.cache.Cache<String, Long> notShared =
@@ -48,7 +51,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     public MessageRouter(Map<String, FolderSync> folders, PeerDirectory peers, TransferSource source, Fetcher fetcher,
                          NodeCounters counters, ViewChanges onView,
                          java.util.function.Function<String, String> addressOf, java.util.function.Consumer<String> greet,
-                         ClockSkew clocks, java.util.function.Consumer<String> heardAgain) {
+                         ClockSkew clocks, java.time.Clock clock, java.util.function.Consumer<String> heardAgain) {
         this.folders = folders;
         this.peers = peers;
         this.source = source;
@@ -58,6 +61,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
         this.addressOf = addressOf;
         this.greet = greet;
         this.clocks = clocks;
+        this.clock = clock;
         this.heardAgain = heardAgain;
     }
 
@@ -91,6 +95,11 @@ public final class MessageRouter implements JGroupsTransport.Listener {
         Message m = env.message();
         if (seen == PeerDirectory.Observation.NEW && m instanceof Message.Digest) {
             greet.accept(from);
+        }
+        String implausible = implausibleVersion(m);
+        if (implausible != null) {
+            reject(from, implausible);
+            return;
         }
         if (m instanceof Message.IndexUpdate u) {
             FolderSync f = shared(u.folder(), from);
@@ -126,6 +135,34 @@ public final class MessageRouter implements JGroupsTransport.Listener {
             fetcher.onAbort(from, a);
             source.onAbort(from, a);
         }
+    }
+
+    /**
+     * Why a record or acknowledgement of {@code m} carries a version no node could have reached (a
+     * counter more than {@link VersionVector#MAX_AHEAD_SECONDS} ahead of this node's clock), or
+     * null. Such a version would win against every later one and freeze its path.
+     */
+    private String implausibleVersion(Message m) {
+        long now = clock.instant().getEpochSecond();
+        if (m instanceof Message.IndexUpdate u) {
+            for (Message.Announced a : u.files()) {
+                if (!a.record().version().plausibleAt(now)) {
+                    return implausible(a.record().path(), a.record().version());
+                }
+            }
+        } else if (m instanceof Message.Ack a) {
+            for (Message.AckEntry e : a.entries()) {
+                if (!e.version().plausibleAt(now)) {
+                    return implausible(e.path(), e.version());
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String implausible(String path, VersionVector v) {
+        return "version " + v + " of " + NameCodec.display(path) + " runs more than "
+                + VersionVector.MAX_AHEAD_SECONDS + " s ahead of this node's clock: refused, it would freeze the path";
     }
 
     /**

@@ -29,7 +29,7 @@ class MessageRouterTest {
         try (SqliteIndexStore store = SqliteIndexStore.open(tmp)) {
             PeerDirectory peers = new PeerDirectory(store, store.nodeId(), Clock.systemUTC());
             MessageRouter router = new MessageRouter(Map.of(), peers, null, null, new NodeCounters(),
-                    (members, merge, restarted) -> { }, m -> "127.0.0.1:7800", greeted::add, new ClockSkew(Clock.systemUTC()),
+                    (members, merge, restarted) -> { }, m -> "127.0.0.1:7800", greeted::add, new ClockSkew(Clock.systemUTC()), Clock.systemUTC(),
                     m -> { });
             Message.Digest digest = new Message.Digest(List.of(new Message.FolderDigest("data", new byte[32], 0)));
             Message.Ack ack = new Message.Ack("data", List.of());
@@ -52,7 +52,7 @@ class MessageRouterTest {
             NodeCounters counters = new NodeCounters();
             List<String> greeted = new ArrayList<>();
             MessageRouter router = new MessageRouter(Map.of(), peers, null, null, counters,
-                    (members, merge, restarted) -> { }, m -> "127.0.0.1:7800", greeted::add, new ClockSkew(Clock.systemUTC()),
+                    (members, merge, restarted) -> { }, m -> "127.0.0.1:7800", greeted::add, new ClockSkew(Clock.systemUTC()), Clock.systemUTC(),
                     m -> { });
             Message.Digest digest = new Message.Digest(List.of(new Message.FolderDigest("data", new byte[32], 0)));
             router.onMessage("n2", WireCodec.encode(0x22L, "n2", digest));
@@ -72,5 +72,44 @@ class MessageRouterTest {
             assertEquals(3, counters.rejectedMessages.get(), "n2 came back with a new id (its state was reset): accepted");
             assertEquals(0x23L, peers.idOf("n2"));
         }
+    }
+
+    @Test
+    void aVersionFarAheadOfThisNodesClockIsRefused() throws Exception {
+        Clock clock = Clock.fixed(java.time.Instant.parse("2026-12-05T00:00:00Z"), java.time.ZoneOffset.UTC);
+        long now = clock.instant().getEpochSecond();
+        try (SqliteIndexStore store = SqliteIndexStore.open(tmp)) {
+            PeerDirectory peers = new PeerDirectory(store, store.nodeId(), clock);
+            NodeCounters counters = new NodeCounters();
+            MessageRouter router = new MessageRouter(Map.of(), peers, null, null, counters,
+                    (members, merge, restarted) -> { }, m -> "127.0.0.1:7800", m -> { }, new ClockSkew(clock), clock,
+                    m -> { });
+            long edge = now + io.syncnode.protocol.VersionVector.MAX_AHEAD_SECONDS;
+            router.onMessage("n2", WireCodec.encode(0x22L, "n2", update("f", edge)));
+            router.onMessage("n2", WireCodec.encode(0x22L, "n2", ack("f", edge)));
+            assertEquals(0, counters.rejectedMessages.get(), "a counter at the limit is accepted");
+
+            router.onMessage("n2", WireCodec.encode(0x22L, "n2", update("f", edge + 1)));
+            assertEquals(1, counters.rejectedMessages.get(), "a record one second beyond the limit");
+            router.onMessage("n2", WireCodec.encode(0x22L, "n2", update("g", Long.MAX_VALUE)));
+            assertEquals(2, counters.rejectedMessages.get(), "a record at 2^63 - 1 (a bump would overflow)");
+            router.onMessage("n2", WireCodec.encode(0x22L, "n2", ack("f", Long.MAX_VALUE - 1)));
+            assertEquals(3, counters.rejectedMessages.get(), "an acknowledgement");
+        }
+    }
+
+    private static io.syncnode.protocol.VersionVector version(long counter) {
+        return io.syncnode.protocol.VersionVector.of(Map.of(0x22L, counter));
+    }
+
+    private static Message.IndexUpdate update(String path, long counter) {
+        io.syncnode.protocol.FileRecord r = new io.syncnode.protocol.FileRecord(path,
+                io.syncnode.protocol.FileType.REGULAR, 0644, 0, 0, 1L, 0,
+                io.syncnode.protocol.ContentHash.of(new byte[32]), null, 0, version(counter), false, 0x22L);
+        return new Message.IndexUpdate("data", List.of(new Message.Announced(r, null)), false, false);
+    }
+
+    private static Message.Ack ack(String path, long counter) {
+        return new Message.Ack("data", List.of(new Message.AckEntry(path, version(counter))));
     }
 }
