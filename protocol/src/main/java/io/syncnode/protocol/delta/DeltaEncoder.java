@@ -26,6 +26,10 @@ import java.security.MessageDigest;
  *       target, so it is tried once, at the target's end. rsync reaches the same result by
  *       shrinking the window at the end of the file and comparing lengths.
  *   <li>Literals are cut into chunks of at most {@code maxLiteral} bytes.
+ *   <li>Bounded work whatever the signature (it comes from the receiver, which may be hostile):
+ *       at most {@value #MAX_CANDIDATES} candidates of one weak sum are compared per position, and
+ *       strong sums that find no match are held to about two per block of target (see
+ *       {@code mayHash}), so encoding stays linear in the target's length.
  *   <li>Memory, whatever the target's size: the index (about 20 bytes per basis block), a window
  *       buffer of {@code max(2 * blockSize, 16 KiB)} and the literal buffer. The target is read
  *       exactly once, and its whole-file SHA-256 is computed on the way.
@@ -46,6 +50,10 @@ public final class DeltaEncoder {
     /** Largest literal chunk this encoder accepts as {@code maxLiteral}. */
     public static final int MAX_LITERAL = 16 * 1024 * 1024;
     private static final int MIN_WINDOW = 16 * 1024;
+    /** Candidates of one weak sum tried per position (the preferred block aside). */
+    static final int MAX_CANDIDATES = 64;
+    /** Strong sums that found no match, allowed before the budget of two per rolled block applies. */
+    static final int FALSE_ALARMS_FREE = 1024;
 
     private final Signature basis;
     private final BlockIndex index;
@@ -103,7 +111,7 @@ public final class DeltaEncoder {
             length += n;
             ops++;
         }
-        return new DeltaSummary(length, ContentHash.of(fileHash.digest()), length, 0, ops, 0);
+        return new DeltaSummary(length, ContentHash.of(fileHash.digest()), length, 0, ops, 0, 0);
     }
 
     /** The state of one encoding. */
@@ -126,6 +134,10 @@ public final class DeltaEncoder {
         private long copyFirst;
         private int copyCount;
         private int lastMatch = -1;
+        /** Bytes the window rolled over one at a time, and strong sums computed in vain. */
+        private long rolled;
+        private long falseAlarms;
+        private long strongSums;
 
         private long targetLength;
         private long literalBytes;
@@ -175,13 +187,14 @@ public final class DeltaEncoder {
                 }
                 rolling.roll(window[p], window[p + blockSize]);
                 p++;
+                rolled++;
             }
             matchShortLastBlock();
             stashLiteral(end);
             emitLiteral();
             emitCopy();
             return new DeltaSummary(targetLength, ContentHash.of(fileHash.digest()), literalBytes, copiedBytes,
-                    literalOps, copyOps);
+                    literalOps, copyOps, strongSums);
         }
 
         /** At the end of the target: the basis's short last block may match the last bytes. */
@@ -204,27 +217,40 @@ public final class DeltaEncoder {
         /** The full block matching the window at {@code p}, whose weak sum is {@code w}, or -1. */
         private int findMatch(int w) {
             int preferred = lastMatch + 1;
-            boolean hashed = false;
-            if (preferred < fullBlocks && weak[preferred] == w) {
-                strong.compute(window, p, blockSize, strongSum, 0);
-                hashed = true;
-                if (basis.strongEquals(preferred, strongSum, 0)) {
-                    return preferred;
-                }
+            boolean preferredHit = preferred < fullBlocks && weak[preferred] == w;
+            int first = index.first(w);
+            if (!preferredHit && first < 0 || !mayHash()) {
+                return -1;
             }
-            for (int b = index.first(w); b >= 0; b = index.next(b)) {
+            strong.compute(window, p, blockSize, strongSum, 0);
+            strongSums++;
+            if (preferredHit && basis.strongEquals(preferred, strongSum, 0)) {
+                return preferred;
+            }
+            int tried = 0;
+            for (int b = first; b >= 0 && tried < MAX_CANDIDATES; b = index.next(b)) {
                 if (b == preferred) {
                     continue;
                 }
-                if (!hashed) {
-                    strong.compute(window, p, blockSize, strongSum, 0);
-                    hashed = true;
-                }
+                tried++;
                 if (basis.strongEquals(b, strongSum, 0)) {
                     return b;
                 }
             }
+            falseAlarms++;
             return -1;
+        }
+
+        /**
+         * Whether a strong sum may be computed here. A strong sum that finds no match (a false alarm
+         * of the weak sum) costs a block of hashing; honest data has almost none, but a crafted
+         * signature whose weak sums hit at every position would make encoding cost target length
+         * times block size. So false alarms are held to {@value #FALSE_ALARMS_FREE} plus two per
+         * block the window rolled over; past that, positions stay literal until the budget grows.
+         * Every match still ends a run of literals, so the delta stays correct, only larger.
+         */
+        private boolean mayHash() {
+            return falseAlarms < FALSE_ALARMS_FREE + 2 * (rolled / blockSize);
         }
 
         /** Reads until the window buffer is full or the target ends. */

@@ -11,9 +11,11 @@ import io.syncnode.protocol.ContentHash;
  * @param copiedBytes target bytes described by copy operations
  * @param literalOps number of {@link DeltaSink#literal} calls
  * @param copyOps number of {@link DeltaSink#copy} calls (consecutive blocks coalesced)
+ * @param strongSums strong sums computed over the target's windows (each costs a block of hashing;
+ *                   bounded whatever the signature, see {@link DeltaEncoder})
  */
 public record DeltaSummary(long targetLength, ContentHash targetHash, long literalBytes, long copiedBytes,
-        long literalOps, long copyOps) {
+        long literalOps, long copyOps, long strongSums) {
 
     public long ops() {
         return literalOps + copyOps;
