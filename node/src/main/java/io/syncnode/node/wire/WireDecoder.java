@@ -13,6 +13,7 @@ import static io.syncnode.node.wire.WireFields.path;
 import static io.syncnode.node.wire.WireFields.version;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.syncnode.protocol.NameCodec;
 import io.syncnode.protocol.delta.Signature;
 import io.syncnode.wire.proto.FileInfo;
 import java.util.ArrayList;
@@ -116,9 +117,15 @@ final class WireDecoder {
 
     private static Message.Digest fromWire(io.syncnode.wire.proto.Digest d) throws WireException {
         List<Message.FolderDigest> folders = new ArrayList<>();
+        java.util.Set<String> named = new java.util.HashSet<>();
         for (io.syncnode.wire.proto.FolderDigest f : d.getFoldersList()) {
             if (f.getDigest().size() != 32) {
                 throw new WireException("digest.digest: must be 32 bytes, got " + f.getDigest().size());
+            }
+            if (!named.add(f.getFolder())) {
+                // each entry costs the receiver a digest of the folder and perhaps its whole index
+                throw new WireException("digest.folder: folder \"" + NameCodec.display(f.getFolder())
+                        + "\" listed twice");
             }
             folders.add(new Message.FolderDigest(folder(f.getFolder(), "digest.folder"), f.getDigest().toByteArray(),
                     f.getRecords()));

@@ -170,6 +170,16 @@ class WireCodecTest {
     }
 
     @Test
+    void aDigestListingOneFolderTwiceIsRejected() {
+        byte[] twice = WireCodec.encode(NEG, "n1", new Message.Digest(List.of(
+                new Message.FolderDigest("web", H.toBytes(), 1), new Message.FolderDigest("db", H.toBytes(), 1),
+                new Message.FolderDigest("web", EMPTY_HASH.toBytes(), 0))));
+        WireException e = assertThrows(WireException.class, () -> WireCodec.decode(twice));
+        assertTrue(e.getMessage().contains("digest.folder") && e.getMessage().contains("\"web\" listed twice"),
+                e.getMessage());
+    }
+
+    @Test
     void emptyDigestRoundTrip() throws WireException {
         Message.Digest sent = new Message.Digest(List.of());
         assertSameMessage(sent, roundTrip(sent).message());
