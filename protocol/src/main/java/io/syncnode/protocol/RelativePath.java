@@ -14,6 +14,11 @@ package io.syncnode.protocol;
 public final class RelativePath {
     public static final int MAX_LENGTH = 4096;
     public static final int MAX_COMPONENT = 255;
+    /**
+     * Names starting with this are the temp entries of applies in progress: reserved in every
+     * component of a path, so no record can name one or anything below one.
+     */
+    public static final String TEMP_PREFIX = ".syncnode-tmp.";
     /** The path of the folder root's own record. */
     public static final String ROOT = ".";
 
@@ -63,6 +68,9 @@ public final class RelativePath {
             }
             if (NameCodec.byteLength(part) > MAX_COMPONENT) {
                 return "component longer than " + MAX_COMPONENT + " bytes";
+            }
+            if (part.startsWith(TEMP_PREFIX)) {
+                return "a component starts with " + TEMP_PREFIX + ", reserved for temp files";
             }
             if (slash < 0) {
                 break;

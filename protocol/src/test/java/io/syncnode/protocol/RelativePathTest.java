@@ -92,7 +92,12 @@ class RelativePathTest {
                 invalid("component of 128 2-byte chars (256 bytes)", "\u00e9".repeat(128),
                         "component longer than 255 bytes"),
                 invalid("component of 86 3-byte chars (258 bytes)", "x/" + "\u20ac".repeat(86) + "/y",
-                        "component longer than 255 bytes"));
+                        "component longer than 255 bytes"),
+                valid("the temp prefix inside a name", "a.syncnode-tmp.b"),
+                valid("the temp prefix without its last dot", ".syncnode-tmp"),
+                invalid("a temp name", ".syncnode-tmp.x", "reserved for temp files"),
+                invalid("below a temp-named directory", ".syncnode-tmp.x/y", "reserved for temp files"),
+                invalid("a temp name deep down", "a/b/.syncnode-tmp.c.1a2b3c/d", "reserved for temp files"));
     }
 
     @Test

@@ -44,7 +44,7 @@ import java.util.Optional;
  * {@link TargetSignatures} (the signature checks before and after a change).
  */
 public final class Applier {
-    public static final String TEMP_PREFIX = ".syncnode-tmp.";
+    public static final String TEMP_PREFIX = RelativePath.TEMP_PREFIX;
 
     private final Path root;
     private final FolderPaths paths;

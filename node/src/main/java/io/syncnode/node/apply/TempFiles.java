@@ -4,9 +4,12 @@ import io.syncnode.node.os.PathBytes;
 import io.syncnode.protocol.NameCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -70,25 +73,87 @@ final class TempFiles {
         }
     }
 
-    /** See {@link Applier#removeLeftoverTemps}. */
+    /**
+     * See {@link Applier#removeLeftoverTemps}. Tolerates anything it finds: a temp-named directory
+     * (a local user's, or one an older version let a remote record make) is removed with all it
+     * holds, never following a symlink; an entry it cannot read or remove is logged and left, and
+     * the sweep goes on. Returns how many temp-named entries it removed.
+     */
     int removeLeftovers() throws IOException {
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             return 0;
         }
         int[] n = {0};
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.filter(p -> Applier.isTempName(p.getFileName().toString())).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                    n[0]++;
-                } catch (IOException e) {
-                    throw new UncheckedIOException("removing leftover temp file " + p, e);
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(root) && Applier.isTempName(dir.getFileName().toString())) {
+                    if (removeTree(dir)) {
+                        n[0]++;
+                    }
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (Applier.isTempName(file.getFileName().toString())) {
+                    try {
+                        Files.deleteIfExists(file);
+                        n[0]++;
+                    } catch (IOException e) {
+                        LOG.warning(() -> "cannot remove leftover temp file " + file + " (" + e.getMessage() + ")");
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                LOG.warning(() -> "cannot look for leftover temp files in " + file + " (" + e.getMessage() + ")");
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return n[0];
+    }
+
+    /** Removes {@code dir} and everything in it (symlinks themselves, not what they point to); false when some is left. */
+    private static boolean removeTree(Path dir) {
+        boolean[] all = {true};
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    all[0] = false;
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) {
+                    delete(d);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                private void delete(Path p) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException e) {
+                        all[0] = false;
+                        LOG.warning(() -> "cannot remove leftover temp entry " + p + " (" + e.getMessage() + ")");
+                    }
                 }
             });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        } catch (IOException e) {
+            all[0] = false;
         }
-        return n[0];
+        return all[0];
     }
 
     /** 12 random hex digits: the part of a temp name that makes it unique. */

@@ -1,5 +1,6 @@
 package io.syncnode.node.apply;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,5 +56,24 @@ class ApplierLeftoversTest {
                     "no temp file is left anywhere in the folder");
         }
         assertTrue(Files.isDirectory(root.resolve("x/renamed")), "the user's directory stays");
+    }
+
+    @Test
+    void theStartUpSweepRemovesTempNamedDirectoriesWithWhatTheyHoldAndNeverFollowsALink(@TempDir Path outside)
+            throws Exception {
+        Files.writeString(outside.resolve("keep.txt"), "not the folder's");
+        Path tempDir = Files.createDirectories(root.resolve("a/.syncnode-tmp.x/y/z"));
+        Files.writeString(tempDir.resolve("f"), "under a temp-named directory (an old remote record's)");
+        Files.createSymbolicLink(root.resolve("a/.syncnode-tmp.x/link"), outside);
+        Files.writeString(root.resolve("a/.syncnode-tmp.f.1a2b3c"), "a crashed apply's temp file");
+        Files.writeString(root.resolve("a/kept.txt"), "the user's");
+
+        int removed = new Applier(root).removeLeftoverTemps();
+
+        assertEquals(2, removed, "the directory and the file");
+        assertFalse(Files.exists(root.resolve("a/.syncnode-tmp.x"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(root.resolve("a/.syncnode-tmp.f.1a2b3c")));
+        assertTrue(Files.exists(root.resolve("a/kept.txt")));
+        assertTrue(Files.exists(outside.resolve("keep.txt")), "nothing behind the symlink was touched");
     }
 }
