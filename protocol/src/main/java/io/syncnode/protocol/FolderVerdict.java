@@ -20,6 +20,116 @@ public final class FolderVerdict {
     private FolderVerdict() {
     }
 
+    /**
+     * Whether a record of a member waits for the folder verdict instead of being applied by its
+     * {@code plan}: a conflict the reconciler would settle per path by overwriting one side
+     * ({@link Plan.KeepLocal}, a concurrent {@link Plan.TakeRemote}). Two live directories never
+     * wait: their mtimes (when entries changed in them) are no side's content, they are settled per
+     * path. Merges, manual conflicts and scripts are settled per path too.
+     *
+     * @param local the local record, or null
+     */
+    public static boolean defers(Plan plan, FileRecord local, FileRecord remote) {
+        boolean directories = local != null && !local.deleted() && local.type() == FileType.DIRECTORY
+                && !remote.deleted() && remote.type() == FileType.DIRECTORY;
+        if (directories) {
+            return false;
+        }
+        return plan.match(new Plan.Cases<>() {
+            @Override
+            public Boolean acknowledge(Plan.Acknowledge p) {
+                return false;
+            }
+
+            @Override
+            public Boolean takeRemote(Plan.TakeRemote p) {
+                return p.concurrent();
+            }
+
+            @Override
+            public Boolean keepLocal(Plan.KeepLocal p) {
+                return true;
+            }
+
+            @Override
+            public Boolean mergeVersions(Plan.MergeVersions p) {
+                return false;
+            }
+
+            @Override
+            public Boolean conflict(Plan.Conflict p) {
+                return false;
+            }
+
+            @Override
+            public Boolean runScript(Plan.RunScript p) {
+                return false;
+            }
+        });
+    }
+
+    /** What becomes of a deferred record when the verdict is made. */
+    public enum Deferred {
+        /** A verdict this node won already covered this remote version: it stays decided (the loser takes ours). */
+        WON_ALREADY,
+        /** Still concurrent and contested: weighed by the verdict. */
+        CONTESTED,
+        /** No longer concurrent, or not contested: the ordinary per-path rules apply. */
+        ORDINARY
+    }
+
+    /**
+     * Sorts a deferred record at verdict time.
+     *
+     * @param local the local record now, or null
+     * @param wonAgainst the remote version of the path a verdict of this node won against, or null
+     */
+    public static Deferred classify(FileRecord local, FileRecord remote, VersionVector wonAgainst) {
+        if (local == null || local.version().compare(remote.version()) != VersionVector.Ordering.CONCURRENT) {
+            return Deferred.ORDINARY;
+        }
+        if (remote.version().equals(wonAgainst)) {
+            return Deferred.WON_ALREADY;
+        }
+        return Reconciler.contested(local, remote) ? Deferred.CONTESTED : Deferred.ORDINARY;
+    }
+
+    /**
+     * Which side changed a path that a member's full index names, for scoring the sides: the
+     * remote side when its version is newer (or the path is new to this node), the local side when
+     * this node's is, neither when they are equal or concurrent (concurrent paths are weighed as
+     * deferred records).
+     *
+     * @param local the local record, or null
+     */
+    public static Newer newer(FileRecord local, FileRecord remote) {
+        VersionVector.Ordering o = local == null ? VersionVector.Ordering.BEFORE
+                : local.version().compare(remote.version());
+        return switch (o) {
+            case BEFORE -> Newer.REMOTE;
+            case AFTER -> Newer.LOCAL;
+            case EQUAL, CONCURRENT -> Newer.NEITHER;
+        };
+    }
+
+    /** See {@link #newer}. */
+    public enum Newer {
+        LOCAL, REMOTE, NEITHER
+    }
+
+    /**
+     * The folder verdict over two sides as the engine collects them: {@link #localWins} on what
+     * each side changed, leaving out live directories (their mtimes are no side's content).
+     */
+    public static boolean localSideWins(ConflictPolicy policy, List<FileRecord> local, List<FileRecord> remote,
+                                        ToIntFunction<Long> rank) {
+        return localWins(policy, withoutDirectories(local), withoutDirectories(remote), rank);
+    }
+
+    private static List<FileRecord> withoutDirectories(List<FileRecord> side) {
+        return side.stream().filter(r -> r.deleted() || r.type() != FileType.DIRECTORY).toList();
+    }
+
     /** True when the side {@code local} wins the folder over {@code remote}. */
     public static boolean localWins(ConflictPolicy policy, List<FileRecord> local, List<FileRecord> remote,
                                     ToIntFunction<Long> rank) {

@@ -6,8 +6,34 @@ package io.syncnode.protocol;
  */
 public sealed interface Plan {
 
+    /**
+     * Calls the method of {@code cases} for this plan's kind. Java 17 has no pattern switch, so this
+     * is the exhaustive switch over plans: a new kind of plan adds a method here and no caller
+     * compiles until it handles it.
+     */
+    <R> R match(Cases<R> cases);
+
+    /** One method per kind of plan; see {@link #match}. */
+    interface Cases<R> {
+        R acknowledge(Acknowledge plan);
+
+        R takeRemote(TakeRemote plan);
+
+        R keepLocal(KeepLocal plan);
+
+        R mergeVersions(MergeVersions plan);
+
+        R conflict(Conflict plan);
+
+        R runScript(RunScript plan);
+    }
+
     /** The local record equals or dominates the remote one: nothing to do but acknowledge. */
     record Acknowledge() implements Plan {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.acknowledge(this);
+        }
     }
 
     /**
@@ -18,6 +44,11 @@ public sealed interface Plan {
      * copy first ({@code keep-both}, and this node made the losing version).
      */
     record TakeRemote(FileRecord target, boolean concurrent, boolean keepLocalCopy) implements Plan {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.takeRemote(this);
+        }
+
         public TakeRemote(FileRecord target) {
             this(target, false, false);
         }
@@ -29,6 +60,10 @@ public sealed interface Plan {
      * merged vector, which it then announces.
      */
     record KeepLocal() implements Plan {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.keepLocal(this);
+        }
     }
 
     /**
@@ -36,6 +71,10 @@ public sealed interface Plan {
      * {@code merged} and announce it; no conflict, nothing changes on disk.
      */
     record MergeVersions(FileRecord merged) implements Plan {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.mergeVersions(this);
+        }
     }
 
     /**
@@ -44,9 +83,17 @@ public sealed interface Plan {
      * {@code syncnode resolve} or the script's result.
      */
     record Conflict(FileRecord local, FileRecord remote) implements Plan {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.conflict(this);
+        }
     }
 
     /** Concurrent versions under {@code script}, and this node is the one that runs the script. */
     record RunScript(FileRecord local, FileRecord remote) implements Plan {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.runScript(this);
+        }
     }
 }
