@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * Settles the open conflicts of one folder: by the operator ({@code syncnode resolve}) or by the
  * folder's conflict script, which runs on a thread of its own ({@code conflict-script}, one run at a
  * time, with the script's timeout) and hands its answer back to the folder's worker. Every change
- * of the index and the disk happens on the folder's worker, through {@link RemoteApplier}'s
+ * of the index and the disk happens on the folder's worker, through {@link ConflictOutcomes}'
  * {@code resolve*} methods; the remote side's content is fetched into the folder's work directory
  * first.
  */
@@ -64,7 +64,7 @@ final class ConflictSettler implements AutoCloseable {
 
     private final Folder folder;
     private final IndexBuffer buffer;
-    private final RemoteApplier remote;
+    private final ConflictOutcomes remote;
     private final Applier applier;
     private final Fetcher fetcher;
     private final ConflictScript script;
@@ -75,7 +75,7 @@ final class ConflictSettler implements AutoCloseable {
     });
 
     /** @param script the folder's conflict script, or null when it has none */
-    ConflictSettler(Folder folder, IndexBuffer buffer, RemoteApplier remote, Applier applier, Fetcher fetcher,
+    ConflictSettler(Folder folder, IndexBuffer buffer, ConflictOutcomes remote, Applier applier, Fetcher fetcher,
                     ConflictScript script) {
         this.folder = folder;
         this.buffer = buffer;

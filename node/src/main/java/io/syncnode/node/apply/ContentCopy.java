@@ -1,0 +1,67 @@
+package io.syncnode.node.apply;
+
+import io.syncnode.node.os.SparseOutput;
+import io.syncnode.node.scan.EntryReader;
+import io.syncnode.protocol.ContentHash;
+import io.syncnode.protocol.FileRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+
+/**
+ * Content moved between files of the node's own: a local file copied into a temp file (holes kept),
+ * and a temp file checked against the hash and size its version announces before it is installed.
+ * Stateless; runs on the caller's thread (the folder's worker).
+ */
+public final class ContentCopy {
+    private ContentCopy() {
+    }
+
+    /** Copies {@code src} (not following a link) into the existing {@code temp}, keeping holes. */
+    public static void copy(Path src, Path temp) throws IOException {
+        try (InputStream in = Files.newInputStream(src, LinkOption.NOFOLLOW_LINKS);
+             FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+             OutputStream out = new SparseOutput(ch)) {
+            in.transferTo(out);
+        }
+    }
+
+    /** Throws unless {@code temp} holds exactly the content of {@code target} (size and hash). */
+    public static void verify(Path temp, FileRecord target) throws IOException {
+        MessageDigest sha = EntryReader.sha256();
+        long n = 0;
+        try (InputStream in = Files.newInputStream(temp)) {
+            byte[] buf = new byte[1 << 16];
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                sha.update(buf, 0, r);
+                n += r;
+            }
+        }
+        if (n != target.size() || !ContentHash.of(sha.digest()).equals(target.hash())) {
+            throw new IOException("content of " + target.path() + " does not match its hash; not applied");
+        }
+    }
+
+    /** Throws unless {@code inline} is exactly the content of {@code target} (size and hash). */
+    public static void verify(byte[] inline, FileRecord target) throws IOException {
+        if (inline.length != target.size() || !ContentHash.of(EntryReader.sha256().digest(inline)).equals(target.hash())) {
+            throw new IOException("inline content of " + target.path() + " does not match its hash; not applied");
+        }
+    }
+
+    /** Removes a temp file, if it is still there; a leftover one is removed at the next start. */
+    public static void discard(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // a leftover temp file is removed at the next start
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.syncnode.node.engine;
+
+import io.syncnode.node.watch.ChangeBatch;
+import io.syncnode.node.wire.Message;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What arrived for a folder's worker since its last drain: local changes reported by the watcher,
+ * and announced records per member (a later record of a path replaces an earlier one). A burst
+ * that arrives while the worker is busy is taken in one drain, so it is scanned, committed and
+ * announced together.
+ *
+ * <p>Filled by any thread (watcher, network, retries), taken by the worker; guarded by itself.
+ */
+final class ChangeInbox {
+    /** One drain's worth: the local changes, then the records per member in arrival order. */
+    record Drained(boolean rescanAll, List<String> paths, List<String> recursive,
+                   Map<String, LinkedHashMap<String, Message.Announced>> updates, Set<String> exchangeEnded) {
+    }
+
+    private boolean rescanAll;
+    private final Set<String> paths = new LinkedHashSet<>();
+    private final Set<String> recursive = new LinkedHashSet<>();
+    private final Map<String, LinkedHashMap<String, Message.Announced>> updates = new LinkedHashMap<>();
+    private final Set<String> exchangeEnded = new LinkedHashSet<>();
+    private boolean drainQueued;
+
+    synchronized void changes(ChangeBatch batch) {
+        rescanAll |= batch.rescanAll();
+        paths.addAll(batch.paths());
+        recursive.addAll(batch.recursivePaths());
+    }
+
+    /** Announced records of {@code from}; the end of its full index is noted for the folder-scope verdict. */
+    synchronized void announced(String from, Message.IndexUpdate update) {
+        LinkedHashMap<String, Message.Announced> records = updates.computeIfAbsent(from, k -> new LinkedHashMap<>());
+        for (Message.Announced a : update.files()) {
+            Message.Announced before = records.remove(a.record().path());
+            if (before != null && a.inlineContent() == null && before.inlineContent() != null
+                    && !a.record().deleted() && a.record().hash() != null
+                    && a.record().hash().equals(before.record().hash())) {
+                // the same content again without it (a repeated index exchange): keep the bytes
+                a = new Message.Announced(a.record(), before.inlineContent());
+            }
+            records.put(a.record().path(), a); // a later record of the same path replaces an earlier one
+        }
+        if (update.full() && update.last()) {
+            exchangeEnded.add(from);
+        }
+    }
+
+    /** A version handed back for another try, unless a newer record of its path waits already. */
+    synchronized void redeliver(String from, Message.Announced a) {
+        updates.computeIfAbsent(from, k -> new LinkedHashMap<>()).putIfAbsent(a.record().path(), a);
+    }
+
+    /** True when the caller is to queue a drain (none is queued yet). */
+    synchronized boolean queueDrain() {
+        if (drainQueued) {
+            return false;
+        }
+        drainQueued = true;
+        return true;
+    }
+
+    /** Worker: takes everything that arrived, and lets the next arrival queue a new drain. */
+    synchronized Drained take() {
+        drainQueued = false;
+        Drained d = new Drained(rescanAll, new ArrayList<>(paths), new ArrayList<>(recursive),
+                new LinkedHashMap<>(updates), new LinkedHashSet<>(exchangeEnded));
+        exchangeEnded.clear();
+        rescanAll = false;
+        paths.clear();
+        recursive.clear();
+        updates.clear();
+        return d;
+    }
+}

@@ -1,0 +1,157 @@
+package io.syncnode.node.engine;
+
+import io.syncnode.node.index.StoredFile;
+import io.syncnode.node.scan.DiskEntry;
+import io.syncnode.node.scan.EntryReader;
+import io.syncnode.node.wire.Message;
+import io.syncnode.node.wire.WireCodec;
+import io.syncnode.protocol.FileRecord;
+import io.syncnode.protocol.FileType;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
+
+/**
+ * What the folder tells the members about its index: its digest for an exchange, its whole index
+ * to a member whose digest differs (with small files inline for a new replica), and the records
+ * dirty toward a member (after its digest, or when they have been dirty for long).
+ *
+ * <p>The public-facing methods may be called from any thread: each queues its work on the folder's
+ * worker, where everything else runs. A paused folder answers nothing (the resume asks again).
+ */
+final class DigestResponder {
+    private static final Logger LOG = Logger.getLogger(DigestResponder.class.getName());
+    /** How long after sending a member its index with inline content a new digest of it gets records only. */
+    static final Duration INLINE_AGAIN_AFTER = Duration.ofMinutes(1);
+
+    private final FolderContext folder;
+    private final PeerDirectory peers;
+    private final EntryReader reader;
+    /** Commits the index buffer (and sends what depends on it) before a digest is computed. */
+    private final Runnable flush;
+    private final BooleanSupplier halted;
+    /** Members sent the index with inline content, and when (worker only). */
+    private final Map<String, Instant> inlinedTo = new HashMap<>();
+
+    DigestResponder(FolderContext folder, PeerDirectory peers, EntryReader reader, Runnable flush,
+                    BooleanSupplier halted) {
+        this.folder = folder;
+        this.peers = peers;
+        this.reader = reader;
+        this.flush = flush;
+        this.halted = halted;
+    }
+
+    /** A member's digest of this folder: if it differs, send it our whole index; then its dirty entries. */
+    void onDigest(String from, Message.FolderDigest digest) {
+        folder.worker().execute(folder.guard("digest from " + from, () -> {
+            if (folder.worker().paused()) {
+                return; // the member keeps its dirty entries toward this node; the resume asks again
+            }
+            flush.run();
+            if (!Arrays.equals(digest.digest(), folder.store().digest(folder.name()))) {
+                // a member with no entries at all (a new replica) lacks every file: small ones go
+                // inline, once per minute and member (the digests repeat while it catches up)
+                Instant now = folder.clock().instant();
+                Instant last = inlinedTo.get(from);
+                boolean inline = digest.records() == 0 && (last == null || now.isAfter(last.plus(INLINE_AGAIN_AFTER)));
+                if (inline) {
+                    inlinedTo.put(from, now);
+                }
+                LOG.fine(() -> folder.name() + ": index differs from " + from + "'s; sending ours"
+                        + (inline ? " with small files inline" : ""));
+                List<Message.Announced> all = new ArrayList<>();
+                folder.store().forEach(folder.name(), f -> all.add(new Message.Announced(f.record(), null)));
+                folder.buffer().send(from, all, true, inline ? this::currentContent : null);
+            }
+            pushDirty(from);
+        }));
+    }
+
+    /**
+     * The content of a small regular file as its record describes it, read now; null when it is
+     * not one, or the file no longer matches the record (the receiver fetches it then).
+     */
+    byte[] currentContent(FileRecord r) {
+        if (r.deleted() || r.type() != FileType.REGULAR || r.size() > WireCodec.MAX_INLINE || r.hardLink() != null) {
+            return null;
+        }
+        try {
+            Optional<DiskEntry> e = reader.read(folder.applier().resolve(r.path()), r.path());
+            return e.isPresent() && r.hash().equals(e.get().hash()) ? e.get().inline() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Sends each of {@code members} the current records of at most {@code limit} paths that have
+     * been dirty toward it since before {@code before}: what a member should have acknowledged
+     * long ago was lost on the way (a partition that changed no view, a dropped announcement) or
+     * failed there, and is offered again without waiting for the next digest exchange.
+     */
+    void pushStaleDirty(Collection<String> members, Instant before, int limit) {
+        folder.worker().execute(folder.guard("offering stale dirty entries again", () -> {
+            if (folder.worker().paused() || halted.getAsBoolean()) {
+                return;
+            }
+            for (String member : members) {
+                Long id = peers.idOf(member);
+                if (id == null) {
+                    continue;
+                }
+                List<Message.Announced> stale = new ArrayList<>();
+                for (StoredFile f : folder.store().staleDirtyRecordsFor(id, folder.name(), before, limit)) {
+                    stale.add(new Message.Announced(f.record(), null));
+                }
+                if (!stale.isEmpty()) {
+                    LOG.fine(() -> folder.name() + ": offering " + stale.size() + " record(s) dirty toward " + member
+                            + " for long again");
+                    folder.buffer().send(member, stale, false);
+                }
+            }
+        }));
+    }
+
+    /** Sends {@code member} the current records of every path dirty toward it. */
+    void pushDirtyTo(String member) {
+        folder.worker().execute(folder.guard("pushing dirty entries to " + member, () -> pushDirty(member)));
+    }
+
+    /** Worker only: sends {@code member} the current records of every path dirty toward it. */
+    private void pushDirty(String member) {
+        Long id = peers.idOf(member);
+        if (id == null || folder.worker().paused()) {
+            return;
+        }
+        List<Message.Announced> dirty = new ArrayList<>();
+        for (StoredFile f : folder.store().dirtyRecordsFor(id, folder.name())) {
+            dirty.add(new Message.Announced(f.record(), null));
+        }
+        if (!dirty.isEmpty()) {
+            folder.buffer().send(member, dirty, false);
+        }
+    }
+
+    /**
+     * The folder's digest, computed by its worker after the work queued before (so it includes the
+     * changes scanned so far). Nobody waits on it: the caller sends it when it completes.
+     */
+    CompletableFuture<Message.FolderDigest> digestLater() {
+        return folder.worker().submit(() -> {
+            flush.run();
+            return new Message.FolderDigest(folder.name(), folder.store().digest(folder.name()),
+                    folder.store().liveCount(folder.name()));
+        });
+    }
+}
