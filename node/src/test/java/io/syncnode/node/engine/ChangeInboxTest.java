@@ -1,0 +1,68 @@
+package io.syncnode.node.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.syncnode.node.watch.ChangeBatch;
+import io.syncnode.node.wire.Message;
+import io.syncnode.protocol.ContentHash;
+import io.syncnode.protocol.FileRecord;
+import io.syncnode.protocol.FileType;
+import io.syncnode.protocol.VersionVector;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What waits for the folder worker's next drain, and how a burst is folded into one drain. */
+class ChangeInboxTest {
+    private final ChangeInbox inbox = new ChangeInbox();
+
+    private static FileRecord file(String path, long clock, byte fill) {
+        byte[] h = new byte[32];
+        java.util.Arrays.fill(h, fill);
+        return new FileRecord(path, FileType.REGULAR, 0644, 0, 0, 1, 3, ContentHash.of(h), null, 0,
+                VersionVector.of(Map.of(7L, clock)), false, 7L);
+    }
+
+    @Test
+    void aLaterRecordOfAPathReplacesTheEarlierOneButKeepsItsInlineBytesForTheSameContent() {
+        byte[] bytes = {1, 2, 3};
+        inbox.announced("n1", new Message.IndexUpdate("data", List.of(new Message.Announced(file("a", 1, (byte) 1), bytes)),
+                false, false));
+        inbox.announced("n1", new Message.IndexUpdate("data", List.of(new Message.Announced(file("a", 2, (byte) 1), null)),
+                true, true));
+
+        ChangeInbox.Drained d = inbox.take();
+        Message.Announced a = d.updates().get("n1").get("a");
+        assertEquals(2L, a.record().version().counter(7L));
+        assertArrayEquals(bytes, a.inlineContent(), "the same content again without it: the bytes are kept");
+        assertEquals(Set.of("n1"), d.exchangeEnded());
+    }
+
+    @Test
+    void aRetryDoesNotReplaceANewerRecordWaitingAlready() {
+        inbox.announced("n1", new Message.IndexUpdate("data", List.of(new Message.Announced(file("a", 5, (byte) 2), null)),
+                false, false));
+        inbox.redeliver("n1", new Message.Announced(file("a", 4, (byte) 3), null));
+
+        assertEquals(5L, inbox.take().updates().get("n1").get("a").record().version().counter(7L));
+    }
+
+    @Test
+    void oneDrainIsQueuedPerBurstAndTakingEmptiesTheInbox() {
+        inbox.changes(new ChangeBatch(Set.of("x"), Set.of(), false));
+        assertTrue(inbox.queueDrain());
+        inbox.changes(new ChangeBatch(Set.of("y"), Set.of("d"), false));
+        assertFalse(inbox.queueDrain(), "a drain is queued already");
+
+        ChangeInbox.Drained d = inbox.take();
+        assertEquals(List.of("x", "y"), d.paths().stream().sorted().toList());
+        assertEquals(List.of("d"), d.recursive());
+        assertTrue(inbox.queueDrain(), "the next arrival queues a new drain");
+        ChangeInbox.Drained empty = inbox.take();
+        assertTrue(empty.paths().isEmpty() && empty.updates().isEmpty() && !empty.rescanAll());
+    }
+}

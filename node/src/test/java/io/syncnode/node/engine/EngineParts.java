@@ -1,0 +1,106 @@
+package io.syncnode.node.engine;
+
+import io.syncnode.config.MinFree;
+import io.syncnode.node.apply.Applier;
+import io.syncnode.node.fetch.DiskSpace;
+import io.syncnode.node.index.SqliteIndexStore;
+import io.syncnode.node.wire.Message;
+import io.syncnode.node.wire.Outbox;
+import io.syncnode.protocol.ConflictPolicy;
+import io.syncnode.protocol.ContentHash;
+import io.syncnode.protocol.DeleteConflict;
+import io.syncnode.protocol.FileRecord;
+import io.syncnode.protocol.FileType;
+import io.syncnode.protocol.Reconciler;
+import io.syncnode.protocol.VersionVector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One folder's engine parts built directly for unit tests: a real folder in a temp directory, a
+ * real SQLite index, a real {@link Applier} and {@link FolderWorker}; a fixed clock, a same-thread
+ * I/O pool, and an outbox that records what it is given. No fetcher: a test that reaches a fetch
+ * fails (its apply records a problem).
+ */
+final class EngineParts implements AutoCloseable {
+    static final long SELF = 0x1111L;
+    static final long PEER = 0x2222L;
+    static final String FOLDER = "data";
+
+    final Path root;
+    final SqliteIndexStore store;
+    final Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
+    final NodeCounters counters = new NodeCounters();
+    final Problems problems = new Problems();
+    final List<Message> sent = new ArrayList<>();
+    final List<String> rescans = new ArrayList<>();
+    final FolderWorker worker = new FolderWorker(FOLDER, false);
+    final IndexBuffer buffer;
+    final Applier applier;
+    final FolderContext context;
+    final int uid;
+    final int gid;
+
+    EngineParts(Path tmp) throws Exception {
+        root = Files.createDirectories(tmp.resolve("folder"));
+        store = SqliteIndexStore.open(Files.createDirectories(tmp.resolve("state")));
+        Outbox outbox = new Outbox() {
+            @Override
+            public synchronized boolean send(String member, Message message) {
+                sent.add(message);
+                return true;
+            }
+
+            @Override
+            public synchronized void multicast(Message message) {
+                sent.add(message);
+            }
+        };
+        PeerDirectory peers = new PeerDirectory(store, SELF, clock);
+        buffer = new IndexBuffer(FOLDER, store, peers, node -> true, outbox, clock, counters);
+        applier = new Applier(root);
+        Executor sameThread = Runnable::run;
+        context = new FolderContext(FOLDER, root, SELF, "self", store, buffer, applier, clock, counters, problems,
+                worker, new SplitBrainLog(FOLDER), (rel, dir) -> false, rescans::add,
+                id -> id == SELF ? "self" : "peer", sameThread);
+        uid = (Integer) Files.getAttribute(root, "unix:uid");
+        gid = (Integer) Files.getAttribute(root, "unix:gid");
+    }
+
+    RemoteApplier remoteApplier(ConflictPolicy policy) {
+        return new RemoteApplier(context, new Reconciler(policy, DeleteConflict.KEEP_MODIFIED, SELF), null,
+                new FetchQueue.Space(new DiskSpace(root, new MinFree(0, 0)), (delay, task) -> { }),
+                new ApplyRetries(FOLDER, (delay, task) -> { }, (from, a) -> { }), null, c -> { }, 3);
+    }
+
+    /** Runs {@code work} on the folder's worker and waits for it. */
+    <T> T onWorker(FolderWorker.Work<T> work) throws Exception {
+        return worker.submit(work).get(30, TimeUnit.SECONDS);
+    }
+
+    static ContentHash hash(byte[] content) throws Exception {
+        return ContentHash.of(MessageDigest.getInstance("SHA-256").digest(content));
+    }
+
+    /** A regular file made by {@code by} at {@code clock}, with this user's owner. */
+    FileRecord file(String path, byte[] content, int mode, long mtimeNs, long by, long clock) throws Exception {
+        return new FileRecord(path, FileType.REGULAR, mode, uid, gid, mtimeNs, content.length, hash(content), null, 0,
+                VersionVector.of(Map.of(by, clock)), false, by);
+    }
+
+    @Override
+    public void close() {
+        worker.close(() -> { });
+        worker.awaitEnd();
+        store.close();
+    }
+}
