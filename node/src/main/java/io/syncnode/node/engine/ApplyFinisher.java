@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -35,14 +34,14 @@ final class ApplyFinisher {
     private final IndexBuffer buffer;
     private final Applier applier;
     private final Consumer<String> scanLater;
-    private final Map<String, String> problems;
+    private final Problems problems;
     /** Directories whose children this node changed: their mtimes are restored by {@link #finish}. */
     private final Set<String> touchedDirs = new LinkedHashSet<>();
     /** Regular files applied: hard-link groups they belong to are checked by {@link #finish}. */
     private final Set<String> linkChecks = new TreeSet<>();
 
     ApplyFinisher(String folder, IndexBuffer buffer, Applier applier, Consumer<String> scanLater,
-                  Map<String, String> problems) {
+                  Problems problems) {
         this.folder = folder;
         this.buffer = buffer;
         this.applier = applier;
@@ -132,7 +131,8 @@ final class ApplyFinisher {
         } catch (LocalChangedException e) {
             scanLater.accept(r.path());
         } catch (IOException | RuntimeException e) {
-            problems.put(r.path(), "hard link to " + NameCodec.display(first) + " failed: " + e.getMessage());
+            problems.put(r.path(), Problems.Kind.HARD_LINK_FAILED,
+                    "to " + NameCodec.display(first) + " failed: " + e.getMessage());
         }
     }
 

@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,14 +39,14 @@ final class ChangeRecorder {
     private final IndexBuffer buffer;
     private final Applier applier;
     private final Clock clock;
-    private final Map<String, String> problems;
+    private final Problems problems;
     /** Paths to read again even if their signature is unchanged (hard-link group membership). */
     private final Set<String> forced = new TreeSet<>();
     /** Directories holding a path this node recorded a local change of, in the current scan. */
     private final Set<String> changedParents = new HashSet<>();
 
     ChangeRecorder(String folder, long selfId, SqliteIndexStore store, IndexBuffer buffer, Applier applier,
-                   Clock clock, Map<String, String> problems) {
+                   Clock clock, Problems problems) {
         this.folder = folder;
         this.selfId = selfId;
         this.store = store;
@@ -135,7 +134,7 @@ final class ChangeRecorder {
         // metadata-only changes (chown, chmod, setfattr, touch) travel without content
         byte[] inline = live && r.sameContent(cur.record()) ? null : e.inline();
         buffer.put(IndexBuffer.Put.local(r, e.stat(), inline));
-        problems.remove(rel);
+        problems.clear(rel);
         String parent = RelativePath.parentRecord(rel);
         if (parent != null) {
             changedParents.add(parent);

@@ -3,7 +3,6 @@ package io.syncnode.node.engine;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -23,7 +22,7 @@ final class ChangingEntries {
     static final int MAX_PATHS = 100_000;
 
     private final Duration base;
-    private final Map<String, String> problems;
+    private final Problems problems;
     private final BiConsumer<String, Duration> readAgainAfter;
     private final Cache<String, Integer> attempts = Caffeine.newBuilder().maximumSize(MAX_PATHS)
             .expireAfterWrite(Duration.ofHours(1)).build();
@@ -33,11 +32,11 @@ final class ChangingEntries {
     private final java.util.function.LongSupplier nanoTime;
 
     /** @param readAgainAfter schedules a new read of a path after a delay */
-    ChangingEntries(Duration settle, Map<String, String> problems, BiConsumer<String, Duration> readAgainAfter) {
+    ChangingEntries(Duration settle, Problems problems, BiConsumer<String, Duration> readAgainAfter) {
         this(settle, problems, readAgainAfter, System::nanoTime);
     }
 
-    ChangingEntries(Duration settle, Map<String, String> problems, BiConsumer<String, Duration> readAgainAfter,
+    ChangingEntries(Duration settle, Problems problems, BiConsumer<String, Duration> readAgainAfter,
                     java.util.function.LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
         this.base = settle.compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50) : settle;
@@ -50,7 +49,7 @@ final class ChangingEntries {
         int n = attempts.asMap().merge(rel, 1, Integer::sum);
         Duration delay = delay(n);
         if (n >= SHOW_FROM) {
-            problems.put(rel, "keeps changing while it is read; read again in " + delay.toMillis() + " ms (attempt " + n
+            problems.put(rel, Problems.Kind.KEEPS_CHANGING, "read again in " + delay.toMillis() + " ms (attempt " + n
                     + ")");
         }
         due.put(rel, nanoTime.getAsLong() + delay.toNanos());
@@ -67,7 +66,7 @@ final class ChangingEntries {
     void readWhole(String rel) {
         due.invalidate(rel);
         if (attempts.asMap().remove(rel) != null) {
-            problems.computeIfPresent(rel, (k, v) -> v.startsWith("keeps changing") ? null : v);
+            problems.clear(rel, Problems.Kind.KEEPS_CHANGING);
         }
     }
 

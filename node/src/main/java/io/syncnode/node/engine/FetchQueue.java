@@ -32,7 +32,7 @@ final class FetchQueue {
 
     /**
      * Takes a fetched file, complete in {@code temp}, to install it with the next batch (see
-     * {@link RemoteApplier#fetched}); from then on the temp file is the taker's.
+     * {@link StagedInstalls#fetched}); from then on the temp file is the taker's.
      */
     interface Commit {
         void fetched(String from, FileRecord target, Path temp, boolean announce);
@@ -71,7 +71,7 @@ final class FetchQueue {
     private final Fetcher fetcher;
     private final Executor worker;
     private final BiFunction<String, FolderSync.Step, Runnable> guard;
-    private final Map<String, String> problems;
+    private final Problems problems;
     private final Space space;
     private final Commit commit;
     private final Partials partials;
@@ -86,7 +86,7 @@ final class FetchQueue {
 
     FetchQueue(String folder, IndexBuffer buffer, Applier applier, Fetcher fetcher, Executor worker,
                BiFunction<String, FolderSync.Step, Runnable> guard, Consumer<String> scanLater,
-               Map<String, String> problems, Space space, Commit commit) {
+               Problems problems, Space space, Commit commit) {
         this.folder = folder;
         this.buffer = buffer;
         this.applier = applier;
@@ -142,7 +142,7 @@ final class FetchQueue {
         } catch (IOException e) {
             lane.finished();
             fetching.remove(rel);
-            problems.put(rel, "no place for a temp file: " + e.getMessage());
+            problems.put(rel, Problems.Kind.NO_TEMP_FILE, e.getMessage());
             return;
         }
         waitingForSpace.running(target.size(), true);
@@ -184,7 +184,7 @@ final class FetchQueue {
             if (cause instanceof FetchFailedException f && f.sourceChanged()) {
                 return false; // that content is gone at the source: nothing to resume
             }
-            problems.put(rel, String.valueOf(cause.getMessage()));
+            problems.put(rel, Problems.Kind.FETCH_FAILED, String.valueOf(cause.getMessage()));
             Duration pause = retryLater(from, wanted);
             LOG.warning(() -> folder + ": " + cause.getMessage() + "; tried again in " + pause.toSeconds() + " s");
             return partials.keep(fetched, temp);

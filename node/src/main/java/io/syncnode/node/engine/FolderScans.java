@@ -44,8 +44,8 @@ final class FolderScans {
         this.flush = flush;
         this.requestFlush = requestFlush;
         this.scanner = new LocalScanner(folder.name(), folder.root(), folder.selfId(), folder.store(), folder.buffer(),
-                folder.applier(), reader, folder.ignored(), folder.clock(), folder.problems().asMap(),
-                new ChangingEntries(settle, folder.problems().asMap(), this::scanAfter), this::halt);
+                folder.applier(), reader, folder.ignored(), folder.clock(), folder.problems(),
+                new ChangingEntries(settle, folder.problems(), this::scanAfter), this::halt);
     }
 
     FolderState state() {

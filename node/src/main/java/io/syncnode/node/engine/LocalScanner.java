@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiPredicate;
@@ -46,7 +45,7 @@ final class LocalScanner {
     private final Applier applier;
     private final EntryReader reader;
     private final BiPredicate<String, Boolean> ignored;
-    private final Map<String, String> problems;
+    private final Problems problems;
     private final ChangingEntries changing;
     private final Consumer<String> halt;
     private final ChangeRecorder recorder;
@@ -59,7 +58,7 @@ final class LocalScanner {
     private final Set<String> reportedSockets = new HashSet<>();
 
     LocalScanner(String folder, Path root, long selfId, SqliteIndexStore store, IndexBuffer buffer, Applier applier,
-                 EntryReader reader, BiPredicate<String, Boolean> ignored, Clock clock, Map<String, String> problems,
+                 EntryReader reader, BiPredicate<String, Boolean> ignored, Clock clock, Problems problems,
                  ChangingEntries changing, Consumer<String> halt) {
         this.folder = folder;
         this.root = root;
@@ -169,7 +168,7 @@ final class LocalScanner {
 
             @Override
             public void unreadable(String rel, IOException e) {
-                problems.put(rel, "cannot read: " + e.getMessage());
+                problems.put(rel, Problems.Kind.UNREADABLE, e.getMessage());
                 seen.add(rel); // unreadable is not deleted
             }
         });

@@ -9,43 +9,60 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The per-file problems of one folder (path to what went wrong): an apply that failed, a directory
  * a delete could not remove, an entry that keeps changing while it is read, a fetch waiting for
- * disk space. A problem is a value shown by {@code status} and cleared when the path is applied or
- * scanned again; it never stops the folder.
+ * disk space. A problem is a typed value ({@link Kind} and the text {@code status} shows), cleared
+ * when the path is applied or scanned again, or, by kind, when its cause is over; it never stops
+ * the folder.
  *
- * <p>Written by the folder worker, read by any thread ({@code status}). The parts that record
- * problems of their own ({@link LocalScanner}, {@link FetchQueue}, {@link ChangingEntries},
- * {@link ApplyFinisher}) still write texts into {@link #asMap}; the apply steps use the typed
- * {@link Kind}s.
+ * <p>Written by the folder worker, read by any thread ({@code status}).
  */
 final class Problems {
-    /** The problems the apply steps record; {@link #text} is what {@code status} shows. */
+    /** What went wrong with a path; {@link #text} is what {@code status} shows. */
     enum Kind {
-        APPLY_FAILED {
-            @Override
-            String text(String detail) {
-                return "apply failed: " + detail;
-            }
-        },
-        DIRECTORY_NOT_EMPTY {
+        APPLY_FAILED("apply failed: "),
+        DIRECTORY_NOT_EMPTY("") {
             @Override
             String text(String detail) {
                 return "directory not empty: kept (it holds entries the delete did not cover)";
             }
-        };
+        },
+        HARD_LINK_FAILED("hard link "),
+        UNREADABLE("cannot read: "),
+        KEEPS_CHANGING("keeps changing while it is read; "),
+        NO_TEMP_FILE("no place for a temp file: "),
+        FETCH_FAILED(""),
+        /** Waiting for disk space, or the disk filled up during a fetch (the detail says which). */
+        NO_DISK_SPACE("");
 
-        abstract String text(String detail);
+        private final String prefix;
+
+        Kind(String prefix) {
+            this.prefix = prefix;
+        }
+
+        String text(String detail) {
+            return prefix + detail;
+        }
     }
 
-    private final Map<String, String> byPath = new ConcurrentHashMap<>();
+    /** One path's problem. */
+    record Problem(Kind kind, String text) {
+    }
 
-    /** Records a problem of {@code path} ({@code detail}: the cause's message, where the kind shows one). */
+    private final Map<String, Problem> byPath = new ConcurrentHashMap<>();
+
+    /** Records a problem of {@code path} ({@code detail}: the cause, where the kind shows one). */
     void put(String path, Kind kind, String detail) {
-        byPath.put(path, kind.text(detail));
+        byPath.put(path, new Problem(kind, kind.text(detail)));
     }
 
-    /** {@code path} was applied: whatever went wrong with it before is over. */
+    /** {@code path} was applied or read whole: whatever went wrong with it before is over. */
     void clear(String path) {
         byPath.remove(path);
+    }
+
+    /** The cause of {@code kind} is over for {@code path}: its problem goes, if it is of that kind. */
+    void clear(String path, Kind kind) {
+        byPath.computeIfPresent(path, (k, v) -> v.kind() == kind ? null : v);
     }
 
     int size() {
@@ -55,16 +72,11 @@ final class Problems {
     /** The first {@code limit} problems by path, as {@code status} lists them. */
     List<StatusView.PathProblem> listed(int limit) {
         return new TreeMap<>(byPath).entrySet().stream().limit(limit)
-                .map(e -> new StatusView.PathProblem(e.getKey(), e.getValue())).toList();
+                .map(e -> new StatusView.PathProblem(e.getKey(), e.getValue().text())).toList();
     }
 
     /** The problem recorded for {@code path}, or null. */
-    String of(String path) {
+    Problem of(String path) {
         return byPath.get(path);
-    }
-
-    /** The live map, for the parts that record problems as texts of their own (see the class notes). */
-    Map<String, String> asMap() {
-        return byPath;
     }
 }

@@ -67,13 +67,13 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
         this.applier = folder.applier();
         this.reconciler = reconciler;
         this.retries = retries;
-        this.finisher = new ApplyFinisher(folder.name(), buffer, applier, folder.scanLater(), folder.problems().asMap());
+        this.finisher = new ApplyFinisher(folder.name(), buffer, applier, folder.scanLater(), folder.problems());
         this.staged = new StagedInstalls(folder, finisher, retries, target -> fetches().handOver(target), this::done);
         this.fetches = new FetchQueue(folder.name(), buffer, applier, fetcher, folder.worker().remoteSide(),
-                folder::guard, folder.scanLater(), folder.problems().asMap(), space, new FetchQueue.Commit() {
+                folder::guard, folder.scanLater(), folder.problems(), space, new FetchQueue.Commit() {
                     @Override
                     public void fetched(String from, FileRecord target, Path temp, boolean announce) {
-                        RemoteApplier.this.fetched(from, target, temp, announce);
+                        staged.fetched(from, target, temp, announce);
                     }
 
                     @Override
@@ -93,11 +93,6 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
     /** Settling open conflicts (see {@link ConflictSettler}). */
     ConflictOutcomes outcomes() {
         return outcomes;
-    }
-
-    /** A fetched file, complete in {@code temp}: installed with the next install step (see {@link StagedInstalls}). */
-    private void fetched(String from, FileRecord target, Path temp, boolean announce) {
-        staged.fetched(from, target, temp, announce);
     }
 
     /** Shutdown: removes the partial results of interrupted transfers (temp files in the folder). */

@@ -33,7 +33,7 @@ final class SpaceWaits {
 
     private final String folder;
     private final FetchQueue.Space space;
-    private final Map<String, String> problems;
+    private final Problems problems;
     /** path -> the version being fetched now, if any. */
     private final Function<String, FetchQueue.Wanted> fetching;
     private final Restart restart;
@@ -42,7 +42,7 @@ final class SpaceWaits {
     private final Map<String, Waiting> waiting = new LinkedHashMap<>();
     private boolean recheckScheduled;
 
-    SpaceWaits(String folder, FetchQueue.Space space, Map<String, String> problems,
+    SpaceWaits(String folder, FetchQueue.Space space, Problems problems,
                Function<String, FetchQueue.Wanted> fetching, Restart restart) {
         this.folder = folder;
         this.space = space;
@@ -75,7 +75,7 @@ final class SpaceWaits {
     /** Puts a fetch off until its file fits; {@code why} is shown as the path's problem meanwhile. */
     void waitFor(String from, FileRecord target, String why) {
         waiting.put(target.path(), new Waiting(from, target));
-        problems.put(target.path(), why);
+        problems.put(target.path(), Problems.Kind.NO_DISK_SPACE, why);
         if (!recheckScheduled) {
             recheckScheduled = true;
             space.later().after(RECHECK, this::recheck);
@@ -99,7 +99,7 @@ final class SpaceWaits {
                 LOG.info(() -> folder + ": disk space for " + rel + " is there again; fetching it");
                 restart.fetch(w.from(), w.target(), wanted.target());
             } else {
-                problems.put(rel, shortage);
+                problems.put(rel, Problems.Kind.NO_DISK_SPACE, shortage);
             }
         }
         if (!waiting.isEmpty() && !recheckScheduled) {
@@ -109,7 +109,6 @@ final class SpaceWaits {
     }
 
     private void clearProblem(String rel) {
-        problems.computeIfPresent(rel, (k, v) -> v.startsWith("waiting for disk space")
-                || v.startsWith("the disk filled up") ? null : v);
+        problems.clear(rel, Problems.Kind.NO_DISK_SPACE);
     }
 }

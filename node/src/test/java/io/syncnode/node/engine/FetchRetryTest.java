@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,7 +48,7 @@ class FetchRetryTest {
     Path tmp;
 
     private final List<Message.FetchRequest> requests = new CopyOnWriteArrayList<>();
-    private final Map<String, String> problems = new ConcurrentHashMap<>();
+    private final Problems problems = new Problems();
     private final List<Path> fetched = new CopyOnWriteArrayList<>();
     private ExecutorService worker;
     private ExecutorService io;
@@ -125,7 +124,8 @@ class FetchRetryTest {
         long firstPause = System.nanoTime() - failedAt;
         assertTrue(firstPause >= FetchQueue.RETRY_FIRST.toNanos() - 50_000_000L,
                 "tried again after the first pause, not at once: " + firstPause / 1_000_000 + " ms");
-        assertTrue(problems.get("f.txt").contains("read error"), "the failure is shown: " + problems);
+        assertTrue(problems.of("f.txt").text().contains("read error"), "the failure is shown: " + problems.of("f.txt"));
+        assertEquals(Problems.Kind.FETCH_FAILED, problems.of("f.txt").kind());
         assertEquals(1, (int) ask(queue::pending), "the fetch is still pending");
 
         failedAt = System.nanoTime();
@@ -150,7 +150,7 @@ class FetchRetryTest {
         await(Duration.ofSeconds(10), () -> requests.size() == 1, () -> "the first request");
         fetcher.onAbort("n1", new Message.FetchAbort(requests.get(0).transferId(), Message.AbortReason.CANCELLED,
                 "source busy"));
-        await(Duration.ofSeconds(10), () -> problems.containsKey("g.txt"), () -> "the failure");
+        await(Duration.ofSeconds(10), () -> problems.of("g.txt") != null, () -> "the failure");
         assertEquals(1, (int) ask(queue::pending), "a retry is pending");
         onWorker(() -> queue.settled("g.txt", target.hash())); // the version arrived another way
         assertEquals(0, (int) ask(queue::pending), "nothing pending once a version of the path is stored");

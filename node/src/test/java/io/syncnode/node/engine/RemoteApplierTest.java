@@ -116,8 +116,8 @@ class RemoteApplierTest {
 
         assertFalse(Files.exists(parts.root.resolve("a.txt")));
         assertTrue(parts.store.get(FOLDER, "a.txt").isEmpty());
-        assertEquals("apply failed: inline content of a.txt does not match its hash; not applied",
-                parts.problems.of("a.txt"));
+        assertEquals(new Problems.Problem(Problems.Kind.APPLY_FAILED,
+                "apply failed: inline content of a.txt does not match its hash; not applied"), parts.problems.of("a.txt"));
         assertFalse(acknowledged("a.txt"), "the sender keeps it dirty and offers it again");
     }
 
