@@ -101,39 +101,73 @@ public final class MessageRouter implements JGroupsTransport.Listener {
             reject(from, implausible);
             return;
         }
-        if (m instanceof Message.IndexUpdate u) {
+        m.match(new Route(from));
+    }
+
+    /** Hands one validated message of {@code from} to its folder or transfer: one method per kind. */
+    private final class Route implements Message.Cases<Void> {
+        private final String from;
+
+        Route(String from) {
+            this.from = from;
+        }
+
+        @Override
+        public Void indexUpdate(Message.IndexUpdate u) {
             FolderSync f = shared(u.folder(), from);
             if (f != null) {
                 f.onIndexUpdate(from, u);
             }
-        } else if (m instanceof Message.Ack a) {
+            return null;
+        }
+
+        @Override
+        public Void ack(Message.Ack a) {
             FolderSync f = shared(a.folder(), from);
             if (f != null) {
                 f.onAck(from, a);
             }
-        } else if (m instanceof Message.Digest d) {
+            return null;
+        }
+
+        @Override
+        public Void digest(Message.Digest d) {
             for (Message.FolderDigest fd : d.folders()) {
                 FolderSync f = shared(fd.folder(), from);
                 if (f != null) {
                     f.onDigest(from, fd);
                 }
             }
-        } else if (m instanceof Message.FetchRequest r) {
+            return null;
+        }
+
+        @Override
+        public Void fetchRequest(Message.FetchRequest r) {
             if (!folders.containsKey(r.folder())) {
                 reject(from, "fetch request for unknown folder " + r.folder());
-                return;
+            } else if (shared(r.folder(), from) != null) {
+                source.onRequest(from, r);
             }
-            if (shared(r.folder(), from) == null) {
-                return;
-            }
-            source.onRequest(from, r);
-        } else if (m instanceof Message.FetchCredit c) {
-            source.onCredit(from, c);
-        } else if (m instanceof Message.FetchData d) {
+            return null;
+        }
+
+        @Override
+        public Void fetchData(Message.FetchData d) {
             fetcher.onData(from, d);
-        } else if (m instanceof Message.FetchAbort a) {
+            return null;
+        }
+
+        @Override
+        public Void fetchCredit(Message.FetchCredit c) {
+            source.onCredit(from, c);
+            return null;
+        }
+
+        @Override
+        public Void fetchAbort(Message.FetchAbort a) {
             fetcher.onAbort(from, a);
             source.onAbort(from, a);
+            return null;
         }
     }
 

@@ -139,12 +139,20 @@ public final class Fetcher {
             nextSeq++;
             try {
                 for (Message.DeltaOp op : d.ops()) {
-                    if (op instanceof Message.Literal l) {
-                        patcher.literal(l.data(), 0, l.data().length);
-                        bytesFetched.addAndGet(l.data().length);
-                    } else if (op instanceof Message.CopyBlocks c) {
-                        patcher.copy(c.firstBlock(), c.count());
-                    }
+                    op.match(new Message.OpCases<Void, IOException>() {
+                        @Override
+                        public Void literal(Message.Literal l) throws IOException {
+                            patcher.literal(l.data(), 0, l.data().length);
+                            bytesFetched.addAndGet(l.data().length);
+                            return null;
+                        }
+
+                        @Override
+                        public Void copyBlocks(Message.CopyBlocks c) throws IOException {
+                            patcher.copy(c.firstBlock(), c.count());
+                            return null;
+                        }
+                    });
                 }
                 if (d.last()) {
                     finish();

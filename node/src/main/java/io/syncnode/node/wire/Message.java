@@ -9,6 +9,30 @@ import java.util.List;
 /** A decoded, validated syncnode message: one per envelope. See PROTOCOL.md for each. */
 public sealed interface Message {
 
+    /**
+     * Calls the method of {@code cases} for this message's kind. Java 17 has no pattern switch, so
+     * this is the exhaustive switch over messages: a new kind adds a method to {@link Cases} and no
+     * handler compiles until it handles it.
+     */
+    <R> R match(Cases<R> cases);
+
+    /** One method per kind of message; see {@link #match}. */
+    interface Cases<R> {
+        R indexUpdate(IndexUpdate m);
+
+        R ack(Ack m);
+
+        R digest(Digest m);
+
+        R fetchRequest(FetchRequest m);
+
+        R fetchData(FetchData m);
+
+        R fetchCredit(FetchCredit m);
+
+        R fetchAbort(FetchAbort m);
+    }
+
     /** A record as announced, with the whole content of a small regular file when it fits. */
     record Announced(FileRecord record, byte[] inlineContent) {
         public boolean hasInline() {
@@ -21,6 +45,11 @@ public sealed interface Message {
      * {@code last}: its final batch.
      */
     record IndexUpdate(String folder, List<Announced> files, boolean full, boolean last) implements Message {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.indexUpdate(this);
+        }
+
         public IndexUpdate {
             files = List.copyOf(files);
         }
@@ -32,6 +61,11 @@ public sealed interface Message {
 
     /** "I now hold these versions": clears the receiver's dirty entries toward the sender. */
     record Ack(String folder, List<AckEntry> entries) implements Message {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.ack(this);
+        }
+
         public Ack {
             entries = List.copyOf(entries);
         }
@@ -42,6 +76,11 @@ public sealed interface Message {
 
     /** Per-folder digests of the sender's index. */
     record Digest(List<FolderDigest> folders) implements Message {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.digest(this);
+        }
+
         public Digest {
             folders = List.copyOf(folders);
         }
@@ -56,20 +95,47 @@ public sealed interface Message {
      */
     record FetchRequest(long transferId, String folder, String path, VersionVector version, ContentHash hash,
                         Signature basis, int credit) implements Message {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.fetchRequest(this);
+        }
+
     }
 
     /** One delta operation: literal bytes, or a run of the receiver's basis blocks. */
     sealed interface DeltaOp {
+        /** The exhaustive switch over the two operations (see {@link Message#match}). */
+        <R, X extends Exception> R match(OpCases<R, X> cases) throws X;
+    }
+
+    /** One method per kind of delta operation, which may throw {@code X}; see {@link DeltaOp#match}. */
+    interface OpCases<R, X extends Exception> {
+        R literal(Literal op) throws X;
+
+        R copyBlocks(CopyBlocks op) throws X;
     }
 
     record Literal(byte[] data) implements DeltaOp {
+        @Override
+        public <R, X extends Exception> R match(OpCases<R, X> cases) throws X {
+            return cases.literal(this);
+        }
     }
 
     record CopyBlocks(long firstBlock, int count) implements DeltaOp {
+        @Override
+        public <R, X extends Exception> R match(OpCases<R, X> cases) throws X {
+            return cases.copyBlocks(this);
+        }
     }
 
     /** One chunk of a transfer; {@code last} ends it. */
     record FetchData(long transferId, int seq, List<DeltaOp> ops, boolean last) implements Message {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.fetchData(this);
+        }
+
         public FetchData {
             ops = List.copyOf(ops);
         }
@@ -77,10 +143,20 @@ public sealed interface Message {
 
     /** The receiver consumed {@code chunks} chunks: the source may send that many more. */
     record FetchCredit(long transferId, int chunks) implements Message {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.fetchCredit(this);
+        }
+
     }
 
     /** Either side ends a transfer early. */
     record FetchAbort(long transferId, AbortReason reason, String detail) implements Message {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.fetchAbort(this);
+        }
+
     }
 
     enum AbortReason {

@@ -25,62 +25,96 @@ final class WireEncoder {
         io.syncnode.wire.proto.Envelope.Builder b = io.syncnode.wire.proto.Envelope.newBuilder()
                 .setProtocolVersion(PROTOCOL_VERSION).setSenderId(senderId).setSenderName(senderName)
                 .setSentAtMs(sentAtMs);
-        if (message instanceof Message.IndexUpdate u) {
-            io.syncnode.wire.proto.IndexUpdate.Builder ub = io.syncnode.wire.proto.IndexUpdate.newBuilder()
-                    .setFolder(u.folder()).setFull(u.full()).setLast(u.last());
-            for (Message.Announced a : u.files()) {
-                ub.addFiles(toWire(a));
-            }
-            b.setIndexUpdate(ub);
-        } else if (message instanceof Message.Ack a) {
-            io.syncnode.wire.proto.Ack.Builder ab = io.syncnode.wire.proto.Ack.newBuilder().setFolder(a.folder());
-            for (Message.AckEntry e : a.entries()) {
-                ab.addEntries(io.syncnode.wire.proto.AckEntry.newBuilder()
-                        .setPath(pathBytes(e.path())).setVersion(toWire(e.version())));
-            }
-            b.setAck(ab);
-        } else if (message instanceof Message.Digest d) {
-            io.syncnode.wire.proto.Digest.Builder db = io.syncnode.wire.proto.Digest.newBuilder();
-            for (Message.FolderDigest f : d.folders()) {
-                db.addFolders(io.syncnode.wire.proto.FolderDigest.newBuilder().setFolder(f.folder())
-                        .setDigest(ByteString.copyFrom(f.digest())).setRecords(f.records()));
-            }
-            b.setDigest(db);
-        } else if (message instanceof Message.FetchRequest r) {
-            io.syncnode.wire.proto.FetchRequest.Builder rb = io.syncnode.wire.proto.FetchRequest.newBuilder()
-                    .setTransferId(r.transferId()).setFolder(r.folder()).setPath(pathBytes(r.path()))
-                    .setVersion(toWire(r.version())).setHash(ByteString.copyFrom(r.hash().toBytes()))
-                    .setCredit(r.credit());
-            if (r.basis() != null) {
-                rb.setBasis(toWire(r.basis()));
-            }
-            b.setFetchRequest(rb);
-        } else if (message instanceof Message.FetchData d) {
-            io.syncnode.wire.proto.FetchData.Builder db = io.syncnode.wire.proto.FetchData.newBuilder()
-                    .setTransferId(d.transferId()).setSeq(d.seq()).setLast(d.last());
-            for (Message.DeltaOp op : d.ops()) {
-                io.syncnode.wire.proto.DeltaOp.Builder ob = io.syncnode.wire.proto.DeltaOp.newBuilder();
-                if (op instanceof Message.Literal l) {
-                    ob.setLiteral(ByteString.copyFrom(l.data()));
-                } else if (op instanceof Message.CopyBlocks c) {
-                    ob.setCopy(io.syncnode.wire.proto.CopyBlocks.newBuilder()
-                            .setFirstBlock(c.firstBlock()).setCount(c.count()));
+        message.match(new Message.Cases<Void>() {
+            @Override
+            public Void indexUpdate(Message.IndexUpdate u) {
+                io.syncnode.wire.proto.IndexUpdate.Builder ub = io.syncnode.wire.proto.IndexUpdate.newBuilder()
+                        .setFolder(u.folder()).setFull(u.full()).setLast(u.last());
+                for (Message.Announced a : u.files()) {
+                    ub.addFiles(toWire(a));
                 }
-                db.addOps(ob);
+                b.setIndexUpdate(ub);
+                return null;
             }
-            b.setFetchData(db);
-        } else if (message instanceof Message.FetchCredit c) {
-            b.setFetchCredit(io.syncnode.wire.proto.FetchCredit.newBuilder()
-                    .setTransferId(c.transferId()).setChunks(c.chunks()));
-        } else if (message instanceof Message.FetchAbort a) {
-            b.setFetchAbort(io.syncnode.wire.proto.FetchAbort.newBuilder()
-                    .setTransferId(a.transferId())
-                    .setReason(io.syncnode.wire.proto.AbortReason.valueOf(a.reason().name()))
-                    .setDetail(a.detail() == null ? "" : a.detail()));
-        } else {
-            throw new IllegalArgumentException("unknown message " + message.getClass());
-        }
+
+            @Override
+            public Void ack(Message.Ack a) {
+                io.syncnode.wire.proto.Ack.Builder ab = io.syncnode.wire.proto.Ack.newBuilder().setFolder(a.folder());
+                for (Message.AckEntry e : a.entries()) {
+                    ab.addEntries(io.syncnode.wire.proto.AckEntry.newBuilder()
+                            .setPath(pathBytes(e.path())).setVersion(toWire(e.version())));
+                }
+                b.setAck(ab);
+                return null;
+            }
+
+            @Override
+            public Void digest(Message.Digest d) {
+                io.syncnode.wire.proto.Digest.Builder db = io.syncnode.wire.proto.Digest.newBuilder();
+                for (Message.FolderDigest f : d.folders()) {
+                    db.addFolders(io.syncnode.wire.proto.FolderDigest.newBuilder().setFolder(f.folder())
+                            .setDigest(ByteString.copyFrom(f.digest())).setRecords(f.records()));
+                }
+                b.setDigest(db);
+                return null;
+            }
+
+            @Override
+            public Void fetchRequest(Message.FetchRequest r) {
+                io.syncnode.wire.proto.FetchRequest.Builder rb = io.syncnode.wire.proto.FetchRequest.newBuilder()
+                        .setTransferId(r.transferId()).setFolder(r.folder()).setPath(pathBytes(r.path()))
+                        .setVersion(toWire(r.version())).setHash(ByteString.copyFrom(r.hash().toBytes()))
+                        .setCredit(r.credit());
+                if (r.basis() != null) {
+                    rb.setBasis(toWire(r.basis()));
+                }
+                b.setFetchRequest(rb);
+                return null;
+            }
+
+            @Override
+            public Void fetchData(Message.FetchData d) {
+                io.syncnode.wire.proto.FetchData.Builder db = io.syncnode.wire.proto.FetchData.newBuilder()
+                        .setTransferId(d.transferId()).setSeq(d.seq()).setLast(d.last());
+                for (Message.DeltaOp op : d.ops()) {
+                    db.addOps(toWire(op));
+                }
+                b.setFetchData(db);
+                return null;
+            }
+
+            @Override
+            public Void fetchCredit(Message.FetchCredit c) {
+                b.setFetchCredit(io.syncnode.wire.proto.FetchCredit.newBuilder()
+                        .setTransferId(c.transferId()).setChunks(c.chunks()));
+                return null;
+            }
+
+            @Override
+            public Void fetchAbort(Message.FetchAbort a) {
+                b.setFetchAbort(io.syncnode.wire.proto.FetchAbort.newBuilder()
+                        .setTransferId(a.transferId())
+                        .setReason(io.syncnode.wire.proto.AbortReason.valueOf(a.reason().name()))
+                        .setDetail(a.detail() == null ? "" : a.detail()));
+                return null;
+            }
+        });
         return b.build().toByteArray();
+    }
+
+    private static io.syncnode.wire.proto.DeltaOp toWire(Message.DeltaOp op) {
+        return op.match(new Message.OpCases<io.syncnode.wire.proto.DeltaOp, RuntimeException>() {
+            @Override
+            public io.syncnode.wire.proto.DeltaOp literal(Message.Literal l) {
+                return io.syncnode.wire.proto.DeltaOp.newBuilder().setLiteral(ByteString.copyFrom(l.data())).build();
+            }
+
+            @Override
+            public io.syncnode.wire.proto.DeltaOp copyBlocks(Message.CopyBlocks c) {
+                return io.syncnode.wire.proto.DeltaOp.newBuilder().setCopy(io.syncnode.wire.proto.CopyBlocks
+                        .newBuilder().setFirstBlock(c.firstBlock()).setCount(c.count())).build();
+            }
+        });
     }
 
     private static FileInfo toWire(Message.Announced a) {
