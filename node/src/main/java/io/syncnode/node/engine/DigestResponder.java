@@ -42,6 +42,12 @@ final class DigestResponder {
     private final BooleanSupplier halted;
     /** Members sent the index with inline content, and when (worker only). */
     private final Map<String, Instant> inlinedTo = new HashMap<>();
+    /**
+     * Per member, its newest digest not yet answered (guarded by itself): one answer is queued per
+     * member at a time, and digests that arrive meanwhile replace the waiting one, so a member that
+     * sends many digests gets one answer to the newest, never a queue of whole-index dumps.
+     */
+    private final Map<String, Message.FolderDigest> unanswered = new HashMap<>();
 
     DigestResponder(FolderContext folder, PeerDirectory peers, EntryReader reader, Runnable flush,
                     BooleanSupplier halted) {
@@ -54,28 +60,40 @@ final class DigestResponder {
 
     /** A member's digest of this folder: if it differs, send it our whole index; then its dirty entries. */
     void onDigest(String from, Message.FolderDigest digest) {
-        folder.worker().execute(folder.guard("digest from " + from, () -> {
-            if (folder.worker().paused()) {
-                return; // the member keeps its dirty entries toward this node; the resume asks again
+        synchronized (unanswered) {
+            if (unanswered.put(from, digest) != null) {
+                return; // an answer is queued: it takes this newer digest
             }
-            flush.run();
-            if (!Arrays.equals(digest.digest(), folder.store().digest(folder.name()))) {
-                // a member with no entries at all (a new replica) lacks every file: small ones go
-                // inline, once per minute and member (the digests repeat while it catches up)
-                Instant now = folder.clock().instant();
-                Instant last = inlinedTo.get(from);
-                boolean inline = digest.records() == 0 && (last == null || now.isAfter(last.plus(INLINE_AGAIN_AFTER)));
-                if (inline) {
-                    inlinedTo.put(from, now);
-                }
-                LOG.fine(() -> folder.name() + ": index differs from " + from + "'s; sending ours"
-                        + (inline ? " with small files inline" : ""));
-                List<Message.Announced> all = new ArrayList<>();
-                folder.store().forEach(folder.name(), f -> all.add(new Message.Announced(f.record(), null)));
-                folder.buffer().send(from, all, true, inline ? this::currentContent : null);
+        }
+        folder.worker().execute(folder.guard("digest from " + from, () -> answer(from)));
+    }
+
+    /** Answers {@code from}'s newest digest (worker). */
+    private void answer(String from) throws IOException {
+        Message.FolderDigest digest;
+        synchronized (unanswered) {
+            digest = unanswered.remove(from);
+        }
+        if (digest == null || folder.worker().paused()) {
+            return; // the member keeps its dirty entries toward this node; the resume asks again
+        }
+        flush.run();
+        if (!Arrays.equals(digest.digest(), folder.store().digest(folder.name()))) {
+            // a member with no entries at all (a new replica) lacks every file: small ones go
+            // inline, once per minute and member (the digests repeat while it catches up)
+            Instant now = folder.clock().instant();
+            Instant last = inlinedTo.get(from);
+            boolean inline = digest.records() == 0 && (last == null || now.isAfter(last.plus(INLINE_AGAIN_AFTER)));
+            if (inline) {
+                inlinedTo.put(from, now);
             }
-            pushDirty(from);
-        }));
+            LOG.fine(() -> folder.name() + ": index differs from " + from + "'s; sending ours"
+                    + (inline ? " with small files inline" : ""));
+            List<Message.Announced> all = new ArrayList<>();
+            folder.store().forEach(folder.name(), f -> all.add(new Message.Announced(f.record(), null)));
+            folder.buffer().send(from, all, true, inline ? this::currentContent : null);
+        }
+        pushDirty(from);
     }
 
     /**

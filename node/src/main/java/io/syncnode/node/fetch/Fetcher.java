@@ -77,6 +77,8 @@ public final class Fetcher {
         ConcatBasis basis;
         DeltaPatcher patcher;
         int nextSeq;
+        /** Chunks arrived and not yet credited back: the source may have at most its credit out. */
+        final java.util.concurrent.atomic.AtomicInteger uncredited = new java.util.concurrent.atomic.AtomicInteger();
         volatile ScheduledFuture<?> idle;
 
         Transfer(String from, String folder, FileRecord want, Path temp, List<Path> basisFiles,
@@ -158,6 +160,7 @@ public final class Fetcher {
                     finish();
                 } else {
                     armIdleTimer();
+                    uncredited.decrementAndGet(); // before the credit goes: the next chunk may come at once
                     outbox.send(from, new Message.FetchCredit(id, 1));
                 }
             } catch (IOException e) {
@@ -252,6 +255,12 @@ public final class Fetcher {
     public void onData(String from, Message.FetchData d) {
         Transfer t = transfers.get(d.transferId());
         if (t != null && t.from.equals(from)) {
+            if (t.uncredited.incrementAndGet() > INITIAL_CREDIT) {
+                // a source that ignores the credit could queue any amount here: the transfer ends
+                t.serial.execute(() -> t.fail(from + " sent chunk " + d.seq() + " beyond the credit of "
+                        + INITIAL_CREDIT + " chunks", false, true));
+                return;
+            }
             t.serial.execute(() -> t.onData(d));
         }
     }

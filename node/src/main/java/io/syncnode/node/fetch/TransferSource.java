@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
@@ -63,6 +64,14 @@ public final class TransferSource {
     private final BiConsumer<String, String> onSourceChanged;
     private final AtomicLong bytesServed;
     private final Map<Key, Semaphore> credits = new ConcurrentHashMap<>();
+    /** Requests of one member for one folder, queued or being served (keys: member and folder). */
+    private final Map<String, AtomicInteger> perMember = new ConcurrentHashMap<>();
+    /**
+     * The most requests one member may have queued or served at once for one folder: a node fetches
+     * at most 34 files of a folder at a time (its two lanes), so more is a flood, refused with
+     * {@code BAD_REQUEST} (the requester retries with backoff). Bounds the serving pool's queue.
+     */
+    static final int MAX_REQUESTS_PER_MEMBER = 64;
 
     public TransferSource(Outbox outbox, ExecutorService pool, Lookup lookup,
                           BiConsumer<String, String> onSourceChanged, AtomicLong bytesServed) {
@@ -74,9 +83,17 @@ public final class TransferSource {
     }
 
     public void onRequest(String from, Message.FetchRequest r) {
+        AtomicInteger running = perMember.computeIfAbsent(from + "\u0000" + r.folder(), k -> new AtomicInteger());
+        if (running.incrementAndGet() > MAX_REQUESTS_PER_MEMBER) {
+            running.decrementAndGet();
+            outbox.send(from, new Message.FetchAbort(r.transferId(), Message.AbortReason.BAD_REQUEST,
+                    "more than " + MAX_REQUESTS_PER_MEMBER + " requests for this folder at once"));
+            return;
+        }
         Key key = new Key(from, r.transferId());
         Semaphore credit = new Semaphore(r.credit());
         if (credits.putIfAbsent(key, credit) != null) {
+            running.decrementAndGet();
             outbox.send(from, new Message.FetchAbort(r.transferId(), Message.AbortReason.BAD_REQUEST,
                     "transfer id already in use"));
             return;
@@ -86,6 +103,7 @@ public final class TransferSource {
                 serve(from, r, credit);
             } finally {
                 credits.remove(key);
+                running.decrementAndGet();
             }
         });
     }
