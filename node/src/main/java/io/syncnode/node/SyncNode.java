@@ -17,6 +17,7 @@ import io.syncnode.node.engine.ClockSkew;
 import io.syncnode.node.engine.FolderSync;
 import io.syncnode.node.engine.MessageRouter;
 import io.syncnode.node.engine.NodeCounters;
+import io.syncnode.node.engine.NodeParts;
 import io.syncnode.node.engine.PauseMarks;
 import io.syncnode.node.engine.PeerDirectory;
 import io.syncnode.node.fetch.Fetcher;
@@ -63,7 +64,7 @@ import java.util.logging.Logger;
  * ({@link #close}): stop watchers, leave the cluster, cancel transfers (their temp files are
  * removed), let each folder worker finish its queue, close the index.
  */
-public final class SyncNode implements AutoCloseable {
+public final class SyncNode implements AutoCloseable, MessageRouter.Node {
     private static final Logger LOG = Logger.getLogger(SyncNode.class.getName());
     /** How often a node replaces its session keys on its own (forward secrecy). */
     static final Duration ROTATE_KEYS_EVERY = Duration.ofHours(1);
@@ -116,20 +117,19 @@ public final class SyncNode implements AutoCloseable {
                 this::laneOverflowed);
         Outbox outbox = outbound;
         this.fetcher = new Fetcher(outbox, fetchPool, scheduler, counters.bytesFetched);
-        this.source = new TransferSource(outbox, servePool, this::lookup, (folder, path) -> {
-            FolderSync f = folders.get(folder);
-            if (f != null) {
-                f.sourceChanged(path);
-            }
-        }, counters.bytesServed);
+        this.source = new TransferSource(outbox, servePool,
+                (folder, path, hash) -> Optional.ofNullable(folders.get(folder)).flatMap(f -> f.served(path, hash)),
+                (folder, path) -> Optional.ofNullable(folders.get(folder)).ifPresent(f -> f.sourceChanged(path)),
+                counters.bytesServed);
         PauseMarks pauses = new PauseMarks(stateDir.resolve("paused"));
+        NodeParts folderParts = new NodeParts(nodeId, config.node().name(), stateDir.resolve("work"), store, peers,
+                outbox, fetcher, scheduler, clock, counters, fsyncPool, pauses);
         for (FolderConfig fc : config.folders()) {
-            folders.put(fc.name(), new FolderSync(fc, nodeId, config.node().name(), stateDir.resolve("work"), store, peers, outbox, fetcher, scheduler, clock, counters, fsyncPool, pauses));
+            folders.put(fc.name(), new FolderSync(fc, folderParts));
         }
         this.antiEntropy = new AntiEntropy(folders.values(), outbound, sendPool, scheduler, config.node().name(),
                 () -> members, clock);
-        this.router = new MessageRouter(folders, peers, source, fetcher, counters, this::viewChanged,
-                m -> transport().physicalAddress(m), this::greet, clocks, clock, this::heardAgain);
+        this.router = new MessageRouter(folders, peers, source, fetcher, counters, this, clocks, clock);
         this.transport = new JGroupsTransport(stackXml, config.cluster().name(), config.node().name(), router, seal,
                 clock);
     }
@@ -239,12 +239,8 @@ public final class SyncNode implements AutoCloseable {
         watchers.add(w);
     }
 
-    private Optional<TransferSource.Served> lookup(String folder, String path, io.syncnode.protocol.ContentHash hash) {
-        FolderSync f = folders.get(folder);
-        return f == null ? Optional.empty() : f.served(path, hash);
-    }
-
-    private void viewChanged(List<String> now, boolean merge, Set<String> restarted) {
+    @Override
+    public void viewChanged(List<String> now, boolean merge, Set<String> restarted) {
         Set<String> before = members;
         Set<String> after = new HashSet<>(now);
         members = after;
@@ -265,12 +261,19 @@ public final class SyncNode implements AutoCloseable {
     }
 
     /** Sends its digest to a member met for the first time, so that it learns this node too. */
-    private void greet(String member) {
+    @Override
+    public void greet(String member) {
         antiEntropy.greet(member);
     }
 
-    private void heardAgain(String member) {
+    @Override
+    public void heardAgain(String member) {
         antiEntropy.heardAgain(member);
+    }
+
+    @Override
+    public String addressOf(String member) {
+        return transport().physicalAddress(member);
     }
 
     private void laneOverflowed(String member) {

@@ -43,9 +43,8 @@ final class FolderScans {
         this.scheduler = scheduler;
         this.flush = flush;
         this.requestFlush = requestFlush;
-        this.scanner = new LocalScanner(folder.name(), folder.root(), folder.selfId(), folder.store(), folder.buffer(),
-                folder.applier(), reader, folder.ignored(), folder.clock(), folder.problems(),
-                new ChangingEntries(settle, folder.problems(), this::scanAfter), this::halt);
+        this.scanner = new LocalScanner(folder, reader, new ChangingEntries(settle, folder.problems(), this::scanAfter),
+                this::halt);
     }
 
     FolderState state() {

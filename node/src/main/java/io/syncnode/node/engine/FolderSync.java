@@ -5,7 +5,6 @@ import io.syncnode.node.apply.Applier;
 import io.syncnode.node.conflict.ConflictScript;
 import io.syncnode.node.control.StatusView;
 import io.syncnode.node.fetch.DiskSpace;
-import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.fetch.TransferSource;
 import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.index.StoredConflict;
@@ -14,7 +13,6 @@ import io.syncnode.node.os.PathBytes;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.watch.ChangeBatch;
 import io.syncnode.node.wire.Message;
-import io.syncnode.node.wire.Outbox;
 import io.syncnode.node.wire.WireCodec;
 import io.syncnode.protocol.ConflictScope;
 import io.syncnode.protocol.ContentHash;
@@ -30,8 +28,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -90,43 +86,41 @@ public final class FolderSync implements AutoCloseable {
     private boolean flushQueued;
     private volatile int pendingFetches;
 
-    public FolderSync(FolderConfig config, long selfId, String selfName, Path workDir, SqliteIndexStore store, PeerDirectory peers, Outbox outbox,
-                      Fetcher fetcher, ScheduledExecutorService scheduler, Clock clock, NodeCounters counters,
-                      Executor ioPool, PauseMarks pauses) {
+    public FolderSync(FolderConfig config, NodeParts node) {
         this.config = config;
         this.name = config.name();
         this.root = config.path();
-        this.selfId = selfId;
-        this.selfName = selfName;
-        this.store = store;
-        this.peers = peers;
-        this.clock = clock;
-        this.counters = counters;
+        this.selfId = node.selfId();
+        this.selfName = node.selfName();
+        this.store = node.store();
+        this.peers = node.peers();
+        this.clock = node.clock();
+        this.counters = node.counters();
         this.ignore = IgnoreMatcher.compile(config.ignore());
         this.applier = new Applier(root);
-        this.pauses = pauses;
+        this.pauses = node.pauses();
         this.worker = new FolderWorker(name, pauses.paused(name));
-        this.buffer = new IndexBuffer(name, store, peers, config::sharedWith, outbox, clock, counters);
+        this.buffer = new IndexBuffer(name, store, peers, config::sharedWith, node.outbox(), clock, counters);
         this.split = new SplitBrainLog(name);
         this.context = new FolderContext(name, root, selfId, selfName, store, buffer, applier, clock, counters,
-                problems, worker, split, this::ignored, this::scanLater, this::nodeName, ioPool);
-        this.scans = new FolderScans(context, reader, config.settle(), scheduler, this::flush, this::requestFlush);
-        this.archive = new FolderConflictArchive(workDir.resolveSibling("conflicts").resolve(config.name()), clock,
+                problems, worker, split, this::ignored, this::scanLater, this::nodeName, node.ioPool());
+        this.scans = new FolderScans(context, reader, config.settle(), node.scheduler(), this::flush, this::requestFlush);
+        this.archive = new FolderConflictArchive(node.workDir().resolveSibling("conflicts").resolve(config.name()), clock,
                 split::lastHeal);
         this.remote = new RemoteApplier(context,
-                new Reconciler(config.conflict(), config.deleteConflict(), selfId, this::priorityRank), fetcher,
+                new Reconciler(config.conflict(), config.deleteConflict(), selfId, this::priorityRank), node.fetcher(),
                 new FetchQueue.Space(new DiskSpace(root, config.minFree()),
-                        (delay, task) -> scheduler.schedule(() -> worker.execute(worker.guard("a fetch put off", task::run)),
+                        (delay, task) -> node.scheduler().schedule(() -> worker.execute(worker.guard("a fetch put off", task::run)),
                                 delay.toMillis(), TimeUnit.MILLISECONDS)),
-                new ApplyRetries(name, (delay, task) -> scheduler.schedule(task, delay.toMillis(),
+                new ApplyRetries(name, (delay, task) -> node.scheduler().schedule(task, delay.toMillis(),
                         TimeUnit.MILLISECONDS), this::redeliver),
                 config.conflictScope() == ConflictScope.FOLDER
-                        ? new FolderScopeSettings(config, archive, buffer, store, outbox, this::priorityRank) : null,
+                        ? new FolderScopeSettings(config, archive, buffer, store, node.outbox(), this::priorityRank) : null,
                 this::runScript, config.maxConflictCopies());
         this.pause = new FolderPause(name, worker, pauses, this::flush, scans::rescanUnlessHalted);
         this.digests = new DigestResponder(context, peers, reader, this::flush, () -> scans.halt() != null);
-        this.settler = new ConflictSettler(new SettlerFolder(context, workDir.resolve(config.name()), this::flush),
-                buffer, remote.outcomes(), applier, fetcher, config.script() == null ? null
+        this.settler = new ConflictSettler(new SettlerFolder(context, node.workDir().resolve(config.name()), this::flush),
+                buffer, remote.outcomes(), applier, node.fetcher(), config.script() == null ? null
                         : new ConflictScript(config.script(), ConflictScript.DEFAULT_TIMEOUT));
     }
 

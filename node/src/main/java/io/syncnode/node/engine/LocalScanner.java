@@ -15,7 +15,6 @@ import io.syncnode.protocol.StatSignature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -57,20 +56,19 @@ final class LocalScanner {
     /** Sockets already reported (they are never synced). */
     private final Set<String> reportedSockets = new HashSet<>();
 
-    LocalScanner(String folder, Path root, long selfId, SqliteIndexStore store, IndexBuffer buffer, Applier applier,
-                 EntryReader reader, BiPredicate<String, Boolean> ignored, Clock clock, Problems problems,
-                 ChangingEntries changing, Consumer<String> halt) {
-        this.folder = folder;
-        this.root = root;
-        this.store = store;
-        this.buffer = buffer;
-        this.applier = applier;
+    /** {@code halt} stops the folder with the operator's message (see {@link FolderScans}). */
+    LocalScanner(FolderContext context, EntryReader reader, ChangingEntries changing, Consumer<String> halt) {
+        this.folder = context.name();
+        this.root = context.root();
+        this.store = context.store();
+        this.buffer = context.buffer();
+        this.applier = context.applier();
         this.reader = reader;
-        this.ignored = ignored;
-        this.problems = problems;
+        this.ignored = context.ignored();
+        this.problems = context.problems();
         this.changing = changing;
         this.halt = halt;
-        this.recorder = new ChangeRecorder(folder, selfId, store, buffer, applier, clock, problems);
+        this.recorder = new ChangeRecorder(folder, context.selfId(), store, buffer, applier, context.clock(), problems);
     }
 
     /** A full scan that may delete any share of the folder (the operator asked for it). */

@@ -26,43 +26,42 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     private final TransferSource source;
     private final Fetcher fetcher;
     private final NodeCounters counters;
-    private final ViewChanges onView;
-
-    /** What the node does with a new view (see {@link io.syncnode.node.cluster.JGroupsTransport.Listener#onView}). */
-    public interface ViewChanges {
-        void changed(List<String> members, boolean merge, java.util.Set<String> restarted);
-    }
-    private final java.util.function.Function<String, String> addressOf;
-    private final java.util.function.Consumer<String> greet;
+    private final Node node;
     private final ClockSkew clocks;
     private final java.time.Clock clock;
-    private final java.util.function.Consumer<String> heardAgain;
+
+    /** What the router tells the rest of the node (all called on JGroups threads: they must not block). */
+    public interface Node {
+        /** A new view (see {@link io.syncnode.node.cluster.JGroupsTransport.Listener#onView}). */
+        void viewChanged(List<String> members, boolean merge, java.util.Set<String> restarted);
+
+        /** Where {@code member} listens, for the peer table. */
+        String addressOf(String member);
+
+        /**
+         * {@code member} is heard from for the first time through its digest: the node should answer
+         * with its own digest, so that the member learns this node too (its digests sent while the
+         * member was still joining did not reach it).
+         */
+        void greet(String member);
+
+        /** {@code member} is heard again after a silence, without a view change. */
+        void heardAgain(String member);
+    }
     /** When a refusal for (member, folder) was last logged: one line a minute each. */
     private final com.github.benmanes.caffeine.cache.Cache<String, Long> notShared =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(1024).build();
 
-    /**
-     * {@code greet} is called with a member this node hears from for the first time through its
-     * digest: it should answer with its own digest, so that the member learns this node too (its
-     * digests sent while the member was still joining did not reach it). {@code heardAgain} is called
-     * with a member heard again after a silence, without a view change (see
-     * {@link JGroupsTransport.Listener#onHeardAgain}).
-     */
     public MessageRouter(Map<String, FolderSync> folders, PeerDirectory peers, TransferSource source, Fetcher fetcher,
-                         NodeCounters counters, ViewChanges onView,
-                         java.util.function.Function<String, String> addressOf, java.util.function.Consumer<String> greet,
-                         ClockSkew clocks, java.time.Clock clock, java.util.function.Consumer<String> heardAgain) {
+                         NodeCounters counters, Node node, ClockSkew clocks, java.time.Clock clock) {
         this.folders = folders;
         this.peers = peers;
         this.source = source;
         this.fetcher = fetcher;
         this.counters = counters;
-        this.onView = onView;
-        this.addressOf = addressOf;
-        this.greet = greet;
+        this.node = node;
         this.clocks = clocks;
         this.clock = clock;
-        this.heardAgain = heardAgain;
     }
 
     @Override
@@ -85,7 +84,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     /** Routes a decoded, validated envelope (also the entry point of in-JVM injection tests). */
     public void deliver(Envelope env) {
         String from = env.senderName();
-        PeerDirectory.Observation seen = peers.observe(env.senderId(), from, () -> addressOf.apply(from));
+        PeerDirectory.Observation seen = peers.observe(env.senderId(), from, () -> node.addressOf(from));
         if (seen == PeerDirectory.Observation.REFUSED) {
             reject(from, "it claims node id " + Long.toHexString(env.senderId()) + ", which "
                     + (peers.isSelf(env.senderId()) ? "is this node's own" : "belongs to " + peers.nameOf(env.senderId())));
@@ -94,7 +93,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
         clocks.observe(from, env.sentAtMs());
         Message m = env.message();
         if (seen == PeerDirectory.Observation.NEW && m instanceof Message.Digest) {
-            greet.accept(from);
+            node.greet(from);
         }
         String implausible = implausibleVersion(m);
         if (implausible != null) {
@@ -227,11 +226,11 @@ public final class MessageRouter implements JGroupsTransport.Listener {
 
     @Override
     public void onView(List<String> members, boolean merge, java.util.Set<String> restarted) {
-        onView.changed(members, merge, restarted);
+        node.viewChanged(members, merge, restarted);
     }
 
     @Override
     public void onHeardAgain(String member) {
-        heardAgain.accept(member);
+        node.heardAgain(member);
     }
 }

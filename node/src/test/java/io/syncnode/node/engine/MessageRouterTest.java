@@ -29,8 +29,7 @@ class MessageRouterTest {
         try (SqliteIndexStore store = SqliteIndexStore.open(tmp)) {
             PeerDirectory peers = new PeerDirectory(store, store.nodeId(), Clock.systemUTC());
             MessageRouter router = new MessageRouter(Map.of(), peers, null, null, new NodeCounters(),
-                    (members, merge, restarted) -> { }, m -> "127.0.0.1:7800", greeted::add, new ClockSkew(Clock.systemUTC()), Clock.systemUTC(),
-                    m -> { });
+                    node(greeted), new ClockSkew(Clock.systemUTC()), Clock.systemUTC());
             Message.Digest digest = new Message.Digest(List.of(new Message.FolderDigest("data", new byte[32], 0)));
             Message.Ack ack = new Message.Ack("data", List.of());
 
@@ -52,8 +51,7 @@ class MessageRouterTest {
             NodeCounters counters = new NodeCounters();
             List<String> greeted = new ArrayList<>();
             MessageRouter router = new MessageRouter(Map.of(), peers, null, null, counters,
-                    (members, merge, restarted) -> { }, m -> "127.0.0.1:7800", greeted::add, new ClockSkew(Clock.systemUTC()), Clock.systemUTC(),
-                    m -> { });
+                    node(greeted), new ClockSkew(Clock.systemUTC()), Clock.systemUTC());
             Message.Digest digest = new Message.Digest(List.of(new Message.FolderDigest("data", new byte[32], 0)));
             router.onMessage("n2", WireCodec.encode(0x22L, "n2", digest));
             assertEquals(0, counters.rejectedMessages.get());
@@ -82,8 +80,7 @@ class MessageRouterTest {
             PeerDirectory peers = new PeerDirectory(store, store.nodeId(), clock);
             NodeCounters counters = new NodeCounters();
             MessageRouter router = new MessageRouter(Map.of(), peers, null, null, counters,
-                    (members, merge, restarted) -> { }, m -> "127.0.0.1:7800", m -> { }, new ClockSkew(clock), clock,
-                    m -> { });
+                    node(new ArrayList<>()), new ClockSkew(clock), clock);
             long edge = now + io.syncnode.protocol.VersionVector.MAX_AHEAD_SECONDS;
             router.onMessage("n2", WireCodec.encode(0x22L, "n2", update("f", edge)));
             router.onMessage("n2", WireCodec.encode(0x22L, "n2", ack("f", edge)));
@@ -96,6 +93,29 @@ class MessageRouterTest {
             router.onMessage("n2", WireCodec.encode(0x22L, "n2", ack("f", Long.MAX_VALUE - 1)));
             assertEquals(3, counters.rejectedMessages.get(), "an acknowledgement");
         }
+    }
+
+    /** The rest of the node, as far as these tests look: who was greeted. */
+    private static MessageRouter.Node node(List<String> greeted) {
+        return new MessageRouter.Node() {
+            @Override
+            public void viewChanged(List<String> members, boolean merge, java.util.Set<String> restarted) {
+            }
+
+            @Override
+            public String addressOf(String member) {
+                return "127.0.0.1:7800";
+            }
+
+            @Override
+            public void greet(String member) {
+                greeted.add(member);
+            }
+
+            @Override
+            public void heardAgain(String member) {
+            }
+        };
     }
 
     private static io.syncnode.protocol.VersionVector version(long counter) {
