@@ -1,5 +1,6 @@
 package io.syncnode.node.conflict;
 
+import io.syncnode.node.os.ProcessGroups;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -17,6 +21,8 @@ import java.util.logging.Logger;
  * variables of the contract, at most {@code timeout}. The first line of stdout is the answer:
  * {@code local}, {@code remote}, {@code both} or {@code merged} (then {@code SYNCNODE_OUTPUT} must
  * exist as a regular file). Anything else is {@link ScriptAnswer.Failed}. stderr goes to the log.
+ * The script runs in a process group of its own ({@link ProcessGroups}): at the timeout it is
+ * killed with everything it started, and once it has answered, whatever it left running is killed.
  *
  * <p>Thread-safe; blocks the calling thread for the script's run, so callers use their own pool.
  */
@@ -46,7 +52,7 @@ public final class ConflictScript {
     }
 
     public ScriptAnswer run(Context c) {
-        ProcessBuilder pb = new ProcessBuilder(executable.toString()).directory(c.root().toFile())
+        ProcessBuilder pb = new ProcessBuilder(ProcessGroups.command(executable.toString())).directory(c.root().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> env = pb.environment();
         String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -71,18 +77,37 @@ public final class ConflictScript {
         } catch (IOException e) {
             return new ScriptAnswer.Failed("cannot start " + executable + ": " + e.getMessage());
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             Thread errReader = new Thread(() -> logStderr(p.getErrorStream(), c.path()), "script-stderr");
             errReader.setDaemon(true);
             errReader.start();
+            CompletableFuture<byte[]> stdout = new CompletableFuture<>();
+            Thread outReader = new Thread(() -> {
+                try (InputStream in = p.getInputStream()) {
+                    byte[] first = in.readNBytes(MAX_OUTPUT);
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                    stdout.complete(first);
+                } catch (IOException e) {
+                    stdout.completeExceptionally(e);
+                }
+            }, "script-stdout");
+            outReader.setDaemon(true);
+            outReader.start();
             byte[] out;
-            try (InputStream in = p.getInputStream()) {
-                out = in.readNBytes(MAX_OUTPUT);
-                in.transferTo(java.io.OutputStream.nullOutputStream());
-            }
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                return new ScriptAnswer.Failed(executable + " timed out after " + timeout.toSeconds() + " s");
+            try {
+                if (!p.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                    throw new TimeoutException();
+                }
+                // the script is done: what it left running goes (it could hold the output open)
+                ProcessGroups.killOthers(p);
+                out = stdout.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                ProcessGroups.kill(p); // the script and everything it started
+                return new ScriptAnswer.Failed(executable + " timed out after " + timeout.toSeconds()
+                        + " s; it and every process it started were killed");
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             }
             if (p.exitValue() != 0) {
                 return new ScriptAnswer.Failed(executable + " exited with status " + p.exitValue());
@@ -101,10 +126,10 @@ public final class ConflictScript {
                         + "\"; expected local, remote, both or merged");
             };
         } catch (IOException e) {
-            p.destroyForcibly();
+            ProcessGroups.kill(p);
             return new ScriptAnswer.Failed("reading the output of " + executable + ": " + e.getMessage());
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            ProcessGroups.kill(p);
             Thread.currentThread().interrupt();
             return new ScriptAnswer.Failed("interrupted while " + executable + " ran");
         }

@@ -116,6 +116,9 @@ public interface LibC {
 
     String strerror(int errnum);
 
+    /** int kill(pid_t, int): a negative pid sends the signal to that process group. */
+    int kill(int pid, int sig);
+
     /** The one loaded instance; loading happens on first use. */
     static LibC get() {
         return Loaded.LIBC;

@@ -1,0 +1,48 @@
+package io.syncnode.node.os;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Child programs in a process group of their own, so that everything they start can be stopped
+ * together: {@link #command} runs a program through {@code setsid(1)} (util-linux; it execs the
+ * program as the leader of a new session, keeping its pid), and {@link #kill} sends SIGKILL to the
+ * whole group, also to processes whose parent has already exited.
+ */
+public final class ProcessGroups {
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final int SIGKILL = 9;
+
+    private ProcessGroups() {
+    }
+
+    /** The argument vector that runs {@code program} as the leader of its own group (as is, without setsid). */
+    public static List<String> command(String program) {
+        List<String> argv = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            argv.add(SETSID.toString());
+        }
+        argv.add(program);
+        return argv;
+    }
+
+    /** Kills {@code p}, everything in its process group and every descendant still known. */
+    public static void kill(Process p) {
+        killOthers(p);
+        p.destroyForcibly();
+    }
+
+    /**
+     * Kills what {@code p} started: its process group and its descendants, but not {@code p}
+     * itself, whose output streams stay readable (destroying a {@link Process} closes them).
+     */
+    public static void killOthers(Process p) {
+        List<ProcessHandle> below = p.descendants().toList();
+        if (Files.isExecutable(SETSID) && p.pid() > 1) {
+            LibC.get().kill((int) -p.pid(), SIGKILL);
+        }
+        below.forEach(ProcessHandle::destroyForcibly);
+    }
+}
