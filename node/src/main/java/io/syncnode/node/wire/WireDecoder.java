@@ -79,7 +79,8 @@ final class WireDecoder {
                     int cut = Character.isHighSurrogate(detail.charAt(999)) ? 999 : 1000;
                     detail = detail.substring(0, cut);
                 }
-                yield new Message.FetchAbort(a.getTransferId(), reason, detail);
+                // peer-supplied text that reaches logs and status: control characters shown as \xNN
+                yield new Message.FetchAbort(a.getTransferId(), reason, NameCodec.display(detail));
             }
             case BODY_NOT_SET -> throw new WireException("envelope.body: empty (unknown message type?)");
         };

@@ -170,6 +170,13 @@ class WireCodecTest {
     }
 
     @Test
+    void anAbortsDetailReachesLogsWithItsControlCharactersEscaped() throws WireException {
+        Message.FetchAbort got = (Message.FetchAbort) roundTrip(new Message.FetchAbort(1, Message.AbortReason.IO_ERROR,
+                "disk\nfull\u001b[2J")).message();
+        assertEquals("disk\\x0afull\\x1b[2J", got.detail());
+    }
+
+    @Test
     void aDigestListingOneFolderTwiceIsRejected() {
         byte[] twice = WireCodec.encode(NEG, "n1", new Message.Digest(List.of(
                 new Message.FolderDigest("web", H.toBytes(), 1), new Message.FolderDigest("db", H.toBytes(), 1),
