@@ -109,8 +109,8 @@ public final class Fetcher {
                         }
                     }
                 }
-                patcher = signature == null ? new DeltaPatcher(1, 0, NO_BASIS, out)
-                        : new DeltaPatcher(signature, basis, out);
+                patcher = (signature == null ? new DeltaPatcher(1, 0, NO_BASIS, out)
+                        : new DeltaPatcher(signature, basis, out)).limitTo(want.size());
                 armIdleTimer();
                 if (!outbox.send(from, new Message.FetchRequest(id, folder, want.path(), want.version(), want.hash(),
                         signature, INITIAL_CREDIT))) {

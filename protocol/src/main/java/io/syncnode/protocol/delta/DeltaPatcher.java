@@ -34,6 +34,8 @@ public final class DeltaPatcher implements DeltaSink {
     private long written;
     private long ops;
     private PatchedFile result;
+    /** The most bytes this patch may write (the target's announced size; unlimited by default). */
+    private long limit = Long.MAX_VALUE;
 
     /** A patcher for a basis described by {@code basisSignature} (its block size and length). */
     public DeltaPatcher(Signature basisSignature, BasisReader basis, OutputStream out) {
@@ -55,10 +57,31 @@ public final class DeltaPatcher implements DeltaSink {
         this.out = Objects.requireNonNull(out, "out");
     }
 
+    /**
+     * Caps what the patch may write at {@code maxBytes} (the size the target was announced with): an
+     * operation that would write more fails with {@link DeltaException} before it writes anything,
+     * so a source cannot make one transfer fill the disk with literals or copies.
+     */
+    public DeltaPatcher limitTo(long maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes: must be >= 0, got " + maxBytes);
+        }
+        this.limit = maxBytes;
+        return this;
+    }
+
+    private void reserve(long bytes, String what) throws DeltaException {
+        if (bytes > limit - written) {
+            throw new DeltaException("op " + ops + " " + what + " would write " + bytes + " bytes after " + written
+                    + ", more than the " + limit + " bytes of the target");
+        }
+    }
+
     @Override
     public void literal(byte[] buf, int off, int len) throws IOException {
         checkOpen();
         Objects.checkFromIndexSize(off, len, buf.length);
+        reserve(len, "literal");
         out.write(buf, off, len);
         hash.update(buf, off, len);
         written += len;
@@ -83,6 +106,7 @@ public final class DeltaPatcher implements DeltaSink {
         }
         long offset = firstBlock * blockSize;
         long stop = Math.min((firstBlock + blockCount) * blockSize, basisLength);
+        reserve(stop - offset, "copy of " + blockCount + " blocks");
         while (offset < stop) {
             int n = basis.read(offset, buffer, 0, (int) Math.min(buffer.length, stop - offset));
             if (n <= 0) {

@@ -52,6 +52,18 @@ class DeltaPatcherTest {
     }
 
     @Test
+    void neverWritesMoreThanTheTargetsSizeWithLiteralsOrCopies() throws IOException {
+        patcher.limitTo(20);
+        patcher.literal(new byte[4], 0, 4);
+        patcher.copy(0, 1); // 16 bytes: exactly the limit
+        DeltaException literal = assertThrows(DeltaException.class, () -> patcher.literal(new byte[1], 0, 1));
+        assertTrue(literal.getMessage().contains("more than the 20 bytes of the target"), literal.getMessage());
+        DeltaException copy = assertThrows(DeltaException.class, () -> patcher.copy(1, 1));
+        assertTrue(copy.getMessage().contains("copy of 1 blocks would write 16 bytes"), copy.getMessage());
+        assertEquals(20, out.size(), "nothing of the refused operations was written");
+    }
+
+    @Test
     void reportsABasisThatShrankSinceItsSignature() {
         DeltaPatcher shrunk = new DeltaPatcher(16, 50, new ArrayBasis(Arrays.copyOf(basis, 40)), out);
         DeltaException e = assertThrows(DeltaException.class, () -> shrunk.copy(2, 2));
