@@ -81,6 +81,8 @@ public final class JGroupsTransport implements AutoCloseable {
     private final SealEngine seal;
     private final Clock clock;
     private final HealingParts healing = new HealingParts(this::heardAgain);
+    /** Below FRAG2: drops fragments with a header FRAG2 must not trust. */
+    private final FragGuard fragGuard = new FragGuard();
     private volatile ClusterView view = new ClusterView(null, null, List.of(), null, 0);
     private volatile SealProtocol sealProtocol;
     private final Map<String, Address> members = new ConcurrentHashMap<>();
@@ -116,6 +118,10 @@ public final class JGroupsTransport implements AutoCloseable {
         ch.setDiscardOwnMessages(true);
         if (seal != null) {
             insertSeal(ch);
+        }
+        if (ch.getProtocolStack().findProtocol(org.jgroups.protocols.FRAG2.class) != null) {
+            ch.getProtocolStack().insertProtocol(fragGuard, ProtocolStack.Position.BELOW,
+                    org.jgroups.protocols.FRAG2.class);
         }
         healing.insertInto(ch);
         ch.setReceiver(new Receiver() {

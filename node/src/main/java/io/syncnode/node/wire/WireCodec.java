@@ -10,6 +10,8 @@ public final class WireCodec {
     public static final int PROTOCOL_VERSION = 1;
     /** Largest inline content of a small file in an announcement. */
     public static final int MAX_INLINE = 64 * 1024;
+    /** The largest envelope decoded (larger ones are refused before parsing); the largest message, a fetch request with a 2^20-block signature, is about 16 MiB. */
+    public static final int MAX_ENVELOPE = 64 * 1024 * 1024;
     /** Largest literal in one delta operation. */
     public static final int MAX_LITERAL = 1024 * 1024;
     public static final int MAX_FILES_PER_UPDATE = 10_000;

@@ -34,6 +34,9 @@ final class WireDecoder {
 
     /** See {@link WireCodec#decode}. */
     static Envelope decode(byte[] bytes) throws WireException {
+        if (bytes.length > WireCodec.MAX_ENVELOPE) {
+            throw new WireException("envelope: " + bytes.length + " bytes, more than " + WireCodec.MAX_ENVELOPE);
+        }
         io.syncnode.wire.proto.Envelope e;
         try {
             e = io.syncnode.wire.proto.Envelope.parseFrom(bytes);
