@@ -22,10 +22,12 @@ public enum ContentRoute {
     INLINE(true),
     /** Another local file (a rename, a copy) has the same hash: copy it, no bytes on the wire. */
     LOCAL_COPY(false),
-    /** Fetch from the announcing node as a delta against the local version at the path. */
-    DELTA_FETCH(true),
-    /** Fetch the whole content (no local basis at the path; an interrupted transfer's partial result may still serve). */
-    WHOLE_FETCH(true);
+    /**
+     * Fetch from the announcing node. The fetch queue picks the delta basis when the fetch starts
+     * (the local version at the path, an interrupted transfer's partial result, or none: the whole
+     * file), since what is on disk by then decides it.
+     */
+    FETCH(true);
 
     private final boolean last;
 
@@ -42,13 +44,12 @@ public enum ContentRoute {
      * The routes to try, in order, for taking {@code target} (a live regular file).
      *
      * @param local the local record at the path, or null
-     * @param localOnDisk the index holds a stat signature for {@code local} (the file is on disk)
      * @param linkFirst the record of {@code target}'s hard-link first name when the index holds it with a stat
      *     signature, or null
      * @param inline the announcement carried the content
      */
-    public static List<ContentRoute> decide(FileRecord target, FileRecord local, boolean localOnDisk,
-                                            FileRecord linkFirst, boolean inline) {
+    public static List<ContentRoute> decide(FileRecord target, FileRecord local, FileRecord linkFirst,
+                                            boolean inline) {
         if (target.deleted() || target.type() != FileType.REGULAR) {
             throw new IllegalArgumentException("content of " + target.path() + ": not a live regular file");
         }
@@ -62,7 +63,7 @@ public enum ContentRoute {
             routes.add(INLINE);
         } else {
             routes.add(LOCAL_COPY);
-            routes.add(liveRegular(local) && localOnDisk && local.size() > 0 ? DELTA_FETCH : WHOLE_FETCH);
+            routes.add(FETCH);
         }
         return List.copyOf(routes);
     }

@@ -43,8 +43,7 @@ final class RegularContent {
               boolean announce) throws IOException {
         StoredFile first = target.hardLink() == null ? null : folder.buffer().current(target.hardLink());
         List<ContentRoute> routes = ContentRoute.decide(target, cur == null ? null : cur.record(),
-                cur != null && cur.stat() != null, first == null || first.stat() == null ? null : first.record(),
-                inline != null);
+                first == null || first.stat() == null ? null : first.record(), inline != null);
         for (ContentRoute route : routes) {
             boolean taken = switch (route) {
                 case HARD_LINK -> linkTo(from, target, first, cur, expected, announce);
@@ -60,7 +59,7 @@ final class RegularContent {
                     Optional<StoredFile> local = folder.store().findLiveByHash(folder.name(), target.hash());
                     yield local.isPresent() && copyLocal(local.get(), from, target, expected, announce);
                 }
-                case DELTA_FETCH, WHOLE_FETCH -> {
+                case FETCH -> {
                     fetches.enqueue(from, target, announce); // the fetch queue finds the basis
                     yield true;
                 }
@@ -69,6 +68,8 @@ final class RegularContent {
                 return;
             }
         }
+        // ContentRoute.decide always ends with a final route (its table test checks it)
+        throw new IllegalStateException("no content route took " + target.path() + ": " + routes);
     }
 
     /**
