@@ -142,7 +142,7 @@ public final class FolderSync implements AutoCloseable {
         if (rel.equals(RelativePath.ROOT)) {
             return false;
         }
-        return Applier.isTempName(RelativePath.name(rel)) || ignore.ignored(rel, isDirectory);
+        return RelativePath.problem(rel) != null || ignore.ignored(rel, isDirectory); // temp names in any component
     }
 
     /** Watcher-side filter: the type is unknown there, so a path ignored either way is skipped. */

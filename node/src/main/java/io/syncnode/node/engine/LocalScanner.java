@@ -86,6 +86,7 @@ final class LocalScanner {
         if (!checkRoot()) {
             return false;
         }
+        forgetInvalidPaths();
         Set<String> seen = new HashSet<>();
         walk("", seen);
         scanParents();
@@ -115,6 +116,28 @@ final class LocalScanner {
         scanParents();
         buffer.flush();
         return true;
+    }
+
+    /**
+     * Drops records an older version took in under paths this one refuses (below a
+     * {@code .syncnode-tmp.} name): sent, they would make every member refuse their batch; deleted,
+     * they would remove what is on disk. So they are neither: the index forgets them.
+     */
+    private void forgetInvalidPaths() {
+        List<String> bad = new ArrayList<>();
+        store.forEach(folder, f -> {
+            if (RelativePath.problem(f.record().path()) != null) {
+                bad.add(f.record().path());
+            }
+        });
+        if (!bad.isEmpty()) {
+            LOG.warning(() -> folder + ": forgetting " + bad.size() + " index record(s) under paths no node may hold, e.g. "
+                    + NameCodec.display(bad.get(0)) + " (" + RelativePath.problem(bad.get(0)) + ")");
+            store.write(w -> {
+                bad.forEach(p -> w.forgetPath(folder, p));
+                return null;
+            }).join();
+        }
     }
 
     /** The folder halts instead of propagating deletes when its root vanished or changed device. */

@@ -45,6 +45,12 @@ public interface IndexWriter {
     /** Drops every entry and dirty entry of a folder that is no longer configured. */
     void forgetFolder(String folder);
 
+    /**
+     * Drops the entry of {@code path} and its dirty entries: a record no node may hold (a path this
+     * version refuses, taken in by an older one), which must neither be sent nor deleted on disk.
+     */
+    void forgetPath(String folder, String path);
+
     /** Drops a peer and every dirty entry toward it (it came back with a new id: its state was reset). */
     void forgetPeer(long peerId);
 

@@ -199,6 +199,21 @@ final class SqliteIndexWriter implements IndexWriter {
     }
 
     @Override
+    public void forgetPath(String folder, String path) {
+        checkOwner();
+        try {
+            for (String sql : new String[] {"DELETE FROM files WHERE folder = ? AND path = ?", CLEAR_DIRTY_ALL}) {
+                PreparedStatement st = prepared(sql);
+                st.setString(1, folder);
+                st.setString(2, path);
+                st.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IndexException("forget path", describe(folder, path), e);
+        }
+    }
+
+    @Override
     public void forgetPeer(long peerId) {
         checkOwner();
         try {
