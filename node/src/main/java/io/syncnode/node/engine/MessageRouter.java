@@ -95,12 +95,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
         if (seen == PeerDirectory.Observation.NEW && m instanceof Message.Digest) {
             node.greet(from);
         }
-        String implausible = implausibleVersion(m);
-        if (implausible != null) {
-            reject(from, implausible);
-            return;
-        }
-        m.match(new Route(from));
+        withoutImplausibleVersions(from, m).match(new Route(from));
     }
 
     /** Hands one validated message of {@code from} to its folder or transfer: one method per kind. */
@@ -171,26 +166,37 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     }
 
     /**
-     * Why a record or acknowledgement of {@code m} carries a version no node could have reached (a
-     * counter more than {@link VersionVector#MAX_AHEAD_SECONDS} ahead of this node's clock), or
-     * null. Such a version would win against every later one and freeze its path.
+     * {@code m} without the records and acknowledgements whose version no node could have reached
+     * (a counter more than {@link VersionVector#MAX_AHEAD_SECONDS} ahead of this node's clock): such
+     * a version would win against every later one and freeze its path. Each one left out is refused
+     * and counted; the rest of the message goes on.
      */
-    private String implausibleVersion(Message m) {
+    private Message withoutImplausibleVersions(String from, Message m) {
         long now = clock.instant().getEpochSecond();
-        if (m instanceof Message.IndexUpdate u) {
+        if (m instanceof Message.IndexUpdate u
+                && !u.files().stream().allMatch(a -> a.record().version().plausibleAt(now))) {
+            List<Message.Announced> kept = new java.util.ArrayList<>();
             for (Message.Announced a : u.files()) {
-                if (!a.record().version().plausibleAt(now)) {
-                    return implausible(a.record().path(), a.record().version());
+                if (a.record().version().plausibleAt(now)) {
+                    kept.add(a);
+                } else {
+                    reject(from, implausible(a.record().path(), a.record().version()));
                 }
             }
-        } else if (m instanceof Message.Ack a) {
-            for (Message.AckEntry e : a.entries()) {
-                if (!e.version().plausibleAt(now)) {
-                    return implausible(e.path(), e.version());
-                }
-            }
+            return new Message.IndexUpdate(u.folder(), kept, u.full(), u.last());
         }
-        return null;
+        if (m instanceof Message.Ack a && !a.entries().stream().allMatch(e -> e.version().plausibleAt(now))) {
+            List<Message.AckEntry> kept = new java.util.ArrayList<>();
+            for (Message.AckEntry e : a.entries()) {
+                if (e.version().plausibleAt(now)) {
+                    kept.add(e);
+                } else {
+                    reject(from, implausible(e.path(), e.version()));
+                }
+            }
+            return new Message.Ack(a.folder(), kept);
+        }
+        return m;
     }
 
     private static String implausible(String path, VersionVector v) {

@@ -92,6 +92,11 @@ class MessageRouterTest {
             assertEquals(2, counters.rejectedMessages.get(), "a record at 2^63 - 1 (a bump would overflow)");
             router.onMessage("n2", WireCodec.encode(0x22L, "n2", ack("f", Long.MAX_VALUE - 1)));
             assertEquals(3, counters.rejectedMessages.get(), "an acknowledgement");
+
+            Message.IndexUpdate mixed = new Message.IndexUpdate("data", List.of(update("ok1", now).files().get(0),
+                    update("bad", Long.MAX_VALUE).files().get(0), update("ok2", now).files().get(0)), false, false);
+            router.onMessage("n2", WireCodec.encode(0x22L, "n2", mixed));
+            assertEquals(4, counters.rejectedMessages.get(), "only the bad record of a batch is refused");
         }
     }
 
