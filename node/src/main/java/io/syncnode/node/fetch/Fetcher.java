@@ -256,9 +256,13 @@ public final class Fetcher {
         Transfer t = transfers.get(d.transferId());
         if (t != null && t.from.equals(from)) {
             if (t.uncredited.incrementAndGet() > INITIAL_CREDIT) {
-                // a source that ignores the credit could queue any amount here: the transfer ends
-                t.serial.execute(() -> t.fail(from + " sent chunk " + d.seq() + " beyond the credit of "
-                        + INITIAL_CREDIT + " chunks", false, true));
+                // a source that ignores the credit could queue any amount here: the transfer ends at
+                // once, and nothing more of it is queued (later chunks find no transfer)
+                if (transfers.remove(d.transferId(), t)) {
+                    int seq = d.seq();
+                    t.serial.execute(() -> t.fail(from + " sent chunk " + seq + " beyond the credit of "
+                            + INITIAL_CREDIT + " chunks", false, true));
+                }
                 return;
             }
             t.serial.execute(() -> t.onData(d));

@@ -98,14 +98,19 @@ public final class TransferSource {
                     "transfer id already in use"));
             return;
         }
-        pool.execute(() -> {
-            try {
-                serve(from, r, credit);
-            } finally {
-                credits.remove(key);
-                running.decrementAndGet();
-            }
-        });
+        try {
+            pool.execute(() -> {
+                try {
+                    serve(from, r, credit);
+                } finally {
+                    credits.remove(key);
+                    running.decrementAndGet();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            credits.remove(key); // the node is stopping: nothing is served any more
+            running.decrementAndGet();
+        }
     }
 
     public void onCredit(String from, Message.FetchCredit c) {
