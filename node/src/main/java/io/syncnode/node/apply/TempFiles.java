@@ -74,10 +74,11 @@ final class TempFiles {
     }
 
     /**
-     * See {@link Applier#removeLeftoverTemps}. Tolerates anything it finds: a temp-named directory
-     * (a local user's, or one an older version let a remote record make) is removed with all it
-     * holds, never following a symlink; an entry it cannot read or remove is logged and left, and
-     * the sweep goes on. Returns how many temp-named entries it removed.
+     * See {@link Applier#removeLeftoverTemps}. Tolerates anything it finds: an entry it cannot read
+     * or remove is logged and left, and the sweep goes on. It never follows a link and never empties
+     * a directory: a temp-named directory (a local user's, or one an older version let a remote
+     * record make) is removed only when empty, else left with a warning (nothing below a temp name
+     * is ever synced). Returns how many temp-named entries it removed.
      */
     int removeLeftovers() throws IOException {
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
@@ -88,8 +89,12 @@ final class TempFiles {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 if (!dir.equals(root) && Applier.isTempName(dir.getFileName().toString())) {
-                    if (removeTree(dir)) {
+                    try {
+                        Files.delete(dir); // rmdir: only when empty
                         n[0]++;
+                    } catch (IOException e) {
+                        LOG.warning(() -> "left the temp-named directory " + dir + " (" + e + "); nothing below a"
+                                + " temp name is synced, remove it by hand");
                     }
                     return FileVisitResult.SKIP_SUBTREE;
                 }
@@ -100,8 +105,9 @@ final class TempFiles {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (Applier.isTempName(file.getFileName().toString())) {
                     try {
-                        Files.deleteIfExists(file);
-                        n[0]++;
+                        if (Files.deleteIfExists(file)) {
+                            n[0]++;
+                        }
                     } catch (IOException e) {
                         LOG.warning(() -> "cannot remove leftover temp file " + file + " (" + e.getMessage() + ")");
                     }
@@ -114,46 +120,16 @@ final class TempFiles {
                 LOG.warning(() -> "cannot look for leftover temp files in " + file + " (" + e.getMessage() + ")");
                 return FileVisitResult.CONTINUE;
             }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                if (e != null) {
+                    LOG.warning(() -> "cannot look for leftover temp files in " + dir + " (" + e.getMessage() + ")");
+                }
+                return FileVisitResult.CONTINUE;
+            }
         });
         return n[0];
-    }
-
-    /** Removes {@code dir} and everything in it (symlinks themselves, not what they point to); false when some is left. */
-    private static boolean removeTree(Path dir) {
-        boolean[] all = {true};
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    all[0] = false;
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) {
-                    delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                private void delete(Path p) {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException e) {
-                        all[0] = false;
-                        LOG.warning(() -> "cannot remove leftover temp entry " + p + " (" + e.getMessage() + ")");
-                    }
-                }
-            });
-        } catch (IOException e) {
-            all[0] = false;
-        }
-        return all[0];
     }
 
     /** 12 random hex digits: the part of a temp name that makes it unique. */

@@ -59,20 +59,22 @@ class ApplierLeftoversTest {
     }
 
     @Test
-    void theStartUpSweepRemovesTempNamedDirectoriesWithWhatTheyHoldAndNeverFollowsALink(@TempDir Path outside)
-            throws Exception {
+    void theStartUpSweepToleratesAnythingItFindsAndNeverEmptiesADirectory(@TempDir Path outside) throws Exception {
         Files.writeString(outside.resolve("keep.txt"), "not the folder's");
         Path tempDir = Files.createDirectories(root.resolve("a/.syncnode-tmp.x/y/z"));
         Files.writeString(tempDir.resolve("f"), "under a temp-named directory (an old remote record's)");
-        Files.createSymbolicLink(root.resolve("a/.syncnode-tmp.x/link"), outside);
+        Files.createSymbolicLink(root.resolve("a/.syncnode-tmp.link"), outside);
+        Files.createDirectories(root.resolve("b/.syncnode-tmp.empty"));
         Files.writeString(root.resolve("a/.syncnode-tmp.f.1a2b3c"), "a crashed apply's temp file");
         Files.writeString(root.resolve("a/kept.txt"), "the user's");
 
-        int removed = new Applier(root).removeLeftoverTemps();
+        int removed = new Applier(root).removeLeftoverTemps(); // before: DirectoryNotEmptyException, no start
 
-        assertEquals(2, removed, "the directory and the file");
-        assertFalse(Files.exists(root.resolve("a/.syncnode-tmp.x"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals(3, removed, "the temp file, the link itself and the empty temp directory");
         assertFalse(Files.exists(root.resolve("a/.syncnode-tmp.f.1a2b3c")));
+        assertFalse(Files.exists(root.resolve("a/.syncnode-tmp.link"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(root.resolve("b/.syncnode-tmp.empty")));
+        assertTrue(Files.exists(tempDir.resolve("f")), "a non-empty temp-named directory is left, not emptied");
         assertTrue(Files.exists(root.resolve("a/kept.txt")));
         assertTrue(Files.exists(outside.resolve("keep.txt")), "nothing behind the symlink was touched");
     }
