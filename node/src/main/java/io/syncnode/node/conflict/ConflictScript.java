@@ -9,10 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -21,8 +18,10 @@ import java.util.logging.Logger;
  * variables of the contract, at most {@code timeout}. The first line of stdout is the answer:
  * {@code local}, {@code remote}, {@code both} or {@code merged} (then {@code SYNCNODE_OUTPUT} must
  * exist as a regular file). Anything else is {@link ScriptAnswer.Failed}. stderr goes to the log.
- * The script runs in a process group of its own ({@link ProcessGroups}): at the timeout it is
- * killed with everything it started, and once it has answered, whatever it left running is killed.
+ * The script runs in a process group of its own ({@link ProcessGroups}), its stdout and stderr go
+ * to files beside {@code SYNCNODE_OUTPUT} (so nothing it leaves running can hold a read open): at
+ * the timeout it is killed with everything it started, and once it has exited, whatever it left
+ * running is killed.
  *
  * <p>Thread-safe; blocks the calling thread for the script's run, so callers use their own pool.
  */
@@ -71,73 +70,82 @@ public final class ConflictScript {
         env.put("SYNCNODE_REMOTE_MTIME", seconds(c.remoteMtimeNs()));
         env.put("SYNCNODE_OUTPUT", c.output().toString());
         env.put("SYNCNODE_SCOPE", c.scope());
-        Process p;
+        // output goes to files, not pipes: nothing the script leaves running can hold a read open
+        Path outFile;
+        Path errFile;
         try {
-            p = pb.start();
+            Path dir = c.output().toAbsolutePath().getParent();
+            outFile = Files.createTempFile(dir, ".script-out-", "");
+            errFile = Files.createTempFile(dir, ".script-err-", "");
         } catch (IOException e) {
-            return new ScriptAnswer.Failed("cannot start " + executable + ": " + e.getMessage());
+            return new ScriptAnswer.Failed("cannot make the output files of " + executable + ": " + e.getMessage());
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        pb.redirectOutput(outFile.toFile()).redirectError(errFile.toFile());
         try {
-            Thread errReader = new Thread(() -> logStderr(p.getErrorStream(), c.path()), "script-stderr");
-            errReader.setDaemon(true);
-            errReader.start();
-            CompletableFuture<byte[]> stdout = new CompletableFuture<>();
-            Thread outReader = new Thread(() -> {
-                try (InputStream in = p.getInputStream()) {
-                    byte[] first = in.readNBytes(MAX_OUTPUT);
-                    in.transferTo(java.io.OutputStream.nullOutputStream());
-                    stdout.complete(first);
-                } catch (IOException e) {
-                    stdout.completeExceptionally(e);
-                }
-            }, "script-stdout");
-            outReader.setDaemon(true);
-            outReader.start();
-            byte[] out;
+            Process p;
             try {
-                if (!p.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                    throw new TimeoutException();
-                }
-                // the script is done: what it left running goes (it could hold the output open)
-                ProcessGroups.killOthers(p);
-                out = stdout.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                ProcessGroups.kill(p); // the script and everything it started
-                return new ScriptAnswer.Failed(executable + " timed out after " + timeout.toSeconds()
-                        + " s; it and every process it started were killed");
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                p = pb.start();
+            } catch (IOException e) {
+                return new ScriptAnswer.Failed("cannot start " + executable + ": " + e.getMessage());
             }
+            try {
+                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    ProcessGroups.kill(p); // the script and everything it started
+                    return new ScriptAnswer.Failed(executable + " timed out after " + timeout.toSeconds()
+                            + " s; it and every process it started were killed");
+                }
+            } catch (InterruptedException e) {
+                ProcessGroups.kill(p);
+                Thread.currentThread().interrupt();
+                return new ScriptAnswer.Failed("interrupted while " + executable + " ran");
+            }
+            ProcessGroups.killOthers(p); // the script is done: what it left running goes
+            logStderr(errFile, c.path());
             if (p.exitValue() != 0) {
                 return new ScriptAnswer.Failed(executable + " exited with status " + p.exitValue());
             }
-            String text = new String(out, StandardCharsets.UTF_8);
-            String first = text.lines().findFirst().orElse("").strip();
-            return switch (first) {
-                case "local" -> new ScriptAnswer.KeepLocal();
-                case "remote" -> new ScriptAnswer.KeepRemote();
-                case "both" -> new ScriptAnswer.KeepBoth();
-                case "merged" -> Files.isRegularFile(c.output(), LinkOption.NOFOLLOW_LINKS)
-                        ? new ScriptAnswer.Merged(c.output())
-                        : new ScriptAnswer.Failed(executable + " answered merged but wrote no regular file at "
-                                + c.output());
-                default -> new ScriptAnswer.Failed(executable + " answered \"" + first
-                        + "\"; expected local, remote, both or merged");
-            };
+            return answer(first(outFile), c);
         } catch (IOException e) {
-            ProcessGroups.kill(p);
             return new ScriptAnswer.Failed("reading the output of " + executable + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            ProcessGroups.kill(p);
-            Thread.currentThread().interrupt();
-            return new ScriptAnswer.Failed("interrupted while " + executable + " ran");
+        } finally {
+            deleteQuietly(outFile);
+            deleteQuietly(errFile);
         }
     }
 
-    private void logStderr(InputStream err, String path) {
-        try (err) {
-            String text = new String(err.readNBytes(MAX_OUTPUT), StandardCharsets.UTF_8).strip();
+    private ScriptAnswer answer(String text, Context c) {
+        String first = text.lines().findFirst().orElse("").strip();
+        return switch (first) {
+            case "local" -> new ScriptAnswer.KeepLocal();
+            case "remote" -> new ScriptAnswer.KeepRemote();
+            case "both" -> new ScriptAnswer.KeepBoth();
+            case "merged" -> Files.isRegularFile(c.output(), LinkOption.NOFOLLOW_LINKS)
+                    ? new ScriptAnswer.Merged(c.output())
+                    : new ScriptAnswer.Failed(executable + " answered merged but wrote no regular file at "
+                            + c.output());
+            default -> new ScriptAnswer.Failed(executable + " answered \"" + first
+                    + "\"; expected local, remote, both or merged");
+        };
+    }
+
+    /** The first {@value #MAX_OUTPUT} bytes of {@code file}, as text. */
+    private static String first(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(MAX_OUTPUT), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.fine(() -> "cannot remove " + file + ": " + e.getMessage());
+        }
+    }
+
+    private void logStderr(Path err, String path) {
+        try {
+            String text = first(err).strip();
             if (!text.isEmpty()) {
                 LOG.info(() -> executable.getFileName() + " (" + path + "): " + text);
             }

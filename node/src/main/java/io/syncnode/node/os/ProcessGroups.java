@@ -12,7 +12,9 @@ import java.util.List;
  * whole group, also to processes whose parent has already exited.
  */
 public final class ProcessGroups {
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    /** util-linux's setsid, where Debian (usr-merged or not) keeps it; absent: no group of its own. */
+    private static final Path SETSID = Files.isExecutable(Path.of("/usr/bin/setsid")) ? Path.of("/usr/bin/setsid")
+            : Path.of("/bin/setsid");
     private static final int SIGKILL = 9;
 
     private ProcessGroups() {
