@@ -28,8 +28,9 @@ import java.security.MessageDigest;
  *   <li>Literals are cut into chunks of at most {@code maxLiteral} bytes.
  *   <li>Bounded work whatever the signature (it comes from the receiver, which may be hostile):
  *       at most {@value #MAX_CANDIDATES} candidates of one weak sum are compared per position, and
- *       strong sums that find no match are held to about two per block of target (see
- *       {@code mayHash}), so encoding stays linear in the target's length.
+ *       strong sums that find no match are held to about four per block of target (two for
+ *       the candidates, two for the block after the last match; see {@code mayHash}), so
+ *       encoding stays linear in the target's length.
  *   <li>Memory, whatever the target's size: the index (about 20 bytes per basis block), a window
  *       buffer of {@code max(2 * blockSize, 16 KiB)} and the literal buffer. The target is read
  *       exactly once, and its whole-file SHA-256 is computed on the way.
@@ -137,6 +138,7 @@ public final class DeltaEncoder {
         /** Bytes the window rolled over one at a time, and strong sums computed in vain. */
         private long rolled;
         private long falseAlarms;
+        private long preferredFalseAlarms;
         private long strongSums;
 
         private long targetLength;
@@ -219,16 +221,20 @@ public final class DeltaEncoder {
             int preferred = lastMatch + 1;
             boolean preferredHit = preferred < fullBlocks && weak[preferred] == w;
             int first = index.first(w);
-            if (!preferredHit && first < 0 || !mayHash()) {
+            // the block after the last match and the other candidates each have a budget of their
+            // own, so that spent false alarms of one never cost the other its matches
+            boolean tryPreferred = preferredHit && mayHash(preferredFalseAlarms);
+            boolean tryChain = first >= 0 && mayHash(falseAlarms);
+            if (!tryPreferred && !tryChain) {
                 return -1;
             }
             strong.compute(window, p, blockSize, strongSum, 0);
             strongSums++;
-            if (preferredHit && basis.strongEquals(preferred, strongSum, 0)) {
+            if (tryPreferred && basis.strongEquals(preferred, strongSum, 0)) {
                 return preferred;
             }
             int tried = 0;
-            for (int b = first; b >= 0 && tried < MAX_CANDIDATES; b = index.next(b)) {
+            for (int b = first; tryChain && b >= 0 && tried < MAX_CANDIDATES; b = index.next(b)) {
                 if (b == preferred) {
                     continue;
                 }
@@ -237,7 +243,11 @@ public final class DeltaEncoder {
                     return b;
                 }
             }
-            falseAlarms++;
+            if (tryChain) {
+                falseAlarms++;
+            } else {
+                preferredFalseAlarms++;
+            }
             return -1;
         }
 
@@ -246,11 +256,13 @@ public final class DeltaEncoder {
          * of the weak sum) costs a block of hashing; honest data has almost none, but a crafted
          * signature whose weak sums hit at every position would make encoding cost target length
          * times block size. So false alarms are held to {@value #FALSE_ALARMS_FREE} plus two per
-         * block the window rolled over; past that, positions stay literal until the budget grows.
+         * block the window rolled over ({@code spent}: the false alarms of the candidate chain, or of
+         * the block after the last match, each counted apart); past that, positions stay literal
+         * until the budget grows.
          * Every match still ends a run of literals, so the delta stays correct, only larger.
          */
-        private boolean mayHash() {
-            return falseAlarms < FALSE_ALARMS_FREE + 2 * (rolled / blockSize);
+        private boolean mayHash(long spent) {
+            return spent < FALSE_ALARMS_FREE + 2 * (rolled / blockSize);
         }
 
         /** Reads until the window buffer is full or the target ends. */
