@@ -82,8 +82,9 @@ public final class TreeSnapshot {
                     inodeOf.put(rel, ino);
                     firstNameOfInode.merge(ino, rel, (x, y) -> x.compareTo(y) <= 0 ? x : y);
                 }
-            } catch (NoSuchFileException e) {
-                out.put(rel, "<vanished>"); // a node's temp file or an entry being replaced: the caller polls
+            } catch (IOException e) {
+                // a node's temp file, or an entry being replaced meanwhile: the caller polls
+                out.put(rel, "<unreadable: " + e.getClass().getSimpleName() + ">");
             }
         });
         inodeOf.forEach((rel, ino) -> {
