@@ -1,5 +1,6 @@
 package io.syncnode.node;
 
+import io.syncnode.node.apply.FolderConflictArchive;
 import io.syncnode.config.SyncnodeConfig;
 import io.syncnode.node.cluster.JGroupsTransport;
 import io.syncnode.node.control.ConflictView;
@@ -9,7 +10,6 @@ import io.syncnode.node.control.PeerView;
 import io.syncnode.node.control.ReloadView;
 import io.syncnode.node.control.StatusView;
 import io.syncnode.node.engine.ClockSkew;
-import io.syncnode.node.engine.FolderConflictArchive;
 import io.syncnode.node.engine.FolderSync;
 import io.syncnode.node.engine.NodeCounters;
 import io.syncnode.node.engine.PeerDirectory;

@@ -1,5 +1,6 @@
 package io.syncnode.node;
 
+import io.syncnode.node.index.PauseMarks;
 import io.syncnode.config.ConfigException;
 import io.syncnode.config.ConfigLoader;
 import io.syncnode.config.FolderConfig;
@@ -18,7 +19,6 @@ import io.syncnode.node.engine.FolderSync;
 import io.syncnode.node.engine.MessageRouter;
 import io.syncnode.node.engine.NodeCounters;
 import io.syncnode.node.engine.NodeParts;
-import io.syncnode.node.engine.PauseMarks;
 import io.syncnode.node.engine.PeerDirectory;
 import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.fetch.TransferSource;

@@ -32,6 +32,30 @@ public final class ContentCopy {
         }
     }
 
+    /** Writes {@code bytes} into the existing {@code temp}. */
+    public static void write(Path temp, byte[] bytes) throws IOException {
+        Files.write(temp, bytes);
+    }
+
+    /** The whole content of {@code file} (a script's merged output, at most a conflict's file). */
+    public static byte[] read(Path file) throws IOException {
+        return Files.readAllBytes(file);
+    }
+
+    /** The size of the temp file {@code temp}, or -1 when it is gone or cannot be read. */
+    public static long sizeOf(Path temp) {
+        try {
+            return Files.size(temp);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Whether {@code temp} is still there (not following a link). */
+    public static boolean present(Path temp) {
+        return Files.exists(temp, LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** Throws unless {@code temp} holds exactly the content of {@code target} (size and hash). */
     public static void verify(Path temp, FileRecord target) throws IOException {
         MessageDigest sha = EntryReader.sha256();

@@ -13,9 +13,7 @@ import io.syncnode.protocol.VersionVector;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.protocol.ContentHash;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -118,7 +116,7 @@ final class ConflictOutcomes {
         } else {
             Path temp = folder.applier().createTemp(path);
             try {
-                Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+                ContentCopy.copy(file, temp);
                 ContentCopy.verify(temp, target);
                 steps.done(null, target, folder.applier().commitFile(path, temp, target, expected), true);
             } finally {
@@ -133,7 +131,7 @@ final class ConflictOutcomes {
     void resolveMerged(String path, Path file) throws IOException {
         StoredFile cur = folder.buffer().current(path);
         FileRecord base = cur != null && !cur.record().deleted() ? cur.record() : folder.buffer().conflict(path).remote();
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes = ContentCopy.read(file);
         ContentHash hash = ContentHash.of(EntryReader.sha256().digest(bytes));
         long now = folder.clock().instant().getEpochSecond() * 1_000_000_000L + folder.clock().instant().getNano();
         FileRecord merged = new FileRecord(path, FileType.REGULAR, base.mode(), base.uid(), base.gid(), now,

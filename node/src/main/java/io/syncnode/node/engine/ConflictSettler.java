@@ -3,12 +3,12 @@ package io.syncnode.node.engine;
 import io.syncnode.node.apply.Applier;
 import io.syncnode.node.conflict.ConflictScript;
 import io.syncnode.node.conflict.ScriptAnswer;
+import io.syncnode.node.conflict.ScriptFiles;
 import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.index.StoredConflict;
 import io.syncnode.node.index.StoredFile;
 import io.syncnode.protocol.FileType;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -145,8 +145,7 @@ final class ConflictSettler implements AutoCloseable {
         if (c.remote().deleted() || c.remote().type() != FileType.REGULAR) {
             return CompletableFuture.completedFuture(null);
         }
-        Files.createDirectories(folder.workDir());
-        Path file = Files.createTempFile(folder.workDir(), "remote-", ".tmp");
+        Path file = new ScriptFiles(folder.workDir()).newRemote();
         return fetcher.fetch(c.remoteNode(), folder.name(), c.remote(), file, List.of()).whenComplete((f, err) -> {
             if (err != null) {
                 discardWork(file);
@@ -172,22 +171,16 @@ final class ConflictSettler implements AutoCloseable {
             return;
         }
         try {
-            Files.createDirectories(folder.workDir());
-            Path local = null;
-            if (cur != null && !cur.record().deleted()) {
-                local = Files.createTempFile(folder.workDir(), "local-", ".tmp");
-                Files.copy(applier.resolve(path), local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                Files.setPosixFilePermissions(local, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
-            }
-            Path localCopy = local;
-            Path output = folder.workDir().resolve("merged-" + Long.toHexString(System.nanoTime()));
+            ScriptFiles work = new ScriptFiles(folder.workDir());
+            Path localCopy = cur != null && !cur.record().deleted() ? work.copyOfLocal(applier.resolve(path)) : null;
+            Path output = work.newOutput();
             ConflictScript.Context base = new ConflictScript.Context(folder.name(), folder.root(), path, localCopy, null,
                     cur == null ? folder.selfName() : folder.nodeName(cur.record().modifiedBy()),
                     folder.nodeName(c.remote().modifiedBy()), cur == null ? 0 : cur.record().mtimeNs(),
                     c.remote().mtimeNs(), output, "file");
             withRemoteContent(c).thenApplyAsync(remoteFile -> {
                 if (remoteFile != null) {
-                    remoteFile.toFile().setWritable(false, false);
+                    ScriptFiles.readOnly(remoteFile);
                 }
                 ConflictScript.Context ctx = new ConflictScript.Context(base.folder(), base.root(), base.path(),
                         base.local(), remoteFile, base.localNode(), base.remoteNode(), base.localMtimeNs(),

@@ -1,5 +1,6 @@
 package io.syncnode.node.engine;
 
+import io.syncnode.node.index.PauseMarks;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 

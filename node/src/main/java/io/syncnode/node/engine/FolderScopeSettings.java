@@ -1,5 +1,6 @@
 package io.syncnode.node.engine;
 
+import io.syncnode.node.apply.FolderConflictArchive;
 import io.syncnode.config.FolderConfig;
 import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.wire.Message;

@@ -1,5 +1,7 @@
 package io.syncnode.node.engine;
 
+import io.syncnode.node.apply.FolderConflictArchive;
+import io.syncnode.node.index.PauseMarks;
 import io.syncnode.config.FolderConfig;
 import io.syncnode.node.apply.Applier;
 import io.syncnode.node.conflict.ConflictScript;

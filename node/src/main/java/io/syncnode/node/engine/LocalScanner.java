@@ -13,7 +13,6 @@ import io.syncnode.protocol.NameCodec;
 import io.syncnode.protocol.RelativePath;
 import io.syncnode.protocol.StatSignature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -340,7 +339,7 @@ final class LocalScanner {
             return;
         }
         DiskEntry e = read.get();
-        if (rel.equals(RelativePath.ROOT) && cur == null && isEmptyDirectory(abs)) {
+        if (rel.equals(RelativePath.ROOT) && cur == null && FolderWalker.isEmptyDirectory(abs)) {
             return; // a new, empty folder takes its root's metadata from the cluster rather than impose its own
         }
         if (cur == null && e.type() == FileType.DIRECTORY && applier.isPlaceholder(rel)) {
@@ -358,11 +357,5 @@ final class LocalScanner {
         return was.mtimeNs() != now.mtimeNs() && now.mtimeNs() == now.ctimeNs() && was.dev() == now.dev()
                 && was.ino() == now.ino() && was.mode() == now.mode() && was.uid() == now.uid()
                 && was.gid() == now.gid();
-    }
-
-    private static boolean isEmptyDirectory(Path dir) throws IOException {
-        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            return !entries.iterator().hasNext();
-        }
     }
 }

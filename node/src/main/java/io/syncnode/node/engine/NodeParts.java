@@ -1,5 +1,6 @@
 package io.syncnode.node.engine;
 
+import io.syncnode.node.index.PauseMarks;
 import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.wire.Outbox;

@@ -1,5 +1,6 @@
 package io.syncnode.node.engine;
 
+import io.syncnode.node.apply.ContentCopy;
 import io.syncnode.node.apply.Applier;
 import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.index.StoredFile;
@@ -7,8 +8,6 @@ import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,7 +56,7 @@ final class Partials {
         List<Path> basis = new ArrayList<>();
         Partial partial = partials.get(target.path());
         if (partial != null) {
-            if (partial.hash().equals(target.hash()) && Files.exists(partial.file(), LinkOption.NOFOLLOW_LINKS)) {
+            if (partial.hash().equals(target.hash()) && ContentCopy.present(partial.file())) {
                 basis.add(partial.file());
             } else {
                 partials.remove(target.path());
@@ -81,12 +80,8 @@ final class Partials {
         if (fetched.size() < KEEP_PARTIAL) {
             return false;
         }
-        try {
-            if (Files.size(temp) == 0) {
-                return false;
-            }
-        } catch (IOException e) {
-            return false;
+        if (ContentCopy.sizeOf(temp) <= 0) {
+            return false; // nothing received, or gone
         }
         Partial old = partials.put(fetched.path(), new Partial(fetched.hash(), temp));
         if (old != null && !old.file().equals(temp)) {

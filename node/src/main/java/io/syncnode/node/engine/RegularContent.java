@@ -8,7 +8,6 @@ import io.syncnode.protocol.ContentRoute;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.StatSignature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -99,7 +98,7 @@ final class RegularContent {
         ContentCopy.verify(inline, target);
         Path temp = applier.createTemp(target.path());
         try {
-            Files.write(temp, inline);
+            ContentCopy.write(temp, inline);
         } catch (IOException | RuntimeException e) {
             ContentCopy.discard(temp);
             throw e;

@@ -56,4 +56,11 @@ public final class FolderWalker {
             }
         });
     }
+
+    /** Whether the directory {@code dir} holds no entry. */
+    public static boolean isEmptyDirectory(Path dir) throws IOException {
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            return !entries.iterator().hasNext();
+        }
+    }
 }

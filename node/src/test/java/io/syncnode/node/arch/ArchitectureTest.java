@@ -20,6 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *     never depends on a later stage nor on the parts that sequence them ({@code engine}, the
  *     composition root, the CLI and the control socket); {@code os}, {@code wire}, {@code seal},
  *     {@code trust} and {@code conflict} are shared below them;</li>
+ * <li>the engine does no file I/O of its own (no {@code Files}, {@code FileChannel} or file
+ *     streams): it sequences the stages that do;</li>
  * <li>the packages have no cycles;</li>
  * <li>one door per foreign world: only {@code cluster} uses JGroups, only {@code index} uses JDBC
  *     and SQLite, only {@code os} uses jnr-ffi, only {@code wire} uses the generated protobuf
@@ -67,6 +69,18 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(NODE + ".os..", NODE + ".wire..", NODE + ".trust..",
                         NODE + ".conflict..")
                 .should().dependOnClassesThat().resideInAnyPackage(stagesAndSequencers)
+                .check(classes);
+    }
+
+    @Test
+    void theEngineSequencesAndDoesNoFileIoOfItsOwn() {
+        noClasses().that().resideInAPackage(NODE + ".engine..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("java.nio.file.Files")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.nio.channels.FileChannel")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.FileInputStream")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.FileOutputStream")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.RandomAccessFile")
+                .because("the stages read and write files (scan, index, fetch, apply); the engine only sequences them")
                 .check(classes);
     }
 

@@ -1,4 +1,4 @@
-package io.syncnode.node.engine;
+package io.syncnode.node.apply;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,14 +32,14 @@ public final class FolderConflictArchive {
     private final Supplier<Instant> lastHeal;
 
     /** @param lastHeal when the partition whose verdict is saved healed (null: none seen; now is used) */
-    FolderConflictArchive(Path dir, Clock clock, Supplier<Instant> lastHeal) {
+    public FolderConflictArchive(Path dir, Clock clock, Supplier<Instant> lastHeal) {
         this.dir = dir;
         this.clock = clock;
         this.lastHeal = lastHeal;
     }
 
     /** A new directory for the losing side of a verdict that {@code winner} won, with its {@code .info}. */
-    Path newSaveDir(String winner) throws IOException {
+    public Path newSaveDir(String winner) throws IOException {
         Instant healed = lastHeal.get();
         String stamp = STAMP.format(healed != null ? healed : clock.instant());
         Path d = dir.resolve(stamp);

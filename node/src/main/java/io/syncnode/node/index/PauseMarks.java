@@ -1,4 +1,4 @@
-package io.syncnode.node.engine;
+package io.syncnode.node.index;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
