@@ -2,6 +2,7 @@ package io.syncnode.node.engine;
 
 import io.syncnode.node.watch.ChangeBatch;
 import io.syncnode.node.wire.Message;
+import io.syncnode.protocol.VersionVector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,7 +12,8 @@ import java.util.Set;
 
 /**
  * What arrived for a folder's worker since its last drain: local changes reported by the watcher,
- * and announced records per member (a later record of a path replaces an earlier one). A burst
+ * announced records per member (a later record of a path replaces an earlier one), and the
+ * members' acknowledgements (likewise one per member and path). A burst
  * that arrives while the worker is busy is taken in one drain, so it is scanned, committed and
  * announced together.
  *
@@ -20,7 +22,8 @@ import java.util.Set;
 final class ChangeInbox {
     /** One drain's worth: the local changes, then the records per member in arrival order. */
     record Drained(boolean rescanAll, List<String> paths, List<String> recursive,
-                   Map<String, LinkedHashMap<String, Message.Announced>> updates, Set<String> exchangeEnded) {
+                   Map<String, LinkedHashMap<String, Message.Announced>> updates, Set<String> exchangeEnded,
+                   Map<String, LinkedHashMap<String, VersionVector>> acks) {
     }
 
     private boolean rescanAll;
@@ -28,6 +31,7 @@ final class ChangeInbox {
     private final Set<String> recursive = new LinkedHashSet<>();
     private final Map<String, LinkedHashMap<String, Message.Announced>> updates = new LinkedHashMap<>();
     private final Set<String> exchangeEnded = new LinkedHashSet<>();
+    private final Map<String, LinkedHashMap<String, VersionVector>> acks = new LinkedHashMap<>();
     private boolean drainQueued;
 
     synchronized void changes(ChangeBatch batch) {
@@ -54,6 +58,14 @@ final class ChangeInbox {
         }
     }
 
+    /** A member's acknowledgements (a later one of a path replaces an earlier one). */
+    synchronized void acked(String from, Message.Ack ack) {
+        LinkedHashMap<String, VersionVector> byPath = acks.computeIfAbsent(from, k -> new LinkedHashMap<>());
+        for (Message.AckEntry e : ack.entries()) {
+            byPath.put(e.path(), e.version());
+        }
+    }
+
     /** A version handed back for another try, unless a newer record of its path waits already. */
     synchronized void redeliver(String from, Message.Announced a) {
         updates.computeIfAbsent(from, k -> new LinkedHashMap<>()).putIfAbsent(a.record().path(), a);
@@ -72,8 +84,9 @@ final class ChangeInbox {
     synchronized Drained take() {
         drainQueued = false;
         Drained d = new Drained(rescanAll, new ArrayList<>(paths), new ArrayList<>(recursive),
-                new LinkedHashMap<>(updates), new LinkedHashSet<>(exchangeEnded));
+                new LinkedHashMap<>(updates), new LinkedHashSet<>(exchangeEnded), new LinkedHashMap<>(acks));
         exchangeEnded.clear();
+        acks.clear();
         rescanAll = false;
         paths.clear();
         recursive.clear();

@@ -1,13 +1,13 @@
 package io.syncnode.node.engine;
 
-import io.syncnode.node.apply.FolderConflictArchive;
-import io.syncnode.node.index.PauseMarks;
 import io.syncnode.config.FolderConfig;
 import io.syncnode.node.apply.Applier;
+import io.syncnode.node.apply.FolderConflictArchive;
 import io.syncnode.node.conflict.ConflictScript;
 import io.syncnode.node.control.StatusView;
 import io.syncnode.node.fetch.DiskSpace;
 import io.syncnode.node.fetch.TransferSource;
+import io.syncnode.node.index.PauseMarks;
 import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.index.StoredConflict;
 import io.syncnode.node.index.StoredFile;
@@ -205,8 +205,10 @@ public final class FolderSync implements AutoCloseable {
     /** Scans the reported local changes, then applies the announced records, then commits once. */
     private void drain() throws IOException {
         ChangeInbox.Drained d = inbox.take();
+        d.acks().forEach((from, byPath) -> buffer.acknowledged(peers.idOf(from), byPath)); // also paused or halted
         if (worker.paused()) {
-            return; // local changes are found by the resume's rescan, remote ones by its digest exchange
+            flush(); // the acks; local changes are found by the resume's rescan, remote ones by its digest exchange
+            return;
         }
         scans.scanReported(d);
         if (scans.halt() == null) {
@@ -217,20 +219,10 @@ public final class FolderSync implements AutoCloseable {
         flush();
     }
 
+    /** A member's acknowledgements; like changes, they wait in the inbox and are taken in one drain. */
     public void onAck(String from, Message.Ack ack) {
-        worker.execute(worker.guard("acknowledgement from " + from, () -> {
-            Long peer = peers.idOf(from);
-            if (peer == null) {
-                return;
-            }
-            for (Message.AckEntry e : ack.entries()) {
-                StoredFile cur = buffer.current(e.path());
-                if (cur != null && e.version().covers(cur.record().version())) {
-                    buffer.clearDirty(e.path(), peer);
-                }
-            }
-            flush();
-        }));
+        inbox.acked(from, ack);
+        drainSoon();
     }
 
     /** A member's digest of this folder (see {@link DigestResponder#onDigest}). */
@@ -387,7 +379,7 @@ public final class FolderSync implements AutoCloseable {
         scanLater(path);
     }
 
-    private void scanLater(String rel) {
+    private void scanLater(String rel) { // also the folder's FolderContext.scanLater
         scans.scanLater(rel);
     }
 }

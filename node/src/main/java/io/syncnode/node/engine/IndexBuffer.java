@@ -283,6 +283,19 @@ final class IndexBuffer {
         announcer.acknowledge(toSend);
     }
 
+    /** Clears the dirty entries toward {@code peer} (null: unknown, nothing) that its acknowledgements cover. */
+    void acknowledged(Long peer, Map<String, VersionVector> byPath) {
+        if (peer == null) {
+            return;
+        }
+        byPath.forEach((path, version) -> {
+            StoredFile cur = current(path);
+            if (cur != null && version.covers(cur.record().version())) {
+                clearDirty(path, peer);
+            }
+        });
+    }
+
     /** Sends records to one member or to all ({@code member} null): see {@link Announcer#send}. */
     void send(String member, List<Message.Announced> records, boolean full) {
         announcer.send(member, records, full, null);
