@@ -65,4 +65,21 @@ class ChangeInboxTest {
         ChangeInbox.Drained empty = inbox.take();
         assertTrue(empty.paths().isEmpty() && empty.updates().isEmpty() && !empty.rescanAll());
     }
+
+    @Test
+    void acknowledgementsFoldIntoOnePerMemberAndPath() {
+        VersionVector v1 = VersionVector.of(Map.of(7L, 1L));
+        VersionVector v2 = VersionVector.of(Map.of(7L, 2L));
+        for (int i = 0; i < 1000; i++) { // a member repeating itself fills nothing
+            inbox.acked("n1", new Message.Ack("data", List.of(new Message.AckEntry("a", v1))));
+        }
+        inbox.acked("n1", new Message.Ack("data", List.of(new Message.AckEntry("a", v2),
+                new Message.AckEntry("b", v1))));
+        inbox.acked("n2", new Message.Ack("data", List.of(new Message.AckEntry("a", v1))));
+
+        ChangeInbox.Drained d = inbox.take();
+        assertEquals(Map.of("a", v2, "b", v1), d.acks().get("n1"), "the later ack of a path replaces the earlier");
+        assertEquals(Map.of("a", v1), d.acks().get("n2"));
+        assertTrue(inbox.take().acks().isEmpty(), "taken once");
+    }
 }
