@@ -61,9 +61,15 @@ final class DigestResponder {
     /** A member's digest of this folder: if it differs, send it our whole index; then its dirty entries. */
     void onDigest(String from, Message.FolderDigest digest) {
         synchronized (unanswered) {
-            if (unanswered.put(from, digest) != null) {
-                return; // an answer is queued: it takes this newer digest
+            Message.FolderDigest waiting = unanswered.get(from);
+            if (waiting != null) {
+                // an answer is queued: it takes this newer digest, but a member that was empty when
+                // it sent the waiting one still gets the small files inline (records = 0)
+                unanswered.put(from, waiting.records() == 0 && digest.records() != 0
+                        ? new Message.FolderDigest(digest.folder(), digest.digest(), 0) : digest);
+                return;
             }
+            unanswered.put(from, digest);
         }
         folder.worker().execute(folder.guard("digest from " + from, () -> answer(from)));
     }
