@@ -34,6 +34,14 @@ public final class RelativePath {
         return path;
     }
 
+    /**
+     * True when a component of {@code path} starts with {@link #TEMP_PREFIX}: the path is a temp
+     * entry or lies below one. Cheap enough for every scanned entry (no full {@link #problem} check).
+     */
+    public static boolean inTempEntry(String path) {
+        return path.startsWith(TEMP_PREFIX) || path.contains("/" + TEMP_PREFIX);
+    }
+
     /** Null if {@code path} is valid, else the reason. */
     public static String problem(String path) {
         if (path == null || path.isEmpty()) {
@@ -69,7 +77,7 @@ public final class RelativePath {
             if (NameCodec.byteLength(part) > MAX_COMPONENT) {
                 return "component longer than " + MAX_COMPONENT + " bytes";
             }
-            if (part.startsWith(TEMP_PREFIX)) {
+            if (part.startsWith(TEMP_PREFIX)) { // see inTempEntry
                 return "a component starts with " + TEMP_PREFIX + ", reserved for temp files";
             }
             if (slash < 0) {

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class RelativePathTest {
@@ -171,5 +172,13 @@ class RelativePathTest {
     @MethodSource("withins")
     void isWithin(String path, String dir, boolean expected) {
         assertEquals(expected, RelativePath.isWithin(path, dir));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({".syncnode-tmp.x, true", "a/.syncnode-tmp.x/y, true", "a/b/.syncnode-tmp.f.1a2b, true",
+            "a.syncnode-tmp.b, false", ".syncnode-tmp, false", "a/b.syncnode-tmp.c/d, false", "a/b, false"})
+    void inTempEntryAgreesWithTheReservedPrefixRuleOfProblem(String path, boolean expected) {
+        assertEquals(expected, RelativePath.inTempEntry(path));
+        assertEquals(expected, RelativePath.problem(path) != null, "problem() refuses exactly these");
     }
 }

@@ -144,7 +144,7 @@ public final class FolderSync implements AutoCloseable {
         if (rel.equals(RelativePath.ROOT)) {
             return false;
         }
-        return RelativePath.problem(rel) != null || ignore.ignored(rel, isDirectory); // temp names in any component
+        return RelativePath.inTempEntry(rel) || ignore.ignored(rel, isDirectory);
     }
 
     /** Watcher-side filter: the type is unknown there, so a path ignored either way is skipped. */

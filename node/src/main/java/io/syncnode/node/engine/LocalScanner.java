@@ -85,21 +85,24 @@ final class LocalScanner {
         if (!checkRoot()) {
             return false;
         }
-        forgetInvalidPaths();
         Set<String> seen = new HashSet<>();
         walk("", seen);
         scanParents();
         buffer.flush();
         List<StoredFile> gone = new ArrayList<>();
+        List<String> reserved = new ArrayList<>();
         long[] live = {0};
         store.forEach(folder, f -> {
-            if (!f.record().deleted() && !f.record().path().equals(RelativePath.ROOT)) {
+            if (RelativePath.inTempEntry(f.record().path())) {
+                reserved.add(f.record().path());
+            } else if (!f.record().deleted() && !f.record().path().equals(RelativePath.ROOT)) {
                 live[0]++;
                 if (!seen.contains(f.record().path())) {
                     gone.add(f);
                 }
             }
         });
+        forget(reserved);
         if (FolderSafety.deletes(guarded, live[0], gone.size()) instanceof FolderSafety.Halt h) {
             halt.accept("a scan found " + h.gone() + " of " + h.live() + " files gone (more than "
                     + Math.round(FolderSafety.MASS_DELETE_SHARE * 100) + " %); not propagating the deletes."
@@ -122,18 +125,12 @@ final class LocalScanner {
      * {@code .syncnode-tmp.} name): sent, they would make every member refuse their batch; deleted,
      * they would remove what is on disk. So they are neither: the index forgets them.
      */
-    private void forgetInvalidPaths() {
-        List<String> bad = new ArrayList<>();
-        store.forEach(folder, f -> {
-            if (RelativePath.problem(f.record().path()) != null) {
-                bad.add(f.record().path());
-            }
-        });
-        if (!bad.isEmpty()) {
-            LOG.warning(() -> folder + ": forgetting " + bad.size() + " index record(s) under paths no node may hold, e.g. "
-                    + NameCodec.display(bad.get(0)) + " (" + RelativePath.problem(bad.get(0)) + ")");
+    private void forget(List<String> reserved) {
+        if (!reserved.isEmpty()) {
+            LOG.warning(() -> folder + ": forgetting " + reserved.size() + " index record(s) under paths no node may"
+                    + " hold, e.g. " + NameCodec.display(reserved.get(0)) + " (a .syncnode-tmp. component)");
             store.write(w -> {
-                bad.forEach(p -> w.forgetPath(folder, p));
+                reserved.forEach(p -> w.forgetPath(folder, p));
                 return null;
             }).join();
         }

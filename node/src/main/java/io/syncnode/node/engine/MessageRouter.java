@@ -173,30 +173,26 @@ public final class MessageRouter implements JGroupsTransport.Listener {
      */
     private Message withoutImplausibleVersions(String from, Message m) {
         long now = clock.instant().getEpochSecond();
-        if (m instanceof Message.IndexUpdate u
-                && !u.files().stream().allMatch(a -> a.record().version().plausibleAt(now))) {
-            List<Message.Announced> kept = new java.util.ArrayList<>();
-            for (Message.Announced a : u.files()) {
-                if (a.record().version().plausibleAt(now)) {
-                    kept.add(a);
-                } else {
-                    reject(from, implausible(a.record().path(), a.record().version()));
-                }
-            }
-            return new Message.IndexUpdate(u.folder(), kept, u.full(), u.last());
+        if (m instanceof Message.IndexUpdate u) {
+            List<Message.Announced> kept = u.files().stream()
+                    .filter(a -> plausible(from, a.record().path(), a.record().version(), now)).toList();
+            return kept.size() == u.files().size() ? u : new Message.IndexUpdate(u.folder(), kept, u.full(), u.last());
         }
-        if (m instanceof Message.Ack a && !a.entries().stream().allMatch(e -> e.version().plausibleAt(now))) {
-            List<Message.AckEntry> kept = new java.util.ArrayList<>();
-            for (Message.AckEntry e : a.entries()) {
-                if (e.version().plausibleAt(now)) {
-                    kept.add(e);
-                } else {
-                    reject(from, implausible(e.path(), e.version()));
-                }
-            }
-            return new Message.Ack(a.folder(), kept);
+        if (m instanceof Message.Ack a) {
+            List<Message.AckEntry> kept = a.entries().stream()
+                    .filter(e -> plausible(from, e.path(), e.version(), now)).toList();
+            return kept.size() == a.entries().size() ? a : new Message.Ack(a.folder(), kept);
         }
         return m;
+    }
+
+    /** Whether {@code v} is a version a node could have reached; refuses and counts it if not. */
+    private boolean plausible(String from, String path, VersionVector v, long now) {
+        if (v.plausibleAt(now)) {
+            return true;
+        }
+        reject(from, implausible(path, v));
+        return false;
     }
 
     private static String implausible(String path, VersionVector v) {

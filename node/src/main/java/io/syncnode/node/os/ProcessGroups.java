@@ -15,6 +15,7 @@ public final class ProcessGroups {
     /** util-linux's setsid, where Debian (usr-merged or not) keeps it; absent: no group of its own. */
     private static final Path SETSID = Files.isExecutable(Path.of("/usr/bin/setsid")) ? Path.of("/usr/bin/setsid")
             : Path.of("/bin/setsid");
+    private static final boolean GROUPED = Files.isExecutable(SETSID);
     private static final int SIGKILL = 9;
 
     private ProcessGroups() {
@@ -23,7 +24,7 @@ public final class ProcessGroups {
     /** The argument vector that runs {@code program} as the leader of its own group (as is, without setsid). */
     public static List<String> command(String program) {
         List<String> argv = new ArrayList<>();
-        if (Files.isExecutable(SETSID)) {
+        if (GROUPED) {
             argv.add(SETSID.toString());
         }
         argv.add(program);
@@ -42,7 +43,7 @@ public final class ProcessGroups {
      */
     public static void killOthers(Process p) {
         List<ProcessHandle> below = p.descendants().toList();
-        if (Files.isExecutable(SETSID) && p.pid() > 1) {
+        if (GROUPED && p.pid() > 1) {
             LibC.get().kill((int) -p.pid(), SIGKILL);
         }
         below.forEach(ProcessHandle::destroyForcibly);
