@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Issue 10, crash consistency: {@code kill -9} of a node at random moments of a stream of large and
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code -Dcrash.rounds=N} runs more rounds (CI: 4; the long run in the notes: 300).
  */
 @ExtendWith(LogTailsOnFailure.class)
+@ResourceLock(Lanes.BUSY)
 class CrashConsistencyIT {
     private static final Duration CONVERGE = Duration.ofSeconds(90);
 

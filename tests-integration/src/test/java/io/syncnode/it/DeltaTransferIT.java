@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Delta transfer between two node processes, measured on the wire (PROTOCOL.md 5.5, 5.6): a
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * between two quiet points (both nodes' {@code dirty --json} empty).
  */
 @ExtendWith(LogTailsOnFailure.class)
+@ResourceLock(Lanes.BUSY)
 class DeltaTransferIT {
     static final long SIZE = 256L * BigFiles.MIB;
     static final long CHANGE_AT = 128L * BigFiles.MIB + 4321; // not block-aligned, as in DeltaBench

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Issue 5, must-show 1, 3 and 4, between three node processes (tcp on 127.0.0.1/.2/.3): the
@@ -60,6 +61,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(LogTailsOnFailure.class)
+@ResourceLock(Lanes.BUSY)
 class FidelityIT {
     /**
      * The counter of content bytes that arrived inline in announcements (the receiving side of

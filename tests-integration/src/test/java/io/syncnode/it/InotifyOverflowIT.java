@@ -13,12 +13,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * More events than the kernel queues (fs.inotify.max_queued_events) while the node is frozen
  * (SIGSTOP): the overflow makes it rescan, and every file still reaches the peer.
  */
 @ExtendWith(LogTailsOnFailure.class)
+@ResourceLock(Lanes.BUSY)
 class InotifyOverflowIT {
     static final Duration ARRIVE = Duration.ofSeconds(180);
     static final int DIRS = 100;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A 4 GiB file (16 times the heap) syncs from A to B with both nodes at {@code -Xmx256m}: content
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * written outside A's folder and moved in, so A announces exactly one version.
  */
 @ExtendWith(LogTailsOnFailure.class)
+@ResourceLock(Lanes.BUSY)
 class LargeFileLowHeapIT {
     static final long MIB_COUNT = 4096;
     static final long SIZE = MIB_COUNT * BigFiles.MIB;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Issue 5, must-show 2: a real Debian rootfs ({@link DebianRootfs}, debootstrap minbase bookworm:
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(LogTailsOnFailure.class)
+@ResourceLock(Lanes.BUSY)
 class RootfsIT {
     static final Duration CONVERGE = Duration.ofMinutes(3);
     static final Duration COPY = Duration.ofMinutes(5);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The source of a long transfer crashes (SIGKILL) half-way: the receiver keeps the complete old
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code .syncnode-tmp.*} file is left in either folder.
  */
 @ExtendWith(LogTailsOnFailure.class)
+@ResourceLock(Lanes.BUSY)
 class SourceKilledMidTransferIT {
     static final long SIZE = 256L * BigFiles.MIB;
     /** Kill the source once B's temp file holds this much: half-way, so a transfer that restarts from 0 shows. */
