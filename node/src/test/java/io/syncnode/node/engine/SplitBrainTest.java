@@ -19,12 +19,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Real nodes in one JVM over SHARED_LOOPBACK; a partition made with DISCARD; both sides write the
  * same path; the partition heals. Every policy ends with the same tree on both nodes, nobody's
- * write silently lost where the policy keeps it, and no traffic afterwards.
+ * write silently lost where the policy keeps it, and no traffic afterwards. The cases run at the
+ * same time (each starts a cluster of its own), as they mostly wait for a split and a merge.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class SplitBrainTest {
     private static final Duration T = Duration.ofSeconds(40);
     private static final long OLD = 1_700_000_000_000_000_000L;
