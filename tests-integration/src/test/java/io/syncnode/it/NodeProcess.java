@@ -319,9 +319,20 @@ public final class NodeProcess implements AutoCloseable {
         return cli(args.toArray(String[]::new));
     }
 
-    /** {@code status --json}, parsed; fails unless the exit code is 0. */
+    /**
+     * {@code status --json}, parsed; fails unless the exit code is 0 (healthy) or 4 (degraded: no
+     * other member, a halted folder, open problems), and unless it agrees with the answer's health.
+     */
     public JsonNode statusJson() {
-        return json(control("status", "--json"));
+        CliResult r = control("status", "--json");
+        if (r.exit() != 0 && r.exit() != 4) {
+            throw new AssertionError(name + ": " + r);
+        }
+        JsonNode status = parse(r);
+        if (status.path("health").path("healthy").asBoolean() != (r.exit() == 0)) {
+            throw new AssertionError(name + ": exit code " + r.exit() + " disagrees with the health it prints: " + r);
+        }
+        return status;
     }
 
     /** {@code dirty --json}, parsed (an array); fails unless the exit code is 0. */
@@ -333,6 +344,10 @@ public final class NodeProcess implements AutoCloseable {
         if (r.exit() != 0) {
             throw new AssertionError(name + ": " + r);
         }
+        return parse(r);
+    }
+
+    private JsonNode parse(CliResult r) {
         try {
             return JSON.readTree(r.out());
         } catch (IOException e) {

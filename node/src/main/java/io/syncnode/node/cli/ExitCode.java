@@ -10,6 +10,11 @@ final class ExitCode {
     static final int USAGE = 2;
     /** {@code sync} did not converge before {@code --timeout}. */
     static final int NOT_CONVERGED = 3;
+    /**
+     * {@code status}: the node answered but is not healthy (no other member, a halted folder, open
+     * problems): what a keepalived or load-balancer check tests.
+     */
+    static final int DEGRADED = 4;
 
     private ExitCode() {
     }

@@ -26,8 +26,16 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption configOption;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--verbose", description = "log details (level FINE) of io.syncnode")
     boolean verbose;
+
+    @Option(names = "--log-level", paramLabel = "[LOGGER=]LEVEL",
+            description = "log level of io.syncnode, or of the named logger (repeatable; e.g. debug,"
+                    + " io.syncnode.node.fetch=trace, org.jgroups=warn); levels: error, warn, info, debug, trace, off")
+    java.util.List<String> logLevels = new java.util.ArrayList<>();
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ControlServer server;
@@ -42,6 +50,13 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (verbose) {
             LogFormat.verbose();
+        }
+        for (String level : logLevels) {
+            try {
+                LogFormat.applyLevel(level);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
         }
         SyncnodeConfig config = configOption.load(invocation.configs());
         String name = config.node().name();

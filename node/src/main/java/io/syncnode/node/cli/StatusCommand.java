@@ -2,7 +2,9 @@ package io.syncnode.node.cli;
 
 import io.syncnode.node.control.StatusView;
 import io.syncnode.node.control.StatusView.FolderStatus;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -10,10 +12,11 @@ import picocli.CommandLine.Option;
 @Command(name = "status",
         description = "node, cluster view (members), per folder: files, dirty, conflicts, problems, state"
                 + " (scanning, syncing, idle, halted, paused); the view's id and coordinator and when the last"
-                + " partition healed")
+                + " partition healed; exits 0 when healthy, 4 when degraded (no other member, a halted folder,"
+                + " open problems)")
 final class StatusCommand extends NodeCommand {
     @Option(names = "--json", description = "print JSON: {\"node\", \"members\", \"folders\": [...], \"counters\","
-            + " \"security\", \"view\"}")
+            + " \"security\", \"view\", \"health\": {\"healthy\", \"reasons\"}}")
     boolean json;
 
     StatusCommand(Invocation invocation) {
@@ -23,11 +26,16 @@ final class StatusCommand extends NodeCommand {
     @Override
     public Integer call() throws Exception {
         var result = ask(request("status"), ANSWER_TIMEOUT);
-        if (json) {
-            printJson(result);
-            return ExitCode.OK;
-        }
         StatusView status = read(result, StatusView.class);
+        List<String> degraded = status.degradedBecause();
+        int code = degraded.isEmpty() ? ExitCode.OK : ExitCode.DEGRADED;
+        if (json) {
+            ObjectNode health = ((ObjectNode) result).putObject("health");
+            health.put("healthy", degraded.isEmpty());
+            degraded.forEach(health.putArray("reasons")::add);
+            printJson(result);
+            return code;
+        }
         PrintStream out = invocation.out();
         new TextTable().left("").left("")
                 .row("node", status.node())
@@ -73,7 +81,8 @@ final class StatusCommand extends NodeCommand {
                         + " concurrent path(s) since" + (n == 0 ? "" : ": " + folder.sinceHeal()));
             }
         }
-        return ExitCode.OK;
+        out.println(degraded.isEmpty() ? "health: ok" : "health: degraded: " + String.join("; ", degraded));
+        return code;
     }
 
     /**

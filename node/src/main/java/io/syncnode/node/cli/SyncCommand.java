@@ -59,7 +59,7 @@ final class SyncCommand extends NodeCommand {
         table.print(err, "  ", false);
         if (remaining > entries.length) {
             err.println("  ... and " + (remaining - entries.length) + " more: see `syncnode dirty -c "
-                    + configOption.file + "`");
+                    + configOption.path() + "`");
         }
         return ExitCode.NOT_CONVERGED;
     }

@@ -10,6 +10,30 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
                          Security security, ViewStatus view) {
 
     /**
+     * Why this node is not healthy, one phrase per reason, empty when it is: no other member in its
+     * view, a folder halted (a safety check stopped it: root vanished, mass delete), a folder with
+     * open per-path problems. What {@code status} turns into its exit code (0 healthy, 4 degraded).
+     * A paused folder is the operator's choice and not a reason; dirty entries and conflicts are
+     * normal work.
+     */
+    public List<String> degradedBecause() {
+        List<String> reasons = new java.util.ArrayList<>();
+        if (members == null || members.size() < 2) {
+            reasons.add("no other member in the view");
+        }
+        for (FolderStatus f : folders == null ? List.<FolderStatus>of() : folders) {
+            if ("halted".equals(f.state())) {
+                reasons.add("folder " + f.name() + " halted" + (f.problem() == null || f.problem().isBlank() ? ""
+                        : ": " + f.problem()));
+            }
+            if (f.problems() > 0) {
+                reasons.add("folder " + f.name() + ": " + f.problems() + " open problem" + (f.problems() == 1 ? "" : "s"));
+            }
+        }
+        return reasons;
+    }
+
+    /**
      * The cluster view this node is in (the names in it are {@code members}) and the partitions it
      * healed.
      *

@@ -68,9 +68,12 @@ class CliEndToEndTest {
     @Test
     void statusJsonHasTheDesignKeys() throws IOException {
         Run run = cli("status", "-c", configFile, "--json");
-        assertEquals(0, run.code(), run.err());
+        assertEquals(4, run.code(), "a halted folder: degraded; " + run.err());
         JsonNode status = new ObjectMapper().readTree(run.out());
-        assertEquals(Set.of("node", "members", "folders", "counters", "security", "view"), keys(status));
+        assertEquals(Set.of("node", "members", "folders", "counters", "security", "view", "health"), keys(status));
+        assertFalse(status.get("health").get("healthy").asBoolean());
+        assertEquals("[\"folder etc halted: root vanished: /etc/syncnode-shared\",\"folder etc: 1 open problem\"]",
+                status.get("health").get("reasons").toString());
         assertEquals(Set.of("id", "coordinator", "lastMerge", "merges", "deadConnectionsClosed"), keys(status.get("view")));
         assertEquals(Set.of("mode", "fingerprint", "trusted", "keyGeneration", "sessions", "refused", "traffic"),
                 keys(status.get("security")));
@@ -89,7 +92,7 @@ class CliEndToEndTest {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         int code = Main.execute(new String[] {"status", "-c", configFile, "--json"}, new PrintStream(out, true),
                 System.err, file -> config);
-        assertEquals(0, code);
+        assertEquals(4, code, "the fake node has a halted folder");
         assertTrue(out.toString().startsWith("{\"node\":\"alpha\",\"members\":[\"alpha\",\"beta\"],\"folders\":["),
                 out.toString());
     }
@@ -97,7 +100,7 @@ class CliEndToEndTest {
     @Test
     void statusTable() {
         Run run = cli("status", "-c", configFile);
-        assertEquals(0, run.code(), run.err());
+        assertEquals(4, run.code(), "a halted folder: degraded; " + run.err());
         assertEquals(String.join(NL,
                 "node      alpha",
                 "members   alpha, beta",
@@ -111,7 +114,41 @@ class CliEndToEndTest {
                 "etc: halted: root vanished: /etc/syncnode-shared",
                 "etc: problem: hosts: apply failed: No space left on device",
                 "etc: partition healed at 2026-11-21T10:00:00Z; 2 concurrent path(s) since: {kept-both=2}",
+                "health: degraded: folder etc halted: root vanished: /etc/syncnode-shared; folder etc: 1 open problem",
                 ""), run.out());
+    }
+
+    /** The exit code of {@code status} for each health state: what a keepalived or LB check tests. */
+    @Test
+    void statusExitCodeSaysHealthyOrDegraded() throws IOException {
+        StatusView sick = handler.status;
+        StatusView.FolderStatus idle = sick.folders().get(0);
+        StatusView.FolderStatus halted = sick.folders().get(1);
+        StatusView.FolderStatus clean = new StatusView.FolderStatus("etc", halted.path(), 12, 3, 1, 0, "syncing",
+                null, null, null);
+        StatusView.FolderStatus problems = new StatusView.FolderStatus("etc", halted.path(), 12, 0, 0, 2, "idle",
+                null, null, null, halted.problemList());
+        StatusView.FolderStatus paused = new StatusView.FolderStatus("etc", halted.path(), 12, 0, 0, 0, "paused",
+                null, null, null);
+        record Case(List<String> members, StatusView.FolderStatus etc, int code, String health) { }
+        List<Case> cases = List.of(
+                new Case(List.of("alpha", "beta"), clean, 0, "health: ok"),
+                new Case(List.of("alpha", "beta"), paused, 0, "health: ok"),
+                new Case(List.of("alpha"), clean, 4, "health: degraded: no other member in the view"),
+                new Case(List.of(), clean, 4, "health: degraded: no other member in the view"),
+                new Case(List.of("alpha", "beta"), halted, 4,
+                        "health: degraded: folder etc halted: root vanished: /etc/syncnode-shared; folder etc: 1 open problem"),
+                new Case(List.of("alpha", "beta"), problems, 4, "health: degraded: folder etc: 2 open problems"));
+        for (Case c : cases) {
+            handler.status = new StatusView(sick.node(), c.members(), List.of(idle, c.etc()), sick.counters(),
+                    sick.security(), sick.view());
+            Run text = cli("status", "-c", configFile);
+            assertEquals(c.code(), text.code(), c + ": " + text.out() + text.err());
+            assertTrue(text.out().endsWith(c.health() + NL), c + ": " + text.out());
+            Run json = cli("status", "-c", configFile, "--json");
+            assertEquals(c.code(), json.code(), c + ": " + json.err());
+            assertEquals(c.code() == 0, new ObjectMapper().readTree(json.out()).get("health").get("healthy").asBoolean());
+        }
     }
 
     @Test
@@ -279,7 +316,7 @@ class CliEndToEndTest {
         handler.status = new StatusView("alpha", List.of("alpha", "beta"), List.of(paused(a)),
                 handler.status.counters(), handler.status.security(), handler.status.view());
         Run run = cli("status", "-c", configFile);
-        assertEquals(0, run.code(), run.err());
+        assertEquals(0, run.code(), "a paused folder is the operator's choice, not a degradation; " + run.err());
         assertEquals(String.join(NL,
                 "node      alpha",
                 "members   alpha, beta",
@@ -290,6 +327,7 @@ class CliEndToEndTest {
                 "FOLDER  STATE   FILES  DIRTY  CONFLICTS  PROBLEMS  PATH",
                 "ct101   paused   1200      2          0         0  /var/lib/lxc/ct101",
                 "ct101: paused on this node: not sending or applying changes until `syncnode resume ct101`",
+                "health: ok",
                 ""), run.out());
         JsonNode json = new ObjectMapper().readTree(cli("status", "-c", configFile, "--json").out());
         assertEquals("paused", json.get("folders").get(0).get("state").asText());
@@ -370,7 +408,7 @@ class CliEndToEndTest {
         runner.start();
         TestConfigs.await(Duration.ofSeconds(10), () -> out.toString().contains("running"));
         assertEquals("syncnode alpha running (control: " + config.controlSocket() + ")" + NL, out.toString());
-        assertEquals(0, cli("status", "-c", configFile).code());
+        assertEquals(4, cli("status", "-c", configFile).code(), "answered (degraded: the fake node has a halted folder)");
 
         shutdown.forEach(Runnable::run); // what SIGTERM does
         runner.join(10_000);

@@ -41,13 +41,14 @@ class MainParsingTest {
         return (T) result.subcommand().commandSpec().userObject();
     }
 
-    @ParameterizedTest(name = "{0} without -c is a usage error")
+    @ParameterizedTest(name = "{0} without -c reads $SYNCNODE_CONFIG or /etc/syncnode/node.toml")
     @ValueSource(strings = {"run", "status", "peers", "dirty", "sync", "check"})
-    void configIsRequired(String verb) {
+    void withoutConfigTheDefaultFileIsUsed(String verb) {
         Run run = run(verb);
-        assertEquals(2, run.code());
-        assertTrue(run.err().startsWith("syncnode: Missing required option: '--config=FILE'"), run.err());
-        assertTrue(run.err().contains("Usage: syncnode " + verb), run.err());
+        assertEquals(2, run.code(), run.err());
+        Path expected = new ConfigOption().path();
+        assertTrue(run.err().startsWith("syncnode: " + expected + ":"), run.err());
+        assertFalse(run.err().contains("Exception"), run.err());
     }
 
     @ParameterizedTest(name = "{0} --help describes it as DESIGN.md does")
@@ -84,17 +85,16 @@ class MainParsingTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} needs -c and FOLDER")
+    @ParameterizedTest(name = "{0} needs FOLDER")
     @ValueSource(strings = {"pause", "resume"})
-    void pauseAndResumeNeedConfigAndFolder(String verb) {
+    void pauseAndResumeNeedFolder(String verb) {
         Run neither = run(verb);
         assertEquals(2, neither.code());
-        assertTrue(neither.err().startsWith("syncnode: Missing required options and parameters: '--config=FILE', 'FOLDER'"),
-                neither.err());
+        assertTrue(neither.err().startsWith("syncnode: Missing required parameter: 'FOLDER'"), neither.err());
         Run noFolder = run(verb, "-c", "x.toml");
         assertEquals(2, noFolder.code());
         assertTrue(noFolder.err().startsWith("syncnode: Missing required parameter: 'FOLDER'"), noFolder.err());
-        assertTrue(noFolder.err().contains("Usage: syncnode " + verb + " [-hV] -c=FILE FOLDER"), noFolder.err());
+        assertTrue(noFolder.err().contains("Usage: syncnode " + verb + " [-hV] [-c=FILE] FOLDER"), noFolder.err());
         Run two = run(verb, "-c", "x.toml", "ct101", "ct102");
         assertEquals(2, two.code());
         assertTrue(two.err().startsWith("syncnode: Unmatched argument"), two.err());
