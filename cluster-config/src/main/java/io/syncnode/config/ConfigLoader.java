@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -84,9 +85,18 @@ public final class ConfigLoader {
     }
 
     private static NodeSection node(TomlTable t) throws ConfigException {
-        t.allowOnly(Set.of("name", "state-dir"));
+        t.allowOnly(Set.of("name", "state-dir", "http"));
         String name = t.requiredName("name", NODE_NAME);
-        return new NodeSection(name, t.absolutePath("state-dir").orElseThrow(() -> t.error("state-dir", "required")));
+        Path stateDir = t.absolutePath("state-dir").orElseThrow(() -> t.error("state-dir", "required"));
+        HostPort http = null;
+        Optional<String> text = t.string("http");
+        if (text.isPresent()) {
+            http = hostPort(t, "http", text.get(), -1);
+            if (http.port() < 1) {
+                throw t.error("http", "needs HOST:PORT with a port from 1 to 65535, e.g. \"127.0.0.1:9187\"");
+            }
+        }
+        return new NodeSection(name, stateDir, http);
     }
 
     /** {@code nodeName} is this node's {@code [node] name}, for the remedy of a refused bind. */

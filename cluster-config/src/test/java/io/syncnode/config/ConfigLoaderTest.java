@@ -192,6 +192,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void nodeHttpIsTheOptionalHealthAndMetricsListener() throws Exception {
+        assertEquals(null, load(BASE).node().http());
+        assertEquals(new HostPort("127.0.0.1", 9187), load(edit(BASE, List.of("node.http = \"127.0.0.1:9187\""))).node().http());
+        assertEquals(new HostPort("::1", 9187), load(edit(BASE, List.of("node.http = \"[::1]:9187\""))).node().http());
+    }
+
+    @Test
     void folderNodesNameWhoSharesIt() throws Exception {
         FolderConfig f = load(edit(BASE, List.of("folder.nodes = [\"beta\", \"alpha\"]",
                 "folder.conflict = \"priority\"", "folder.priority = [\"alpha\", \"beta\"]"))).folders().get(0);
@@ -232,6 +239,10 @@ class ConfigLoaderTest {
                 bad("node.state-dir = \"/var/../lib\"", "node.state-dir", 3, "must be normalised"),
                 bad("-node.state-dir", "node.state-dir", 1, "required"),
                 bad("node.nmae = \"x\"", "node.nmae", 2, "unknown key"),
+                bad("node.http = \"127.0.0.1\"", "node.http", 2, "needs HOST:PORT with a port from 1 to 65535"),
+                bad("node.http = \"127.0.0.1:0\"", "node.http", 2, "port must be a number from 1 to 65535"),
+                bad("node.http = \"127.0.0.1:http\"", "node.http", 2, "port must be a number"),
+                bad("node.http = 9187", "node.http", 2, "expected a string"),
                 bad("cluster.name = \"\"", "cluster.name", 6, "must match [A-Za-z0-9._-]{1,64}"),
                 bad("cluster.name = \"lxc ha\"", "cluster.name", 6, "must match"),
                 bad("-cluster.name", "cluster.name", 5, "required"),

@@ -4,15 +4,16 @@ import io.syncnode.node.index.PauseMarks;
 import io.syncnode.config.ConfigException;
 import io.syncnode.config.ConfigLoader;
 import io.syncnode.config.FolderConfig;
+import io.syncnode.config.HostPort;
 import io.syncnode.config.JGroupsStack;
 import io.syncnode.config.SyncnodeConfig;
 import io.syncnode.node.cluster.JGroupsTransport;
 import io.syncnode.node.cluster.Outbound;
-import io.syncnode.node.seal.SealCounters;
 import io.syncnode.node.seal.SealEngine;
 import io.syncnode.node.trust.ClusterTrust;
 import io.syncnode.node.trust.CredentialsException;
 import io.syncnode.node.control.ControlHandler;
+import io.syncnode.node.control.HttpEndpoint;
 import io.syncnode.node.control.ReloadView;
 import io.syncnode.node.engine.ClockSkew;
 import io.syncnode.node.engine.FolderSync;
@@ -28,13 +29,9 @@ import io.syncnode.node.watch.InotifyWatcher;
 import io.syncnode.node.wire.Outbox;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,6 +92,8 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
     private final MessageRouter router;
     private volatile Set<String> members = Set.of();
     private volatile boolean closed;
+    /** {@code [node] http}: /healthz and /metrics; null when not configured or not started yet. */
+    private volatile HttpEndpoint http;
     private final FileChannel stateLock;
 
     private SyncNode(SyncnodeConfig config, String stackXml, Clock clock, SealEngine seal) throws IOException {
@@ -103,7 +102,7 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         Path stateDir = config.node().stateDir();
         Files.createDirectories(stateDir);
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
-        this.stateLock = lockStateDir(stateDir);
+        this.stateLock = NodeStartup.lockStateDir(stateDir);
         this.store = SqliteIndexStore.open(stateDir);
         this.nodeId = store.nodeId();
         this.peers = new PeerDirectory(store, nodeId, clock);
@@ -134,49 +133,6 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
                 clock);
     }
 
-    /**
-     * The seal layer of a cluster with credentials, or null (loopback without credentials, or
-     * {@code insecure = true}, which is logged as a warning at every start).
-     */
-    private static SealEngine seal(SyncnodeConfig config, Clock clock) throws CredentialsException {
-        if (!config.cluster().secured()) {
-            if (config.cluster().insecure()) {
-                LOG.warning("[cluster] insecure = true: this node runs WITHOUT admission and encryption; any host that"
-                        + " reaches " + config.cluster().bind() + " can join, read every file and write any file;"
-                        + " set [cluster] credentials (see `syncnode keygen --help`)");
-            } else {
-                LOG.info(() -> "no [cluster] credentials: running without admission and encryption, bound to the"
-                        + " loopback address " + config.cluster().bind().host());
-            }
-            return null;
-        }
-        ClusterTrust trust = ClusterTrust.load(config.cluster(), config.node().name(), clock.instant());
-        LOG.info(() -> "credentials of " + trust.credentials().nodeName() + " (" + trust.credentials().certificate()
-                .fingerprint() + "), trusting CA " + trust.credentials().anchors().fingerprints()
-                + (trust.revoked().entries().isEmpty() ? "" : ", revoked " + trust.revoked().entries()));
-        SealEngine engine = new SealEngine(trust.credentials(), trust.revoked(), clock, System::nanoTime,
-                new SecureRandom(), new SealCounters(), ROTATE_KEYS_EVERY.toNanos());
-        engine.warmUp(trust.credentials());
-        return engine;
-    }
-
-    /** One node per state dir: a second process on the same index would corrupt the cluster's view of it. */
-    private static FileChannel lockStateDir(Path stateDir) throws IOException {
-        FileChannel ch = FileChannel.open(stateDir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            ch.close();
-            throw new IOException("state dir " + stateDir + " is in use by another syncnode process;"
-                    + " stop it first, or give this node its own state-dir");
-        }
-        return ch;
-    }
-
     private JGroupsTransport transport() {
         return transport;
     }
@@ -188,7 +144,7 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
 
     /** Starts a node on an explicit JGroups stack (tests: the in-JVM loopback stack). */
     public static SyncNode start(SyncnodeConfig config, String stackXml, Clock clock) throws Exception {
-        SyncNode node = new SyncNode(config, stackXml, clock, seal(config, clock));
+        SyncNode node = new SyncNode(config, stackXml, clock, NodeStartup.seal(config, clock, ROTATE_KEYS_EVERY));
         try {
             node.startAll();
         } catch (Exception | Error e) {
@@ -220,6 +176,11 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
                     Set.of(), true)), every, every, TimeUnit.MILLISECONDS);
         }
         antiEntropy.start();
+        HostPort httpAddress = config.node().http();
+        if (httpAddress != null) {
+            http = HttpEndpoint.start(httpAddress.host(), httpAddress.port(), controlHandler());
+            counters.onApplyLatency(http.applyLatency());
+        }
         LOG.info(() -> "node " + config.node().name() + " (" + Long.toHexString(nodeId) + ") started with "
                 + folders.size() + " folder(s); members " + transport.members());
     }
@@ -283,6 +244,12 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
     public ControlHandler controlHandler() {
         return new NodeControl(new NodeControl.Parts(config, folders, store, peers, transport, counters, clocks, clock,
                 nodeId, () -> members, antiEntropy::resumed, this::reload, scheduler));
+    }
+
+    /** The port of the {@code [node] http} listener (tests bind port 0), or -1 when there is none. */
+    public int httpPort() {
+        HttpEndpoint endpoint = http;
+        return endpoint == null ? -1 : endpoint.port();
     }
 
     /** The router, for tests that inject messages as if they came from the network. */
@@ -356,6 +323,10 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
             w.close();
         }
         closed = true;
+        HttpEndpoint endpoint = http;
+        if (endpoint != null) {
+            endpoint.close();
+        }
         antiEntropy.close();
         folders.values().forEach(FolderSync::stopSoon);
         outbound.close();

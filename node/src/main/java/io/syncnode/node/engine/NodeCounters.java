@@ -2,6 +2,7 @@ package io.syncnode.node.engine;
 
 import io.syncnode.node.control.StatusView;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /** Counters since start, shown by {@code status}. */
 public final class NodeCounters {
@@ -18,6 +19,28 @@ public final class NodeCounters {
     /** Content of small files carried inside announcements, sent and received. */
     public final AtomicLong inlineBytesSent = new AtomicLong();
     public final AtomicLong inlineBytesReceived = new AtomicLong();
+
+    /** Where each applied remote change's latency goes (nanoseconds); null: nobody asked. */
+    private volatile LongConsumer applyLatency;
+
+    /** Sends the latency of every remote change applied from now on to {@code sink}. */
+    public void onApplyLatency(LongConsumer sink) {
+        applyLatency = sink;
+    }
+
+    /** Whether anyone wants apply latencies (the [node] http listener's histogram). */
+    boolean applyLatencyWanted() {
+        return applyLatency != null;
+    }
+
+    /** One remote change applied, {@code latencyNanos} after it was taken up (negative: not known). */
+    void applied(long latencyNanos) {
+        filesApplied.incrementAndGet();
+        LongConsumer sink = applyLatency;
+        if (sink != null && latencyNanos >= 0) {
+            sink.accept(latencyNanos);
+        }
+    }
 
     public StatusView.Counters snapshot() {
         return new StatusView.Counters(announcementsSent.get(), announcementsReceived.get(), recordsAnnounced.get(),

@@ -1,5 +1,7 @@
 package io.syncnode.node.engine;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.syncnode.node.apply.Applier;
 import io.syncnode.node.apply.LocalChangedException;
 import io.syncnode.node.fetch.Fetcher;
@@ -18,6 +20,7 @@ import io.syncnode.protocol.StatSignature;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -54,6 +57,13 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
     private final RegularContent regular;
     /** {@code conflict-scope = "folder"}: records wait there for a whole-folder verdict; null: file scope. */
     private final FolderScopeVerdicts folderScope;
+    /**
+     * When each path's latest remote change was taken up, until it is applied (for the apply-latency
+     * histogram; only while someone wants it). Bounded: a change that is never applied (superseded,
+     * refused, a conflict) leaves its entry until the next change of the path, the size bound or the hour.
+     */
+    private final Cache<String, Long> takenUp = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofHours(1)).build();
 
     /**
      * @param scope the folder-scope conflict settings, or null for file scope
@@ -172,6 +182,9 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
     public void applyOne(String from, Message.Announced a) {
         FileRecord remote = a.record();
         String rel = remote.path();
+        if (folder.counters().applyLatencyWanted()) {
+            takenUp.put(rel, System.nanoTime());
+        }
         if (folderScope != null) {
             folderScope.seen(from, remote);
         }
@@ -313,7 +326,8 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
         if (from != null) {
             buffer.ack(from, target.path(), target.version());
         }
-        folder.counters().filesApplied.incrementAndGet();
+        Long taken = takenUp.asMap().remove(target.path());
+        folder.counters().applied(taken == null ? -1 : System.nanoTime() - taken);
         folder.problems().clear(target.path());
         if (prev != null && prev.stat() != null && (stat == null || stat.ino() != prev.stat().ino())) {
             finisher.refreshOtherNames(prev.stat(), target.path()); // the old inode lost a name: its ctime moved
