@@ -6,31 +6,73 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code scripts/syncnode} starts the JVM with its daemon default (periodic G1 collections, so an
- * idle node returns heap to the system) and lets {@code SYNCNODE_JAVA_OPTS} override it.
+ * {@code scripts/syncnode} starts {@code run} with the daemon's defaults (periodic G1 collections, so
+ * an idle node returns heap to the system; exit at once when out of heap) and every other verb as a
+ * fast client (C1, serial GC, small heap) with an AppCDS archive that its first call makes and
+ * proves and later calls use; {@code SYNCNODE_JAVA_OPTS} overrides either.
  */
 class LauncherIT {
+    @TempDir
+    Path cds;
+
     @Test
-    void theLauncherSetsThePeriodicCollectionAndTheOperatorsOptionsWin() throws Exception {
-        String plain = run("-XX:+PrintCommandLineFlags");
+    void runGetsTheDaemonDefaultsAndTheOperatorsOptionsWin() throws Exception {
+        String plain = run(Map.of("SYNCNODE_JAVA_OPTS", "-XX:+PrintCommandLineFlags"), "run", "--help");
         assertTrue(plain.contains("-XX:G1PeriodicGCInterval=60000"), plain);
         assertTrue(plain.contains("-XX:+ExitOnOutOfMemoryError"), "a node out of heap stops at once: " + plain);
-        assertTrue(plain.contains("syncnode "), "the version line: " + plain);
-        String overridden = run("-XX:G1PeriodicGCInterval=5000 -XX:+PrintCommandLineFlags");
+        assertTrue(plain.contains("Usage: syncnode run"), plain);
+        String overridden = run(Map.of("SYNCNODE_JAVA_OPTS", "-XX:G1PeriodicGCInterval=5000 -XX:+PrintCommandLineFlags"),
+                "run", "--help");
         assertTrue(overridden.contains("-XX:G1PeriodicGCInterval=5000"), overridden);
         assertFalse(overridden.contains("-XX:G1PeriodicGCInterval=60000"), overridden);
     }
 
-    /** {@code scripts/syncnode version} with {@code SYNCNODE_JAVA_OPTS=opts}; its stdout and stderr. */
-    private static String run(String opts) throws IOException, InterruptedException {
+    @Test
+    void otherVerbsStartAsAClientThatMakesThenUsesItsClassDataArchive() throws Exception {
+        Map<String, String> env = Map.of("SYNCNODE_JAVA_OPTS", "-XX:+PrintCommandLineFlags",
+                "SYNCNODE_CDS_DIR", cds.toString());
+        String first = run(env, "version");
+        assertTrue(first.contains("-XX:+UseSerialGC") && first.contains("-XX:TieredStopAtLevel=1"), first);
+        assertTrue(first.contains("-XX:ArchiveClassesAtExit="), "the first call makes the archive: " + first);
+        assertTrue(first.contains("syncnode "), "the version line: " + first);
+        List<Path> archives = archives();
+        assertEquals(1, archives.size(), "one archive, proven and renamed into place: " + archives);
+        String second = run(env, "version");
+        assertTrue(second.contains("-XX:SharedArchiveFile=" + archives.get(0)), "later calls use it: " + second);
+        assertFalse(second.contains("ArchiveClassesAtExit"), second);
+        assertTrue(second.contains("syncnode "), second);
+
+        // a truncated archive would crash the JVM: one left by a crash under a temp name is never used
+        Files.write(cds.resolve(".syncnode-cli-x.1.jsa"), new byte[100]);
+        assertTrue(run(env, "version").contains("-XX:SharedArchiveFile=" + archives.get(0)));
+        String off = run(Map.of("SYNCNODE_JAVA_OPTS", "-XX:+PrintCommandLineFlags", "SYNCNODE_CDS_DIR", cds.toString(),
+                "SYNCNODE_CDS", "off"), "version");
+        assertFalse(off.contains("SharedArchiveFile") || off.contains("ArchiveClassesAtExit"), off);
+    }
+
+    private List<Path> archives() throws IOException {
+        try (Stream<Path> s = Files.list(cds)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("syncnode-cli-")).toList();
+        }
+    }
+
+    /** {@code scripts/syncnode ARGS} with {@code env} added; its stdout and stderr; fails unless it exits 0. */
+    private static String run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path launcher = PartitionPoliciesIT.repoRoot().resolve("scripts/syncnode");
-        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "version").redirectErrorStream(true);
-        pb.environment().put("SYNCNODE_JAVA_OPTS", opts);
+        List<String> cmd = new java.util.ArrayList<>(List.of(launcher.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not end");
