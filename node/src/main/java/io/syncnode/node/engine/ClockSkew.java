@@ -62,6 +62,13 @@ public final class ClockSkew {
         }
     }
 
+    /** Drops what was measured of {@code member} (a retired peer the operator forgot). */
+    public void forget(String member) {
+        windows.remove(member);
+        offsets.remove(member);
+        warnedAt.remove(member);
+    }
+
     /** The last measured offset of {@code member}'s clock from this node's, in ms (positive: ahead), or null. */
     public Long offsetMs(String member) {
         return offsets.get(member);

@@ -235,9 +235,10 @@ final class IndexBuffer {
         List<String> journalled = new ArrayList<>(intentsDone);
         intentsDone.clear();
         if (!puts.isEmpty() || !cleared.isEmpty() || !conflicted.isEmpty() || !journalled.isEmpty()) {
-            Set<Long> known = peers.knownIds(sharedWith);
             Instant now = clock.instant();
             store.write(w -> {
+                // read on the writer thread: a peer forgotten meanwhile (PeerDirectory.forget) gets no row
+                Set<Long> known = peers.knownIds(sharedWith);
                 for (Put p : puts) {
                     if (p.taken()) {
                         w.clearDirtyAll(folder, p.record().path());

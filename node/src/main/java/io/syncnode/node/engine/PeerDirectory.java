@@ -5,18 +5,21 @@ import io.syncnode.node.index.SqliteIndexStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The peers this node has ever heard from (id, name, address, last seen), kept in the index so
- * that dirty entries toward a stopped peer survive restarts. Thread-safe; {@link #observe} is
- * cheap enough for every inbound message (it writes only when something changed or a minute has
- * passed).
+ * The peers this node has heard from (id, name, address, last seen), kept in the index so
+ * that dirty entries toward a stopped peer survive restarts, until the operator retires one
+ * ({@link #forget}). Thread-safe; {@link #observe} is cheap enough for every inbound message (it
+ * writes only when something changed or a minute has passed).
  */
 public final class PeerDirectory {
     private static final Logger LOG = Logger.getLogger(PeerDirectory.class.getName());
@@ -95,6 +98,53 @@ public final class PeerDirectory {
             return null;
         });
         return old == null ? Observation.NEW : Observation.KNOWN;
+    }
+
+    /**
+     * Drops every peer named {@code name} (normally one id; more when the name came back with a new
+     * id and the old one was not yet dropped): its row in the peers table and its dirty entries in
+     * every folder. Runs as one write on the index writer thread and takes the peer out of this
+     * directory inside that write, so a folder's flush (which reads {@link #knownIds} inside its own
+     * write) either ran before, and its dirty entries are dropped with the rest, or runs after, and
+     * marks nothing toward the peer. A forgotten peer that is heard from again is a new peer
+     * ({@link Observation#NEW}). The caller checks that {@code name} is not a member.
+     *
+     * @return the future of what was dropped: the peer's ids and its dirty entries; no ids when no
+     *     peer of that name was known
+     */
+    public CompletableFuture<Forgotten> forget(String name) {
+        return store.write(w -> {
+            List<Long> ids = new ArrayList<>();
+            byId.forEach((id, p) -> {
+                if (p.name().equals(name)) {
+                    ids.add(id);
+                }
+            });
+            Collections.sort(ids);
+            long dirty = 0;
+            for (long id : ids) {
+                dirty += w.forgetPeer(id);
+            }
+            for (long id : ids) {
+                byId.remove(id);
+                idByName.remove(name, id);
+            }
+            if (!ids.isEmpty()) {
+                long dropped = dirty;
+                LOG.warning(() -> "forgot peer " + name + " (" + ids.stream().map(Long::toHexString)
+                        .collect(java.util.stream.Collectors.joining(", ")) + ") at the operator's request: dropped "
+                        + dropped + " dirty entries toward it; if it comes back it is treated as a new peer");
+            }
+            return new Forgotten(name, List.copyOf(ids), dirty);
+        });
+    }
+
+    /** What {@link #forget} dropped: the ids that carried the name and the dirty entries toward them. */
+    public record Forgotten(String name, List<Long> ids, long dirty) {
+        /** Whether a peer of that name was known at all. */
+        public boolean known() {
+            return !ids.isEmpty();
+        }
     }
 
     /** Ids of every known peer but this node: the peers a local change is dirty toward. */

@@ -25,6 +25,8 @@ final class DirtyQueries {
             + " FROM dirty d LEFT JOIN peers p ON p.id = d.peer_id";
     private static final String DIRTY_COUNT = "SELECT count(*) FROM dirty";
     private static final String DIRTY_BY_PEER = "SELECT peer_id, count(*) FROM dirty GROUP BY peer_id ORDER BY peer_id";
+    private static final String FOLDER_DIRTY_BY_PEER = "SELECT peer_id, count(*) FROM dirty WHERE folder = ?"
+            + " GROUP BY peer_id ORDER BY peer_id";
     private static final String DIRTY_RECORDS = "SELECT " + FileRowCodec.COLUMNS_F
             + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
             + " WHERE d.peer_id = ? AND d.folder = ? ORDER BY d.path";
@@ -74,10 +76,14 @@ final class DirtyQueries {
         });
     }
 
-    Map<Long, Long> dirtyCountByPeer() {
-        return readers.read("count dirty by peer", subject, c -> {
+    Map<Long, Long> dirtyCountByPeer(String folderOrNull) {
+        return readers.read("count dirty by peer", folderSubject(folderOrNull), c -> {
             Map<Long, Long> counts = new LinkedHashMap<>();
-            try (ResultSet rs = c.prepared(DIRTY_BY_PEER).executeQuery()) {
+            PreparedStatement st = c.prepared(folderOrNull == null ? DIRTY_BY_PEER : FOLDER_DIRTY_BY_PEER);
+            if (folderOrNull != null) {
+                st.setString(1, folderOrNull);
+            }
+            try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     counts.put(rs.getLong(1), rs.getLong(2));
                 }

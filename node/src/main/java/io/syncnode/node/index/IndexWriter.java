@@ -51,8 +51,12 @@ public interface IndexWriter {
      */
     void forgetPath(String folder, String path);
 
-    /** Drops a peer and every dirty entry toward it (it came back with a new id: its state was reset). */
-    void forgetPeer(long peerId);
+    /**
+     * Drops a peer and every dirty entry toward it, in every folder (it came back with a new id:
+     * its state was reset; or the operator retired it with {@code syncnode forget}). Returns how
+     * many dirty entries were dropped.
+     */
+    int forgetPeer(long peerId);
 
     /** Records (or replaces) the open conflict of a path. */
     void putConflict(StoredConflict conflict);

@@ -219,7 +219,15 @@ public final class SqliteIndexStore implements AutoCloseable {
 
     /** Peer id to the number of paths (all folders) dirty toward it; peers with none are absent. */
     public Map<Long, Long> dirtyCountByPeer() {
-        return dirty.dirtyCountByPeer();
+        return dirty.dirtyCountByPeer(null);
+    }
+
+    /**
+     * Peer id to the number of paths of one folder (every folder when {@code folderOrNull} is
+     * null) dirty toward it; peers with none are absent.
+     */
+    public Map<Long, Long> dirtyCountByPeer(String folderOrNull) {
+        return dirty.dirtyCountByPeer(folderOrNull);
     }
 
     /**

@@ -214,15 +214,16 @@ final class SqliteIndexWriter implements IndexWriter {
     }
 
     @Override
-    public void forgetPeer(long peerId) {
+    public int forgetPeer(long peerId) {
         checkOwner();
         try {
             PreparedStatement dirty = prepared("DELETE FROM dirty WHERE peer_id = ?");
             dirty.setLong(1, peerId);
-            dirty.executeUpdate();
+            int dropped = dirty.executeUpdate();
             PreparedStatement peer = prepared("DELETE FROM peers WHERE id = ?");
             peer.setLong(1, peerId);
             peer.executeUpdate();
+            return dropped;
         } catch (SQLException e) {
             throw new IndexException("forget peer", "peer " + SqliteIndexStore.hex(peerId), e);
         }
