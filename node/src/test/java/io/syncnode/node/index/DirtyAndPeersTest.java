@@ -55,6 +55,23 @@ class DirtyAndPeersTest {
     }
 
     @Test
+    void forgetPeerDropsItsRowsInEveryFolderAndSaysHowManyAndCountsArePerFolder() {
+        write(w -> {
+            w.markDirty("f", "p", List.of(BETA, GAMMA), T1);
+            w.markDirty("f", "q", List.of(GAMMA), T1);
+            w.markDirty("g", "p", List.of(GAMMA), T1);
+        });
+        assertEquals(Map.of(BETA, 1L, GAMMA, 2L), store.dirtyCountByPeer("f"));
+        assertEquals(Map.of(GAMMA, 1L), store.dirtyCountByPeer("g"));
+        assertEquals(Map.of(BETA, 1L, GAMMA, 3L), store.dirtyCountByPeer(null));
+        assertEquals(3, (int) await(store.write(w -> w.forgetPeer(GAMMA))));
+        assertEquals(List.of("f p beta"), store.dirty(null).stream().map(d -> d.folder() + " " + d.path() + " "
+                + d.peerName()).toList());
+        assertEquals(List.of("beta"), store.peers().stream().map(PeerInfo::name).toList());
+        assertEquals(0, (int) await(store.write(w -> w.forgetPeer(GAMMA))), "forgetting again drops nothing");
+    }
+
+    @Test
     void sinceIsKeptToTheMillisecond() {
         write(w -> w.markDirty("f", "p", List.of(BETA), T1.plusNanos(1_234_567)));
         assertEquals(T1.plusMillis(1), store.dirty(null).get(0).since());
