@@ -3,12 +3,17 @@ package io.syncnode.node;
 import io.syncnode.node.apply.FolderConflictArchive;
 import io.syncnode.config.SyncnodeConfig;
 import io.syncnode.node.cluster.JGroupsTransport;
+import io.syncnode.node.control.AcceptDeletesView;
+import io.syncnode.node.control.CheckView;
 import io.syncnode.node.control.ConflictView;
+import io.syncnode.node.control.ControlVerb;
 import io.syncnode.node.control.ControlHandler;
 import io.syncnode.node.control.DirtyView;
+import io.syncnode.node.control.ForgetView;
 import io.syncnode.node.control.PeerView;
 import io.syncnode.node.control.ReloadView;
 import io.syncnode.node.control.StatusView;
+import io.syncnode.node.control.SyncView;
 import io.syncnode.node.engine.ClockSkew;
 import io.syncnode.node.engine.FolderSync;
 import io.syncnode.node.engine.NodeCounters;
@@ -29,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,8 +48,8 @@ import java.util.logging.Logger;
 
 /**
  * What the control socket's verbs do on a running node ({@code status}, {@code peers},
- * {@code dirty}, {@code check}, {@code sync}, {@code conflicts}, {@code resolve}, {@code pause},
- * {@code resume}, {@code rekey}, {@code reload}). Runs on the control connection's thread; the
+ * {@code dirty}, {@code check}, {@code sync}, {@code accept-deletes}, {@code forget},
+ * {@code conflicts}, {@code resolve}, {@code pause}, {@code resume}, {@code rekey}, {@code reload}). Runs on the control connection's thread; the
  * waits on folder workers are bounded (see {@code CONCURRENCY.md}).
  */
 final class NodeControl implements ControlHandler {
@@ -117,8 +123,9 @@ final class NodeControl implements ControlHandler {
     }
 
     @Override
-    public long check(String folder, List<String> paths) throws ControlException {
+    public CheckView check(String folder, List<String> paths) throws ControlException {
         long n = 0;
+        List<CheckView.HaltedFolder> halted = new ArrayList<>();
         for (FolderSync f : running(folder, "rescans it")) {
             try {
                 n += f.check(paths).get(1, TimeUnit.HOURS);
@@ -126,13 +133,109 @@ final class NodeControl implements ControlHandler {
                 Throwable c = e.getCause() != null ? e.getCause() : e;
                 throw new ControlException("check of folder " + f.name() + " failed: " + c.getMessage());
             }
+            String why = f.haltReason();
+            if (why != null) {
+                halted.add(new CheckView.HaltedFolder(f.name(), why));
+            }
         }
-        return n;
+        return new CheckView(n, halted);
     }
 
     @Override
-    public boolean sync(String folder, Duration timeout) throws ControlException {
-        SyncWait wait = new SyncWait(running(folder, "sends its changes again"), parts.clock().instant().plus(timeout));
+    public AcceptDeletesView acceptDeletes(String folder) throws ControlException {
+        FolderSync f = running(folder, "rescans it; its rescan halts again if the files are still gone").get(0);
+        OptionalLong changed;
+        try {
+            changed = f.acceptDeletes().get(1, TimeUnit.HOURS);
+        } catch (ExecutionException e) {
+            throw new ControlException("cannot accept the deletes of folder " + folder + ": " + e.getCause().getMessage());
+        } catch (Exception e) {
+            throw new ControlException("cannot accept the deletes of folder " + folder + ": " + e);
+        }
+        return new AcceptDeletesView(folder, changed.isPresent(), changed.orElse(0));
+    }
+
+    @Override
+    public ForgetView forget(String name) throws ControlException {
+        String self = parts.config().node().name();
+        if (name.equals(self)) {
+            throw new ControlException("'" + name + "' is this node; `forget` drops a retired peer (run it on the other"
+                    + " nodes)");
+        }
+        if (parts.members().get().contains(name)) {
+            throw new ControlException("peer " + name + " is a member of the cluster now; `forget` is for a retired"
+                    + " node: stop it for good (and revoke its credentials), then forget it on every other node");
+        }
+        PeerDirectory.Forgotten forgotten;
+        try {
+            forgotten = parts.peers().forget(name).get(1, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            throw new ControlException("cannot forget peer " + name + ": " + e.getCause().getMessage());
+        } catch (Exception e) {
+            throw new ControlException("cannot forget peer " + name + ": " + e);
+        }
+        parts.clocks().forget(name);
+        return new ForgetView(name, forgotten.known(), forgotten.dirty());
+    }
+
+    @Override
+    public SyncView sync(String folder, Duration timeout, boolean allPeers) throws ControlException {
+        List<FolderSync> synced = running(folder, "sends its changes again");
+        List<String> paused = new ArrayList<>();
+        if (folder == null) {
+            for (FolderSync f : parts.folders().values()) {
+                if (f.paused()) {
+                    paused.add(f.name());
+                }
+            }
+        }
+        boolean converged = awaitSynced(synced, timeout, allPeers);
+        Set<Long> waitedOn = allPeers ? null : memberIds();
+        List<DirtyView> remaining = new ArrayList<>();
+        if (!converged) {
+            for (FolderSync f : synced) {
+                for (DirtyEntry d : parts.store().dirty(f.name())) {
+                    if (waitedOn == null || waitedOn.contains(d.peerId())) {
+                        remaining.add(new DirtyView(d.folder(), d.path(), d.peerName(), d.since().toString()));
+                    }
+                }
+            }
+        }
+        return new SyncView(converged || remaining.isEmpty(), remaining.size(),
+                remaining.subList(0, Math.min(ControlVerb.SAMPLE, remaining.size())), paused,
+                allPeers ? List.of() : skipped(synced));
+    }
+
+    /** The absent peers {@code sync} did not wait on, with their dirty entries in {@code synced}, by name. */
+    private List<SyncView.SkippedPeer> skipped(List<FolderSync> synced) {
+        Set<Long> members = memberIds();
+        Map<String, Long> byName = new java.util.TreeMap<>();
+        for (FolderSync f : synced) {
+            parts.store().dirtyCountByPeer(f.name()).forEach((id, n) -> {
+                if (!members.contains(id)) {
+                    byName.merge(parts.peers().nameOf(id), n, Long::sum);
+                }
+            });
+        }
+        List<SyncView.SkippedPeer> out = new ArrayList<>();
+        byName.forEach((peer, n) -> out.add(new SyncView.SkippedPeer(peer, n)));
+        return out;
+    }
+
+    /** The ids of the current members but this node. */
+    private Set<Long> memberIds() {
+        Set<Long> ids = new java.util.HashSet<>();
+        for (String m : parts.members().get()) {
+            Long id = parts.peers().idOf(m);
+            if (id != null && id != parts.nodeId()) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    private boolean awaitSynced(List<FolderSync> synced, Duration timeout, boolean allPeers) throws ControlException {
+        SyncWait wait = new SyncWait(synced, parts.clock().instant().plus(timeout), allPeers);
         ScheduledFuture<?> ticks = parts.scheduler().scheduleWithFixedDelay(wait::tick, 0, SYNC_CHECK.toMillis(),
                 TimeUnit.MILLISECONDS);
         try {
@@ -162,17 +265,21 @@ final class NodeControl implements ControlHandler {
      * One {@code sync} verb's wait, checked on the scheduler every {@link #SYNC_CHECK} (the control
      * thread only waits for {@link #done}): every {@link #SYNC_REPUSH} it (re)sends each dirty record
      * to its members, so a lost acknowledgement is asked again; it answers true once no record of
-     * the folders is dirty, false at the deadline.
+     * the folders is dirty toward a current member (toward any known peer with {@code allPeers}),
+     * false at the deadline. The members are read at every check: a peer that comes back during the
+     * wait is waited on from then on.
      */
     private final class SyncWait {
         private final List<FolderSync> folders;
         private final Instant deadline;
+        private final boolean allPeers;
         private Instant nextPush = Instant.MIN;
         final CompletableFuture<Boolean> done = new CompletableFuture<>();
 
-        SyncWait(List<FolderSync> folders, Instant deadline) {
+        SyncWait(List<FolderSync> folders, Instant deadline, boolean allPeers) {
             this.folders = folders;
             this.deadline = deadline;
+            this.allPeers = allPeers;
         }
 
         void tick() {
@@ -189,8 +296,17 @@ final class NodeControl implements ControlHandler {
                     nextPush = now.plus(SYNC_REPUSH);
                 }
                 long dirty = 0;
+                Set<Long> members = allPeers ? null : memberIds();
                 for (FolderSync f : folders) {
-                    dirty += parts.store().dirtyCount(f.name());
+                    if (allPeers) {
+                        dirty += parts.store().dirtyCount(f.name());
+                    } else {
+                        for (Map.Entry<Long, Long> e : parts.store().dirtyCountByPeer(f.name()).entrySet()) {
+                            if (members.contains(e.getKey())) {
+                                dirty += e.getValue();
+                            }
+                        }
+                    }
                 }
                 if (dirty == 0) {
                     done.complete(true);

@@ -1,5 +1,6 @@
 package io.syncnode.node.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.syncnode.config.ConfigException;
 import io.syncnode.config.FolderConfig;
 import java.nio.file.Path;
@@ -14,10 +15,15 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code check}: rescan now and mark what changed dirty. Without paths the whole folder (or every
- * folder) is rescanned. Paths are sent to the node relative to their folder's root.
+ * folder) is rescanned. Paths are sent to the node relative to their folder's root. A check never
+ * accepts a mass delete: it names the halted folders and exits 1 ({@code accept-deletes} accepts).
  */
 @Command(name = "check",
-        description = "rescan now and mark what changed dirty")
+        description = {"rescan now and mark what changed dirty",
+                "The rescan is guarded: a folder whose scan finds more than half of its files gone halts instead"
+                        + " of propagating the deletes. A halted folder resumes when a check finds the cause gone"
+                        + " (files restored); to propagate intended deletes use `syncnode accept-deletes --folder F`."
+                        + " Exit 1 when a checked folder is (still) halted, naming it."})
 final class CheckCommand extends NodeCommand {
     @Option(names = "--folder", paramLabel = "F", description = "only this folder")
     String folder;
@@ -34,6 +40,7 @@ final class CheckCommand extends NodeCommand {
     @Override
     public Integer call() throws Exception {
         long changed = 0;
+        List<JsonNode> halted = new ArrayList<>();
         for (Map.Entry<String, List<String>> target : targets().entrySet()) {
             var request = request("check");
             if (target.getKey() != null) {
@@ -41,10 +48,16 @@ final class CheckCommand extends NodeCommand {
             }
             var array = request.putArray("paths");
             target.getValue().forEach(array::add);
-            changed += ask(request, ANSWER_TIMEOUT).path("changed").asLong();
+            JsonNode result = ask(request, ANSWER_TIMEOUT);
+            changed += result.path("changed").asLong();
+            result.path("halted").forEach(halted::add);
         }
         invocation.out().println(changed + (changed == 1 ? " path" : " paths") + " marked dirty");
-        return ExitCode.OK;
+        for (JsonNode h : halted) {
+            invocation.err().println("syncnode: folder " + h.path("folder").asText() + " is halted: "
+                    + h.path("reason").asText());
+        }
+        return halted.isEmpty() ? ExitCode.OK : ExitCode.ERROR;
     }
 
     /**

@@ -9,7 +9,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code syncnode} command line: {@code run}, {@code status}, {@code peers}, {@code dirty},
- * {@code sync}, {@code check}, {@code conflicts}, {@code resolve}, {@code pause}, {@code resume},
+ * {@code sync}, {@code check}, {@code accept-deletes}, {@code forget}, {@code conflicts}, {@code resolve},
+ * {@code pause}, {@code resume},
  * {@code rekey}, {@code reload}, {@code keygen}, {@code version}. Exit codes: 0 ok, 1 error, 2 usage or config
  * error, 3 not converged before {@code --timeout}. The operator never sees a stack trace: every
  * failure is one line {@code syncnode: <message>} on stderr.
@@ -68,6 +69,8 @@ public final class Main {
                 .addSubcommand(new DirtyCommand(invocation))
                 .addSubcommand(new SyncCommand(invocation))
                 .addSubcommand(new CheckCommand(invocation))
+                .addSubcommand(new AcceptDeletesCommand(invocation))
+                .addSubcommand(new ForgetCommand(invocation))
                 .addSubcommand(new ConflictsCommand(invocation))
                 .addSubcommand(new ResolveCommand(invocation))
                 .addSubcommand(new PauseCommand(invocation))

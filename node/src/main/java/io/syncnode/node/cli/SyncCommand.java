@@ -8,10 +8,16 @@ import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code sync}: push what is dirty now and wait until nothing dirty remains. */
+/**
+ * {@code sync}: push what is dirty now and wait until nothing dirty toward the current members
+ * remains; the absent peers it did not wait on are named ({@code --all-peers} waits on them too).
+ */
 @Command(name = "sync",
         description = {"push everything dirty now and wait until no dirty entry remains (exit 3 on timeout)",
-                "Paused folders are left out (and named); naming one with --folder is an error."})
+                "Only dirty entries toward the current members are waited on: peers that are not members now"
+                        + " are skipped, and named with their dirty entries"
+                        + " (`syncnode forget NODE` drops a retired one); --all-peers waits on them too."
+                        + " Paused folders are left out (and named); naming one with --folder is an error."})
 final class SyncCommand extends NodeCommand {
     /** Extra time the CLI waits for the node's answer beyond {@code --timeout}. */
     private static final Duration GRACE = Duration.ofSeconds(30);
@@ -23,6 +29,9 @@ final class SyncCommand extends NodeCommand {
             description = "how long to wait, like 500ms, 60s, 2m (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
+    @Option(names = "--all-peers", description = "also wait on peers that are not members now (until --timeout)")
+    boolean allPeers;
+
     SyncCommand(Invocation invocation) {
         super(invocation);
     }
@@ -33,6 +42,9 @@ final class SyncCommand extends NodeCommand {
         if (folder != null) {
             request.put("folder", folder(folder).name());
         }
+        if (allPeers) {
+            request.put("allPeers", true);
+        }
         String within = "not converged within " + DurationConverter.format(timeout);
         JsonNode result;
         try {
@@ -41,9 +53,10 @@ final class SyncCommand extends NodeCommand {
             invocation.err().println("syncnode: " + within + ": " + e.getMessage());
             return ExitCode.NOT_CONVERGED;
         }
-        String paused = pausedNote(result.path("paused"));
+        String skipped = skippedNote(result.path("skipped"));
+        String paused = pausedNote(result.path("paused")) + skipped;
         if (result.path("converged").asBoolean(false)) {
-            invocation.out().println("in sync: nothing dirty remains"
+            invocation.out().println("in sync: nothing dirty remains" + (skipped.isEmpty() ? "" : " toward the members")
                     + (folder != null ? " in " + folder : "") + paused);
             return ExitCode.OK;
         }
@@ -62,6 +75,23 @@ final class SyncCommand extends NodeCommand {
                     + configOption.path() + "`");
         }
         return ExitCode.NOT_CONVERGED;
+    }
+
+    /**
+     * "; skipped absent peers: n3 (12 dirty paths), n4 (1 dirty path)" for the peers the node did not
+     * wait on, else "".
+     */
+    private static String skippedNote(JsonNode skipped) {
+        if (!skipped.isArray() || skipped.isEmpty()) {
+            return "";
+        }
+        StringBuilder peers = new StringBuilder();
+        for (JsonNode peer : skipped) {
+            long dirty = peer.path("dirty").asLong();
+            peers.append(peers.length() == 0 ? "" : ", ").append(peer.path("peer").asText()).append(" (").append(dirty)
+                    .append(dirty == 1 ? " dirty path)" : " dirty paths)");
+        }
+        return "; skipped absent peers: " + peers;
     }
 
     /** " (paused, left out: a, b)" for the paused folders the node left out, else "". */

@@ -17,17 +17,35 @@ public interface ControlHandler {
 
     /**
      * Rescans now (the whole folder, or only {@code paths} relative to it) and returns how many
-     * paths were found changed and marked dirty. Paused folders are left out when {@code folder}
-     * is null and refused when named.
+     * paths were found changed and marked dirty, with the checked folders that are halted. Paused
+     * folders are left out when {@code folder} is null and refused when named. A check never
+     * accepts a mass delete: a folder halted for one gets a guarded rescan, which resumes it only
+     * when the files are back (as a restart would); {@link #acceptDeletes} accepts them.
      */
-    long check(String folder, List<String> paths) throws ControlException;
+    CheckView check(String folder, List<String> paths) throws ControlException;
 
     /**
-     * Pushes everything dirty now and waits until no dirty entry remains or {@code timeout}
-     * passes. Returns true when nothing is dirty any more. Paused folders are left out when
-     * {@code folder} is null and refused when named.
+     * Pushes everything dirty now and waits until no dirty entry toward the current members (every
+     * known peer when {@code allPeers}) remains or {@code timeout} passes. Paused folders are left
+     * out when {@code folder} is null and refused when named. The answer names the absent peers
+     * that were not waited on.
      */
-    boolean sync(String folder, Duration timeout) throws ControlException;
+    SyncView sync(String folder, Duration timeout, boolean allPeers) throws ControlException;
+
+    /**
+     * Releases {@code folder} from a mass-delete halt: the deletes the guarded scan refused are
+     * accepted and propagate (an unguarded full rescan). Not halted: nothing is done and the answer
+     * says so; halted for another reason (root missing or on another device), or paused: refused.
+     */
+    AcceptDeletesView acceptDeletes(String folder) throws ControlException;
+
+    /**
+     * Drops the retired peer {@code name} everywhere this node remembers it: its dirty entries in
+     * every folder, its row in the peers table, what was measured of it. Refused for this node and
+     * for a current member. A peer not remembered is not an error ({@code forgotten} false). A
+     * forgotten peer that comes back is a new peer: the digest exchange brings it up to date.
+     */
+    ForgetView forget(String name) throws ControlException;
 
     /** Open conflicts (of {@code manual} and {@code script} folders) with both versions. */
     List<ConflictView> conflicts();

@@ -2,7 +2,6 @@ package io.syncnode.node.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncnode.node.control.ControlHandler.ControlException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,14 +37,14 @@ public enum ControlVerb {
     },
     /**
      * {@code {"verb":"check","folder":F,"paths":[...]}} (both optional; paths relative to the
-     * folder) answers {@code {"changed": N}}: how many paths were found changed and marked dirty.
+     * folder) answers a {@link CheckView}: {@code {"changed": N, "halted": [{"folder", "reason"}...]}},
+     * how many paths were found changed and marked dirty, and which checked folders are halted.
      */
     CHECK {
         @Override
         JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
                 throws BadRequest, ControlException {
-            long changed = handler.check(folder(request), paths(request));
-            return json.createObjectNode().put("changed", changed);
+            return json.valueToTree(handler.check(folder(request), paths(request)));
         }
     },
     /** {@code {"verb":"conflicts"}} answers the list of {@link ConflictView}. */
@@ -74,40 +73,19 @@ public enum ControlVerb {
         }
     },
     /**
-     * {@code {"verb":"sync","folder":F,"timeoutMs":T}} (folder optional, timeout 60 s when absent)
-     * answers {@code {"converged": bool, "remaining": N, "entries": [DirtyView...], "paused": [F...]}};
-     * when not converged, {@code remaining} counts the dirty entries left and {@code entries} holds
-     * the first {@value #SAMPLE} of them. {@code paused} names the paused folders that were left out
-     * (their dirty entries are not counted).
+     * {@code {"verb":"sync","folder":F,"timeoutMs":T,"allPeers":bool}} (folder optional, timeout 60 s
+     * and allPeers false when absent) answers a {@link SyncView}: {@code {"converged": bool,
+     * "remaining": N, "entries": [DirtyView...], "paused": [F...], "skipped": [{"peer", "dirty"}...]}};
+     * when not converged, {@code remaining} counts the dirty entries left toward the peers waited on
+     * and {@code entries} holds the first {@value #SAMPLE} of them. {@code paused} names the paused
+     * folders that were left out (their dirty entries are not counted); {@code skipped} the peers that
+     * are not members now, which were not waited on (none with allPeers).
      */
     SYNC {
         @Override
         JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
                 throws BadRequest, ControlException {
-            String folder = folder(request);
-            boolean converged = handler.sync(folder, timeout(request));
-            List<String> paused = new ArrayList<>();
-            if (folder == null) {
-                for (StatusView.FolderStatus f : handler.status().folders()) {
-                    if (PAUSED.equals(f.state())) {
-                        paused.add(f.name());
-                    }
-                }
-            }
-            List<DirtyView> remaining = new ArrayList<>();
-            if (!converged) {
-                for (DirtyView d : handler.dirty(folder)) {
-                    if (!paused.contains(d.folder())) {
-                        remaining.add(d);
-                    }
-                }
-            }
-            ObjectNode result = json.createObjectNode();
-            result.put("converged", converged || remaining.isEmpty());
-            result.put("remaining", remaining.size());
-            result.set("entries", json.valueToTree(remaining.subList(0, Math.min(SAMPLE, remaining.size()))));
-            result.set("paused", json.valueToTree(paused));
-            return result;
+            return json.valueToTree(handler.sync(folder(request), timeout(request), flag(request, "allPeers")));
         }
     },
     /**
@@ -139,6 +117,34 @@ public enum ControlVerb {
         }
     },
     /**
+     * {@code {"verb":"accept-deletes","folder":F}} releases F from a mass-delete halt (its deletes
+     * propagate) and answers an {@link AcceptDeletesView}: {@code {"folder": F, "accepted": bool,
+     * "changed": N}}; {@code accepted} is false when F was not halted for a mass delete.
+     */
+    ACCEPT_DELETES {
+        @Override
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
+                throws BadRequest, ControlException {
+            return json.valueToTree(handler.acceptDeletes(requiredFolder(request, "accept-deletes")));
+        }
+    },
+    /**
+     * {@code {"verb":"forget","peer":NAME}} drops a retired peer everywhere this node remembers it and
+     * answers a {@link ForgetView}: {@code {"peer": NAME, "forgotten": bool, "dirty": N}}; refused for
+     * this node and for a current member.
+     */
+    FORGET {
+        @Override
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
+                throws BadRequest, ControlException {
+            JsonNode peer = request.get("peer");
+            if (peer == null || !peer.isTextual() || peer.asText().isEmpty()) {
+                throw new BadRequest("forget needs \"peer\": a node name");
+            }
+            return json.valueToTree(handler.forget(peer.asText()));
+        }
+    },
+    /**
      * {@code {"verb":"rekey","local":bool}} replaces this node's session keys (and, unless local,
      * asks every member to replace theirs); answers {@code {"generation": N}}.
      */
@@ -165,17 +171,14 @@ public enum ControlVerb {
         }
     };
 
-    /** The {@code state} of a paused folder in {@link StatusView.FolderStatus}. */
-    static final String PAUSED = "paused";
-
     /** How many remaining dirty entries a not-converged {@code sync} answer lists. */
     public static final int SAMPLE = 20;
 
     static final Duration DEFAULT_SYNC_TIMEOUT = Duration.ofSeconds(60);
 
-    /** The verb as written in requests: lower case. */
+    /** The verb as written in requests: lower case, words joined by '-' ({@code accept-deletes}). */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The verb named {@code name}, or a {@link BadRequest} listing the known ones. */
@@ -231,6 +234,17 @@ public enum ControlVerb {
             result.add(path.asText());
         }
         return List.copyOf(result);
+    }
+
+    private static boolean flag(JsonNode request, String name) throws BadRequest {
+        JsonNode flag = request.get(name);
+        if (flag == null || flag.isNull()) {
+            return false;
+        }
+        if (!flag.isBoolean()) {
+            throw new BadRequest("\"" + name + "\" must be true or false");
+        }
+        return flag.asBoolean();
     }
 
     private static Duration timeout(JsonNode request) throws BadRequest {

@@ -5,6 +5,7 @@ import io.syncnode.protocol.RelativePath;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +15,10 @@ import java.util.logging.Logger;
  * The local side of one folder: when its {@link LocalScanner} scans what (the first scan, the
  * watcher's changes, rescans of single paths, the operator's {@code check}), what the worker is
  * doing ({@link FolderState#SCANNING} or {@link FolderState#IDLE}), and why the folder halted
- * ({@link HaltReason}): a halted folder propagates nothing local until the cause is fixed (a
- * restart) or accepted by the operator.
+ * ({@link HaltReason}): a halted folder propagates nothing local until a rescan ({@code check}, a
+ * restart) finds the cause gone or the operator accepts a mass delete ({@code accept-deletes}).
  *
- * <p>Scans run on the folder's worker; {@link #scanLater} and {@link #check} queue there from any
+ * <p>Scans run on the folder's worker; {@link #scanLater}, {@link #check} and {@link #acceptDeletes} queue there from any
  * thread; {@link #state} and {@link #halt} may be read anywhere.
  */
 final class FolderScans {
@@ -82,7 +83,7 @@ final class FolderScans {
     /** Worker: scans what the watcher reported (nothing while halted). */
     void scanReported(ChangeInbox.Drained d) throws IOException {
         if (halt != null) {
-            return; // halted: nothing local propagates until the cause is fixed (restart) or accepted (check)
+            return; // halted: nothing local propagates until the cause is gone (check, restart) or accepted (accept-deletes)
         }
         if (d.rescanAll()) {
             fullScan(true);
@@ -99,7 +100,13 @@ final class FolderScans {
         scanner.scanParents();
     }
 
-    /** Rescans now (whole folder, or the given relative paths); returns how many changes were found. */
+    /**
+     * Rescans now (whole folder, or the given relative paths); returns how many changes were found.
+     * A whole-folder check is guarded like an automatic scan: it never propagates a mass delete, it
+     * halts the folder instead. On a halted folder it runs the scan a restart would run: when the
+     * cause is gone (the files are back, the root is back on its device) the folder resumes, else it
+     * stays halted. Only {@link #acceptDeletes} accepts a mass delete.
+     */
     CompletableFuture<Long> check(List<String> paths) {
         return folder.worker().submit(() -> {
             if (folder.worker().paused()) {
@@ -107,11 +114,14 @@ final class FolderScans {
                         + folder.name() + "` rescans it");
             }
             if (paths.isEmpty()) {
-                if (halt != null && halt.acceptedByCheck()) {
-                    LOG.warning(() -> folder.name() + ": the operator accepts the deletes; resuming");
-                    halt = null;
+                HaltReason before = halt;
+                halt = null;
+                long changed = fullScan(true);
+                if (before != null && halt == null) {
+                    LOG.warning(() -> folder.name() + ": a rescan finds the cause of the halt gone (" + before.text()
+                            + "); resuming");
                 }
-                return fullScan(false);
+                return changed;
             }
             long before = folder.counters().recordsAnnounced.get();
             for (String p : paths) {
@@ -121,6 +131,34 @@ final class FolderScans {
             scanner.scanParents();
             flush.run();
             return folder.counters().recordsAnnounced.get() - before;
+        });
+    }
+
+    /**
+     * The operator accepts the deletes a guarded scan refused ({@code syncnode accept-deletes}): the
+     * halt is released and an unguarded full scan propagates them. Completes with how many changes
+     * that scan announced, or empty when the folder was not halted for a mass delete (nothing is
+     * done). Fails for a paused folder and for a folder halted for another reason (its root), which
+     * no operator's word can make safe.
+     */
+    CompletableFuture<OptionalLong> acceptDeletes() {
+        return folder.worker().submit(() -> {
+            if (folder.worker().paused()) {
+                throw new IllegalStateException("folder " + folder.name() + " is paused on this node; `syncnode resume "
+                        + folder.name() + "` first (its rescan halts again if the files are still gone)");
+            }
+            HaltReason h = halt;
+            if (h == null || !h.releasedByAcceptDeletes()) {
+                if (h != null) {
+                    throw new IllegalStateException("folder " + folder.name() + " is not halted for a mass delete but: "
+                            + h.text());
+                }
+                return OptionalLong.empty();
+            }
+            LOG.warning(() -> folder.name() + ": the operator accepts the deletes (`syncnode accept-deletes`); "
+                    + "propagating them");
+            halt = null;
+            return OptionalLong.of(fullScan(false));
         });
     }
 

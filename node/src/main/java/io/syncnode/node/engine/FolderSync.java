@@ -245,9 +245,26 @@ public final class FolderSync implements AutoCloseable {
         return digests.digestLater();
     }
 
-    /** Rescans now (whole folder, or the given relative paths); returns how many changes were found. */
+    /**
+     * Rescans now (whole folder, or the given relative paths); returns how many changes were found.
+     * Never accepts a mass delete (see {@link FolderScans#check}).
+     */
     public CompletableFuture<Long> check(List<String> paths) {
         return scans.check(paths);
+    }
+
+    /**
+     * Releases a mass-delete halt: the deletes propagate (see {@link FolderScans#acceptDeletes});
+     * empty when the folder was not halted for a mass delete.
+     */
+    public CompletableFuture<java.util.OptionalLong> acceptDeletes() {
+        return scans.acceptDeletes();
+    }
+
+    /** Why the folder is halted (what {@code status} shows), or null when it is not. */
+    public String haltReason() {
+        HaltReason h = scans.halt();
+        return h == null ? null : h.text();
     }
 
     /** True while the folder is paused on this node. */

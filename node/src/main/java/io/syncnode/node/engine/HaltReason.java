@@ -1,14 +1,15 @@
 package io.syncnode.node.engine;
 
 /**
- * Why a folder halted: nothing local propagates until the cause is fixed (a restart) or, for a
- * scan that found most files gone, accepted by the operator ({@code syncnode check}). {@code text}
- * is what {@code status} shows.
+ * Why a folder halted: nothing local propagates until a rescan ({@code syncnode check}, a restart)
+ * finds the cause gone or, for a scan that found most files gone, the operator accepts the deletes
+ * ({@code syncnode accept-deletes --folder F}; never {@code check}). {@code text} is what
+ * {@code status} shows.
  */
 record HaltReason(Kind kind, String text) {
 
     enum Kind {
-        /** A scan found more files gone than the guard allows: accepted by a full {@code check}. */
+        /** A scan found more files gone than the guard allows: accepted only by {@code accept-deletes}. */
         MASS_DELETE,
         /** The folder root is missing or on another device than at start: fixed only at the source. */
         ROOT_GONE
@@ -19,8 +20,8 @@ record HaltReason(Kind kind, String text) {
         return new HaltReason(text.startsWith("a scan found") ? Kind.MASS_DELETE : Kind.ROOT_GONE, text);
     }
 
-    /** True when a full rescan asked by the operator accepts the cause and resumes the folder. */
-    boolean acceptedByCheck() {
+    /** True when {@code accept-deletes} may release the halt: the operator accepts the deletes. */
+    boolean releasedByAcceptDeletes() {
         return kind == Kind.MASS_DELETE;
     }
 }

@@ -106,8 +106,9 @@ final class LocalScanner {
         if (FolderSafety.deletes(guarded, live[0], gone.size()) instanceof FolderSafety.Halt h) {
             halt.accept("a scan found " + h.gone() + " of " + h.live() + " files gone (more than "
                     + Math.round(FolderSafety.MASS_DELETE_SHARE * 100) + " %); not propagating the deletes."
-                    + " If they are intended, run `syncnode check -c FILE --folder " + folder
-                    + "` to accept them; else restore the files");
+                    + " If they are intended, run `syncnode accept-deletes -c FILE --folder " + folder
+                    + "` to propagate them; else restore the files and run `syncnode check -c FILE --folder " + folder
+                    + "`");
             return false;
         }
         for (StoredFile f : gone) {
@@ -145,9 +146,11 @@ final class LocalScanner {
         if (FolderSafety.root(isDirectory, atStart, dev) instanceof FolderSafety.Halt h) {
             halt.accept(h.reason() == FolderSafety.Reason.ROOT_MISSING
                     ? "folder root " + root + " is missing or not a directory; not propagating deletes."
-                    + " Restore it (or fix the config) and restart the node"
+                    + " Restore it and run `syncnode check -c FILE --folder " + folder + "` (or fix the config and"
+                    + " restart the node)"
                     : "folder root " + root + " is on another device than at start (unmounted or remounted?);"
-                    + " not propagating changes. Fix the mount and restart the node");
+                    + " not propagating changes. Fix the mount and run `syncnode check -c FILE --folder " + folder
+                    + "` (or restart the node)");
             return false;
         }
         rootDevice = atStart;

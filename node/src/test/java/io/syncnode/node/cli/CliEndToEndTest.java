@@ -366,6 +366,68 @@ class CliEndToEndTest {
     }
 
     @Test
+    void checkNamesAHaltedFolderAndTheVerbThatAcceptsItsDeletesAndExitsOne() {
+        handler.halted = java.util.Map.of("ct101", "a scan found 25 of 30 files gone (more than 50 %); not"
+                + " propagating the deletes. If they are intended, run `syncnode accept-deletes -c FILE --folder ct101`");
+        for (String[] args : List.of(new String[] {"check", "-c", configFile},
+                new String[] {"check", "-c", configFile, "--folder", "ct101"})) {
+            Run run = cli(args);
+            assertEquals(1, run.code(), run.err());
+            assertEquals("4 paths marked dirty" + NL, run.out());
+            assertEquals("syncnode: folder ct101 is halted: " + handler.halted.get("ct101") + NL, run.err());
+        }
+        assertEquals(List.of("check null []", "check ct101 []"), handler.calls, "check never asks to accept");
+    }
+
+    @Test
+    void acceptDeletesReleasesTheNamedFolderOnceAndIsNoErrorAfterwards() {
+        handler.massDeleteHalted = "ct101";
+        Run run = cli("accept-deletes", "-c", configFile, "--folder", "ct101");
+        assertEquals(0, run.code(), run.err());
+        assertEquals("accepted the deletes of ct101: rescanned, 25 changes announced to the other nodes" + NL,
+                run.out());
+        Run again = cli("accept-deletes", "-c", configFile, "--folder", "ct101");
+        assertEquals(0, again.code(), again.err());
+        assertEquals("ct101 is not halted for a mass delete; nothing to accept" + NL, again.out());
+        Run unknown = cli("accept-deletes", "-c", configFile, "--folder", "nope");
+        assertEquals(2, unknown.code());
+        assertEquals(List.of("accept-deletes ct101", "accept-deletes ct101"), handler.calls);
+    }
+
+    @Test
+    void forgetDropsARetiredPeerIsRefusedForAMemberAndIdempotent() {
+        Run run = cli("forget", "-c", configFile, "gamma");
+        assertEquals(0, run.code(), run.err());
+        assertEquals("forgot gamma: dropped 12 dirty entries toward it and its peer entry; if it comes back it is"
+                + " treated as a new peer" + NL, run.out());
+        Run again = cli("forget", "-c", configFile, "gamma");
+        assertEquals(0, again.code(), again.err());
+        assertEquals("no peer named gamma is remembered on this node; nothing to forget" + NL, again.out());
+        Run member = cli("forget", "-c", configFile, "beta");
+        assertEquals(1, member.code());
+        assertEquals("syncnode: peer beta is a member of the cluster now" + NL, member.err());
+        Run bad = cli("forget", "-c", configFile, "Not/A/Name");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("syncnode: 'Not/A/Name' is not a node name: names match [a-z0-9][a-z0-9-]{0,31}"),
+                bad.err());
+        assertEquals(List.of("forget gamma", "forget gamma", "forget beta"), handler.calls);
+    }
+
+    @Test
+    void syncNamesTheAbsentPeersItSkippedAndAllPeersWaitsOnThem() {
+        handler.skipped = List.of(new io.syncnode.node.control.SyncView.SkippedPeer("gamma", 12),
+                new io.syncnode.node.control.SyncView.SkippedPeer("delta", 1));
+        Run run = cli("sync", "-c", configFile, "--folder", "ct101");
+        assertEquals(0, run.code(), run.err());
+        assertEquals("in sync: nothing dirty remains toward the members in ct101; skipped absent peers:"
+                + " gamma (12 dirty paths), delta (1 dirty path)" + NL, run.out());
+        Run all = cli("sync", "-c", configFile, "--folder", "ct101", "--all-peers");
+        assertEquals(0, all.code(), all.err());
+        assertEquals("in sync: nothing dirty remains in ct101" + NL, all.out());
+        assertEquals(List.of("sync ct101 60000", "sync ct101 60000 all-peers"), handler.calls);
+    }
+
+    @Test
     void aRefusalByTheNodeExitsOneWithItsMessage() {
         handler.refusal = "folder ct101 is halted: root vanished";
         Run run = cli("check", "-c", configFile, "--folder", "ct101");

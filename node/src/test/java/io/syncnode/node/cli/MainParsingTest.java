@@ -59,6 +59,8 @@ class MainParsingTest {
             "dirty   | list dirty entries: folder, path, peer, since",
             "sync    | push everything dirty now and wait until no dirty entry remains (exit 3 on timeout)",
             "check   | rescan now and mark what changed dirty",
+            "accept-deletes | release a mass-delete halt",
+            "forget  | drop a retired peer everywhere it is remembered",
             "pause   | stop syncing one folder on this node (e.g. from LXC hooks)",
             "resume  | restart syncing one folder on this node (e.g. from LXC hooks)",
             "rekey   | replace this node's session keys now, and ask every member to replace theirs",
@@ -76,11 +78,11 @@ class MainParsingTest {
     void topLevelHelpListsExactlyTheVerbsOfThisStage() {
         Run run = run("--help");
         assertEquals(0, run.code());
-        for (String verb : List.of("run", "status", "peers", "dirty", "sync", "check", "conflicts", "resolve", "pause",
-                "resume", "rekey", "reload", "keygen", "version")) {
+        for (String verb : List.of("run", "status", "peers", "dirty", "sync", "check", "accept-deletes", "forget",
+                "conflicts", "resolve", "pause", "resume", "rekey", "reload", "keygen", "version")) {
             assertTrue(run.out().contains("\n  " + verb + " "), verb + " missing from:\n" + run.out());
         }
-        for (String later : List.of("forget", "diff", "override")) {
+        for (String later : List.of("diff", "override")) {
             assertFalse(run.out().contains("\n  " + later + " "), later + " is for a later stage");
         }
     }
@@ -98,6 +100,19 @@ class MainParsingTest {
         Run two = run(verb, "-c", "x.toml", "ct101", "ct102");
         assertEquals(2, two.code());
         assertTrue(two.err().startsWith("syncnode: Unmatched argument"), two.err());
+    }
+
+    @Test
+    void acceptDeletesNeedsFolderAndForgetNeedsNode() {
+        Run noFolder = run("accept-deletes", "-c", "x.toml");
+        assertEquals(2, noFolder.code());
+        assertTrue(noFolder.err().startsWith("syncnode: Missing required option: '--folder=F'"), noFolder.err());
+        Run noNode = run("forget", "-c", "x.toml");
+        assertEquals(2, noNode.code());
+        assertTrue(noNode.err().startsWith("syncnode: Missing required parameter: 'NODE'"), noNode.err());
+        SyncCommand sync = parsed("sync", "-c", "a.toml", "--all-peers");
+        assertTrue(sync.allPeers);
+        assertFalse(((SyncCommand) parsed("sync", "-c", "a.toml")).allPeers, "members only by default");
     }
 
     @Test

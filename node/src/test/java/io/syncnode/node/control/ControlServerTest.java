@@ -122,15 +122,41 @@ class ControlServerTest {
     void checkPassesFolderAndPathsAndAnswersChanged() throws IOException {
         ObjectNode request = request("check").put("folder", "ct101");
         request.putArray("paths").add("rootfs/etc/hosts").add("config");
-        assertEquals("{\"changed\":4}", call(request).toString());
+        assertEquals("{\"changed\":4,\"halted\":[]}", call(request).toString());
         assertEquals(List.of("check ct101 [rootfs/etc/hosts, config]"), handler.calls);
     }
 
     @Test
     void syncConvergedAnswersNothingRemaining() throws IOException {
         JsonNode result = call(request("sync").put("folder", "ct101").put("timeoutMs", 1500));
-        assertEquals("{\"converged\":true,\"remaining\":0,\"entries\":[],\"paused\":[]}", result.toString());
+        assertEquals("{\"converged\":true,\"remaining\":0,\"entries\":[],\"paused\":[],\"skipped\":[]}",
+                result.toString());
         assertEquals(List.of("sync ct101 1500"), handler.calls);
+    }
+
+    @Test
+    void syncNamesSkippedPeersUnlessAllPeersIsAsked() throws IOException {
+        handler.skipped = List.of(new SyncView.SkippedPeer("gamma", 12));
+        assertEquals("[{\"peer\":\"gamma\",\"dirty\":12}]", call(request("sync")).get("skipped").toString());
+        assertEquals("[]", call(request("sync").put("allPeers", true)).get("skipped").toString());
+        assertEquals(List.of("sync null 60000", "sync null 60000 all-peers"), handler.calls);
+    }
+
+    @Test
+    void checkNamesHaltedFolders() throws IOException {
+        handler.halted = java.util.Map.of("ct101", "a scan found 25 of 30 files gone");
+        assertEquals("{\"changed\":4,\"halted\":[{\"folder\":\"ct101\",\"reason\":\"a scan found 25 of 30 files gone\"}]}",
+                call(request("check")).toString());
+    }
+
+    @Test
+    void acceptDeletesAndForgetAnswerTheirViews() throws IOException {
+        handler.massDeleteHalted = "ct101";
+        assertEquals("{\"folder\":\"ct101\",\"accepted\":true,\"changed\":25}",
+                call(request("accept-deletes").put("folder", "ct101")).toString());
+        assertEquals("{\"peer\":\"gamma\",\"forgotten\":true,\"dirty\":12}",
+                call(request("forget").put("peer", "gamma")).toString());
+        assertEquals(List.of("accept-deletes ct101", "forget gamma"), handler.calls);
     }
 
     @Test
@@ -212,6 +238,11 @@ class ControlServerTest {
         assertTrue(rawCall("{\"verb\":\"sync\",\"timeoutMs\":-1}").contains("timeoutMs"));
         assertTrue(rawCall("{\"verb\":\"check\",\"paths\":\"x\"}").contains("paths"));
         assertTrue(rawCall("{}").contains("unknown verb (none)"));
+        assertTrue(rawCall("{\"verb\":\"accept-deletes\"}").contains("accept-deletes needs \\\"folder\\\""));
+        assertTrue(rawCall("{\"verb\":\"forget\"}").contains("forget needs \\\"peer\\\""));
+        assertTrue(rawCall("{\"verb\":\"sync\",\"allPeers\":\"yes\"}").contains("allPeers"));
+        assertTrue(rawCall("{\"verb\":\"accept_deletes\",\"folder\":\"ct101\"}").contains("known: status, peers,"));
+        assertEquals(List.of(), handler.calls);
     }
 
     @Test

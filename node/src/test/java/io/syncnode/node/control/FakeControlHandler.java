@@ -62,22 +62,80 @@ public final class FakeControlHandler implements ControlHandler {
         return result;
     }
 
+    /** The folders {@link #check} reports halted (folder to reason). */
+    public volatile java.util.Map<String, String> halted = java.util.Map.of();
+
     @Override
-    public long check(String folder, List<String> paths) throws ControlException {
+    public CheckView check(String folder, List<String> paths) throws ControlException {
         calls.add("check " + folder + " " + paths);
         if (refusal != null) {
             throw new ControlException(refusal);
         }
-        return changed;
+        List<CheckView.HaltedFolder> h = new ArrayList<>();
+        halted.forEach((f, why) -> {
+            if (folder == null || folder.equals(f)) {
+                h.add(new CheckView.HaltedFolder(f, why));
+            }
+        });
+        return new CheckView(changed, h);
     }
 
+    /** The absent peers {@link #sync} says it skipped (without allPeers). */
+    public volatile List<SyncView.SkippedPeer> skipped = List.of();
+
     @Override
-    public boolean sync(String folder, Duration timeout) throws ControlException {
-        calls.add("sync " + folder + " " + timeout.toMillis());
+    public SyncView sync(String folder, Duration timeout, boolean allPeers) throws ControlException {
+        calls.add("sync " + folder + " " + timeout.toMillis() + (allPeers ? " all-peers" : ""));
         if (refusal != null) {
             throw new ControlException(refusal);
         }
-        return syncConverges;
+        List<String> pausedFolders = new ArrayList<>();
+        if (folder == null) {
+            for (StatusView.FolderStatus f : status.folders()) {
+                if ("paused".equals(f.state())) {
+                    pausedFolders.add(f.name());
+                }
+            }
+        }
+        List<DirtyView> remaining = new ArrayList<>();
+        if (!syncConverges) {
+            for (DirtyView d : dirty(folder)) {
+                if (!pausedFolders.contains(d.folder())) {
+                    remaining.add(d);
+                }
+            }
+        }
+        return new SyncView(syncConverges || remaining.isEmpty(), remaining.size(),
+                remaining.subList(0, Math.min(ControlVerb.SAMPLE, remaining.size())), pausedFolders,
+                allPeers ? List.of() : skipped);
+    }
+
+    /** The folder {@link #acceptDeletes} finds halted for a mass delete (released by it), or null. */
+    public volatile String massDeleteHalted;
+
+    @Override
+    public AcceptDeletesView acceptDeletes(String folder) throws ControlException {
+        calls.add("accept-deletes " + folder);
+        if (refusal != null) {
+            throw new ControlException(refusal);
+        }
+        boolean accepted = folder.equals(massDeleteHalted);
+        massDeleteHalted = accepted ? null : massDeleteHalted;
+        return new AcceptDeletesView(folder, accepted, accepted ? 25 : 0);
+    }
+
+    /** The peers {@link #forget} remembers (name to dirty entries toward it). */
+    public final java.util.Map<String, Long> remembered = new java.util.concurrent.ConcurrentHashMap<>(
+            java.util.Map.of("gamma", 12L));
+
+    @Override
+    public ForgetView forget(String name) throws ControlException {
+        calls.add("forget " + name);
+        if (status.members().contains(name)) {
+            throw new ControlException("peer " + name + " is a member of the cluster now");
+        }
+        Long dirtyToward = remembered.remove(name);
+        return new ForgetView(name, dirtyToward != null, dirtyToward == null ? 0 : dirtyToward);
     }
 
     public volatile List<ConflictView> conflicts = List.of(new ConflictView("ct101", "rootfs/etc/hosts",

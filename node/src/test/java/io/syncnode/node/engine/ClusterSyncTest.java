@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.syncnode.node.control.AcceptDeletesView;
+import io.syncnode.node.control.CheckView;
+import io.syncnode.node.control.ControlHandler;
 import io.syncnode.node.control.StatusView;
 import io.syncnode.wire.proto.Envelope;
 import io.syncnode.wire.proto.FileInfo;
@@ -171,7 +174,8 @@ class ClusterSyncTest {
     }
 
     @Test
-    void aScanThatWouldDeleteMostOfTheFolderHaltsUntilTheOperatorAccepts() throws Exception {
+    void aScanThatWouldDeleteMostOfTheFolderHaltsUntilTheOperatorAcceptsTheDeletesAndCheckNeverAccepts()
+            throws Exception {
         Path a = cluster.dir(0);
         Path b = cluster.dir(1);
         for (int i = 0; i < 30; i++) {
@@ -183,17 +187,57 @@ class ClusterSyncTest {
             Files.delete(b.resolve("keep" + i)); // e.g. an unmounted or emptied volume while the node was down
         }
         cluster.start(1);
-        await(T, () -> "halted".equals(cluster.node(1).controlHandler().status().folders().get(0).state()),
-                () -> "folder halted on n1: " + cluster.node(1).controlHandler().status().folders());
-        String why = cluster.node(1).controlHandler().status().folders().get(0).problem();
-        assertTrue(why.contains("25 of 30") && why.contains("syncnode check"), why);
+        ControlHandler n1 = cluster.node(1).controlHandler();
+        await(T, () -> "halted".equals(n1.status().folders().get(0).state()),
+                () -> "folder halted on n1: " + n1.status().folders());
+        String why = n1.status().folders().get(0).problem();
+        assertTrue(why.contains("25 of 30") && why.contains("syncnode accept-deletes -c FILE --folder data"), why);
         await(T, () -> cluster.node(0).controlHandler().status().members().size() == 2, () -> "rejoined");
-        assertTrue(Files.exists(a.resolve("keep0")), "deletes must not propagate while halted");
-        cluster.node(1).controlHandler().check("data", List.of());
+
+        // regression: `check -c FILE` (every folder) accepted the deletes of every halted folder
+        for (String folder : java.util.Arrays.asList(null, "data")) {
+            CheckView checked = n1.check(folder, List.of());
+            assertEquals(List.of("data"), checked.halted().stream().map(CheckView.HaltedFolder::folder).toList(),
+                    "check of " + folder + " leaves the folder halted");
+            assertTrue(checked.halted().get(0).reason().contains("accept-deletes"), checked.halted().get(0).reason());
+            assertEquals("halted", n1.status().folders().get(0).state());
+        }
+        assertTrue(n1.sync("data", T, false).converged(), "n0 confirmed everything n1 announced");
+        assertTrue(Files.exists(a.resolve("keep0")), "deletes must not propagate while halted, nor by a check");
+
+        AcceptDeletesView accepted = n1.acceptDeletes("data");
+        assertTrue(accepted.accepted() && accepted.changed() >= 25, accepted.toString());
         await(T, () -> !Files.exists(a.resolve("keep0")) && Files.exists(a.resolve("keep29")),
                 () -> "accepted deletes reach n0");
-        await(T, () -> "idle".equals(cluster.node(1).controlHandler().status().folders().get(0).state()),
-                () -> "n1 idle again: " + cluster.node(1).controlHandler().status().folders());
+        await(T, () -> "idle".equals(n1.status().folders().get(0).state()),
+                () -> "n1 idle again: " + n1.status().folders());
+        assertEquals(new AcceptDeletesView("data", false, 0), n1.acceptDeletes("data"), "nothing left to accept");
+    }
+
+    @Test
+    void checkResumesAHaltedFolderOnceTheFilesAreBack() throws Exception {
+        Path a = cluster.dir(0);
+        Path b = cluster.dir(1);
+        for (int i = 0; i < 30; i++) {
+            Files.writeString(b.resolve("keep" + i), "x" + i);
+        }
+        awaitSame();
+        cluster.stop(1);
+        Path aside = Files.createDirectories(tmp.resolve("aside"));
+        for (int i = 0; i < 25; i++) {
+            Files.move(b.resolve("keep" + i), aside.resolve("keep" + i)); // the volume is not mounted
+        }
+        cluster.start(1);
+        ControlHandler n1 = cluster.node(1).controlHandler();
+        await(T, () -> "halted".equals(n1.status().folders().get(0).state()), () -> "folder halted on n1");
+        for (int i = 0; i < 25; i++) {
+            Files.move(aside.resolve("keep" + i), b.resolve("keep" + i)); // mounted again
+        }
+        assertEquals(List.of(), n1.check(null, List.of()).halted(), "the files are back: the folder resumes");
+        assertEquals(null, n1.status().folders().get(0).problem());
+        Files.writeString(b.resolve("after"), "syncing again");
+        await(T, () -> Files.exists(a.resolve("after")), () -> "n1 syncs again");
+        assertTrue(Files.exists(a.resolve("keep0")), "nothing was deleted");
     }
 
     @Test

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The folder state {@code status} shows, and the halt reasons a {@code check} accepts. */
+/** The folder state {@code status} shows, and the halt reasons {@code accept-deletes} releases. */
 class FolderStateTest {
     static Stream<Arguments> cases() {
         return Stream.of(
@@ -32,11 +32,11 @@ class FolderStateTest {
                 Arguments.of("folder root /x is on another device than at start (unmounted or remounted?);", false));
     }
 
-    @ParameterizedTest(name = "{0}: accepted by check = {1}")
+    @ParameterizedTest(name = "{0}: released by accept-deletes = {1}")
     @MethodSource("halts")
     void haltReasons(String text, boolean accepted) {
         HaltReason h = HaltReason.of(text);
-        assertEquals(accepted, h.acceptedByCheck());
+        assertEquals(accepted, h.releasedByAcceptDeletes());
         assertEquals(text, h.text(), "status shows the reason as it was given");
     }
 }

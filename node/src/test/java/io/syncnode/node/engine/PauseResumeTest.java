@@ -115,10 +115,10 @@ class PauseResumeTest {
         assertEquals(announcedBefore, control(1).status().counters().recordsAnnounced(), "a paused node announced");
         assertEquals("paused", folder(1).state());
 
-        ControlException refused = assertThrows(ControlException.class, () -> control(1).sync("data", T));
+        ControlException refused = assertThrows(ControlException.class, () -> control(1).sync("data", T, false));
         assertTrue(refused.getMessage().contains("folder data is paused on this node"), refused.getMessage());
         assertThrows(ControlException.class, () -> control(1).check("data", List.of()));
-        assertTrue(control(1).sync(null, Duration.ofSeconds(1)), "sync of all folders leaves the paused one out");
+        assertTrue(control(1).sync(null, Duration.ofSeconds(1), false).converged(), "sync of all folders leaves the paused one out");
 
         assertTrue(control(1).resume("data"));
         assertFalse(control(1).resume("data"), "resuming a running folder changes nothing");
@@ -131,7 +131,7 @@ class PauseResumeTest {
             await(T, () -> control(node).dirty(null).isEmpty(), () -> "dirty drained on n" + node + ": "
                     + control(node).dirty(null));
         }
-        assertTrue(control(1).sync("data", T));
+        assertTrue(control(1).sync("data", T, false).converged());
         assertFalse(Files.exists(cluster.stateDir(1).resolve("paused/data")), "the pause mark is gone");
     }
 

@@ -71,7 +71,7 @@ class SealedClusterTest {
             Await.await(WAIT, () -> c.node(0).controlHandler().status().counters().rejectedMessages() > 0
                     && c.node(1).controlHandler().status().counters().rejectedMessages() > 0,
                     () -> "n0 and n1 refused n2's messages about the private folder");
-            assertTrue(c.node(0).controlHandler().sync("private", WAIT), "n0's private change is acknowledged by n1 alone");
+            assertTrue(c.node(0).controlHandler().sync("private", WAIT, false).converged(), "n0's private change is acknowledged by n1 alone");
             assertFalse(Files.exists(p2.resolve("secret.txt")), "the private file never reached n2");
             assertFalse(Files.exists(p0.resolve("intruder.txt")), "n2's change to the private folder is refused");
             assertFalse(Files.exists(p1.resolve("intruder.txt")));
