@@ -58,7 +58,8 @@ class LxcHookScriptTest {
                 "    echo \"syncnode: $verb failed as told\" >&2",
                 "    exit \"${!var}\"",
                 "fi",
-                "echo \"$verb done\"",
+                "out=\"STUB_${verb^^}_OUT\"",
+                "echo \"${!out:-$verb done}\"",
                 ""));
         Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
         env.put("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
@@ -145,8 +146,24 @@ class LxcHookScriptTest {
         Result strict = hook("--strict", "ct101", "lxc", "pre-start");
         assertEquals(1, strict.code(), strict.err());
         assertTrue(strict.err().contains("failing the hook (--strict)"), strict.err());
+        assertEquals("sync -c " + DEFAULT_CONFIG + " --folder ct101 --timeout 60s --all-peers", strict.calls().get(1),
+                "--strict waits on absent peers too");
         env.put("SYNCNODE_LXC_STRICT", "1");
         assertEquals(1, hook("ct101", "lxc", "post-stop").code());
+    }
+
+    @Test
+    void absentPeersThatSyncSkippedAreAWarning() throws Exception {
+        env.put("STUB_SYNC_OUT", "in sync: nothing dirty remains toward the members in ct101;"
+                + " skipped absent peers: n3 (12 dirty paths)");
+        Result start = hook("ct101", "lxc", "pre-start");
+        assertEquals(0, start.code(), start.err());
+        assertTrue(start.err().contains("syncnode-hook: ct101: warning: in sync: nothing dirty remains toward the"
+                + " members in ct101; skipped absent peers: n3 (12 dirty paths). Starting ct101 anyway"), start.err());
+        Result stop = hook("ct101", "lxc", "post-stop");
+        assertEquals(0, stop.code(), stop.err());
+        assertTrue(stop.err().contains("skipped absent peers: n3 (12 dirty paths). Not every node has ct101's last"
+                + " changes"), stop.err());
     }
 
     @Test
