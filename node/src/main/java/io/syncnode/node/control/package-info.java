@@ -1,7 +1,7 @@
 /**
  * The node's control socket: how the CLI verbs ({@code status}, {@code peers}, {@code dirty},
- * {@code check}, {@code sync}, {@code conflicts}, {@code resolve}, {@code pause}, {@code resume})
- * reach a running node.
+ * {@code check}, {@code sync}, {@code accept-deletes}, {@code forget}, {@code conflicts},
+ * {@code resolve}, {@code pause}, {@code resume}, {@code rekey}, {@code reload}) reach a running node.
  *
  * <p>{@link io.syncnode.node.control.ControlHandler} and the view records are the contract between
  * the node and this socket; the records' JSON forms are the {@code --json} output of the CLI
