@@ -1,6 +1,7 @@
 package io.syncnode.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncnode.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,8 +17,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The persistent outbox from outside: {@code dirty --json} lists exactly the (path, peer) pairs a
- * stopped peer has not confirmed; {@code sync} exits 3 while that peer is down and 0 once it is
- * back and has everything; afterwards no node lists a dirty entry.
+ * stopped peer has not confirmed; {@code sync} skips that absent peer and names it,
+ * {@code sync --all-peers} exits 3 while it is down; {@code forget} drops the stopped peer's dirty
+ * entries; the forgotten peer comes back as a new one and gets everything;
+ * afterwards no node lists a dirty entry.
  */
 @ExtendWith(LogTailsOnFailure.class)
 class DirtyAndSyncIT {
@@ -41,7 +44,7 @@ class DirtyAndSyncIT {
     }
 
     @Test
-    void dirtyListsWhatAStoppedPeerMissesAndSyncWaitsForIt() throws Exception {
+    void dirtyListsWhatAStoppedPeerMissesSyncSkipsItAndForgetDropsIt() throws Exception {
         NodeProcess n1 = cluster.node(1);
         cluster.node(2).stopCleanly();
         Path one = n1.folder();
@@ -58,8 +61,17 @@ class DirtyAndSyncIT {
             java.time.Instant.parse(d.path("since").asText()); // ISO-8601
         }
 
-        CliResult timedOut = n1.control("sync", "--timeout", "2s");
-        assertEquals(3, timedOut.exit(), "sync with a peer down must time out with exit 3: " + timedOut);
+        CliResult skipping = n1.control("sync", "--timeout", "2s");
+        assertEquals(0, skipping.exit(), "sync waits on the members only: " + skipping);
+        assertTrue(skipping.out().contains("skipped absent peers: n2 (4 dirty paths)"), skipping.toString());
+        CliResult timedOut = n1.control("sync", "--all-peers", "--timeout", "1s");
+        assertEquals(3, timedOut.exit(), "sync --all-peers with a peer down must time out with exit 3: " + timedOut);
+
+        // retiring n2 drops its dirty entries (the refusal for a member is pinned by the in-JVM tests:
+        // every CLI call here is a JVM start); it comes back as a new peer
+        CliResult forgot = n1.control("forget", "n2");
+        assertEquals(0, forgot.exit(), forgot.toString());
+        assertTrue(forgot.out().startsWith("forgot n2: dropped 4 dirty entries"), forgot.toString());
 
         cluster.restart(2);
         CliResult synced = n1.control("sync", "--timeout", "60s");
