@@ -142,11 +142,22 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         return start(config, JGroupsStack.forCluster(config.cluster()), Clock.systemUTC());
     }
 
+    /** As {@link #start(SyncnodeConfig)}, telling {@code progress} how far the start has come. */
+    public static SyncNode start(SyncnodeConfig config, StartProgress progress) throws Exception {
+        return start(config, JGroupsStack.forCluster(config.cluster()), Clock.systemUTC(), progress);
+    }
+
     /** Starts a node on an explicit JGroups stack (tests: the in-JVM loopback stack). */
     public static SyncNode start(SyncnodeConfig config, String stackXml, Clock clock) throws Exception {
+        return start(config, stackXml, clock, StartProgress.NONE);
+    }
+
+    /** Starts a node on an explicit JGroups stack, telling {@code progress} how far it has come. */
+    public static SyncNode start(SyncnodeConfig config, String stackXml, Clock clock, StartProgress progress)
+            throws Exception {
         SyncNode node = new SyncNode(config, stackXml, clock, NodeStartup.seal(config, clock, ROTATE_KEYS_EVERY));
         try {
-            node.startAll();
+            node.startAll(progress);
         } catch (Exception | Error e) {
             node.close();
             throw e;
@@ -154,7 +165,7 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         return node;
     }
 
-    private void startAll() throws Exception {
+    private void startAll(StartProgress progress) throws Exception {
         // watch first, then scan: a change made while the first scan runs (after it passed the
         // entry) is an event queued behind the scan on the folder's worker, never lost until the
         // next full rescan
@@ -162,13 +173,20 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
             startWatcher(f);
         }
         List<CompletableFuture<Long>> scans = new ArrayList<>();
+        progress.scanning(List.copyOf(folders.keySet()));
         for (FolderSync f : folders.values()) {
-            scans.add(f.startScan());
+            scans.add(f.startScan().whenComplete((changes, failed) -> {
+                if (failed == null) {
+                    progress.scanned(f.name(), changes);
+                }
+            }));
         }
         for (CompletableFuture<Long> s : scans) {
             s.get();
         }
+        progress.joining(config.cluster().name());
         transport.connect();
+        progress.joined(List.copyOf(transport.members()));
         for (FolderConfig fc : config.folders()) {
             long every = fc.rescan().toMillis();
             FolderSync f = folders.get(fc.name());

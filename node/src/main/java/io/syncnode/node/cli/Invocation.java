@@ -2,6 +2,7 @@ package io.syncnode.node.cli;
 
 import io.syncnode.config.ConfigLoader;
 import java.io.PrintStream;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -9,15 +10,23 @@ import java.util.function.Consumer;
  * from, and how {@code run} learns about the end of the process. {@link #standard} is the real
  * process; tests build their own.
  *
- * @param onShutdown registers an action to run when the process is told to stop (SIGTERM/SIGINT)
+ * @param onShutdown  registers an action to run when the process is told to stop (SIGTERM/SIGINT)
+ * @param environment the process's environment as far as {@code run} reads it ({@code NOTIFY_SOCKET},
+ *                    {@code WATCHDOG_USEC}, {@code WATCHDOG_PID}: see {@link ServiceNotifier})
  */
 record Invocation(PrintStream out, PrintStream err, ConfigSource configs, NodeStarter nodes,
-                  Consumer<Runnable> onShutdown) {
+                  Consumer<Runnable> onShutdown, Map<String, String> environment) {
+
+    /** Without environment: {@code run} notifies no service manager. */
+    Invocation(PrintStream out, PrintStream err, ConfigSource configs, NodeStarter nodes,
+               Consumer<Runnable> onShutdown) {
+        this(out, err, configs, nodes, onShutdown, Map.of());
+    }
 
     static Invocation standard(PrintStream out, PrintStream err) {
         return new Invocation(out, err, ConfigLoader::load, NodeStarter.syncNode(),
                 action -> Runtime.getRuntime().addShutdownHook(new Thread(() -> stopThenExit(action),
-                        "syncnode-shutdown")));
+                        "syncnode-shutdown")), System.getenv());
     }
 
     /** The status {@link Main#main} asked for, once the command returned; -1 while it runs. */

@@ -46,7 +46,8 @@ public final class Main {
     /** As {@link #execute(String[], PrintStream, PrintStream)}, with configurations from {@code configs}. */
     static int execute(String[] args, PrintStream out, PrintStream err, ConfigSource configs) {
         Invocation standard = Invocation.standard(out, err);
-        return execute(args, new Invocation(out, err, configs, standard.nodes(), standard.onShutdown()));
+        return execute(args, new Invocation(out, err, configs, standard.nodes(), standard.onShutdown(),
+                standard.environment()));
     }
 
     static int execute(String[] args, Invocation invocation) {

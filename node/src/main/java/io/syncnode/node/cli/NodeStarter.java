@@ -1,6 +1,7 @@
 package io.syncnode.node.cli;
 
 import io.syncnode.config.SyncnodeConfig;
+import io.syncnode.node.StartProgress;
 import io.syncnode.node.SyncNode;
 import io.syncnode.node.control.ControlHandler;
 
@@ -8,6 +9,11 @@ import io.syncnode.node.control.ControlHandler;
 @FunctionalInterface
 interface NodeStarter {
     RunningNode start(SyncnodeConfig config) throws Exception;
+
+    /** As {@link #start(SyncnodeConfig)}, telling {@code progress} how far it has come (fakes: not at all). */
+    default RunningNode start(SyncnodeConfig config, StartProgress progress) throws Exception {
+        return start(config);
+    }
 
     /** A started node as {@code run} sees it. */
     interface RunningNode extends AutoCloseable {
@@ -19,19 +25,31 @@ interface NodeStarter {
 
     /** Starts the real {@link SyncNode}. */
     static NodeStarter syncNode() {
-        return config -> {
-            SyncNode node = SyncNode.start(config);
-            return new RunningNode() {
-                @Override
-                public ControlHandler controlHandler() {
-                    return node.controlHandler();
-                }
+        return new NodeStarter() {
+            @Override
+            public RunningNode start(SyncnodeConfig config) throws Exception {
+                return start(config, StartProgress.NONE);
+            }
 
-                @Override
-                public void close() {
-                    node.close();
-                }
-            };
+            @Override
+            public RunningNode start(SyncnodeConfig config, StartProgress progress) throws Exception {
+                return running(SyncNode.start(config, progress));
+            }
+        };
+    }
+
+    /** {@code node} as {@code run} sees it. */
+    static RunningNode running(SyncNode node) {
+        return new RunningNode() {
+            @Override
+            public ControlHandler controlHandler() {
+                return node.controlHandler();
+            }
+
+            @Override
+            public void close() {
+                node.close();
+            }
         };
     }
 }

@@ -14,7 +14,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code run}: starts the node and its control socket, then waits for SIGTERM/SIGINT. The
- * shutdown action closes the control socket first (no new requests) and then the node.
+ * shutdown action closes the control socket first (no new requests) and then the node. Under
+ * systemd ({@code Type=notify}) it reports the start's progress and {@code READY=1} once the node
+ * has joined and its control socket answers, pings the watchdog and says when it stops
+ * ({@link ServiceNotifier}).
  */
 @Command(name = "run",
         description = "run the node in the foreground until SIGTERM/SIGINT")
@@ -40,6 +43,7 @@ final class RunCommand implements Callable<Integer> {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ControlServer server;
     private RunningNode node;
+    private ServiceNotifier service = ServiceNotifier.disabled();
     private boolean stopping;
 
     RunCommand(Invocation invocation) {
@@ -60,21 +64,24 @@ final class RunCommand implements Callable<Integer> {
         }
         SyncnodeConfig config = configOption.load(invocation.configs());
         String name = config.node().name();
+        ServiceNotifier notifier = ServiceNotifier.fromEnvironment(invocation.environment());
+        synchronized (this) {
+            service = notifier;
+        }
         invocation.onShutdown().accept(this::stop);
+        notifier.starting(name);
         RunningNode started;
         try {
-            started = invocation.nodes().start(config);
+            started = invocation.nodes().start(config, notifier);
         } catch (Exception e) {
-            invocation.err().println("syncnode: cannot start node " + name + ": " + CauseChain.describe(e));
-            return isCredentialsProblem(e) ? ExitCode.USAGE : ExitCode.ERROR;
+            return cannotStart(name, e, isCredentialsProblem(e) ? ExitCode.USAGE : ExitCode.ERROR);
         }
         ControlServer control = new ControlServer(config.controlSocket(), started.controlHandler());
         try {
             control.start();
         } catch (Exception e) {
             started.close();
-            invocation.err().println("syncnode: cannot start node " + name + ": " + CauseChain.describe(e));
-            return ExitCode.ERROR;
+            return cannotStart(name, e, ExitCode.ERROR);
         }
         synchronized (this) {
             node = started;
@@ -85,12 +92,22 @@ final class RunCommand implements Callable<Integer> {
                 return ExitCode.OK;
             }
         }
-        reloadOnHangup(started.controlHandler());
+        ControlHandler handler = started.controlHandler();
+        reloadOnHangup(handler, notifier);
+        notifier.ready(() -> ServiceNotifier.describe(handler.status()));
         invocation.out().println("syncnode " + name + " running (control: " + config.controlSocket() + ")");
         invocation.out().flush();
         stopped.await();
         LOG.info(() -> "syncnode " + name + " stopped");
         return ExitCode.OK;
+    }
+
+    private int cannotStart(String name, Exception e, int code) {
+        String reason = "cannot start node " + name + ": " + CauseChain.describe(e);
+        invocation.err().println("syncnode: " + reason);
+        service.failed(reason);
+        service.close();
+        return code;
     }
 
     /** Bad or missing credentials are a configuration error (exit 2), like a bad config file. */
@@ -108,15 +125,20 @@ final class RunCommand implements Callable<Integer> {
      * the JVM's default of exiting). The reload runs on its own thread, never in the signal handler.
      */
     @SuppressWarnings("removal")
-    private static void reloadOnHangup(ControlHandler handler) {
+    private static void reloadOnHangup(ControlHandler handler, ServiceNotifier notifier) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 Thread t = new Thread(() -> {
+                    notifier.reloading();
+                    String outcome;
                     try {
                         handler.reload();
-                    } catch (ControlHandler.ControlException e) {
+                        outcome = "reloaded; " + ServiceNotifier.describe(handler.status());
+                    } catch (ControlHandler.ControlException | RuntimeException e) {
                         LOG.warning("SIGHUP: " + e.getMessage());
+                        outcome = "reload refused: " + e.getMessage();
                     }
+                    notifier.reloaded(outcome);
                 }, "reload");
                 t.setDaemon(true);
                 t.start();
@@ -131,17 +153,24 @@ final class RunCommand implements Callable<Integer> {
         try {
             ControlServer control;
             RunningNode running;
+            ServiceNotifier notifier;
             synchronized (this) {
                 stopping = true;
                 control = server;
                 running = node;
+                notifier = service;
             }
+            notifier.stopping();
             FailFast.stoppingIfInstalled();
-            if (control != null) {
-                control.close();
-            }
-            if (running != null) {
-                running.close();
+            try {
+                if (control != null) {
+                    control.close();
+                }
+                if (running != null) {
+                    running.close();
+                }
+            } finally {
+                notifier.close();
             }
         } finally {
             stopped.countDown();

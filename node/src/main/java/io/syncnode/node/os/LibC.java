@@ -52,6 +52,10 @@ public interface LibC {
     int S_IFREG = 0100000;
     int S_IFLNK = 0120000;
     int S_IFSOCK = 0140000;
+    int AF_UNIX = 1;
+    int SOCK_DGRAM = 2;
+    int SOCK_CLOEXEC = 0x80000;
+    int MSG_NOSIGNAL = 0x4000;
 
     int inotify_init1(int flags);
 
@@ -118,6 +122,18 @@ public interface LibC {
 
     /** int kill(pid_t, int): a negative pid sends the signal to that process group. */
     int kill(int pid, int sig);
+
+    /** int socket(int domain, int type, int protocol). */
+    int socket(int domain, int type, int protocol);
+
+    /** int bind(int, const struct sockaddr *, socklen_t): addr is a sockaddr_un as bytes (see {@link SystemdNotify}). */
+    int bind(int fd, @In byte[] addr, int addrlen);
+
+    /** ssize_t sendto(int, const void *, size_t, int flags, const struct sockaddr *, socklen_t). */
+    long sendto(int fd, @In byte[] buf, long len, int flags, @In byte[] addr, int addrlen);
+
+    /** ssize_t recv(int, void *, size_t, int flags). */
+    long recv(int fd, @Out byte[] buf, long len, int flags);
 
     /** The one loaded instance; loading happens on first use. */
     static LibC get() {

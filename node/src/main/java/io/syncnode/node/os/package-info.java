@@ -3,8 +3,9 @@
  * system calls the JDK does not offer: inotify ({@link io.syncnode.node.os.Inotify}); in
  * {@link io.syncnode.node.os.NativeFs} nanosecond no-follow mtimes, mknod/mkfifo, xattrs of every
  * namespace (POSIX ACLs included), sparse-file data regions, allocated size, hard-link helpers and
- * raw-byte directory listings; {@link io.syncnode.node.os.DeviceNumber} (glibc major/minor) and
- * {@link io.syncnode.node.os.PathBytes} (byte-exact file names, also when not valid UTF-8).
+ * raw-byte directory listings; {@link io.syncnode.node.os.DeviceNumber} (glibc major/minor),
+ * {@link io.syncnode.node.os.PathBytes} (byte-exact file names, also when not valid UTF-8) and
+ * {@link io.syncnode.node.os.SystemdNotify} ({@code sd_notify}: AF_UNIX datagrams, which the JDK lacks).
  *
  * <p>What it must not do: no policy. It does not know about folders, ignore rules, indexes or
  * the cluster; it turns errno into exceptions that name the path, the call and the errno text
