@@ -40,6 +40,7 @@ class DebPackageIT {
     private static final Map<String, Integer> FILES = new TreeMap<>(Map.ofEntries(
             Map.entry("/usr/share/syncnode/syncnode.jar", 0644),
             Map.entry("/usr/bin/syncnode", 0755),
+            Map.entry("/usr/share/syncnode/launch-jar", 0755),
             Map.entry("/lib/systemd/system/syncnode.service", 0644),
             Map.entry("/etc/syncnode/node.toml", 0644),
             Map.entry("/usr/lib/sysctl.d/60-syncnode.conf", 0644),
@@ -156,7 +157,8 @@ class DebPackageIT {
                 "ReadWritePaths=/var/lib/syncnode", "ProtectSystem=strict")) {
             assertTrue(unit.lines().anyMatch(line::equals), line);
         }
-        assertTrue(text(data, "/usr/bin/syncnode").contains("jar=/usr/share/syncnode/syncnode.jar"));
+        assertTrue(text(data, "/usr/bin/syncnode").contains(
+                "exec /usr/share/syncnode/launch-jar /usr/share/syncnode/syncnode.jar \"$@\""));
     }
 
     /** The verbs of {@code syncnode --help}, from the jar's own command model. */
