@@ -9,9 +9,51 @@ import java.util.List;
  * throw. Every method does nothing by default.
  */
 public interface StartProgress {
+    /** {@code a}, then {@code b}, for each step. */
+    static StartProgress both(StartProgress a, StartProgress b) {
+        return new StartProgress() {
+            @Override
+            public void scanProgress(java.util.Map<String, io.syncnode.node.control.ScanProgress> folders) {
+                a.scanProgress(folders);
+                b.scanProgress(folders);
+            }
+
+            @Override
+            public void scanning(List<String> folders) {
+                a.scanning(folders);
+                b.scanning(folders);
+            }
+
+            @Override
+            public void scanned(String folder, long changes) {
+                a.scanned(folder, changes);
+                b.scanned(folder, changes);
+            }
+
+            @Override
+            public void joining(String cluster) {
+                a.joining(cluster);
+                b.joining(cluster);
+            }
+
+            @Override
+            public void joined(List<String> members) {
+                a.joined(members);
+                b.joined(members);
+            }
+        };
+    }
+
     /** Reports nothing. */
     StartProgress NONE = new StartProgress() {
     };
+
+    /**
+     * Each folder's scan progress (entries walked, bytes hashed), live while its scans run: called
+     * once, before {@link #scanning}.
+     */
+    default void scanProgress(java.util.Map<String, io.syncnode.node.control.ScanProgress> folders) {
+    }
 
     /** The first full scan of these folders has begun (the watchers run already). */
     default void scanning(List<String> folders) {

@@ -117,7 +117,8 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         Outbox outbox = outbound;
         this.fetcher = new Fetcher(outbox, fetchPool, scheduler, counters.bytesFetched);
         this.source = new TransferSource(outbox, servePool,
-                (folder, path, hash) -> Optional.ofNullable(folders.get(folder)).flatMap(f -> f.served(path, hash)),
+                (folder, path, hash) -> Optional.ofNullable(folders.get(folder))
+                        .flatMap(f -> TransferSource.Served.inIndex(store, folder, f.root(), path, hash)),
                 (folder, path) -> Optional.ofNullable(folders.get(folder)).ifPresent(f -> f.sourceChanged(path)),
                 counters.bytesServed);
         PauseMarks pauses = new PauseMarks(stateDir.resolve("paused"));
@@ -173,6 +174,9 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
             startWatcher(f);
         }
         List<CompletableFuture<Long>> scans = new ArrayList<>();
+        Map<String, io.syncnode.node.control.ScanProgress> scanned = new java.util.HashMap<>();
+        folders.forEach((name, f) -> scanned.put(name, f.scanProgress()));
+        progress.scanProgress(scanned);
         progress.scanning(List.copyOf(folders.keySet()));
         for (FolderSync f : folders.values()) {
             scans.add(f.startScan().whenComplete((changes, failed) -> {

@@ -1,6 +1,7 @@
 package io.syncnode.node.cli;
 
 import io.syncnode.config.SyncnodeConfig;
+import io.syncnode.node.StartProgress;
 import io.syncnode.node.cli.NodeStarter.RunningNode;
 import io.syncnode.node.control.ControlHandler;
 import io.syncnode.node.control.ControlServer;
@@ -70,22 +71,29 @@ final class RunCommand implements Callable<Integer> {
         }
         invocation.onShutdown().accept(this::stop);
         notifier.starting(name);
-        RunningNode started;
-        try {
-            started = invocation.nodes().start(config, notifier);
-        } catch (Exception e) {
-            return cannotStart(name, e, isCredentialsProblem(e) ? ExitCode.USAGE : ExitCode.ERROR);
-        }
-        ControlServer control = new ControlServer(config.controlSocket(), started.controlHandler());
+        // the control socket answers at once: status shows the start's progress, pause/resume/sync
+        // wait for it, so that an LXC hook of an autostarting container does not fail meanwhile
+        StartingNode starting = new StartingNode(config);
+        ControlServer control = new ControlServer(config.controlSocket(), starting);
         try {
             control.start();
         } catch (Exception e) {
-            started.close();
             return cannotStart(name, e, ExitCode.ERROR);
         }
         synchronized (this) {
-            node = started;
             server = control;
+        }
+        RunningNode started;
+        try {
+            started = invocation.nodes().start(config, StartProgress.both(notifier, starting));
+        } catch (Exception e) {
+            starting.failed(CauseChain.describe(e));
+            control.close();
+            return cannotStart(name, e, isCredentialsProblem(e) ? ExitCode.USAGE : ExitCode.ERROR);
+        }
+        starting.started(started.controlHandler());
+        synchronized (this) {
+            node = started;
             if (stopping) { // told to stop while starting
                 control.close();
                 started.close();

@@ -44,6 +44,9 @@ final class StatusCommand extends NodeCommand {
                 .row("view", view(status.view()))
                 .row("security", security(status.security()))
                 .print(out, "", false);
+        if (status.start() != null) {
+            out.println("start     " + start(status.start()));
+        }
         out.println();
         TextTable folders = new TextTable().left("FOLDER").left("STATE").right("FILES").right("DIRTY")
                 .right("CONFLICTS").right("PROBLEMS").left("PATH");
@@ -99,6 +102,21 @@ final class StatusCommand extends NodeCommand {
                 : "last merge " + v.lastMerge() + " (" + v.merges() + " since the start)");
         if (v.deadConnectionsClosed() > 0) {
             b.append("; ").append(v.deadConnectionsClosed()).append(" dead connection(s) closed");
+        }
+        return b.toString();
+    }
+
+    /**
+     * One line while the node starts: the phase and each folder's scan, e.g. {@code scanning; ct101:
+     * 1200 of 5000 entries, 12 MiB hashed, 800/s, ETA 5 s}.
+     */
+    static String start(StatusView.StartView s) {
+        StringBuilder b = new StringBuilder(s.phase());
+        for (StatusView.ScanView v : s.scans()) {
+            b.append("; ").append(v.folder()).append(": ").append(v.entries())
+                    .append(v.expected() > 0 ? " of " + v.expected() : "").append(" entries, ")
+                    .append(v.bytesHashed() / (1 << 20)).append(" MiB hashed, ").append(v.entriesPerSecond()).append("/s")
+                    .append(!v.running() ? ", done" : v.etaSeconds() == null ? "" : ", ETA " + v.etaSeconds() + " s");
         }
         return b.toString();
     }

@@ -86,6 +86,17 @@ public interface ControlHandler {
     ReloadView reload() throws ControlException;
 
     /** A request the node refuses (unknown folder, bad path): the message is shown to the operator. */
+    /**
+     * The node is still starting and cannot answer this verb yet (its index or cluster is not up):
+     * the message, for the operator, says how far the start has come. Unchecked, for the verbs that
+     * have no refusal of their own; the control server answers it like a {@link ControlException}.
+     */
+    final class NotStarted extends RuntimeException {
+        public NotStarted(String message) {
+            super(message);
+        }
+    }
+
     final class ControlException extends Exception {
         public ControlException(String message) {
             super(message);

@@ -217,7 +217,7 @@ public final class ControlServer implements AutoCloseable {
         } catch (BadRequest e) {
             response.put("ok", false);
             response.put("error", "bad request: " + e.getMessage());
-        } catch (ControlException e) {
+        } catch (ControlException | ControlHandler.NotStarted e) {
             response.put("ok", false);
             response.put("error", e.getMessage());
         } catch (RuntimeException e) {

@@ -7,17 +7,43 @@ import java.util.List;
  * "view": {...}}. Fields may be added, never renamed or removed.
  */
 public record StatusView(String node, List<String> members, List<FolderStatus> folders, Counters counters,
-                         Security security, ViewStatus view) {
+                         Security security, ViewStatus view, StartView start) {
+
+    /** A running node's status (it has started: {@code start} is null). */
+    public StatusView(String node, List<String> members, List<FolderStatus> folders, Counters counters,
+                      Security security, ViewStatus view) {
+        this(node, members, folders, counters, security, view, null);
+    }
 
     /**
-     * Why this node is not healthy, one phrase per reason, empty when it is: no other member in its
-     * view, a folder halted (a safety check stopped it: root vanished, mass delete), a folder with
+     * While the node starts (its control socket answers at once, before the first scans end and it
+     * joins): the phase, {@code "starting"}, {@code "scanning"} or {@code "joining"}, and each
+     * folder's first scan. Null once the node runs.
+     */
+    public record StartView(String phase, List<ScanView> scans) {
+    }
+
+    /**
+     * One folder's full scan: entries walked and bytes hashed so far, the rate (entries per
+     * second), the entries the index held when it began ({@code expected}; 0 on a first start) and
+     * the seconds left at this rate ({@code etaSeconds}; null when not known, 0 when done).
+     */
+    public record ScanView(String folder, boolean running, long entries, long bytesHashed, long entriesPerSecond,
+                           long expected, Long etaSeconds) {
+    }
+
+    /**
+     * Why this node is not healthy, one phrase per reason, empty when it is: still starting, no
+     * other member in its view, a folder halted (a safety check stopped it: root vanished, mass delete), a folder with
      * open per-path problems. What {@code status} turns into its exit code (0 healthy, 4 degraded).
      * A paused folder is the operator's choice and not a reason; dirty entries and conflicts are
      * normal work.
      */
     public List<String> degradedBecause() {
         List<String> reasons = new java.util.ArrayList<>();
+        if (start != null) {
+            reasons.add("starting: " + start.phase());
+        }
         if (members == null || members.size() < 2) {
             reasons.add("no other member in the view");
         }

@@ -52,6 +52,11 @@ final class FolderScans {
         return state;
     }
 
+    /** How far the running full scan has come (any thread). */
+    io.syncnode.node.control.ScanProgress progress() {
+        return scanner.progress();
+    }
+
     /** Why the folder halted, or null. */
     HaltReason halt() {
         return halt;

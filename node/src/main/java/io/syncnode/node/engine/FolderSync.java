@@ -6,18 +6,14 @@ import io.syncnode.node.apply.FolderConflictArchive;
 import io.syncnode.node.conflict.ConflictScript;
 import io.syncnode.node.control.StatusView;
 import io.syncnode.node.fetch.DiskSpace;
-import io.syncnode.node.fetch.TransferSource;
 import io.syncnode.node.index.PauseMarks;
 import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.index.StoredConflict;
-import io.syncnode.node.index.StoredFile;
-import io.syncnode.node.os.PathBytes;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.watch.ChangeBatch;
 import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.WireCodec;
 import io.syncnode.protocol.ConflictScope;
-import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.IgnoreMatcher;
 import io.syncnode.protocol.Reconciler;
 import io.syncnode.protocol.RelativePath;
@@ -28,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -141,10 +136,7 @@ public final class FolderSync implements AutoCloseable {
 
     /** True for paths the folder does not sync: the node's temp files and the ignore globs. */
     public boolean ignored(String rel, boolean isDirectory) {
-        if (rel.equals(RelativePath.ROOT)) {
-            return false;
-        }
-        return RelativePath.inTempEntry(rel) || ignore.ignored(rel, isDirectory);
+        return !rel.equals(RelativePath.ROOT) && (RelativePath.inTempEntry(rel) || ignore.ignored(rel, isDirectory));
     }
 
     /** Watcher-side filter: the type is unknown there, so a path ignored either way is skipped. */
@@ -282,6 +274,11 @@ public final class FolderSync implements AutoCloseable {
         return pause.resume();
     }
 
+    /** Any thread: how far the running full scan has come ({@code status} while the node starts). */
+    public io.syncnode.node.control.ScanProgress scanProgress() {
+        return scans.progress();
+    }
+
     public StatusView.FolderStatus status() {
         long dirty = store.dirtyCount(name);
         HaltReason h = scans.halt();
@@ -339,16 +336,6 @@ public final class FolderSync implements AutoCloseable {
         remote.finishApplies();
         buffer.flush();
         pendingFetches = remote.pendingFetches();
-    }
-
-    /** Serving side: where the content with {@code hash} at {@code path} is, if the index still says so. */
-    public Optional<TransferSource.Served> served(String path, ContentHash hash) {
-        Optional<StoredFile> f = store.get(name, path)
-                .filter(s -> !s.record().deleted() && s.stat() != null && hash.equals(s.record().hash()));
-        if (f.isEmpty()) {
-            f = store.findLiveByHash(name, hash);
-        }
-        return f.map(s -> new TransferSource.Served(PathBytes.under(root, s.record().path()), s.stat()));
     }
 
     // ================================================================== conflicts

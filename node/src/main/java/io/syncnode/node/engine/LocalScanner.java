@@ -5,6 +5,7 @@ import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.index.StoredFile;
 import io.syncnode.node.os.PathBytes;
 import io.syncnode.node.scan.DiskEntry;
+import io.syncnode.node.control.ScanProgress;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.scan.FolderWalker;
 import io.syncnode.protocol.FileType;
@@ -54,6 +55,8 @@ final class LocalScanner {
     private final Set<String> timeOnlyDirs = new java.util.LinkedHashSet<>();
     /** Sockets already reported (they are never synced). */
     private final Set<String> reportedSockets = new HashSet<>();
+    /** How far the running full scan has come (shown by {@code status} while the node starts). */
+    private final ScanProgress progress = new ScanProgress();
 
     /** {@code halt} stops the folder with the operator's message (see {@link FolderScans}). */
     LocalScanner(FolderContext context, EntryReader reader, ChangingEntries changing, Consumer<String> halt) {
@@ -85,6 +88,20 @@ final class LocalScanner {
         if (!checkRoot()) {
             return false;
         }
+        progress.began(store.liveCount(folder));
+        try {
+            return fullScanFrom(guarded);
+        } finally {
+            progress.ended();
+        }
+    }
+
+    /** How far the running full scan has come. */
+    ScanProgress progress() {
+        return progress;
+    }
+
+    private boolean fullScanFrom(boolean guarded) throws IOException {
         Set<String> seen = new HashSet<>();
         walk("", seen);
         scanParents();
@@ -162,6 +179,7 @@ final class LocalScanner {
             @Override
             public boolean directory(String rel) throws IOException {
                 buffer.checkStopping();
+                progress.entry();
                 if (rel.isEmpty()) {
                     seen.add(RelativePath.ROOT);
                     scanPath(RelativePath.ROOT);
@@ -179,6 +197,7 @@ final class LocalScanner {
             @Override
             public void file(String rel) throws IOException {
                 buffer.checkStopping();
+                progress.entry();
                 if (!ignored.test(rel, false)) {
                     seen.add(rel);
                     scanPath(rel);
@@ -332,6 +351,9 @@ final class LocalScanner {
             return;
         }
         changing.readWhole(rel);
+        if (read.isPresent() && read.get().type() == FileType.REGULAR) {
+            progress.hashed(read.get().size());
+        }
         if (read.isEmpty()) {
             if (live && !rel.equals(RelativePath.ROOT)) {
                 recorder.tombstoneTree(cur);

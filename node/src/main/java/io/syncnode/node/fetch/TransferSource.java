@@ -1,5 +1,8 @@
 package io.syncnode.node.fetch;
 
+import io.syncnode.node.index.SqliteIndexStore;
+import io.syncnode.node.index.StoredFile;
+import io.syncnode.node.os.PathBytes;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.Outbox;
@@ -53,6 +56,20 @@ public final class TransferSource {
     }
 
     public record Served(Path file, StatSignature stat) {
+        /**
+         * Where folder {@code folder} (at {@code root}) holds the content with {@code hash} that
+         * was at {@code path}, if the index still says so: that path, else any live file with the
+         * hash.
+         */
+        public static Optional<Served> inIndex(SqliteIndexStore store, String folder, Path root, String path,
+                                               ContentHash hash) {
+            Optional<StoredFile> f = store.get(folder, path)
+                    .filter(s -> !s.record().deleted() && s.stat() != null && hash.equals(s.record().hash()));
+            if (f.isEmpty()) {
+                f = store.findLiveByHash(folder, hash);
+            }
+            return f.map(s -> new Served(PathBytes.under(root, s.record().path()), s.stat()));
+        }
     }
 
     private record Key(String member, long transferId) {

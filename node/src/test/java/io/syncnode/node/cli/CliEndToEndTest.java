@@ -70,7 +70,8 @@ class CliEndToEndTest {
         Run run = cli("status", "-c", configFile, "--json");
         assertEquals(4, run.code(), "a halted folder: degraded; " + run.err());
         JsonNode status = new ObjectMapper().readTree(run.out());
-        assertEquals(Set.of("node", "members", "folders", "counters", "security", "view", "health"), keys(status));
+        assertEquals(Set.of("node", "members", "folders", "counters", "security", "view", "start", "health"), keys(status));
+        assertTrue(status.get("start").isNull(), "a running node has no start view");
         assertFalse(status.get("health").get("healthy").asBoolean());
         assertEquals("[\"folder etc halted: root vanished: /etc/syncnode-shared\",\"folder etc: 1 open problem\"]",
                 status.get("health").get("reasons").toString());
@@ -446,6 +447,94 @@ class CliEndToEndTest {
         }
     }
 
+    /**
+     * The control socket answers from the moment {@code run} begins: while the node starts, status
+     * tells the phase (exit 4: not healthy yet), resume (what an LXC pre-start hook calls) waits
+     * and then succeeds, other verbs are refused saying the node is starting.
+     */
+    @Test
+    void whileTheNodeStartsStatusAnswersResumeWaitsAndOtherVerbsSaySo() throws Exception {
+        server.close();
+        List<Runnable> shutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch scanDone = new java.util.concurrent.CountDownLatch(1);
+        NodeStarter starter = new NodeStarter() {
+            @Override
+            public RunningNode start(SyncnodeConfig c) {
+                throw new AssertionError("started with progress");
+            }
+
+            @Override
+            public RunningNode start(SyncnodeConfig c, io.syncnode.node.StartProgress progress) throws Exception {
+                io.syncnode.node.control.ScanProgress scan = new io.syncnode.node.control.ScanProgress();
+                progress.scanProgress(java.util.Map.of("ct101", scan));
+                progress.scanning(List.of("ct101"));
+                scan.began(5000);
+                for (int i = 0; i < 1200; i++) {
+                    scan.entry();
+                }
+                scan.hashed(12L << 20);
+                if (!scanDone.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new AssertionError("the test never let the scan end");
+                }
+                scan.ended();
+                return new RunningNode() {
+                    @Override
+                    public ControlHandler controlHandler() {
+                        return handler;
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+        };
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Thread runner = new Thread(() -> Main.execute(new String[] {"run", "-c", configFile},
+                new Invocation(new PrintStream(out, true), System.err, file -> config, starter, shutdown::add)));
+        runner.start();
+        try {
+            TestConfigs.await(Duration.ofSeconds(10), () -> Files.exists(config.controlSocket()));
+            Run status = cli("status", "-c", configFile);
+            assertEquals(4, status.code(), status.out() + status.err());
+            assertTrue(status.out().contains("start     scanning; ct101: 1200 of 5000 entries, 12 MiB hashed, "),
+                    status.out());
+            assertTrue(status.out().contains("ct101   scanning   1200"), status.out());
+            assertTrue(status.out().endsWith("health: degraded: starting: scanning; no other member in the view" + NL),
+                    status.out());
+            JsonNode json = new ObjectMapper().readTree(cli("status", "-c", configFile, "--json").out());
+            assertEquals("scanning", json.get("start").get("phase").asText());
+            JsonNode scan = json.get("start").get("scans").get(0);
+            assertEquals(1200, scan.get("entries").asLong());
+            assertEquals(5000, scan.get("expected").asLong());
+            assertEquals(12L << 20, scan.get("bytesHashed").asLong());
+            assertTrue(scan.get("running").asBoolean());
+
+            Run dirty = cli("dirty", "-c", configFile);
+            assertEquals(1, dirty.code());
+            assertTrue(dirty.err().startsWith("syncnode: node alpha is starting (scanning); `syncnode status` shows its"
+                    + " progress"), dirty.err());
+
+            Run[] resumed = new Run[1];
+            Thread resume = new Thread(() -> resumed[0] = cli("resume", "-c", configFile, "ct101"));
+            resume.start();
+            assertEquals(4, cli("status", "-c", configFile).code(), "still starting");
+            assertFalse(handler.calls.contains("resume ct101"), "not passed on before the node runs: " + handler.calls);
+            scanDone.countDown();
+            resume.join(20_000);
+            assertFalse(resume.isAlive());
+            assertEquals(0, resumed[0].code(), resumed[0].err());
+            assertTrue(handler.calls.contains("resume ct101"), handler.calls.toString());
+            TestConfigs.await(Duration.ofSeconds(10), () -> out.toString().contains("running"));
+            JsonNode after = new ObjectMapper().readTree(cli("status", "-c", configFile, "--json").out());
+            assertTrue(after.get("start").isNull(), "a running node has no start view: " + after);
+        } finally {
+            scanDone.countDown();
+            shutdown.forEach(Runnable::run);
+            runner.join(10_000);
+        }
+    }
+
     @Test
     void runServesTheControlSocketUntilShutdownThenClosesServerAndNode() throws Exception {
         server.close();
@@ -480,30 +569,24 @@ class CliEndToEndTest {
     }
 
     @Test
-    void runRefusesWhenAnotherNodeServesTheSocketAndClosesItsNode() {
-        boolean[] nodeClosed = {false};
-        NodeStarter starter = c -> new NodeStarter.RunningNode() {
-            @Override
-            public ControlHandler controlHandler() {
-                return handler;
-            }
-
-            @Override
-            public void close() {
-                nodeClosed[0] = true;
-            }
+    void runRefusesWhenAnotherNodeServesTheSocketBeforeStartingItsNode() {
+        boolean[] started = {false};
+        NodeStarter starter = c -> {
+            started[0] = true;
+            throw new AssertionError("no node starts while another serves the socket");
         };
         Run run = TestConfigs.run((out, err) -> new Invocation(out, err, file -> config, starter, action -> { }),
                 "run", "-c", configFile);
         assertEquals(1, run.code());
         assertTrue(run.err().startsWith("syncnode: cannot start node alpha: another syncnode is already running"),
                 run.err());
-        assertTrue(nodeClosed[0]);
+        assertFalse(started[0], "the socket is taken first, so a second node never touches the index");
         assertTrue(Files.exists(config.controlSocket()), "the running node's socket stays");
     }
 
     @Test
     void runWhenTheNodeFailsToStartPrintsTheCauseChainAndExitsOne() {
+        server.close();
         Run run = TestConfigs.run((out, err) -> new Invocation(out, err, file -> config, c -> {
             throw new IllegalStateException("cannot join cluster lxc-ha",
                     new IOException("bind 127.0.0.1:7800: Address already in use"));
@@ -512,6 +595,7 @@ class CliEndToEndTest {
         assertEquals("syncnode: cannot start node alpha: cannot join cluster lxc-ha: bind 127.0.0.1:7800: "
                 + "Address already in use" + NL, run.err());
         assertFalse(run.err().contains("\tat "));
+        assertFalse(Files.exists(config.controlSocket()), "the socket opened for the start is gone with it");
     }
 
     @Test

@@ -69,7 +69,7 @@ class ControlServerTest {
     @Test
     void statusHasTheDesignShape() throws IOException {
         JsonNode status = call(request("status"));
-        assertEquals(Set.of("node", "members", "folders", "counters", "security", "view"), keys(status));
+        assertEquals(Set.of("node", "members", "folders", "counters", "security", "view", "start"), keys(status));
         assertEquals(Set.of("id", "coordinator", "lastMerge", "merges", "deadConnectionsClosed"), keys(status.get("view")));
         assertEquals("2026-11-21T10:00:00Z", status.get("view").get("lastMerge").asText());
         assertEquals("alpha", status.get("node").asText());
