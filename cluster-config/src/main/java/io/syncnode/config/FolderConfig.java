@@ -14,18 +14,29 @@ import java.util.List;
  * @param nodes   the nodes that share this folder; empty means every node of the cluster. When
  *                non-empty it contains this node and every name of {@code priority}
  * @param minFree the space kept free on the folder's file system: no fetch eats into it
+ * @param actions what runs after matching changes ({@code [[folder.action]]}), in file order
  */
 public record FolderConfig(String name, Path path, List<String> ignore, ConflictPolicy conflict,
                            DeleteConflict deleteConflict, ConflictScope conflictScope, int maxConflictCopies,
                            List<String> priority, Path script, Duration settle, Duration rescan, List<String> nodes,
-                           MinFree minFree) {
+                           MinFree minFree, List<FolderAction> actions) {
     public FolderConfig {
         ignore = List.copyOf(ignore);
+        actions = List.copyOf(actions);
         priority = List.copyOf(priority);
         nodes = List.copyOf(nodes);
     }
 
-    /** A folder with the default {@code min-free} ({@link MinFree#DEFAULT}). */
+    /** A folder without actions. */
+    public FolderConfig(String name, Path path, List<String> ignore, ConflictPolicy conflict,
+                        DeleteConflict deleteConflict, ConflictScope conflictScope, int maxConflictCopies,
+                        List<String> priority, Path script, Duration settle, Duration rescan, List<String> nodes,
+                        MinFree minFree) {
+        this(name, path, ignore, conflict, deleteConflict, conflictScope, maxConflictCopies, priority, script, settle,
+                rescan, nodes, minFree, List.of());
+    }
+
+    /** A folder with the default {@code min-free} ({@link MinFree#DEFAULT}) and no actions. */
     public FolderConfig(String name, Path path, List<String> ignore, ConflictPolicy conflict,
                         DeleteConflict deleteConflict, ConflictScope conflictScope, int maxConflictCopies,
                         List<String> priority, Path script, Duration settle, Duration rescan, List<String> nodes) {

@@ -23,7 +23,7 @@ final class FolderRules {
     static final int DEFAULT_MAX_CONFLICT_COPIES = 10;
 
     private static final Set<String> KEYS = Set.of("name", "path", "ignore", "conflict", "delete-conflict",
-            "conflict-scope", "max-conflict-copies", "priority", "script", "settle", "rescan", "min-free", "nodes");
+            "conflict-scope", "max-conflict-copies", "priority", "script", "settle", "rescan", "min-free", "nodes", "action");
 
     private FolderRules() {
     }
@@ -99,7 +99,7 @@ final class FolderRules {
             }
         }
         return new FolderConfig(name, path, ignore, conflict, deleteConflict, scope, (int) copies, priority, script,
-                settle, rescan, nodes, minFree);
+                settle, rescan, nodes, minFree, ActionRules.read(t));
     }
 
     /**

@@ -119,6 +119,25 @@ final class TomlTable {
         return out;
     }
 
+    /** A string or a list of strings (a single string as a list of one), or empty when absent. */
+    List<String> stringOrList(String key) throws ConfigException {
+        JsonNode v = node.get(key);
+        if (v != null && v.isTextual()) {
+            return List.of(v.textValue());
+        }
+        if (v != null && !v.isArray()) {
+            throw error(key, "expected a string or a list of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : v == null ? List.<JsonNode>of() : v) {
+            if (!item.isTextual()) {
+                throw error(key, "expected a string or a list of strings");
+            }
+            out.add(item.textValue());
+        }
+        return out;
+    }
+
     /** An absolute, normalised path. */
     Optional<Path> absolutePath(String key) throws ConfigException {
         Optional<String> s = string(key);

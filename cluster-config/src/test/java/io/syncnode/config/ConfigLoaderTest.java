@@ -126,6 +126,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void actionsLoadWithTheirDefaultsInFileOrder() throws Exception {
+        SyncnodeConfig c = load(BASE + """
+
+                [[folder.action]]
+                pattern = "etc/nginx/**"
+                exec = ["/usr/sbin/nginx", "-s", "reload"]
+
+                [[folder.action]]
+                pattern = ["etc/cron.d/*", "!etc/cron.d/*.bak"]
+                exec = ["/usr/local/bin/cron-changed"]
+                do-local = true
+                debounce = "0s"
+                timeout = "1d"
+
+                [[folder]]
+                name = "ct102"
+                path = "/var/lib/lxc/ct102"
+                """);
+        assertEquals(List.of(
+                new FolderAction(List.of("etc/nginx/**"), List.of("/usr/sbin/nginx", "-s", "reload"), false,
+                        Duration.ofSeconds(1), Duration.ofSeconds(60)),
+                new FolderAction(List.of("etc/cron.d/*", "!etc/cron.d/*.bak"), List.of("/usr/local/bin/cron-changed"),
+                        true, Duration.ZERO, Duration.ofDays(1))), c.folders().get(0).actions());
+        assertEquals(List.of(), c.folders().get(1).actions());
+    }
+
+    @Test
     void severalFoldersKeepTheirOrder() throws Exception {
         SyncnodeConfig c = load(BASE + """
                 [[folder]]
@@ -427,7 +454,56 @@ class ConfigLoaderTest {
                         7, "TOML syntax error"),
                 file("syntax error: missing value", BASE.replace("name = \"ct101\"", "name ="), null, 10,
                         "TOML syntax error"),
-                file("empty file", "", "node", 0, "[node] table is required"));
+                file("empty file", "", "node", 0, "[node] table is required"),
+                file("action without pattern", action("exec = [\"/bin/true\"]"), "folder[0].action[0].pattern", 13,
+                        "required: a glob or a list of globs"),
+                file("action pattern with a bad glob", action(EXEC_OK + "pattern = \"[abc\""),
+                        "folder[0].action[0].pattern", 15, "'[' without a closing ']'"),
+                file("action pattern list with a bad glob", action(EXEC_OK + "pattern = [\"a/**\", \"[abc\"]"),
+                        "folder[0].action[0].pattern[1]", 15, "'[' without a closing ']'"),
+                file("action pattern of comments only", action(EXEC_OK + "pattern = [\"# x\", \"\"]"),
+                        "folder[0].action[0].pattern", 15, "matches nothing"),
+                file("action pattern not a string", action(EXEC_OK + "pattern = 3"), "folder[0].action[0].pattern",
+                        15, "expected a string or a list of strings"),
+                file("action without exec", action("pattern = \"a/**\""), "folder[0].action[0].exec", 13,
+                        "required; expected a list of strings"),
+                file("action exec as a shell line", action("pattern = \"a/**\"\nexec = \"/usr/sbin/nginx -s reload\""),
+                        "folder[0].action[0].exec", 15, "it is not run through a shell"),
+                file("action exec empty", action("pattern = \"a/**\"\nexec = []"), "folder[0].action[0].exec", 15,
+                        "is empty"),
+                file("action exec relative", action("pattern = \"a/**\"\nexec = [\"nginx\", \"-s\", \"reload\"]"),
+                        "folder[0].action[0].exec[0]", 15, "\"nginx\" must be an absolute path"),
+                file("action exec not normalised", action("pattern = \"a/**\"\nexec = [\"/usr/../sbin/nginx\"]"),
+                        "folder[0].action[0].exec[0]", 15, "must be normalised"),
+                file("action exec with a number", action("pattern = \"a/**\"\nexec = [\"/bin/kill\", 1]"),
+                        "folder[0].action[0].exec", 15, "expected a list of strings"),
+                file("action do-local not a bool", action(ACTION_OK + "do-local = \"yes\""),
+                        "folder[0].action[0].do-local", 16, "expected true or false"),
+                file("action debounce bad", action(ACTION_OK + "debounce = \"soon\""),
+                        "folder[0].action[0].debounce", 16, "expected a duration"),
+                file("action debounce too long", action(ACTION_OK + "debounce = \"2h\""),
+                        "folder[0].action[0].debounce", 16, "must be from 0s to 1h"),
+                file("action timeout too short", action(ACTION_OK + "timeout = \"500ms\""),
+                        "folder[0].action[0].timeout", 16, "must be from 1s to 1d"),
+                file("action unknown key", action(ACTION_OK + "logfile = \"/var/log/x\""),
+                        "folder[0].action[0].logfile", 16, "unknown key; expected one of [debounce, do-local, exec,"
+                                + " pattern, timeout]"),
+                file("action in the second folder", BASE + "\n[[folder]]\nname = \"b\"\npath = \"/b\"\n"
+                                + "[[folder.action]]\n" + ACTION_OK + "[[folder.action]]\npattern = \"x\"\n",
+                        "folder[1].action[1].exec", 19, "required"),
+                file("action as a plain table", BASE + "\n[folder.action]\n" + ACTION_OK, "folder[0].action", 13,
+                        "expected an array of tables ([[folder[0].action]])"));
+    }
+
+    /** A valid action body (two lines); a key added after it is on line 16 of {@link #action}. */
+    private static final String ACTION_OK = "pattern = \"etc/**\"\nexec = [\"/bin/true\"]\n";
+
+    /** An action's exec line alone; a key added after it is on line 15 of {@link #action}. */
+    private static final String EXEC_OK = "exec = [\"/bin/true\"]\n";
+
+    /** {@link #BASE} with one {@code [[folder.action]]} (header on line 13) holding {@code body}. */
+    private static String action(String body) {
+        return BASE + "\n[[folder.action]]\n" + body + "\n";
     }
 
     private static Arguments file(String description, String text, String key, int line, String reason) {
