@@ -114,11 +114,27 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
      */
     public record FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
                                String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal,
-                               List<PathProblem> problemList) {
+                               List<PathProblem> problemList, List<ActionStatus> actions) {
+        public FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
+                            String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal,
+                            List<PathProblem> problemList) {
+            this(name, path, files, dirty, conflicts, problems, state, problem, lastHeal, sinceHeal, problemList,
+                    List.of());
+        }
+
         public FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
                             String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal) {
             this(name, path, files, dirty, conflicts, problems, state, problem, lastHeal, sinceHeal, List.of());
         }
+    }
+
+    /**
+     * One {@code [[folder.action]]} since the start: {@code action} names it (e.g.
+     * {@code "ct101 action[0] (nginx)"}), {@code runs} counts its runs, {@code failed} those that
+     * exited non-zero, timed out or could not start; {@code pending}: changes wait for its debounce;
+     * {@code running}: a run is under way.
+     */
+    public record ActionStatus(String action, long runs, long failed, boolean pending, boolean running) {
     }
 
     /**

@@ -40,13 +40,14 @@ final class ChangeRecorder {
     private final Applier applier;
     private final Clock clock;
     private final Problems problems;
+    private final FolderActions actions;
     /** Paths to read again even if their signature is unchanged (hard-link group membership). */
     private final Set<String> forced = new TreeSet<>();
     /** Directories holding a path this node recorded a local change of, in the current scan. */
     private final Set<String> changedParents = new HashSet<>();
 
     ChangeRecorder(String folder, long selfId, SqliteIndexStore store, IndexBuffer buffer, Applier applier,
-                   Clock clock, Problems problems) {
+                   Clock clock, Problems problems, FolderActions actions) {
         this.folder = folder;
         this.selfId = selfId;
         this.store = store;
@@ -54,6 +55,7 @@ final class ChangeRecorder {
         this.applier = applier;
         this.clock = clock;
         this.problems = problems;
+        this.actions = actions;
     }
 
     /** The next path to read again (its hard-link group changed), taken off the list; null when none. */
@@ -134,6 +136,7 @@ final class ChangeRecorder {
         // metadata-only changes (chown, chmod, setfattr, touch) travel without content
         byte[] inline = live && r.sameContent(cur.record()) ? null : e.inline();
         buffer.put(IndexBuffer.Put.local(r, e.stat(), inline));
+        actions.localChanged(rel, r.type() == FileType.DIRECTORY);
         problems.clear(rel);
         String parent = RelativePath.parentRecord(rel);
         if (parent != null) {
@@ -182,5 +185,6 @@ final class ChangeRecorder {
         changedParents.add(RelativePath.parentRecord(cur.record().path()));
         VersionVector v = cur.record().version().bump(selfId, clock.instant().getEpochSecond());
         buffer.put(IndexBuffer.Put.local(cur.record().asDeleted(v, selfId), null, null));
+        actions.localChanged(cur.record().path(), cur.record().type() == FileType.DIRECTORY);
     }
 }

@@ -22,11 +22,21 @@ import java.util.function.LongFunction;
  * @param scanLater queues a rescan of a path on the worker
  * @param nodeName the name of a node by its id
  * @param ioPool the pool that fsyncs batches of applied files ({@code fsync-N})
+ * @param actions the folder's post-sync actions, told of applied remote and recorded local changes
  */
 record FolderContext(String name, Path root, long selfId, String selfName, SqliteIndexStore store, IndexBuffer buffer,
                      Applier applier, Clock clock, NodeCounters counters, Problems problems, FolderWorker worker,
                      SplitBrainLog split, BiPredicate<String, Boolean> ignored, Consumer<String> scanLater,
-                     LongFunction<String> nodeName, Executor ioPool) {
+                     LongFunction<String> nodeName, Executor ioPool, FolderActions actions) {
+
+    /** A folder without post-sync actions. */
+    FolderContext(String name, Path root, long selfId, String selfName, SqliteIndexStore store, IndexBuffer buffer,
+                  Applier applier, Clock clock, NodeCounters counters, Problems problems, FolderWorker worker,
+                  SplitBrainLog split, BiPredicate<String, Boolean> ignored, Consumer<String> scanLater,
+                  LongFunction<String> nodeName, Executor ioPool) {
+        this(name, root, selfId, selfName, store, buffer, applier, clock, counters, problems, worker, split, ignored,
+                scanLater, nodeName, ioPool, FolderActions.NONE);
+    }
 
     /** {@code step} as a worker task that logs and contains its failure. */
     Runnable guard(String what, FolderSync.Step step) {

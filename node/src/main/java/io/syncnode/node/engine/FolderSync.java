@@ -79,6 +79,7 @@ public final class FolderSync implements AutoCloseable {
     private final FolderPause pause;
     private final PauseMarks pauses;
     private final Problems problems = new Problems();
+    private final FolderActions actions;
     /** Worker only. */
     private boolean flushQueued;
     private volatile int pendingFetches;
@@ -99,8 +100,10 @@ public final class FolderSync implements AutoCloseable {
         this.worker = new FolderWorker(name, pauses.paused(name));
         this.buffer = new IndexBuffer(name, store, peers, config::sharedWith, node.outbox(), clock, counters);
         this.split = new SplitBrainLog(name);
+        this.actions = config.actions().isEmpty() ? FolderActions.NONE : new FolderActions(name, root, config.actions(),
+                node.workDir().resolve(config.name()), node.scheduler(), System::nanoTime);
         this.context = new FolderContext(name, root, selfId, selfName, store, buffer, applier, clock, counters,
-                problems, worker, split, this::ignored, this::scanLater, this::nodeName, node.ioPool());
+                problems, worker, split, this::ignored, this::scanLater, this::nodeName, node.ioPool(), actions);
         this.scans = new FolderScans(context, reader, config.settle(), node.scheduler(), this::flush, this::requestFlush);
         this.archive = new FolderConflictArchive(node.workDir().resolveSibling("conflicts").resolve(config.name()), clock,
                 split::lastHeal);
@@ -286,7 +289,7 @@ public final class FolderSync implements AutoCloseable {
         return new StatusView.FolderStatus(name, root.toString(), store.liveCount(name), dirty,
                 store.conflicts(name).size(), problems.size(), shown.word(), h == null ? null : h.text(),
                 split.lastHeal() == null ? null : split.lastHeal().toString(), split.sinceHeal(),
-                problems.listed(StatusView.PROBLEMS_LISTED));
+                problems.listed(StatusView.PROBLEMS_LISTED), actions.status());
     }
 
     /** Any thread: the worker's current step ends at its next safe point (the node is stopping). */
@@ -313,6 +316,7 @@ public final class FolderSync implements AutoCloseable {
             }
         });
         settler.close();
+        actions.close();
         worker.awaitEnd();
     }
 

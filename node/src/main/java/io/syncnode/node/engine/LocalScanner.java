@@ -70,7 +70,8 @@ final class LocalScanner {
         this.problems = context.problems();
         this.changing = changing;
         this.halt = halt;
-        this.recorder = new ChangeRecorder(folder, context.selfId(), store, buffer, applier, context.clock(), problems);
+        this.recorder = new ChangeRecorder(folder, context.selfId(), store, buffer, applier, context.clock(), problems,
+                context.actions());
     }
 
     /** A full scan that may delete any share of the folder (the operator asked for it). */

@@ -328,6 +328,7 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
         }
         Long taken = takenUp.asMap().remove(target.path());
         folder.counters().applied(taken == null ? -1 : System.nanoTime() - taken);
+        folder.actions().remoteChanged(target.path(), target.type() == FileType.DIRECTORY);
         folder.problems().clear(target.path());
         if (prev != null && prev.stat() != null && (stat == null || stat.ino() != prev.stat().ino())) {
             finisher.refreshOtherNames(prev.stat(), target.path()); // the old inode lost a name: its ctime moved
