@@ -77,6 +77,11 @@ final class StatusCommand extends NodeCommand {
                             + " (`syncnode status --json` lists " + StatusView.PROBLEMS_LISTED + ")");
                 }
             }
+            for (StatusView.ActionStatus a : folder.actions() == null ? List.<StatusView.ActionStatus>of()
+                    : folder.actions()) {
+                out.println(a.action() + ": " + a.runs() + " run(s), " + a.failed() + " failed"
+                        + (a.running() ? "; running" : a.pending() ? "; waiting for its debounce" : ""));
+            }
             if (folder.lastHeal() != null) {
                 long n = folder.sinceHeal() == null ? 0
                         : folder.sinceHeal().values().stream().mapToLong(Long::longValue).sum();

@@ -82,7 +82,7 @@ class CliEndToEndTest {
         assertEquals(1, status.get("security").get("refused").get("tampered").asLong());
         assertEquals("alpha", status.get("node").asText());
         assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem",
-                "lastHeal", "sinceHeal", "problemList"),
+                "lastHeal", "sinceHeal", "problemList", "actions"),
                 keys(status.get("folders").get(0)));
         assertTrue(status.get("counters").has("announcementsSent"));
         assertEquals("", run.err());
@@ -96,6 +96,8 @@ class CliEndToEndTest {
         assertEquals(4, code, "the fake node has a halted folder");
         assertTrue(out.toString().startsWith("{\"node\":\"alpha\",\"members\":[\"alpha\",\"beta\"],\"folders\":["),
                 out.toString());
+        assertTrue(out.toString().contains("\"actions\":[{\"action\":\"etc action[0] (nginx)\",\"runs\":3,\"failed\":1,"
+                + "\"pending\":false,\"running\":false}]"), out.toString());
     }
 
     @Test
@@ -114,6 +116,7 @@ class CliEndToEndTest {
                 "etc     halted     12      0          1         1  /etc/syncnode-shared",
                 "etc: halted: root vanished: /etc/syncnode-shared",
                 "etc: problem: hosts: apply failed: No space left on device",
+                "etc action[0] (nginx): 3 run(s), 1 failed",
                 "etc: partition healed at 2026-11-21T10:00:00Z; 2 concurrent path(s) since: {kept-both=2}",
                 "health: degraded: folder etc halted: root vanished: /etc/syncnode-shared; folder etc: 1 open problem",
                 ""), run.out());

@@ -76,7 +76,7 @@ class ControlServerTest {
         assertEquals("[\"alpha\",\"beta\"]", status.get("members").toString());
         JsonNode folder = status.get("folders").get(0);
         assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem",
-                "lastHeal", "sinceHeal", "problemList"),
+                "lastHeal", "sinceHeal", "problemList", "actions"),
                 keys(folder));
         assertEquals("ct101", folder.get("name").asText());
         assertEquals(1200, folder.get("files").asLong());
