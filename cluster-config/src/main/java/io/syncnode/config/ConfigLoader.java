@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -23,8 +24,10 @@ import java.util.regex.Pattern;
  *
  * <p>Contract: either every key is known, well-typed and within its rules and a complete config
  * with defaults filled in comes back, or the first problem is thrown as a {@link ConfigException}
- * naming the file, the line (when known), the dotted key and the reason. Nothing else is read:
- * no system properties, no environment, no name lookups, no checks that paths exist.
+ * naming the file, the line (when known), the dotted key and the reason. {@link #check} applies
+ * the same rules but reports every problem it can reach ({@link Problems} decides between the
+ * two). Nothing else is read: no system properties, no environment, no name lookups, no checks
+ * that paths exist.
  */
 public final class ConfigLoader {
     /** Node names: also used in {@code priority} lists. */
@@ -45,18 +48,61 @@ public final class ConfigLoader {
 
     /** Loads {@code file}; any problem is a {@link ConfigException} naming file, line, key and reason. */
     public static SyncnodeConfig load(Path file) throws ConfigException {
-        String text = read(file);
-        TomlTable top = new TomlTable(file, KeyLines.index(text), "", parse(file, text));
-        top.allowOnly(Set.of("node", "cluster", "folder"));
-        NodeSection node = node(top.table("node").orElseThrow(() -> top.error("node", "the [node] table is required")));
-        ClusterSection cluster = cluster(
-                top.table("cluster").orElseThrow(() -> top.error("cluster", "the [cluster] table is required")),
-                node.name());
-        List<TomlTable> folders = top.tableArray("folder");
-        if (folders.isEmpty()) {
-            throw top.error("folder", "at least one [[folder]] is required");
+        ConfigReport report = read(file, Problems.throwing());
+        return new SyncnodeConfig(file, report.node(), report.cluster(), report.folders());
+    }
+
+    /**
+     * Checks {@code file} by the rules of {@link #load} and reports every problem rather than the
+     * first: each unknown key, and the first problem of each of {@code [node]}, {@code [cluster]}
+     * and every {@code [[folder]]} (a table stops at its first bad value, since later rules of the
+     * table build on earlier values). A file that cannot be read or is not TOML is one problem. The
+     * first problem is the one {@link #load} throws. Like {@code load}, it looks at nothing but the
+     * file.
+     */
+    public static ConfigReport check(Path file) {
+        try {
+            return read(file, Problems.collecting());
+        } catch (ConfigException e) { // the file cannot be read or parsed: nothing more to check
+            return new ConfigReport(file, List.of(e), null, null, List.of());
         }
-        return new SyncnodeConfig(file, node, cluster, FolderRules.read(folders, node.name()));
+    }
+
+    /** The sections of {@code file}; a problem goes to {@code problems}, which throws it or keeps it. */
+    private static ConfigReport read(Path file, Problems problems) throws ConfigException {
+        String text = read(file);
+        TomlTable top = new TomlTable(file, KeyLines.index(text), "", parse(file, text), problems);
+        top.allowOnly(Set.of("node", "cluster", "folder"));
+        NodeSection node = problems.attempt(() -> node(
+                top.table("node").orElseThrow(() -> top.error("node", "the [node] table is required"))));
+        String nodeName = node != null ? node.name() : writtenNodeName(top);
+        ClusterSection cluster = problems.attempt(() -> cluster(
+                top.table("cluster").orElseThrow(() -> top.error("cluster", "the [cluster] table is required")),
+                nodeName));
+        List<TomlTable> folderTables = problems.attempt(() -> top.tableArray("folder"));
+        List<FolderConfig> folders = new ArrayList<>();
+        if (folderTables != null) {
+            if (folderTables.isEmpty()) {
+                problems.report(top.error("folder", "at least one [[folder]] is required"));
+            }
+            folders.addAll(FolderRules.read(folderTables, nodeName, problems));
+            folders.removeIf(Objects::isNull);
+        }
+        return new ConfigReport(file, problems.all(), node, cluster, folders);
+    }
+
+    /**
+     * For a check that goes on past a bad {@code [node]}: the node name as written when it is a valid
+     * name, else null (the rules that need it are then skipped; its own problem is already reported).
+     */
+    private static String writtenNodeName(TomlTable top) {
+        try {
+            Optional<TomlTable> node = top.table("node");
+            Optional<String> name = node.isPresent() ? node.get().string("name") : Optional.empty();
+            return name.filter(n -> n.matches(NODE_NAME)).orElse(null);
+        } catch (ConfigException e) {
+            return null; // [node] or its name is malformed, which node() has reported
+        }
     }
 
     private static String read(Path file) throws ConfigException {
@@ -99,7 +145,10 @@ public final class ConfigLoader {
         return new NodeSection(name, stateDir, http);
     }
 
-    /** {@code nodeName} is this node's {@code [node] name}, for the remedy of a refused bind. */
+    /**
+     * {@code nodeName} is this node's {@code [node] name}, for the remedy of a refused bind (null
+     * when a check could not read it).
+     */
     private static ClusterSection cluster(TomlTable t, String nodeName) throws ConfigException {
         t.allowOnly(Set.of("name", "transport", "bind", "multicast", "peers", "credentials", "insecure", "revoked"));
         String name = t.requiredName("name", CLUSTER_NAME);
@@ -137,7 +186,8 @@ public final class ConfigLoader {
         if (!bind.isLoopback() && credentials == null && !insecure) {
             throw t.error("credentials", "bind address " + bind.host() + " is not a loopback address: set credentials"
                     + " = \"DIR\" (make them with `syncnode keygen ca --out CA-DIR` once per cluster, then"
-                    + " `syncnode keygen node --ca CA-DIR --name " + nodeName + " --out DIR` per node), or set"
+                    + " `syncnode keygen node --ca CA-DIR --name " + (nodeName == null ? "NAME" : nodeName)
+                    + " --out DIR` per node), or set"
                     + " insecure = true to run without admission and encryption");
         }
         return new ClusterSection(name, transport, bind, multicast, peers, credentials, insecure, revoked);

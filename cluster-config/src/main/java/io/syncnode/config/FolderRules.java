@@ -28,27 +28,39 @@ final class FolderRules {
     private FolderRules() {
     }
 
-    /** {@code nodeName}: this node's {@code [node] name}, which a non-empty {@code nodes} must list. */
-    static List<FolderConfig> read(List<TomlTable> tables, String nodeName) throws ConfigException {
+    /**
+     * {@code nodeName}: this node's {@code [node] name}, which a non-empty {@code nodes} must list.
+     * When {@code problems} collects, a folder with a problem is null in the result (so that the
+     * others keep their index) and the next folder is read.
+     */
+    static List<FolderConfig> read(List<TomlTable> tables, String nodeName, Problems problems) throws ConfigException {
         List<FolderConfig> folders = new ArrayList<>();
         for (TomlTable t : tables) {
-            FolderConfig f = folder(t, nodeName);
-            for (int i = 0; i < folders.size(); i++) {
-                FolderConfig other = folders.get(i);
-                if (other.name().equals(f.name())) {
-                    throw t.error("name", "\"" + f.name() + "\" is already the name of folder[" + i + "]");
-                }
-                if (other.path().equals(f.path())) {
-                    throw t.error("path", "\"" + f.path() + "\" is already the path of folder[" + i + "]");
-                }
-                if (f.path().startsWith(other.path()) || other.path().startsWith(f.path())) {
-                    throw t.error("path", "\"" + f.path() + "\" and folder[" + i + "] (\"" + other.path()
-                            + "\") overlap; one folder may not lie inside another");
-                }
-            }
-            folders.add(f);
+            FolderConfig f = problems.attempt(() -> folder(t, nodeName));
+            boolean unique = f != null && problems.verify(() -> unique(t, f, folders));
+            folders.add(unique ? f : null);
         }
         return folders;
+    }
+
+    /** {@code f} (read from {@code t}) against the folders before it: names, paths, nesting. */
+    private static void unique(TomlTable t, FolderConfig f, List<FolderConfig> folders) throws ConfigException {
+        for (int i = 0; i < folders.size(); i++) {
+            FolderConfig other = folders.get(i);
+            if (other == null) {
+                continue;
+            }
+            if (other.name().equals(f.name())) {
+                throw t.error("name", "\"" + f.name() + "\" is already the name of folder[" + i + "]");
+            }
+            if (other.path().equals(f.path())) {
+                throw t.error("path", "\"" + f.path() + "\" is already the path of folder[" + i + "]");
+            }
+            if (f.path().startsWith(other.path()) || other.path().startsWith(f.path())) {
+                throw t.error("path", "\"" + f.path() + "\" and folder[" + i + "] (\"" + other.path()
+                        + "\") overlap; one folder may not lie inside another");
+            }
+        }
     }
 
     private static FolderConfig folder(TomlTable t, String nodeName) throws ConfigException {
@@ -123,7 +135,7 @@ final class FolderRules {
         if (nodes.isEmpty()) {
             return nodes;
         }
-        if (!nodes.contains(nodeName)) {
+        if (nodeName != null && !nodes.contains(nodeName)) { // null: a check that could not read [node] name
             throw t.error("nodes", "folder \"" + folder + "\" is not shared with this node (\"" + nodeName
                     + "\"): add \"" + nodeName + "\" to nodes, or remove the folder from this node's config");
         }

@@ -15,18 +15,22 @@ import java.util.function.Function;
 /**
  * One table of the parsed document with typed, checked access to its keys. Every problem becomes
  * a {@link ConfigException} naming the dotted key (e.g. {@code folder[0].settle}) and its line.
+ * The typed getters throw; {@link #allowOnly} hands unknown keys to the document's {@link Problems},
+ * so that a check can report each of them and still read the known keys.
  */
 final class TomlTable {
     private final Path file;
     private final KeyLines lines;
     private final String path;
     private final ObjectNode node;
+    private final Problems problems;
 
-    TomlTable(Path file, KeyLines lines, String path, ObjectNode node) {
+    TomlTable(Path file, KeyLines lines, String path, ObjectNode node, Problems problems) {
         this.file = file;
         this.lines = lines;
         this.path = path;
         this.node = node;
+        this.problems = problems;
     }
 
     /** The dotted path of {@code key} in this table. */
@@ -40,12 +44,12 @@ final class TomlTable {
         return new ConfigException(file, lines.lineOf(full), full.isEmpty() ? null : full, reason);
     }
 
-    /** Rejects the first key (in document order) that is not in {@code allowed}. */
+    /** Reports each key (in document order) that is not in {@code allowed}: loading throws the first. */
     void allowOnly(Set<String> allowed) throws ConfigException {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!allowed.contains(name)) {
-                throw error(name, "unknown key; expected one of " + allowed.stream().sorted().toList());
+                problems.report(error(name, "unknown key; expected one of " + allowed.stream().sorted().toList()));
             }
         }
     }
@@ -204,7 +208,7 @@ final class TomlTable {
         if (!(v instanceof ObjectNode o)) {
             throw error(key, "expected a table ([" + keyPath(key) + "])");
         }
-        return Optional.of(new TomlTable(file, lines, keyPath(key), o));
+        return Optional.of(new TomlTable(file, lines, keyPath(key), o, problems));
     }
 
     /** The array of tables {@code key} ({@code [[key]]}), empty when absent. */
@@ -221,7 +225,7 @@ final class TomlTable {
             if (!(item instanceof ObjectNode o)) {
                 throw error(key, "expected an array of tables ([[" + keyPath(key) + "]])");
             }
-            out.add(new TomlTable(file, lines, keyPath(key) + "[" + out.size() + "]", o));
+            out.add(new TomlTable(file, lines, keyPath(key) + "[" + out.size() + "]", o, problems));
         }
         return out;
     }
