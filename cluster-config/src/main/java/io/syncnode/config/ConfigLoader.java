@@ -11,9 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -49,7 +50,7 @@ public final class ConfigLoader {
     /** Loads {@code file}; any problem is a {@link ConfigException} naming file, line, key and reason. */
     public static SyncnodeConfig load(Path file) throws ConfigException {
         ConfigReport report = read(file, Problems.throwing());
-        return new SyncnodeConfig(file, report.node(), report.cluster(), report.folders());
+        return new SyncnodeConfig(file, report.node(), report.cluster(), List.copyOf(report.folders().values()));
     }
 
     /**
@@ -64,14 +65,16 @@ public final class ConfigLoader {
         try {
             return read(file, Problems.collecting());
         } catch (ConfigException e) { // the file cannot be read or parsed: nothing more to check
-            return new ConfigReport(file, List.of(e), null, null, List.of());
+            return new ConfigReport(file, null, List.of(e), null, null, Map.of());
         }
     }
 
     /** The sections of {@code file}; a problem goes to {@code problems}, which throws it or keeps it. */
     private static ConfigReport read(Path file, Problems problems) throws ConfigException {
         String text = read(file);
-        TomlTable top = new TomlTable(file, KeyLines.index(text), "", parse(file, text), problems);
+        ObjectNode root = parse(file, text);
+        KeyLines lines = KeyLines.index(text);
+        TomlTable top = new TomlTable(file, lines, "", root, problems);
         top.allowOnly(Set.of("node", "cluster", "folder"));
         NodeSection node = problems.attempt(() -> node(
                 top.table("node").orElseThrow(() -> top.error("node", "the [node] table is required"))));
@@ -80,15 +83,19 @@ public final class ConfigLoader {
                 top.table("cluster").orElseThrow(() -> top.error("cluster", "the [cluster] table is required")),
                 nodeName));
         List<TomlTable> folderTables = problems.attempt(() -> top.tableArray("folder"));
-        List<FolderConfig> folders = new ArrayList<>();
+        Map<Integer, FolderConfig> folders = new LinkedHashMap<>();
         if (folderTables != null) {
             if (folderTables.isEmpty()) {
                 problems.report(top.error("folder", "at least one [[folder]] is required"));
             }
-            folders.addAll(FolderRules.read(folderTables, nodeName, problems));
-            folders.removeIf(Objects::isNull);
+            List<FolderConfig> read = FolderRules.read(folderTables, nodeName, problems);
+            for (int i = 0; i < read.size(); i++) {
+                if (read.get(i) != null) {
+                    folders.put(i, read.get(i));
+                }
+            }
         }
-        return new ConfigReport(file, problems.all(), node, cluster, folders);
+        return new ConfigReport(file, lines, problems.all(), node, cluster, folders);
     }
 
     /**

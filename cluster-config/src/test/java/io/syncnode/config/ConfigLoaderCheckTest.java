@@ -31,6 +31,8 @@ class ConfigLoaderCheckTest {
         assertEquals("alpha", report.node().name());
         assertEquals("lxc-ha", report.cluster().name());
         assertEquals(1, report.folders().size());
+        ConfigException more = report.problem("folder[0].path", "does not exist");
+        assertEquals(report.file() + ":15: folder[0].path: does not exist", more.getMessage());
     }
 
     @Test
@@ -75,7 +77,8 @@ class ConfigLoaderCheckTest {
         assertProblems(report, List.of(
                 "12 folder[0].max-conflict-copies 0 must be from 1 to 1000",
                 "19 folder[2].name \"ct102\" is already the name of folder[1]"));
-        assertEquals(List.of("ct102"), report.folders().stream().map(FolderConfig::name).toList());
+        assertEquals(List.of(1), List.copyOf(report.folders().keySet()), "folder[1] passed, folder[2] repeats its name");
+        assertEquals("ct102", report.folders().get(1).name());
         assertEquals("alpha", report.node().name());
     }
 
