@@ -1,11 +1,19 @@
 package io.syncnode.node.cli;
 
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
-/** {@code version}: prints "syncnode VERSION". */
-@Command(name = "version", description = "print the version")
+/**
+ * {@code version}: prints "syncnode VERSION" (the line scripts read), then where this build came
+ * from: "commit HASH[-dirty], built TIME, java RUNTIME" ({@link BuildInfo}; "unknown" for a build
+ * outside a git checkout). {@code syncnode --version} prints the same.
+ */
+@Command(name = "version", description = {"print the version",
+        "The first line is \"syncnode VERSION\"; the second names the git commit the build came from (\"-dirty\" "
+                + "when it had uncommitted changes, \"unknown\" outside a git checkout), the build time (UTC) and "
+                + "the Java runtime."})
 final class VersionCommand implements Callable<Integer> {
     /** Used when the classes do not come from a built jar (tests, an IDE). */
     static final String FALLBACK = "0.1.0-SNAPSHOT";
@@ -18,8 +26,21 @@ final class VersionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        invocation.out().println("syncnode " + current());
+        for (String line : lines()) {
+            invocation.out().println(line);
+        }
         return ExitCode.OK;
+    }
+
+    /** What {@code version} and {@code --version} print. */
+    static String[] lines() {
+        return lines(current(), BuildInfo.current(), Runtime.version().version().stream().map(String::valueOf)
+                .collect(Collectors.joining(".")));
+    }
+
+    static String[] lines(String version, BuildInfo build, String java) {
+        return new String[] {"syncnode " + version,
+                "commit " + build.commit() + ", built " + build.built() + ", java " + java};
     }
 
     /**
@@ -51,7 +72,7 @@ final class VersionCommand implements Callable<Integer> {
     static final class Provider implements IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"syncnode " + current()};
+            return lines();
         }
     }
 }
