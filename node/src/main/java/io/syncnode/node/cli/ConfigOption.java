@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code -c FILE}: the node's configuration, used by every verb but {@code version} and
- * {@code keygen}. Without {@code -c} the file named by {@code SYNCNODE_CONFIG} is used, else
+ * {@code keygen} ({@code config check} also takes it as its argument). Without {@code -c} the file named by {@code SYNCNODE_CONFIG} is used, else
  * {@code /etc/syncnode/node.toml} (where the package installs it), as DESIGN.md fixes.
  */
 final class ConfigOption {
@@ -28,12 +28,17 @@ final class ConfigOption {
 
     /** Loads the file {@link #path} names; a default file that does not exist says how to name one. */
     SyncnodeConfig load(ConfigSource configs, UnaryOperator<String> env) throws ConfigException {
+        return configs.load(existingPath(env));
+    }
+
+    /** {@link #path}, when it exists or was given with {@code -c}; a default file that does not exist says how to name one. */
+    Path existingPath(UnaryOperator<String> env) throws ConfigException {
         Path path = path(env);
         if (file == null && !Files.exists(path)) {
             throw new ConfigException(path, 0, null, "does not exist; name the node's configuration with -c FILE or "
                     + ENV + (env.apply(ENV) == null || env.apply(ENV).isBlank() ? "" : " (" + ENV + " names this file)"));
         }
-        return configs.load(path);
+        return path;
     }
 
     /** The configuration file: {@code -c}, else {@code SYNCNODE_CONFIG}, else {@link #DEFAULT}. */

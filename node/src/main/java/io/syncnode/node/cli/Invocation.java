@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * process; tests build their own.
  *
  * @param onShutdown  registers an action to run when the process is told to stop (SIGTERM/SIGINT)
- * @param environment the process's environment as far as {@code run} reads it ({@code NOTIFY_SOCKET},
+ * @param environment the process's environment as far as {@code run} and {@code config check} read it
+ *                    ({@code SYNCNODE_CONFIG}, {@code NOTIFY_SOCKET},
  *                    {@code WATCHDOG_USEC}, {@code WATCHDOG_PID}: see {@link ServiceNotifier})
  */
 record Invocation(PrintStream out, PrintStream err, ConfigSource configs, NodeStarter nodes,

@@ -11,7 +11,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * The {@code syncnode} command line: {@code run}, {@code status}, {@code peers}, {@code dirty},
  * {@code sync}, {@code check}, {@code accept-deletes}, {@code forget}, {@code conflicts}, {@code resolve},
  * {@code pause}, {@code resume},
- * {@code rekey}, {@code reload}, {@code keygen}, {@code version}. Exit codes: 0 ok, 1 error, 2 usage or config
+ * {@code rekey}, {@code reload}, {@code keygen}, {@code config check}, {@code version}. Exit codes: 0 ok, 1 error, 2 usage or config
  * error, 3 not converged before {@code --timeout}. The operator never sees a stack trace: every
  * failure is one line {@code syncnode: <message>} on stderr.
  */
@@ -79,6 +79,7 @@ public final class Main {
                 .addSubcommand(new RekeyCommand(invocation))
                 .addSubcommand(new ReloadCommand(invocation))
                 .addSubcommand(new KeygenCommand(invocation))
+                .addSubcommand(new ConfigCommand(invocation))
                 .addSubcommand(new VersionCommand(invocation));
         commandLine.setOut(new PrintWriter(invocation.out(), true));
         commandLine.setErr(new PrintWriter(invocation.err(), true));

@@ -66,6 +66,7 @@ class MainParsingTest {
             "rekey   | replace this node's session keys now, and ask every member to replace theirs",
             "reload  | make the running node re-read its configuration file (as SIGHUP does)",
             "version | print the version",
+            "config  | validate a config without a node (config check FILE)",
     })
     void helpOnEveryVerb(String verb, String description) {
         Run run = run(verb, "--help");
@@ -79,7 +80,7 @@ class MainParsingTest {
         Run run = run("--help");
         assertEquals(0, run.code());
         for (String verb : List.of("run", "status", "peers", "dirty", "sync", "check", "accept-deletes", "forget",
-                "conflicts", "resolve", "pause", "resume", "rekey", "reload", "keygen", "version")) {
+                "conflicts", "resolve", "pause", "resume", "rekey", "reload", "keygen", "config", "version")) {
             assertTrue(run.out().contains("\n  " + verb + " "), verb + " missing from:\n" + run.out());
         }
         for (String later : List.of("diff", "override")) {
@@ -175,8 +176,27 @@ class MainParsingTest {
     void versionNeedsNoConfig() {
         Run run = run("version");
         assertEquals(0, run.code());
-        assertTrue(run.out().matches("syncnode \\S+\\R"), run.out());
+        // the commit is "unknown" when the build ran outside a git checkout; the time is the build's
+        assertTrue(run.out().matches("syncnode \\S+\\R"
+                + "commit (?:[0-9a-f]{7,40}(?:-dirty)?|unknown), "
+                + "built (?:\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ|unknown), "
+                + "java \\d+(?:\\.\\d+)*\\R"), run.out());
         assertEquals(run.out(), run("--version").out());
+    }
+
+    @Test
+    void versionWithoutBuildInformationSaysUnknown() throws Exception {
+        BuildInfo none = BuildInfo.read(null);
+        assertEquals(new BuildInfo("unknown", "unknown"), none);
+        assertEquals(List.of("syncnode 1.2.3", "commit unknown, built unknown, java 17.0.15"),
+                List.of(VersionCommand.lines("1.2.3", none, "17.0.15")));
+        BuildInfo unfiltered = BuildInfo.read(new java.io.ByteArrayInputStream(
+                "commit=${build.commit}\nbuilt=\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(none, unfiltered);
+        BuildInfo built = BuildInfo.read(new java.io.ByteArrayInputStream(
+                "commit=abc1234-dirty\nbuilt=2026-12-06T04:00:00Z\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals("commit abc1234-dirty, built 2026-12-06T04:00:00Z, java 17.0.15",
+                VersionCommand.lines("1.2.3", built, "17.0.15")[1]);
     }
 
     @Test
