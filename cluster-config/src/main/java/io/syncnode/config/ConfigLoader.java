@@ -49,7 +49,7 @@ public final class ConfigLoader {
 
     /** Loads {@code file}; any problem is a {@link ConfigException} naming file, line, key and reason. */
     public static SyncnodeConfig load(Path file) throws ConfigException {
-        ConfigReport report = read(file, Problems.throwing());
+        ConfigReport report = report(file, Problems.throwing());
         return new SyncnodeConfig(file, report.node(), report.cluster(), List.copyOf(report.folders().values()));
     }
 
@@ -63,14 +63,14 @@ public final class ConfigLoader {
      */
     public static ConfigReport check(Path file) {
         try {
-            return read(file, Problems.collecting());
+            return report(file, Problems.collecting());
         } catch (ConfigException e) { // the file cannot be read or parsed: nothing more to check
             return new ConfigReport(file, null, List.of(e), null, null, Map.of());
         }
     }
 
     /** The sections of {@code file}; a problem goes to {@code problems}, which throws it or keeps it. */
-    private static ConfigReport read(Path file, Problems problems) throws ConfigException {
+    private static ConfigReport report(Path file, Problems problems) throws ConfigException {
         String text = read(file);
         ObjectNode root = parse(file, text);
         KeyLines lines = KeyLines.index(text);
