@@ -3,6 +3,11 @@ package io.syncnode.node.cli;
 import io.syncnode.config.ConfigException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -52,7 +57,7 @@ public final class Main {
 
     static int execute(String[] args, Invocation invocation) {
         try {
-            return commandLine(invocation).execute(args);
+            return commandLineFor(invocation, args).execute(args);
         } catch (Throwable e) {
             invocation.err().println("syncnode: " + CauseChain.describe(e));
             return ExitCode.ERROR;
@@ -62,25 +67,56 @@ public final class Main {
         }
     }
 
+    /**
+     * The verbs in the order {@code --help} lists them, each made for one invocation. The name
+     * must be the one its {@code @Command} gives (MainParsingTest holds the two together).
+     */
+    static final Map<String, Function<Invocation, Object>> VERBS = verbs();
+
+    private static Map<String, Function<Invocation, Object>> verbs() {
+        Map<String, Function<Invocation, Object>> v = new LinkedHashMap<>();
+        v.put("run", RunCommand::new);
+        v.put("status", StatusCommand::new);
+        v.put("peers", PeersCommand::new);
+        v.put("dirty", DirtyCommand::new);
+        v.put("sync", SyncCommand::new);
+        v.put("check", CheckCommand::new);
+        v.put("accept-deletes", AcceptDeletesCommand::new);
+        v.put("forget", ForgetCommand::new);
+        v.put("conflicts", ConflictsCommand::new);
+        v.put("resolve", ResolveCommand::new);
+        v.put("pause", PauseCommand::new);
+        v.put("resume", ResumeCommand::new);
+        v.put("rekey", RekeyCommand::new);
+        v.put("reload", ReloadCommand::new);
+        v.put("keygen", KeygenCommand::new);
+        v.put("config", ConfigCommand::new);
+        v.put("version", VersionCommand::new);
+        return Collections.unmodifiableMap(v);
+    }
+
+    /** The whole command line: every verb (help, completion, a verb that is not one). */
     static CommandLine commandLine(Invocation invocation) {
-        CommandLine commandLine = new CommandLine(new SyncnodeCommand())
-                .addSubcommand(new RunCommand(invocation))
-                .addSubcommand(new StatusCommand(invocation))
-                .addSubcommand(new PeersCommand(invocation))
-                .addSubcommand(new DirtyCommand(invocation))
-                .addSubcommand(new SyncCommand(invocation))
-                .addSubcommand(new CheckCommand(invocation))
-                .addSubcommand(new AcceptDeletesCommand(invocation))
-                .addSubcommand(new ForgetCommand(invocation))
-                .addSubcommand(new ConflictsCommand(invocation))
-                .addSubcommand(new ResolveCommand(invocation))
-                .addSubcommand(new PauseCommand(invocation))
-                .addSubcommand(new ResumeCommand(invocation))
-                .addSubcommand(new RekeyCommand(invocation))
-                .addSubcommand(new ReloadCommand(invocation))
-                .addSubcommand(new KeygenCommand(invocation))
-                .addSubcommand(new ConfigCommand(invocation))
-                .addSubcommand(new VersionCommand(invocation));
+        return commandLine(invocation, VERBS.keySet());
+    }
+
+    /**
+     * The command line for {@code args}: when the first argument names a verb, only that verb's
+     * model is built (picocli reflects over every command it is given, most of a CLI call's
+     * start-up time), else every verb's.
+     */
+    static CommandLine commandLineFor(Invocation invocation, String[] args) {
+        return args.length > 0 && VERBS.containsKey(args[0])
+                ? commandLine(invocation, Set.of(args[0])) : commandLine(invocation);
+    }
+
+    private static CommandLine commandLine(Invocation invocation, Set<String> verbs) {
+        CommandLine commandLine = new CommandLine(new SyncnodeCommand());
+        VERBS.forEach((name, make) -> {
+            if (verbs.contains(name)) {
+                commandLine.addSubcommand(make.apply(invocation));
+            }
+        });
         commandLine.setOut(new PrintWriter(invocation.out(), true));
         commandLine.setErr(new PrintWriter(invocation.err(), true));
         commandLine.setParameterExceptionHandler(Main::usageError);

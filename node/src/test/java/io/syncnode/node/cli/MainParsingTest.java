@@ -238,4 +238,19 @@ class MainParsingTest {
         assertEquals(List.of("rootfs/etc/hosts", "config"), check.paths);
         assertEquals(List.of(), this.<CheckCommand>parsed("check", "-c", "a.toml").paths);
     }
+    @Test
+    void eachVerbsModelAloneIsTheSameAsInTheWholeCommandLine() {
+        CommandLine whole = Main.commandLine(invocation(System.out, System.err));
+        assertEquals(List.copyOf(Main.VERBS.keySet()), List.copyOf(whole.getSubcommands().keySet()),
+                "Main.VERBS names every verb by its @Command name, in --help's order");
+        for (String verb : Main.VERBS.keySet()) {
+            CommandLine alone = Main.commandLineFor(invocation(System.out, System.err), new String[] {verb, "--help"});
+            assertEquals(List.of(verb), List.copyOf(alone.getSubcommands().keySet()), "only " + verb + " is built");
+            assertEquals(whole.getSubcommands().get(verb).getUsageMessage(),
+                    alone.getSubcommands().get(verb).getUsageMessage(), verb + " --help is the same");
+        }
+        CommandLine unknown = Main.commandLineFor(invocation(System.out, System.err), new String[] {"stauts"});
+        assertEquals(Main.VERBS.size(), unknown.getSubcommands().size(), "a verb that is not one gets every verb's"
+                + " model, so that picocli can suggest the nearest");
+    }
 }
