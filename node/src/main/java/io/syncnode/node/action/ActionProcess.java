@@ -1,14 +1,12 @@
 package io.syncnode.node.action;
 
 import io.syncnode.node.os.ProcessGroups;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -62,16 +60,8 @@ public final class ActionProcess {
 
     /** Runs the action once, to its end or its timeout. */
     public ActionOutcome run(Trigger t) {
-        List<String> argv = new ArrayList<>(ProcessGroups.command(exec.get(0)));
-        argv.addAll(exec.subList(1, exec.size()));
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(t.root().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder pb = ProcessGroups.builder(exec, t.root());
         Map<String, String> env = pb.environment();
-        String path = env.getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        String lang = env.getOrDefault("LANG", "C.UTF-8");
-        env.clear();
-        env.put("PATH", path);
-        env.put("LANG", lang);
         env.put("SYNCNODE_FOLDER", t.folder());
         env.put("SYNCNODE_ROOT", t.root().toString());
         env.put("SYNCNODE_PATHS", pathList(t.paths()));

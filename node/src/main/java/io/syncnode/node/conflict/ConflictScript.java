@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -51,14 +52,8 @@ public final class ConflictScript {
     }
 
     public ScriptAnswer run(Context c) {
-        ProcessBuilder pb = new ProcessBuilder(ProcessGroups.command(executable.toString())).directory(c.root().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb = ProcessGroups.builder(List.of(executable.toString()), c.root());
         Map<String, String> env = pb.environment();
-        String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        String lang = env.getOrDefault("LANG", "C.UTF-8");
-        env.clear();
-        env.put("PATH", path);
-        env.put("LANG", lang);
         env.put("SYNCNODE_FOLDER", c.folder());
         env.put("SYNCNODE_ROOT", c.root().toString());
         env.put("SYNCNODE_PATH", c.path());

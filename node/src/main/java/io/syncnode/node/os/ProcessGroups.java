@@ -1,9 +1,11 @@
 package io.syncnode.node.os;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Child programs in a process group of their own, so that everything they start can be stopped
@@ -29,6 +31,25 @@ public final class ProcessGroups {
         }
         argv.add(program);
         return argv;
+    }
+
+    /**
+     * A child for {@code argv} in a process group of its own ({@link #command}), working in
+     * {@code dir}, stdin from /dev/null, and an environment of only this process's PATH and LANG
+     * (else a standard PATH and C.UTF-8): the caller adds its own variables.
+     */
+    public static ProcessBuilder builder(List<String> argv, Path dir) {
+        List<String> cmd = new ArrayList<>(command(argv.get(0)));
+        cmd.addAll(argv.subList(1, argv.size()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> env = pb.environment();
+        String path = env.getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        String lang = env.getOrDefault("LANG", "C.UTF-8");
+        env.clear();
+        env.put("PATH", path);
+        env.put("LANG", lang);
+        return pb;
     }
 
     /** Kills {@code p}, everything in its process group and every descendant still known. */
