@@ -1,11 +1,11 @@
 package io.syncnode.node.engine;
 
 import io.syncnode.node.apply.Applier;
+import io.syncnode.node.control.ScanProgress;
 import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.index.StoredFile;
 import io.syncnode.node.os.PathBytes;
 import io.syncnode.node.scan.DiskEntry;
-import io.syncnode.node.control.ScanProgress;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.scan.FolderWalker;
 import io.syncnode.protocol.FileType;
