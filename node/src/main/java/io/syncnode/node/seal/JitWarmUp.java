@@ -9,14 +9,22 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Runs the seal layer's ciphers on throw-away data once at start, on a background thread, so that
  * the JIT has compiled them (with the CPU's AES and carry-less multiply instructions) before the
- * first bulk copy. Measured here: the JDK's AES-GCM runs at ~0.1 GB/s until C2 compiles it, which
- * takes ~180 MB of traffic, then at ~7 GB/s; 20,000 seal/open pairs of 1 KiB (~0.15 s of CPU)
- * get it compiled. The keys are random and discarded; nothing leaves the process.
+ * first bulk copy. Measured here: the JDK's AES-GCM runs at ~0.04 GB/s until C2 compiles it,
+ * then at ~2 GB/s. Warmed with 1 KiB packets only, the first bulk copy still ran ~3 s of GHASH in
+ * Java on both nodes (a JFR profile of {@code scripts/bench seal}): C2 had compiled the JDK's GCM
+ * for what it saw, and the bulk's packets took branches it never saw (lengths that are not a
+ * multiple of the 16-byte block, inputs of 7,680 bytes and more, the other header length), so
+ * the compiled code was thrown away ("unstable_if" deoptimisation in -XX:+LogCompilation) and ran
+ * interpreted until C2 compiled it again. So the 20,000 seal/open pairs vary like real traffic:
+ * lengths of 1 byte to 2 KiB, every tenth one a fragment of up to {@value #LARGE} bytes, both header
+ * lengths. About 0.4 s of CPU. The keys are random and discarded; nothing leaves the process.
  */
 final class JitWarmUp {
     private static final Logger LOG = Logger.getLogger(JitWarmUp.class.getName());
     static final int ROUNDS = 20_000;
     static final int SIZE = 1024;
+    /** A fragment's worth: FRAG2's frag_size in the shipped stacks, plus the message headers. */
+    static final int LARGE = 60_200;
 
     private JitWarmUp() {
     }
@@ -35,12 +43,14 @@ final class JitWarmUp {
         byte[] key = new byte[KeyDerivation.KEY];
         random.nextBytes(key);
         SecretKeySpec k = new SecretKeySpec(key, "AES");
-        byte[] plain = new byte[SIZE];
-        byte[] sealed = new byte[SealFormat.PAIR_HEADER + SIZE + Aead.TAG];
+        byte[] plain = new byte[LARGE];
+        byte[] sealed = new byte[SealFormat.PAIR_HEADER + LARGE + Aead.TAG];
+        java.util.Random lengths = new java.util.Random(1);
         for (int i = 0; i < ROUNDS; i++) {
-            Aead.seal(k, SealFormat.KIND_PAIR, i, sealed, 0, SealFormat.PAIR_HEADER, plain, 0, SIZE, SealFormat.PAIR_HEADER);
-            if (Aead.open(k, SealFormat.KIND_PAIR, i, sealed, 0, SealFormat.PAIR_HEADER, SealFormat.PAIR_HEADER,
-                    SIZE + Aead.TAG) == null) {
+            int size = i % 10 == 9 ? LARGE - lengths.nextInt(LARGE / 2) : 1 + lengths.nextInt(2 * SIZE);
+            int header = i % 2 == 0 ? SealFormat.PAIR_HEADER : SealFormat.GROUP_HEADER;
+            Aead.seal(k, SealFormat.KIND_PAIR, i, sealed, 0, header, plain, 0, size, header);
+            if (Aead.open(k, SealFormat.KIND_PAIR, i, sealed, 0, header, header, size + Aead.TAG) == null) {
                 throw new IllegalStateException("AES-GCM does not open what it sealed");
             }
         }
