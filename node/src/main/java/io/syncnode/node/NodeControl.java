@@ -99,7 +99,8 @@ final class NodeControl implements ControlHandler {
         for (PeerInfo p : parts.peers().all()) {
             String addr = parts.members().get().contains(p.name()) ? parts.transport().physicalAddress(p.name()) : null;
             out.add(new PeerView(p.name(), addr != null ? addr : p.address(), parts.members().get().contains(p.name()),
-                    dirty.getOrDefault(p.id(), 0L), p.lastSeen().toString(), parts.clocks().offsetMs(p.name())));
+                    dirty.getOrDefault(p.id(), 0L), p.lastSeen().toString(), parts.clocks().offsetMs(p.name()),
+                    parts.peers().softwareOf(p.name())));
         }
         out.sort((a, b) -> a.name().compareTo(b.name()));
         return out;

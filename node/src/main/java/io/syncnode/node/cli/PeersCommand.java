@@ -4,12 +4,13 @@ import io.syncnode.node.control.PeerView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code peers}: the other nodes, whether they are members now, and what waits for them. */
+/** {@code peers}: the other nodes, whether they are members now, what waits for them, what they run. */
 @Command(name = "peers",
-        description = "members with address, last seen, dirty count toward each")
+        description = "members with address, last seen, dirty count toward each, and the version each runs")
 final class PeersCommand extends NodeCommand {
     @Option(names = "--json",
-            description = "print JSON: [{\"name\", \"address\", \"member\", \"dirty\", \"lastSeen\"}]")
+            description = "print JSON: [{\"name\", \"address\", \"member\", \"dirty\", \"lastSeen\", "
+                    + "\"clockOffsetMs\", \"version\"}]")
     boolean json;
 
     PeersCommand(Invocation invocation) {
@@ -23,9 +24,11 @@ final class PeersCommand extends NodeCommand {
             printJson(result);
             return ExitCode.OK;
         }
-        TextTable table = new TextTable().left("NAME").left("ADDRESS").left("MEMBER").right("DIRTY").left("LAST SEEN");
+        TextTable table = new TextTable().left("NAME").left("ADDRESS").left("MEMBER").right("DIRTY").left("LAST SEEN")
+                .left("VERSION");
         for (PeerView peer : read(result, PeerView[].class)) {
-            table.row(peer.name(), peer.address(), peer.member() ? "yes" : "no", peer.dirty(), peer.lastSeen());
+            table.row(peer.name(), peer.address(), peer.member() ? "yes" : "no", peer.dirty(), peer.lastSeen(),
+                    peer.version() != null ? peer.version() : "-");
         }
         if (table.isEmpty()) {
             invocation.out().println("no peers");

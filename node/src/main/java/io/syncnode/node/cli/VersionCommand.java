@@ -1,5 +1,7 @@
 package io.syncnode.node.cli;
 
+import io.syncnode.node.wire.BuildInfo;
+import io.syncnode.node.wire.Software;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -15,9 +17,6 @@ import picocli.CommandLine.IVersionProvider;
                 + "when it had uncommitted changes, \"unknown\" outside a git checkout), the build time (UTC) and "
                 + "the Java runtime."})
 final class VersionCommand implements Callable<Integer> {
-    /** Used when the classes do not come from a built jar (tests, an IDE). */
-    static final String FALLBACK = "0.1.0-SNAPSHOT";
-
     private final Invocation invocation;
 
     VersionCommand(Invocation invocation) {
@@ -43,29 +42,9 @@ final class VersionCommand implements Callable<Integer> {
                 "commit " + build.commit() + ", built " + build.built() + ", java " + java};
     }
 
-    /**
-     * The version of the running code: the jar manifest's Implementation-Version, else the
-     * version Maven recorded in the jar's pom.properties, else {@link #FALLBACK}.
-     */
+    /** See {@link Software#version()}. */
     static String current() {
-        String fromManifest = VersionCommand.class.getPackage().getImplementationVersion();
-        if (fromManifest != null && !fromManifest.isBlank()) {
-            return fromManifest;
-        }
-        try (var in = VersionCommand.class.getResourceAsStream(
-                "/META-INF/maven/io.syncnode/syncnode-node/pom.properties")) {
-            if (in != null) {
-                var properties = new java.util.Properties();
-                properties.load(in);
-                String fromPom = properties.getProperty("version");
-                if (fromPom != null && !fromPom.isBlank()) {
-                    return fromPom;
-                }
-            }
-        } catch (java.io.IOException e) {
-            // Going on is safe: the fallback names the version this source was written for.
-        }
-        return FALLBACK;
+        return Software.version();
     }
 
     /** Serves {@code syncnode --version}. */

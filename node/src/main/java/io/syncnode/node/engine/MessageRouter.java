@@ -91,6 +91,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
             return;
         }
         clocks.observe(from, env.sentAtMs());
+        peers.stated(from, env.software());
         Message m = env.message();
         if (seen == PeerDirectory.Observation.NEW && m instanceof Message.Digest) {
             node.greet(from);

@@ -30,6 +30,8 @@ public final class PeerDirectory {
     private final Clock clock;
     private final Map<Long, PeerInfo> byId = new ConcurrentHashMap<>();
     private final Map<String, Long> idByName = new ConcurrentHashMap<>();
+    /** The software version each peer's last digest stated (in memory: a peer states it again at every view change). */
+    private final Map<String, String> software = new ConcurrentHashMap<>();
 
     public PeerDirectory(SqliteIndexStore store, long selfId, Clock clock) {
         this.store = store;
@@ -129,6 +131,7 @@ public final class PeerDirectory {
                 byId.remove(id);
                 idByName.remove(name, id);
             }
+            software.remove(name);
             if (!ids.isEmpty()) {
                 long dropped = dirty;
                 LOG.warning(() -> "forgot peer " + name + " (" + ids.stream().map(Long::toHexString)
@@ -137,6 +140,18 @@ public final class PeerDirectory {
             }
             return new Forgotten(name, List.copyOf(ids), dirty);
         });
+    }
+
+    /** Records the software version {@code name} stated (escaped peer text; "" is ignored). */
+    public void stated(String name, String version) {
+        if (!version.isEmpty()) {
+            software.put(name, version);
+        }
+    }
+
+    /** The software version {@code name} last stated since this node started, or null. */
+    public String softwareOf(String name) {
+        return software.get(name);
     }
 
     /** What {@link #forget} dropped: the ids that carried the name and the dirty entries toward them. */

@@ -90,7 +90,12 @@ final class WireDecoder {
         if (e.getSentAtMs() < 0) {
             throw new WireException("envelope.sent_at_ms: must not be negative, got " + e.getSentAtMs());
         }
-        return new Envelope(e.getSenderId(), e.getSenderName(), e.getSentAtMs(), m);
+        if (e.getSenderSoftware().length() > Software.MAX_LENGTH) {
+            throw new WireException("envelope.sender_software: longer than " + Software.MAX_LENGTH + " characters");
+        }
+        // peer-supplied text that reaches the peers table: control characters shown as \xNN
+        return new Envelope(e.getSenderId(), e.getSenderName(), e.getSentAtMs(), NameCodec.display(e.getSenderSoftware()),
+                m);
     }
 
     private static Message.IndexUpdate fromWire(io.syncnode.wire.proto.IndexUpdate u) throws WireException {

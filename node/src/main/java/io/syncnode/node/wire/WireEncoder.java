@@ -25,6 +25,9 @@ final class WireEncoder {
         io.syncnode.wire.proto.Envelope.Builder b = io.syncnode.wire.proto.Envelope.newBuilder()
                 .setProtocolVersion(PROTOCOL_VERSION).setSenderId(senderId).setSenderName(senderName)
                 .setSentAtMs(sentAtMs);
+        if (message instanceof Message.Digest) {
+            b.setSenderSoftware(Software.DESCRIPTION);
+        }
         message.match(new Message.Cases<Void>() {
             @Override
             public Void indexUpdate(Message.IndexUpdate u) {

@@ -160,14 +160,15 @@ class CliEndToEndTest {
         Run table = cli("peers", "-c", configFile);
         assertEquals(0, table.code(), table.err());
         assertEquals(String.join(NL,
-                "NAME   ADDRESS        MEMBER  DIRTY  LAST SEEN",
-                "beta   10.0.0.2:7800  yes         3  2026-11-21T10:00:00Z",
-                "gamma  10.0.0.3:7800  no          0  -",
+                "NAME   ADDRESS        MEMBER  DIRTY  LAST SEEN             VERSION",
+                "beta   10.0.0.2:7800  yes         3  2026-11-21T10:00:00Z  0.1.0 (3f2a1bc)",
+                "gamma  10.0.0.3:7800  no          0  -                     -",
                 ""), table.out());
         Run json = cli("peers", "-c", configFile, "--json");
         JsonNode peers = new ObjectMapper().readTree(json.out());
         assertEquals(2, peers.size());
-        assertEquals(Set.of("name", "address", "member", "dirty", "lastSeen", "clockOffsetMs"), keys(peers.get(0)));
+        assertEquals(Set.of("name", "address", "member", "dirty", "lastSeen", "clockOffsetMs", "version"),
+                keys(peers.get(0)));
         assertEquals(3, peers.get(0).get("dirty").asLong());
     }
 

@@ -1,5 +1,6 @@
 package io.syncnode.node.cli;
 
+import io.syncnode.node.wire.BuildInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -96,9 +96,11 @@ class ControlServerTest {
     void peersIsAnArrayOfPeerViews() throws IOException {
         JsonNode peers = call(request("peers"));
         assertTrue(peers.isArray());
-        assertEquals(Set.of("name", "address", "member", "dirty", "lastSeen", "clockOffsetMs"), keys(peers.get(0)));
+        assertEquals(Set.of("name", "address", "member", "dirty", "lastSeen", "clockOffsetMs", "version"),
+                keys(peers.get(0)));
         assertEquals("{\"name\":\"beta\",\"address\":\"10.0.0.2:7800\",\"member\":true,\"dirty\":3,"
-                + "\"lastSeen\":\"2026-11-21T10:00:00Z\",\"clockOffsetMs\":null}", peers.get(0).toString());
+                + "\"lastSeen\":\"2026-11-21T10:00:00Z\",\"clockOffsetMs\":null,\"version\":\"0.1.0 (3f2a1bc)\"}",
+                peers.get(0).toString());
         assertFalse(peers.get(1).get("member").asBoolean());
     }
 

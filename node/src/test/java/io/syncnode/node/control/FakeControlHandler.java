@@ -21,7 +21,7 @@ public final class FakeControlHandler implements ControlHandler {
                     java.util.Map.of("tampered", 1L, "replayed", 0L)),
             new StatusView.ViewStatus("[alpha|4]", "alpha", "2026-11-21T10:00:00Z", 1, 0));
     public volatile List<PeerView> peers = List.of(
-            new PeerView("beta", "10.0.0.2:7800", true, 3, "2026-11-21T10:00:00Z"),
+            new PeerView("beta", "10.0.0.2:7800", true, 3, "2026-11-21T10:00:00Z", null, "0.1.0 (3f2a1bc)"),
             new PeerView("gamma", "10.0.0.3:7800", false, 0, null));
     public volatile List<DirtyView> dirty = List.of(
             new DirtyView("ct101", "rootfs/etc/hosts", "beta", "2026-11-21T10:00:00Z"),

@@ -60,6 +60,19 @@ class NodeLifecycleTest {
     }
 
     @Test
+    void peersShowTheVersionEachPeerRuns() {
+        // stated in the digests of the join; an upgrade shows a mixed cluster here
+        await(T, () -> version(0, "n1") != null, () -> "n1's version on n0: " + control(0).peers());
+        assertEquals(io.syncnode.node.wire.Software.DESCRIPTION, version(0, "n1"));
+        assertEquals(io.syncnode.node.wire.Software.DESCRIPTION, version(1, "n0"));
+    }
+
+    private String version(int i, String peer) {
+        return control(i).peers().stream().filter(p -> p.name().equals(peer)).findFirst().map(PeerView::version)
+                .orElse(null);
+    }
+
+    @Test
     void forgetIsRefusedForAMemberAndForThisNode() {
         ControlException member = assertThrows(ControlException.class, () -> control(0).forget("n1"));
         assertTrue(member.getMessage().contains("n1 is a member"), member.getMessage());

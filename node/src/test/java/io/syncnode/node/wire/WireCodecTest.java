@@ -187,6 +187,26 @@ class WireCodecTest {
     }
 
     @Test
+    void aDigestStatesTheSendersSoftwareAndOtherMessagesDoNot() throws WireException {
+        Envelope digest = roundTrip(new Message.Digest(List.of()));
+        assertEquals(Software.DESCRIPTION, digest.software());
+        assertTrue(digest.software().startsWith(Software.version() + " ("), digest.software());
+        assertEquals("", roundTrip(new Message.FetchCredit(1, 1)).software());
+    }
+
+    @Test
+    void aStatedSoftwareReachesThePeersTableEscapedAndIsCapped() throws WireException {
+        io.syncnode.wire.proto.Digest empty = io.syncnode.wire.proto.Digest.getDefaultInstance();
+        Envelope got = WireCodec.decode(envelope().setSenderSoftware("1.0\n\u001b[2J").setDigest(empty).build()
+                .toByteArray());
+        assertEquals("1.0\\x0a\\x1b[2J", got.software());
+        byte[] tooLong = envelope().setSenderSoftware("x".repeat(Software.MAX_LENGTH + 1)).setDigest(empty).build()
+                .toByteArray();
+        WireException e = assertThrows(WireException.class, () -> WireCodec.decode(tooLong));
+        assertTrue(e.getMessage().contains("envelope.sender_software"), e.getMessage());
+    }
+
+    @Test
     void emptyDigestRoundTrip() throws WireException {
         Message.Digest sent = new Message.Digest(List.of());
         assertSameMessage(sent, roundTrip(sent).message());

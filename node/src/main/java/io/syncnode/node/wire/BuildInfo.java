@@ -1,4 +1,4 @@
-package io.syncnode.node.cli;
+package io.syncnode.node.wire;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,16 +9,17 @@ import java.util.Properties;
 /**
  * Where the running code was built from: the git commit (short hash, {@code -dirty} when tracked
  * files had changes) and the build time (UTC, ISO-8601), written at build time by the node
- * module's {@code build-info} step into {@value #RESOURCE}. Each is {@value #UNKNOWN} when the
+ * module's {@code build-info} step into {@value #RESOURCE} ({@code version} prints them, and
+ * {@link Software} sends the commit to peers). Each is {@value #UNKNOWN} when the
  * build ran outside a git checkout, or the classes do not come from a Maven build (an IDE).
  */
-record BuildInfo(String commit, String built) {
+public record BuildInfo(String commit, String built) {
     /** The class-path resource the build writes. */
-    static final String RESOURCE = "/io/syncnode/node/cli/build.properties";
-    static final String UNKNOWN = "unknown";
+    public static final String RESOURCE = "/io/syncnode/node/cli/build.properties";
+    public static final String UNKNOWN = "unknown";
 
     /** This build's information, from {@value #RESOURCE}. */
-    static BuildInfo current() {
+    public static BuildInfo current() {
         try (InputStream in = BuildInfo.class.getResourceAsStream(RESOURCE)) {
             return read(in);
         } catch (IOException e) {
@@ -28,7 +29,7 @@ record BuildInfo(String commit, String built) {
     }
 
     /** Reads the build's properties; {@code in} null (no such resource) gives {@value #UNKNOWN} for each. */
-    static BuildInfo read(InputStream in) throws IOException {
+    public static BuildInfo read(InputStream in) throws IOException {
         Properties p = new Properties();
         if (in != null) {
             p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
