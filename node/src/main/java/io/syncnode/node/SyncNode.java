@@ -21,6 +21,7 @@ import io.syncnode.node.engine.MessageRouter;
 import io.syncnode.node.engine.NodeCounters;
 import io.syncnode.node.engine.NodeParts;
 import io.syncnode.node.engine.PeerDirectory;
+import io.syncnode.node.engine.SeedLog;
 import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.fetch.TransferSource;
 import io.syncnode.node.index.SqliteIndexStore;
@@ -198,10 +199,14 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
                     Set.of(), true)), every, every, TimeUnit.MILLISECONDS);
         }
         antiEntropy.start();
+        SeedLog seeds = new SeedLog(System::nanoTime);
+        scheduler.scheduleWithFixedDelay(() -> seeds.report(folders.keySet(), n -> folders.get(n).need()),
+                SeedLog.EVERY_SECONDS, SeedLog.EVERY_SECONDS, TimeUnit.SECONDS);
         HostPort httpAddress = config.node().http();
         if (httpAddress != null) {
             http = HttpEndpoint.start(httpAddress.host(), httpAddress.port(), controlHandler());
             counters.onApplyLatency(http.applyLatency());
+            counters.onScanDuration(http.scanDuration());
         }
         LOG.info(() -> "node " + config.node().name() + " (" + Long.toHexString(nodeId) + ") started with "
                 + folders.size() + " folder(s); members " + transport.members());

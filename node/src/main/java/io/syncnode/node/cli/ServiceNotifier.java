@@ -253,6 +253,11 @@ final class ServiceNotifier implements StartProgress, AutoCloseable {
             s.append(sep).append(e.getValue()).append(' ').append(e.getKey());
             sep = ", ";
         }
+        for (StatusView.FolderStatus f : status.folders()) {
+            if (f.need() != null && f.need().files() > 0) {
+                s.append("; ").append(f.name()).append(" needs ").append(f.need().describe());
+            }
+        }
         return s.toString();
     }
 

@@ -64,6 +64,9 @@ final class StatusCommand extends NodeCommand {
                 out.println(folder.name() + ": paused on this node: not sending or applying changes until"
                         + " `syncnode resume " + folder.name() + "`");
             }
+            if (folder.need() != null && folder.need().files() > 0) {
+                out.println(folder.name() + ": needs " + folder.need().describe());
+            }
             if (folder.problem() != null && !folder.problem().isBlank()) {
                 out.println(folder.name() + ": " + folder.state() + ": " + folder.problem());
             }

@@ -78,6 +78,11 @@ public final class HttpEndpoint implements AutoCloseable {
         return metrics::applied;
     }
 
+    /** Where the engine reports each full scan of a folder and how long it took in nanoseconds. */
+    public java.util.function.ObjLongConsumer<String> scanDuration() {
+        return metrics::scanned;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();

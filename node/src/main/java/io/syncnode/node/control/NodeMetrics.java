@@ -23,6 +23,9 @@ import java.util.function.ToDoubleFunction;
  * syncnode_folder_conflicts{folder}      open conflicts
  * syncnode_folder_problems{folder}       paths with an open problem
  * syncnode_folder_state{folder,state}    1 for the folder's state (scanning, syncing, idle, halted, paused)
+ * syncnode_folder_need_files{folder}     files the folder still has to fetch from peers (a seed's queue)
+ * syncnode_folder_need_bytes{folder}     their bytes
+ * syncnode_folder_queued_steps{folder}   steps waiting on the folder's worker (scans, applies, answers)
  * syncnode_peer_member{peer}             1 when the peer is a member now, 0 when absent
  * syncnode_peer_dirty{peer}              dirty entries toward the peer
  * syncnode_*_total                       the counters of status (announcements, records, files
@@ -30,6 +33,7 @@ import java.util.function.ToDoubleFunction;
  *                                        rescans, rejected messages)
  * syncnode_seal_refused_packets_total{reason}  packets the seal layer refused, by reason
  * syncnode_apply_latency_seconds         from a remote change's arrival to its apply (histogram)
+ * syncnode_scan_duration_seconds{folder} full scans of the folder (start, rescan, check; histogram)
  * jvm_*                                  heap and non-heap memory, GC, threads, classes
  * </pre>
  * Not thread-safe: {@link HttpEndpoint} scrapes from its one thread; {@link #applied} may be called
@@ -40,6 +44,7 @@ final class NodeMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram applyLatency;
+    private final Histogram scanDuration;
     private StatusView status;
     private List<PeerView> peers = List.of();
 
@@ -55,6 +60,12 @@ final class NodeMetrics {
                 StatusView.FolderStatus::dirty);
         folderGauge("syncnode_folder_conflicts", "open conflicts", StatusView.FolderStatus::conflicts);
         folderGauge("syncnode_folder_problems", "paths with an open problem", StatusView.FolderStatus::problems);
+        folderGauge("syncnode_folder_need_files", "files the folder still has to fetch from its peers",
+                f -> f.need() == null ? 0 : f.need().files());
+        folderGauge("syncnode_folder_need_bytes", "bytes of the files the folder still has to fetch from its peers",
+                f -> f.need() == null ? 0 : f.need().bytes());
+        folderGauge("syncnode_folder_queued_steps", "steps waiting on the folder's worker (scans, applies, answers)",
+                StatusView.FolderStatus::queued);
         GaugeWithCallback.builder().name("syncnode_folder_state").help("1 for the folder's current state")
                 .labelNames("folder", "state").callback(cb -> {
                     for (StatusView.FolderStatus f : folders()) {
@@ -98,7 +109,16 @@ final class NodeMetrics {
                 .classicOnly().classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
                         10, 30, 60, 300)
                 .register(registry);
+        scanDuration = Histogram.builder().name("syncnode_scan_duration_seconds")
+                .help("seconds a full scan of the folder took (start, periodic rescan, check)").labelNames("folder")
+                .classicOnly().classicUpperBounds(0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800)
+                .register(registry);
         JvmMetrics.builder().register(registry);
+    }
+
+    /** One full scan of {@code folder}, {@code nanos} long (any thread). */
+    void scanned(String folder, long nanos) {
+        scanDuration.labelValues(folder).observe(nanos / 1e9);
     }
 
     /** One applied remote change, {@code nanos} after it arrived. */

@@ -110,11 +110,19 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
      * folder that is paused shows paused); {@code problem} explains a halt.
      * {@code lastHeal}: when a partition last healed (ISO-8601, or null); {@code sinceHeal}: how
      * many concurrent paths were met since then, per outcome (merged, kept-local, took-remote,
-     * kept-both, manual, script).
+     * kept-both, manual, script). {@code need}: what the folder still has to fetch from its peers
+     * ({@link Need}); {@code queued}: steps waiting on the folder's worker (scans, applies, answers).
      */
     public record FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
                                String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal,
-                               List<PathProblem> problemList, List<ActionStatus> actions) {
+                               List<PathProblem> problemList, List<ActionStatus> actions, Need need, long queued) {
+        public FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
+                            String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal,
+                            List<PathProblem> problemList, List<ActionStatus> actions) {
+            this(name, path, files, dirty, conflicts, problems, state, problem, lastHeal, sinceHeal, problemList,
+                    actions, Need.NONE, 0);
+        }
+
         public FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
                             String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal,
                             List<PathProblem> problemList) {
@@ -125,6 +133,34 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
         public FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
                             String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal) {
             this(name, path, files, dirty, conflicts, problems, state, problem, lastHeal, sinceHeal, List.of());
+        }
+    }
+
+    /**
+     * What a folder still has to fetch from its peers (a new node's seed, a catch-up after an
+     * absence): {@code files} and {@code bytes} of the versions queued, being fetched, waiting for
+     * disk space or for a retry; how fast fetches completed over the last 10 s; {@code etaSeconds}
+     * at that pace (the slower of the files' and the bytes' pace), null while nothing completed.
+     */
+    public record Need(long files, long bytes, long bytesPerSecond, double filesPerSecond, Long etaSeconds) {
+        public static final Need NONE = new Need(0, 0, 0, 0, null);
+
+        /**
+         * One line for status, the log and systemd, e.g. {@code 1200 files (3.4 GiB) from peers;
+         * 45.0 MB/s, 80.0 files/s; ETA 80 s} ({@code ETA unknown} while nothing completed).
+         */
+        public String describe() {
+            return files + " file(s) (" + bytes(bytes) + ") from peers; " + String.format(java.util.Locale.ROOT,
+                    "%.1f MB/s, %.1f files/s; ", bytesPerSecond / 1e6, filesPerSecond)
+                    + (etaSeconds == null ? "ETA unknown" : "ETA " + etaSeconds + " s");
+        }
+
+        private static String bytes(long b) {
+            if (b < 1 << 20) {
+                return (b >> 10) + " KiB";
+            }
+            return b < 1L << 30 ? String.format(java.util.Locale.ROOT, "%.1f MiB", b / (double) (1 << 20))
+                    : String.format(java.util.Locale.ROOT, "%.1f GiB", b / (double) (1L << 30));
         }
     }
 

@@ -83,6 +83,8 @@ final class FetchQueue {
     private final Map<String, Integer> failures = new HashMap<>();
     private final FetchLane smallLane = new FetchLane(MAX_SMALL_FETCHES);
     private final FetchLane bigLane = new FetchLane(MAX_BIG_FETCHES);
+    /** What {@code fetching} and {@code retrying} still want, and the pace of completed fetches. */
+    private final FetchNeed need = new FetchNeed(System::nanoTime);
 
     FetchQueue(String folder, IndexBuffer buffer, Applier applier, Fetcher fetcher, Executor worker,
                BiFunction<String, FolderSync.Step, Runnable> guard, Consumer<String> scanLater,
@@ -106,6 +108,7 @@ final class FetchQueue {
     /** Fetches {@code target} from {@code from} (unless the same content is already on its way). */
     void enqueue(String from, FileRecord target, boolean announce) {
         Wanted already = fetching.put(target.path(), new Wanted(target, announce));
+        need.wanted(target.path(), target.size());
         if (already != null && already.target().hash().equals(target.hash())) {
             return; // the running (or waiting) fetch brings the same content; its commit uses the newest record
         }
@@ -121,6 +124,11 @@ final class FetchQueue {
 
     int pending() {
         return smallLane.size() + bigLane.size() + waitingForSpace.size() + retrying.size();
+    }
+
+    /** Any thread: the files and bytes still to fetch, and the pace. */
+    io.syncnode.node.control.StatusView.Need need() {
+        return need.snapshot();
     }
 
     /** Shutdown: removes the partial results of interrupted transfers (temp files in the folder). */
@@ -142,6 +150,7 @@ final class FetchQueue {
         } catch (IOException e) {
             lane.finished();
             fetching.remove(rel);
+            need.dropped(rel);
             problems.put(rel, Problems.Kind.NO_TEMP_FILE, e.getMessage());
             return;
         }
@@ -182,6 +191,7 @@ final class FetchQueue {
             }
             fetching.remove(rel);
             if (cause instanceof FetchFailedException f && f.sourceChanged()) {
+                need.dropped(rel); // a newer version is announced (and wanted) when the source has one
                 return false; // that content is gone at the source: nothing to resume
             }
             problems.put(rel, Problems.Kind.FETCH_FAILED, String.valueOf(cause.getMessage()));
@@ -191,6 +201,7 @@ final class FetchQueue {
         }
         failures.remove(rel);
         partials.drop(rel);
+        need.fetched(fetched.size());
         // stays in `fetching` until installed (handOver), so that the same content announced
         // again meanwhile (digest exchanges repeat) is not fetched a second time; whether its
         // version is still wanted there is checked at install time
@@ -213,6 +224,7 @@ final class FetchQueue {
             return null;
         }
         fetching.remove(fetched.path());
+        need.dropped(fetched.path());
         return w;
     }
 
@@ -227,7 +239,9 @@ final class FetchQueue {
      * interrupted transfer of other content at that path will never be resumed, and goes.
      */
     void settled(String rel, ContentHash hash) {
-        retrying.remove(rel);
+        if (retrying.remove(rel) != null && !fetching.containsKey(rel)) {
+            need.dropped(rel);
+        }
         failures.remove(rel);
         // of other content it will never be resumed; of the same content it is not needed any more
         partials.drop(rel);
@@ -256,6 +270,8 @@ final class FetchQueue {
             StoredFile cur = buffer.current(rel);
             if (cur == null || !cur.record().version().covers(r.wanted().target().version())) {
                 enqueue(r.from(), r.wanted().target(), r.wanted().announce());
+            } else {
+                need.dropped(rel);
             }
         });
         return pause;

@@ -70,10 +70,12 @@ final class FolderScans {
         state = FolderState.SCANNING;
         folder.counters().rescans.incrementAndGet();
         long before = folder.counters().recordsAnnounced.get();
+        long start = System.nanoTime();
         try {
             scanner.fullScan(guarded);
         } finally {
             state = FolderState.IDLE;
+            folder.counters().scanned(folder.name(), System.nanoTime() - start);
         }
         return folder.counters().recordsAnnounced.get() - before;
     }

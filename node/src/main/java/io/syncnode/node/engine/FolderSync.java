@@ -289,7 +289,12 @@ public final class FolderSync implements AutoCloseable {
         return new StatusView.FolderStatus(name, root.toString(), store.liveCount(name), dirty,
                 store.conflicts(name).size(), problems.size(), shown.word(), h == null ? null : h.text(),
                 split.lastHeal() == null ? null : split.lastHeal().toString(), split.sinceHeal(),
-                problems.listed(StatusView.PROBLEMS_LISTED), actions.status());
+                problems.listed(StatusView.PROBLEMS_LISTED), actions.status(), remote.need(), worker.queued());
+    }
+
+    /** Any thread: what this folder still has to fetch from its peers, and the pace. */
+    public StatusView.Need need() {
+        return remote.need();
     }
 
     /** Any thread: the worker's current step ends at its next safe point (the node is stopping). */

@@ -47,6 +47,11 @@ final class FolderWorker {
         });
     }
 
+    /** Any thread: steps waiting behind the running one (status's {@code queued}). */
+    int queued() {
+        return executor.getQueue().size();
+    }
+
     /** Queues {@code task} behind the work already queued. */
     void execute(Runnable task) {
         executor.execute(task);

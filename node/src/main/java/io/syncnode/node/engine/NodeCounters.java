@@ -22,10 +22,34 @@ public final class NodeCounters {
 
     /** Where each applied remote change's latency goes (nanoseconds); null: nobody asked. */
     private volatile LongConsumer applyLatency;
+    /** Where each full scan's duration goes (folder, nanoseconds); null: nobody asked yet. */
+    private volatile java.util.function.ObjLongConsumer<String> scanDuration;
+    /** The start's scans, which run before the http listener asks: folder -> nanoseconds. */
+    private final java.util.Map<String, Long> scannedBeforeAsked = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Sends the latency of every remote change applied from now on to {@code sink}. */
     public void onApplyLatency(LongConsumer sink) {
         applyLatency = sink;
+    }
+
+    /**
+     * Sends the duration of every full scan to {@code sink}: those of the start (the last one per
+     * folder, which ran before anyone asked), then every one from now on.
+     */
+    public void onScanDuration(java.util.function.ObjLongConsumer<String> sink) {
+        scanDuration = sink;
+        scannedBeforeAsked.forEach(sink::accept);
+        scannedBeforeAsked.clear();
+    }
+
+    /** A full scan of {@code folder} took {@code nanos}. */
+    void scanned(String folder, long nanos) {
+        java.util.function.ObjLongConsumer<String> sink = scanDuration;
+        if (sink != null) {
+            sink.accept(folder, nanos);
+        } else {
+            scannedBeforeAsked.put(folder, nanos);
+        }
     }
 
     /** Whether anyone wants apply latencies (the [node] http listener's histogram). */

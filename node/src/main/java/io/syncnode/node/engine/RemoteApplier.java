@@ -3,6 +3,7 @@ package io.syncnode.node.engine;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.syncnode.node.apply.Applier;
+import io.syncnode.node.control.StatusView;
 import io.syncnode.node.apply.LocalChangedException;
 import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.index.ApplyIntent;
@@ -113,6 +114,11 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
     /** Fetches running or queued. */
     int pendingFetches() {
         return fetches.pending();
+    }
+
+    /** Any thread: what the folder still has to fetch, and the pace (see {@link FetchNeed}). */
+    StatusView.Need need() {
+        return fetches.need();
     }
 
     /** See {@link ApplyFinisher#finish}. */

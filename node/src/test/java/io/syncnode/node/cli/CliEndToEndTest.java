@@ -82,7 +82,7 @@ class CliEndToEndTest {
         assertEquals(1, status.get("security").get("refused").get("tampered").asLong());
         assertEquals("alpha", status.get("node").asText());
         assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem",
-                "lastHeal", "sinceHeal", "problemList", "actions"),
+                "lastHeal", "sinceHeal", "problemList", "actions", "need", "queued"),
                 keys(status.get("folders").get(0)));
         assertTrue(status.get("counters").has("announcementsSent"));
         assertEquals("", run.err());
@@ -120,6 +120,20 @@ class CliEndToEndTest {
                 "etc: partition healed at 2026-11-21T10:00:00Z; 2 concurrent path(s) since: {kept-both=2}",
                 "health: degraded: folder etc halted: root vanished: /etc/syncnode-shared; folder etc: 1 open problem",
                 ""), run.out());
+    }
+
+    /** A folder that still needs content (a seed) says how much, how fast and how long, under the table. */
+    @Test
+    void statusShowsWhatASeedingFolderStillNeeds() {
+        StatusView s = handler.status;
+        StatusView.FolderStatus f = s.folders().get(0);
+        StatusView.FolderStatus seeding = new StatusView.FolderStatus(f.name(), f.path(), f.files(), f.dirty(),
+                f.conflicts(), f.problems(), "syncing", null, null, null, List.of(), List.of(),
+                new StatusView.Need(1200, 3L << 30, 45_000_000, 80, 80L), 3);
+        handler.status = new StatusView(s.node(), s.members(), List.of(seeding), s.counters(), s.security(), s.view());
+        Run run = cli("status", "-c", configFile);
+        assertTrue(run.out().contains(NL + "ct101: needs 1200 file(s) (3.0 GiB) from peers; 45.0 MB/s, 80.0 files/s;"
+                + " ETA 80 s" + NL), run.out());
     }
 
     /** The exit code of {@code status} for each health state: what a keepalived or LB check tests. */

@@ -76,8 +76,9 @@ class ControlServerTest {
         assertEquals("[\"alpha\",\"beta\"]", status.get("members").toString());
         JsonNode folder = status.get("folders").get(0);
         assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem",
-                "lastHeal", "sinceHeal", "problemList", "actions"),
+                "lastHeal", "sinceHeal", "problemList", "actions", "need", "queued"),
                 keys(folder));
+        assertEquals(Set.of("files", "bytes", "bytesPerSecond", "filesPerSecond", "etaSeconds"), keys(folder.get("need")));
         assertEquals("ct101", folder.get("name").asText());
         assertEquals(1200, folder.get("files").asLong());
         assertEquals("idle", folder.get("state").asText());

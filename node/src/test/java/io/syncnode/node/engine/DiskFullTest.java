@@ -106,6 +106,9 @@ class DiskFullTest {
             assertEquals(List.of(), temps(c.dir(1)), "nothing half-written is left in the folder");
             assertArrayEquals(first, Files.readAllBytes(c.dir(1).resolve("first.bin")), "the old file is intact");
             assertFalse(c.node(0).controlHandler().dirty(null).isEmpty(), "n0 keeps its dirty entry toward n1");
+            StatusView.Need waiting = c.node(1).controlHandler().status().folders().get(0).need();
+            assertEquals(1, waiting.files(), "status shows the file n1 still needs: " + waiting);
+            assertEquals(second.length, waiting.bytes(), waiting.toString());
 
             Files.delete(filler);
             await(T, () -> Files.exists(c.dir(1).resolve("second.bin")), () -> "second.bin arrived once space returned");
@@ -113,6 +116,8 @@ class DiskFullTest {
             assertArrayEquals(second, Files.readAllBytes(c.dir(1).resolve("second.bin")));
             await(T, () -> problemOf(c, "second.bin").isEmpty() && c.node(0).controlHandler().dirty(null).isEmpty(),
                     () -> "the problem ended and nothing is dirty");
+            assertEquals(StatusView.Need.NONE, c.node(1).controlHandler().status().folders().get(0).need(),
+                    "nothing left to fetch");
         }
     }
 

@@ -112,6 +112,11 @@ class HealthAndMetricsTest {
         assertTrue(s.get("syncnode_wire_received_bytes_total") > 0);
         assertTrue(s.get("syncnode_apply_latency_seconds_bucket{le=\"+Inf\"}") >= 1);
         assertTrue(s.get("syncnode_apply_latency_seconds_sum") > 0);
+        // the start's scan ran before the listener: it is counted all the same
+        assertTrue(s.get("syncnode_scan_duration_seconds_count{folder=\"data\"}") >= 1, metrics.body());
+        assertEquals(0.0, s.get("syncnode_folder_need_files{folder=\"data\"}"), "nothing left to fetch");
+        assertEquals(0.0, s.get("syncnode_folder_need_bytes{folder=\"data\"}"));
+        assertTrue(s.containsKey("syncnode_folder_queued_steps{folder=\"data\"}"), metrics.body());
         assertTrue(s.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes{area=\"heap\"")), "JVM memory");
         assertTrue(s.keySet().stream().anyMatch(k -> k.startsWith("jvm_gc_collection_seconds_count")), "GC");
 
