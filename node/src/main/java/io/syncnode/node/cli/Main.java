@@ -16,7 +16,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * The {@code syncnode} command line: {@code run}, {@code status}, {@code peers}, {@code dirty},
  * {@code sync}, {@code check}, {@code accept-deletes}, {@code forget}, {@code conflicts}, {@code resolve},
  * {@code pause}, {@code resume},
- * {@code rekey}, {@code reload}, {@code keygen}, {@code config check}, {@code version}. Exit codes: 0 ok, 1 error, 2 usage or config
+ * {@code rekey}, {@code reload}, {@code keygen}, {@code import-csync2}, {@code config check}, {@code version}.
+ * Exit codes: 0 ok, 1 error, 2 usage or config
  * error, 3 not converged before {@code --timeout}. The operator never sees a stack trace: every
  * failure is one line {@code syncnode: <message>} on stderr.
  */
@@ -90,6 +91,7 @@ public final class Main {
         v.put("rekey", RekeyCommand::new);
         v.put("reload", ReloadCommand::new);
         v.put("keygen", KeygenCommand::new);
+        v.put("import-csync2", ImportCsync2Command::new);
         v.put("config", ConfigCommand::new);
         v.put("version", VersionCommand::new);
         return Collections.unmodifiableMap(v);

@@ -68,6 +68,7 @@ class MainParsingTest {
             "reload  | make the running node re-read its configuration file (as SIGHUP does)",
             "version | print the version",
             "config  | validate a config without a node (config check FILE)",
+            "import-csync2 | write a syncnode config from a csync2.cfg",
     })
     void helpOnEveryVerb(String verb, String description) {
         Run run = run(verb, "--help");
@@ -81,7 +82,8 @@ class MainParsingTest {
         Run run = run("--help");
         assertEquals(0, run.code());
         for (String verb : List.of("run", "status", "peers", "dirty", "sync", "check", "accept-deletes", "forget",
-                "conflicts", "resolve", "pause", "resume", "rekey", "reload", "keygen", "config", "version")) {
+                "conflicts", "resolve", "pause", "resume", "rekey", "reload", "keygen", "import-csync2", "config",
+                "version")) {
             assertTrue(run.out().contains("\n  " + verb + " "), verb + " missing from:\n" + run.out());
         }
         for (String later : List.of("diff", "override")) {
