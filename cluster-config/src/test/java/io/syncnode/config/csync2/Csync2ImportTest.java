@@ -120,7 +120,8 @@ class Csync2ImportTest {
                         List.of("edge /data nodes=[alpha, beta] ignore=[/tmp] keep-both"
                                         + " | action [/incoming] -> [/bin/sh, -c, cd /data && ./run.sh > /dev/null]"
                                         + " | action [/incoming] -> [/usr/bin/touch, /data/.done]",
-                                "other /srv nodes=[alpha, beta] ignore=[] manual"),
+                                "other /srv nodes=[alpha, beta] ignore=[\\!draft] manual"
+                                        + " | action [**] -> [/usr/bin/logger, synced]"),
                         List.of("edge-cases.cfg:4 not mapped: key /etc/csync2.key_edge",
                                 "edge-cases.cfg:14 changed: auto first",
                                 "edge-cases.cfg:6 not mapped: include /data/*/public",
@@ -134,7 +135,8 @@ class Csync2ImportTest {
                                 "edge-cases.cfg:21 not mapped: action pattern relative/*.conf",
                                 "edge-cases.cfg:21 not mapped: action",
                                 "edge-cases.cfg:29 not mapped: key /etc/csync2.key_other",
-                                "edge-cases.cfg:30 not mapped: include /data/sub")));
+                                "edge-cases.cfg:30 not mapped: include /data/sub",
+                                "edge-cases.cfg:34 not mapped: include /var/log/app")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -156,6 +158,11 @@ class Csync2ImportTest {
         for (ImportNote n : imported.notes()) {
             assertTrue(text.contains("#  " + n.toString().lines().findFirst().orElseThrow()), n + " in:\n" + text);
         }
+    }
+
+    @Test
+    void tomlStringsEscapeQuotesBackslashesAndControlCharacters() {
+        assertEquals("\"a\\\"b\\\\c\\n\\u0001\"", TomlRenderer.quote("a\"b\\c\n\u0001"));
     }
 
     @Test
