@@ -62,11 +62,17 @@ public final class Csync2Mapper {
         settings();
         prefixes();
         HostDirectory hosts = HostDirectory.of(config.groups(), notes);
+        HostDirectory.Node me = hosts.node(host);
         List<ImportedConfig.Folder> folders = new ArrayList<>();
         for (Group g : config.groups()) {
+            Host listed = g.hosts().stream().filter(h -> h.name().equals(host)).findFirst().orElse(null);
+            if (me == null && listed != null) { // its folders would name a node that does not exist
+                notes.add(new ImportNote(Kind.NOT_MAPPED, g.where(), "group " + g.name(), "this host (" + host
+                        + ") cannot be a node, see the note on its host statement"));
+                continue;
+            }
             folders.addAll(group(g, hosts, folders));
         }
-        HostDirectory.Node me = hosts.node(host);
         String nodeName = me != null ? me.name() : HostDirectory.nodeName(host);
         String bind = me != null ? me.address() : host + ":" + ImportedConfig.PORT;
         String cluster = config.file().getFileName().toString().replaceFirst("\\.cfg$", "")

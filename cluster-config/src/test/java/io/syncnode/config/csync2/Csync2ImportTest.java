@@ -161,6 +161,19 @@ class Csync2ImportTest {
     }
 
     @Test
+    void aHostThatCannotBeANodeGetsNoFolderAndTheReason() throws Exception {
+        Csync2Config parsed = Csync2Parser.parse(Path.of("/etc/csync2.cfg"),
+                f -> "group g {\n host web_1 web2;\n include /srv;\n}\n");
+        ImportedConfig imported = Csync2Mapper.map(parsed, "web_1");
+        assertEquals(List.of(), imported.folders());
+        assertEquals(List.of("csync2.cfg:2 not mapped: host web_1", "csync2.cfg:1 not mapped: group g"),
+                notes(imported));
+        assertTrue(imported.notes().get(0).reason().startsWith("cannot be a peer address: \"web_1\" is not an IP"
+                + " address or host name"), imported.notes().get(0).reason());
+        assertEquals(1, Csync2Mapper.map(parsed, "web2").folders().size(), "the other host still imports");
+    }
+
+    @Test
     void tomlStringsEscapeQuotesBackslashesAndControlCharacters() {
         assertEquals("\"a\\\"b\\\\c\\n\\u0001\"", TomlRenderer.quote("a\"b\\c\n\u0001"));
     }
