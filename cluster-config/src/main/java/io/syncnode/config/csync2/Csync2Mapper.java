@@ -9,26 +9,23 @@ import io.syncnode.config.csync2.Csync2Config.PrefixEntry;
 import io.syncnode.config.csync2.Csync2Config.Setting;
 import io.syncnode.config.csync2.ImportNote.Kind;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Maps a {@link Csync2Config} onto a syncnode configuration for one host.
  *
- * <p>Implementation notes. A group the host is in becomes one {@code [[folder]]} per include
- * root: a path {@code include} without wildcards, prefixes expanded for this host, that lies in no
- * other root of the group and that no later {@code exclude} takes back (csync2: the last matching
- * pattern wins). {@code nodes} lists the group's hosts. Below a root, csync2's path excludes
- * become anchored ignore globs and its base-name patterns unanchored ones (exclude {@code X} ->
- * {@code X}, include {@code X} -> {@code !X}); the base-name rules come first, so that a
- * base-name re-include cannot undo a path exclude (csync2 requires both kinds to admit a file).
- * What the ignore syntax cannot say (a path include below an excluded directory, {@code **}
- * patterns, a wildcard include) is listed, not guessed. {@code auto} becomes the conflict policy:
+ * <p>Implementation notes. A group the host is in becomes one {@code [[folder]]} per root that
+ * {@link FolderRoots} finds: an included directory, or the directory above an included file or
+ * wildcard (then the folder's ignore list admits only the includes); prefixes are expanded for
+ * this host. {@code nodes} lists the group's hosts. Below a root, csync2's excludes and
+ * base-name patterns become ignore globs ({@link IgnoreMapping}). What the ignore syntax cannot
+ * say is listed, not guessed. {@code auto} becomes the conflict policy:
  * none -> manual (csync2's default too), younger -> newest, older -> oldest, bigger, smaller,
  * left/right -> priority by the order of the host statement (slaves last: in csync2 they always
  * lose), first -> keep-both (no counterpart). The cluster is tcp with every host of the file as a
@@ -40,13 +37,15 @@ public final class Csync2Mapper {
 
     private final Csync2Config config;
     private final String host;
+    private final Predicate<String> isFile;
     private final List<ImportNote> notes = new ArrayList<>();
     private final Map<String, String> prefixPaths = new LinkedHashMap<>();
     private final Set<String> noted = new HashSet<>();
 
-    private Csync2Mapper(Csync2Config config, String host) {
+    private Csync2Mapper(Csync2Config config, String host, Predicate<String> isFile) {
         this.config = config;
         this.host = host.toLowerCase(Locale.ROOT);
+        this.isFile = isFile;
     }
 
     /**
@@ -55,7 +54,16 @@ public final class Csync2Mapper {
      * then say why.
      */
     public static ImportedConfig map(Csync2Config config, String host) {
-        return new Csync2Mapper(config, host).map();
+        return map(config, host, path -> false);
+    }
+
+    /**
+     * As {@link #map(Csync2Config, String)}, knowing which include paths are files ({@code isFile},
+     * asked with absolute, prefix-expanded paths): such an include is synced through the folder of
+     * the directory above it, whose ignore list then admits only the group's includes.
+     */
+    public static ImportedConfig map(Csync2Config config, String host, Predicate<String> isFile) {
+        return new Csync2Mapper(config, host, isFile).map();
     }
 
     private ImportedConfig map() {
@@ -148,7 +156,8 @@ public final class Csync2Mapper {
                         + " versions key yet, so replaced and deleted files are not kept (only conflict copies)"));
             }
         }
-        List<String> roots = roots(g, earlier);
+        List<FolderRoots.Root> roots = FolderRoots.of(g, this::expand, isFile, earlier, host,
+                (p, reason) -> note(Kind.NOT_MAPPED, p, reason));
         List<String> nodes = new ArrayList<>();
         for (Host h : g.hosts()) {
             HostDirectory.Node n = hosts.node(h.name());
@@ -160,16 +169,22 @@ public final class Csync2Mapper {
         Set<String> names = new HashSet<>();
         earlier.forEach(f -> names.add(f.name()));
         for (int i = 0; i < roots.size(); i++) {
-            String root = roots.get(i);
+            String root = roots.get(i).path();
+            List<String> allow = roots.get(i).allow();
             String name = folderName(g.name(), roots.size() == 1 ? null : root, names);
             names.add(name);
-            List<String> ignore = IgnoreMapping.ignore(g, root, this::expand, i == 0, notes);
+            if (!allow.isEmpty()) {
+                notes.add(new ImportNote(Kind.CHANGED, g.where(), "group " + g.name(), "folder " + name + " ("
+                        + root + ") is not itself included: its ignore list admits only " + String.join(", ", allow)
+                        + ", the group's includes below it"));
+            }
+            List<String> ignore = IgnoreMapping.ignore(g, root, allow, this::expand, i == 0, notes);
             out.add(new ImportedConfig.Folder(name, root, g.name(), g.where(), hostList, nodes, ignore,
                     conflict(auto), auto, priority(auto, g, hosts),
                     ActionMapping.forFolder(g.actions(), root, this::expand, i == 0, notes)));
         }
         for (Csync2Config.Action a : g.actions()) {
-            if (!roots.isEmpty() && roots.stream().noneMatch(r -> ActionMapping.reaches(a, r, this::expand))) {
+            if (!roots.isEmpty() && roots.stream().noneMatch(r -> ActionMapping.reaches(a, r.path(), this::expand))) {
                 notes.add(new ImportNote(Kind.NOT_MAPPED, a.where(), "action", "none of its patterns lies in a"
                         + " folder of group " + g.name()));
             }
@@ -194,59 +209,6 @@ public final class Csync2Mapper {
                         + " of group " + g.name() + " too"));
             }
         }
-    }
-
-    /** The include roots of {@code g}: literal, prefix-expanded, outermost, not excluded again, not nested in {@code earlier}. */
-    private List<String> roots(Group g, List<ImportedConfig.Folder> earlier) {
-        List<Pattern> path = new ArrayList<>();
-        List<Pattern> candidates = new ArrayList<>();
-        for (Pattern p : g.patterns()) {
-            if (p.kind() == PatternKind.COMPARE) {
-                note(Kind.NOT_MAPPED, p, "compare patterns only serve csync2's compare mode (-o)");
-            } else if (p.isPath()) {
-                String expanded = expand(p.text());
-                if (expanded == null) {
-                    note(Kind.NOT_MAPPED, p, "its prefix has no path on host " + host + " (no 'on' line matches it)");
-                    continue;
-                }
-                Pattern e = new Pattern(p.kind(), expanded, p.where());
-                path.add(e);
-                if (p.kind() == PatternKind.INCLUDE && PathPattern.isGlob(expanded)) {
-                    note(Kind.NOT_MAPPED, p, "a folder needs a fixed root: write one include per directory, without"
-                            + " wildcards");
-                } else if (p.kind() == PatternKind.INCLUDE) {
-                    candidates.add(e);
-                }
-            }
-        }
-        candidates.sort(Comparator.comparingInt(p -> p.text().split("/").length));
-        List<String> roots = new ArrayList<>();
-        for (Pattern c : candidates) {
-            String root = c.text();
-            if (roots.stream().anyMatch(r -> r.equals(root) || within(root, r))) {
-                continue; // inside a root of this group: it is part of that folder
-            }
-            Pattern last = null;
-            for (Pattern p : path) {
-                if (PathPattern.place(p.text(), root).relation() == PathPattern.Relation.COVERS) {
-                    last = p;
-                }
-            }
-            if (last != null && last.kind() == PatternKind.EXCLUDE) {
-                note(Kind.NOT_MAPPED, c, "excluded again by '" + last.kind().keyword() + " " + last.text() + "' on line "
-                        + last.where().line());
-                continue;
-            }
-            ImportedConfig.Folder clash = earlier.stream().filter(f -> f.path().equals(root) || within(root, f.path())
-                    || within(f.path(), root)).findFirst().orElse(null);
-            if (clash != null) {
-                note(Kind.NOT_MAPPED, c, "overlaps folder " + clash.name() + " (" + clash.path() + ", group "
-                        + clash.group() + "); syncnode folders may not nest: merge the groups by hand");
-                continue;
-            }
-            roots.add(root);
-        }
-        return roots;
     }
 
     private void note(Kind kind, Pattern p, String reason) {

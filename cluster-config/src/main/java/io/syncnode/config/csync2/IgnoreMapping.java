@@ -8,7 +8,11 @@ import io.syncnode.config.csync2.PathPattern.Placement;
 import io.syncnode.config.csync2.PathPattern.Relation;
 import io.syncnode.protocol.IgnoreMatcher;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -17,24 +21,27 @@ import java.util.function.UnaryOperator;
  * <p>Implementation notes. csync2 admits a file when the last matching path pattern is an
  * include and the last matching base-name pattern is not an exclude (base names are admitted by
  * default); both pattern kinds prune directories, as syncnode's ignore globs do. The list is
- * therefore the base-name rules in order ({@code X} or {@code !X}, unanchored: they match a name
- * at any depth), then the path excludes below the root as anchored globs. A path include below
- * the root is already admitted unless an earlier exclude covers it; then it would be a
- * re-include below an ignored directory, which the ignore syntax (like gitignore) cannot express:
- * it is listed instead.
+ * therefore: for a root that is not itself included, the allow-list of what is
+ * ({@link #allowRules}); then the base-name rules in order ({@code X} or {@code !X}, unanchored:
+ * they match a name at any depth); then the path excludes below the root as anchored globs. A
+ * path include below the root is already admitted unless an earlier exclude covers it; then it
+ * would be a re-include below an ignored directory, which the ignore syntax (like gitignore)
+ * cannot express: it is listed instead. (A base-name re-include can also re-admit a path the
+ * allow-list left out; csync2 configs rarely combine the two.)
  */
 final class IgnoreMapping {
     private IgnoreMapping() {
     }
 
     /**
-     * The ignore globs for the folder at {@code root}; {@code expand} gives a pattern's
+     * The ignore globs for the folder at {@code root}, admitting only {@code allow} when that is
+     * not empty ({@link FolderRoots.Root#allow}); {@code expand} gives a pattern's
      * prefix-expanded form (null: none on this host; the caller has noted it). Notes about
      * base-name patterns are made for the first root only ({@code first}).
      */
-    static List<String> ignore(Group g, String root, UnaryOperator<String> expand, boolean first,
-                               List<ImportNote> notes) {
-        List<String> out = new ArrayList<>();
+    static List<String> ignore(Group g, String root, List<String> allow, UnaryOperator<String> expand,
+                               boolean first, List<ImportNote> notes) {
+        List<String> out = new ArrayList<>(allowRules(allow));
         boolean excluded = false;
         for (Pattern p : g.patterns()) {
             if (p.isPath() || p.kind() == PatternKind.COMPARE) {
@@ -79,6 +86,45 @@ final class IgnoreMapping {
             }
         }
         return out;
+    }
+
+    /**
+     * Ignore rules that admit only {@code allow} (anchored globs below the root) and everything
+     * below each: per directory on the way, {@code /dir/*} then {@code !/dir/child} for each child
+     * on the way (a path is decided by the rules of its own directory level, the last match
+     * winning). An entry below another entry is dropped: the upper one admits it already.
+     */
+    static List<String> allowRules(List<String> allow) {
+        List<List<String>> entries = allow.stream().map(a -> List.of(a.substring(1).split("/"))).toList();
+        Map<String, Set<String>> children = new LinkedHashMap<>();
+        for (List<String> e : entries) {
+            if (entries.stream().anyMatch(o -> o != e && below(e, o))) {
+                continue;
+            }
+            for (int k = 0; k < e.size(); k++) {
+                String dir = k == 0 ? "" : "/" + String.join("/", e.subList(0, k));
+                children.computeIfAbsent(dir, d -> new LinkedHashSet<>()).add(dir + "/" + e.get(k));
+            }
+        }
+        List<String> rules = new ArrayList<>();
+        children.forEach((dir, admitted) -> {
+            rules.add(dir + "/*");
+            admitted.forEach(a -> rules.add("!" + a));
+        });
+        return rules;
+    }
+
+    /** Whether entry {@code e} lies below (or is) what entry {@code o} admits, and {@code o} is shorter or listed first. */
+    private static boolean below(List<String> e, List<String> o) {
+        if (o.size() > e.size() || o.size() == e.size() && o.equals(e)) {
+            return false;
+        }
+        for (int i = 0; i < o.size(); i++) {
+            if (!o.get(i).equals(e.get(i)) && !PathPattern.componentMatches(o.get(i), e.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether including {@code glob} would undo part of {@code excludes}. */

@@ -1,6 +1,7 @@
 package io.syncnode.config.csync2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncnode.config.ConfigLoader;
@@ -9,9 +10,11 @@ import io.syncnode.config.FolderConfig;
 import io.syncnode.config.HostPort;
 import io.syncnode.config.SyncnodeConfig;
 import io.syncnode.config.Transport;
+import io.syncnode.protocol.IgnoreMatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -124,7 +127,6 @@ class Csync2ImportTest {
                                         + " | action [**] -> [/usr/bin/logger, synced]"),
                         List.of("edge-cases.cfg:4 not mapped: key /etc/csync2.key_edge",
                                 "edge-cases.cfg:14 changed: auto first",
-                                "edge-cases.cfg:6 not mapped: include /data/*/public",
                                 "edge-cases.cfg:13 not mapped: include %nowhere%/x",
                                 "edge-cases.cfg:11 not mapped: include /opt/app",
                                 "edge-cases.cfg:10 not mapped: exclude sub/name",
@@ -135,8 +137,8 @@ class Csync2ImportTest {
                                 "edge-cases.cfg:21 not mapped: action pattern relative/*.conf",
                                 "edge-cases.cfg:21 not mapped: action",
                                 "edge-cases.cfg:29 not mapped: key /etc/csync2.key_other",
-                                "edge-cases.cfg:30 not mapped: include /data/sub",
-                                "edge-cases.cfg:34 not mapped: include /var/log/app")));
+                                "edge-cases.cfg:34 not mapped: include /var/log/app",
+                                "edge-cases.cfg:30 not mapped: include /data/sub")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -171,6 +173,48 @@ class Csync2ImportTest {
         assertTrue(imported.notes().get(0).reason().startsWith("cannot be a peer address: \"web_1\" is not an IP"
                 + " address or host name"), imported.notes().get(0).reason());
         assertEquals(1, Csync2Mapper.map(parsed, "web2").folders().size(), "the other host still imports");
+    }
+
+    @Test
+    void includedFilesAndWildcardsAreSyncedThroughTheDirectoryAboveWithAnAllowList() throws Exception {
+        Set<String> files = Set.of("/etc/corosync/corosync.conf", "/etc/corosync/authkey", "/etc/csync2/csync2.cfg",
+                "/etc/csync2/key_hagroup", "/etc/drbd.conf", "/etc/lvm/lvm.conf", "/etc/sysconfig/pacemaker",
+                "/etc/pacemaker/authkey");
+        ImportedConfig imported = Csync2Mapper.map(Csync2Parser.parse(resource("pacemaker-files.cfg")), "node2",
+                files::contains);
+        SyncnodeConfig loaded = ConfigLoader.load(Files.writeString(dir.resolve("node.toml"),
+                TomlRenderer.render(imported)));
+        FolderConfig etc = loaded.folders().get(0);
+        assertEquals(1, loaded.folders().size());
+        assertEquals(List.of("ha_group", "/etc", "[node1, node2]"),
+                List.of(etc.name(), etc.path().toString(), etc.nodes().toString()));
+        assertEquals(List.of("/*", "!/booth", "!/corosync", "!/csync2", "!/drbd.conf", "!/drbd.d", "!/lvm",
+                "!/sysconfig", "!/pacemaker", "!/ha.d", "/corosync/*", "!/corosync/corosync.conf",
+                "!/corosync/authkey", "/csync2/*", "!/csync2/csync2.cfg", "!/csync2/key_hagroup", "/lvm/*",
+                "!/lvm/lvm.conf", "/sysconfig/*", "!/sysconfig/pacemaker", "/pacemaker/*", "!/pacemaker/authkey",
+                "/ha.d/*", "!/ha.d/*.cf"), etc.ignore());
+        IgnoreMatcher ignore = IgnoreMatcher.compile(etc.ignore());
+        for (String synced : List.of("corosync/corosync.conf", "corosync/authkey", "drbd.conf", "drbd.d/r0.res",
+                "booth/booth.conf", "ha.d/ldirectord.cf", "sysconfig/pacemaker", "pacemaker/authkey")) {
+            assertFalse(ignore.ignored(synced, false), synced + " is synced as csync2 syncs it");
+        }
+        for (String left : List.of("passwd", "shadow", "corosync/uidgid.d", "lvm/archive", "sysconfig/network",
+                "ha.d/README", "pacemaker/cib.xml")) {
+            assertTrue(ignore.ignored(left, false), left + " is not in the group");
+        }
+        assertEquals(List.of("pacemaker-files.cfg:5 not mapped: key /etc/csync2/key_hagroup",
+                "pacemaker-files.cfg:3 changed: group ha_group"), notes(imported));
+    }
+
+    @Test
+    void anIncludedDirectoryBelowAnAllowListIsWhollySyncedAndAWildcardNeedsNoFileCheck() throws Exception {
+        Csync2Config parsed = Csync2Parser.parse(Path.of("/etc/csync2.cfg"), f -> """
+                group g { host a; include /srv/site/*.html /srv/site/assets /srv/site/assets/img/logo.png; }
+                """);
+        ImportedConfig imported = Csync2Mapper.map(parsed, "a", p -> p.endsWith(".png"));
+        assertEquals("/srv/site", imported.folders().get(0).path());
+        assertEquals(List.of("/*", "!/*.html", "!/assets"), imported.folders().get(0).ignore(),
+                "logo.png lies in the wholly included assets: no rule narrows assets");
     }
 
     @Test

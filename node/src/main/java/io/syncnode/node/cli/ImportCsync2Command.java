@@ -16,6 +16,8 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
@@ -37,8 +39,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "import-csync2", mixinStandardHelpOptions = true,
         description = {"write a syncnode config from a csync2.cfg",
                 "Reads FILE (csync2's syntax, with its config includes and prefixes) and writes the syncnode "
-                + "configuration of one host: each group the host is in becomes a [[folder]] per include root "
-                + "(nodes = the group's hosts, excludes as ignore globs, auto as the conflict policy, actions as "
+                + "configuration of one host: each group the host is in becomes a [[folder]] per included "
+                + "directory, or per directory above included files and wildcards, whose ignore list then admits only "
+                + "those (nodes = the group's hosts, excludes as ignore globs, auto as the conflict policy, actions as "
                 + "[[folder.action]]), and every host a tcp peer at the address after '@' in its host statement, "
                 + "else at its name, port 7800. What has no syncnode counterpart (keys, backups, slave hosts, "
                 + "nossl, ...) is listed on stderr with the reason, and as comments in the output. The output "
@@ -73,7 +76,7 @@ final class ImportCsync2Command implements Callable<Integer> {
             err.println("syncnode: " + e.getMessage());
             return ExitCode.USAGE;
         }
-        ImportedConfig imported = Csync2Mapper.map(parsed, name);
+        ImportedConfig imported = Csync2Mapper.map(parsed, name, ImportCsync2Command::isFile);
         for (ImportNote note : imported.notes()) {
             err.println(note);
         }
@@ -110,6 +113,19 @@ final class ImportCsync2Command implements Callable<Integer> {
                 + imported.notes(ImportNote.Kind.CHANGED).size() + " changed, "
                 + imported.notes(ImportNote.Kind.SKIPPED).size() + " skipped; next: make credentials (syncnode "
                 + "keygen), then `syncnode config check` on host " + imported.host();
+    }
+
+    /**
+     * Whether an include names a file (anything but a directory) on this machine: it is then synced
+     * through the directory above it. A path that does not exist here counts as a directory.
+     */
+    private static boolean isFile(String path) {
+        try {
+            Path p = Path.of(path);
+            return Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+        } catch (InvalidPathException e) {
+            return false; // not a path this machine can have: nothing to look at
+        }
     }
 
     /** Why {@code text} does not load with {@link ConfigLoader}, or null when it does. */

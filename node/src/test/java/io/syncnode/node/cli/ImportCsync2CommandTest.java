@@ -145,6 +145,23 @@ class ImportCsync2CommandTest {
     }
 
     @Test
+    void anIncludedFileOnThisMachineIsSyncedThroughItsDirectory() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("app"));
+        Files.writeString(app.resolve("app.conf"), "x");
+        Files.createDirectories(app.resolve("conf.d"));
+        Path cfg2 = Files.writeString(dir.resolve("files.cfg"), "group app {\n host alpha beta;\n include " + app
+                + "/app.conf " + app + "/conf.d;\n}\n");
+        Path out = dir.resolve("app.toml");
+        Run run = run("import-csync2", cfg2.toString(), "--host", "alpha", "--out", out.toString());
+        assertEquals(0, run.code(), run.err());
+        FolderConfig folder = ConfigLoader.load(out).folders().get(0);
+        assertEquals(app, folder.path());
+        assertEquals(List.of("/*", "!/app.conf", "!/conf.d"), folder.ignore());
+        assertTrue(run.err().contains("files.cfg:1: changed: group app: folder app (" + app + ") is not itself"
+                + " included"), run.err());
+    }
+
+    @Test
     void fileIsRequired() {
         Run run = run("import-csync2");
         assertEquals(2, run.code());
