@@ -25,8 +25,6 @@ import io.syncnode.node.engine.SeedLog;
 import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.fetch.TransferSource;
 import io.syncnode.node.index.SqliteIndexStore;
-import io.syncnode.node.watch.ChangeAggregator;
-import io.syncnode.node.watch.InotifyWatcher;
 import io.syncnode.node.wire.Outbox;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -37,7 +35,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,8 +81,7 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
     private final ExecutorService fsyncPool;
     private final Fetcher fetcher;
     private final TransferSource source;
-    private final Map<String, FolderSync> folders = new LinkedHashMap<>();
-    private final List<InotifyWatcher> watchers = new ArrayList<>();
+    private final Folders folders;
     private final JGroupsTransport transport;
     /** Every send: cut to the folders' sharing, queued on a lane per destination (no worker waits on a peer). */
     private final Outbound outbound;
@@ -117,17 +113,16 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
                 this::laneOverflowed);
         Outbox outbox = outbound;
         this.fetcher = new Fetcher(outbox, fetchPool, scheduler, counters.bytesFetched);
+        PauseMarks pauses = new PauseMarks(stateDir.resolve("paused"));
+        NodeParts folderParts = new NodeParts(nodeId, config.node().name(), stateDir.resolve("work"), store, peers,
+                outbox, fetcher, scheduler, clock, counters, fsyncPool, pauses);
+        this.folders = new Folders(folderParts, scheduler);
+        config.folders().forEach(folders::add);
         this.source = new TransferSource(outbox, servePool,
                 (folder, path, hash) -> Optional.ofNullable(folders.get(folder))
                         .flatMap(f -> TransferSource.Served.inIndex(store, folder, f.root(), path, hash)),
                 (folder, path) -> Optional.ofNullable(folders.get(folder)).ifPresent(f -> f.sourceChanged(path)),
                 counters.bytesServed);
-        PauseMarks pauses = new PauseMarks(stateDir.resolve("paused"));
-        NodeParts folderParts = new NodeParts(nodeId, config.node().name(), stateDir.resolve("work"), store, peers,
-                outbox, fetcher, scheduler, clock, counters, fsyncPool, pauses);
-        for (FolderConfig fc : config.folders()) {
-            folders.put(fc.name(), new FolderSync(fc, folderParts));
-        }
         this.antiEntropy = new AntiEntropy(folders.values(), outbound, sendPool, scheduler, config.node().name(),
                 () -> members, clock);
         this.router = new MessageRouter(folders, peers, source, fetcher, counters, this, clocks, clock);
@@ -171,9 +166,7 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         // watch first, then scan: a change made while the first scan runs (after it passed the
         // entry) is an event queued behind the scan on the folder's worker, never lost until the
         // next full rescan
-        for (FolderSync f : folders.values()) {
-            startWatcher(f);
-        }
+        folders.watchAll();
         List<CompletableFuture<Long>> scans = new ArrayList<>();
         Map<String, io.syncnode.node.control.ScanProgress> scanned = new java.util.HashMap<>();
         folders.forEach((name, f) -> scanned.put(name, f.scanProgress()));
@@ -192,16 +185,13 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         progress.joining(config.cluster().name());
         transport.connect();
         progress.joined(List.copyOf(transport.members()));
-        for (FolderConfig fc : config.folders()) {
-            long every = fc.rescan().toMillis();
-            FolderSync f = folders.get(fc.name());
-            scheduler.scheduleWithFixedDelay(() -> f.onChanges(new io.syncnode.node.watch.ChangeBatch(Set.of(),
-                    Set.of(), true)), every, every, TimeUnit.MILLISECONDS);
-        }
+        folders.scheduleRescans();
         antiEntropy.start();
         SeedLog seeds = new SeedLog(System::nanoTime);
-        scheduler.scheduleWithFixedDelay(() -> seeds.report(folders.keySet(), n -> folders.get(n).need()),
-                SeedLog.EVERY_SECONDS, SeedLog.EVERY_SECONDS, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(() -> seeds.report(folders.keySet(), n -> {
+            FolderSync f = folders.get(n);
+            return f == null ? null : f.need(); // removed by a reload meanwhile
+        }), SeedLog.EVERY_SECONDS, SeedLog.EVERY_SECONDS, TimeUnit.SECONDS);
         HostPort httpAddress = config.node().http();
         if (httpAddress != null) {
             http = HttpEndpoint.start(httpAddress.host(), httpAddress.port(), controlHandler());
@@ -210,21 +200,6 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         }
         LOG.info(() -> "node " + config.node().name() + " (" + Long.toHexString(nodeId) + ") started with "
                 + folders.size() + " folder(s); members " + transport.members());
-    }
-
-    private void startWatcher(FolderSync f) throws IOException {
-        FolderConfig fc = config.folders().stream().filter(c -> c.name().equals(f.name())).findFirst().orElseThrow();
-        Duration settle = fc.settle();
-        Duration maxDelay = settle.multipliedBy(10).compareTo(Duration.ofSeconds(1)) > 0
-                ? settle.multipliedBy(10) : Duration.ofSeconds(1);
-        ChangeAggregator aggregator = new ChangeAggregator(settle, maxDelay, scheduler, f::onChanges, message -> {
-            LOG.severe(f.name() + ": " + message + "; falling back to a full rescan every minute for this folder");
-            scheduler.scheduleWithFixedDelay(() -> f.onChanges(new io.syncnode.node.watch.ChangeBatch(Set.of(),
-                    Set.of(), true)), 60, 60, TimeUnit.SECONDS);
-        });
-        InotifyWatcher w = new InotifyWatcher(f.root(), f::ignoredAnyType, aggregator);
-        w.start();
-        watchers.add(w);
     }
 
     @Override
@@ -292,10 +267,33 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         return nodeId;
     }
 
+    /** The folders of a reload: started, stopped or restarted live ({@link Folders#reload}). */
+    private void reloadFolders(List<FolderConfig> fresh, List<String> applied) throws ControlHandler.ControlException {
+        Folders.Changes c;
+        try {
+            c = folders.reload(fresh, antiEntropy::resumed);
+        } catch (IOException | RuntimeException e) {
+            throw new ControlHandler.ControlException("a folder of the new configuration cannot start: " + e.getMessage());
+        } finally {
+            outbound.folders(folders.configs());
+        }
+        if (!c.added().isEmpty()) {
+            applied.add("[[folder]] added: " + String.join(", ", c.added()));
+        }
+        if (!c.removed().isEmpty()) {
+            applied.add("[[folder]] removed: " + String.join(", ", c.removed()));
+        }
+        if (!c.restarted().isEmpty()) {
+            applied.add("[[folder]] changed, restarted with a rescan: " + String.join(", ", c.restarted()));
+        }
+    }
+
     /**
-     * Re-reads the config file: {@code [cluster] credentials} and {@code revoked} take effect at once
-     * (through the seal layer); every other difference from the running config is reported as
-     * needing a restart. Synchronized: one reload at a time (SIGHUP and the verb).
+     * Re-reads the config file: {@code [[folder]]} tables added, removed or changed take effect at
+     * once ({@link Folders#reload}: only those folders start, stop or restart), so do
+     * {@code [cluster] credentials} and {@code revoked} (through the seal layer); a difference in
+     * {@code [node]} or the rest of {@code [cluster]} is reported as needing a restart.
+     * Synchronized: one reload at a time (SIGHUP and the verb).
      */
     private synchronized ReloadView reload() throws ControlHandler.ControlException {
         SyncnodeConfig fresh;
@@ -317,17 +315,17 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
                 || now.insecure() != was.insecure() || now.secured() != was.secured()) {
             restart.add("[cluster] name, transport, bind, multicast, peers, insecure, or credentials set/unset");
         }
-        if (!fresh.folders().equals(config.folders())) {
-            restart.add("[[folder]] tables");
-        }
+        ClusterTrust trust = null;
         if (now.secured() && was.secured()) {
-            ClusterTrust trust;
             try {
                 trust = ClusterTrust.load(now, config.node().name(), clock.instant());
             } catch (CredentialsException e) {
                 throw new ControlHandler.ControlException("the credentials are refused and the running ones stay: "
                         + e.getMessage());
             }
+        }
+        reloadFolders(fresh.folders(), applied);
+        if (trust != null) {
             transport.reloadTrust(trust.credentials(), trust.revoked());
             applied.add("[cluster] credentials " + now.credentials() + " (" + trust.credentials().certificate().fingerprint()
                     + "; trusting " + trust.credentials().anchors().fingerprints() + ") and revoked "
@@ -346,9 +344,7 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
             return;
         }
         LOG.info("stopping node " + config.node().name());
-        for (InotifyWatcher w : watchers) {
-            w.close();
-        }
+        folders.closeWatchers();
         closed = true;
         HttpEndpoint endpoint = http;
         if (endpoint != null) {

@@ -27,6 +27,8 @@ public final class Outbound implements Outbox, AutoCloseable {
     private final Clock clock;
     private final Supplier<JGroupsTransport> transport;
     private final SendLanes lanes;
+    /** The running folders' tables (their {@code nodes}): replaced whole by a reload. */
+    private volatile List<FolderConfig> folders;
     private volatile boolean closed;
 
     /**
@@ -38,6 +40,7 @@ public final class Outbound implements Outbox, AutoCloseable {
     public Outbound(SyncnodeConfig config, long nodeId, Clock clock, Supplier<JGroupsTransport> transport,
                     LongConsumer sent, Consumer<String> overflow) {
         this.config = config;
+        this.folders = List.copyOf(config.folders());
         this.nodeId = nodeId;
         this.clock = clock;
         this.transport = transport;
@@ -53,6 +56,11 @@ public final class Outbound implements Outbox, AutoCloseable {
     @Override
     public void multicast(Message message) {
         deliver(null, message);
+    }
+
+    /** A reload changed the running folders: messages about them are shared by their new tables from now on. */
+    public void folders(List<FolderConfig> running) {
+        folders = List.copyOf(running);
     }
 
     /** The view changed: the lanes of members that left go. */
@@ -124,7 +132,7 @@ public final class Outbound implements Outbox, AutoCloseable {
     }
 
     private FolderConfig folderConfig(String folder) {
-        for (FolderConfig fc : config.folders()) {
+        for (FolderConfig fc : folders) {
             if (fc.name().equals(folder)) {
                 return fc;
             }
