@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  * Not a verb: what the launcher runs once to make the CLI's class-data archive
  * ({@code scripts/launch-jar}: {@code -XX:ArchiveClassesAtExit}). It loads the classes a CLI call
  * uses, whichever verb comes first: every verb's model and help, a configuration read from a file,
- * a verb that finds no node, {@code config check}, and a status answer read and printed. Writes
+ * a verb that finds no node, {@code config check}, a status answer read and printed, and
+ * {@code status}'s quick path ({@link QuickStatus}). Writes
  * only to a temp directory it removes; prints nothing.
  */
 public final class CdsTraining {
@@ -48,7 +49,10 @@ public final class CdsTraining {
                     new StatusView.Counters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), null, null);
             ObjectMapper json = NodeCommand.JSON;
             StatusView read = json.readValue(json.writeValueAsString(status), StatusView.class);
-            none.println(StatusCommand.view(read.view()) + read.degradedBecause());
+            none.println(io.syncnode.node.control.StatusText.render(read));
+            // status's quick path: the config line, the socket (no node here), an answer as the node renders it
+            QuickStatus.run(new String[] {"status", "-c", toml.toString()}, System::getenv, none);
+            QuickStatus.parse("{\"ok\":true,\"result\":{\"output\":\"health: ok\\n\",\"exit\":0}}");
         } finally {
             try (Stream<Path> all = Files.walk(dir)) {
                 for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {

@@ -1,5 +1,6 @@
 package io.syncnode.node.cli;
 
+import io.syncnode.node.control.TextTable;
 import io.syncnode.node.control.ConflictView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -14,7 +14,7 @@ final class ExitCode {
      * {@code status}: the node answered but is not healthy (no other member, a halted folder, open
      * problems): what a keepalived or load-balancer check tests.
      */
-    static final int DEGRADED = 4;
+    static final int DEGRADED = io.syncnode.node.control.StatusText.DEGRADED;
 
     private ExitCode() {
     }

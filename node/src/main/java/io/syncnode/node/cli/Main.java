@@ -26,6 +26,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Integer quick = QuickStatus.run(args, System::getenv, System.out);
+        if (quick != null) {
+            System.out.flush();
+            System.exit(quick);
+        }
         // before any logger exists, so that the JDK's own shutdown hook cannot close the log early
         System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
         int code;

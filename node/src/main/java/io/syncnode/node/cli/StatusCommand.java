@@ -1,14 +1,16 @@
 package io.syncnode.node.cli;
 
-import io.syncnode.node.control.StatusView;
-import io.syncnode.node.control.StatusView.FolderStatus;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintStream;
-import java.util.List;
+import io.syncnode.node.control.StatusText;
+import io.syncnode.node.control.StatusView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code status}: the node, its cluster view and a line per folder. */
+/**
+ * {@code status}: the node, its cluster view and a line per folder ({@link StatusText}). The usual
+ * calls ({@code status [-c FILE] [--json]}) are served by {@link QuickStatus} before this class is
+ * reached; this is the path of every other form and of every failure.
+ */
 @Command(name = "status",
         description = "node, cluster view (members), per folder: files, dirty, conflicts, problems, state"
                 + " (scanning, syncing, idle, halted, paused); the view's id and coordinator and when the last"
@@ -27,125 +29,11 @@ final class StatusCommand extends NodeCommand {
     public Integer call() throws Exception {
         var result = ask(request("status"), ANSWER_TIMEOUT);
         StatusView status = read(result, StatusView.class);
-        List<String> degraded = status.degradedBecause();
-        int code = degraded.isEmpty() ? ExitCode.OK : ExitCode.DEGRADED;
         if (json) {
-            ObjectNode health = ((ObjectNode) result).putObject("health");
-            health.put("healthy", degraded.isEmpty());
-            degraded.forEach(health.putArray("reasons")::add);
-            printJson(result);
-            return code;
-        }
-        PrintStream out = invocation.out();
-        new TextTable().left("").left("")
-                .row("node", status.node())
-                .row("members", status.members() == null || status.members().isEmpty()
-                        ? "none (not joined)" : String.join(", ", status.members()))
-                .row("view", view(status.view()))
-                .row("security", security(status.security()))
-                .print(out, "", false);
-        if (status.start() != null) {
-            out.println("start     " + start(status.start()));
-        }
-        out.println();
-        TextTable folders = new TextTable().left("FOLDER").left("STATE").right("FILES").right("DIRTY")
-                .right("CONFLICTS").right("PROBLEMS").left("PATH");
-        for (FolderStatus folder : status.folders()) {
-            folders.row(folder.name(), folder.state(), folder.files(), folder.dirty(), folder.conflicts(),
-                    folder.problems(), folder.path());
-        }
-        if (folders.isEmpty()) {
-            out.println("no folders");
+            printJson(StatusText.withHealth((ObjectNode) result, status));
         } else {
-            folders.print(out, "", true);
+            StatusText.print(status, invocation.out());
         }
-        for (FolderStatus folder : status.folders()) {
-            if ("paused".equals(folder.state())) {
-                out.println(folder.name() + ": paused on this node: not sending or applying changes until"
-                        + " `syncnode resume " + folder.name() + "`");
-            }
-            if (folder.need() != null && folder.need().files() > 0) {
-                out.println(folder.name() + ": needs " + folder.need().describe());
-            }
-            if (folder.problem() != null && !folder.problem().isBlank()) {
-                out.println(folder.name() + ": " + folder.state() + ": " + folder.problem());
-            }
-            if (folder.problemList() != null) {
-                int shown = Math.min(5, folder.problemList().size());
-                for (StatusView.PathProblem p : folder.problemList().subList(0, shown)) {
-                    out.println(folder.name() + ": problem: " + p.path() + ": " + p.problem());
-                }
-                if (folder.problems() > shown) {
-                    out.println(folder.name() + ": ... and " + (folder.problems() - shown) + " more problem(s)"
-                            + " (`syncnode status --json` lists " + StatusView.PROBLEMS_LISTED + ")");
-                }
-            }
-            for (StatusView.ActionStatus a : folder.actions() == null ? List.<StatusView.ActionStatus>of()
-                    : folder.actions()) {
-                out.println(a.action() + ": " + a.runs() + " run(s), " + a.failed() + " failed"
-                        + (a.running() ? "; running" : a.pending() ? "; waiting for its debounce" : ""));
-            }
-            if (folder.lastHeal() != null) {
-                long n = folder.sinceHeal() == null ? 0
-                        : folder.sinceHeal().values().stream().mapToLong(Long::longValue).sum();
-                out.println(folder.name() + ": partition healed at " + folder.lastHeal() + "; " + n
-                        + " concurrent path(s) since" + (n == 0 ? "" : ": " + folder.sinceHeal()));
-            }
-        }
-        out.println(degraded.isEmpty() ? "health: ok" : "health: degraded: " + String.join("; ", degraded));
-        return code;
-    }
-
-    /**
-     * One line: the view id and its coordinator, and when the last partition healed (merge), e.g.
-     * {@code [n1|7], coordinator n1; last merge 2026-11-21T10:00:00Z (2 since the start)}.
-     */
-    static String view(StatusView.ViewStatus v) {
-        if (v == null || v.id() == null) {
-            return "unknown (not joined)";
-        }
-        StringBuilder b = new StringBuilder(v.id()).append(", coordinator ")
-                .append(v.coordinator() == null ? "(not admitted here yet)" : v.coordinator()).append("; ");
-        b.append(v.lastMerge() == null ? "no merge since the start"
-                : "last merge " + v.lastMerge() + " (" + v.merges() + " since the start)");
-        if (v.deadConnectionsClosed() > 0) {
-            b.append("; ").append(v.deadConnectionsClosed()).append(" dead connection(s) closed");
-        }
-        return b.toString();
-    }
-
-    /**
-     * One line while the node starts: the phase and each folder's scan, e.g. {@code scanning; ct101:
-     * 1200 of 5000 entries, 12 MiB hashed, 800/s, ETA 5 s}.
-     */
-    static String start(StatusView.StartView s) {
-        StringBuilder b = new StringBuilder(s.phase());
-        for (StatusView.ScanView v : s.scans()) {
-            b.append("; ").append(v.folder()).append(": ").append(v.entries())
-                    .append(v.expected() > 0 ? " of " + v.expected() : "").append(" entries, ")
-                    .append(v.bytesHashed() / (1 << 20)).append(" MiB hashed, ").append(v.entriesPerSecond()).append("/s")
-                    .append(!v.running() ? ", done" : v.etaSeconds() == null ? "" : ", ETA " + v.etaSeconds() + " s");
-        }
-        return b.toString();
-    }
-
-    /** One line: how the cluster's traffic is protected, and what the seal layer refused. */
-    static String security(StatusView.Security s) {
-        if (s == null) {
-            return "unknown";
-        }
-        return switch (s.mode()) {
-            case "sealed" -> {
-                long ready = s.sessions().stream().filter(StatusView.Session::ready).count();
-                StringBuilder b = new StringBuilder("sealed: ").append(s.fingerprint()).append(", key generation ")
-                        .append(s.keyGeneration()).append(", ").append(ready).append(" of ").append(s.sessions().size())
-                        .append(" peer session(s) ready");
-                String refused = s.refused().entrySet().stream().filter(e -> e.getValue() > 0)
-                        .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
-                yield refused.isEmpty() ? b.toString() : b.append("; refused packets: ").append(refused).toString();
-            }
-            case "insecure" -> "NONE (insecure = true): any host on the network can join, read and write";
-            default -> "none: no credentials, loopback only";
-        };
+        return StatusText.exitCode(status);
     }
 }

@@ -1,5 +1,6 @@
 package io.syncnode.node.cli;
 
+import io.syncnode.node.control.TextTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.syncnode.node.control.DirtyView;
 import java.io.PrintStream;

@@ -14,11 +14,33 @@ import java.util.Locale;
  * or removed.
  */
 public enum ControlVerb {
-    /** {@code {"verb":"status"}} answers a {@link StatusView}. */
+    /**
+     * {@code {"verb":"status"}} answers a {@link StatusView}. With {@code "render": "text"} or
+     * {@code "json"} it answers {@code {"output": TEXT, "exit": 0|4}}: what {@code syncnode status}
+     * (or {@code status --json}) prints and its exit code, rendered here ({@link StatusText}) so that
+     * a client needs no JSON binding of its own (the CLI's quick path, a shell with socat).
+     */
     STATUS {
         @Override
-        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json) {
-            return json.valueToTree(handler.status());
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json) throws BadRequest {
+            StatusView status = handler.status();
+            JsonNode render = request.get("render");
+            if (render == null || render.isNull()) {
+                return json.valueToTree(status);
+            }
+            String output = switch (render.asText()) {
+                case "text" -> StatusText.render(status);
+                case "json" -> {
+                    try {
+                        yield json.writeValueAsString(StatusText.withHealth(json.valueToTree(status), status))
+                                + System.lineSeparator();
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalStateException("status does not serialize", e);
+                    }
+                }
+                default -> throw new BadRequest("\"render\" must be \"text\" or \"json\", not " + render);
+            };
+            return json.createObjectNode().put("output", output).put("exit", StatusText.exitCode(status));
         }
     },
     /** {@code {"verb":"peers"}} answers an array of {@link PeerView}. */

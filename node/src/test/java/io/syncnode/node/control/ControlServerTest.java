@@ -202,6 +202,20 @@ class ControlServerTest {
     }
 
     @Test
+    void statusRenderedByTheNodeIsTheCliTextAndExitCode() throws IOException {
+        JsonNode text = call(request("status").put("render", "text"));
+        assertEquals(StatusText.render(handler.status), text.get("output").asText());
+        assertEquals(4, text.get("exit").asInt(), "a halted folder: degraded");
+        JsonNode json = call(request("status").put("render", "json"));
+        JsonNode printed = new ObjectMapper().readTree(json.get("output").asText());
+        assertEquals(false, printed.get("health").get("healthy").asBoolean());
+        assertEquals(call(request("status")).get("folders"), printed.get("folders"));
+        assertTrue(rawCall("{\"verb\":\"status\",\"render\":\"xml\"}")
+                .contains("bad request: \\\"render\\\" must be \\\"text\\\" or \\\"json\\\""),
+                rawCall("{\"verb\":\"status\",\"render\":\"xml\"}"));
+    }
+
+    @Test
     void pauseAndResumeNeedAFolder() throws IOException {
         assertTrue(rawCall("{\"verb\":\"pause\"}").contains("bad request: pause needs \\\"folder\\\""),
                 rawCall("{\"verb\":\"pause\"}"));

@@ -1,4 +1,4 @@
-package io.syncnode.node.cli;
+package io.syncnode.node.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.syncnode.node.cli;
+package io.syncnode.node.control;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -6,30 +6,30 @@ import java.util.List;
 
 /**
  * An aligned plain-text table: columns separated by two spaces, numbers right-aligned, no trailing
- * blanks. Control characters in cells (a newline in a file name) are shown escaped so that one
+ * blanks (the CLI's tables, and {@link StatusText}). Control characters in cells (a newline in a file name) are shown escaped so that one
  * row stays one line.
  */
-final class TextTable {
+public final class TextTable {
     private final List<String> headers = new ArrayList<>();
     private final List<Boolean> rightAligned = new ArrayList<>();
     private final List<String[]> rows = new ArrayList<>();
 
     /** Adds a left-aligned column. */
-    TextTable left(String header) {
+    public TextTable left(String header) {
         headers.add(header);
         rightAligned.add(false);
         return this;
     }
 
     /** Adds a right-aligned column (counts). */
-    TextTable right(String header) {
+    public TextTable right(String header) {
         headers.add(header);
         rightAligned.add(true);
         return this;
     }
 
     /** Adds a row; {@code null} cells show as "-". */
-    TextTable row(Object... cells) {
+    public TextTable row(Object... cells) {
         if (cells.length != headers.size()) {
             throw new IllegalArgumentException("row has " + cells.length + " cells, table has " + headers.size());
         }
@@ -41,12 +41,12 @@ final class TextTable {
         return this;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return rows.isEmpty();
     }
 
     /** Prints the header line and the rows, each line starting with {@code indent}. */
-    void print(PrintStream out, String indent, boolean withHeader) {
+    public void print(PrintStream out, String indent, boolean withHeader) {
         int[] widths = new int[headers.size()];
         List<String[]> lines = new ArrayList<>();
         if (withHeader) {
