@@ -17,12 +17,20 @@ import java.util.List;
  * @param revoked     node names and certificate fingerprints no longer admitted, as written (a
  *                    fingerprint is {@code sha256:} and 64 hex digits, or the bare digits, any case,
  *                    with or without ':' between byte pairs); the node normalises them
+ * @param maxSend     cap on the file content this node sends to its peers, or null (none)
+ * @param maxReceive  cap on the file content this node fetches from its peers, or null (none)
  */
 public record ClusterSection(String name, Transport transport, HostPort bind, HostPort multicast, List<HostPort> peers,
-                             Path credentials, boolean insecure, List<String> revoked) {
+                             Path credentials, boolean insecure, List<String> revoked, Rate maxSend, Rate maxReceive) {
     public ClusterSection {
         peers = List.copyOf(peers);
         revoked = List.copyOf(revoked);
+    }
+
+    /** Without bandwidth caps. */
+    public ClusterSection(String name, Transport transport, HostPort bind, HostPort multicast, List<HostPort> peers,
+                          Path credentials, boolean insecure, List<String> revoked) {
+        this(name, transport, bind, multicast, peers, credentials, insecure, revoked, null, null);
     }
 
     /** Whether members are admitted by certificate and traffic is encrypted: credentials are set. */

@@ -157,7 +157,8 @@ public final class ConfigLoader {
      * when a check could not read it).
      */
     private static ClusterSection cluster(TomlTable t, String nodeName) throws ConfigException {
-        t.allowOnly(Set.of("name", "transport", "bind", "multicast", "peers", "credentials", "insecure", "revoked"));
+        t.allowOnly(Set.of("name", "transport", "bind", "multicast", "peers", "credentials", "insecure", "revoked",
+                "max-send", "max-receive"));
         String name = t.requiredName("name", CLUSTER_NAME);
         Transport transport = t.choice("transport", Transport.values(), Transport::configName, Transport.UDP);
         HostPort bind = hostPort(t, "bind", t.requiredString("bind"), DEFAULT_PORT);
@@ -197,7 +198,20 @@ public final class ConfigLoader {
                     + " --out DIR` per node), or set"
                     + " insecure = true to run without admission and encryption");
         }
-        return new ClusterSection(name, transport, bind, multicast, peers, credentials, insecure, revoked);
+        return new ClusterSection(name, transport, bind, multicast, peers, credentials, insecure, revoked,
+                rate(t, "max-send"), rate(t, "max-receive"));
+    }
+
+    /** {@code max-send}, {@code max-receive}: null when absent (no cap). */
+    private static Rate rate(TomlTable t, String key) throws ConfigException {
+        if (!t.has(key)) {
+            return null;
+        }
+        try {
+            return Rate.parse(t.requiredString(key));
+        } catch (IllegalArgumentException e) {
+            throw t.error(key, e.getMessage());
+        }
     }
 
     /** {@code revoked}: node names and certificate fingerprints, kept as written, none twice. */

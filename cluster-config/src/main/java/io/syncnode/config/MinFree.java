@@ -44,6 +44,21 @@ public record MinFree(long bytes, int percent) {
         if (!size.matches()) {
             throw new IllegalArgumentException("\"" + text + "\" is neither a size (e.g. 512MiB, 2GB) nor a share (e.g. 1%)");
         }
+        return new MinFree(sizeBytes(text, size), 0);
+    }
+
+    /**
+     * A size in bytes: {@code "512MiB"}, {@code "2 GB"}, {@code "1048576"}; null when {@code text} is
+     * no size (the caller says what it wanted).
+     *
+     * @throws IllegalArgumentException for a size too large
+     */
+    static Long size(String text) {
+        Matcher size = SIZE.matcher(text.strip());
+        return size.matches() ? sizeBytes(text, size) : null;
+    }
+
+    private static long sizeBytes(String text, Matcher size) {
         double n = Double.parseDouble(size.group(1));
         String unit = size.group(2) == null ? "b" : size.group(2).toLowerCase(Locale.ROOT);
         double factor = switch (unit) {
@@ -61,7 +76,7 @@ public record MinFree(long bytes, int percent) {
         if (bytes > Long.MAX_VALUE / 2) {
             throw new IllegalArgumentException("\"" + text + "\" is too large");
         }
-        return new MinFree((long) bytes, 0);
+        return (long) bytes;
     }
 
     @Override

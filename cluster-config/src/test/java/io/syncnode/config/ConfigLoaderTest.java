@@ -112,10 +112,11 @@ class ConfigLoaderTest {
                 "cluster.bind = \"node-a.example.com\"", "cluster.peers = [\"10.0.0.1\", \"[fd00::2]:7801\"]",
                 "folder.conflict = \"script\"", "folder.script = \"/etc/syncnode/resolve\"",
                 "folder.delete-conflict = \"delete\"", "folder.conflict-scope = \"folder\"",
-                "folder.max-conflict-copies = 1000", "folder.settle = \"0ms\"", "folder.rescan = \"1s\"")));
+                "folder.max-conflict-copies = 1000", "folder.settle = \"0ms\"", "folder.rescan = \"1s\"",
+                "cluster.max-send = \"20MB/s\"", "cluster.max-receive = \"2 MiB\"")));
         assertEquals(new ClusterSection("lxc-ha", Transport.TCP, new HostPort("node-a.example.com", 7800), null,
-                List.of(new HostPort("10.0.0.1", 7800), new HostPort("fd00::2", 7801)), null, true, List.of()),
-                c.cluster());
+                List.of(new HostPort("10.0.0.1", 7800), new HostPort("fd00::2", 7801)), null, true, List.of(),
+                new Rate(20_000_000), new Rate(2L << 20)), c.cluster());
         FolderConfig f = c.folders().get(0);
         assertEquals(ConflictPolicy.SCRIPT, f.conflict());
         assertEquals(DeleteConflict.DELETE, f.deleteConflict());
@@ -352,6 +353,9 @@ class ConfigLoaderTest {
                         "insecure = true cannot be combined with credentials; remove one"),
                 bad("cluster.bind = \"10.0.0.1\"; cluster.credentials = \"/c\"; cluster.insecure = true",
                         "cluster.insecure", 6, "insecure = true cannot be combined with credentials; remove one"),
+                bad("cluster.max-send = \"fast\"", "cluster.max-send", 6, "\"fast\" is not a rate (e.g. 20MB/s, 512KiB/s)"),
+                bad("cluster.max-receive = \"500KB/s\"", "cluster.max-receive", 6, "below the smallest cap, 1MB/s"),
+                bad("cluster.max-send = 20", "cluster.max-send", 6, "expected a string"),
                 bad("cluster.revoked = \"beta\"", "cluster.revoked", 6, "expected a list of strings"),
                 bad("cluster.revoked = [\"beta\", 3]", "cluster.revoked", 6, "expected a list of strings"),
                 bad("cluster.revoked = [\"beta\", \"Gamma\"]", "cluster.revoked[1]", 6, "\"Gamma\" " + NEITHER),

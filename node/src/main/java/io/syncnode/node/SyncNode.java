@@ -23,6 +23,7 @@ import io.syncnode.node.engine.NodeParts;
 import io.syncnode.node.engine.PeerDirectory;
 import io.syncnode.node.engine.SeedLog;
 import io.syncnode.node.fetch.Fetcher;
+import io.syncnode.node.fetch.RateLimit;
 import io.syncnode.node.fetch.TransferSource;
 import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.wire.Outbox;
@@ -123,6 +124,10 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
                         .flatMap(f -> TransferSource.Served.inIndex(store, folder, f.root(), path, hash)),
                 (folder, path) -> Optional.ofNullable(folders.get(folder)).ifPresent(f -> f.sourceChanged(path)),
                 counters.bytesServed);
+        io.syncnode.config.Rate maxSend = config.cluster().maxSend();
+        io.syncnode.config.Rate maxReceive = config.cluster().maxReceive();
+        source.limitSends(maxSend == null ? null : new RateLimit(maxSend.bytesPerSecond(), System::nanoTime));
+        fetcher.limitReceives(maxReceive == null ? null : new RateLimit(maxReceive.bytesPerSecond(), System::nanoTime));
         this.antiEntropy = new AntiEntropy(folders.values(), outbound, sendPool, scheduler, config.node().name(),
                 () -> members, clock);
         this.router = new MessageRouter(folders, peers, source, fetcher, counters, this, clocks, clock);

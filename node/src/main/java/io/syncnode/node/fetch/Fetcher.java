@@ -46,6 +46,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Fetcher {
     public static final int INITIAL_CREDIT = 8;
+    /**
+     * The credit of a fetch under {@code max-receive}: one chunk in flight per transfer, so that
+     * what waits for its credit stays small enough for every chunk to pass within the source's
+     * 30 s credit wait even at the smallest cap and with many transfers at once.
+     */
+    static final int LIMITED_CREDIT = 1;
     public static final long IDLE_TIMEOUT_SECONDS = 30;
     private static final BasisReader NO_BASIS = (offset, buf, off, len) -> -1;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -56,11 +62,30 @@ public final class Fetcher {
     private final AtomicLong bytesFetched;
     private final Map<Long, Transfer> transfers = new ConcurrentHashMap<>();
 
+    /** {@code [cluster] max-receive}, or null (no cap). */
+    private volatile RateLimit receiveLimit;
+
     public Fetcher(Outbox outbox, ExecutorService ioPool, ScheduledExecutorService timer, AtomicLong bytesFetched) {
         this.outbox = outbox;
         this.ioPool = ioPool;
         this.timer = timer;
         this.bytesFetched = bytesFetched;
+    }
+
+    /** Caps the content fetched from now on ({@code [cluster] max-receive}); null: no cap. */
+    public void limitReceives(RateLimit limit) {
+        receiveLimit = limit;
+    }
+
+    /** The literal (content) bytes of a chunk: what a cap counts. */
+    static long literalBytes(Message.FetchData d) {
+        long n = 0;
+        for (Message.DeltaOp op : d.ops()) {
+            if (op instanceof Message.Literal l) {
+                n += l.data().length;
+            }
+        }
+        return n;
     }
 
     private final class Transfer {
@@ -113,7 +138,7 @@ public final class Fetcher {
                         : new DeltaPatcher(signature, basis, out)).limitTo(want.size());
                 armIdleTimer();
                 if (!outbox.send(from, new Message.FetchRequest(id, folder, want.path(), want.version(), want.hash(),
-                        signature, INITIAL_CREDIT))) {
+                        signature, receiveLimit == null ? INITIAL_CREDIT : LIMITED_CREDIT))) {
                     fail(from + " is not a member any more", false, false);
                 }
             } catch (IOException | RuntimeException e) {
@@ -160,11 +185,23 @@ public final class Fetcher {
                     finish();
                 } else {
                     armIdleTimer();
-                    uncredited.decrementAndGet(); // before the credit goes: the next chunk may come at once
-                    outbox.send(from, new Message.FetchCredit(id, 1));
+                    RateLimit limit = receiveLimit;
+                    long wait = limit == null ? 0 : limit.reserve(literalBytes(d));
+                    if (wait <= 0) {
+                        grantOne();
+                    } else { // max-receive: the source sends the next chunk when the cap allows it
+                        timer.schedule(() -> serial.execute(this::grantOne), wait, TimeUnit.NANOSECONDS);
+                    }
                 }
             } catch (IOException e) {
                 fail("rebuilding " + want.path() + ": " + e.getMessage(), false, true, DiskSpace.isNoSpace(e));
+            }
+        }
+
+        private void grantOne() {
+            if (!done.isDone()) {
+                uncredited.decrementAndGet(); // before the credit goes: the next chunk may come at once
+                outbox.send(from, new Message.FetchCredit(id, 1));
             }
         }
 

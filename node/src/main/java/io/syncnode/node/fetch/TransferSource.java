@@ -90,6 +90,9 @@ public final class TransferSource {
      */
     static final int MAX_REQUESTS_PER_MEMBER = 64;
 
+    /** {@code [cluster] max-send}, or null (no cap). */
+    private volatile RateLimit sendLimit;
+
     public TransferSource(Outbox outbox, ExecutorService pool, Lookup lookup,
                           BiConsumer<String, String> onSourceChanged, AtomicLong bytesServed) {
         this.outbox = outbox;
@@ -97,6 +100,11 @@ public final class TransferSource {
         this.lookup = lookup;
         this.onSourceChanged = onSourceChanged;
         this.bytesServed = bytesServed;
+    }
+
+    /** Caps the content served from now on ({@code [cluster] max-send}); null: no cap. */
+    public void limitSends(RateLimit limit) {
+        sendLimit = limit;
     }
 
     public void onRequest(String from, Message.FetchRequest r) {
@@ -278,7 +286,18 @@ public final class TransferSource {
                 cancelled = true; // aborted by the receiver, or the receiver left
                 throw new CancelledTransfer();
             }
-            outbox.send(to, new Message.FetchData(transferId, seq++, chunk, last));
+            Message.FetchData data = new Message.FetchData(transferId, seq++, chunk, last);
+            RateLimit limit = sendLimit;
+            if (limit != null) {
+                try {
+                    limit.pace(Fetcher.literalBytes(data)); // max-send: this serving thread waits its turn
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cancelled = true;
+                    throw new CancelledTransfer();
+                }
+            }
+            outbox.send(to, data);
             for (Message.DeltaOp op : chunk) {
                 if (op instanceof Message.Literal l) {
                     bytesServed.addAndGet(l.data().length);
