@@ -40,6 +40,19 @@ public interface LibC {
     int ENODATA = 61;
     int EOPNOTSUPP = 95;
     int O_RDONLY = 0;
+    int O_WRONLY = 01;
+    int O_RDWR = 02;
+    int O_CREAT = 0100;
+    int O_EXCL = 0200;
+    int O_NOCTTY = 0400;
+    int O_TRUNC = 01000;
+    int O_PATH = 010000000;
+    int AT_REMOVEDIR = 0x200;
+    int AT_EMPTY_PATH = 0x1000;
+    int EEXIST = 17;
+    int EISDIR = 21;
+    int ENOTEMPTY = 39;
+    int ELOOP = 40;
     int O_NOFOLLOW = 0x20000;
     int O_DIRECTORY = 0x10000;
     int SEEK_DATA = 3;
@@ -119,6 +132,39 @@ public interface LibC {
     int closedir(Pointer dirp);
 
     String strerror(int errnum);
+
+    // the *at calls of ConfinedFs: every name is one component, relative to an open directory
+
+    /** int openat(int dirfd, const char *, int flags, mode_t): the mode is only read with O_CREAT. */
+    int openat(int dirfd, @In byte[] pathname, int flags, int mode);
+
+    int renameat(int olddirfd, @In byte[] oldpath, int newdirfd, @In byte[] newpath);
+
+    /** flags 0 or AT_REMOVEDIR. */
+    int unlinkat(int dirfd, @In byte[] pathname, int flags);
+
+    int mkdirat(int dirfd, @In byte[] pathname, int mode);
+
+    /** A real symbol since glibc 2.33 (no __xmknodat). */
+    int mknodat(int dirfd, @In byte[] pathname, int mode, long dev);
+
+    int symlinkat(@In byte[] target, int newdirfd, @In byte[] linkpath);
+
+    /** flags 0: a symlink {@code oldpath} is linked itself, not followed. */
+    int linkat(int olddirfd, @In byte[] oldpath, int newdirfd, @In byte[] newpath, int flags);
+
+    int fchownat(int dirfd, @In byte[] pathname, int owner, int group, int flags);
+
+    /** int chmod(const char *, mode_t): only on a /proc/self/fd/N link of an O_PATH descriptor (see ConfinedFs). */
+    int chmod(@In byte[] pathname, int mode);
+
+    int fsync(int fd);
+
+    /** int statx(int dirfd, const char *, int flags, unsigned mask, struct statx *): the same layout on every architecture. */
+    int statx(int dirfd, @In byte[] pathname, int flags, int mask, Pointer statxbuf);
+
+    /** mode_t umask(mode_t): sets the process's file mode creation mask, returns the previous one. */
+    int umask(int mask);
 
     /** int kill(pid_t, int): a negative pid sends the signal to that process group. */
     int kill(int pid, int sig);

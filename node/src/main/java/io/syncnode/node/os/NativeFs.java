@@ -106,6 +106,16 @@ public final class NativeFs {
         }
     }
 
+    /**
+     * umask(2): sets the process's file mode creation mask to {@code mask} and returns the previous
+     * one. The daemon runs with 077: whatever it creates without an explicit mode is its own only;
+     * the applier sets every final mode explicitly (chmod after creation), so the umask never
+     * changes what a folder receives.
+     */
+    public static int umask(int mask) {
+        return LibC.get().umask(mask);
+    }
+
     // ---------------------------------------------------------------- device nodes and FIFOs
 
     /**
