@@ -5,7 +5,7 @@ import static io.syncnode.node.apply.TargetSignatures.removeDirectoryInTheWay;
 import static io.syncnode.node.apply.TargetSignatures.signatureOf;
 import static io.syncnode.node.apply.TargetSignatures.written;
 
-import io.syncnode.node.os.NativeFs;
+import io.syncnode.node.os.ConfinedFs;
 import io.syncnode.protocol.NameCodec;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.scan.EntryReader.Lstat;
@@ -17,10 +17,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -39,6 +36,16 @@ import java.util.Optional;
  * {@link TargetSignatures#written}).
  * The caller then restores the parent directory's mtime.
  *
+ * <p>Confinement: every change (create, open for writing, rename, unlink, mkdir, mknod, symlink,
+ * link, chown, chmod, xattrs, mtime, fsync) goes through {@link ConfinedFs}, which reaches the
+ * entry from the folder root one directory descriptor at a time and never follows a symlink in
+ * any component: a parent swapped for a symlink at any moment (by a local user, or by a remote's
+ * record applied while a fetch is pending) fails that one apply with an IOException naming it,
+ * and nothing outside the folder is created, written, removed or changed. The {@code Path}s this
+ * class hands out name entries below the root; they are only ever acted on through it (or read).
+ * Temp files are created with O_EXCL and mode 0600 and get their final mode by chmod after their
+ * owner; a temp entry is removed on every failure path.
+ *
  * <p>The parts: {@link FolderPaths} (resolving, placeholder parents), {@link TempFiles} (temp
  * names and their removal), {@link MetadataWriter} (owner, xattrs, mode, mtime) and
  * {@link TargetSignatures} (the signature checks before and after a change).
@@ -47,19 +54,26 @@ public final class Applier {
     public static final String TEMP_PREFIX = RelativePath.TEMP_PREFIX;
 
     private final Path root;
+    private final ConfinedFs fs;
     private final FolderPaths paths;
     private final TempFiles temps;
     private final MetadataWriter metadata;
 
     public Applier(Path root) {
         this.root = root.toAbsolutePath().normalize();
-        this.paths = new FolderPaths(this.root);
-        this.temps = new TempFiles(this.root);
-        this.metadata = new MetadataWriter(this.root);
+        this.fs = new ConfinedFs(this.root);
+        this.paths = new FolderPaths(fs);
+        this.temps = new TempFiles(fs);
+        this.metadata = new MetadataWriter(fs);
     }
 
     public Path root() {
         return root;
+    }
+
+    /** The folder's confined file-system calls, for the few writes made beside an apply (conflict copies). */
+    public ConfinedFs confined() {
+        return fs;
     }
 
     /** True for the names of the node's temp files (ignored by watcher and scanner). */
@@ -100,10 +114,49 @@ public final class Applier {
 
     /**
      * A new, empty temp file beside {@code rel}'s target (parents created as needed), named after
-     * it ({@code .syncnode-tmp.NAME.RANDOM}, NAME cut to 100 bytes' worth of whole characters).
+     * it ({@code .syncnode-tmp.NAME.RANDOM}, NAME cut to 100 bytes' worth of whole characters),
+     * created with O_EXCL and mode 0600.
      */
     public Path createTemp(String rel) throws IOException {
-        return Files.createFile(tempPathFor(rel));
+        Path temp = tempPathFor(rel);
+        fs.createExclusive(temp).close();
+        return temp;
+    }
+
+    /** A new temp file beside {@code rel}'s target (as {@link #createTemp}) holding {@code bytes}. */
+    public Path writeTemp(String rel, byte[] bytes) throws IOException {
+        return fillTemp(rel, ch -> ContentCopy.write(ch, bytes));
+    }
+
+    /** A new temp file beside {@code rel}'s target (as {@link #createTemp}) holding a copy of {@code src}, holes kept. */
+    public Path copyToTemp(String rel, Path src) throws IOException {
+        return fillTemp(rel, ch -> ContentCopy.copy(src, ch));
+    }
+
+    private interface ChannelWriter {
+        void write(FileChannel ch) throws IOException;
+    }
+
+    private Path fillTemp(String rel, ChannelWriter writer) throws IOException {
+        Path temp = tempPathFor(rel);
+        try (FileChannel ch = fs.createExclusive(temp)) {
+            writer.write(ch);
+        } catch (FileAlreadyExistsException e) {
+            throw e; // not ours (48 random bits: a user's doing): left alone
+        } catch (IOException | RuntimeException e) {
+            discardTemp(temp);
+            throw e;
+        }
+        return temp;
+    }
+
+    /**
+     * Opens the temp file {@code temp} (a name from {@link #tempPathFor}) for writing: created
+     * (O_EXCL, mode 0600) the first time, emptied when {@code again} (a retry into the same temp
+     * file); never through a symlink, never a FIFO or device.
+     */
+    public FileChannel openTemp(Path temp, boolean again) throws IOException {
+        return again ? fs.openRegular(temp, true, true) : fs.createExclusive(temp);
     }
 
     /**
@@ -130,11 +183,9 @@ public final class Applier {
     public void prepare(Path temp, FileRecord r) throws IOException {
         try {
             metadata.set(temp, r);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
+            fs.fsync(temp);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
+            discardTemp(temp);
             throw e;
         }
     }
@@ -145,11 +196,12 @@ public final class Applier {
      * for a batch of installs in the same directory.
      */
     public StatSignature install(String rel, Path temp, FileRecord r, StatSignature expected) throws IOException {
-        Path target = resolve(rel);
+        Path target;
         try {
+            target = resolve(rel);
             checkExpected(rel, target, expected);
-            removeDirectoryInTheWay(target, expected);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            removeDirectoryInTheWay(fs, target, expected);
+            fs.rename(temp, target);
         } catch (IOException | RuntimeException e) {
             discardTemp(temp);
             throw e;
@@ -175,7 +227,7 @@ public final class Applier {
         Path target = resolve(rel);
         Path source = resolve(first);
         Path temp = TempFiles.beside(ensureParent(rel), "hlink");
-        Files.createLink(temp, source);
+        fs.link(source, temp);
         return replaceWith(rel, target, temp, r, expected);
     }
 
@@ -193,7 +245,7 @@ public final class Applier {
             return Optional.empty();
         }
         if (st.get().signature().mtimeNs() != mtimeNs) {
-            NativeFs.setMtimeNoFollow(dir, mtimeNs);
+            fs.setMtime(dir, mtimeNs);
         }
         StatSignature now = signatureOf(dir, rel);
         return Optional.of(now.mtimeNs() == mtimeNs ? now : now.withMtime(mtimeNs).unsettled());
@@ -208,13 +260,13 @@ public final class Applier {
         }
         Optional<Lstat> st = EntryReader.lstat(target);
         if (st.isPresent() && st.get().type() != FileType.DIRECTORY) {
-            Files.delete(target);
+            fs.delete(target);
             st = Optional.empty();
         }
         if (st.isEmpty()) {
             ensureParent(rel);
             try {
-                Files.createDirectory(target);
+                fs.mkdir(target, 0700); // its mode is set next
             } catch (FileAlreadyExistsException e) {
                 throw new LocalChangedException(rel);
             }
@@ -228,7 +280,7 @@ public final class Applier {
     public StatSignature applySymlink(String rel, FileRecord r, StatSignature expected) throws IOException {
         Path target = resolve(rel);
         Path temp = TempFiles.beside(ensureParent(rel), "link");
-        NativeFs.symlink(NameCodec.encode(r.symlinkTarget()), temp);
+        fs.symlink(NameCodec.encode(r.symlinkTarget()), temp);
         return replaceWith(rel, target, temp, r, expected);
     }
 
@@ -245,7 +297,8 @@ public final class Applier {
             case FIFO -> 0010000;
             default -> throw new IllegalArgumentException(r.type() + " is not a special file");
         };
-        NativeFs.mknod(temp, typeBits | (r.mode() & 07777), r.type() == FileType.FIFO ? 0 : r.rdev());
+        // owner-only until its owner and then its mode are set (metadata)
+        fs.mknod(temp, typeBits | 0600, r.type() == FileType.FIFO ? 0 : r.rdev());
         return replaceWith(rel, target, temp, r, expected);
     }
 
@@ -258,8 +311,8 @@ public final class Applier {
         try {
             metadata.set(temp, r);
             checkExpected(rel, target, expected);
-            removeDirectoryInTheWay(target, expected);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            removeDirectoryInTheWay(fs, target, expected);
+            fs.rename(temp, target);
         } catch (IOException | RuntimeException e) {
             discardTemp(temp);
             throw e;
@@ -284,7 +337,7 @@ public final class Applier {
         if (!(expected == null && isPlaceholder(rel) && st.get().type() == FileType.DIRECTORY)) {
             checkExpected(rel, target, expected);
         }
-        Files.delete(target);
+        fs.delete(target);
         paths.settled(rel);
         fsyncDirectory(target.getParent());
     }
@@ -297,6 +350,15 @@ public final class Applier {
      */
     public void discardTemp(Path temp) {
         temps.discard(temp);
+    }
+
+    /**
+     * Removes the temp entry {@code temp} if it is there (confined, as every change); without
+     * looking for it elsewhere, as {@link #discardTemp} does. Never throws: one that cannot be
+     * removed is logged, and goes at the next start.
+     */
+    public void removeTempIfPresent(Path temp) {
+        temps.removeIfPresent(temp);
     }
 
     /** Removes the temp files a crashed or killed node left behind; returns how many. */
@@ -321,11 +383,9 @@ public final class Applier {
         return TargetSignatures.shows(st, r);
     }
 
-    /** fsync of a directory, so a rename or removal in it survives a crash. */
-    public static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
+    /** fsync of a directory of the folder (reached as every change is), so a rename or removal in it survives a crash. */
+    public void fsyncDirectory(Path dir) throws IOException {
+        fs.fsync(dir);
     }
 
 }

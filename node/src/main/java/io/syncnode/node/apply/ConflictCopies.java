@@ -1,27 +1,30 @@
 package io.syncnode.node.apply;
 
+import io.syncnode.node.os.ConfinedFs;
 import io.syncnode.node.os.NativeFs;
 import io.syncnode.node.os.PathBytes;
+import io.syncnode.node.scan.EntryReader;
+import io.syncnode.node.scan.EntryReader.Lstat;
 import io.syncnode.protocol.ConflictCopyName;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
 import io.syncnode.protocol.NameCodec;
 import io.syncnode.protocol.RelativePath;
+import io.syncnode.protocol.StatSignature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
+import java.nio.file.NoSuchFileException;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code keep-both} conflict copies in a folder: the losing version written beside its path as
  * {@code NAME.sync-conflict-YYYYMMDD-HHMMSS-NODE.EXT}, and the oldest copies beyond the folder's
  * limit pruned. A copy is a new local file: the caller has it scanned and synced like any other.
- * Runs on the folder's worker, like the {@link Applier} it writes through.
+ * Runs on the folder's worker, like the {@link Applier} it writes through (confined: every change
+ * goes through {@link ConfinedFs}).
  */
 public final class ConflictCopies {
     private final Applier applier;
@@ -47,9 +50,15 @@ public final class ConflictCopies {
         }
         prune(target, maxCopies - 1);
         if (loser.type() == FileType.SYMLINK) {
-            NativeFs.symlink(NativeFs.readlink(target), copy);
+            applier.confined().symlink(NativeFs.readlink(target), copy);
         } else {
-            Files.copy(target, copy, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            Lstat st = EntryReader.lstat(target).orElseThrow(() -> new NoSuchFileException(target.toString()));
+            StatSignature s = st.signature();
+            Path temp = applier.copyToTemp(loser.path(), target);
+            if (MetadataWriter.ROOT) {
+                chownOrDiscard(temp, s.uid(), s.gid());
+            }
+            install(temp, copy, s.mode() & 07777, s.mtimeNs());
         }
         return sibling(loser.path(), name);
     }
@@ -67,16 +76,30 @@ public final class ConflictCopies {
             return null;
         }
         prune(target, maxCopies - 1);
-        Path temp = applier.createTemp(remote.path());
-        try {
-            Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
-            Files.setAttribute(temp, "unix:mode", remote.mode(), LinkOption.NOFOLLOW_LINKS);
-            Files.setLastModifiedTime(temp, FileTime.from(remote.mtimeNs(), TimeUnit.NANOSECONDS));
-            Files.move(temp, copy, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            ContentCopy.discard(temp);
-        }
+        install(applier.copyToTemp(remote.path(), file), copy, remote.mode(), remote.mtimeNs());
         return sibling(remote.path(), PathBytes.name(copy));
+    }
+
+    /** Gives the filled temp file its mode and mtime and renames it to {@code copy}; the temp never stays. */
+    private void install(Path temp, Path copy, int mode, long mtimeNs) throws IOException {
+        ConfinedFs fs = applier.confined();
+        try {
+            fs.chmod(temp, mode);
+            fs.setMtime(temp, mtimeNs);
+            fs.rename(temp, copy);
+        } catch (IOException | RuntimeException e) {
+            applier.discardTemp(temp);
+            throw e;
+        }
+    }
+
+    private void chownOrDiscard(Path temp, int uid, int gid) throws IOException {
+        try {
+            applier.confined().chown(temp, uid, gid);
+        } catch (IOException | RuntimeException e) {
+            applier.discardTemp(temp);
+            throw e;
+        }
     }
 
     private static String sibling(String path, String name) {
@@ -85,7 +108,8 @@ public final class ConflictCopies {
     }
 
     /** Removes the oldest conflict copies of {@code target} beyond {@code keep}. */
-    private static void prune(Path target, int keep) throws IOException {
+    private void prune(Path target, int keep) throws IOException {
+        ConfinedFs fs = applier.confined();
         String name = PathBytes.name(target);
         List<Path> copies;
         try (var list = Files.list(target.getParent())) {
@@ -95,7 +119,7 @@ public final class ConflictCopies {
                     .toList();
         }
         for (int i = 0; i < copies.size() - keep; i++) {
-            Files.deleteIfExists(copies.get(i));
+            fs.deleteIfExists(copies.get(i));
         }
     }
 }

@@ -7,34 +7,37 @@ import io.syncnode.protocol.FileRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 
 /**
- * Content moved between files of the node's own: a local file copied into a temp file (holes kept),
- * and a temp file checked against the hash and size its version announces before it is installed.
+ * Content moved between files of the node's own: a local file copied into a temp file (holes kept,
+ * see {@link Applier#copyToTemp}), and a temp file checked against the hash and size its version
+ * announces before it is installed. Temp files are made and removed by the {@link Applier}.
  * Stateless; runs on the caller's thread (the folder's worker).
  */
 public final class ContentCopy {
     private ContentCopy() {
     }
 
-    /** Copies {@code src} (not following a link) into the existing {@code temp}, keeping holes. */
-    public static void copy(Path src, Path temp) throws IOException {
+    /** Copies {@code src} (not following a link) into {@code out} (a new, empty temp file), keeping holes. */
+    static void copy(Path src, FileChannel out) throws IOException {
         try (InputStream in = Files.newInputStream(src, LinkOption.NOFOLLOW_LINKS);
-             FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-             OutputStream out = new SparseOutput(ch)) {
-            in.transferTo(out);
+             OutputStream sparse = new SparseOutput(out)) {
+            in.transferTo(sparse);
         }
     }
 
-    /** Writes {@code bytes} into the existing {@code temp}. */
-    public static void write(Path temp, byte[] bytes) throws IOException {
-        Files.write(temp, bytes);
+    /** Writes {@code bytes} into {@code out} (a new, empty temp file). */
+    static void write(FileChannel out, byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+            out.write(b);
+        }
     }
 
     /** The whole content of {@code file} (a script's merged output, at most a conflict's file). */
@@ -60,7 +63,7 @@ public final class ContentCopy {
     public static void verify(Path temp, FileRecord target) throws IOException {
         MessageDigest sha = EntryReader.sha256();
         long n = 0;
-        try (InputStream in = Files.newInputStream(temp)) {
+        try (InputStream in = Files.newInputStream(temp, LinkOption.NOFOLLOW_LINKS)) {
             byte[] buf = new byte[1 << 16];
             int r;
             while ((r = in.read(buf)) > 0) {
@@ -77,15 +80,6 @@ public final class ContentCopy {
     public static void verify(byte[] inline, FileRecord target) throws IOException {
         if (inline.length != target.size() || !ContentHash.of(EntryReader.sha256().digest(inline)).equals(target.hash())) {
             throw new IOException("inline content of " + target.path() + " does not match its hash; not applied");
-        }
-    }
-
-    /** Removes a temp file, if it is still there; a leftover one is removed at the next start. */
-    public static void discard(Path temp) {
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-            // a leftover temp file is removed at the next start
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.syncnode.node.apply;
 
+import io.syncnode.node.os.ConfinedFs;
 import io.syncnode.node.os.PathBytes;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.scan.EntryReader.Lstat;
@@ -19,16 +20,20 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The paths of one folder as {@link Applier} reaches them: relative paths resolved below the root
  * without passing through a symlinked parent, and the missing parents of an applied entry,
- * created and remembered as placeholders until their own records arrive. The contracts are on the
- * applier's methods of the same names.
+ * created (through {@link ConfinedFs}, mode 0755 exactly) and remembered as placeholders until
+ * their own records arrive. The contracts are on the applier's methods of the same names. The
+ * parent check in {@link #resolve} gives an early, clear refusal; the confinement itself is
+ * {@link ConfinedFs}'s, which every change goes through. Thread-safe (a concurrent set).
  */
 final class FolderPaths {
     private final Path root;
+    private final ConfinedFs fs;
     /** Directories made by {@link #ensureParent} whose records have not arrived (see {@link #isPlaceholder}). */
     private final Set<String> placeholders = ConcurrentHashMap.newKeySet();
 
-    FolderPaths(Path root) {
-        this.root = root;
+    FolderPaths(ConfinedFs fs) {
+        this.root = fs.root();
+        this.fs = fs;
     }
 
     Path resolve(String rel) throws IOException {
@@ -66,8 +71,10 @@ final class FolderPaths {
             }
             for (String d : missing) {
                 try {
-                    Files.createDirectory(resolve(d));
+                    Path dir = resolve(d);
+                    fs.mkdir(dir, 0755);
                     placeholders.add(d);
+                    fs.chmod(dir, 0755); // exact, whatever the umask
                 } catch (FileAlreadyExistsException e) {
                     // made meanwhile (by a user): a real directory, scanned as usual
                 }

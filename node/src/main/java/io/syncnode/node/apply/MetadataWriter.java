@@ -1,5 +1,6 @@
 package io.syncnode.node.apply;
 
+import io.syncnode.node.os.ConfinedFs;
 import io.syncnode.node.os.NativeFs;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.scan.EntryReader.Lstat;
@@ -10,8 +11,6 @@ import io.syncnode.protocol.StatSignature;
 import io.syncnode.protocol.Xattrs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,19 +23,20 @@ import java.util.logging.Logger;
 /**
  * Gives an entry the metadata of its record: owner, extended attributes (ACLs and capabilities
  * included), mode and mtime, in the order that keeps each of them (see {@link #set}), never
- * following a symlink and never opening a FIFO or a device. An attribute this process may not
- * set here is skipped and reported once per name for the folder.
+ * following a symlink in any component (every change goes through {@link ConfinedFs}) and never
+ * opening a FIFO or a device. An attribute this process may not set here is skipped and reported
+ * once per name for the folder. Thread-safe (the skipped names are a concurrent set).
  */
 final class MetadataWriter {
     /** Whether this process sets owners (and so compares them, see {@link TargetSignatures#shows}). */
     static final boolean ROOT = "root".equals(System.getProperty("user.name"));
     private static final Logger LOG = Logger.getLogger(Applier.class.getName());
 
-    private final Path root;
+    private final ConfinedFs fs;
     private final Set<String> skippedXattrs = ConcurrentHashMap.newKeySet();
 
-    MetadataWriter(Path root) {
-        this.root = root;
+    MetadataWriter(ConfinedFs fs) {
+        this.fs = fs;
     }
 
     /**
@@ -50,23 +50,14 @@ final class MetadataWriter {
             throw new NoSuchFileException(p.toString());
         }
         StatSignature s = st.get().signature();
-        if (s.uid() != r.uid() || s.gid() != r.gid()) {
-            if (ROOT) {
-                Files.setAttribute(p, "unix:uid", r.uid(), LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(p, "unix:gid", r.gid(), LinkOption.NOFOLLOW_LINKS);
-            }
+        if (ROOT && (s.uid() != r.uid() || s.gid() != r.gid())) {
+            fs.chown(p, r.uid(), r.gid());
         }
         setXattrs(p, r);
         if (r.type() != FileType.SYMLINK) {
-            if (r.type() == FileType.REGULAR || r.type() == FileType.DIRECTORY) {
-                Files.setAttribute(p, "unix:mode", r.mode(), LinkOption.NOFOLLOW_LINKS);
-            } else {
-                // FIFOs and devices: JDK 17 does a no-follow chmod by opening the entry, which blocks
-                // on a FIFO and may act on a device; they are not symlinks, so plain chmod(2) is exact
-                Files.setAttribute(p, "unix:mode", r.mode());
-            }
+            fs.chmod(p, r.mode()); // exact bits, whatever the umask; a FIFO or device is not opened
         }
-        NativeFs.setMtimeNoFollow(p, r.mtimeNs()); // never opens the entry (a FIFO would block)
+        fs.setMtime(p, r.mtimeNs()); // never opens the entry (a FIFO would block)
     }
 
     /**
@@ -83,7 +74,7 @@ final class MetadataWriter {
         for (String name : have.names()) {
             if (r.xattrs().get(name) == null) {
                 try {
-                    NativeFs.removeXattr(p, rawName(name));
+                    fs.removeXattr(p, rawName(name));
                 } catch (NativeFs.ErrnoException e) {
                     skipped(name, e);
                 }
@@ -92,7 +83,7 @@ final class MetadataWriter {
         for (Map.Entry<String, byte[]> x : r.xattrs()) {
             if (!Arrays.equals(have.get(x.getKey()), x.getValue())) {
                 try {
-                    NativeFs.setXattr(p, rawName(x.getKey()), x.getValue());
+                    fs.setXattr(p, rawName(x.getKey()), x.getValue());
                 } catch (NativeFs.ErrnoException e) {
                     skipped(x.getKey(), e);
                 }
@@ -105,7 +96,7 @@ final class MetadataWriter {
             throw e;
         }
         if (skippedXattrs.add(name)) {
-            LOG.warning(() -> "extended attribute " + NameCodec.display(name) + " cannot be set under " + root
+            LOG.warning(() -> "extended attribute " + NameCodec.display(name) + " cannot be set under " + fs.root()
                     + " (" + e.getMessage() + "); entries keep going without it (reported once per name)");
         }
     }

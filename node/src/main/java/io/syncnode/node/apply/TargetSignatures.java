@@ -2,13 +2,13 @@ package io.syncnode.node.apply;
 
 import static io.syncnode.node.apply.MetadataWriter.ROOT;
 
+import io.syncnode.node.os.ConfinedFs;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.scan.EntryReader.Lstat;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
 import io.syncnode.protocol.StatSignature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -52,9 +52,9 @@ final class TargetSignatures {
      * of another type can take its place; a directory that still has children stays
      * ({@link java.nio.file.DirectoryNotEmptyException}).
      */
-    static void removeDirectoryInTheWay(Path target, StatSignature expected) throws IOException {
+    static void removeDirectoryInTheWay(ConfinedFs fs, Path target, StatSignature expected) throws IOException {
         if (expected != null && (expected.mode() & 0170000) == 0040000) {
-            Files.delete(target); // throws DirectoryNotEmptyException when it still has children
+            fs.delete(target); // throws DirectoryNotEmptyException when it still has children
         }
     }
 

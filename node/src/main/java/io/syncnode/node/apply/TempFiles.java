@@ -1,5 +1,6 @@
 package io.syncnode.node.apply;
 
+import io.syncnode.node.os.ConfinedFs;
 import io.syncnode.node.os.PathBytes;
 import io.syncnode.protocol.NameCodec;
 import java.io.IOException;
@@ -20,7 +21,10 @@ import java.util.stream.Stream;
  * The temp entries {@link Applier} writes beside their targets before renaming them over: their
  * names ({@value Applier#TEMP_PREFIX} + a name + a random part, so the watcher and the scanner
  * ignore them and no two collide), the removal of one that failed (also after a user moved its
- * directory) and of the leftovers of a crashed node.
+ * directory) and of the leftovers of a crashed node. Temp files are created with O_EXCL and mode
+ * 0600 ({@link Applier#createTemp}); every removal goes through {@link ConfinedFs}, so a temp name
+ * or a parent swapped for a symlink never makes it remove anything outside the folder.
+ * Thread-safe (stateless apart from the root).
  */
 final class TempFiles {
     private static final Logger LOG = Logger.getLogger(Applier.class.getName());
@@ -29,9 +33,11 @@ final class TempFiles {
     private static final long STRAY_TEMP_SEARCH = 1_000_000;
 
     private final Path root;
+    private final ConfinedFs fs;
 
-    TempFiles(Path root) {
-        this.root = root;
+    TempFiles(ConfinedFs fs) {
+        this.root = fs.root();
+        this.fs = fs;
     }
 
     /** A temp name in {@code parent} for the entry {@code name}, cut to 100 bytes' worth of whole characters. */
@@ -49,11 +55,25 @@ final class TempFiles {
         return parent.resolve(Applier.TEMP_PREFIX + kind + "." + random());
     }
 
+    /** See {@link Applier#removeTempIfPresent}. */
+    void removeIfPresent(Path temp) {
+        try {
+            fs.deleteIfExists(temp);
+        } catch (IOException e) {
+            LOG.warning(() -> "cannot remove temp file " + temp + " (" + e.getMessage() + "); the next start removes it");
+        }
+    }
+
     /** See {@link Applier#discardTemp}. */
     void discard(Path temp) {
         try {
-            if (Files.deleteIfExists(temp)) {
-                return;
+            try {
+                if (fs.deleteIfExists(temp)) {
+                    return;
+                }
+            } catch (IOException e) {
+                // a parent is no longer a directory (a symlink now): the temp may have moved, looked for below
+                LOG.fine(() -> "temp file " + temp + " is not where it was made (" + e.getMessage() + ")");
             }
             String name = temp.getFileName().toString();
             if (!Applier.isTempName(name) || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
@@ -65,7 +85,7 @@ final class TempFiles {
                         && p.getFileName().toString().equals(name)).findFirst();
             }
             if (moved.isPresent()) {
-                Files.deleteIfExists(moved.get());
+                fs.deleteIfExists(moved.get());
                 LOG.fine(() -> "removed temp file " + moved.get() + " (its directory was moved during the apply)");
             }
         } catch (IOException | UncheckedIOException e) {
@@ -90,7 +110,7 @@ final class TempFiles {
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 if (!dir.equals(root) && Applier.isTempName(dir.getFileName().toString())) {
                     try {
-                        Files.delete(dir); // rmdir: only when empty
+                        fs.delete(dir); // rmdir: only when empty
                         n[0]++;
                     } catch (IOException e) {
                         LOG.warning(() -> "left the temp-named directory " + dir + " (" + e + "); nothing below a"
@@ -105,7 +125,7 @@ final class TempFiles {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (Applier.isTempName(file.getFileName().toString())) {
                     try {
-                        if (Files.deleteIfExists(file)) {
+                        if (fs.deleteIfExists(file)) {
                             n[0]++;
                         }
                     } catch (IOException e) {

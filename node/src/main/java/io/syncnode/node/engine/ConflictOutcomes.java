@@ -114,14 +114,14 @@ final class ConflictOutcomes {
         if (target.deleted() || target.type() != FileType.REGULAR) {
             steps.take(null, target, null, cur, true);
         } else {
-            Path temp = folder.applier().createTemp(path);
+            Path temp = folder.applier().copyToTemp(path, file);
             try {
-                ContentCopy.copy(file, temp);
                 ContentCopy.verify(temp, target);
-                steps.done(null, target, folder.applier().commitFile(path, temp, target, expected), true);
-            } finally {
-                ContentCopy.discard(temp);
+            } catch (IOException | RuntimeException e) {
+                folder.applier().discardTemp(temp);
+                throw e;
             }
+            steps.done(null, target, folder.applier().commitFile(path, temp, target, expected), true);
         }
         LOG.info(() -> folder.name() + ": conflict on " + path + " settled: keeping the version of "
                 + folder.nodeName().apply(content.modifiedBy()));

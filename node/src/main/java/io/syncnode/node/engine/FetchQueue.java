@@ -155,7 +155,7 @@ final class FetchQueue {
             return;
         }
         waitingForSpace.running(target.size(), true);
-        fetcher.fetch(from, folder, target, temp, partials.basisFor(target)).whenComplete((file, err) -> worker.execute(
+        fetcher.fetch(from, folder, target, temp, applier::openTemp, partials.basisFor(target)).whenComplete((file, err) -> worker.execute(
                 guard.apply("committing " + rel, () -> {
                     boolean keep = false;
                     try {
@@ -230,7 +230,7 @@ final class FetchQueue {
 
     /** Removes a temp file of {@code rel} (if it was created) and says so: its directory's mtime moved. */
     private void discard(String rel, Path temp) {
-        Fetcher.discard(temp);
+        applier.removeTempIfPresent(temp); // a fetch cancelled before it started never created it
         commit.removedTemp(rel);
     }
 

@@ -2,7 +2,6 @@ package io.syncnode.node.engine;
 
 import io.syncnode.node.apply.ContentCopy;
 import io.syncnode.node.apply.Applier;
-import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.index.StoredFile;
 import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileRecord;
@@ -100,7 +99,7 @@ final class Partials {
 
     /** Shutdown: removes every partial result (temp files in the folder). */
     void discardAll() {
-        partials.values().forEach(p -> Fetcher.discard(p.file()));
+        partials.values().forEach(p -> applier.removeTempIfPresent(p.file()));
         partials.clear();
     }
 }

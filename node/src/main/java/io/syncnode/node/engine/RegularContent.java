@@ -96,13 +96,7 @@ final class RegularContent {
     /** Inline content: checked against its hash, written to a temp file and installed with the batch. */
     private void stageInline(String from, FileRecord target, byte[] inline, boolean announce) throws IOException {
         ContentCopy.verify(inline, target);
-        Path temp = applier.createTemp(target.path());
-        try {
-            ContentCopy.write(temp, inline);
-        } catch (IOException | RuntimeException e) {
-            ContentCopy.discard(temp);
-            throw e;
-        }
+        Path temp = applier.writeTemp(target.path(), inline);
         staged.stage(from, target, temp, announce);
     }
 
@@ -119,18 +113,18 @@ final class RegularContent {
         if (st.isEmpty() || !st.get().signature().equals(source.stat())) {
             return false;
         }
-        Path temp = applier.createTemp(target.path());
+        Path temp = applier.copyToTemp(target.path(), src);
         try {
-            ContentCopy.copy(src, temp);
-            try {
-                ContentCopy.verify(temp, target);
-            } catch (IOException e) {
-                return false;
-            }
-            done.done(from, target, applier.commitFile(target.path(), temp, target, expected), announce);
-            return true;
-        } finally {
-            ContentCopy.discard(temp);
+            ContentCopy.verify(temp, target);
+        } catch (IOException e) {
+            applier.discardTemp(temp);
+            return false;
+        } catch (RuntimeException e) {
+            applier.discardTemp(temp);
+            throw e;
         }
+        // commitFile removes the temp file when it fails
+        done.done(from, target, applier.commitFile(target.path(), temp, target, expected), announce);
+        return true;
     }
 }

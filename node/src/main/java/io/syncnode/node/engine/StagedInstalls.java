@@ -171,7 +171,7 @@ final class StagedInstalls {
         }
         for (Path dir : dirs) {
             try {
-                Applier.fsyncDirectory(dir);
+                applier.fsyncDirectory(dir);
             } catch (IOException e) {
                 LOG.log(Level.WARNING, folder.name() + ": fsync of directory " + dir + " failed", e);
             }

@@ -94,6 +94,9 @@ public final class Fetcher {
         final String folder;
         final FileRecord want;
         final Path temp;
+        final Output output;
+        /** The whole-file retry into the same temp file after a delta rebuilt other content. */
+        final boolean again;
         final List<Path> basisFiles;
         final CompletableFuture<Path> done;
         final SerialExecutor serial = new SerialExecutor(ioPool);
@@ -106,12 +109,14 @@ public final class Fetcher {
         final java.util.concurrent.atomic.AtomicInteger uncredited = new java.util.concurrent.atomic.AtomicInteger();
         volatile ScheduledFuture<?> idle;
 
-        Transfer(String from, String folder, FileRecord want, Path temp, List<Path> basisFiles,
-                 CompletableFuture<Path> done) {
+        Transfer(String from, String folder, FileRecord want, Path temp, Output output, boolean again,
+                 List<Path> basisFiles, CompletableFuture<Path> done) {
             this.from = from;
             this.folder = folder;
             this.want = want;
             this.temp = temp;
+            this.output = output;
+            this.again = again;
             this.basisFiles = basisFiles;
             this.done = done;
         }
@@ -122,8 +127,7 @@ public final class Fetcher {
                 return; // cancelled before it started: its temp file was never created
             }
             try {
-                channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING);
+                channel = output.open(temp, again);
                 out = new io.syncnode.node.os.SparseOutput(channel); // zero blocks become holes
                 Signature signature = null;
                 if (!basisFiles.isEmpty()) {
@@ -212,7 +216,7 @@ public final class Fetcher {
                 if (basis != null) {
                     close();
                     // the delta rebuilt something else: once more, whole file, and never apply this one
-                    Transfer retry = new Transfer(from, folder, want, temp, List.of(), done);
+                    Transfer retry = new Transfer(from, folder, want, temp, output, true, List.of(), done);
                     transfers.put(retry.id, retry);
                     retry.serial.execute(retry::start);
                     return;
@@ -277,13 +281,36 @@ public final class Fetcher {
     }
 
     /**
+     * Opens the file a transfer writes: {@code again} is false the first time, true for the
+     * whole-file retry into the same file after a delta rebuilt other content (it is emptied).
+     */
+    @FunctionalInterface
+    public interface Output {
+        FileChannel open(Path file, boolean again) throws IOException;
+    }
+
+    /** A file of the node's own work directory (not in a folder): created, or truncated if it exists. */
+    public static final Output WORK_FILE = (file, again) -> FileChannel.open(file, StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+
+    /**
      * Starts fetching {@code want} (a regular file record) from {@code from} into {@code temp}
-     * (created, or truncated if it exists), as a delta against {@code basisFiles} read in that
-     * order (empty: whole file).
+     * (a file of the node's work directory, created, or truncated if it exists), as a delta
+     * against {@code basisFiles} read in that order (empty: whole file).
      */
     public CompletableFuture<Path> fetch(String from, String folder, FileRecord want, Path temp, List<Path> basisFiles) {
+        return fetch(from, folder, want, temp, WORK_FILE, basisFiles);
+    }
+
+    /**
+     * As {@link #fetch(String, String, FileRecord, Path, List)}, with the file opened by
+     * {@code output} (a folder's temp file: created O_EXCL, 0600, confined, see
+     * {@link io.syncnode.node.apply.Applier#openTemp}).
+     */
+    public CompletableFuture<Path> fetch(String from, String folder, FileRecord want, Path temp, Output output,
+                                         List<Path> basisFiles) {
         CompletableFuture<Path> done = new CompletableFuture<>();
-        Transfer t = new Transfer(from, folder, want, temp, List.copyOf(basisFiles), done);
+        Transfer t = new Transfer(from, folder, want, temp, output, false, List.copyOf(basisFiles), done);
         transfers.put(t.id, t);
         t.serial.execute(t::start);
         return done;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.syncnode.node.os.ConfinedFs;
 import io.syncnode.node.os.PathBytes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +47,8 @@ class TempFilesTest {
         Files.writeString(TempFiles.nameFor(root.resolve("a/b"), "two"), "left by a crash");
         Files.writeString(root.resolve("a/keep.txt"), "the user's");
 
-        assertEquals(2, new TempFiles(root).removeLeftovers());
+        assertEquals(2, new TempFiles(new ConfinedFs(root)).removeLeftovers());
         assertTrue(Files.exists(root.resolve("a/keep.txt")));
-        assertEquals(0, new TempFiles(root).removeLeftovers());
+        assertEquals(0, new TempFiles(new ConfinedFs(root)).removeLeftovers());
     }
 }
