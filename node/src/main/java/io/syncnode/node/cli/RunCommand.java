@@ -5,6 +5,7 @@ import io.syncnode.node.StartProgress;
 import io.syncnode.node.cli.NodeStarter.RunningNode;
 import io.syncnode.node.control.ControlHandler;
 import io.syncnode.node.control.ControlServer;
+import io.syncnode.node.os.NativeFs;
 import io.syncnode.node.trust.CredentialsException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
  * shutdown action closes the control socket first (no new requests) and then the node. Under
  * systemd ({@code Type=notify}) it reports the start's progress and {@code READY=1} once the node
  * has joined and its control socket answers, pings the watchdog and says when it stops
- * ({@link ServiceNotifier}).
+ * ({@link ServiceNotifier}). The process's umask is 077 from the first moment of {@code run}.
  */
 @Command(name = "run",
         description = "run the node in the foreground until SIGTERM/SIGINT")
@@ -53,6 +54,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // what the daemon creates without an explicit mode is its own only (control socket, index,
+        // work files, temp files); every mode a folder receives is set explicitly (see ConfinedFs)
+        NativeFs.umask(0077);
         if (verbose) {
             LogFormat.verbose();
         }

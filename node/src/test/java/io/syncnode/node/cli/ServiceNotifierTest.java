@@ -106,6 +106,7 @@ class ServiceNotifierTest {
         Files.writeString(alpha.folders().get(0).path().resolve("b.txt"), "b");
         Files.writeString(alpha.folders().get(1).path().resolve("hosts"), "127.0.0.1 localhost\n");
         String socketPath = dir.resolve("notify").toString();
+        io.syncnode.node.os.NativeFs.umask(022); // as a shell leaves it (an earlier run in this JVM set 077)
         try (SyncNode b = SyncNode.start(beta, JGroupsStack.loopback(cluster), Clock.systemUTC());
              NotifySocket socket = NotifySocket.bind(socketPath)) {
             List<Runnable> shutdown = new CopyOnWriteArrayList<>();
@@ -134,6 +135,9 @@ class ServiceNotifierTest {
             assertEquals(2, members.size(), status.out());
             assertTrue(ready.startsWith("READY=1\nSTATUS=2 member(s): "), ready);
             assertTrue(ready.contains("alpha") && ready.contains("beta") && ready.contains("; 2 folder(s): "), ready);
+            // the daemon's own files are its own only: run set the umask first
+            assertTrue(Files.readAllLines(Path.of("/proc/self/status")).contains("Umask:\t0077"),
+                    "run sets umask 077");
 
             // before READY: the start's steps, in order, and a request for more time
             assertEquals("STATUS=starting node alpha", beforeReady.get(0));
