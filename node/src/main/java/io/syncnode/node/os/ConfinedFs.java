@@ -283,7 +283,7 @@ public final class ConfinedFs {
 
     // ---------------------------------------------------------------- the walk
 
-    /** An open directory below (or, for the root itself, above) the root and one name in it. */
+    /** An open directory of the folder and one name in it ({@code "."} for the root itself). */
     private record At(int dirfd, byte[] name, Path entry) implements AutoCloseable {
         /** {@code /proc/self/fd/DIRFD/NAME}: that name in exactly that directory. */
         Path proc() {
@@ -302,10 +302,8 @@ public final class ConfinedFs {
             throw new IOException("refused: " + entry + " is outside the folder root " + root);
         }
         if (abs.equals(root)) {
-            // the root itself, in its parent: both are the operator's configured path
-            Path parent = root.getParent();
-            return parent == null ? new At(openRoot(root), new byte[] {'.', 0}, abs)
-                    : new At(openRoot(parent), cString(PathBytes.nameBytes(root)), abs);
+            // the root itself as "." in it: the directory the operator configured, whatever the path's links
+            return new At(openRoot(root), new byte[] {'.', 0}, abs);
         }
         Path rel = root.relativize(abs);
         LibC libc = LibC.get();
