@@ -53,8 +53,14 @@ public interface LibC {
     int EISDIR = 21;
     int ENOTEMPTY = 39;
     int ELOOP = 40;
-    int O_NOFOLLOW = 0x20000;
-    int O_DIRECTORY = 0x10000;
+    /**
+     * True where O_DIRECTORY and O_NOFOLLOW have the ARM/PowerPC values (asm/fcntl.h): a wrong
+     * value there would silently mean O_DIRECT/O_LARGEFILE and follow symlinks. The JVM's own
+     * architecture name, read here once (not configuration).
+     */
+    boolean ARM_OR_POWERPC = System.getProperty("os.arch", "").matches("aarch64|arm.*|ppc.*");
+    int O_NOFOLLOW = ARM_OR_POWERPC ? 0100000 : 0400000;
+    int O_DIRECTORY = ARM_OR_POWERPC ? 040000 : 0200000;
     int SEEK_DATA = 3;
     int SEEK_HOLE = 4;
     int S_IFMT = 0170000;
