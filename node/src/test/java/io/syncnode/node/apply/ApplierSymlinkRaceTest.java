@@ -11,6 +11,8 @@ import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
 import io.syncnode.protocol.StatSignature;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +46,7 @@ class ApplierSymlinkRaceTest {
     void nothingOutsideTheFolderChangesWhileAParentIsSwappedForASymlink() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("folder"));
         Path outside = Files.createDirectories(tmp.resolve("outside"));
-        for (String name : new String[] {"f", "x", "victim", "l", "p"}) {
+        for (String name : new String[] {"f", "h", "x", "victim", "l", "p"}) {
             Files.writeString(outside.resolve(name), "not the folder's: " + name);
         }
         Files.createDirectories(outside.resolve("sub"));
@@ -97,6 +99,18 @@ class ApplierSymlinkRaceTest {
                         applier.commitFile("d/f", temp, file, null);
                     },
                     () -> applier.commitFile("d/f", applier.writeTemp("d/f", content), file, null),
+                    () -> { // a fetch: temp name on the worker, created and written on a transfer thread, then installed
+                        Path temp = applier.tempPathFor("d/f");
+                        try (FileChannel ch = applier.openTemp(temp, false)) {
+                            ch.write(ByteBuffer.wrap(content));
+                        }
+                        try (FileChannel ch = applier.openTemp(temp, true)) { // the whole-file retry
+                            ch.write(ByteBuffer.wrap(content));
+                        }
+                        applier.prepare(temp, file);
+                        applier.install("d/f", temp, file, null);
+                    },
+                    () -> applier.applyHardLink("d/h", "d/f", regular("d/h", content, 04755).withHardLink("d/f"), null),
                     () -> applier.applyMetadata("d/x", regular("d/x", new byte[0], 04777), x),
                     () -> applier.delete("d/victim", victim),
                     () -> applier.applySymlink("d/l", of("d/l", FileType.SYMLINK, 0777, "/"), null),
