@@ -22,10 +22,11 @@ import jnr.ffi.Pointer;
  *
  * <p>Implementation notes. Each call takes an absolute {@link Path} below the root (as the
  * applier resolves it) and reaches it afresh: {@code open(root, O_DIRECTORY)} (the configured
- * root path is the operator's and is followed as configured), then one
- * {@code openat(fd, component, O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC)} per parent component, so a
- * symlink or non-directory anywhere on the way fails the call with ELOOP or ENOTDIR (an
- * {@link NativeFs.ErrnoException} naming the entry) and nothing happens. The action itself is an
+ * root path is the operator's and is followed as configured), then its parent directory with
+ * {@code openat2(RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS)}, or where the kernel lacks it one
+ * {@code openat(fd, component, O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC)} per component
+ * ({@link BeneathWalk}), so a symlink or non-directory anywhere on the way fails the call with
+ * ELOOP or ENOTDIR (an {@link NativeFs.ErrnoException} naming the entry) and nothing happens. The action itself is an
  * {@code *at} call on that directory descriptor and the last name, never following it:
  * renameat, unlinkat, mkdirat, mknodat, symlinkat, linkat (flags 0), fchownat and utimensat with
  * AT_SYMLINK_NOFOLLOW, {@code openat(O_NOFOLLOW)} for content.
@@ -46,16 +47,13 @@ import jnr.ffi.Pointer;
  * </ul>
  * So the node needs {@code /proc} mounted (every Linux system and container has it).
  *
- * <p>The openat2(RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS) shortcut would save the per-component
- * opens; it is not used, the component walk works on every kernel and costs one open per level.
- * Reads (lstat before a change, hashing) stay path-based: a swapped parent can at most mislead
+ * <p>Reads (lstat before a change, hashing) stay path-based: a swapped parent can at most mislead
  * a check, after which the confined call refuses.
  *
  * <p>Stateless apart from the root path; thread-safe. Every descriptor is closed before a call
  * returns.
  */
 public final class ConfinedFs {
-    private static final int DIR_OPEN = LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC;
     private static final int STATX_TYPE = 1;
     private static final int STATX_BYTES = 256;
     private static final int STATX_MODE_OFFSET = 28;
@@ -306,30 +304,15 @@ public final class ConfinedFs {
             return new At(openRoot(root), new byte[] {'.', 0}, abs);
         }
         Path rel = root.relativize(abs);
-        LibC libc = LibC.get();
         int fd = openRoot(root);
-        try {
-            for (int i = 0; i < rel.getNameCount() - 1; i++) {
-                int next = libc.openat(fd, cString(PathBytes.bytes(rel.getName(i))), DIR_OPEN, 0);
-                if (next < 0) {
-                    int errno = LibC.lastError();
-                    Path parent = root.resolve(rel.subpath(0, i + 1));
-                    if (errno == LibC.ENOENT) {
-                        throw new NoSuchFileException(entry.toString(), null, "its parent " + parent + " is missing");
-                    }
-                    if (errno == LibC.ELOOP || errno == LibC.ENOTDIR) {
-                        throw new NativeFs.ErrnoException("refused to reach " + entry + ": its parent " + parent
-                                + " is a symlink or not a directory (" + LibC.describe(errno) + ")", errno);
-                    }
-                    throw NativeFs.failure("open the parent " + parent + " of", entry, "openat", errno);
-                }
-                libc.close(fd);
-                fd = next;
-            }
+        if (rel.getNameCount() == 1) {
             return new At(fd, cString(PathBytes.nameBytes(rel)), abs);
-        } catch (IOException | RuntimeException e) {
-            libc.close(fd);
-            throw e;
+        }
+        try {
+            int dir = BeneathWalk.open(fd, root, rel.getParent(), entry);
+            return new At(dir, cString(PathBytes.nameBytes(rel)), abs);
+        } finally {
+            LibC.get().close(fd);
         }
     }
 

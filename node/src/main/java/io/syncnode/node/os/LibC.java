@@ -53,6 +53,9 @@ public interface LibC {
     int EISDIR = 21;
     int ENOTEMPTY = 39;
     int ELOOP = 40;
+    int ENOSYS = 38;
+    int E2BIG = 7;
+    int EXDEV = 18;
     /**
      * True where O_DIRECTORY and O_NOFOLLOW have the ARM/PowerPC values (asm/fcntl.h): a wrong
      * value there would silently mean O_DIRECT/O_LARGEFILE and follow symlinks. The JVM's own
@@ -168,6 +171,12 @@ public interface LibC {
 
     /** int statx(int dirfd, const char *, int flags, unsigned mask, struct statx *): the same layout on every architecture. */
     int statx(int dirfd, @In byte[] pathname, int flags, int mask, Pointer statxbuf);
+
+    /**
+     * long syscall(long, ...) bound for openat2(2) (number 437 on every architecture; glibc has no
+     * wrapper): {@code syscall(437, dirfd, path, struct open_how *, sizeof)}. -1 and errno on failure.
+     */
+    long syscall(long number, int dirfd, @In byte[] pathname, @In byte[] how, long size);
 
     /** mode_t umask(mode_t): sets the process's file mode creation mask, returns the previous one. */
     int umask(int mask);

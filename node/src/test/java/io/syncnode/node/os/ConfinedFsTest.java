@@ -91,6 +91,28 @@ class ConfinedFsTest {
     }
 
     @Test
+    void aSymlinkDeepInThePathIsRefusedByOpenat2AndByTheComponentWalk() throws Exception {
+        Files.createDirectories(root.resolve("a/b"));
+        Files.createDirectories(outside.resolve("c"));
+        Files.createSymbolicLink(root.resolve("a/b/link"), outside); // a/b/link/c is outside/c
+        Map<String, String> before = snapshot(outside);
+        try {
+            for (boolean openat2 : new boolean[] {true, false}) {
+                BeneathWalk.useOpenat2(openat2);
+                NativeFs.ErrnoException e = assertThrows(NativeFs.ErrnoException.class,
+                        () -> fs.mkdir(root.resolve("a/b/link/c/new"), 0755), "openat2 " + openat2);
+                assertTrue(e.errno() == LibC.ENOTDIR || e.errno() == LibC.ELOOP, e.getMessage());
+                assertThrows(IOException.class, () -> fs.createExclusive(root.resolve("a/b/link/new")).close());
+                fs.mkdir(root.resolve("a/b/ok" + openat2), 0700); // a real path still works
+                fs.delete(root.resolve("a/b/ok" + openat2));
+            }
+        } finally {
+            BeneathWalk.useOpenat2(true);
+        }
+        assertEquals(before, snapshot(outside));
+    }
+
+    @Test
     void aFileInPlaceOfAParentIsRefusedAsNotADirectory() throws Exception {
         Files.writeString(root.resolve("f"), "a file, not a directory");
         NativeFs.ErrnoException e = assertThrows(NativeFs.ErrnoException.class,
