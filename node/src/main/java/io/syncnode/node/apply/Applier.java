@@ -37,9 +37,9 @@ import java.util.Optional;
  * The caller then restores the parent directory's mtime.
  *
  * <p>Confinement: every change (create, open for writing, rename, unlink, mkdir, mknod, symlink,
- * link, chown, chmod, xattrs, mtime, fsync) goes through {@link ConfinedFs}, which reaches the
- * entry from the folder root one directory descriptor at a time and never follows a symlink in
- * any component: a parent swapped for a symlink at any moment (by a local user, or by a remote's
+ * link, chown, chmod, xattrs, mtime, fsync) goes through {@link ConfinedFs}, which opens the
+ * entry's directory from the folder root's descriptor without following a symlink in any
+ * component and acts on the last name relative to it, never following it either: a parent swapped for a symlink at any moment (by a local user, or by a remote's
  * record applied while a fetch is pending) fails that one apply with an IOException naming it,
  * and nothing outside the folder is created, written, removed or changed. The {@code Path}s this
  * class hands out name entries below the root; they are only ever acted on through it (or read).
