@@ -14,6 +14,8 @@ import io.syncnode.protocol.FileType;
 import io.syncnode.protocol.RelativePath;
 import io.syncnode.protocol.StatSignature;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -125,29 +127,21 @@ public final class Applier {
 
     /** A new temp file beside {@code rel}'s target (as {@link #createTemp}) holding {@code bytes}. */
     public Path writeTemp(String rel, byte[] bytes) throws IOException {
-        return fillTemp(rel, ch -> ContentCopy.write(ch, bytes));
+        return temps.fill(tempPathFor(rel), ch -> ContentCopy.write(ch, bytes));
     }
 
     /** A new temp file beside {@code rel}'s target (as {@link #createTemp}) holding a copy of {@code src}, holes kept. */
     public Path copyToTemp(String rel, Path src) throws IOException {
-        return fillTemp(rel, ch -> ContentCopy.copy(src, ch));
+        return temps.fill(tempPathFor(rel), ch -> ContentCopy.copy(src, ch));
     }
 
-    private interface ChannelWriter {
-        void write(FileChannel ch) throws IOException;
-    }
-
-    private Path fillTemp(String rel, ChannelWriter writer) throws IOException {
-        Path temp = tempPathFor(rel);
-        try (FileChannel ch = fs.createExclusive(temp)) {
-            writer.write(ch);
-        } catch (FileAlreadyExistsException e) {
-            throw e; // not ours (48 random bits: a user's doing): left alone
-        } catch (IOException | RuntimeException e) {
-            discardTemp(temp);
-            throw e;
-        }
-        return temp;
+    /**
+     * Opens the regular file {@code rel} for reading as every change reaches it: never through a
+     * symlink (a local user's swap cannot make the node read a file outside the folder into a
+     * conflict script), never a FIFO or device.
+     */
+    public InputStream openForReading(String rel) throws IOException {
+        return Channels.newInputStream(fs.openRegular(resolve(rel), false, false));
     }
 
     /**

@@ -5,6 +5,8 @@ import io.syncnode.node.os.PathBytes;
 import io.syncnode.protocol.NameCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -53,6 +55,24 @@ final class TempFiles {
     /** A temp name beside the target, for an entry created in place (link, device, FIFO). */
     static Path beside(Path parent, String kind) {
         return parent.resolve(Applier.TEMP_PREFIX + kind + "." + random());
+    }
+
+    /** Writes the content of a new temp file. */
+    interface Content {
+        void writeTo(FileChannel ch) throws IOException;
+    }
+
+    /** Creates {@code temp} (O_EXCL, 0600) and writes {@code content} into it; removed again if that fails. */
+    Path fill(Path temp, Content content) throws IOException {
+        try (FileChannel ch = fs.createExclusive(temp)) {
+            content.writeTo(ch);
+        } catch (FileAlreadyExistsException e) {
+            throw e; // not ours (48 random bits: a user's doing): left alone
+        } catch (IOException | RuntimeException e) {
+            discard(temp);
+            throw e;
+        }
+        return temp;
     }
 
     /** See {@link Applier#removeTempIfPresent}. */

@@ -1,6 +1,7 @@
 package io.syncnode.node.conflict;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,11 +25,17 @@ public final class ScriptFiles {
         return Files.createTempFile(workDir, "remote-", ".tmp");
     }
 
-    /** A read-only copy of {@code local} (the local version, on disk in the folder). */
-    public Path copyOfLocal(Path local) throws IOException {
+    /**
+     * A read-only copy of the local version, read from {@code local} (opened by the applier as it
+     * reaches the folder's entries: never through a symlink, see {@code Applier.openForReading}),
+     * which is closed here.
+     */
+    public Path copyOfLocal(InputStream local) throws IOException {
         Files.createDirectories(workDir);
         Path copy = Files.createTempFile(workDir, "local-", ".tmp");
-        Files.copy(local, copy, StandardCopyOption.REPLACE_EXISTING);
+        try (InputStream in = local) {
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
         Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("r--r--r--"));
         return copy;
     }

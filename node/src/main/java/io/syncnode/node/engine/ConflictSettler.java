@@ -172,7 +172,7 @@ final class ConflictSettler implements AutoCloseable {
         }
         try {
             ScriptFiles work = new ScriptFiles(folder.workDir());
-            Path localCopy = cur != null && !cur.record().deleted() ? work.copyOfLocal(applier.resolve(path)) : null;
+            Path localCopy = cur != null && !cur.record().deleted() ? work.copyOfLocal(applier.openForReading(path)) : null;
             Path output = work.newOutput();
             ConflictScript.Context base = new ConflictScript.Context(folder.name(), folder.root(), path, localCopy, null,
                     cur == null ? folder.selfName() : folder.nodeName(cur.record().modifiedBy()),

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The applier never writes outside its folder and its temp files: the remote-only chain of the
  * security audit (a directory re-announced as a symlink while a fetch is pending), a temp file
  * swapped for a symlink before the whole-file retry, 0600 temp files and exact final modes under
- * any umask, and no temp left by a failed apply.
+ * any umask, no temp left by a failed apply, and no read through a symlink for a conflict script.
  */
 class ApplierConfinementTest {
     static final boolean ROOT = "root".equals(System.getProperty("user.name"));
@@ -179,6 +179,18 @@ class ApplierConfinementTest {
         assertThrows(IOException.class, () -> applier.fsyncDirectory(root.resolve("d/sub")));
 
         assertEquals(before, snapshot(outside));
+    }
+
+    @Test
+    void theLocalVersionForAConflictScriptIsNeverReadThroughASymlink() throws Exception {
+        Files.writeString(root.resolve("mine"), "the folder's");
+        try (var in = applier.openForReading("mine")) {
+            assertEquals("the folder's", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        Files.createSymbolicLink(root.resolve("link"), outside.resolve("f")); // the entry itself swapped
+        Files.createSymbolicLink(root.resolve("d"), outside); // or a parent
+        assertThrows(IOException.class, () -> applier.openForReading("link").close());
+        assertThrows(IOException.class, () -> applier.openForReading("d/f").close());
     }
 
     static String perms(Path p) throws IOException {
