@@ -1,8 +1,10 @@
 package io.syncnode.config;
 
+import io.syncnode.protocol.AcceptFilter;
 import io.syncnode.protocol.ConflictPolicy;
 import io.syncnode.protocol.ConflictScope;
 import io.syncnode.protocol.DeleteConflict;
+import io.syncnode.protocol.FolderType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,16 +17,35 @@ import java.util.List;
  *                non-empty it contains this node and every name of {@code priority}
  * @param minFree the space kept free on the folder's file system: no fetch eats into it
  * @param actions what runs after matching changes ({@code [[folder.action]]}), in file order
+ * @param type    whether this node sends, receives or both ({@code type}, default send-receive)
+ * @param accept  what a remote change may carry ({@code [folder.accept]}, default everything)
  */
 public record FolderConfig(String name, Path path, List<String> ignore, ConflictPolicy conflict,
                            DeleteConflict deleteConflict, ConflictScope conflictScope, int maxConflictCopies,
                            List<String> priority, Path script, Duration settle, Duration rescan, List<String> nodes,
-                           MinFree minFree, List<FolderAction> actions) {
+                           MinFree minFree, List<FolderAction> actions, FolderType type, AcceptFilter accept) {
     public FolderConfig {
+        java.util.Objects.requireNonNull(type, "type");
+        java.util.Objects.requireNonNull(accept, "accept");
         ignore = List.copyOf(ignore);
         actions = List.copyOf(actions);
         priority = List.copyOf(priority);
         nodes = List.copyOf(nodes);
+    }
+
+    /** A send-receive folder that accepts everything. */
+    public FolderConfig(String name, Path path, List<String> ignore, ConflictPolicy conflict,
+                        DeleteConflict deleteConflict, ConflictScope conflictScope, int maxConflictCopies,
+                        List<String> priority, Path script, Duration settle, Duration rescan, List<String> nodes,
+                        MinFree minFree, List<FolderAction> actions) {
+        this(name, path, ignore, conflict, deleteConflict, conflictScope, maxConflictCopies, priority, script, settle,
+                rescan, nodes, minFree, actions, FolderType.SEND_RECEIVE, AcceptFilter.ALL);
+    }
+
+    /** This folder with another type and accept filter (tests, and nothing else changes). */
+    public FolderConfig withTrust(FolderType newType, AcceptFilter newAccept) {
+        return new FolderConfig(name, path, ignore, conflict, deleteConflict, conflictScope, maxConflictCopies,
+                priority, script, settle, rescan, nodes, minFree, actions, newType, newAccept);
     }
 
     /** A folder without actions. */

@@ -3,6 +3,7 @@ package io.syncnode.config;
 import io.syncnode.protocol.ConflictPolicy;
 import io.syncnode.protocol.ConflictScope;
 import io.syncnode.protocol.DeleteConflict;
+import io.syncnode.protocol.FolderType;
 import io.syncnode.protocol.IgnoreMatcher;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,8 @@ final class FolderRules {
     static final int DEFAULT_MAX_CONFLICT_COPIES = 10;
 
     private static final Set<String> KEYS = Set.of("name", "path", "ignore", "conflict", "delete-conflict",
-            "conflict-scope", "max-conflict-copies", "priority", "script", "settle", "rescan", "min-free", "nodes", "action");
+            "conflict-scope", "max-conflict-copies", "priority", "script", "settle", "rescan", "min-free", "nodes", "action",
+            "type", "accept");
 
     private FolderRules() {
     }
@@ -110,8 +112,9 @@ final class FolderRules {
                 throw t.error("min-free", e.getMessage());
             }
         }
+        FolderType type = t.choice("type", FolderType.values(), FolderType::configName, FolderType.SEND_RECEIVE);
         return new FolderConfig(name, path, ignore, conflict, deleteConflict, scope, (int) copies, priority, script,
-                settle, rescan, nodes, minFree, ActionRules.read(t));
+                settle, rescan, nodes, minFree, ActionRules.read(t), type, AcceptRules.read(t));
     }
 
     /**

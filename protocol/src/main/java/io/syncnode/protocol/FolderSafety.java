@@ -29,7 +29,9 @@ public final class FolderSafety {
         /** The root is on another device than at start. */
         ROOT_DEVICE_CHANGED,
         /** A guarded scan found too many of the folder's entries gone. */
-        MASS_DELETE
+        MASS_DELETE,
+        /** One member's announced records would delete too many of the folder's entries. */
+        REMOTE_MASS_DELETE
     }
 
     /** What to do: go on, or halt the folder. */
@@ -73,6 +75,21 @@ public final class FolderSafety {
     public static Verdict deletes(boolean guarded, long live, long gone) {
         if (guarded && live >= MASS_DELETE_MIN && gone > live * MASS_DELETE_SHARE) {
             return new Halt(Reason.MASS_DELETE, gone, live);
+        }
+        return PROCEED;
+    }
+
+    /**
+     * Before applying one member's announced records (an announcement, or a batch of an index
+     * exchange): whether the deletes among them may be applied. The same share and minimum as a
+     * local scan: a member whose disk vanished, or a hostile one, cannot empty every replica.
+     *
+     * @param live the folder's live entries in the index (the root not counted)
+     * @param deleting how many of them the records would delete (tombstones that would win)
+     */
+    public static Verdict remoteDeletes(long live, long deleting) {
+        if (live >= MASS_DELETE_MIN && deleting > live * MASS_DELETE_SHARE) {
+            return new Halt(Reason.REMOTE_MASS_DELETE, deleting, live);
         }
         return PROCEED;
     }

@@ -42,6 +42,23 @@ class FolderSafetyTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            one delete of a big folder                          | 1000 | 1    | PROCEED
+            a small folder emptied: below the minimum           | 19   | 19   | PROCEED
+            20 entries, exactly half deleted                    | 20   | 10   | PROCEED
+            20 entries, 11 deleted: above half                  | 20   | 11   | REMOTE_MASS_DELETE
+            1000 entries, all deleted                           | 1000 | 1000 | REMOTE_MASS_DELETE
+            """)
+    void aMemberMayNotDeleteMoreThanHalfTheFolderAtOnce(String name, long live, long deleting, String expected) {
+        FolderSafety.Verdict v = FolderSafety.remoteDeletes(live, deleting);
+        assertEquals(expected, outcome(v), name);
+        if (v instanceof FolderSafety.Halt h) {
+            assertEquals(deleting, h.gone(), "the count of entries the member deletes");
+            assertEquals(live, h.live());
+        }
+    }
+
     private static String outcome(FolderSafety.Verdict v) {
         return v instanceof FolderSafety.Halt h ? h.reason().name() : "PROCEED";
     }

@@ -104,8 +104,9 @@ class ConfigCheckTest {
                 file + ":18: folder[1].path: \"" + dir.resolve("missing") + "\" does not exist; create the directory "
                         + "or correct the path",
                 file + ":20: folder[1].script: \"" + script + "\" is not executable; chmod +x it",
-                file + ":21: folder[1].colour: unknown key; expected one of [action, conflict, conflict-scope, delete-conflict, "
-                        + "ignore, max-conflict-copies, min-free, name, nodes, path, priority, rescan, script, settle]",
+                file + ":21: folder[1].colour: unknown key; expected one of [accept, action, conflict, conflict-scope, "
+                        + "delete-conflict, ignore, max-conflict-copies, min-free, name, nodes, path, priority, rescan, "
+                        + "script, settle, type]",
                 "5 problems"), List.of(run.out().split(NL)));
         assertEquals("", run.err());
         assertNoStackTrace(run);
