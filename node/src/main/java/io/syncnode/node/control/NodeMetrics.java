@@ -96,6 +96,10 @@ final class NodeMetrics {
                 StatusView.Counters::inlineBytesSent);
         counter("syncnode_inline_received_bytes", "small files' content received inside announcements",
                 StatusView.Counters::inlineBytesReceived);
+        counter("syncnode_remote_ignored", "remote changes a send-only folder did not apply",
+                StatusView.Counters::remoteIgnored);
+        counter("syncnode_remote_refused", "remote changes refused by a folder's accept filter",
+                StatusView.Counters::remoteRefused);
         CounterWithCallback.builder().name("syncnode_seal_refused_packets")
                 .help("packets the seal layer refused, by reason").labelNames("reason").callback(cb -> {
                     if (status != null && status.security() != null && status.security().refused() != null) {

@@ -76,6 +76,12 @@ public final class StatusText {
                 out.println(folder.name() + ": paused on this node: not sending or applying changes until"
                         + " `syncnode resume " + folder.name() + "`");
             }
+            if (folder.locallyChanged() > 0) {
+                out.println(folder.name() + ": receive-only: " + folder.locallyChanged() + " path(s) changed here and"
+                        + " not sent; `syncnode revert --folder " + folder.name() + "` brings back the cluster's version");
+            } else if ("send-only".equals(folder.type())) {
+                out.println(folder.name() + ": send-only: remote changes are not applied here");
+            }
             if (folder.need() != null && folder.need().files() > 0) {
                 out.println(folder.name() + ": needs " + folder.need().describe());
             }

@@ -110,17 +110,28 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
      * folder that is paused shows paused); {@code problem} explains a halt.
      * {@code lastHeal}: when a partition last healed (ISO-8601, or null); {@code sinceHeal}: how
      * many concurrent paths were met since then, per outcome (merged, kept-local, took-remote,
-     * kept-both, manual, script). {@code need}: what the folder still has to fetch from its peers
-     * ({@link Need}); {@code queued}: steps waiting on the folder's worker (scans, applies, answers).
+     * kept-both, manual, script). {@code type}: send-receive, send-only or receive-only (null: not
+     * known); {@code locallyChanged}: the paths a receive-only folder changed here and does not
+     * announce. {@code need}: what the folder still has to fetch from its peers ({@link Need});
+     * {@code queued}: steps waiting on the folder's worker (scans, applies, answers).
      */
     public record FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
                                String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal,
-                               List<PathProblem> problemList, List<ActionStatus> actions, Need need, long queued) {
+                               List<PathProblem> problemList, List<ActionStatus> actions, String type,
+                               long locallyChanged, Need need, long queued) {
+        public FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
+                            String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal,
+                            List<PathProblem> problemList, List<ActionStatus> actions, String type,
+                            long locallyChanged) {
+            this(name, path, files, dirty, conflicts, problems, state, problem, lastHeal, sinceHeal, problemList,
+                    actions, type, locallyChanged, Need.NONE, 0);
+        }
+
         public FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
                             String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal,
                             List<PathProblem> problemList, List<ActionStatus> actions) {
             this(name, path, files, dirty, conflicts, problems, state, problem, lastHeal, sinceHeal, problemList,
-                    actions, Need.NONE, 0);
+                    actions, null, 0);
         }
 
         public FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
@@ -190,10 +201,22 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
      * encoded bytes (JGroups and TCP/IP headers not included); {@code inlineBytesSent}/
      * {@code inlineBytesReceived} count small files' content carried inside announcements. A
      * metadata-only change (chown, chmod, setfattr, touch) moves none of the four content counters.
+     * {@code remoteIgnored} counts remote changes send-only folders did not apply;
+     * {@code remoteRefused} those refused by a folder's {@code [folder.accept]} filter.
      */
     public record Counters(long announcementsSent, long announcementsReceived, long recordsAnnounced,
                            long filesApplied, long bytesFetched, long bytesServed, long rescans,
                            long rejectedMessages, long wireBytesSent, long wireBytesReceived,
-                           long inlineBytesSent, long inlineBytesReceived) {
+                           long inlineBytesSent, long inlineBytesReceived, long remoteIgnored,
+                           long remoteRefused) {
+        /** Counters without the trust ones (a node that predates them). */
+        public Counters(long announcementsSent, long announcementsReceived, long recordsAnnounced,
+                        long filesApplied, long bytesFetched, long bytesServed, long rescans,
+                        long rejectedMessages, long wireBytesSent, long wireBytesReceived,
+                        long inlineBytesSent, long inlineBytesReceived) {
+            this(announcementsSent, announcementsReceived, recordsAnnounced, filesApplied, bytesFetched, bytesServed,
+                    rescans, rejectedMessages, wireBytesSent, wireBytesReceived, inlineBytesSent, inlineBytesReceived,
+                    0, 0);
+        }
     }
 }

@@ -41,6 +41,8 @@ final class ChangeRecorder {
     private final Clock clock;
     private final Problems problems;
     private final FolderActions actions;
+    /** Receive-only: local changes are held there instead of recorded. */
+    private final LocalChanges local;
     /** Paths to read again even if their signature is unchanged (hard-link group membership). */
     private final Set<String> forced = new TreeSet<>();
     /** Directories holding a path this node recorded a local change of, in the current scan. */
@@ -48,6 +50,12 @@ final class ChangeRecorder {
 
     ChangeRecorder(String folder, long selfId, SqliteIndexStore store, IndexBuffer buffer, Applier applier,
                    Clock clock, Problems problems, FolderActions actions) {
+        this(folder, selfId, store, buffer, applier, clock, problems, actions, LocalChanges.NONE);
+    }
+
+    ChangeRecorder(String folder, long selfId, SqliteIndexStore store, IndexBuffer buffer, Applier applier,
+                   Clock clock, Problems problems, FolderActions actions, LocalChanges local) {
+        this.local = local;
         this.folder = folder;
         this.selfId = selfId;
         this.store = store;
@@ -76,6 +84,11 @@ final class ChangeRecorder {
     /** The scan is over: forgets where local changes were recorded. */
     void clearChangedParents() {
         changedParents.clear();
+    }
+
+    /** Nothing is at {@code rel} and the index holds no live entry there: no local change of it is left. */
+    void absent(String rel) {
+        local.unchanged(rel);
     }
 
     /** Records the entry just read at {@code cur}'s path (with its hard-link group, if it has one). */
@@ -128,8 +141,13 @@ final class ChangeRecorder {
             FileRecord same = e.toRecord(cur.record().version(), cur.record().modifiedBy()).withHardLink(hardLink);
             if (same.sameEntry(cur.record())) {
                 buffer.put(IndexBuffer.Put.quiet(cur.record(), e.stat()));
+                local.unchanged(rel);
                 return;
             }
+        }
+        if (local.holds()) {
+            local.changed(rel); // receive-only: the index keeps the cluster's version; nothing is announced
+            return;
         }
         VersionVector base = cur == null ? VersionVector.EMPTY : cur.record().version();
         FileRecord r = e.toRecord(base.bump(selfId, clock.instant().getEpochSecond()), selfId).withHardLink(hardLink);
@@ -178,6 +196,10 @@ final class ChangeRecorder {
     void tombstone(StoredFile cur) {
         if (cur.record().path().equals(RelativePath.ROOT)) {
             return; // the root is never deleted (a vanished root halts the folder)
+        }
+        if (local.holds()) {
+            local.changed(cur.record().path()); // receive-only: removed here only
+            return;
         }
         if (cur.record().type() == FileType.REGULAR) {
             forced.addAll(linkNames(cur.record().path())); // its group's other names get a new first name

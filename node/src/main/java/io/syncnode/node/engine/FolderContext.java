@@ -23,11 +23,22 @@ import java.util.function.LongFunction;
  * @param nodeName the name of a node by its id
  * @param ioPool the pool that fsyncs batches of applied files ({@code fsync-N})
  * @param actions the folder's post-sync actions, told of applied remote and recorded local changes
+ * @param local a receive-only folder's local changes, held rather than announced ({@link LocalChanges#NONE}:
+ *              they are announced)
  */
 record FolderContext(String name, Path root, long selfId, String selfName, SqliteIndexStore store, IndexBuffer buffer,
                      Applier applier, Clock clock, NodeCounters counters, Problems problems, FolderWorker worker,
                      SplitBrainLog split, BiPredicate<String, Boolean> ignored, Consumer<String> scanLater,
-                     LongFunction<String> nodeName, Executor ioPool, FolderActions actions) {
+                     LongFunction<String> nodeName, Executor ioPool, FolderActions actions, LocalChanges local) {
+
+    /** A folder that announces its local changes. */
+    FolderContext(String name, Path root, long selfId, String selfName, SqliteIndexStore store, IndexBuffer buffer,
+                  Applier applier, Clock clock, NodeCounters counters, Problems problems, FolderWorker worker,
+                  SplitBrainLog split, BiPredicate<String, Boolean> ignored, Consumer<String> scanLater,
+                  LongFunction<String> nodeName, Executor ioPool, FolderActions actions) {
+        this(name, root, selfId, selfName, store, buffer, applier, clock, counters, problems, worker, split, ignored,
+                scanLater, nodeName, ioPool, actions, LocalChanges.NONE);
+    }
 
     /** A folder without post-sync actions. */
     FolderContext(String name, Path root, long selfId, String selfName, SqliteIndexStore store, IndexBuffer buffer,

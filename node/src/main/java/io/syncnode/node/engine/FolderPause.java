@@ -5,9 +5,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 /**
- * Pausing and resuming one folder on this node (see {@link FolderSync}'s notes on pause): the
- * durable mark ({@link PauseMarks}), the worker's pause flag, and at the resume the rescan and the
- * remote-side work held meanwhile. Callable from any thread; the steps run on the folder's worker.
+ * Pausing and resuming one folder on this node: the durable mark ({@link PauseMarks}), the
+ * worker's pause flag, and at the resume the rescan and the remote-side work held meanwhile.
+ * Callable from any thread; the steps run on the folder's worker.
+ *
+ * <p><b>Pause.</b> A paused folder ({@link #pause}, kept across restarts by {@link PauseMarks})
+ * neither scans and announces local changes nor applies remote ones: watcher events, periodic
+ * rescans and announcements are dropped; digests of other members are not answered and this
+ * node's digest leaves the folder out, so members keep their dirty entries toward this node (it
+ * acknowledges nothing). Transfers already running finish into their temp files, but their
+ * commits (and those of conflict scripts) wait until {@link #resume}, which re-checks that they
+ * are still current (a node stopped meanwhile removes those temp files at its next start). Serving fetches to other members goes on: the source only serves content
+ * whose stat signature still equals the index's, i.e. versions announced before the pause, and
+ * aborts ({@code SOURCE_CHANGED}) on anything changed since. {@link #resume} rescans the whole
+ * folder (the stat signatures make it cheap), which finds and announces what changed meanwhile;
+ * the composition root then starts a digest exchange, which brings what the members changed.
  */
 final class FolderPause {
     private static final Logger LOG = Logger.getLogger(FolderPause.class.getName());

@@ -28,10 +28,32 @@ final class FolderScans {
     private final Runnable flush;
     private final Runnable requestFlush;
     private final LocalScanner scanner;
+    /** Set once while the folder is built, before the worker runs anything. */
+    private HeldDeletes held = HeldDeletes.NONE;
     /** Set on the worker, read anywhere. */
     private volatile FolderState state = FolderState.SCANNING;
     /** Why the folder halted, or null; set on the worker, read anywhere. */
     private volatile HaltReason halt;
+
+    /** The members' batches held by a remote mass-delete halt ({@link RemoteDeleteGuard}); worker only. */
+    interface HeldDeletes {
+        HeldDeletes NONE = new HeldDeletes() {
+            @Override
+            public long applyHeld() {
+                return 0;
+            }
+
+            @Override
+            public void discard() {
+            }
+        };
+
+        /** Applies the held batches (the operator accepts their deletes); returns how many records they held. */
+        long applyHeld();
+
+        /** Drops the held batches (a {@code check} looks again). */
+        void discard();
+    }
 
     /**
      * @param settle how long an entry that keeps changing while it is read is left to settle
@@ -46,6 +68,11 @@ final class FolderScans {
         this.requestFlush = requestFlush;
         this.scanner = new LocalScanner(folder, reader, new ChangingEntries(settle, folder.problems(), this::scanAfter),
                 this::halt);
+    }
+
+    /** While the folder is built: the batches a remote mass-delete halt holds ({@link RemoteDeleteGuard}). */
+    void holdDeletes(HeldDeletes h) {
+        this.held = h;
     }
 
     FolderState state() {
@@ -123,6 +150,7 @@ final class FolderScans {
             if (paths.isEmpty()) {
                 HaltReason before = halt;
                 halt = null;
+                held.discard(); // a member that still deletes halts the folder again
                 long changed = fullScan(true);
                 if (before != null && halt == null) {
                     LOG.warning(() -> folder.name() + ": a rescan finds the cause of the halt gone (" + before.text()
@@ -163,10 +191,23 @@ final class FolderScans {
                 return OptionalLong.empty();
             }
             LOG.warning(() -> folder.name() + ": the operator accepts the deletes (`syncnode accept-deletes`); "
-                    + "propagating them");
+                    + (h.kind() == HaltReason.Kind.REMOTE_MASS_DELETE ? "applying" : "propagating") + " them");
             halt = null;
+            if (h.kind() == HaltReason.Kind.REMOTE_MASS_DELETE) {
+                long applied = held.applyHeld();
+                fullScan(true); // what changed here while halted
+                return OptionalLong.of(applied);
+            }
             return OptionalLong.of(fullScan(false));
         });
+    }
+
+    /** Worker: a member's announcements would delete most of the folder ({@link RemoteDeleteGuard}). */
+    void haltRemote(String why) {
+        if (halt == null || !why.equals(halt.text())) {
+            LOG.severe(folder.name() + ": halted: " + why);
+        }
+        halt = new HaltReason(HaltReason.Kind.REMOTE_MASS_DELETE, why);
     }
 
     private void halt(String why) {

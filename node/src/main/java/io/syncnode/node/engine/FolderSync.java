@@ -40,17 +40,9 @@ import java.util.logging.Logger;
  * written in one transaction by {@link #flush}, which also sends the acknowledgements and
  * announcements that depend on them: nothing is announced before it is committed.
  *
- * <p><b>Pause.</b> A paused folder ({@link #pause}, kept across restarts by {@link PauseMarks})
- * neither scans and announces local changes nor applies remote ones: watcher events, periodic
- * rescans and announcements are dropped; digests of other members are not answered and this
- * node's digest leaves the folder out, so members keep their dirty entries toward this node (it
- * acknowledges nothing). Transfers already running finish into their temp files, but their
- * commits (and those of conflict scripts) wait until {@link #resume}, which re-checks that they
- * are still current (a node stopped meanwhile removes those temp files at its next start). Serving fetches to other members goes on: the source only serves content
- * whose stat signature still equals the index's, i.e. versions announced before the pause, and
- * aborts ({@code SOURCE_CHANGED}) on anything changed since. {@link #resume} rescans the whole
- * folder (the stat signatures make it cheap), which finds and announces what changed meanwhile;
- * the composition root then starts a digest exchange, which brings what the members changed.
+ * <p><b>Pause</b>: see {@link FolderPause}. <b>Trust</b>: the folder's {@code type} and
+ * {@code [folder.accept]} decide whether a remote change is applied ({@link RemoteTrust}); a member
+ * that would delete most of the folder halts it ({@link RemoteDeleteGuard}).
  */
 public final class FolderSync implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(FolderSync.class.getName());
@@ -74,6 +66,7 @@ public final class FolderSync implements AutoCloseable {
     private final ConflictSettler settler;
     private final FolderScans scans;
     private final RemoteApplier remote;
+    private final RemoteDeleteGuard deletes;
     private final DigestResponder digests;
     private final ChangeInbox inbox = new ChangeInbox();
     private final FolderPause pause;
@@ -103,12 +96,13 @@ public final class FolderSync implements AutoCloseable {
         this.actions = config.actions().isEmpty() ? FolderActions.NONE : new FolderActions(name, root, config.actions(),
                 node.workDir().resolve(config.name()), node.scheduler(), System::nanoTime);
         this.context = new FolderContext(name, root, selfId, selfName, store, buffer, applier, clock, counters,
-                problems, worker, split, this::ignored, this::scanLater, this::nodeName, node.ioPool(), actions);
+                problems, worker, split, this::ignored, this::scanLater, this::nodeName, node.ioPool(), actions,
+                config.type().announces() ? LocalChanges.NONE : LocalChanges.held());
+        Reconciler reconciler = new Reconciler(config.conflict(), config.deleteConflict(), selfId, this::priorityRank);
         this.scans = new FolderScans(context, reader, config.settle(), node.scheduler(), this::flush, this::requestFlush);
         this.archive = new FolderConflictArchive(node.workDir().resolveSibling("conflicts").resolve(config.name()), clock,
                 split::lastHeal);
-        this.remote = new RemoteApplier(context,
-                new Reconciler(config.conflict(), config.deleteConflict(), selfId, this::priorityRank), node.fetcher(),
+        this.remote = new RemoteApplier(context, reconciler, node.fetcher(),
                 new FetchQueue.Space(new DiskSpace(root, config.minFree()),
                         (delay, task) -> node.scheduler().schedule(() -> worker.execute(worker.guard("a fetch put off", task::run)),
                                 delay.toMillis(), TimeUnit.MILLISECONDS)),
@@ -116,7 +110,11 @@ public final class FolderSync implements AutoCloseable {
                         TimeUnit.MILLISECONDS), this::redeliver),
                 config.conflictScope() == ConflictScope.FOLDER
                         ? new FolderScopeSettings(config, archive, buffer, store, node.outbox(), this::priorityRank) : null,
-                this::runScript, config.maxConflictCopies());
+                this::runScript, config.maxConflictCopies(),
+                new RemoteTrust(name, config.type(), config.accept(), counters, problems, clock));
+        this.deletes = new RemoteDeleteGuard(context, reconciler, scans::haltRemote, remote::applyUpdate,
+                config.type().applies());
+        scans.holdDeletes(deletes);
         this.pause = new FolderPause(name, worker, pauses, this::flush, scans::rescanUnlessHalted);
         this.digests = new DigestResponder(context, peers, reader, this::flush, () -> scans.halt() != null);
         this.settler = new ConflictSettler(new SettlerFolder(context, node.workDir().resolve(config.name()), this::flush),
@@ -206,11 +204,13 @@ public final class FolderSync implements AutoCloseable {
             return;
         }
         scans.scanReported(d);
-        if (scans.halt() == null) {
-            d.updates().forEach((from, records) -> remote.applyUpdate(from,
-                    new Message.IndexUpdate(name, new ArrayList<>(records.values()), d.exchangeEnded().contains(from),
-                            d.exchangeEnded().contains(from))));
-        }
+        d.updates().forEach((from, records) -> {
+            Message.IndexUpdate u = new Message.IndexUpdate(name, new ArrayList<>(records.values()),
+                    d.exchangeEnded().contains(from), d.exchangeEnded().contains(from));
+            if (scans.halt() == null && deletes.admits(from, u)) { // halted: dropped, offered again by anti-entropy
+                remote.applyUpdate(from, u);
+            }
+        });
         flush();
     }
 
@@ -249,7 +249,8 @@ public final class FolderSync implements AutoCloseable {
     }
 
     /**
-     * Releases a mass-delete halt: the deletes propagate (see {@link FolderScans#acceptDeletes});
+     * Releases a mass-delete halt: a scan's deletes propagate, a member's are applied (see
+     * {@link FolderScans#acceptDeletes} and {@link RemoteDeleteGuard});
      * empty when the folder was not halted for a mass delete.
      */
     public CompletableFuture<java.util.OptionalLong> acceptDeletes() {
@@ -289,7 +290,8 @@ public final class FolderSync implements AutoCloseable {
         return new StatusView.FolderStatus(name, root.toString(), store.liveCount(name), dirty,
                 store.conflicts(name).size(), problems.size(), shown.word(), h == null ? null : h.text(),
                 split.lastHeal() == null ? null : split.lastHeal().toString(), split.sinceHeal(),
-                problems.listed(StatusView.PROBLEMS_LISTED), actions.status(), remote.need(), worker.queued());
+                problems.listed(StatusView.PROBLEMS_LISTED), actions.status(), config.type().configName(),
+                context.local().count(), remote.need(), worker.queued());
     }
 
     /** Any thread: what this folder still has to fetch from its peers, and the pace. */

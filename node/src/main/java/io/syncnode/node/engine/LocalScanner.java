@@ -71,7 +71,7 @@ final class LocalScanner {
         this.changing = changing;
         this.halt = halt;
         this.recorder = new ChangeRecorder(folder, context.selfId(), store, buffer, applier, context.clock(), problems,
-                context.actions());
+                context.actions(), context.local());
     }
 
     /** A full scan that may delete any share of the folder (the operator asked for it). */
@@ -327,6 +327,8 @@ final class LocalScanner {
         if (st.isEmpty() || st.get().type() == null) {
             if (live && !rel.equals(RelativePath.ROOT)) {
                 recorder.tombstoneTree(cur);
+            } else if (!live) {
+                recorder.absent(rel);
             }
             return;
         }

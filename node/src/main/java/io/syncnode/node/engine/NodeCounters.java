@@ -19,6 +19,10 @@ public final class NodeCounters {
     /** Content of small files carried inside announcements, sent and received. */
     public final AtomicLong inlineBytesSent = new AtomicLong();
     public final AtomicLong inlineBytesReceived = new AtomicLong();
+    /** Remote changes a send-only folder did not apply ({@code [[folder]] type = "send-only"}). */
+    public final AtomicLong remoteIgnored = new AtomicLong();
+    /** Remote changes refused by a folder's {@code [folder.accept]} filter. */
+    public final AtomicLong remoteRefused = new AtomicLong();
 
     /** Where each applied remote change's latency goes (nanoseconds); null: nobody asked. */
     private volatile LongConsumer applyLatency;
@@ -70,6 +74,6 @@ public final class NodeCounters {
         return new StatusView.Counters(announcementsSent.get(), announcementsReceived.get(), recordsAnnounced.get(),
                 filesApplied.get(), bytesFetched.get(), bytesServed.get(), rescans.get(),
                 rejectedMessages.get(), wireBytesSent.get(), wireBytesReceived.get(),
-                inlineBytesSent.get(), inlineBytesReceived.get());
+                inlineBytesSent.get(), inlineBytesReceived.get(), remoteIgnored.get(), remoteRefused.get());
     }
 }

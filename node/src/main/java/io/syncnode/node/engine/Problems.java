@@ -31,7 +31,9 @@ final class Problems {
         NO_TEMP_FILE("no place for a temp file: "),
         FETCH_FAILED(""),
         /** Waiting for disk space, or the disk filled up during a fetch (the detail says which). */
-        NO_DISK_SPACE("");
+        NO_DISK_SPACE(""),
+        /** A member's version carries what the folder's {@code [folder.accept]} refuses (see {@link RemoteTrust}). */
+        REFUSED("refused: ");
 
         private final String prefix;
 

@@ -56,6 +56,8 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
     private final ConflictOutcomes outcomes;
     /** Where a regular file's content comes from, carried out. */
     private final RegularContent regular;
+    /** Whether a remote change is applied at all ({@code type}, {@code [folder.accept]}). */
+    private final RemoteTrust trust;
     /** {@code conflict-scope = "folder"}: records wait there for a whole-folder verdict; null: file scope. */
     private final FolderScopeVerdicts folderScope;
     /**
@@ -73,7 +75,17 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
     RemoteApplier(FolderContext folder, Reconciler reconciler, Fetcher fetcher, FetchQueue.Space space,
                   ApplyRetries retries, FolderScopeVerdicts.Folder scope, Consumer<StoredConflict> scripts,
                   int maxConflictCopies) {
+        this(folder, reconciler, fetcher, space, retries, scope, scripts, maxConflictCopies,
+                new RemoteTrust(folder.name(), io.syncnode.protocol.FolderType.SEND_RECEIVE,
+                        io.syncnode.protocol.AcceptFilter.ALL, folder.counters(), folder.problems(), folder.clock()));
+    }
+
+    /** @param trust whether a remote change is applied at all (the folder's type and accept filter) */
+    RemoteApplier(FolderContext folder, Reconciler reconciler, Fetcher fetcher, FetchQueue.Space space,
+                  ApplyRetries retries, FolderScopeVerdicts.Folder scope, Consumer<StoredConflict> scripts,
+                  int maxConflictCopies, RemoteTrust trust) {
         this.folder = folder;
+        this.trust = trust;
         this.buffer = folder.buffer();
         this.applier = folder.applier();
         this.reconciler = reconciler;
@@ -169,7 +181,8 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
         List<ApplyIntent> intents = new ArrayList<>();
         for (Message.Announced a : records) {
             StoredFile cur = buffer.current(a.record().path());
-            if (reconciler.plan(cur == null ? null : cur.record(), a.record()) instanceof Plan.TakeRemote t) {
+            if (reconciler.plan(cur == null ? null : cur.record(), a.record()) instanceof Plan.TakeRemote t
+                    && trust.wouldApply(t.target())) {
                 intents.add(new ApplyIntent(folder.name(), t.target(), t.concurrent()));
             }
         }
@@ -200,6 +213,10 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
         }
         StoredFile cur = buffer.current(rel);
         Plan plan = reconciler.plan(cur == null ? null : cur.record(), remote);
+        if (!trust.admits(from, remote, plan)) {
+            buffer.ack(from, rel, remote.version()); // judged: counted and logged; a later version is judged again
+            return;
+        }
         if (plan instanceof Plan.TakeRemote && RelativePath.parentRecord(rel) != null) {
             finisher.touched(RelativePath.parentRecord(rel)); // temp files come and go there, applied or not
         }
@@ -336,6 +353,7 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
         folder.counters().applied(taken == null ? -1 : System.nanoTime() - taken);
         folder.actions().remoteChanged(target.path(), target.type() == FileType.DIRECTORY);
         folder.problems().clear(target.path());
+        folder.local().unchanged(target.path());
         if (prev != null && prev.stat() != null && (stat == null || stat.ino() != prev.stat().ino())) {
             finisher.refreshOtherNames(prev.stat(), target.path()); // the old inode lost a name: its ctime moved
         }

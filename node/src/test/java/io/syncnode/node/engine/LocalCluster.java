@@ -75,6 +75,14 @@ final class LocalCluster implements AutoCloseable {
         return this;
     }
 
+    /** Gives node {@code i}'s folder a type and an accept filter (before it starts). */
+    LocalCluster trust(int i, io.syncnode.protocol.FolderType type, io.syncnode.protocol.AcceptFilter accept) {
+        SyncnodeConfig c = configs.get(i);
+        configs.set(i, new SyncnodeConfig(c.file(), c.node(), c.cluster(),
+                List.of(c.folders().get(0).withTrust(type, accept))));
+        return this;
+    }
+
     SyncNode start(int i) throws Exception {
         SyncNode node = SyncNode.start(configs.get(i), JGroupsStack.loopback(clusterName), Clock.systemUTC());
         nodes.set(i, node);
