@@ -11,6 +11,7 @@ import io.syncnode.node.control.DirtyView;
 import io.syncnode.node.control.ForgetView;
 import io.syncnode.node.control.PeerView;
 import io.syncnode.node.control.ReloadView;
+import io.syncnode.node.control.RevertView;
 import io.syncnode.node.control.StatusView;
 import io.syncnode.node.control.SyncView;
 import io.syncnode.node.engine.ClockSkew;
@@ -45,7 +46,7 @@ import java.util.logging.Logger;
 
 /**
  * What the control socket's verbs do on a running node ({@code status}, {@code peers},
- * {@code dirty}, {@code check}, {@code sync}, {@code accept-deletes}, {@code forget},
+ * {@code dirty}, {@code check}, {@code sync}, {@code accept-deletes}, {@code revert}, {@code forget},
  * {@code conflicts}, {@code resolve}, {@code pause}, {@code resume}, {@code rekey}, {@code reload}). Runs on the control connection's thread; the
  * waits on folder workers are bounded (see {@code CONCURRENCY.md}).
  */
@@ -146,6 +147,20 @@ final class NodeControl implements ControlHandler {
             throw new ControlException("cannot accept the deletes of folder " + folder + ": " + e);
         }
         return new AcceptDeletesView(folder, changed.isPresent(), changed.orElse(0));
+    }
+
+    @Override
+    public RevertView revert(String folder) throws ControlException {
+        FolderSync f = running(folder, "first").get(0);
+        String self = parts.config().node().name();
+        List<String> members = parts.members().get().stream().filter(m -> !m.equals(self) && f.sharedWith(m)).toList();
+        try {
+            return new RevertView(folder, f.revert(members).get(1, TimeUnit.HOURS));
+        } catch (ExecutionException e) {
+            throw new ControlException("cannot revert folder " + folder + ": " + e.getCause().getMessage());
+        } catch (Exception e) {
+            throw new ControlException("cannot revert folder " + folder + ": " + e);
+        }
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.syncnode.node.control.DirtyView;
 import io.syncnode.node.control.ForgetView;
 import io.syncnode.node.control.PeerView;
 import io.syncnode.node.control.ReloadView;
+import io.syncnode.node.control.RevertView;
 import io.syncnode.node.control.ScanProgress;
 import io.syncnode.node.control.StatusView;
 import io.syncnode.node.control.SyncView;
@@ -149,6 +150,11 @@ final class StartingNode implements ControlHandler, StartProgress {
     @Override
     public AcceptDeletesView acceptDeletes(String folder) throws ControlException {
         return now().acceptDeletes(folder);
+    }
+
+    @Override
+    public RevertView revert(String folder) throws ControlException {
+        return now().revert(folder);
     }
 
     @Override

@@ -40,6 +40,13 @@ public interface ControlHandler {
     AcceptDeletesView acceptDeletes(String folder) throws ControlException;
 
     /**
+     * Brings a receive-only folder's local changes back to the cluster's version: added entries
+     * are removed, changed and removed ones written again (content fetched from a member when
+     * needed). Refused for a folder that is not receive-only, paused or halted.
+     */
+    RevertView revert(String folder) throws ControlException;
+
+    /**
      * Drops the retired peer {@code name} everywhere this node remembers it: its dirty entries in
      * every folder, its row in the peers table, what was measured of it. Refused for this node and
      * for a current member. A peer not remembered is not an error ({@code forgotten} false). A

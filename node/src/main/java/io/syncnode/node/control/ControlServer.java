@@ -31,9 +31,9 @@ import java.util.logging.Logger;
  * <h2>Protocol</h2>
  * One request per connection. The client sends one line of UTF-8 JSON, terminated by {@code \n}:
  * <pre>{"verb": "status" | "peers" | "dirty" | "check" | "sync" | "conflicts" | "resolve" | "pause" | "resume"
- *          | "accept-deletes" | "forget" | "rekey" | "reload",
+ *          | "accept-deletes" | "revert" | "forget" | "rekey" | "reload",
  *  "folder": "ct101",            (optional: dirty, check, sync, absent means all folders;
- *                                 required: resolve, pause, resume, accept-deletes)
+ *                                 required: resolve, pause, resume, accept-deletes, revert)
  *  "paths": ["rootfs/etc/hosts"], (optional: check; one path for resolve; relative to the folder)
  *  "keep": "local",              (resolve)
  *  "peer": "gamma",              (forget)
@@ -44,7 +44,7 @@ import java.util.logging.Logger;
  * The results are described on each {@link ControlVerb}: {@code status} a {@link StatusView},
  * {@code peers} an array of {@link PeerView}, {@code dirty} an array of {@link DirtyView},
  * {@code check} a {@link CheckView}, {@code sync} a {@link SyncView}, {@code accept-deletes} an
- * {@link AcceptDeletesView}, {@code forget} a {@link ForgetView}, {@code pause} and {@code resume} {@code {"folder": F,
+ * {@link AcceptDeletesView}, {@code revert} a {@link RevertView}, {@code forget} a {@link ForgetView}, {@code pause} and {@code resume} {@code {"folder": F,
  * "paused": bool, "changed": bool}}. A request line longer than {@value #MAX_REQUEST_BYTES} bytes, or not sent
  * within {@link #REQUEST_TIMEOUT}, is refused.
  *

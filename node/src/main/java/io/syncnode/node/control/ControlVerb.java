@@ -151,6 +151,17 @@ public enum ControlVerb {
         }
     },
     /**
+     * {@code {"verb":"revert","folder":F}} brings receive-only F's local changes back to the
+     * cluster's version and answers a {@link RevertView}: {@code {"folder": F, "reverted": N}}.
+     */
+    REVERT {
+        @Override
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
+                throws BadRequest, ControlException {
+            return json.valueToTree(handler.revert(requiredFolder(request, "revert")));
+        }
+    },
+    /**
      * {@code {"verb":"forget","peer":NAME}} drops a retired peer everywhere this node remembers it and
      * answers a {@link ForgetView}: {@code {"peer": NAME, "forgotten": bool, "dirty": N}}; refused for
      * this node and for a current member.

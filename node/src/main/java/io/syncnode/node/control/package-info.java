@@ -1,6 +1,6 @@
 /**
  * The node's control socket: how the CLI verbs ({@code status}, {@code peers}, {@code dirty},
- * {@code check}, {@code sync}, {@code accept-deletes}, {@code forget}, {@code conflicts},
+ * {@code check}, {@code sync}, {@code accept-deletes}, {@code revert}, {@code forget}, {@code conflicts},
  * {@code resolve}, {@code pause}, {@code resume}, {@code rekey}, {@code reload}) reach a running node.
  *
  * <p>{@link io.syncnode.node.control.ControlHandler} and the view records are the contract between

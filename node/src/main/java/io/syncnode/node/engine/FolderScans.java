@@ -202,6 +202,27 @@ final class FolderScans {
         });
     }
 
+    /**
+     * {@code syncnode revert} of a receive-only folder: a full scan (which announces nothing there)
+     * makes the list of local changes current, then {@code revert} brings them back to the
+     * cluster's version; completes with how many paths it reverted. Fails for a paused or halted
+     * folder.
+     */
+    CompletableFuture<Long> revert(LocalRevert revert, List<String> members) {
+        return folder.worker().submit(() -> {
+            if (folder.worker().paused() || halt != null) {
+                throw new IllegalStateException("folder " + folder.name() + " is " + (halt != null ? "halted ("
+                        + halt.text() + ")" : "paused on this node; `syncnode resume " + folder.name() + "` first"));
+            }
+            if (!folder.local().holds()) {
+                throw new IllegalStateException("folder " + folder.name() + " is not receive-only: its local changes"
+                        + " are announced, so there is nothing to revert");
+            }
+            fullScan(false);
+            return revert.revert(members);
+        });
+    }
+
     /** Worker: a member's announcements would delete most of the folder ({@link RemoteDeleteGuard}). */
     void haltRemote(String why) {
         if (halt == null || !why.equals(halt.text())) {

@@ -257,6 +257,11 @@ public final class FolderSync implements AutoCloseable {
         return scans.acceptDeletes();
     }
 
+    /** A receive-only folder's local changes go back to the cluster's version ({@link LocalRevert}). */
+    public CompletableFuture<Long> revert(List<String> members) {
+        return scans.revert(new LocalRevert(context, reader, remote, this::flush), members);
+    }
+
     /** Why the folder is halted (what {@code status} shows), or null when it is not. */
     public String haltReason() {
         HaltReason h = scans.halt();

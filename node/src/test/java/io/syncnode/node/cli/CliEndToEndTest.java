@@ -82,7 +82,7 @@ class CliEndToEndTest {
         assertEquals(1, status.get("security").get("refused").get("tampered").asLong());
         assertEquals("alpha", status.get("node").asText());
         assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem",
-                "lastHeal", "sinceHeal", "problemList", "actions", "need", "queued"),
+                "lastHeal", "sinceHeal", "problemList", "actions", "type", "locallyChanged", "need", "queued"),
                 keys(status.get("folders").get(0)));
         assertTrue(status.get("counters").has("announcementsSent"));
         assertEquals("", run.err());
@@ -396,6 +396,22 @@ class CliEndToEndTest {
             assertEquals("syncnode: folder ct101 is halted: " + handler.halted.get("ct101") + NL, run.err());
         }
         assertEquals(List.of("check null []", "check ct101 []"), handler.calls, "check never asks to accept");
+    }
+
+    @Test
+    void revertNamesTheFolderAndSaysHowManyPathsWentBack() {
+        Run run = cli("revert", "-c", configFile, "--folder", "ct101");
+        assertEquals(0, run.code(), run.err());
+        assertEquals("reverted 2 paths of ct101 to the cluster's version (content still being fetched arrives by"
+                + " itself)" + NL, run.out());
+        handler.refusal = "cannot revert folder ct101: folder ct101 is not receive-only: its local changes are announced,"
+                + " so there is nothing to revert";
+        Run refused = cli("revert", "-c", configFile, "--folder", "ct101");
+        assertEquals(1, refused.code());
+        assertEquals("syncnode: " + handler.refusal + NL, refused.err());
+        Run noFolder = cli("revert", "-c", configFile);
+        assertEquals(2, noFolder.code());
+        assertEquals(List.of("revert ct101", "revert ct101"), handler.calls);
     }
 
     @Test

@@ -61,6 +61,7 @@ class MainParsingTest {
             "sync    | push everything dirty now and wait until no dirty entry remains (exit 3 on timeout)",
             "check   | rescan now and mark what changed dirty",
             "accept-deletes | release a mass-delete halt",
+            "revert  | bring a receive-only folder back to the cluster's version",
             "forget  | drop a retired peer everywhere it is remembered",
             "pause   | stop syncing one folder on this node (e.g. from LXC hooks)",
             "resume  | restart syncing one folder on this node (e.g. from LXC hooks)",
@@ -81,9 +82,9 @@ class MainParsingTest {
     void topLevelHelpListsExactlyTheVerbsOfThisStage() {
         Run run = run("--help");
         assertEquals(0, run.code());
-        for (String verb : List.of("run", "status", "peers", "dirty", "sync", "check", "accept-deletes", "forget",
-                "conflicts", "resolve", "pause", "resume", "rekey", "reload", "keygen", "import-csync2", "config",
-                "version")) {
+        for (String verb : List.of("run", "status", "peers", "dirty", "sync", "check", "accept-deletes", "revert",
+                "forget", "conflicts", "resolve", "pause", "resume", "rekey", "reload", "keygen", "import-csync2",
+                "config", "version")) {
             assertTrue(run.out().contains("\n  " + verb + " "), verb + " missing from:\n" + run.out());
         }
         for (String later : List.of("diff", "override")) {

@@ -76,7 +76,7 @@ class ControlServerTest {
         assertEquals("[\"alpha\",\"beta\"]", status.get("members").toString());
         JsonNode folder = status.get("folders").get(0);
         assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem",
-                "lastHeal", "sinceHeal", "problemList", "actions", "need", "queued"),
+                "lastHeal", "sinceHeal", "problemList", "actions", "type", "locallyChanged", "need", "queued"),
                 keys(folder));
         assertEquals(Set.of("files", "bytes", "bytesPerSecond", "filesPerSecond", "etaSeconds"), keys(folder.get("need")));
         assertEquals("ct101", folder.get("name").asText());
@@ -85,7 +85,7 @@ class ControlServerTest {
         assertTrue(folder.get("problem").isNull());
         assertEquals("root vanished: /etc/syncnode-shared", status.get("folders").get(1).get("problem").asText());
         assertEquals(Set.of("announcementsSent", "announcementsReceived", "recordsAnnounced", "filesApplied",
-                "bytesFetched", "bytesServed", "rescans", "rejectedMessages", "wireBytesSent", "wireBytesReceived", "inlineBytesSent", "inlineBytesReceived"), keys(status.get("counters")));
+                "bytesFetched", "bytesServed", "rescans", "rejectedMessages", "wireBytesSent", "wireBytesReceived", "inlineBytesSent", "inlineBytesReceived", "remoteIgnored", "remoteRefused"), keys(status.get("counters")));
     }
 
     @Test
@@ -143,6 +143,13 @@ class ControlServerTest {
         assertEquals("[{\"peer\":\"gamma\",\"dirty\":12}]", call(request("sync")).get("skipped").toString());
         assertEquals("[]", call(request("sync").put("allPeers", true)).get("skipped").toString());
         assertEquals(List.of("sync null 60000", "sync null 60000 all-peers"), handler.calls);
+    }
+
+    @Test
+    void revertAnswersItsViewAndNeedsAFolder() throws IOException {
+        assertEquals("{\"folder\":\"www\",\"reverted\":2}", call(request("revert").put("folder", "www")).toString());
+        assertEquals(List.of("revert www"), handler.calls);
+        assertTrue(rawCall("{\"verb\":\"revert\"}").contains("revert needs \\\"folder\\\""));
     }
 
     @Test

@@ -111,6 +111,15 @@ public final class FakeControlHandler implements ControlHandler {
                 allPeers ? List.of() : skipped);
     }
 
+    @Override
+    public RevertView revert(String folder) throws ControlException {
+        calls.add("revert " + folder);
+        if (refusal != null) {
+            throw new ControlException(refusal);
+        }
+        return new RevertView(folder, 2);
+    }
+
     /** The folder {@link #acceptDeletes} finds halted for a mass delete (released by it), or null. */
     public volatile String massDeleteHalted;
 

@@ -79,18 +79,23 @@ class FolderTrustTest {
     }
 
     @Test
-    void aReceiveOnlyNodeAppliesButNeverAnnouncesItsOwnChanges() throws Exception {
+    void aReceiveOnlyNodeAppliesButNeverAnnouncesItsOwnChangesAndRevertRestoresThem() throws Exception {
         start(FolderType.RECEIVE_ONLY, AcceptFilter.ALL);
         Path a = cluster.dir(0);
         Path b = cluster.dir(1);
         Files.writeString(a.resolve("site.conf"), "cluster version\n");
-        await(T, () -> Files.exists(b.resolve("site.conf")), () -> "n0's change reaches the receive-only n1");
+        Files.writeString(a.resolve("keep.txt"), "kept\n");
+        Files.createDirectories(a.resolve("img"));
+        Files.write(a.resolve("img/logo.bin"), new byte[200_000]); // beyond inline: fetched
+        await(T, () -> Files.exists(b.resolve("img/logo.bin")), () -> "n0's changes reach the receive-only n1");
         cluster.awaitSame(T);
         long announced = counters(1).recordsAnnounced();
 
         Files.writeString(b.resolve("site.conf"), "edited on n1\n");
         Files.writeString(b.resolve("local-only.txt"), "added on n1\n");
-        await(T, () -> folder(1).locallyChanged() == 2, () -> "two local changes listed: " + folder(1));
+        Files.delete(b.resolve("keep.txt"));
+        Files.write(b.resolve("img/logo.bin"), new byte[] {1, 2, 3});
+        await(T, () -> folder(1).locallyChanged() == 4, () -> "four local changes listed: " + folder(1));
         assertEquals(0, control(1).dirty(null).size(), "nothing is dirty toward n0");
         assertEquals(announced, counters(1).recordsAnnounced(), "n1 announced nothing of its own");
         assertEquals("cluster version\n", Files.readString(a.resolve("site.conf")));
@@ -99,6 +104,22 @@ class FolderTrustTest {
         Files.writeString(a.resolve("other.txt"), "still receiving\n");
         await(T, () -> Files.exists(b.resolve("other.txt")), () -> "n1 keeps applying remote changes");
         assertEquals("edited on n1\n", Files.readString(b.resolve("site.conf")), "the local edit stays");
+
+        assertEquals(4, control(1).revert("data").reverted());
+        cluster.awaitSame(T);
+        assertEquals("cluster version\n", Files.readString(b.resolve("site.conf")));
+        assertFalse(Files.exists(b.resolve("local-only.txt")), "the local addition is removed");
+        assertEquals("kept\n", Files.readString(b.resolve("keep.txt")), "the local removal is undone");
+        await(T, () -> folder(1).locallyChanged() == 0, () -> "nothing changed locally any more: " + folder(1));
+        assertEquals(announced, counters(1).recordsAnnounced(), "a revert announces nothing either");
+    }
+
+    @Test
+    void revertIsRefusedForAFolderThatIsNotReceiveOnly() throws Exception {
+        start(FolderType.SEND_ONLY, AcceptFilter.ALL);
+        ControlHandler.ControlException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ControlHandler.ControlException.class, () -> control(1).revert("data"));
+        assertTrue(e.getMessage().contains("is not receive-only"), e.getMessage());
     }
 
     @Test
