@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * finds an entry added, changed or removed here records no new version and announces nothing; the
  * index keeps the cluster's version and the path is listed here, shown by {@code status} as
  * locally changed, until the entry equals the cluster's version again (a remote change, the
- * user, or {@code syncnode revert}, see {@link LocalRevert}). A remote change of such a path finds the disk different from
- * the index and is not applied until then (the local edit is never overwritten silently).
+ * user, or {@code syncnode revert}, see {@link LocalRevert}). A remote change of such a path finds
+ * the disk different from the index and is not applied until then (the local edit is never
+ * overwritten silently).
  *
  * <p>Because the index only ever holds cluster versions, nothing local can leak through an index
  * exchange either. The list is not kept across a restart: the first full scan finds the paths again.
