@@ -6,7 +6,9 @@ import io.syncnode.protocol.FolderType;
 import io.syncnode.protocol.NameCodec;
 import io.syncnode.protocol.Plan;
 import java.time.Clock;
+import io.syncnode.protocol.VersionVector;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -20,7 +22,8 @@ import java.util.logging.Logger;
  * {@code /metrics}), a refusal is kept as the path's problem, and both are logged, at most one line
  * a minute per member and kind with the number left out since, peer-supplied names escaped.
  * The caller acknowledges the version (the member need not offer it again; a later version is
- * judged again).
+ * judged again). A version offered again (index exchanges repeat while the digests differ) is
+ * counted and logged once.
  *
  * <p>Confined to the folder's worker thread (a part of {@link RemoteApplier}).
  */
@@ -36,6 +39,18 @@ final class RemoteTrust {
     private final Clock clock;
     /** Per member and kind: when a line was last logged, and how many were left out since. */
     private final Map<String, long[]> logged = new HashMap<>();
+    /**
+     * The version last judged per path (bounded, oldest out): an index exchange offers a version
+     * again and again (every digest exchange while the digests differ); it is judged, counted and
+     * logged once.
+     */
+    private final Map<String, VersionVector> judged = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, VersionVector> eldest) {
+            return size() > JUDGED_MAX;
+        }
+    };
+    static final int JUDGED_MAX = 100_000;
 
     RemoteTrust(String folder, FolderType type, AcceptFilter accept, NodeCounters counters, Problems problems,
                 Clock clock) {
@@ -71,21 +86,26 @@ final class RemoteTrust {
             return true;
         }
         String rel = remote.path();
+        FileRecord target = plan instanceof Plan.TakeRemote t ? t.target() : remote;
+        String why = type.applies() ? accept.refusal(target) : null;
+        if (type.applies() && why == null) {
+            judged.remove(rel);
+            return true;
+        }
+        if (remote.version().equals(judged.put(rel, remote.version()))) {
+            return false; // this version again: judged, counted and logged already
+        }
+        String member = NameCodec.display(from);
         if (!type.applies()) {
             counters.remoteIgnored.incrementAndGet();
-            log(from, "ignored", () -> folder + ": send-only: ignoring " + from + "'s change of "
+            log(from, "ignored", () -> folder + ": send-only: ignoring " + member + "'s change of "
                     + NameCodec.display(rel) + " (this node never applies remote changes to the folder)");
             return false;
         }
-        FileRecord target = plan instanceof Plan.TakeRemote t ? t.target() : remote;
-        String why = accept.refusal(target);
-        if (why == null) {
-            return true;
-        }
         counters.remoteRefused.incrementAndGet();
         String shown = NameCodec.display(why);
-        problems.put(rel, Problems.Kind.REFUSED, from + "'s version carries " + shown);
-        log(from, "refused", () -> folder + ": refusing " + from + "'s change of " + NameCodec.display(rel)
+        problems.put(rel, Problems.Kind.REFUSED, member + "'s version carries " + shown);
+        log(from, "refused", () -> folder + ": refusing " + member + "'s change of " + NameCodec.display(rel)
                 + ": it carries " + shown + "; see [folder.accept] of this folder");
         return false;
     }
@@ -100,8 +120,8 @@ final class RemoteTrust {
         long left = last[1];
         last[0] = now;
         last[1] = 0;
-        LOG.warning(() -> line.get() + (left > 0 ? " (and " + left + " more from " + from + " in the last minute)"
-                : ""));
+        LOG.warning(() -> line.get() + (left > 0 ? " (and " + left + " more from " + NameCodec.display(from)
+                + " since the last line)" : ""));
         if (logged.size() > 1024) {
             logged.clear(); // members come and go; a bound for names that never return
         }

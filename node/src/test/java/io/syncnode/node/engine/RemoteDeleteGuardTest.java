@@ -1,0 +1,116 @@
+package io.syncnode.node.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.syncnode.node.wire.Message;
+import io.syncnode.protocol.ConflictPolicy;
+import io.syncnode.protocol.DeleteConflict;
+import io.syncnode.protocol.FileRecord;
+import io.syncnode.protocol.Reconciler;
+import io.syncnode.protocol.VersionVector;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The remote mass-delete guard on a real index: which tombstones count, that a member's batches
+ * add up, that the tripping batch is held whole, and what {@code accept-deletes} and {@code check}
+ * do with it.
+ */
+class RemoteDeleteGuardTest {
+    @TempDir
+    Path tmp;
+    EngineParts parts;
+    final List<String> halts = new ArrayList<>();
+    final List<String> applied = new ArrayList<>();
+    RemoteDeleteGuard guard;
+    final List<FileRecord> live = new ArrayList<>();
+
+    @BeforeEach
+    void thirtyFiles() throws Exception {
+        parts = new EngineParts(tmp);
+        guard = guard(true);
+        parts.onWorker(() -> {
+            for (int i = 0; i < 30; i++) {
+                FileRecord r = parts.file("f" + i, new byte[] {(byte) i}, 0644, 1, EngineParts.PEER, 1);
+                live.add(r);
+                parts.buffer.put(IndexBuffer.Put.taken(r, null));
+            }
+            parts.buffer.flush();
+            return null;
+        });
+    }
+
+    @AfterEach
+    void close() {
+        parts.close();
+    }
+
+    private RemoteDeleteGuard guard(boolean active) {
+        return new RemoteDeleteGuard(parts.context,
+                new Reconciler(ConflictPolicy.KEEP_BOTH, DeleteConflict.KEEP_MODIFIED, EngineParts.SELF), halts::add,
+                (from, u) -> applied.add(from + ":" + u.files().size()), active);
+    }
+
+    /** Tombstones from the peer, newer than the index, for files {@code from} until {@code to} (exclusive). */
+    private Message.IndexUpdate deletes(int from, int to) {
+        List<Message.Announced> files = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            FileRecord r = live.get(i);
+            files.add(new Message.Announced(r.asDeleted(VersionVector.of(Map.of(EngineParts.PEER, 2L)),
+                    EngineParts.PEER), null));
+        }
+        return new Message.IndexUpdate(EngineParts.FOLDER, files, false, false);
+    }
+
+    @Test
+    void aFewDeletesPassAndBatchesOfOneMemberAddUpUntilTheyTripTheGuard() throws Exception {
+        assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(0, 10))), "10 of 30: fine");
+        assertTrue(halts.isEmpty());
+        assertFalse(parts.onWorker(() -> guard.admits("beta", deletes(10, 16))), "16 of 30 in one minute: too many");
+        assertEquals(1, halts.size());
+        assertTrue(halts.get(0).startsWith("beta's announcements would delete 16 of 30 files (more than 50 %)"),
+                halts.get(0));
+        assertTrue(halts.get(0).contains("`syncnode accept-deletes -c FILE --folder data`"), halts.get(0));
+
+        assertEquals(6, (long) parts.onWorker(guard::applyHeld), "accept-deletes applies the held batch");
+        assertEquals(List.of("beta:6"), applied);
+        assertEquals(0, (long) parts.onWorker(guard::applyHeld), "nothing is held twice");
+    }
+
+    @Test
+    void eachMemberHasItsOwnCountAndStaleTombstonesDoNotCount() throws Exception {
+        assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(0, 15))));
+        assertTrue(parts.onWorker(() -> guard.admits("gamma", deletes(15, 30))), "another member's 15");
+        List<Message.Announced> stale = new ArrayList<>();
+        for (FileRecord r : live) { // deletes the index's own versions already cover
+            stale.add(new Message.Announced(r.asDeleted(VersionVector.of(Map.of(EngineParts.PEER, 1L)),
+                    EngineParts.PEER), null));
+        }
+        assertTrue(parts.onWorker(() -> guard.admits("delta", new Message.IndexUpdate("data", stale, true, true))),
+                "tombstones that lose to the index delete nothing");
+        assertTrue(halts.isEmpty(), halts.toString());
+    }
+
+    @Test
+    void checkDropsTheHeldBatchAndASendOnlyFolderIsNotGuarded() throws Exception {
+        assertFalse(parts.onWorker(() -> guard.admits("beta", deletes(0, 30))));
+        parts.onWorker(() -> {
+            guard.discard();
+            return null;
+        });
+        assertEquals(0, (long) parts.onWorker(guard::applyHeld));
+        assertTrue(applied.isEmpty());
+        assertFalse(parts.onWorker(() -> guard.admits("beta", deletes(0, 30))), "offered again: halts again");
+
+        RemoteDeleteGuard sendOnly = guard(false);
+        assertTrue(parts.onWorker(() -> sendOnly.admits("beta", deletes(0, 30))));
+    }
+}
