@@ -6,8 +6,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code accept-deletes --folder F}: releases a folder halted because a scan found most of its
- * files gone: the operator says the deletes are intended, and they propagate to every node. The
- * only way to release that halt: {@code check} never does. A folder that is not halted for a mass
+ * files gone (the operator says the deletes are intended, and they propagate to every node), or
+ * because a member's announcements would delete most of it (the held deletes are applied here).
+ * The only way to accept them: {@code check} never does. A folder that is not halted for a mass
  * delete is left alone (exit 0, and it says so).
  */
 @Command(name = "accept-deletes",
@@ -16,7 +17,9 @@ import picocli.CommandLine.Option;
                         + " A folder halts when a scan finds more than half of its files gone (e.g. an unmounted volume);"
                         + " `status` names it. If the deletes are intended, this verb propagates them; if not,"
                         + " restore the files and run `syncnode check --folder F`, which resumes the folder"
-                        + " once they are back. A folder not halted for a mass delete is left alone (exit 0)."})
+                        + " once they are back. A folder also halts when a member's announcements would delete more"
+                        + " than half of it: this verb applies those deletes here; `check` drops them and looks again."
+                        + " A folder not halted for a mass delete is left alone (exit 0)."})
 final class AcceptDeletesCommand extends NodeCommand {
     @Option(names = "--folder", required = true, paramLabel = "F", description = "the halted folder (required)")
     String folder;

@@ -34,7 +34,8 @@ public interface ControlHandler {
 
     /**
      * Releases {@code folder} from a mass-delete halt: the deletes the guarded scan refused are
-     * accepted and propagate (an unguarded full rescan). Not halted: nothing is done and the answer
+     * accepted and propagate (an unguarded full rescan), or the deletes a member announced and
+     * the remote mass-delete guard held are applied. Not halted: nothing is done and the answer
      * says so; halted for another reason (root missing or on another device), or paused: refused.
      */
     AcceptDeletesView acceptDeletes(String folder) throws ControlException;
