@@ -8,6 +8,7 @@ import io.syncnode.protocol.FolderType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One {@code [[folder]]}: a directory tree synced across the cluster.
@@ -25,8 +26,8 @@ public record FolderConfig(String name, Path path, List<String> ignore, Conflict
                            List<String> priority, Path script, Duration settle, Duration rescan, List<String> nodes,
                            MinFree minFree, List<FolderAction> actions, FolderType type, AcceptFilter accept) {
     public FolderConfig {
-        java.util.Objects.requireNonNull(type, "type");
-        java.util.Objects.requireNonNull(accept, "accept");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(accept, "accept");
         ignore = List.copyOf(ignore);
         actions = List.copyOf(actions);
         priority = List.copyOf(priority);

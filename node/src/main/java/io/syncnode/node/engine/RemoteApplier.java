@@ -10,9 +10,11 @@ import io.syncnode.node.index.ApplyIntent;
 import io.syncnode.node.index.StoredConflict;
 import io.syncnode.node.index.StoredFile;
 import io.syncnode.node.wire.Message;
+import io.syncnode.protocol.AcceptFilter;
 import io.syncnode.protocol.ContentRoute;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
+import io.syncnode.protocol.FolderType;
 import io.syncnode.protocol.NameCodec;
 import io.syncnode.protocol.Plan;
 import io.syncnode.protocol.Reconciler;
@@ -76,8 +78,8 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
                   ApplyRetries retries, FolderScopeVerdicts.Folder scope, Consumer<StoredConflict> scripts,
                   int maxConflictCopies) {
         this(folder, reconciler, fetcher, space, retries, scope, scripts, maxConflictCopies,
-                new RemoteTrust(folder.name(), io.syncnode.protocol.FolderType.SEND_RECEIVE,
-                        io.syncnode.protocol.AcceptFilter.ALL, folder.counters(), folder.problems(), folder.clock()));
+                new RemoteTrust(folder.name(), FolderType.SEND_RECEIVE, AcceptFilter.ALL, folder.counters(),
+                        folder.problems(), folder.clock()));
     }
 
     /** @param trust whether a remote change is applied at all (the folder's type and accept filter) */

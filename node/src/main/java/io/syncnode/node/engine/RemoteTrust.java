@@ -5,11 +5,12 @@ import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FolderType;
 import io.syncnode.protocol.NameCodec;
 import io.syncnode.protocol.Plan;
-import java.time.Clock;
 import io.syncnode.protocol.VersionVector;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -110,7 +111,7 @@ final class RemoteTrust {
         return false;
     }
 
-    private void log(String from, String kind, java.util.function.Supplier<String> line) {
+    private void log(String from, String kind, Supplier<String> line) {
         long now = clock.millis();
         long[] last = logged.computeIfAbsent(from + "\0" + kind, k -> new long[] {Long.MIN_VALUE, 0});
         if (last[0] != Long.MIN_VALUE && now - last[0] < LOG_EVERY_MILLIS) {
