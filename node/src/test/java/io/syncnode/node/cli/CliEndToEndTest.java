@@ -128,7 +128,7 @@ class CliEndToEndTest {
         StatusView s = handler.status;
         StatusView.FolderStatus f = s.folders().get(0);
         StatusView.FolderStatus seeding = new StatusView.FolderStatus(f.name(), f.path(), f.files(), f.dirty(),
-                f.conflicts(), f.problems(), "syncing", null, null, null, List.of(), List.of(),
+                f.conflicts(), f.problems(), "syncing", null, null, null, List.of(), List.of(), "send-receive", 0,
                 new StatusView.Need(1200, 3L << 30, 45_000_000, 80, 80L), 3);
         handler.status = new StatusView(s.node(), s.members(), List.of(seeding), s.counters(), s.security(), s.view());
         Run run = cli("status", "-c", configFile);

@@ -277,7 +277,7 @@ class ServiceNotifierTest {
         assertEquals("2 member(s): alpha, beta; 3 folder(s): 1 halted, 2 idle", ServiceNotifier.describe(v));
         assertNull(ServiceNotifier.disabled().watchdogEvery());
         var seeding = new io.syncnode.node.control.StatusView.FolderStatus("ct101", "/srv/ct101", 1, 0, 0, 0, "syncing",
-                null, null, Map.of(), List.of(), List.of(),
+                null, null, Map.of(), List.of(), List.of(), "send-receive", 0,
                 new io.syncnode.node.control.StatusView.Need(10, 10L << 20, 1_000_000, 2, 11L), 0);
         assertEquals("1 member(s): alpha; 1 folder(s): 1 syncing; ct101 needs 10 file(s) (10.0 MiB) from peers;"
                 + " 1.0 MB/s, 2.0 files/s; ETA 11 s", ServiceNotifier.describe(new io.syncnode.node.control.StatusView(
