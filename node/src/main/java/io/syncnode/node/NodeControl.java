@@ -47,7 +47,8 @@ import java.util.logging.Logger;
 /**
  * What the control socket's verbs do on a running node ({@code status}, {@code peers},
  * {@code dirty}, {@code check}, {@code sync}, {@code accept-deletes}, {@code revert}, {@code forget},
- * {@code conflicts}, {@code resolve}, {@code pause}, {@code resume}, {@code rekey}, {@code reload}). Runs on the control connection's thread; the
+ * {@code conflicts}, {@code resolve}, {@code pause}, {@code resume}, {@code rekey}, {@code reload},
+ * {@code diff} (see {@link NodeDiff}). Runs on the control connection's thread; the
  * waits on folder workers are bounded (see {@code CONCURRENCY.md}).
  */
 final class NodeControl implements ControlHandler {
@@ -56,7 +57,7 @@ final class NodeControl implements ControlHandler {
     record Parts(SyncnodeConfig config, Map<String, FolderSync> folders, SqliteIndexStore store, PeerDirectory peers,
                  JGroupsTransport transport, NodeCounters counters, ClockSkew clocks, Clock clock, long nodeId,
                  Supplier<Set<String>> members, Consumer<FolderSync> afterResume,
-                 Reload reload, ScheduledExecutorService scheduler) {
+                 Reload reload, ScheduledExecutorService scheduler, io.syncnode.node.engine.IndexQueries queries) {
     }
 
     /** Re-reads the config file (see {@code SyncNode}). */
@@ -275,6 +276,23 @@ final class NodeControl implements ControlHandler {
             parts.afterResume().accept(f);
         }
         return resumed;
+    }
+
+    @Override
+    public io.syncnode.node.control.DiffView diff(String folder, String peer, List<String> paths)
+            throws ControlException {
+        return nodeDiff().diff(folder, peer, paths);
+    }
+
+    @Override
+    public List<io.syncnode.node.control.ContentDiffView> diffContent(String folder, String peer, String path)
+            throws ControlException {
+        return nodeDiff().diffContent(folder, peer, path);
+    }
+
+    private NodeDiff nodeDiff() {
+        return new NodeDiff(parts.folders(), parts.store(), parts.queries(), parts.members(),
+                parts.config().node().name());
     }
 
     @Override

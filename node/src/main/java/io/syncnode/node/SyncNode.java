@@ -88,6 +88,7 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
     private final Outbound outbound;
     private final AntiEntropy antiEntropy;
     private final MessageRouter router;
+    private final io.syncnode.node.engine.IndexQueries queries;
     private volatile Set<String> members = Set.of();
     private volatile boolean closed;
     /** {@code [node] http}: /healthz and /metrics; null when not configured or not started yet. */
@@ -130,7 +131,8 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         fetcher.limitReceives(maxReceive == null ? null : new RateLimit(maxReceive.bytesPerSecond(), System::nanoTime));
         this.antiEntropy = new AntiEntropy(folders.values(), outbound, sendPool, scheduler, config.node().name(),
                 () -> members, clock);
-        this.router = new MessageRouter(folders, peers, source, fetcher, counters, this, clocks, clock);
+        this.queries = new io.syncnode.node.engine.IndexQueries(folders, store, outbound, servePool, scheduler);
+        this.router = new MessageRouter(folders, peers, source, fetcher, counters, this, clocks, clock, queries);
         this.transport = new JGroupsTransport(stackXml, config.cluster().name(), config.node().name(), router, seal,
                 clock);
     }
@@ -250,7 +252,7 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
 
     public ControlHandler controlHandler() {
         return new NodeControl(new NodeControl.Parts(config, folders, store, peers, transport, counters, clocks, clock,
-                nodeId, () -> members, antiEntropy::resumed, this::reload, scheduler));
+                nodeId, () -> members, antiEntropy::resumed, this::reload, scheduler, queries));
     }
 
     /** The port of the {@code [node] http} listener (tests bind port 0), or -1 when there is none. */

@@ -183,6 +183,18 @@ final class StartingNode implements ControlHandler, StartProgress {
     }
 
     @Override
+    public io.syncnode.node.control.DiffView diff(String folder, String peer, List<String> paths)
+            throws ControlException {
+        return now().diff(folder, peer, paths);
+    }
+
+    @Override
+    public List<io.syncnode.node.control.ContentDiffView> diffContent(String folder, String peer, String path)
+            throws ControlException {
+        return now().diffContent(folder, peer, path);
+    }
+
+    @Override
     public int rekey(boolean askPeers) throws ControlException {
         return now().rekey(askPeers);
     }

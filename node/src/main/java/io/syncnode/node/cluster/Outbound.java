@@ -148,6 +148,10 @@ public final class Outbound implements Outbox, AutoCloseable {
             return a.folder();
         } else if (m instanceof Message.FetchRequest r) {
             return r.folder();
+        } else if (m instanceof Message.IndexQuery q) {
+            return q.folder();
+        } else if (m instanceof Message.IndexAnswer a) {
+            return a.folder();
         }
         return null;
     }

@@ -93,6 +93,21 @@ public interface ControlHandler {
      */
     ReloadView reload() throws ControlException;
 
+    /**
+     * Where this node's index and each peer's differ: of {@code folder} (null: every folder), with
+     * {@code peer} (null: every current member sharing the folder), limited to {@code paths}
+     * (relative to the folder, each with everything below it; empty: the whole folder). Asks each
+     * peer for its records; a peer that does not answer, or an unknown folder or peer, is refused.
+     */
+    DiffView diff(String folder, String peer, List<String> paths) throws ControlException;
+
+    /**
+     * The text of {@code path} in {@code folder} on this node and on {@code peer} (null: every
+     * current member sharing the folder), for a unified diff. Refused for a binary file, one over
+     * 64 KiB, or one that is no regular file.
+     */
+    List<ContentDiffView> diffContent(String folder, String peer, String path) throws ControlException;
+
     /** A request the node refuses (unknown folder, bad path): the message is shown to the operator. */
     /**
      * The node is still starting and cannot answer this verb yet (its index or cluster is not up):

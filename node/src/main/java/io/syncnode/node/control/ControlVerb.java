@@ -194,6 +194,33 @@ public enum ControlVerb {
         }
     },
     /**
+     * {@code {"verb":"diff","folder":F,"peer":N,"paths":[...]}} (all optional) answers a
+     * {@link DiffView}: where this node's index and the peers' differ.
+     */
+    DIFF {
+        @Override
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
+                throws BadRequest, ControlException {
+            return json.valueToTree(handler.diff(folder(request), peer(request), paths(request)));
+        }
+    },
+    /**
+     * {@code {"verb":"diff-content","folder":F,"peer":N,"paths":[P]}} (peer optional) answers an
+     * array of {@link ContentDiffView}: the text of P here and on each peer.
+     */
+    DIFF_CONTENT {
+        @Override
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
+                throws BadRequest, ControlException {
+            String folder = requiredFolder(request, "diff-content");
+            List<String> paths = paths(request);
+            if (paths.size() != 1) {
+                throw new BadRequest("diff-content needs one path in \"paths\"");
+            }
+            return json.valueToTree(handler.diffContent(folder, peer(request), paths.get(0)));
+        }
+    },
+    /**
      * {@code {"verb":"reload"}} re-reads the configuration file and answers a {@link ReloadView}:
      * {@code {"applied": [...], "needsRestart": [...]}}.
      */
@@ -249,6 +276,17 @@ public enum ControlVerb {
             throw new BadRequest(verb + " needs \"folder\"");
         }
         return folder;
+    }
+
+    private static String peer(JsonNode request) throws BadRequest {
+        JsonNode peer = request.get("peer");
+        if (peer == null || peer.isNull()) {
+            return null;
+        }
+        if (!peer.isTextual() || peer.asText().isEmpty()) {
+            throw new BadRequest("\"peer\" must be a non-empty string");
+        }
+        return peer.asText();
     }
 
     private static List<String> paths(JsonNode request) throws BadRequest {

@@ -29,6 +29,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
     private final Node node;
     private final ClockSkew clocks;
     private final java.time.Clock clock;
+    private final IndexQueries queries;
 
     /** What the router tells the rest of the node (all called on JGroups threads: they must not block). */
     public interface Node {
@@ -53,7 +54,8 @@ public final class MessageRouter implements JGroupsTransport.Listener {
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(1024).build();
 
     public MessageRouter(Map<String, FolderSync> folders, PeerDirectory peers, TransferSource source, Fetcher fetcher,
-                         NodeCounters counters, Node node, ClockSkew clocks, java.time.Clock clock) {
+                         NodeCounters counters, Node node, ClockSkew clocks, java.time.Clock clock,
+                         IndexQueries queries) {
         this.folders = folders;
         this.peers = peers;
         this.source = source;
@@ -62,6 +64,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
         this.node = node;
         this.clocks = clocks;
         this.clock = clock;
+        this.queries = queries;
     }
 
     @Override
@@ -162,6 +165,18 @@ public final class MessageRouter implements JGroupsTransport.Listener {
         public Void fetchAbort(Message.FetchAbort a) {
             fetcher.onAbort(from, a);
             source.onAbort(from, a);
+            return null;
+        }
+
+        @Override
+        public Void indexQuery(Message.IndexQuery q) {
+            queries.onQuery(from, q, shared(q.folder(), from) != null);
+            return null;
+        }
+
+        @Override
+        public Void indexAnswer(Message.IndexAnswer a) {
+            queries.onAnswer(from, a);
             return null;
         }
     }

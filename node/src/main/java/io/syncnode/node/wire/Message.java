@@ -31,6 +31,10 @@ public sealed interface Message {
         R fetchCredit(FetchCredit m);
 
         R fetchAbort(FetchAbort m);
+
+        R indexQuery(IndexQuery m);
+
+        R indexAnswer(IndexAnswer m);
     }
 
     /** A record as announced, with the whole content of a small regular file when it fits. */
@@ -161,5 +165,39 @@ public sealed interface Message {
 
     enum AbortReason {
         VERSION_GONE, SOURCE_CHANGED, IO_ERROR, CANCELLED, BAD_REQUEST
+    }
+
+    /**
+     * Asks one member for its records of {@code folder} ({@code syncnode diff}): all of them, or
+     * those of {@code paths} and below; with {@code content}, the one path's record with its
+     * content inline when it is a small regular file. Page 0 asks the member to read its index;
+     * page n asks for the n-th page of the records it read for the same query.
+     */
+    record IndexQuery(long queryId, String folder, List<String> paths, boolean content, int page)
+            implements Message {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.indexQuery(this);
+        }
+
+        public IndexQuery {
+            paths = List.copyOf(paths);
+        }
+    }
+
+    /**
+     * One page of the records answering the query {@code queryId}; {@code last} ends the answer;
+     * {@code refused} (null when not) says why the member will not answer (then no records).
+     */
+    record IndexAnswer(long queryId, String folder, List<Announced> files, boolean last, String refused)
+            implements Message {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.indexAnswer(this);
+        }
+
+        public IndexAnswer {
+            files = List.copyOf(files);
+        }
     }
 }

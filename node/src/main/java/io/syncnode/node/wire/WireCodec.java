@@ -15,6 +15,10 @@ public final class WireCodec {
     /** Largest literal in one delta operation. */
     public static final int MAX_LITERAL = 1024 * 1024;
     public static final int MAX_FILES_PER_UPDATE = 10_000;
+    /** Most paths one {@code IndexQuery} names. */
+    public static final int MAX_QUERY_PATHS = 1000;
+    /** Most records in one {@code IndexAnswer} page. */
+    public static final int MAX_ANSWER_FILES = 1000;
     public static final int MAX_OPS_PER_CHUNK = 8192;
     public static final int MAX_VERSION_COUNTERS = 1024;
     public static final int MAX_CREDIT = 256;

@@ -59,6 +59,8 @@ final class WireDecoder {
             case DIGEST -> fromWire(e.getDigest());
             case FETCH_REQUEST -> fromWire(e.getFetchRequest());
             case FETCH_DATA -> fromWire(e.getFetchData());
+            case INDEX_QUERY -> IndexQueryDecoder.decode(e.getIndexQuery());
+            case INDEX_ANSWER -> IndexQueryDecoder.decode(e.getIndexAnswer());
             case FETCH_CREDIT -> {
                 int chunks = e.getFetchCredit().getChunks();
                 if (Integer.compareUnsigned(chunks, 1) < 0 || Integer.compareUnsigned(chunks, MAX_CREDIT) > 0) {

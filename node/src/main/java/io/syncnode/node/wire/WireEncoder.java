@@ -101,6 +101,29 @@ final class WireEncoder {
                         .setDetail(a.detail() == null ? "" : a.detail()));
                 return null;
             }
+
+            @Override
+            public Void indexQuery(Message.IndexQuery q) {
+                io.syncnode.wire.proto.IndexQuery.Builder qb = io.syncnode.wire.proto.IndexQuery.newBuilder()
+                        .setQueryId(q.queryId()).setFolder(q.folder()).setContent(q.content()).setPage(q.page());
+                for (String p : q.paths()) {
+                    qb.addPaths(pathBytes(p));
+                }
+                b.setIndexQuery(qb);
+                return null;
+            }
+
+            @Override
+            public Void indexAnswer(Message.IndexAnswer a) {
+                io.syncnode.wire.proto.IndexAnswer.Builder ab = io.syncnode.wire.proto.IndexAnswer.newBuilder()
+                        .setQueryId(a.queryId()).setFolder(a.folder()).setLast(a.last())
+                        .setRefused(a.refused() == null ? "" : a.refused());
+                for (Message.Announced f : a.files()) {
+                    ab.addFiles(toWire(f));
+                }
+                b.setIndexAnswer(ab);
+                return null;
+            }
         });
         return b.build().toByteArray();
     }

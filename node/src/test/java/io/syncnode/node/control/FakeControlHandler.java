@@ -188,6 +188,29 @@ public final class FakeControlHandler implements ControlHandler {
         return paused.remove(folder);
     }
 
+    /** What {@link #diff} answers. */
+    public volatile DiffView diffView = new DiffView("alpha", List.of(), List.of());
+    /** What {@link #diffContent} answers. */
+    public volatile List<ContentDiffView> contentDiffs = List.of();
+
+    @Override
+    public DiffView diff(String folder, String peer, List<String> paths) throws ControlException {
+        calls.add("diff " + folder + " " + peer + " " + paths);
+        if (refusal != null) {
+            throw new ControlException(refusal);
+        }
+        return diffView;
+    }
+
+    @Override
+    public List<ContentDiffView> diffContent(String folder, String peer, String path) throws ControlException {
+        calls.add("diff-content " + folder + " " + peer + " " + path);
+        if (refusal != null) {
+            throw new ControlException(refusal);
+        }
+        return contentDiffs;
+    }
+
     public volatile int generation = 1;
     public volatile io.syncnode.node.control.ReloadView reloadView =
             new io.syncnode.node.control.ReloadView(List.of("[cluster] revoked"), List.of());

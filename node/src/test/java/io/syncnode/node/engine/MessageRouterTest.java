@@ -29,7 +29,7 @@ class MessageRouterTest {
         try (SqliteIndexStore store = SqliteIndexStore.open(tmp)) {
             PeerDirectory peers = new PeerDirectory(store, store.nodeId(), Clock.systemUTC());
             MessageRouter router = new MessageRouter(Map.of(), peers, null, null, new NodeCounters(),
-                    node(greeted), new ClockSkew(Clock.systemUTC()), Clock.systemUTC());
+                    node(greeted), new ClockSkew(Clock.systemUTC()), Clock.systemUTC(), null);
             Message.Digest digest = new Message.Digest(List.of(new Message.FolderDigest("data", new byte[32], 0)));
             Message.Ack ack = new Message.Ack("data", List.of());
 
@@ -51,7 +51,7 @@ class MessageRouterTest {
             NodeCounters counters = new NodeCounters();
             List<String> greeted = new ArrayList<>();
             MessageRouter router = new MessageRouter(Map.of(), peers, null, null, counters,
-                    node(greeted), new ClockSkew(Clock.systemUTC()), Clock.systemUTC());
+                    node(greeted), new ClockSkew(Clock.systemUTC()), Clock.systemUTC(), null);
             Message.Digest digest = new Message.Digest(List.of(new Message.FolderDigest("data", new byte[32], 0)));
             router.onMessage("n2", WireCodec.encode(0x22L, "n2", digest));
             assertEquals(0, counters.rejectedMessages.get());
@@ -80,7 +80,7 @@ class MessageRouterTest {
             PeerDirectory peers = new PeerDirectory(store, store.nodeId(), clock);
             NodeCounters counters = new NodeCounters();
             MessageRouter router = new MessageRouter(Map.of(), peers, null, null, counters,
-                    node(new ArrayList<>()), new ClockSkew(clock), clock);
+                    node(new ArrayList<>()), new ClockSkew(clock), clock, null);
             long edge = now + io.syncnode.protocol.VersionVector.MAX_AHEAD_SECONDS;
             router.onMessage("n2", WireCodec.encode(0x22L, "n2", update("f", edge)));
             router.onMessage("n2", WireCodec.encode(0x22L, "n2", ack("f", edge)));
