@@ -15,6 +15,11 @@ final class ExitCode {
      * problems): what a keepalived or load-balancer check tests.
      */
     static final int DEGRADED = io.syncnode.node.control.StatusText.DEGRADED;
+    /**
+     * {@code diff}: this node and a peer differ (0: identical). Not 1 as diff(1) has it: 1 is an
+     * error here (a peer that could not be asked), which a script must tell apart from a difference.
+     */
+    static final int DIFFERENT = 5;
 
     private ExitCode() {
     }

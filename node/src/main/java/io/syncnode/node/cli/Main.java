@@ -87,6 +87,7 @@ public final class Main {
         v.put("dirty", DirtyCommand::new);
         v.put("sync", SyncCommand::new);
         v.put("check", CheckCommand::new);
+        v.put("diff", DiffCommand::new);
         v.put("accept-deletes", AcceptDeletesCommand::new);
         v.put("revert", RevertCommand::new);
         v.put("forget", ForgetCommand::new);

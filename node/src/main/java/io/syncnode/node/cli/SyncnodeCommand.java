@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
         description = "Clustered, bidirectional file sync. Every verb but run, keygen, import-csync2, config check and "
                 + "version talks to the running node over its control socket (<state-dir>/control.sock).",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok", "1:error", "2:usage or config error", "3:not converged before --timeout"})
+        exitCodeList = {"0:ok", "1:error", "2:usage or config error", "3:not converged before --timeout",
+                "4:status: the node is degraded", "5:diff: this node and a peer differ"})
 final class SyncnodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
