@@ -150,7 +150,9 @@ public final class Outbound implements Outbox, AutoCloseable {
             return r.folder();
         } else if (m instanceof Message.IndexQuery q) {
             return q.folder();
-        } else if (m instanceof Message.IndexAnswer a) {
+        } else if (m instanceof Message.IndexAnswer a && a.refused() == null) {
+            // a refusal holds no records and says the same for a folder not shared as for none: it
+            // reaches the asker whatever the sharing, so that it need not wait for its timeout
             return a.folder();
         }
         return null;
