@@ -38,6 +38,7 @@ import picocli.CommandLine.Parameters;
 final class DiffCommand extends NodeCommand {
     /** How long the CLI waits for the node, which waits at most 10 min for its peers. */
     private static final Duration WAIT = Duration.ofMinutes(11);
+    private static final java.util.regex.Pattern NODE_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     /** Lines of context around each change of a {@code --content} diff. */
     private static final int CONTEXT = 3;
 
@@ -67,6 +68,14 @@ final class DiffCommand extends NodeCommand {
         String node = null;
         if (!paths.isEmpty() && paths.get(0).indexOf('/') < 0 && knownPeer(paths.get(0))) {
             node = paths.remove(0);
+        }
+        if (node == null && folder == null && !paths.isEmpty() && NODE_NAME.matcher(paths.get(0)).matches()) {
+            try {
+                target(null, paths.get(0));
+            } catch (ParameterException e) {
+                throw new ParameterException(spec.commandLine(), "'" + paths.get(0) + "' is neither a known peer"
+                        + " (see `syncnode peers`) nor a path inside a configured folder");
+            }
         }
         return content != null ? content(node, paths) : indexes(node, paths);
     }
@@ -110,6 +119,10 @@ final class DiffCommand extends NodeCommand {
         merged.set("compared", compared);
         merged.set("differences", differences);
         DiffView view = read(merged, DiffView.class);
+        if (!paths.isEmpty() && view.compared().stream().allMatch(c -> c.here() == 0 && c.there() == 0)) {
+            invocation.err().println("syncnode: note: no entry at " + String.join(", ", paths) + " on any side"
+                    + " (a misspelt NODE? the known peers are in `syncnode peers`)");
+        }
         if (json) {
             printJson(merged);
         } else {

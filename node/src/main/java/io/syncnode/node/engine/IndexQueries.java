@@ -56,7 +56,7 @@ public final class IndexQueries {
     /** Most queries one node has open at once. */
     static final int MAX_OPEN = 16;
     /** Most records one answer may bring. */
-    static final int MAX_RECORDS = 10_000_000;
+    static final int MAX_RECORDS = 2_000_000;
     /** Most queries an answering node reads at once. */
     static final int MAX_SERVING = 4;
     static final int KEPT_ANSWERS = 4;
@@ -149,7 +149,7 @@ public final class IndexQueries {
             } catch (RuntimeException e) {
                 LOG.warning(() -> "reading the index of " + q.folder() + " for " + from + "'s query failed: " + e);
                 outbox.send(from, new Message.IndexAnswer(q.queryId(), q.folder(), List.of(), true,
-                        "reading the index failed: " + cut(String.valueOf(e.getMessage()))));
+                        cut("reading the index failed: " + e.getMessage())));
                 return;
             } finally {
                 reading.decrementAndGet();
@@ -193,15 +193,21 @@ public final class IndexQueries {
                     .orElse(List.of());
         }
         Map<String, Message.Announced> records = new LinkedHashMap<>();
+        java.util.function.Consumer<StoredFile> add = s -> {
+            records.put(s.record().path(), new Message.Announced(s.record(), null));
+            if (records.size() > MAX_RECORDS) {
+                // more than any asker takes: stop reading rather than hold it all
+                throw new IllegalStateException("folder " + q.folder() + " has more than " + MAX_RECORDS
+                        + " records, more than a diff compares");
+            }
+        };
         if (q.paths().isEmpty() || q.paths().contains(RelativePath.ROOT)) {
-            store.forEach(q.folder(), s -> records.put(s.record().path(), new Message.Announced(s.record(), null)));
+            store.forEach(q.folder(), add);
             return new ArrayList<>(records.values());
         }
         for (String path : q.paths()) {
-            store.get(q.folder(), path).ifPresent(s -> records.put(path, new Message.Announced(s.record(), null)));
-            for (StoredFile s : store.under(q.folder(), path)) {
-                records.put(s.record().path(), new Message.Announced(s.record(), null));
-            }
+            store.get(q.folder(), path).ifPresent(add);
+            store.under(q.folder(), path).forEach(add);
         }
         return new ArrayList<>(records.values());
     }

@@ -18,8 +18,8 @@ import java.util.List;
 final class IndexQueryDecoder {
     /** Longest {@code IndexAnswer.refused} text accepted. */
     static final int MAX_REFUSED = 200;
-    /** Highest page number: pages of {@link WireCodec#MAX_ANSWER_FILES} records reach 10 million records. */
-    static final int MAX_PAGE = 9_999;
+    /** Highest page number: pages of {@link WireCodec#MAX_ANSWER_FILES} records reach 2 million records, the most an asker takes. */
+    static final int MAX_PAGE = 1_999;
 
     private IndexQueryDecoder() {
     }

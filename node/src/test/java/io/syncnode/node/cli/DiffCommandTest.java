@@ -116,6 +116,20 @@ class DiffCommandTest {
     }
 
     @Test
+    void aFirstArgumentThatIsNeitherPeerNorPathIsAUsageErrorAndPathsMatchingNothingGetANote() {
+        Run typo = cli("diff", "-c", configFile, "bta");
+        assertEquals(2, typo.code());
+        assertTrue(typo.err().contains("'bta' is neither a known peer (see `syncnode peers`) nor a path inside a"
+                + " configured folder"), typo.err());
+        handler.diffView = new DiffView("alpha", List.of(new DiffView.Compared("ct101", "beta", 0, 0)), List.of());
+        Run nothing = cli("diff", "-c", configFile, "--folder", "ct101", "bta");
+        assertEquals(0, nothing.code(), nothing.err());
+        assertTrue(nothing.err().contains("note: no entry at bta on any side"), nothing.err());
+        handler.diffView = new DiffView("alpha", List.of(new DiffView.Compared("ct101", "beta", 1, 1)), List.of());
+        assertEquals("", cli("diff", "-c", configFile, "--folder", "ct101", "hosts").err());
+    }
+
+    @Test
     void jsonHasTheDocumentedKeysAndTheSameExitCode() throws IOException {
         handler.diffView = new DiffView("alpha", List.of(new DiffView.Compared("ct101", "beta", 3, 4)), List.of(
                 new DiffView.Difference("ct101", "gone", "beta", List.of("missing-there"), FILE_644, null)));
