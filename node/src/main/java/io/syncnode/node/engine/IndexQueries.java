@@ -62,6 +62,7 @@ public final class IndexQueries {
     static final int KEPT_ANSWERS = 4;
     static final Duration KEPT_FOR = Duration.ofSeconds(60);
 
+    private final Duration pageTimeout;
     private final Map<String, FolderSync> folders;
     private final SqliteIndexStore store;
     private final Outbox outbox;
@@ -89,6 +90,13 @@ public final class IndexQueries {
      */
     public IndexQueries(Map<String, FolderSync> folders, SqliteIndexStore store, Outbox outbox, Executor serving,
                         ScheduledExecutorService scheduler) {
+        this(folders, store, outbox, serving, scheduler, PAGE_TIMEOUT);
+    }
+
+    /** As above, waiting {@code pageTimeout} for each page (tests). */
+    IndexQueries(Map<String, FolderSync> folders, SqliteIndexStore store, Outbox outbox, Executor serving,
+                 ScheduledExecutorService scheduler, Duration pageTimeout) {
+        this.pageTimeout = pageTimeout;
         this.folders = folders;
         this.store = store;
         this.outbox = outbox;
@@ -257,7 +265,8 @@ public final class IndexQueries {
             synchronized (this) {
                 asked = page;
                 timeout = scheduler.schedule(() -> fail("no answer from " + member + " within "
-                        + PAGE_TIMEOUT.toSeconds() + " s (page " + asked + ")"), PAGE_TIMEOUT.toMillis(),
+                        + (pageTimeout.toMillis() % 1000 == 0 ? pageTimeout.toSeconds() + " s" : pageTimeout.toMillis()
+                        + " ms") + " (page " + asked + ")"), pageTimeout.toMillis(),
                         TimeUnit.MILLISECONDS);
             }
             // outside the lock: the send may wait briefly, and answers take the lock on JGroups threads
