@@ -170,6 +170,28 @@ class ControlServerTest {
     }
 
     @Test
+    void diffVerbsPassFolderPeerAndPathsAndRefuseMalformedRequests() throws IOException {
+        ObjectNode diff = request("diff").put("folder", "ct101").put("peer", "beta");
+        diff.putArray("paths").add("etc").add("root/.ssh");
+        assertEquals("{\"node\":\"alpha\",\"compared\":[],\"differences\":[]}", call(diff).toString());
+        assertEquals("[]", call(request("diff")).get("compared").toString());
+        ObjectNode content = request("diff-content").put("folder", "ct101");
+        content.putArray("paths").add("etc/hosts");
+        assertEquals("[]", call(content).toString());
+        assertEquals(List.of("diff ct101 beta [etc, root/.ssh]", "diff null null []", "diff-content ct101 null etc/hosts"),
+                handler.calls);
+        ControlRefusedException noPath = assertThrows(ControlRefusedException.class,
+                () -> call(request("diff-content").put("folder", "ct101")));
+        assertTrue(noPath.getMessage().contains("diff-content needs one path in \"paths\""), noPath.getMessage());
+        ControlRefusedException noFolder = assertThrows(ControlRefusedException.class,
+                () -> call(request("diff-content")));
+        assertTrue(noFolder.getMessage().contains("diff-content needs \"folder\""), noFolder.getMessage());
+        ControlRefusedException badPeer = assertThrows(ControlRefusedException.class,
+                () -> call(request("diff").put("peer", 5)));
+        assertTrue(badPeer.getMessage().contains("\"peer\" must be a non-empty string"), badPeer.getMessage());
+    }
+
+    @Test
     void syncNotConvergedListsWhatRemains() throws IOException {
         handler.syncConverges = false;
         JsonNode result = call(request("sync"));
