@@ -1,7 +1,9 @@
 /**
  * The sync engine: one {@link io.syncnode.node.engine.FolderSync} per folder ties watch, scan,
  * index, announce, fetch and apply together; {@link io.syncnode.node.engine.PeerDirectory} knows
- * the peers; {@link io.syncnode.node.engine.MessageRouter} hands decoded messages to them.
+ * the peers; {@link io.syncnode.node.engine.MessageRouter} hands decoded messages to them;
+ * {@link io.syncnode.node.engine.IndexQueries} asks members for their records and answers theirs
+ * ({@code syncnode diff}), reading the index only: it never changes a folder.
  *
  * <p>Threading rules. Each folder has one worker thread that does every scan and every apply
  * commit of that folder, in order; so a node's own write and the scan that sees it cannot race,
