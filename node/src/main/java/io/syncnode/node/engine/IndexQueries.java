@@ -72,7 +72,7 @@ public final class IndexQueries {
     private final SecureRandom random = new SecureRandom();
     private final Map<Long, Pending> open = new ConcurrentHashMap<>();
     private final AtomicInteger reading = new AtomicInteger();
-    /** Answers read for page 0, by asker and query id, for the pages that follow. */
+    /** Answers read for page 0, by {@link #key}, for the pages that follow. */
     private final Cache<String, List<Message.Announced>> kept = Caffeine.newBuilder().maximumSize(KEPT_ANSWERS)
             .expireAfterAccess(KEPT_FOR).build();
     private final Map<Path, Applier> roots = new ConcurrentHashMap<>();
@@ -153,7 +153,7 @@ public final class IndexQueries {
         }
         serving.execute(() -> {
             try {
-                kept.put(from + "/" + q.queryId(), read(q));
+                kept.put(key(from, q), read(q));
             } catch (RuntimeException e) {
                 LOG.warning(() -> "reading the index of " + q.folder() + " for " + from + "'s query failed: " + e);
                 outbox.send(from, new Message.IndexAnswer(q.queryId(), q.folder(), List.of(), true,
@@ -167,7 +167,7 @@ public final class IndexQueries {
     }
 
     private void servePage(String from, Message.IndexQuery q) {
-        List<Message.Announced> all = kept.getIfPresent(from + "/" + q.queryId());
+        List<Message.Announced> all = kept.getIfPresent(key(from, q));
         if (all == null) {
             outbox.send(from, new Message.IndexAnswer(q.queryId(), q.folder(), List.of(), true,
                     "query " + Long.toHexString(q.queryId()) + " expired (more than " + KEPT_FOR.toSeconds()
@@ -178,9 +178,14 @@ public final class IndexQueries {
         int to = Math.min(all.size(), from0 + WireCodec.MAX_ANSWER_FILES);
         boolean last = to == all.size();
         if (last) {
-            kept.invalidate(from + "/" + q.queryId());
+            kept.invalidate(key(from, q));
         }
         outbox.send(from, new Message.IndexAnswer(q.queryId(), q.folder(), all.subList(from0, to), last, null));
+    }
+
+    /** What a kept answer is found by: asker, query id and folder (a page names the folder of its page 0). */
+    private static String key(String from, Message.IndexQuery q) {
+        return from + "/" + Long.toHexString(q.queryId()) + "/" + q.folder();
     }
 
     private void refuse(String from, Message.IndexQuery q, String why) {
