@@ -7,6 +7,7 @@ import io.syncnode.config.ConfigException;
 import io.syncnode.node.control.ContentDiffView;
 import io.syncnode.node.control.DiffView;
 import io.syncnode.node.control.PeerView;
+import io.syncnode.node.control.TextTable;
 import io.syncnode.protocol.NameCodec;
 import io.syncnode.protocol.UnifiedDiff;
 import java.io.IOException;
