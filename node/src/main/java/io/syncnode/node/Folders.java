@@ -187,7 +187,8 @@ final class Folders extends AbstractMap<String, FolderSync> {
             r.rescans.add(scheduler.scheduleWithFixedDelay(() -> f.onChanges(new ChangeBatch(Set.of(), Set.of(), true)),
                     60, 60, TimeUnit.SECONDS));
         });
-        InotifyWatcher w = new InotifyWatcher(f.root(), f::ignoredAnyType, aggregator);
+        // the watcher does not know an entry's type: a path ignored either way is skipped
+        InotifyWatcher w = new InotifyWatcher(f.root(), rel -> f.ignored(rel, false) || f.ignored(rel, true), aggregator);
         w.start();
         r.watcher = w;
     }

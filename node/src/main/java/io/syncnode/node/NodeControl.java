@@ -151,6 +151,12 @@ final class NodeControl implements ControlHandler {
     }
 
     @Override
+    public io.syncnode.node.control.OverrideView override(String folder) throws ControlException {
+        return new NodeOverride(parts.folders(), parts.queries(), parts.members(), parts.config().node().name(),
+                parts.peers()).override(running(folder, "first").get(0));
+    }
+
+    @Override
     public RevertView revert(String folder) throws ControlException {
         FolderSync f = running(folder, "first").get(0);
         String self = parts.config().node().name();

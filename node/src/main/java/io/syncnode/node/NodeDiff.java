@@ -162,7 +162,7 @@ final class NodeDiff {
         return records.stream().filter(r -> !r.deleted()).count();
     }
 
-    private List<Message.Announced> wait(CompletableFuture<List<Message.Announced>> answer, String member,
+    static List<Message.Announced> wait(CompletableFuture<List<Message.Announced>> answer, String member,
                                          String folder) throws ControlException {
         try {
             return answer.get(MAX_WAIT_MINUTES, TimeUnit.MINUTES);

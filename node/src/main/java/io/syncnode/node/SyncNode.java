@@ -123,7 +123,7 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         this.source = new TransferSource(outbox, servePool,
                 (folder, path, hash) -> Optional.ofNullable(folders.get(folder))
                         .flatMap(f -> TransferSource.Served.inIndex(store, folder, f.root(), path, hash)),
-                (folder, path) -> Optional.ofNullable(folders.get(folder)).ifPresent(f -> f.sourceChanged(path)),
+                (folder, path) -> Optional.ofNullable(folders.get(folder)).ifPresent(f -> f.scanLater(path)),
                 counters.bytesServed);
         io.syncnode.config.Rate maxSend = config.cluster().maxSend();
         io.syncnode.config.Rate maxReceive = config.cluster().maxReceive();

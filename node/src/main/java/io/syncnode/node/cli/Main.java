@@ -90,6 +90,7 @@ public final class Main {
         v.put("diff", DiffCommand::new);
         v.put("accept-deletes", AcceptDeletesCommand::new);
         v.put("revert", RevertCommand::new);
+        v.put("override", OverrideCommand::new);
         v.put("forget", ForgetCommand::new);
         v.put("conflicts", ConflictsCommand::new);
         v.put("resolve", ResolveCommand::new);

@@ -158,6 +158,11 @@ final class StartingNode implements ControlHandler, StartProgress {
     }
 
     @Override
+    public io.syncnode.node.control.OverrideView override(String folder) throws ControlException {
+        return now().override(folder);
+    }
+
+    @Override
     public ForgetView forget(String name) throws ControlException {
         return now().forget(name);
     }

@@ -48,6 +48,13 @@ public interface ControlHandler {
     RevertView revert(String folder) throws ControlException;
 
     /**
+     * Makes this node's tree the winner of {@code folder} on every current member sharing it (after
+     * a rescan here): what differs there is replaced or removed. Refused for a paused, halted or
+     * receive-only folder, and when no other member shares it now.
+     */
+    OverrideView override(String folder) throws ControlException;
+
+    /**
      * Drops the retired peer {@code name} everywhere this node remembers it: its dirty entries in
      * every folder, its row in the peers table, what was measured of it. Refused for this node and
      * for a current member. A peer not remembered is not an error ({@code forgotten} false). A

@@ -151,6 +151,17 @@ public enum ControlVerb {
         }
     },
     /**
+     * {@code {"verb":"override","folder":F}} makes this node's tree win F on every member and answers
+     * an {@link OverrideView}: {@code {"folder", "members", "replaced", "removed", "absent"}}.
+     */
+    OVERRIDE {
+        @Override
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
+                throws BadRequest, ControlException {
+            return json.valueToTree(handler.override(requiredFolder(request, "override")));
+        }
+    },
+    /**
      * {@code {"verb":"revert","folder":F}} brings receive-only F's local changes back to the
      * cluster's version and answers a {@link RevertView}: {@code {"folder": F, "reverted": N}}.
      */

@@ -14,6 +14,7 @@ import io.syncnode.node.watch.ChangeBatch;
 import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.WireCodec;
 import io.syncnode.protocol.ConflictScope;
+import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.IgnoreMatcher;
 import io.syncnode.protocol.Reconciler;
 import io.syncnode.protocol.RelativePath;
@@ -138,11 +139,6 @@ public final class FolderSync implements AutoCloseable {
     /** True for paths the folder does not sync: the node's temp files and the ignore globs. */
     public boolean ignored(String rel, boolean isDirectory) {
         return !rel.equals(RelativePath.ROOT) && (RelativePath.inTempEntry(rel) || ignore.ignored(rel, isDirectory));
-    }
-
-    /** Watcher-side filter: the type is unknown there, so a path ignored either way is skipped. */
-    public boolean ignoredAnyType(String rel) {
-        return ignored(rel, false) || ignored(rel, true);
     }
 
     // ================================================================== entry points (any thread)
@@ -354,19 +350,19 @@ public final class FolderSync implements AutoCloseable {
         pendingFetches = remote.pendingFetches();
     }
 
-    // ================================================================== conflicts
-
     /** Open conflicts of this folder. */
     public List<StoredConflict> conflicts() {
         return store.conflicts(name);
     }
 
-    /**
-     * Settles the open conflict of {@code path}: {@code keep} is "local", "remote", or the name of
-     * the node whose version wins (see {@link ConflictSettler#resolve}).
-     */
+    /** Settles the open conflict of {@code path} ({@link ConflictSettler#resolve}: keep local, remote or NODE). */
     public CompletableFuture<Void> resolve(String path, String keep) {
         return settler.resolve(path, keep);
+    }
+
+    /** This node's tree wins the folder over {@code theirs}, the members' records ({@link FolderOverride}). */
+    public CompletableFuture<FolderOverride.Result> override(List<List<FileRecord>> theirs) {
+        return FolderOverride.submit(context, config.type(), theirs, this::flush);
     }
 
     /** Runs the folder's script for an open conflict this node is to settle (worker thread). */
@@ -394,12 +390,8 @@ public final class FolderSync implements AutoCloseable {
         split.healed(clock.instant());
     }
 
-    /** The source found a file changed while serving it: rescan (which re-announces it). */
-    public void sourceChanged(String path) {
-        scanLater(path);
-    }
-
-    private void scanLater(String rel) { // also the folder's FolderContext.scanLater
+    /** Rescans {@code rel} soon: a source found it changed while serving it (re-announced), FolderContext.scanLater. */
+    public void scanLater(String rel) {
         scans.scanLater(rel);
     }
 }

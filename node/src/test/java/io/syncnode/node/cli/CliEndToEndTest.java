@@ -415,6 +415,24 @@ class CliEndToEndTest {
     }
 
     @Test
+    void overrideNeedsYesThenSaysWhatWonAndWhoWasAbsent() {
+        Run unconfirmed = cli("override", "-c", configFile, "--folder", "ct101");
+        assertEquals(2, unconfirmed.code());
+        assertTrue(unconfirmed.err().contains("run it again with --yes"), unconfirmed.err());
+        assertEquals(List.of(), handler.calls, "nothing asked without --yes");
+        Run run = cli("override", "-c", configFile, "--folder", "ct101", "--yes");
+        assertEquals(0, run.code(), run.err());
+        assertEquals("override ct101: this node's tree wins on beta: 3 path(s) replaced, 2 removed; they arrive as"
+                + " usual (`syncnode sync --folder ct101` waits for them)" + NL
+                + "not members now, not overridden: gamma" + NL, run.out());
+        handler.refusal = "cannot override folder ct101: folder ct101 is receive-only on this node";
+        Run refused = cli("override", "-c", configFile, "--folder", "ct101", "--yes");
+        assertEquals(1, refused.code());
+        assertEquals("syncnode: " + handler.refusal + NL, refused.err());
+        assertEquals(List.of("override ct101", "override ct101"), handler.calls);
+    }
+
+    @Test
     void acceptDeletesReleasesTheNamedFolderOnceAndIsNoErrorAfterwards() {
         handler.massDeleteHalted = "ct101";
         Run run = cli("accept-deletes", "-c", configFile, "--folder", "ct101");

@@ -112,6 +112,15 @@ public final class FakeControlHandler implements ControlHandler {
     }
 
     @Override
+    public OverrideView override(String folder) throws ControlException {
+        calls.add("override " + folder);
+        if (refusal != null) {
+            throw new ControlException(refusal);
+        }
+        return new OverrideView(folder, List.of("beta"), 3, 2, List.of("gamma"));
+    }
+
+    @Override
     public RevertView revert(String folder) throws ControlException {
         calls.add("revert " + folder);
         if (refusal != null) {
