@@ -125,10 +125,8 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
                         .flatMap(f -> TransferSource.Served.inIndex(store, folder, f.root(), path, hash)),
                 (folder, path) -> Optional.ofNullable(folders.get(folder)).ifPresent(f -> f.scanLater(path)),
                 counters.bytesServed);
-        io.syncnode.config.Rate maxSend = config.cluster().maxSend();
-        io.syncnode.config.Rate maxReceive = config.cluster().maxReceive();
-        source.limitSends(maxSend == null ? null : new RateLimit(maxSend.bytesPerSecond(), System::nanoTime));
-        fetcher.limitReceives(maxReceive == null ? null : new RateLimit(maxReceive.bytesPerSecond(), System::nanoTime));
+        source.limitSends(RateLimit.of(config.cluster().maxSend()));
+        fetcher.limitReceives(RateLimit.of(config.cluster().maxReceive()));
         this.antiEntropy = new AntiEntropy(folders.values(), outbound, sendPool, scheduler, config.node().name(),
                 () -> members, clock);
         this.queries = new io.syncnode.node.engine.IndexQueries(folders, store, outbound, servePool, scheduler);
@@ -264,6 +262,11 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
     /** The router, for tests that inject messages as if they came from the network. */
     public MessageRouter router() {
         return router;
+    }
+
+    /** The running folder of that name, or null (tests). */
+    public FolderSync folder(String name) {
+        return folders.get(name);
     }
 
     public JGroupsTransport transportForTests() {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
                         + " `status` names it. If the deletes are intended, this verb propagates them; if not,"
                         + " restore the files and run `syncnode check --folder F`, which resumes the folder"
                         + " once they are back. A folder also halts when a member's announcements would delete more"
-                        + " than half of it: this verb applies those deletes here; `check` drops them and looks again."
+                        + " than half of it: this verb applies those deletes here (`check` keeps the halt)."
                         + " A folder not halted for a mass delete is left alone (exit 0)."})
 final class AcceptDeletesCommand extends NodeCommand {
     @Option(names = "--folder", required = true, paramLabel = "F", description = "the halted folder (required)")

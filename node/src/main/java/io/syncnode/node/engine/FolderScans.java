@@ -37,22 +37,10 @@ final class FolderScans {
 
     /** The members' batches held by a remote mass-delete halt ({@link RemoteDeleteGuard}); worker only. */
     interface HeldDeletes {
-        HeldDeletes NONE = new HeldDeletes() {
-            @Override
-            public long applyHeld() {
-                return 0;
-            }
-
-            @Override
-            public void discard() {
-            }
-        };
+        HeldDeletes NONE = () -> 0;
 
         /** Applies the held batches (the operator accepts their deletes); returns how many records they held. */
         long applyHeld();
-
-        /** Drops the held batches (a {@code check} looks again). */
-        void discard();
     }
 
     /**
@@ -149,8 +137,13 @@ final class FolderScans {
             }
             if (paths.isEmpty()) {
                 HaltReason before = halt;
+                if (before != null && before.kind() == HaltReason.Kind.REMOTE_MASS_DELETE) {
+                    // the cause is a member's announced deletes, which no rescan here can find gone: the
+                    // halt and the held batches stay for accept-deletes (a member that restored the
+                    // files announces them anew, and those newer versions win over the held deletes)
+                    return fullScanKeepingHalt(before);
+                }
                 halt = null;
-                held.discard(); // a member that still deletes halts the folder again
                 long changed = fullScan(true);
                 if (before != null && halt == null) {
                     LOG.warning(() -> folder.name() + ": a rescan finds the cause of the halt gone (" + before.text()
@@ -224,6 +217,17 @@ final class FolderScans {
     }
 
     /** Worker: a member's announcements would delete most of the folder ({@link RemoteDeleteGuard}). */
+    private long fullScanKeepingHalt(HaltReason remote) throws java.io.IOException {
+        halt = null;
+        try {
+            return fullScan(true);
+        } finally {
+            if (halt == null) {
+                halt = remote;
+            }
+        }
+    }
+
     void haltRemote(String why) {
         if (halt == null || !why.equals(halt.text())) {
             LOG.severe(folder.name() + ": halted: " + why);

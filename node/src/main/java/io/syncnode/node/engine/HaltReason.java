@@ -16,8 +16,8 @@ record HaltReason(Kind kind, String text) {
         ROOT_GONE,
         /**
          * A member's announcements would delete more files than the guard allows
-         * ({@link RemoteDeleteGuard}): applied only by {@code accept-deletes}; {@code check} drops them
-         * and looks again.
+         * ({@link RemoteDeleteGuard}): applied only by {@code accept-deletes}; a {@code check} rescans
+         * here and keeps the halt.
          */
         REMOTE_MASS_DELETE
     }

@@ -28,8 +28,8 @@ import java.util.function.Consumer;
  * the live count at the window's start: splitting a mass delete into small batches does not pass.
  * The batch that trips the guard is held whole (the folder is halted, so the drain drops what comes
  * after it; the members keep their dirty entries toward this node); {@link #applyHeld} applies the
- * held batches for {@code accept-deletes}, {@link #discard} drops them for a {@code check} that
- * looks again (a member that still deletes halts the folder again). Nothing is kept across a
+ * held batches for {@code accept-deletes}; a {@code check} keeps them and the halt (no rescan here
+ * can find a member's deletes gone). Nothing is kept across a
  * restart: the next index exchange brings the deletes, and the guard, again.
  *
  * <p>Confined to the folder's worker thread.
@@ -125,12 +125,5 @@ final class RemoteDeleteGuard implements FolderScans.HeldDeletes {
             }
         }
         return n;
-    }
-
-    /** A {@code check} looks again: the held batches go (a member that still deletes is guarded again). */
-    @Override
-    public void discard() {
-        held.clear();
-        windows.clear();
     }
 }

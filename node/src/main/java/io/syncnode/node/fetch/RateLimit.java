@@ -27,6 +27,11 @@ public final class RateLimit {
         this.nanos = nanos;
     }
 
+    /** The limit of a configured cap, on the real clock; null for none. */
+    public static RateLimit of(io.syncnode.config.Rate cap) {
+        return cap == null ? null : new RateLimit(cap.bytesPerSecond(), System::nanoTime);
+    }
+
     /** Books {@code bytes}; returns how many nanoseconds from now they may go (0: at once). */
     public synchronized long reserve(long bytes) {
         long now = nanos.getAsLong();

@@ -58,6 +58,8 @@ class PreSeededJoinTest {
             await(T, () -> c.node(0).controlHandler().status().members().size() == 3, () -> "n2 joined");
             await(T, () -> dirtyNowhere(c), () -> "nothing dirty on any node: "
                     + c.node(0).controlHandler().dirty(null) + c.node(2).controlHandler().dirty(null));
+            // adopted: n2's index holds the cluster's versions (equal folder digests: path, version, deleted)
+            await(T, () -> sameDigest(c), () -> "the three nodes' digests of data are equal");
             assertEquals(NativeTree.snapshot(c.dir(0)), NativeTree.snapshot(c.dir(2)));
             StatusView.Counters n2 = c.node(2).controlHandler().status().counters();
             assertEquals(0, n2.bytesFetched(), "n2 fetched no content: " + n2);
@@ -84,6 +86,20 @@ class PreSeededJoinTest {
             }
         }
         return true;
+    }
+
+    private static boolean sameDigest(LocalCluster c) {
+        try {
+            byte[] first = c.node(0).folder("data").digestLater().get().digest();
+            for (int i = 1; i < 3; i++) {
+                if (!java.util.Arrays.equals(first, c.node(i).folder("data").digestLater().get().digest())) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private static String read(Path p) {
