@@ -5,6 +5,7 @@ import io.syncnode.protocol.ConflictPolicy;
 import io.syncnode.protocol.ConflictScope;
 import io.syncnode.protocol.DeleteConflict;
 import io.syncnode.protocol.FolderType;
+import io.syncnode.protocol.VersionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,13 +21,17 @@ import java.util.Objects;
  * @param actions what runs after matching changes ({@code [[folder.action]]}), in file order
  * @param type    whether this node sends, receives or both ({@code type}, default send-receive)
  * @param accept  what a remote change may carry ({@code [folder.accept]}, default everything)
+ * @param versions what is kept of files that remote changes replace or delete ({@code versions},
+ *                 {@code versions-keep}, {@code versions-max-age}, {@code versions-max-size}; default none)
  */
 public record FolderConfig(String name, Path path, List<String> ignore, ConflictPolicy conflict,
                            DeleteConflict deleteConflict, ConflictScope conflictScope, int maxConflictCopies,
                            List<String> priority, Path script, Duration settle, Duration rescan, List<String> nodes,
-                           MinFree minFree, List<FolderAction> actions, FolderType type, AcceptFilter accept) {
+                           MinFree minFree, List<FolderAction> actions, FolderType type, AcceptFilter accept,
+                           VersionPolicy versions) {
     public FolderConfig {
         Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(versions, "versions");
         Objects.requireNonNull(accept, "accept");
         ignore = List.copyOf(ignore);
         actions = List.copyOf(actions);
@@ -43,10 +48,25 @@ public record FolderConfig(String name, Path path, List<String> ignore, Conflict
                 rescan, nodes, minFree, actions, FolderType.SEND_RECEIVE, AcceptFilter.ALL);
     }
 
+    /** A folder that keeps no versions. */
+    public FolderConfig(String name, Path path, List<String> ignore, ConflictPolicy conflict,
+                        DeleteConflict deleteConflict, ConflictScope conflictScope, int maxConflictCopies,
+                        List<String> priority, Path script, Duration settle, Duration rescan, List<String> nodes,
+                        MinFree minFree, List<FolderAction> actions, FolderType type, AcceptFilter accept) {
+        this(name, path, ignore, conflict, deleteConflict, conflictScope, maxConflictCopies, priority, script, settle,
+                rescan, nodes, minFree, actions, type, accept, VersionPolicy.NONE);
+    }
+
     /** This folder with another type and accept filter (tests, and nothing else changes). */
     public FolderConfig withTrust(FolderType newType, AcceptFilter newAccept) {
         return new FolderConfig(name, path, ignore, conflict, deleteConflict, conflictScope, maxConflictCopies,
-                priority, script, settle, rescan, nodes, minFree, actions, newType, newAccept);
+                priority, script, settle, rescan, nodes, minFree, actions, newType, newAccept, versions);
+    }
+
+    /** This folder with another versioning policy (tests, and nothing else changes). */
+    public FolderConfig withVersions(VersionPolicy newVersions) {
+        return new FolderConfig(name, path, ignore, conflict, deleteConflict, conflictScope, maxConflictCopies,
+                priority, script, settle, rescan, nodes, minFree, actions, type, accept, newVersions);
     }
 
     /** A folder without actions. */

@@ -25,7 +25,7 @@ final class FolderRules {
 
     private static final Set<String> KEYS = Set.of("name", "path", "ignore", "conflict", "delete-conflict",
             "conflict-scope", "max-conflict-copies", "priority", "script", "settle", "rescan", "min-free", "nodes", "action",
-            "type", "accept");
+            "type", "accept", "versions", "versions-keep", "versions-max-age", "versions-max-size");
 
     private FolderRules() {
     }
@@ -114,7 +114,7 @@ final class FolderRules {
         }
         FolderType type = t.choice("type", FolderType.values(), FolderType::configName, FolderType.SEND_RECEIVE);
         return new FolderConfig(name, path, ignore, conflict, deleteConflict, scope, (int) copies, priority, script,
-                settle, rescan, nodes, minFree, ActionRules.read(t), type, AcceptRules.read(t));
+                settle, rescan, nodes, minFree, ActionRules.read(t), type, AcceptRules.read(t), VersionsRules.read(t));
     }
 
     /**
