@@ -62,6 +62,14 @@ final class AntiEntropy {
         scheduler.scheduleWithFixedDelay(this::exchange, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::offerStaleDirty, STALE_EVERY.toMillis(), STALE_EVERY.toMillis(),
                 TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::pruneVersions, 1, 1, TimeUnit.MINUTES);
+    }
+
+    /** Kept versions past their folder's retention go (on each folder's worker). */
+    private void pruneVersions() {
+        if (!closed) {
+            folders.forEach(f -> f.versions().pruneLater());
+        }
     }
 
     private void offerStaleDirty() {

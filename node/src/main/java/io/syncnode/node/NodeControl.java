@@ -48,7 +48,7 @@ import java.util.logging.Logger;
  * What the control socket's verbs do on a running node ({@code status}, {@code peers},
  * {@code dirty}, {@code check}, {@code sync}, {@code accept-deletes}, {@code revert}, {@code forget},
  * {@code conflicts}, {@code resolve}, {@code pause}, {@code resume}, {@code rekey}, {@code reload},
- * {@code diff} (see {@link NodeDiff}). Runs on the control connection's thread; the
+ * {@code diff} (see {@link NodeDiff}), {@code versions}, {@code restore}). Runs on the control connection's thread; the
  * waits on folder workers are bounded (see {@code CONCURRENCY.md}).
  */
 final class NodeControl implements ControlHandler {
@@ -168,6 +168,17 @@ final class NodeControl implements ControlHandler {
         } catch (Exception e) {
             throw new ControlException("cannot revert folder " + folder + ": " + e);
         }
+    }
+
+    @Override
+    public io.syncnode.node.control.VersionsView versions(String folder, String path) throws ControlException {
+        return new VersionRequests(parts.folders()).versions(folder, path);
+    }
+
+    @Override
+    public io.syncnode.node.control.RestoreView restore(String folder, String path, String id, Long atMs)
+            throws ControlException {
+        return new VersionRequests(parts.folders()).restore(folder, path, id, atMs);
     }
 
     @Override

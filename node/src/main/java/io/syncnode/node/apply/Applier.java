@@ -60,6 +60,7 @@ public final class Applier {
     private final FolderPaths paths;
     private final TempFiles temps;
     private final MetadataWriter metadata;
+    private volatile Displacement displacement = Displacement.NONE;
 
     public Applier(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -67,6 +68,11 @@ public final class Applier {
         this.paths = new FolderPaths(fs);
         this.temps = new TempFiles(fs);
         this.metadata = new MetadataWriter(fs);
+    }
+
+    /** Told before an entry that still has the expected signature is replaced or removed (versions). */
+    public void displaceThrough(Displacement d) {
+        this.displacement = d;
     }
 
     public Path root() {
@@ -195,6 +201,7 @@ public final class Applier {
             target = resolve(rel);
             checkExpected(rel, target, expected);
             removeDirectoryInTheWay(fs, target, expected);
+            displacement.before(rel, target, r);
             fs.rename(temp, target);
         } catch (IOException | RuntimeException e) {
             discardTemp(temp);
@@ -254,6 +261,7 @@ public final class Applier {
         }
         Optional<Lstat> st = EntryReader.lstat(target);
         if (st.isPresent() && st.get().type() != FileType.DIRECTORY) {
+            displacement.before(rel, target, r);
             fs.delete(target);
             st = Optional.empty();
         }
@@ -306,6 +314,7 @@ public final class Applier {
             metadata.set(temp, r);
             checkExpected(rel, target, expected);
             removeDirectoryInTheWay(fs, target, expected);
+            displacement.before(rel, target, r);
             fs.rename(temp, target);
         } catch (IOException | RuntimeException e) {
             discardTemp(temp);
@@ -321,6 +330,11 @@ public final class Applier {
      * {@link DirectoryNotEmptyException}.
      */
     public void delete(String rel, StatSignature expected) throws IOException {
+        delete(rel, expected, null);
+    }
+
+    /** {@link #delete(String, StatSignature)} for a {@code tombstone} (told to the {@link Displacement}). */
+    public void delete(String rel, StatSignature expected, FileRecord tombstone) throws IOException {
         Path target = resolve(rel);
         Optional<Lstat> st = EntryReader.lstat(target);
         if (st.isEmpty()) {
@@ -331,6 +345,7 @@ public final class Applier {
         if (!(expected == null && isPlaceholder(rel) && st.get().type() == FileType.DIRECTORY)) {
             checkExpected(rel, target, expected);
         }
+        displacement.before(rel, target, tombstone);
         fs.delete(target);
         paths.settled(rel);
         fsyncDirectory(target.getParent());

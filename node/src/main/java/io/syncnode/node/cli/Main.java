@@ -14,7 +14,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code syncnode} command line: {@code run}, {@code status}, {@code peers}, {@code dirty},
- * {@code sync}, {@code check}, {@code accept-deletes}, {@code revert}, {@code forget}, {@code conflicts}, {@code resolve},
+ * {@code sync}, {@code check}, {@code accept-deletes}, {@code revert}, {@code versions}, {@code restore}, {@code forget}, {@code conflicts}, {@code resolve},
  * {@code pause}, {@code resume},
  * {@code rekey}, {@code reload}, {@code keygen}, {@code import-csync2}, {@code config check}, {@code version}.
  * Exit codes: 0 ok, 1 error, 2 usage or config
@@ -91,6 +91,8 @@ public final class Main {
         v.put("accept-deletes", AcceptDeletesCommand::new);
         v.put("revert", RevertCommand::new);
         v.put("override", OverrideCommand::new);
+        v.put("versions", VersionsCommand::new);
+        v.put("restore", RestoreCommand::new);
         v.put("forget", ForgetCommand::new);
         v.put("conflicts", ConflictsCommand::new);
         v.put("resolve", ResolveCommand::new);

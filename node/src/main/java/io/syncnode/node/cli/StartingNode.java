@@ -163,6 +163,17 @@ final class StartingNode implements ControlHandler, StartProgress {
     }
 
     @Override
+    public io.syncnode.node.control.VersionsView versions(String folder, String path) throws ControlException {
+        return now().versions(folder, path);
+    }
+
+    @Override
+    public io.syncnode.node.control.RestoreView restore(String folder, String path, String id, Long atMs)
+            throws ControlException {
+        return now().restore(folder, path, id, atMs);
+    }
+
+    @Override
     public ForgetView forget(String name) throws ControlException {
         return now().forget(name);
     }

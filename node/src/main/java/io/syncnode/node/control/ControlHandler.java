@@ -55,6 +55,22 @@ public interface ControlHandler {
     OverrideView override(String folder) throws ControlException;
 
     /**
+     * The kept versions of {@code path}: absolute (the folder is the one that holds it; {@code folder},
+     * when given, must be that one) or relative to {@code folder} (which may be left out when the
+     * node has one folder). An unknown folder or a path outside every folder is refused.
+     */
+    VersionsView versions(String folder, String path) throws ControlException;
+
+    /**
+     * Writes a kept version of {@code path} (found as {@link #versions} finds it) back into the
+     * folder as a local change, so that it becomes a new version that wins everywhere: the version
+     * {@code id}, or (id null) the content the path had at {@code atMs} (epoch milliseconds). The
+     * content it replaces is kept as a version in turn. Refused for a paused folder, a folder that
+     * keeps no versions, an unknown version, or a path changed here since the last scan.
+     */
+    RestoreView restore(String folder, String path, String id, Long atMs) throws ControlException;
+
+    /**
      * Drops the retired peer {@code name} everywhere this node remembers it: its dirty entries in
      * every folder, its row in the peers table, what was measured of it. Refused for this node and
      * for a current member. A peer not remembered is not an error ({@code forgotten} false). A

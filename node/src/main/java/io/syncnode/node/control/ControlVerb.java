@@ -240,6 +240,40 @@ public enum ControlVerb {
         JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json) throws ControlException {
             return json.valueToTree(handler.reload());
         }
+    },
+    /**
+     * {@code {"verb":"versions","folder":F,"path":P}} (folder optional when P is absolute or the node
+     * has one folder) answers a {@link VersionsView}: {@code {"folder", "path", "versions": [{"id",
+     * "keptAt", "size", "mtime", "mode", "uid", "gid", "hash", "replacedBy", "deleted"}...]}}, newest first.
+     */
+    VERSIONS {
+        @Override
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
+                throws BadRequest, ControlException {
+            return json.valueToTree(handler.versions(folder(request), text(request, "path", true)));
+        }
+    },
+    /**
+     * {@code {"verb":"restore","folder":F,"path":P,"version":ID}} or {@code ...,"atMs":T}} (exactly one
+     * of them) writes a kept version back and answers a {@link RestoreView}: {@code {"folder",
+     * "path", "version"}}.
+     */
+    RESTORE {
+        @Override
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
+                throws BadRequest, ControlException {
+            String id = text(request, "version", false);
+            JsonNode at = request.get("atMs");
+            boolean hasAt = at != null && !at.isNull();
+            if ((id == null) == !hasAt) {
+                throw new BadRequest("restore needs exactly one of \"version\" and \"atMs\"");
+            }
+            if (hasAt && !at.isIntegralNumber()) {
+                throw new BadRequest("\"atMs\" must be an integer (epoch milliseconds)");
+            }
+            return json.valueToTree(handler.restore(folder(request), text(request, "path", true), id,
+                    hasAt ? at.asLong() : null));
+        }
     };
 
     /** How many remaining dirty entries a not-converged {@code sync} answer lists. */
@@ -279,6 +313,20 @@ public enum ControlVerb {
             throw new BadRequest("\"folder\" must be a non-empty string");
         }
         return folder.asText();
+    }
+
+    private static String text(JsonNode request, String name, boolean required) throws BadRequest {
+        JsonNode v = request.get(name);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new BadRequest("\"" + name + "\" is required");
+            }
+            return null;
+        }
+        if (!v.isTextual() || v.asText().isEmpty()) {
+            throw new BadRequest("\"" + name + "\" must be a non-empty string");
+        }
+        return v.asText();
     }
 
     private static String requiredFolder(JsonNode request, String verb) throws BadRequest {

@@ -82,6 +82,11 @@ public final class StatusText {
             } else if ("send-only".equals(folder.type())) {
                 out.println(folder.name() + ": send-only: remote changes are not applied here");
             }
+            StatusView.Versions v = folder.versions();
+            if (v != null && !"none".equals(v.mode())) {
+                out.println(folder.name() + ": versions (" + v.mode() + "): " + v.kept() + " kept, " + v.bytes()
+                        + " bytes" + (v.failed() > 0 ? "; " + v.failed() + " could not be kept (see the log)" : ""));
+            }
             if (folder.need() != null && folder.need().files() > 0) {
                 out.println(folder.name() + ": needs " + folder.need().describe());
             }

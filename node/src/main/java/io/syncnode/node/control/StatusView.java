@@ -114,11 +114,20 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
      * known); {@code locallyChanged}: the paths a receive-only folder changed here and does not
      * announce. {@code need}: what the folder still has to fetch from its peers ({@link Need});
      * {@code queued}: steps waiting on the folder's worker (scans, applies, answers).
+     * {@code versions}: what the folder keeps of replaced and deleted files ({@link Versions}).
      */
     public record FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
                                String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal,
                                List<PathProblem> problemList, List<ActionStatus> actions, String type,
-                               long locallyChanged, Need need, long queued) {
+                               long locallyChanged, Need need, long queued, Versions versions) {
+        public FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
+                            String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal,
+                            List<PathProblem> problemList, List<ActionStatus> actions, String type,
+                            long locallyChanged, Need need, long queued) {
+            this(name, path, files, dirty, conflicts, problems, state, problem, lastHeal, sinceHeal, problemList,
+                    actions, type, locallyChanged, need, queued, Versions.NONE);
+        }
+
         public FolderStatus(String name, String path, long files, long dirty, long conflicts, long problems,
                             String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal,
                             List<PathProblem> problemList, List<ActionStatus> actions, String type,
@@ -145,6 +154,15 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
                             String state, String problem, String lastHeal, java.util.Map<String, Long> sinceHeal) {
             this(name, path, files, dirty, conflicts, problems, state, problem, lastHeal, sinceHeal, List.of());
         }
+    }
+
+    /**
+     * A folder's kept versions ({@code [[folder]] versions}): the {@code mode} (none, trash, simple,
+     * staggered), how many versions are {@code kept} and the {@code bytes} they take, and how many
+     * times keeping one {@code failed} since the start (the apply went on without it).
+     */
+    public record Versions(String mode, long kept, long bytes, long failed) {
+        public static final Versions NONE = new Versions("none", 0, 0, 0);
     }
 
     /**

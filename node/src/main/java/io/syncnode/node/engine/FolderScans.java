@@ -28,6 +28,7 @@ final class FolderScans {
     private final Runnable flush;
     private final Runnable requestFlush;
     private final LocalScanner scanner;
+    private final EntryReader reader;
     /** Set once while the folder is built, before the worker runs anything. */
     private HeldDeletes held = HeldDeletes.NONE;
     /** Set on the worker, read anywhere. */
@@ -54,6 +55,7 @@ final class FolderScans {
         this.scheduler = scheduler;
         this.flush = flush;
         this.requestFlush = requestFlush;
+        this.reader = reader;
         this.scanner = new LocalScanner(folder, reader, new ChangingEntries(settle, folder.problems(), this::scanAfter),
                 this::halt);
     }
@@ -192,6 +194,27 @@ final class FolderScans {
                 return OptionalLong.of(applied);
             }
             return OptionalLong.of(fullScan(false));
+        });
+    }
+
+    /**
+     * Removes leftover temp files, recovers the apply journal and runs the first full scan; completes
+     * when it is done. A folder paused before the restart stays paused and is not scanned (its resume
+     * scans it); {@code pausedSince} describes since when.
+     */
+    CompletableFuture<Long> startScan(java.util.function.Supplier<String> pausedSince) {
+        return folder.worker().submit(() -> {
+            int removed = folder.applier().removeLeftoverTemps();
+            if (removed > 0) {
+                LOG.info(() -> folder.name() + ": removed " + removed + " temp files left by an interrupted apply");
+            }
+            JournalRecovery.recover(folder.name(), folder.store(), folder.buffer(), folder.applier(), reader);
+            if (folder.worker().paused()) {
+                LOG.warning(() -> folder.name() + ": paused" + pausedSince.get() + " (kept across the restart): not"
+                        + " syncing it until `syncnode resume " + folder.name() + "`");
+                return 0L;
+            }
+            return fullScan(true);
         });
     }
 

@@ -74,6 +74,7 @@ public final class FolderSync implements AutoCloseable {
     private final PauseMarks pauses;
     private final Problems problems = new Problems();
     private final FolderActions actions;
+    private final FolderVersions versions;
     /** Worker only. */
     private boolean flushQueued;
     private volatile int pendingFetches;
@@ -103,6 +104,8 @@ public final class FolderSync implements AutoCloseable {
         this.scans = new FolderScans(context, reader, config.settle(), node.scheduler(), this::flush, this::requestFlush);
         this.archive = new FolderConflictArchive(node.workDir().resolveSibling("conflicts").resolve(config.name()), clock,
                 split::lastHeal);
+        this.versions = new FolderVersions(context, config.versions(), node.workDir().resolveSibling("versions")
+                .resolve(name));
         this.remote = new RemoteApplier(context, reconciler, node.fetcher(),
                 new FetchQueue.Space(new DiskSpace(root, config.minFree()),
                         (delay, task) -> node.scheduler().schedule(() -> worker.execute(worker.guard("a fetch put off", task::run)),
@@ -148,19 +151,7 @@ public final class FolderSync implements AutoCloseable {
      * paused before the restart stays paused and is not scanned (its resume scans it).
      */
     public CompletableFuture<Long> startScan() {
-        return worker.submit(() -> {
-            int removed = applier.removeLeftoverTemps();
-            if (removed > 0) {
-                LOG.info(() -> name + ": removed " + removed + " temp files left by an interrupted apply");
-            }
-            JournalRecovery.recover(name, store, buffer, applier, reader);
-            if (worker.paused()) {
-                LOG.warning(() -> name + ": paused" + pauses.since(name).map(t -> " since " + t).orElse("")
-                        + " (kept across the restart): not syncing it until `syncnode resume " + name + "`");
-                return 0L;
-            }
-            return scans.fullScan(true);
-        });
+        return scans.startScan(() -> pauses.since(name).map(t -> " since " + t).orElse(""));
     }
 
     /** Changes reported by the watcher; they wait in the {@link ChangeInbox} for one drain. */
@@ -292,7 +283,12 @@ public final class FolderSync implements AutoCloseable {
                 store.conflicts(name).size(), problems.size(), shown.word(), h == null ? null : h.text(),
                 split.lastHeal() == null ? null : split.lastHeal().toString(), split.sinceHeal(),
                 problems.listed(StatusView.PROBLEMS_LISTED), actions.status(), config.type().configName(),
-                context.local().count(), remote.need(), worker.queued());
+                context.local().count(), remote.need(), worker.queued(), versions.status());
+    }
+
+    /** The folder's kept versions: listing, restoring, retention ({@link FolderVersions}). */
+    public FolderVersions versions() {
+        return versions;
     }
 
     /** Any thread: what this folder still has to fetch from its peers, and the pace. */

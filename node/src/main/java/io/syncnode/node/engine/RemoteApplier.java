@@ -317,7 +317,7 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
         String rel = target.path();
         StatSignature expected = expectedOf(cur);
         if (target.deleted()) {
-            applier.delete(rel, expected);
+            applier.delete(rel, expected, target);
             done(from, target, null, announce);
             return;
         }

@@ -208,6 +208,19 @@ public final class ConfinedFs {
         }
     }
 
+    /**
+     * linkat(flags 0) from the folder to {@code outside}, an absolute path outside it (the node's
+     * own state directory): another name of the inode at {@code existing}, reached as every change
+     * is; a symlink there is linked itself, never followed. The caller checks what it got.
+     */
+    public void linkOut(Path existing, Path outside) throws IOException {
+        try (At a = at(existing)) {
+            if (LibC.get().linkat(a.dirfd, a.name, LibC.AT_FDCWD, PathBytes.of(outside.toAbsolutePath()), 0) != 0) {
+                throw failureOrExists("link " + existing + " as", outside, "linkat", LibC.lastError());
+            }
+        }
+    }
+
     /** fchownat(AT_SYMLINK_NOFOLLOW): the owner of the entry itself. */
     public void chown(Path entry, int uid, int gid) throws IOException {
         try (At at = at(entry)) {

@@ -82,8 +82,9 @@ class CliEndToEndTest {
         assertEquals(1, status.get("security").get("refused").get("tampered").asLong());
         assertEquals("alpha", status.get("node").asText());
         assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem",
-                "lastHeal", "sinceHeal", "problemList", "actions", "type", "locallyChanged", "need", "queued"),
+                "lastHeal", "sinceHeal", "problemList", "actions", "type", "locallyChanged", "need", "queued", "versions"),
                 keys(status.get("folders").get(0)));
+        assertEquals(Set.of("mode", "kept", "bytes", "failed"), keys(status.get("folders").get(0).get("versions")));
         assertTrue(status.get("counters").has("announcementsSent"));
         assertEquals("", run.err());
     }
@@ -430,6 +431,73 @@ class CliEndToEndTest {
         assertEquals(1, refused.code());
         assertEquals("syncnode: " + handler.refusal + NL, refused.err());
         assertEquals(List.of("override ct101", "override ct101"), handler.calls);
+    }
+
+    @Test
+    void versionsListsTheKeptVersionsNewestFirst() throws IOException {
+        Run run = cli("versions", "-c", configFile, "--folder", "ct101", "rootfs/etc/hosts");
+        assertEquals(0, run.code(), run.err());
+        String[] lines = run.out().split(NL);
+        assertEquals(3, lines.length, run.out());
+        assertTrue(lines[0].matches("ID +KEPT +SIZE +MTIME +MODE +OWNER +BY"), lines[0]);
+        assertTrue(lines[1].matches("20261206-071503-123 +2026-12-06T07:15:03.123Z +14 +2026-12-06T07:10:00Z +0640 +0:33"
+                + " +deleted by beta"), lines[1]);
+        assertTrue(lines[2].matches("20261206-070000-001 +2026-12-06T07:00:00.001Z +9 +2026-12-05T20:00:00Z +0644 +0:0"
+                + " +replaced by beta"), lines[2]);
+        Run absolute = cli("versions", "-c", configFile, dir.resolve("etc/hosts").toString(), "--json");
+        assertEquals(0, absolute.code(), absolute.err());
+        JsonNode json = new ObjectMapper().readTree(absolute.out());
+        assertEquals("etc", json.get("folder").asText());
+        assertEquals("hosts", json.get("path").asText());
+        assertEquals(Set.of("id", "keptAt", "size", "mtime", "mode", "uid", "gid", "hash", "replacedBy", "deleted"),
+                keys(json.get("versions").get(0)));
+        handler.kept = List.of();
+        Run none = cli("versions", "-c", configFile, "--folder", "etc", "hosts");
+        assertEquals("no kept versions of hosts in etc" + NL, none.out());
+        assertEquals(List.of("versions ct101 rootfs/etc/hosts", "versions etc hosts", "versions etc hosts"), handler.calls);
+    }
+
+    @Test
+    void versionsRefusesAPathOutsideEveryFolderAndPassesTheNodesRefusalOn() {
+        Run outside = cli("versions", "-c", configFile, "/nowhere/file");
+        assertEquals(2, outside.code());
+        assertTrue(outside.err().startsWith("syncnode: '/nowhere/file' is not inside any configured folder"), outside.err());
+        Run noPath = cli("versions", "-c", configFile);
+        assertEquals(2, noPath.code());
+        assertTrue(noPath.err().contains("Missing required parameter: 'PATH'"), noPath.err());
+        handler.refusal = "no folder named \"ct101\" on this node";
+        Run refused = cli("versions", "-c", configFile, "--folder", "ct101", "x");
+        assertEquals(1, refused.code());
+        assertEquals("syncnode: " + handler.refusal + NL, refused.err());
+        assertFalse(refused.err().contains("Exception"));
+    }
+
+    @Test
+    void restoreTakesAVersionOrATimeButNotBoth() {
+        Run byId = cli("restore", "-c", configFile, "--folder", "ct101", "config", "--version", "20261206-070000-001");
+        assertEquals(0, byId.code(), byId.err());
+        assertEquals("restored config in ct101 from version 20261206-070000-001; it becomes a new version on every node"
+                + NL, byId.out());
+        Run byTime = cli("restore", "-c", configFile, "--folder", "ct101", "config", "--at", "2026-12-06T07:10:00Z");
+        assertEquals(0, byTime.code(), byTime.err());
+        Run both = cli("restore", "-c", configFile, "--folder", "ct101", "config", "--at", "1h ago", "--version", "x");
+        assertEquals(2, both.code());
+        assertTrue(both.err().startsWith("syncnode: restore needs exactly one of --version ID and --at TIME"),
+                both.err());
+        Run neither = cli("restore", "-c", configFile, "--folder", "ct101", "config");
+        assertEquals(2, neither.code());
+        assertTrue(neither.err().startsWith("syncnode: restore needs exactly one of --version ID and --at TIME"),
+                neither.err());
+        Run badTime = cli("restore", "-c", configFile, "--folder", "ct101", "config", "--at", "yesterday");
+        assertEquals(2, badTime.code());
+        assertTrue(badTime.err().startsWith("syncnode: --at 'yesterday' is not a time"), badTime.err());
+        handler.refusal = "cannot restore config in folder ct101: folder ct101 keeps no versions (versions = \"none\")";
+        Run refused = cli("restore", "-c", configFile, "--folder", "ct101", "config", "--version", "x");
+        assertEquals(1, refused.code());
+        assertEquals("syncnode: " + handler.refusal + NL, refused.err());
+        assertEquals(List.of("restore ct101 config 20261206-070000-001 null",
+                "restore ct101 config null " + java.time.Instant.parse("2026-12-06T07:10:00Z").toEpochMilli(),
+                "restore ct101 config x null"), handler.calls);
     }
 
     @Test

@@ -62,6 +62,8 @@ class MainParsingTest {
             "check   | rescan now and mark what changed dirty",
             "accept-deletes | release a mass-delete halt",
             "revert  | bring a receive-only folder back to the cluster's version",
+            "versions | list the kept versions of a replaced or deleted file",
+            "restore | bring back a kept version of a file; it becomes a new version that wins everywhere",
             "forget  | drop a retired peer everywhere it is remembered",
             "pause   | stop syncing one folder on this node (e.g. from LXC hooks)",
             "resume  | restart syncing one folder on this node (e.g. from LXC hooks)",
@@ -83,8 +85,8 @@ class MainParsingTest {
         Run run = run("--help");
         assertEquals(0, run.code());
         for (String verb : List.of("run", "status", "peers", "dirty", "sync", "check", "diff", "accept-deletes",
-                "revert", "override", "forget", "conflicts", "resolve", "pause", "resume", "rekey", "reload", "keygen",
-                "import-csync2", "config", "version")) {
+                "revert", "override", "versions", "restore", "forget", "conflicts", "resolve", "pause", "resume", "rekey",
+                "reload", "keygen", "import-csync2", "config", "version")) {
             assertTrue(run.out().contains("\n  " + verb + " "), verb + " missing from:\n" + run.out());
         }
     }

@@ -76,8 +76,9 @@ class ControlServerTest {
         assertEquals("[\"alpha\",\"beta\"]", status.get("members").toString());
         JsonNode folder = status.get("folders").get(0);
         assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem",
-                "lastHeal", "sinceHeal", "problemList", "actions", "type", "locallyChanged", "need", "queued"),
+                "lastHeal", "sinceHeal", "problemList", "actions", "type", "locallyChanged", "need", "queued", "versions"),
                 keys(folder));
+        assertEquals("{\"mode\":\"none\",\"kept\":0,\"bytes\":0,\"failed\":0}", folder.get("versions").toString());
         assertEquals(Set.of("files", "bytes", "bytesPerSecond", "filesPerSecond", "etaSeconds"), keys(folder.get("need")));
         assertEquals("ct101", folder.get("name").asText());
         assertEquals(1200, folder.get("files").asLong());
@@ -143,6 +144,34 @@ class ControlServerTest {
         assertEquals("[{\"peer\":\"gamma\",\"dirty\":12}]", call(request("sync")).get("skipped").toString());
         assertEquals("[]", call(request("sync").put("allPeers", true)).get("skipped").toString());
         assertEquals(List.of("sync null 60000", "sync null 60000 all-peers"), handler.calls);
+    }
+
+    @Test
+    void versionsAnswersItsViewAndNeedsAPath() throws IOException {
+        JsonNode v = call(request("versions").put("folder", "www").put("path", "index.html"));
+        assertEquals("www", v.get("folder").asText());
+        assertEquals("index.html", v.get("path").asText());
+        assertEquals("{\"id\":\"20261206-071503-123\",\"keptAt\":\"2026-12-06T07:15:03.123Z\",\"size\":14,"
+                + "\"mtime\":\"2026-12-06T07:10:00Z\",\"mode\":\"0640\",\"uid\":0,\"gid\":33,\"hash\":\""
+                + "ab".repeat(32) + "\",\"replacedBy\":\"beta\",\"deleted\":true}", v.get("versions").get(0).toString());
+        assertEquals(List.of("versions www index.html"), handler.calls);
+        assertTrue(rawCall("{\"verb\":\"versions\",\"folder\":\"www\"}").contains("\\\"path\\\" is required"));
+        assertTrue(rawCall("{\"verb\":\"versions\",\"path\":3}").contains("\\\"path\\\" must be a non-empty string"));
+    }
+
+    @Test
+    void restoreTakesExactlyOneOfVersionAndTime() throws IOException {
+        assertEquals("{\"folder\":\"www\",\"path\":\"a\",\"version\":\"v1\"}",
+                call(request("restore").put("folder", "www").put("path", "a").put("version", "v1")).toString());
+        call(request("restore").put("folder", "www").put("path", "a").put("atMs", 1234L));
+        assertEquals(List.of("restore www a v1 null", "restore www a null 1234"), handler.calls);
+        String both = rawCall("{\"verb\":\"restore\",\"path\":\"a\",\"version\":\"v1\",\"atMs\":1}");
+        assertTrue(both.contains("exactly one of"), both);
+        String neither = rawCall("{\"verb\":\"restore\",\"path\":\"a\"}");
+        assertTrue(neither.contains("exactly one of"), neither);
+        String badTime = rawCall("{\"verb\":\"restore\",\"path\":\"a\",\"atMs\":\"noon\"}");
+        assertTrue(badTime.contains("must be an integer"), badTime);
+        assertEquals(2, handler.calls.size(), "bad requests never reach the node");
     }
 
     @Test

@@ -129,6 +129,31 @@ public final class FakeControlHandler implements ControlHandler {
         return new RevertView(folder, 2);
     }
 
+    /** What {@link #versions} lists for any path. */
+    public volatile List<VersionsView.Entry> kept = List.of(
+            new VersionsView.Entry("20261206-071503-123", "2026-12-06T07:15:03.123Z", 14, "2026-12-06T07:10:00Z",
+                    "0640", 0, 33, "ab".repeat(32), "beta", true),
+            new VersionsView.Entry("20261206-070000-001", "2026-12-06T07:00:00.001Z", 9, "2026-12-05T20:00:00Z",
+                    "0644", 0, 0, "cd".repeat(32), "beta", false));
+
+    @Override
+    public VersionsView versions(String folder, String path) throws ControlException {
+        calls.add("versions " + folder + " " + path);
+        if (refusal != null) {
+            throw new ControlException(refusal);
+        }
+        return new VersionsView(folder, path, kept);
+    }
+
+    @Override
+    public RestoreView restore(String folder, String path, String id, Long atMs) throws ControlException {
+        calls.add("restore " + folder + " " + path + " " + id + " " + atMs);
+        if (refusal != null) {
+            throw new ControlException(refusal);
+        }
+        return new RestoreView(folder, path, id != null ? id : kept.get(0).id());
+    }
+
     /** The folder {@link #acceptDeletes} finds halted for a mass delete (released by it), or null. */
     public volatile String massDeleteHalted;
 

@@ -83,6 +83,14 @@ final class LocalCluster implements AutoCloseable {
         return this;
     }
 
+    /** Gives node {@code i}'s folder a versioning policy (before it starts). */
+    LocalCluster versions(int i, io.syncnode.protocol.VersionPolicy policy) {
+        SyncnodeConfig c = configs.get(i);
+        configs.set(i, new SyncnodeConfig(c.file(), c.node(), c.cluster(),
+                List.of(c.folders().get(0).withVersions(policy))));
+        return this;
+    }
+
     SyncNode start(int i) throws Exception {
         SyncNode node = SyncNode.start(configs.get(i), JGroupsStack.loopback(clusterName), Clock.systemUTC());
         nodes.set(i, node);
