@@ -31,10 +31,12 @@ import java.util.logging.Logger;
  * <h2>Protocol</h2>
  * One request per connection. The client sends one line of UTF-8 JSON, terminated by {@code \n}:
  * <pre>{"verb": "status" | "peers" | "dirty" | "check" | "sync" | "conflicts" | "resolve" | "pause" | "resume"
- *          | "accept-deletes" | "revert" | "forget" | "rekey" | "reload",
+ *          | "accept-deletes" | "revert" | "forget" | "rekey" | "reload" | "versions" | "restore",
  *  "folder": "ct101",            (optional: dirty, check, sync, absent means all folders;
  *                                 required: resolve, pause, resume, accept-deletes, revert)
  *  "paths": ["rootfs/etc/hosts"], (optional: check; one path for resolve; relative to the folder)
+ *  "path": "rootfs/etc/hosts",   (versions, restore: relative to the folder, or absolute inside one)
+ *  "version": ID, "atMs": T,      (restore: exactly one)
  *  "keep": "local",              (resolve)
  *  "peer": "gamma",              (forget)
  *  "allPeers": false,            (optional: sync; true waits on absent peers too)
