@@ -133,7 +133,8 @@ public final class VersionStore {
         Path part = dir.resolve(id + PART);
         Path data = dir.resolve(id);
         try {
-            boolean linked = link(applier, target, part, sig.dev(), sig.ino());
+            // a file with other names is copied: linking it would also move their ctime
+            boolean linked = st.get().nlink() == 1 && link(applier, target, part, sig.dev(), sig.ino());
             if (!linked) {
                 copy(applier, rel, part);
             }

@@ -146,6 +146,40 @@ class VersionsRestoreTest {
         await(T, () -> "v2".equals(read(a)), () -> "n0 takes the restored v2");
     }
 
+    @Test
+    void simpleKeepsTheNewestNAndAFailureToKeepDoesNotBlockTheApply() throws Exception {
+        cluster = new LocalCluster(tmp, 2, List.of())
+                .versions(1, new VersionPolicy(VersionsMode.SIMPLE, 2, null, 0, VersionPolicy.DEFAULT_MAX_PERCENT));
+        cluster.startAll(T);
+        Path a = cluster.dir(0).resolve("f");
+        Path b = cluster.dir(1).resolve("f");
+        for (int i = 1; i <= 4; i++) {
+            String content = "v" + i;
+            Files.writeString(a, content);
+            await(T, () -> content.equals(read(b)), () -> "n1 takes " + content);
+        }
+        List<VersionsView.Entry> kept = control(1).versions("data", "f").versions();
+        assertEquals(2, kept.size(), "versions-keep = 2: " + kept);
+        assertEquals(List.of(2L, 2L), kept.stream().map(VersionsView.Entry::size).toList());
+        Path store = cluster.stateDir(1).resolve("versions/data");
+        try (Stream<Path> files = Files.list(store)) {
+            assertEquals(4, files.count(), "content and sidecar of each kept version, nothing else");
+        }
+
+        // the versions directory becomes unusable: the next apply goes on without its version
+        try (Stream<Path> files = Files.list(store)) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(store);
+        Files.writeString(store, "not a directory");
+        Files.writeString(a, "v5");
+        await(T, () -> "v5".equals(read(b)), () -> "n1 applies v5 although it cannot keep v4");
+        StatusView.Versions status = control(1).status().folders().get(0).versions();
+        assertEquals(1, status.failed(), status.toString());
+    }
+
     private static void assertNoVersionFilesIn(Path folder) throws IOException {
         try (Stream<Path> all = Files.walk(folder)) {
             List<Path> extra = all.filter(p -> !p.equals(folder) && !p.getFileName().toString().equals("notes.txt")).toList();
