@@ -137,6 +137,39 @@ class CliEndToEndTest {
                 + " ETA 80 s" + NL), run.out());
     }
 
+    @Test
+    void statusShowsTheKeptVersionsOfAFolderThatKeepsThem() throws IOException {
+        StatusView s = handler.status;
+        StatusView.FolderStatus f = s.folders().get(0);
+        StatusView.FolderStatus keeping = new StatusView.FolderStatus(f.name(), f.path(), f.files(), f.dirty(),
+                f.conflicts(), f.problems(), f.state(), null, null, null, List.of(), List.of(), null, 0,
+                StatusView.Need.NONE, 0, new StatusView.Versions("staggered", 12, 4096, 1));
+        handler.status = new StatusView(s.node(), s.members(), List.of(keeping, s.folders().get(1)), s.counters(),
+                s.security(), s.view());
+        Run run = cli("status", "-c", configFile);
+        assertTrue(run.out().contains(NL + "ct101: versions (staggered): 12 kept, 4096 bytes; 1 could not be kept"
+                + " (see the log)" + NL), run.out());
+        assertFalse(run.out().contains("etc: versions"), "a folder that keeps none says nothing: " + run.out());
+        JsonNode json = new ObjectMapper().readTree(cli("status", "-c", configFile, "--json").out());
+        assertEquals("{\"mode\":\"staggered\",\"kept\":12,\"bytes\":4096,\"failed\":1}",
+                json.get("folders").get(0).get("versions").toString());
+    }
+
+    @Test
+    void restoreReadsTimesAsIsoLocalOrAgo() {
+        java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2026-12-06T12:00:00Z"),
+                java.time.ZoneId.of("Europe/Berlin"));
+        assertEquals(java.time.Instant.parse("2026-12-06T07:15:00Z"),
+                RestoreCommand.parseTime("2026-12-06T07:15:00Z", clock));
+        assertEquals(java.time.Instant.parse("2026-12-06T06:15:00Z"),
+                RestoreCommand.parseTime("2026-12-06T07:15", clock), "local time, Berlin is UTC+1 in December");
+        assertEquals(java.time.Instant.parse("2026-12-06T06:15:00Z"),
+                RestoreCommand.parseTime("2026-12-06 07:15:00", clock));
+        assertEquals(java.time.Instant.parse("2026-12-06T10:30:00Z"), RestoreCommand.parseTime("1h30m ago", clock));
+        assertEquals(null, RestoreCommand.parseTime("yesterday", clock));
+        assertEquals(null, RestoreCommand.parseTime("2d ago", clock));
+    }
+
     /** The exit code of {@code status} for each health state: what a keepalived or LB check tests. */
     @Test
     void statusExitCodeSaysHealthyOrDegraded() throws IOException {
