@@ -26,6 +26,9 @@ import java.util.function.ToDoubleFunction;
  * syncnode_folder_need_files{folder}     files the folder still has to fetch from peers (a seed's queue)
  * syncnode_folder_need_bytes{folder}     their bytes
  * syncnode_folder_queued_steps{folder}   steps waiting on the folder's worker (scans, applies, answers)
+ * syncnode_folder_versions_kept{folder}  versions the folder keeps of replaced and deleted files
+ * syncnode_folder_versions_bytes{folder} their bytes
+ * syncnode_folder_versions_failed{folder} versions that could not be kept since the start
  * syncnode_peer_member{peer}             1 when the peer is a member now, 0 when absent
  * syncnode_peer_dirty{peer}              dirty entries toward the peer
  * syncnode_*_total                       the counters of status (announcements, records, files
@@ -66,6 +69,12 @@ final class NodeMetrics {
                 f -> f.need() == null ? 0 : f.need().bytes());
         folderGauge("syncnode_folder_queued_steps", "steps waiting on the folder's worker (scans, applies, answers)",
                 StatusView.FolderStatus::queued);
+        folderGauge("syncnode_folder_versions_kept", "versions the folder keeps of replaced and deleted files",
+                f -> f.versions() == null ? 0 : f.versions().kept());
+        folderGauge("syncnode_folder_versions_bytes", "bytes of the versions the folder keeps",
+                f -> f.versions() == null ? 0 : f.versions().bytes());
+        folderGauge("syncnode_folder_versions_failed", "versions that could not be kept since the start",
+                f -> f.versions() == null ? 0 : f.versions().failed());
         GaugeWithCallback.builder().name("syncnode_folder_state").help("1 for the folder's current state")
                 .labelNames("folder", "state").callback(cb -> {
                     for (StatusView.FolderStatus f : folders()) {
