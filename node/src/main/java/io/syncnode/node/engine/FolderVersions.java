@@ -4,6 +4,7 @@ import io.syncnode.node.apply.Applier;
 import io.syncnode.node.apply.ContentCopy;
 import io.syncnode.node.apply.Displacement;
 import io.syncnode.node.apply.KeptVersion;
+import io.syncnode.node.apply.LocalChangedException;
 import io.syncnode.node.apply.VersionStore;
 import io.syncnode.node.control.StatusView;
 import io.syncnode.node.index.StoredFile;
@@ -153,7 +154,12 @@ public final class FolderVersions implements Displacement {
                 applier.discardTemp(temp);
                 throw new IOException("kept version " + k.id() + " no longer matches its hash: " + e.getMessage(), e);
             }
-            applier.commitFile(rel, temp, r, expected);
+            try {
+                applier.commitFile(rel, temp, r, expected); // removes the temp when it fails
+            } catch (LocalChangedException e) {
+                folder.scanLater().accept(rel);
+                throw new IOException(e.getMessage() + "; restore again once it is scanned (a moment)", e);
+            }
             folder.scanLater().accept(rel);
             LOG.warning(() -> folder.name() + ": restored " + NameCodec.display(rel) + " from version " + k.id()
                     + " (`syncnode restore`); it becomes a new version everywhere");
