@@ -106,7 +106,7 @@ class ConfigCheckTest {
                 file + ":20: folder[1].script: \"" + script + "\" is not executable; chmod +x it",
                 file + ":21: folder[1].colour: unknown key; expected one of [accept, action, conflict, conflict-scope, "
                         + "delete-conflict, ignore, max-conflict-copies, min-free, name, nodes, path, priority, rescan, "
-                        + "script, settle, type]",
+                        + "script, settle, type, versions, versions-keep, versions-max-age, versions-max-size]",
                 "5 problems"), List.of(run.out().split(NL)));
         assertEquals("", run.err());
         assertNoStackTrace(run);
