@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncnode.testing.Await;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 15's day-2 verbs against three real node processes (tcp on loopback), through the real CLI:
- * {@code diff} on a diverged pair (one line per kind of difference, exit 5, then 0), {@code override}
+ * {@code diff} on a diverged pair (one line per kind of difference: missing here and there,
+ * content, mode, owner (as root), mtime, xattrs; exit 5, then 0), {@code override}
  * (refused without {@code --yes}; then a send-only node's tree wins over an extra, a changed and a
  * deleted file on both other members), and the release of a remote mass-delete halt by
  * {@code accept-deletes --folder F}.
@@ -54,6 +59,9 @@ class Day2VerbsIT {
         NodeProcess n3 = cluster.node(3);
         Files.writeString(n1.folder().resolve("a.txt"), "n1's a");
         Files.writeString(n1.folder().resolve("b.txt"), "n1's b");
+        for (String f : List.of("m.txt", "o.txt", "t.txt", "x.txt")) {
+            Files.writeString(n1.folder().resolve(f), "n1's " + f);
+        }
         Cluster.awaitIdentical("data", cluster.nodes(), Cluster.CONVERGE);
         CliResult same = n1.control("diff", "--folder", "data", "n2");
         assertEquals(0, same.exit(), "identical: " + same);
@@ -61,6 +69,14 @@ class Day2VerbsIT {
         Files.writeString(n2.folder().resolve("extra.txt"), "only the members have this");
         Files.writeString(n2.folder().resolve("a.txt"), "n2 changed a");
         Files.delete(n2.folder().resolve("b.txt"));
+        Files.setPosixFilePermissions(n2.folder().resolve("m.txt"), PosixFilePermissions.fromString("rw-------"));
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) { // chown needs root (CI runs as root)
+            Files.setAttribute(n2.folder().resolve("o.txt"), "unix:uid", 4321);
+        }
+        Files.setLastModifiedTime(n2.folder().resolve("t.txt"), FileTime.fromMillis(946_684_800_000L));
+        Files.getFileAttributeView(n2.folder().resolve("x.txt"), UserDefinedFileAttributeView.class)
+                .write("tag", StandardCharsets.UTF_8.encode("n2"));
         Cluster.awaitIdentical("data", List.of(n2, n3), Cluster.CONVERGE);
         CliResult differs = n1.control("diff", "--folder", "data", "n2");
         assertEquals(5, differs.exit(), "different: " + differs);
@@ -68,6 +84,12 @@ class Day2VerbsIT {
         assertTrue(line(out, "extra.txt").contains("missing here"), out);
         assertTrue(line(out, "b.txt").contains("missing there"), out);
         assertTrue(line(out, "a.txt").contains("content"), out);
+        assertTrue(line(out, "m.txt").contains("mode 0644 here, 0600 there"), out);
+        if (root) {
+            assertTrue(line(out, "o.txt").contains("owner 0:0 here, 4321:0 there"), out);
+        }
+        assertTrue(line(out, "t.txt").contains("mtime"), out);
+        assertTrue(line(out, "x.txt").contains("xattrs"), out);
 
         CliResult unconfirmed = n1.control("override", "--folder", "data");
         assertEquals(2, unconfirmed.exit(), unconfirmed.toString());
