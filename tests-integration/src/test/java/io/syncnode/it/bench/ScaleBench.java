@@ -1,0 +1,162 @@
+package io.syncnode.it.bench;
+
+import io.syncnode.it.Cluster;
+import io.syncnode.it.NodeProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code scripts/bench scale N}: how syncnode fares with a folder of N small files (100 bytes each,
+ * 1,000 per directory), against two node processes (tcp on 127.0.0.1, the launcher's node heap:
+ * {@code -Xmx256m} as NodeProcess starts them). Prints: (a) index time: node A started on the full
+ * folder until it runs (JVM start and first scan); (b) seed time: an empty node B started until its
+ * index counts every entry A's does; (c) each node's RSS ({@code /proc/PID/status}) and heap in use
+ * ({@code jcmd PID GC.heap_info}) afterwards; (d) {@code rsync -a} of the same tree into an empty
+ * directory on this machine, when rsync is installed, for scale. A smoke run ({@code N = 2000}) is
+ * part of {@code .ci/run}; the figures of large runs go in the notes.
+ */
+public final class ScaleBench {
+    private static final Pattern HEAP_USED = Pattern.compile("total (\\d+)K, used (\\d+)K");
+
+    private ScaleBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2 || !args[0].equals("scale") || !args[1].matches("[1-9][0-9]{0,7}")) {
+            System.err.println("usage: scripts/bench scale N   (N files, 1 to 99999999)");
+            System.exit(2);
+        }
+        int n = Integer.parseInt(args[1]);
+        Path home = Files.createTempDirectory("syncnode-bench-scale");
+        NodeProcess a = null;
+        NodeProcess b = null;
+        try {
+            int port = Cluster.randomPort();
+            String cluster = "scale-" + Long.toHexString(new Random().nextLong());
+            String peers = "peers = [\"127.0.0.1:" + port + "\", \"127.0.0.1:" + (port + 1) + "\"]";
+            a = new NodeProcess(NodeProcess.jarUnderTest(), "a", home.resolve("a"), toml(cluster, port, peers), "20ms");
+            b = new NodeProcess(NodeProcess.jarUnderTest(), "b", home.resolve("b"), toml(cluster, port + 1, peers), "20ms");
+            long t = System.nanoTime();
+            write(a.folder(), n);
+            System.out.printf("made %d files of 100 bytes in %.1f s%n", n, (System.nanoTime() - t) / 1e9);
+            Duration limit = Duration.ofSeconds(600 + n / 500);
+
+            long t0 = System.nanoTime();
+            a.start();
+            a.waitUntilRunning(limit);
+            double index = (System.nanoTime() - t0) / 1e9;
+            long entries = a.statusJson().path("folders").path(0).path("files").asLong();
+
+            long t1 = System.nanoTime();
+            b.start();
+            b.waitUntilRunning(limit);
+            long deadline = t1 + limit.toNanos();
+            NodeProcess bb = b;
+            while (bb.statusJson().path("folders").path(0).path("files").asLong() < entries) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("b did not have all " + entries + " entries within " + limit);
+                }
+                LockSupport.parkNanos(200_000_000);
+            }
+            double seed = (System.nanoTime() - t1) / 1e9;
+            System.out.printf("index (A from start to running): %.1f s, %d entries%n", index, entries);
+            System.out.printf("seed (B from start to every entry): %.1f s%n", seed);
+            for (NodeProcess node : List.of(a, b)) {
+                System.out.printf("%s: RSS %d MiB, heap used %s%n", node.name(), rssKib(node.pid()) / 1024,
+                        heap(node.pid()));
+            }
+            Double rsync = rsync(a.folder(), home.resolve("rsync-copy"));
+            if (rsync != null) {
+                System.out.printf("rsync -a of the same tree: %.1f s (seed / rsync = %.1f)%n", rsync, seed / rsync);
+            } else {
+                System.out.println("rsync not installed: no comparison");
+            }
+        } finally {
+            for (NodeProcess node : new NodeProcess[] {a, b}) {
+                if (node != null) {
+                    node.close();
+                }
+            }
+            Cluster.deleteTree(home);
+        }
+    }
+
+    private static String toml(String cluster, int port, String peers) {
+        return """
+                [cluster]
+                name = "%s"
+                transport = "tcp"
+                bind = "127.0.0.1:%d"
+                %s
+                """.formatted(cluster, port, peers);
+    }
+
+    /** {@code n} files of 100 bytes, 1,000 per directory. */
+    private static void write(Path root, int n) throws IOException {
+        byte[] content = new byte[100];
+        for (int i = 0; i < n; i++) {
+            Path dir = root.resolve(String.format("d%05d", i / 1000));
+            if (i % 1000 == 0) {
+                Files.createDirectories(dir);
+            }
+            byte[] id = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(id, 0, content, 0, id.length);
+            Files.write(dir.resolve("f" + i), content);
+        }
+    }
+
+    private static long rssKib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** "123 MiB of 256 MiB" from jcmd, or why not. */
+    private static String heap(long pid) {
+        try {
+            Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "unknown (jcmd timed out)";
+            }
+            Matcher m = HEAP_USED.matcher(out);
+            return m.find() ? Long.parseLong(m.group(2)) / 1024 + " MiB of " + Long.parseLong(m.group(1)) / 1024 + " MiB"
+                    : "unknown (jcmd: " + out.strip().lines().findFirst().orElse("") + ")";
+        } catch (IOException e) {
+            return "unknown (no jcmd)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    /** Seconds of {@code rsync -a src/ dst/}, or null without rsync. */
+    private static Double rsync(Path src, Path dst) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("rsync", "-a", src + "/", dst + "/"));
+        long t = System.nanoTime();
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            return null;
+        }
+        if (!p.waitFor(1, TimeUnit.HOURS) || p.exitValue() != 0) {
+            return null;
+        }
+        return (System.nanoTime() - t) / 1e9;
+    }
+}
