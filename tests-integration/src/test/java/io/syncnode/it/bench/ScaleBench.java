@@ -81,6 +81,14 @@ public final class ScaleBench {
             } else {
                 System.out.println("rsync not installed: no comparison");
             }
+        } catch (RuntimeException | Error e) {
+            for (NodeProcess node : new NodeProcess[] {a, b}) {
+                if (node != null) {
+                    System.err.println("--- " + node.name() + (node.isAlive() ? "" : " (exited)") + ", its log's tail:\n"
+                            + node.logTail(40));
+                }
+            }
+            throw e;
         } finally {
             for (NodeProcess node : new NodeProcess[] {a, b}) {
                 if (node != null) {
