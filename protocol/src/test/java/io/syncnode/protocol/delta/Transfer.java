@@ -35,7 +35,7 @@ record Transfer(Signature signature, DeltaSummary summary, List<DeltaOp> ops, by
             DeltaSummary summary = new DeltaEncoder(signature, maxLiteral).encode(targetStream, sink);
 
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            DeltaPatcher patcher = new DeltaPatcher(signature, new ArrayBasis(basis, 1 + (int) (seed % 5000)), out);
+            DeltaPatcher patcher = new DeltaPatcher(signature, new ArrayBasis(basis, 1 + (int) Math.floorMod(seed, 5000L)), out);
             for (DeltaOp op : sink.ops) {
                 op.replay(patcher);
             }
