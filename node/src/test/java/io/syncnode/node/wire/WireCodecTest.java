@@ -314,6 +314,7 @@ class WireCodecTest {
             Message.IndexUpdate a = (Message.IndexUpdate) actual;
             assertEquals(e.folder(), a.folder());
             assertEquals(e.full(), a.full());
+            assertEquals(e.last(), a.last());
             assertEquals(e.files().size(), a.files().size());
             for (int i = 0; i < e.files().size(); i++) {
                 assertEquals(e.files().get(i).record(), a.files().get(i).record(), "record " + i);
