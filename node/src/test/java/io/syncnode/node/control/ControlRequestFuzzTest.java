@@ -23,7 +23,7 @@ import java.nio.file.Path;
  * <p>Under {@code mvn test} this replays the corpus in
  * {@code src/test/resources/io/syncnode/node/control/ControlRequestFuzzTestInputs/answer/}: one
  * request line per file (every verb, and malformed ones). To fuzz:
- * {@code scripts/fuzz control [SECONDS]} (README, "Testing").
+ * {@code scripts/fuzz control [SECONDS]} (README, "Property tests and fuzzing").
  */
 class ControlRequestFuzzTest {
     private static final FakeControlHandler HANDLER = new FakeControlHandler();

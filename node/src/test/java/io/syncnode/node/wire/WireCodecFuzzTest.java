@@ -13,7 +13,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * <p>Under {@code mvn test} this replays the corpus in
  * {@code src/test/resources/io/syncnode/node/wire/WireCodecFuzzTestInputs/decode/}: valid
  * envelopes of every kind, malformed ones, and every input a fuzzing run found failing. To fuzz:
- * {@code scripts/fuzz wire [SECONDS]} (README, "Testing").
+ * {@code scripts/fuzz wire [SECONDS]} (README, "Property tests and fuzzing").
  */
 class WireCodecFuzzTest {
 
