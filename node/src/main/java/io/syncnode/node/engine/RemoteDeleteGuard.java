@@ -24,8 +24,11 @@ import java.util.function.Consumer;
  *
  * <p>Implementation notes: a delete counts when the reconciler would carry it out (the tombstone
  * wins over a live local entry that is not ignored and not the root). An index exchange arrives in
- * several batches, so a member's deletes add up over a window of {@link #WINDOW_MILLIS} against
- * the live count at the window's start: splitting a mass delete into small batches does not pass.
+ * several batches, so its deletes add up (until its last batch, at most {@link #WINDOW_MILLIS})
+ * against the live count at its start: splitting an exchange into small batches does not pass. An
+ * announcement is judged alone, as the sender's own scan guard judged the scan it came from: a
+ * member deleting a few files at a time (a user's ordinary work, a writer's churn across a restart)
+ * never halts the others; one that deletes most of the folder in one announcement or exchange does.
  * The batch that trips the guard is held whole (the folder is halted, so the drain drops what comes
  * after it; the members keep their dirty entries toward this node); {@link #applyHeld} applies the
  * held batches for {@code accept-deletes}; a {@code check} keeps them and the halt (no rescan here
@@ -72,10 +75,16 @@ final class RemoteDeleteGuard implements FolderScans.HeldDeletes {
             return true;
         }
         long now = folder.clock().millis();
-        long[] w = windows.get(from);
+        // the batches of one index exchange add up (a split exchange does not pass); an announcement
+        // is judged alone, as the sender's own scan guard judged the scan it came from
+        long[] w = update.full() ? windows.get(from) : null;
         if (w == null || now - w[0] >= WINDOW_MILLIS) {
             w = new long[] {now, folder.store().liveCount(folder.name()), 0};
-            windows.put(from, w);
+            if (update.full() && !update.last()) {
+                windows.put(from, w);
+            } else {
+                windows.remove(from);
+            }
         }
         if (FolderSafety.remoteDeletes(w[1], w[2] + deleting) instanceof FolderSafety.Halt h) {
             held.computeIfAbsent(from, k -> new ArrayList<>()).add(update);
@@ -88,6 +97,9 @@ final class RemoteDeleteGuard implements FolderScans.HeldDeletes {
             return false;
         }
         w[2] += deleting;
+        if (update.last()) {
+            windows.remove(from);
+        }
         return true;
     }
 

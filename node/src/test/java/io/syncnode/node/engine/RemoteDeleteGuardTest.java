@@ -61,20 +61,36 @@ class RemoteDeleteGuardTest {
 
     /** Tombstones from the peer, newer than the index, for files {@code from} until {@code to} (exclusive). */
     private Message.IndexUpdate deletes(int from, int to) {
+        return deletes(from, to, false, false);
+    }
+
+    /** As {@link #deletes(int, int)}, as a batch of an index exchange ({@code full}; {@code last}: its end). */
+    private Message.IndexUpdate deletes(int from, int to, boolean full, boolean last) {
         List<Message.Announced> files = new ArrayList<>();
         for (int i = from; i < to; i++) {
             FileRecord r = live.get(i);
             files.add(new Message.Announced(r.asDeleted(VersionVector.of(Map.of(EngineParts.PEER, 2L)),
                     EngineParts.PEER), null));
         }
-        return new Message.IndexUpdate(EngineParts.FOLDER, files, false, false);
+        return new Message.IndexUpdate(EngineParts.FOLDER, files, full, last);
     }
 
     @Test
-    void aFewDeletesPassAndBatchesOfOneMemberAddUpUntilTheyTripTheGuard() throws Exception {
+    void announcementsAreJudgedAloneAndOneOverHalfTheFolderTripsTheGuard() throws Exception {
         assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(0, 10))), "10 of 30: fine");
+        assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(10, 20))), "another 10, alone: fine");
+        assertFalse(parts.onWorker(() -> guard.admits("gamma", deletes(0, 16))), "16 of 30 in one: too many");
+        assertEquals(1, halts.size());
+        assertTrue(halts.get(0).startsWith("gamma's announcements would delete 16 of 30 files (more than 50 %)"),
+                halts.get(0));
+    }
+
+    @Test
+    void theBatchesOfOneIndexExchangeAddUpUntilTheyTripTheGuard() throws Exception {
+        assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(0, 10, true, false))), "10 of 30: fine");
         assertTrue(halts.isEmpty());
-        assertFalse(parts.onWorker(() -> guard.admits("beta", deletes(10, 16))), "16 of 30 in one minute: too many");
+        assertFalse(parts.onWorker(() -> guard.admits("beta", deletes(10, 16, true, true))),
+                "16 of 30 in one exchange: too many");
         assertEquals(1, halts.size());
         assertTrue(halts.get(0).startsWith("beta's announcements would delete 16 of 30 files (more than 50 %)"),
                 halts.get(0));
@@ -87,8 +103,9 @@ class RemoteDeleteGuardTest {
 
     @Test
     void eachMemberHasItsOwnCountAndStaleTombstonesDoNotCount() throws Exception {
-        assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(0, 15))));
-        assertTrue(parts.onWorker(() -> guard.admits("gamma", deletes(15, 30))), "another member's 15");
+        assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(0, 15, true, false))));
+        assertTrue(parts.onWorker(() -> guard.admits("gamma", deletes(15, 30, true, false))),
+                "another member's exchange: 15 of its own");
         List<Message.Announced> stale = new ArrayList<>();
         for (FileRecord r : live) { // deletes the index's own versions already cover
             stale.add(new Message.Announced(r.asDeleted(VersionVector.of(Map.of(EngineParts.PEER, 1L)),
