@@ -55,6 +55,7 @@ public final class NodeProcess implements AutoCloseable {
     private final List<String> commandPrefix;
     private final AtomicInteger cliCalls = new AtomicInteger();
     private volatile Process process;
+    private volatile String maxHeap = "-Xmx256m";
     private long logOffsetAtStart;
 
     /**
@@ -152,6 +153,15 @@ public final class NodeProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * Runs this node's next starts with {@code -Xmx<size>} (e.g. "64m") instead of 256m: a node that
+     * outgrows it exits ({@code -XX:+ExitOnOutOfMemoryError}). Returns this node.
+     */
+    public NodeProcess maxHeap(String size) {
+        this.maxHeap = "-Xmx" + size;
+        return this;
+    }
+
     /** Spawns {@code run -c config}; returns at once (see {@link #waitUntilRunning}). */
     public synchronized void start() throws IOException {
         if (isAlive()) {
@@ -161,7 +171,7 @@ public final class NodeProcess implements AutoCloseable {
         Files.writeString(log, "=== harness: starting " + name + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         List<String> cmd = new ArrayList<>(commandPrefix);
-        cmd.addAll(List.of(JAVA, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError"));
+        cmd.addAll(List.of(JAVA, maxHeap, "-XX:+ExitOnOutOfMemoryError"));
         String extra = System.getProperty("it.nodeJvm", "").strip();
         if (!extra.isEmpty()) { // e.g. -Djava.util.logging.config.file=F to log JGroups protocols (investigations)
             cmd.addAll(List.of(extra.split("\\s+")));
