@@ -13,13 +13,17 @@ import org.jgroups.util.MessageBatch;
  * Sits directly below FRAG2 and drops every fragment whose header FRAG2 must not trust: FRAG2
  * allocates an array of {@code num_frags} entries for the first fragment of a message it sees, so
  * one packet claiming 2^31 fragments would take gigabytes (jgroups 5.4, {@code FRAG2.unfragment}).
- * A fragment is refused when it claims more than {@value #MAX_FRAGS} fragments (with FRAG2's 60,000
- * bytes each, 117 MiB: more than any syncnode message, whose largest, a fetch request with a
- * signature of 2^20 blocks, is about 16 MiB) or a fragment number outside them. Drops are counted.
- * Never blocks.
+ * A fragment is refused when it claims more than {@value #MAX_FRAGS} fragments or a fragment
+ * number outside them. With FRAG2's 60,000 bytes each (every shipped stack) that is just over 64 MiB,
+ * the largest envelope the node decodes ({@code WireCodec.MAX_ENVELOPE}; the largest syncnode
+ * message, a fetch request with a signature of 2^20 blocks, is about 16 MiB): a larger message
+ * would be refused once whole anyway, and reassembling it takes twice its size in heap (the
+ * fragments, then the whole), which one member sending a 117 MiB message could make a node at
+ * {@code -Xmx256m} run out of (HostileMemberIT). Drops are counted. Never blocks.
  */
 final class FragGuard extends Protocol {
-    static final int MAX_FRAGS = 2048;
+    /** Fragments of 60,000 bytes in a 64 MiB envelope (1,118.5), plus one. */
+    static final int MAX_FRAGS = 1120;
 
     private final short fragId = ClassConfigurator.getProtocolId(FRAG2.class);
     private final AtomicLong refused = new AtomicLong();

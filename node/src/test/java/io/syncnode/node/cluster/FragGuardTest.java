@@ -64,6 +64,24 @@ class FragGuardTest {
         assertEquals(5, guard.refused());
     }
 
+    /** Regression: 2,048 fragments (117 MiB) passed, almost twice the largest envelope the node decodes. */
+    @Test
+    void admitsNoMessageLargerThanTheLargestEnvelopeTheNodeDecodes() {
+        long frag = 60_000; // FRAG2 frag_size of every shipped stack
+        assertTrue(FragGuard.MAX_FRAGS * frag >= io.syncnode.node.wire.WireCodec.MAX_ENVELOPE,
+                "a 64 MiB envelope fits");
+        assertTrue((FragGuard.MAX_FRAGS - 1) * frag < io.syncnode.node.wire.WireCodec.MAX_ENVELOPE + 2 * frag,
+                "nothing much larger does");
+        for (String stack : java.util.List.of("udp.xml", "tcp.xml", "loopback.xml")) {
+            try (java.io.InputStream in = io.syncnode.config.JGroupsStack.class.getResourceAsStream(stack)) {
+                String xml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(xml.contains("<FRAG2 frag_size=\"" + frag + "\"/>"), stack + " fragments at " + frag);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     @Test
     void dropsThemFromBatchesToo() {
         MessageBatch batch = new MessageBatch(4).setSender(UUID.randomUUID());
