@@ -57,6 +57,10 @@ import java.util.concurrent.locks.LockSupport;
  * <li>{@code ahead}: {@code ahead-max.txt} with VICTIM's counter at 2^63-1, {@code ahead-far.txt}
  * with its own counter 2^33 s ahead of the clock;
  * <li>{@code digest}: one Digest listing folder "data" 200,000 times;
+ * <li>{@code many}: an IndexUpdate of 10,001 small files;
+ * <li>{@code huge}: to VICTIM, an envelope of 65 MiB, more than the 64 MiB a node decodes (an
+ * IndexUpdate whose one file is inline);
+ * <li>{@code frag}: a FRAG2 fragment claiming 2^30 fragments ({@link RawFragment}, below FRAG2);
  * <li>{@code oversize}: announces {@code oversize.bin} (100,000 bytes, not inline); to the fetch
  * request it answers 16 chunks of a 1 MiB literal and then 8,192 copies of block 0 each, never last;
  * <li>{@code flood}: announces {@code flood.bin} (10 MiB); to the fetch request it answers 2,000
@@ -68,6 +72,8 @@ public final class CraftedPeer {
     static final Duration LIFETIME = Duration.ofMinutes(10);
     static final int OVERSIZE_SIZE = 100_000;
     static final int FLOOD_SIZE = 10 << 20;
+    /** More than the largest envelope a node decodes (64 MiB): 1,136 fragments of 60,000 bytes. */
+    static final int HUGE = 65 << 20;
 
     private final Map<String, Long> ids = new ConcurrentHashMap<>();
     private final ExecutorService sender = Executors.newSingleThreadExecutor();
@@ -109,7 +115,9 @@ public final class CraftedPeer {
         ClusterTrust trust = ClusterTrust.load(config.cluster(), self, clock.instant());
         SealEngine engine = new SealEngine(trust.credentials(), trust.revoked(), clock, System::nanoTime,
                 new SecureRandom(), new SealCounters(), Duration.ofHours(1).toNanos());
-        transport = new JGroupsTransport(JGroupsStack.forCluster(config.cluster()), config.cluster().name(), self,
+        String stack = JGroupsStack.forCluster(config.cluster())
+                .replaceFirst("(?m)^(\\s*)<FRAG2", "$1<" + RawFragment.class.getName() + "/>\n$1<FRAG2");
+        transport = new JGroupsTransport(stack, config.cluster().name(), self,
                 new JGroupsTransport.Listener() {
                     @Override
                     public void onMessage(String fromName, byte[] payload) {
@@ -160,6 +168,15 @@ public final class CraftedPeer {
                     }
                     send(envelope().setDigest(d).build().toByteArray());
                 }
+                case "many" -> {
+                    IndexUpdate.Builder u = IndexUpdate.newBuilder().setFolder(folder);
+                    for (int i = 0; i <= WireCodec.MAX_FILES_PER_UPDATE; i++) {
+                        u.addFiles(inlineFile(String.format("many-%05d.txt", i), selfVersion(), "one of many\n"));
+                    }
+                    send(envelope().setIndexUpdate(u).build().toByteArray());
+                }
+                case "huge" -> sendTo(victim, hugeEnvelope(folder, HUGE));
+                case "frag" -> RawFragment.INSTANCE.sendFragmentClaiming(1 << 30, new byte[1000]);
                 case "oversize" -> send(update(folder, bigFile("oversize.bin", OVERSIZE_SIZE)));
                 case "flood" -> send(update(folder, bigFile("flood.bin", FLOOD_SIZE)));
                 default -> {
@@ -245,6 +262,41 @@ public final class CraftedPeer {
 
     private byte[] update(String folder, FileInfo file) {
         return envelope().setIndexUpdate(IndexUpdate.newBuilder().setFolder(folder).addFiles(file)).build().toByteArray();
+    }
+
+    /**
+     * An envelope of at least {@code bytes} bytes: an IndexUpdate of one file {@code huge.bin} whose
+     * inline content (zeros) makes up the rest, written straight into one array (the peer's heap
+     * holds it once).
+     */
+    private byte[] hugeEnvelope(String folder, int bytes) throws java.io.IOException {
+        byte[] head = envelope().build().toByteArray();
+        byte[] info = file("huge.bin", bytes, sha256(new byte[0]), selfVersion()).setHasInlineContent(true).build()
+                .toByteArray();
+        int content = bytes;
+        int infoLen = info.length + com.google.protobuf.CodedOutputStream.computeTagSize(14)
+                + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(content) + content;
+        int updateLen = com.google.protobuf.CodedOutputStream.computeStringSize(1, folder)
+                + com.google.protobuf.CodedOutputStream.computeTagSize(2)
+                + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(infoLen) + infoLen;
+        int total = head.length + com.google.protobuf.CodedOutputStream.computeTagSize(10)
+                + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(updateLen) + updateLen;
+        byte[] out = new byte[total];
+        com.google.protobuf.CodedOutputStream o = com.google.protobuf.CodedOutputStream.newInstance(out);
+        o.writeRawBytes(head);
+        o.writeTag(10, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(updateLen);
+        o.writeString(1, folder);
+        o.writeTag(2, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(infoLen);
+        o.writeRawBytes(info);
+        o.writeTag(14, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(content);
+        o.flush();
+        if (o.spaceLeft() != content) {
+            throw new IllegalStateException("huge envelope: " + o.spaceLeft() + " bytes left for " + content);
+        }
+        return out; // the content: the zeros already there
     }
 
     private Version selfVersion() {

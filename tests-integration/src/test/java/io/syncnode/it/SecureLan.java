@@ -181,8 +181,13 @@ public final class SecureLan implements AutoCloseable {
      * The caller owns the process; {@link #close} kills it if it still runs.
      */
     public Process java(int i, Class<?> main, Path log, String... args) throws IOException {
+        return java(i, "128m", main, log, args);
+    }
+
+    /** {@link #java(int, Class, Path, String...)} with a heap of {@code maxHeap} (e.g. "256m") instead of 128m. */
+    public Process java(int i, String maxHeap, Class<?> main, Path log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(ns.prefix(i));
-        cmd.addAll(List.of(JAVA, "-Xmx128m", "-XX:+UseSerialGC", "-cp", jar + File.pathSeparator + testClasses(),
+        cmd.addAll(List.of(JAVA, "-Xmx" + maxHeap, "-XX:+UseSerialGC", "-cp", jar + File.pathSeparator + testClasses(),
                 main.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -19,12 +19,19 @@
  * (tcpdump on the LAN's bridge, and its file read), {@link io.syncnode.it.SealedFrames} (sealed packets
  * inside captured frames), and the attackers, each a separate JVM in a namespace of its own:
  * {@link io.syncnode.it.PacketInjector} (replays and altered copies on the wire) and
- * {@link io.syncnode.it.HostilePeer} (a member with valid credentials that lies).
+ * {@link io.syncnode.it.HostilePeer} (a member with valid credentials that lies); for hostile
+ * input (issue 12, {@link io.syncnode.it.HostileMemberIT}), {@link io.syncnode.it.CraftedPeer}, a
+ * member with valid credentials that joins over the real sealed stack and, one command a line on
+ * its stdin, sends messages built straight from the protobuf classes (what the node's encoder never
+ * would: escaping paths, versions far ahead, fetch data past the size or beyond the credit, a
+ * digest fan-out, 10,001 records, an envelope over the size limit) and, through
+ * {@link io.syncnode.it.RawFragment} below FRAG2, a fragment header claiming 2^30 fragments, to a
+ * victim started with a small heap ({@link io.syncnode.it.NodeProcess#maxHeap}).
  *
  * <p>What it must not do: link against node internals (the tests see the node only from outside:
- * files on disk, the config and CLI contract of DESIGN.md; the one exception is {@code HostilePeer},
- * which must speak the protocol from inside a real stack to lie in it, and runs as its own
- * process); sleep to synchronise (wait on conditions with a deadline); leave processes behind
+ * files on disk, the config and CLI contract of DESIGN.md; the exceptions are {@code HostilePeer}
+ * and {@code CraftedPeer}, which must speak the protocol from inside a real stack to lie in it, and
+ * run as their own processes); sleep to synchronise (wait on conditions with a deadline); leave processes behind
  * (every test class stops its nodes in {@code @AfterEach}/{@code @AfterAll}, also on failure); use
  * fixed ports (each class picks a random base port in 20000-40000).
  */

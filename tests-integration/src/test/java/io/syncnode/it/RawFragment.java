@@ -1,0 +1,33 @@
+package io.syncnode.it;
+
+import org.jgroups.BytesMessage;
+import org.jgroups.Message;
+import org.jgroups.conf.ClassConfigurator;
+import org.jgroups.protocols.FRAG2;
+import org.jgroups.protocols.FragHeader;
+import org.jgroups.stack.Protocol;
+
+/**
+ * A JGroups protocol for {@link CraftedPeer}'s stack, placed directly below FRAG2 (and so above
+ * the seal layer, which seals what it sends under the peer's own session): it sends a fragment
+ * whose FRAG2 header claims any number of fragments, as a hostile member's stack could (the
+ * security audit, 5.1: FRAG2 allocates an array of that many entries for the first fragment it
+ * sees). The instance registers itself in {@link #INSTANCE} (one stack per process).
+ */
+public final class RawFragment extends Protocol {
+    static volatile RawFragment INSTANCE;
+
+    private final short fragId = ClassConfigurator.getProtocolId(FRAG2.class);
+
+    @Override
+    public void init() throws Exception {
+        super.init();
+        INSTANCE = this;
+    }
+
+    /** Multicasts fragment 0 of a message claiming {@code numFrags} fragments, with {@code payload} as its part. */
+    void sendFragmentClaiming(int numFrags, byte[] payload) {
+        Message m = new BytesMessage(null, payload).putHeader(fragId, new FragHeader(System.nanoTime(), 0, numFrags));
+        down_prot.down(m);
+    }
+}
