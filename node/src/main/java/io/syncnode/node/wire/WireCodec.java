@@ -20,6 +20,12 @@ public final class WireCodec {
     /** Most records in one {@code IndexAnswer} page. */
     public static final int MAX_ANSWER_FILES = 1000;
     public static final int MAX_OPS_PER_CHUNK = 8192;
+    /**
+     * Most literal bytes in one {@code FetchData}: a source cuts its chunks at 256 KiB of literals
+     * or one literal of up to {@link #MAX_LITERAL}. The receiver queues up to its credit of chunks,
+     * so the cap bounds that queue (8 x 2 MiB) where 8,192 literals of 1 MiB would not.
+     */
+    public static final int MAX_CHUNK_LITERALS = 2 * MAX_LITERAL;
     public static final int MAX_VERSION_COUNTERS = 1024;
     public static final int MAX_CREDIT = 256;
     /** Largest basis block, and most blocks in one basis signature (20 MiB of signature). */

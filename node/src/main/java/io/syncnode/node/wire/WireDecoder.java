@@ -196,12 +196,18 @@ final class WireDecoder {
             throw new WireException("fetch_data.ops: more than " + MAX_OPS_PER_CHUNK);
         }
         List<Message.DeltaOp> ops = new ArrayList<>(d.getOpsCount());
+        long literals = 0;
         for (io.syncnode.wire.proto.DeltaOp op : d.getOpsList()) {
             switch (op.getOpCase()) {
                 case LITERAL -> {
                     if (op.getLiteral().size() > MAX_LITERAL) {
                         throw new WireException("fetch_data.literal: " + op.getLiteral().size() + " bytes, at most "
                                 + MAX_LITERAL);
+                    }
+                    literals += op.getLiteral().size();
+                    if (literals > WireCodec.MAX_CHUNK_LITERALS) {
+                        throw new WireException("fetch_data.ops: more than " + WireCodec.MAX_CHUNK_LITERALS
+                                + " literal bytes in one chunk");
                     }
                     ops.add(new Message.Literal(op.getLiteral().toByteArray()));
                 }

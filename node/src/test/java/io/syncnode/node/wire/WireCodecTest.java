@@ -635,6 +635,8 @@ class WireCodecTest {
         DeltaOp.Builder[] tooMany = new DeltaOp.Builder[8193];
         Arrays.fill(tooMany, DeltaOp.newBuilder().setCopy(CopyBlocks.newBuilder().setCount(1)));
         rows.add(rejected("8193 ops in one chunk", chunk(tooMany), "ops"));
+        DeltaOp.Builder mib = DeltaOp.newBuilder().setLiteral(ByteString.copyFrom(new byte[WireCodec.MAX_LITERAL]));
+        rows.add(rejected("three literals of 1 MiB in one chunk", chunk(mib, mib, mib), "literal bytes"));
         return rows.stream();
     }
 
