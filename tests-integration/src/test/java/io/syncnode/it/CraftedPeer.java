@@ -64,7 +64,9 @@ import java.util.concurrent.locks.LockSupport;
  * <li>{@code oversize}: announces {@code oversize.bin} (100,000 bytes, not inline); to the fetch
  * request it answers 16 chunks of a 1 MiB literal and then 8,192 copies of block 0 each, never last;
  * <li>{@code flood}: announces {@code flood.bin} (10 MiB); to the fetch request it answers 2,000
- * chunks of 64 KiB at once, ignoring the credit.
+ * chunks of 64 KiB at once, ignoring the credit;
+ * <li>{@code bigchunks}: announces {@code bigchunks.bin} (1 GiB); to the fetch request it answers
+ * 8 chunks (the credit) of 16 literals of 1 MiB each.
  * </ul>
  */
 public final class CraftedPeer {
@@ -72,6 +74,8 @@ public final class CraftedPeer {
     static final Duration LIFETIME = Duration.ofMinutes(10);
     static final int OVERSIZE_SIZE = 100_000;
     static final int FLOOD_SIZE = 10 << 20;
+    /** FetchData messages of 16 literals of 1 MiB each that {@code bigchunks} sends: the receiver's credit. */
+    static final int BIG_CHUNKS = 8;
     /** More than the largest envelope a node decodes (64 MiB): 1,136 fragments of 60,000 bytes. */
     static final int HUGE = 65 << 20;
 
@@ -179,6 +183,7 @@ public final class CraftedPeer {
                 case "frag" -> RawFragment.INSTANCE.sendFragmentClaiming(1 << 30, new byte[1000]);
                 case "oversize" -> send(update(folder, bigFile("oversize.bin", OVERSIZE_SIZE)));
                 case "flood" -> send(update(folder, bigFile("flood.bin", FLOOD_SIZE)));
+                case "bigchunks" -> send(update(folder, bigFile("bigchunks.bin", 1 << 30)));
                 default -> {
                     say("unknown command " + line);
                     continue;
@@ -224,6 +229,11 @@ public final class CraftedPeer {
                 DeltaOp copy = DeltaOp.newBuilder().setCopy(CopyBlocks.newBuilder().setFirstBlock(0).setCount(1)).build();
                 for (int i = 0; i < 4; i++, seq++) {
                     sendTo(to, data(r.transferId(), seq, java.util.Collections.nCopies(WireCodec.MAX_OPS_PER_CHUNK, copy)));
+                }
+            } else if (r.path().equals("bigchunks.bin")) {
+                DeltaOp mib = DeltaOp.newBuilder().setLiteral(ByteString.copyFrom(new byte[1 << 20])).build();
+                for (int seq = 0; seq < BIG_CHUNKS; seq++) { // within the credit
+                    sendTo(to, data(r.transferId(), seq, java.util.Collections.nCopies(16, mib)));
                 }
             } else if (r.path().equals("flood.bin")) {
                 byte[] chunk = new byte[64 << 10];
@@ -319,9 +329,9 @@ public final class CraftedPeer {
                 .setHasInlineContent(true).build();
     }
 
-    /** A regular file of {@code size} bytes (zeros) announced without content: the victim must fetch it. */
-    private FileInfo bigFile(String path, int size) {
-        return file(path, size, sha256(new byte[size]), selfVersion()).build();
+    /** A regular file of {@code size} bytes announced without content: the victim must fetch it (and never gets it). */
+    private FileInfo bigFile(String path, long size) {
+        return file(path, size, sha256(path.getBytes(StandardCharsets.UTF_8)), selfVersion()).build();
     }
 
     private static byte[] sha256(byte[] content) {

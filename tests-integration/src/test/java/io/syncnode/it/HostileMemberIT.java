@@ -156,6 +156,23 @@ class HostileMemberIT {
         a.assertNoLargeFiles(CraftedPeer.FLOOD_SIZE);
     }
 
+    /**
+     * Regression: a chunk could carry 8,192 literals of 1 MiB (up to the 64 MiB envelope), and the
+     * receiver queues as many chunks as its credit (8): 8 x 16 MiB is more than this victim's heap.
+     * A chunk with more than 2 MiB of literals is now rejected.
+     */
+    @Test
+    @Order(9)
+    void aFetchSourceSendingChunksOfSixteenMebibytesHasThemRejected() {
+        Attempt a = send("bigchunks");
+        long before = SecureLan.rejected(a.before);
+        Await.await(ARRIVE, Duration.ofMillis(200), () -> SecureLan.rejected(victim.statusJson())
+                >= before + CraftedPeer.BIG_CHUNKS, () -> "n1 rejected the " + CraftedPeer.BIG_CHUNKS + " chunks: "
+                + SecureLan.rejected(victim.statusJson()) + " rejections, " + before + " before");
+        a.assertRejected(CraftedPeer.BIG_CHUNKS, "literal bytes in one chunk");
+        a.assertUnharmed();
+    }
+
     // ------------------------------------------------------------------------------ audit 5.2
 
     @Test
