@@ -66,7 +66,7 @@ import java.util.concurrent.locks.LockSupport;
  * <li>{@code flood}: announces {@code flood.bin} (10 MiB); to the fetch request it answers 2,000
  * chunks of 64 KiB at once, ignoring the credit;
  * <li>{@code bigchunks}: announces {@code bigchunks.bin} (1 GiB); to the fetch request it answers
- * 8 chunks (the credit) of 16 literals of 1 MiB each.
+ * 8 chunks (the credit) of 8 literals of 1 MiB each.
  * </ul>
  */
 public final class CraftedPeer {
@@ -74,7 +74,7 @@ public final class CraftedPeer {
     static final Duration LIFETIME = Duration.ofMinutes(10);
     static final int OVERSIZE_SIZE = 100_000;
     static final int FLOOD_SIZE = 10 << 20;
-    /** FetchData messages of 16 literals of 1 MiB each that {@code bigchunks} sends: the receiver's credit. */
+    /** FetchData messages of 8 literals of 1 MiB each that {@code bigchunks} sends: the receiver's credit. */
     static final int BIG_CHUNKS = 8;
     /** More than the largest envelope a node decodes (64 MiB): 1,136 fragments of 60,000 bytes. */
     static final int HUGE = 65 << 20;
@@ -233,7 +233,7 @@ public final class CraftedPeer {
             } else if (r.path().equals("bigchunks.bin")) {
                 DeltaOp mib = DeltaOp.newBuilder().setLiteral(ByteString.copyFrom(new byte[1 << 20])).build();
                 for (int seq = 0; seq < BIG_CHUNKS; seq++) { // within the credit
-                    sendTo(to, data(r.transferId(), seq, java.util.Collections.nCopies(16, mib)));
+                    sendTo(to, data(r.transferId(), seq, java.util.Collections.nCopies(8, mib)));
                 }
             } else if (r.path().equals("flood.bin")) {
                 byte[] chunk = new byte[64 << 10];

@@ -23,7 +23,7 @@
  * input (issue 12, {@link io.syncnode.it.HostileMemberIT}), {@link io.syncnode.it.CraftedPeer}, a
  * member with valid credentials that joins over the real sealed stack and, one command a line on
  * its stdin, sends messages built straight from the protobuf classes (what the node's encoder never
- * would: escaping paths, versions far ahead, fetch data past the size, beyond the credit or in 16 MiB chunks, a
+ * would: escaping paths, versions far ahead, fetch data past the size, beyond the credit or in 8 MiB chunks, a
  * digest fan-out, 10,001 records, an envelope over the size limit) and, through
  * {@link io.syncnode.it.RawFragment} below FRAG2, a fragment header claiming 2^30 fragments, to a
  * victim started with a small heap ({@link io.syncnode.it.NodeProcess#maxHeap}).
