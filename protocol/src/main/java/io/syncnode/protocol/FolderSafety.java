@@ -18,6 +18,12 @@ public final class FolderSafety {
      */
     public static final double MASS_DELETE_SHARE = 0.5;
     public static final int MASS_DELETE_MIN = 20;
+    /**
+     * The remote guard's minimum: a member's announcement or exchange is judged from 100 live
+     * entries on. In a smaller folder, ordinary churn (an rmdir, a restart's batch) often deletes
+     * half of it, and each node confirming that would stop sync for nothing.
+     */
+    public static final int REMOTE_MASS_DELETE_MIN = 100;
 
     private FolderSafety() {
     }
@@ -81,14 +87,15 @@ public final class FolderSafety {
 
     /**
      * Before applying one member's announced records (an announcement, or a batch of an index
-     * exchange): whether the deletes among them may be applied. The same share and minimum as a
-     * local scan: a member whose disk vanished, or a hostile one, cannot empty every replica.
+     * exchange): whether the deletes among them may be applied. The same share as a local scan, from
+     * {@value #REMOTE_MASS_DELETE_MIN} entries on: a member whose disk vanished, or a hostile one,
+     * cannot empty every replica.
      *
      * @param live the folder's live entries in the index (the root not counted)
      * @param deleting how many of them the records would delete (tombstones that would win)
      */
     public static Verdict remoteDeletes(long live, long deleting) {
-        if (live >= MASS_DELETE_MIN && deleting > live * MASS_DELETE_SHARE) {
+        if (live >= REMOTE_MASS_DELETE_MIN && deleting > live * MASS_DELETE_SHARE) {
             return new Halt(Reason.REMOTE_MASS_DELETE, deleting, live);
         }
         return PROCEED;

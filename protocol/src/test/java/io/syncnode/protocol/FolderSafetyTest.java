@@ -45,9 +45,9 @@ class FolderSafetyTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             one delete of a big folder                          | 1000 | 1    | PROCEED
-            a small folder emptied: below the minimum           | 19   | 19   | PROCEED
-            20 entries, exactly half deleted                    | 20   | 10   | PROCEED
-            20 entries, 11 deleted: above half                  | 20   | 11   | REMOTE_MASS_DELETE
+            a small folder emptied: below the minimum           | 99   | 99   | PROCEED
+            100 entries, exactly half deleted                   | 100  | 50   | PROCEED
+            100 entries, 51 deleted: above half                 | 100  | 51   | REMOTE_MASS_DELETE
             1000 entries, all deleted                           | 1000 | 1000 | REMOTE_MASS_DELETE
             """)
     void aMemberMayNotDeleteMoreThanHalfTheFolderAtOnce(String name, long live, long deleting, String expected) {

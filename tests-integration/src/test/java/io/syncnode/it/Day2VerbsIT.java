@@ -112,15 +112,15 @@ class Day2VerbsIT {
         NodeProcess n1 = cluster.node(1);
         NodeProcess n2 = cluster.node(2);
         Path bulk = Files.createDirectories(n2.folder().resolve("bulk"));
-        for (int i = 0; i < 35; i++) {
+        for (int i = 0; i < 135; i++) {
             Files.writeString(bulk.resolve("f" + i + ".txt"), "file " + i);
         }
-        for (int i = 35; i < 40; i++) {
+        for (int i = 135; i < 140; i++) {
             Files.writeString(n2.folder().resolve("f" + i + ".txt"), "file " + i);
         }
         Cluster.awaitIdentical("data", cluster.nodes(), Cluster.CONVERGE);
         cluster.awaitNoDirty(Cluster.CONVERGE);
-        Files.move(bulk, home.resolve("bulk-moved-away")); // one announcement: 36 of 41 entries deleted
+        Files.move(bulk, home.resolve("bulk-moved-away")); // one announcement: 136 of 141 entries deleted
         Await.await(Cluster.CONVERGE, Duration.ofMillis(500), () -> halted(n1),
                 () -> "n1 halted by n2's mass delete: " + n1.statusJson().path("folders"));
         assertTrue(Files.exists(n1.folder().resolve("bulk/f0.txt")), "the held deletes are not applied");
@@ -129,7 +129,7 @@ class Day2VerbsIT {
         CliResult accepted = n1.control("accept-deletes", "--folder", "data");
         assertEquals(0, accepted.exit(), accepted.toString());
         Await.await(Cluster.CONVERGE, Duration.ofMillis(200), () -> !Files.exists(n1.folder().resolve("bulk"))
-                && Files.exists(n1.folder().resolve("f39.txt")), () -> "n1 applied the accepted deletes");
+                && Files.exists(n1.folder().resolve("f139.txt")), () -> "n1 applied the accepted deletes");
         assertFalse(halted(n1), "released");
     }
 

@@ -207,13 +207,6 @@ class ClusterSyncTest {
 
         AcceptDeletesView accepted = n1.acceptDeletes("data");
         assertTrue(accepted.accepted() && accepted.changed() >= 25, accepted.toString());
-        // the remote mass-delete guard: n0 confirms on its own what it deletes
-        ControlHandler n0 = cluster.node(0).controlHandler();
-        await(T, () -> "halted".equals(n0.status().folders().get(0).state()), () -> "n0 halts for n1's deletes");
-        assertTrue(n0.status().folders().get(0).problem().contains("n1's announcements would delete"),
-                n0.status().folders().get(0).problem());
-        assertTrue(Files.exists(a.resolve("keep0")), "held on n0 until its operator accepts them");
-        assertTrue(n0.acceptDeletes("data").accepted());
         await(T, () -> !Files.exists(a.resolve("keep0")) && Files.exists(a.resolve("keep29")),
                 () -> "accepted deletes reach n0");
         await(T, () -> "idle".equals(n1.status().folders().get(0).state()),

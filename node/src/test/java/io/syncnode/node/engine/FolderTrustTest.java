@@ -179,11 +179,11 @@ class FolderTrustTest {
             Files.writeString(a.resolve("keep" + i), "x" + i);
         }
         Path gone = Files.createDirectories(a.resolve("gone"));
-        for (int i = 0; i < 25; i++) {
+        for (int i = 0; i < 125; i++) {
             Files.writeString(gone.resolve("g" + i), "y" + i);
         }
         cluster.awaitSame(T);
-        // one announcement deletes 26 of 31 entries (the tree moved out of the folder)
+        // one announcement deletes 126 of 131 entries (the tree moved out of the folder)
         Files.move(gone, tmp.resolve("moved-away"));
         await(T, () -> "halted".equals(folder(1).state()), () -> "n1 halts: " + folder(1));
         String why = folder(1).problem();

@@ -38,7 +38,7 @@ class RemoteDeleteGuardTest {
         parts = new EngineParts(tmp);
         guard = guard(true);
         parts.onWorker(() -> {
-            for (int i = 0; i < 30; i++) {
+            for (int i = 0; i < 120; i++) {
                 FileRecord r = parts.file("f" + i, new byte[] {(byte) i}, 0644, 1, EngineParts.PEER, 1);
                 live.add(r);
                 parts.buffer.put(IndexBuffer.Put.taken(r, null));
@@ -77,34 +77,34 @@ class RemoteDeleteGuardTest {
 
     @Test
     void announcementsAreJudgedAloneAndOneOverHalfTheFolderTripsTheGuard() throws Exception {
-        assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(0, 10))), "10 of 30: fine");
-        assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(10, 20))), "another 10, alone: fine");
-        assertFalse(parts.onWorker(() -> guard.admits("gamma", deletes(0, 16))), "16 of 30 in one: too many");
+        assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(0, 40))), "40 of 120: fine");
+        assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(40, 80))), "another 40, alone: fine");
+        assertFalse(parts.onWorker(() -> guard.admits("gamma", deletes(0, 61))), "61 of 120 in one: too many");
         assertEquals(1, halts.size());
-        assertTrue(halts.get(0).startsWith("gamma's announcements would delete 16 of 30 files (more than 50 %)"),
+        assertTrue(halts.get(0).startsWith("gamma's announcements would delete 61 of 120 files (more than 50 %)"),
                 halts.get(0));
     }
 
     @Test
     void theBatchesOfOneIndexExchangeAddUpUntilTheyTripTheGuard() throws Exception {
-        assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(0, 10, true, false))), "10 of 30: fine");
+        assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(0, 40, true, false))), "40 of 120: fine");
         assertTrue(halts.isEmpty());
-        assertFalse(parts.onWorker(() -> guard.admits("beta", deletes(10, 16, true, true))),
-                "16 of 30 in one exchange: too many");
+        assertFalse(parts.onWorker(() -> guard.admits("beta", deletes(40, 61, true, true))),
+                "61 of 120 in one exchange: too many");
         assertEquals(1, halts.size());
-        assertTrue(halts.get(0).startsWith("beta's announcements would delete 16 of 30 files (more than 50 %)"),
+        assertTrue(halts.get(0).startsWith("beta's announcements would delete 61 of 120 files (more than 50 %)"),
                 halts.get(0));
         assertTrue(halts.get(0).contains("`syncnode accept-deletes -c FILE --folder data`"), halts.get(0));
 
-        assertEquals(6, (long) parts.onWorker(guard::applyHeld), "accept-deletes applies the held batch");
-        assertEquals(List.of("beta:6"), applied);
+        assertEquals(21, (long) parts.onWorker(guard::applyHeld), "accept-deletes applies the held batch");
+        assertEquals(List.of("beta:21"), applied);
         assertEquals(0, (long) parts.onWorker(guard::applyHeld), "nothing is held twice");
     }
 
     @Test
     void eachMemberHasItsOwnCountAndStaleTombstonesDoNotCount() throws Exception {
-        assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(0, 15, true, false))));
-        assertTrue(parts.onWorker(() -> guard.admits("gamma", deletes(15, 30, true, false))),
+        assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(0, 60, true, false))));
+        assertTrue(parts.onWorker(() -> guard.admits("gamma", deletes(60, 120, true, false))),
                 "another member's exchange: 15 of its own");
         List<Message.Announced> stale = new ArrayList<>();
         for (FileRecord r : live) { // deletes the index's own versions already cover
@@ -119,6 +119,6 @@ class RemoteDeleteGuardTest {
     @Test
     void aSendOnlyFolderIsNotGuarded() throws Exception {
         RemoteDeleteGuard sendOnly = guard(false);
-        assertTrue(parts.onWorker(() -> sendOnly.admits("beta", deletes(0, 30))));
+        assertTrue(parts.onWorker(() -> sendOnly.admits("beta", deletes(0, 120))));
     }
 }
