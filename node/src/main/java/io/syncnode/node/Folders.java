@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -101,8 +100,8 @@ final class Folders extends AbstractMap<String, FolderSync> {
      * Makes the running set the one of {@code fresh}: stops the folders no longer in it and those
      * whose table changed, starts the new and changed ones (watcher, leftover temps removed, full
      * scan of that folder, periodic rescans), in config order. {@code scanned} is told of each
-     * started folder once its scan is done (its digest goes to the members then). A folder that
-     * fails to start is stopped again and the failure thrown (the others are as asked).
+     * started folder once its scan is done (its digest goes to the members then). A folder whose
+     * watcher cannot start is left out and the failure thrown (the others are as asked).
      */
     synchronized Changes reload(List<FolderConfig> fresh, Consumer<FolderSync> scanned) throws IOException {
         Map<String, FolderConfig> wanted = new LinkedHashMap<>();
@@ -132,20 +131,23 @@ final class Folders extends AbstractMap<String, FolderSync> {
                 started.add(r);
             }
         }
-        publish(next);
+        // watched and scanning before anyone can route to them: a member's records wait on the
+        // folder's worker behind its first scan, as at a start
+        IOException failedToWatch = null;
         for (Running r : started) {
             try {
                 watch(r);
             } catch (IOException | RuntimeException e) {
-                Map<String, Running> without = new LinkedHashMap<>(running);
-                without.remove(r.config.name());
-                publish(without);
+                next.remove(r.config.name());
                 stop(r);
-                throw e;
+                if (failedToWatch == null) {
+                    failedToWatch = e instanceof IOException io ? io
+                            : new IOException(r.config.name() + ": " + e.getMessage(), e);
+                }
+                continue;
             }
             scheduleRescan(r);
-            CompletableFuture<Long> scan = r.sync.startScan();
-            scan.whenComplete((changes, failed) -> {
+            r.sync.startScan().whenComplete((changes, failed) -> {
                 if (failed == null) {
                     LOG.info(() -> r.config.name() + ": started by a reload; its scan found " + changes + " change(s)");
                     scanned.accept(r.sync);
@@ -153,6 +155,10 @@ final class Folders extends AbstractMap<String, FolderSync> {
                     LOG.log(Level.WARNING, r.config.name() + ": the scan after the reload failed", failed);
                 }
             });
+        }
+        publish(next);
+        if (failedToWatch != null) {
+            throw failedToWatch;
         }
         return new Changes(added, removed, restarted);
     }
