@@ -109,17 +109,23 @@ final class Folders extends AbstractMap<String, FolderSync> {
         List<String> added = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         List<String> restarted = new ArrayList<>();
-        for (Running r : running.values()) {
+        Map<String, Running> before = running;
+        Map<String, Running> kept = new LinkedHashMap<>(before);
+        List<Running> stopping = new ArrayList<>();
+        for (Running r : before.values()) {
             FolderConfig now = wanted.get(r.config.name());
             if (now == null || !now.equals(r.config)) {
                 (now == null ? removed : restarted).add(r.config.name());
-                stop(r);
+                kept.remove(r.config.name());
+                stopping.add(r);
             }
         }
+        publish(kept); // nothing is routed to a folder while it stops
+        stopping.forEach(this::stop);
         Map<String, Running> next = new LinkedHashMap<>();
         List<Running> started = new ArrayList<>();
         for (FolderConfig fc : fresh) {
-            Running old = running.get(fc.name());
+            Running old = before.get(fc.name());
             if (old != null && old.config.equals(fc)) {
                 next.put(fc.name(), old);
             } else {
