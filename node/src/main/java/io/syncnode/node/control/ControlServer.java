@@ -2,6 +2,7 @@ package io.syncnode.node.control;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.syncnode.node.control.ControlHandler.ControlException;
@@ -72,7 +73,8 @@ public final class ControlServer implements AutoCloseable {
 
     private final Path socket;
     private final ControlHandler handler;
-    private final ObjectMapper json = new ObjectMapper();
+    /** Refuses a line with anything after its JSON object ("{...} {...}", "{...} junk"). */
+    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final Set<LineChannel> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
     private ServerSocketChannel server;

@@ -310,6 +310,8 @@ class ControlServerTest {
         assertTrue(rawCall("{\"verb\":\"explode\"}").contains("unknown verb 'explode'"));
         assertTrue(rawCall("not json").contains("bad request: not a JSON object"));
         assertTrue(rawCall("[1]").contains("bad request: not a JSON object"));
+        assertTrue(rawCall("{\"verb\":\"status\"} {\"verb\":\"forget\"}").contains("bad request: not a JSON object"));
+        assertTrue(rawCall("{\"verb\":\"status\"} junk").contains("bad request: not a JSON object"));
         assertTrue(rawCall("{\"verb\":\"sync\",\"timeoutMs\":-1}").contains("timeoutMs"));
         assertTrue(rawCall("{\"verb\":\"check\",\"paths\":\"x\"}").contains("paths"));
         assertTrue(rawCall("{}").contains("unknown verb (none)"));
