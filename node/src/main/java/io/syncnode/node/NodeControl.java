@@ -118,6 +118,22 @@ final class NodeControl implements ControlHandler {
     }
 
     @Override
+    public DirtyView.Page dirtyPage(String folder, String after, int limit) throws ControlException {
+        io.syncnode.node.index.DirtyPage page;
+        try {
+            page = parts.store().dirtyPage(folder, after == null ? null
+                    : io.syncnode.node.index.DirtyPage.Cursor.parse(after), limit);
+        } catch (IllegalArgumentException e) {
+            throw new ControlException("after: " + e.getMessage());
+        }
+        List<DirtyView> out = new ArrayList<>();
+        for (DirtyEntry d : page.entries()) {
+            out.add(new DirtyView(d.folder(), d.path(), d.peerName(), d.since().toString()));
+        }
+        return new DirtyView.Page(out, page.total(), page.more(), page.next() == null ? null : page.next().toString());
+    }
+
+    @Override
     public CheckView check(String folder, List<String> paths) throws ControlException {
         long n = 0;
         List<CheckView.HaltedFolder> halted = new ArrayList<>();

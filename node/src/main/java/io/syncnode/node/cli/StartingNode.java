@@ -136,6 +136,11 @@ final class StartingNode implements ControlHandler, StartProgress {
     }
 
     @Override
+    public DirtyView.Page dirtyPage(String folder, String after, int limit) throws ControlException {
+        return now().dirtyPage(folder, after, limit);
+    }
+
+    @Override
     public CheckView check(String folder, List<String> paths) throws ControlException {
         return now().check(folder, paths);
     }

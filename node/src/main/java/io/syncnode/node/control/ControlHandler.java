@@ -16,6 +16,14 @@ public interface ControlHandler {
     List<DirtyView> dirty(String folder);
 
     /**
+     * At most {@code limit} dirty entries (0: all), of one folder or of all when {@code folder} is
+     * null, after the position {@code after} ({@code FOLDER/PATH}, as a page's {@code next} gives it;
+     * null: from the start), in the order of {@link #dirty}. A path's entries toward every peer stay
+     * on one page, so a page may hold a few more than {@code limit}.
+     */
+    DirtyView.Page dirtyPage(String folder, String after, int limit) throws ControlException;
+
+    /**
      * Rescans now (the whole folder, or only {@code paths} relative to it) and returns how many
      * paths were found changed and marked dirty, with the checked folders that are halted. Paused
      * folders are left out when {@code folder} is null and refused when named. A check never

@@ -50,11 +50,12 @@ public enum ControlVerb {
             return json.valueToTree(handler.peers());
         }
     },
-    /** {@code {"verb":"dirty","folder":F}} (folder optional) answers an array of {@link DirtyView}. */
+    /** {@code {"verb":"dirty","folder":F}} (folder optional): {@link DirtyView#answer}. */
     DIRTY {
         @Override
-        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json) throws BadRequest {
-            return json.valueToTree(handler.dirty(folder(request)));
+        JsonNode answer(ControlHandler handler, JsonNode request, ObjectMapper json)
+                throws BadRequest, ControlException {
+            return DirtyView.answer(handler, folder(request), request.get("limit"), text(request, "after", false), json);
         }
     },
     /**

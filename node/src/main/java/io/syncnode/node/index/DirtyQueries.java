@@ -33,6 +33,11 @@ final class DirtyQueries {
     private static final String STALE_DIRTY_RECORDS = "SELECT " + FileRowCodec.COLUMNS_F
             + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
             + " WHERE d.peer_id = ? AND d.folder = ? AND d.since_ms < ? ORDER BY d.since_ms, d.path LIMIT ?";
+    /** The keyset page: rows after a (folder, path) cursor, on the primary key's order. */
+    private static final String PAGE_AFTER = " (d.folder, d.path) > (?, ?) ORDER BY d.folder, d.path, d.peer_id LIMIT ?";
+    /** The rest of the page's last path (its entries toward peers past the limit). */
+    private static final String PATH_REST = DIRTY + " WHERE d.folder = ? AND d.path = ? AND d.peer_id > ? ORDER BY d.peer_id";
+    private static final String COUNT_AFTER = "SELECT count(*) FROM dirty WHERE (folder, path) > (?, ?)";
     private static final String PEERS = "SELECT id, name, address, last_seen_ms FROM peers ORDER BY name, id";
 
     private final ReaderPool readers;
@@ -50,19 +55,68 @@ final class DirtyQueries {
             if (folderOrNull != null) {
                 st.setString(1, folderOrNull);
             }
-            List<DirtyEntry> out = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    long peer = rs.getLong(3);
-                    String name = rs.getString(4);
-                    out.add(new DirtyEntry(rs.getString(1), rs.getString(2), peer, name == null ? hex(peer) : name,
-                            Instant.ofEpochMilli(rs.getLong(5))));
-                }
-            }
-            return out;
+            return entries(st);
         });
         sortPeersWithinPaths(entries);
         return Collections.unmodifiableList(entries);
+    }
+
+    DirtyPage page(String folderOrNull, DirtyPage.Cursor after, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit " + limit + " is negative");
+        }
+        String afterFolder = after == null ? "" : after.folder();
+        String afterPath = after == null ? "" : after.path();
+        String where = folderOrNull == null ? " WHERE" : " WHERE d.folder = ? AND";
+        return readers.read("page dirty", folderSubject(folderOrNull), c -> {
+            PreparedStatement st = c.prepared(DIRTY + where + PAGE_AFTER);
+            int i = 1;
+            if (folderOrNull != null) {
+                st.setString(i++, folderOrNull);
+            }
+            st.setString(i++, afterFolder);
+            st.setString(i++, afterPath);
+            st.setInt(i, limit == 0 ? -1 : limit);
+            List<DirtyEntry> out = entries(st);
+            if (!out.isEmpty() && limit > 0 && out.size() == limit) {
+                DirtyEntry last = out.get(out.size() - 1);
+                PreparedStatement rest = c.prepared(PATH_REST);
+                rest.setString(1, last.folder());
+                rest.setString(2, last.path());
+                rest.setLong(3, last.peerId());
+                out.addAll(entries(rest));
+            }
+            sortPeersWithinPaths(out);
+            long more = 0;
+            if (!out.isEmpty() && limit > 0) {
+                DirtyEntry last = out.get(out.size() - 1);
+                PreparedStatement count = c.prepared(COUNT_AFTER + (folderOrNull == null ? "" : " AND folder = ?"));
+                count.setString(1, last.folder());
+                count.setString(2, last.path());
+                if (folderOrNull != null) {
+                    count.setString(3, folderOrNull);
+                }
+                more = count(count);
+            }
+            PreparedStatement total = c.prepared(DIRTY_COUNT + (folderOrNull == null ? "" : " WHERE folder = ?"));
+            if (folderOrNull != null) {
+                total.setString(1, folderOrNull);
+            }
+            return new DirtyPage(out, count(total), more);
+        });
+    }
+
+    private static List<DirtyEntry> entries(PreparedStatement st) throws java.sql.SQLException {
+        List<DirtyEntry> out = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                long peer = rs.getLong(3);
+                String name = rs.getString(4);
+                out.add(new DirtyEntry(rs.getString(1), rs.getString(2), peer, name == null ? hex(peer) : name,
+                        Instant.ofEpochMilli(rs.getLong(5))));
+            }
+        }
+        return out;
     }
 
     long dirtyCount(String folderOrNull) {

@@ -246,6 +246,17 @@ public final class SqliteIndexStore implements AutoCloseable {
         return dirty.staleDirtyRecordsFor(peerId, folder, before, limit);
     }
 
+    /**
+     * At most {@code limit} dirty entries (whole paths: the last path's entries toward every peer are
+     * all in, so a page may hold a few more) of one folder, or of every folder when
+     * {@code folderOrNull} is null, after the path {@code after} (null: from the start), sorted as
+     * {@link #dirty}; with the number of entries matching the folder and whether more follow. One
+     * keyset query on the primary key: never reads every row. {@code limit} 0: every entry.
+     */
+    public DirtyPage dirtyPage(String folderOrNull, DirtyPage.Cursor after, int limit) {
+        return dirty.page(folderOrNull, after, limit);
+    }
+
     /** Every known peer, sorted by name. */
     public List<PeerInfo> peers() {
         return dirty.peers();

@@ -233,7 +233,8 @@ class CliEndToEndTest {
         JsonNode dirty = new ObjectMapper().readTree(json.out());
         assertEquals(Set.of("folder", "path", "peer", "since"), keys(dirty.get(0)));
         assertEquals("nothing dirty" + NL, cli("dirty", "-c", configFile, "--folder", "etc").out());
-        assertEquals(List.of("dirty null", "dirty ct101", "dirty etc"), handler.calls);
+        assertEquals(List.of("dirtyPage null null 1000", "dirtyPage ct101 null 1000", "dirtyPage etc null 1000"),
+                handler.calls);
     }
 
     @Test

@@ -63,6 +63,24 @@ public final class FakeControlHandler implements ControlHandler {
         return result;
     }
 
+    /** Pages {@link #dirty} in its list order: after the last entry of the {@code after} path. */
+    @Override
+    public DirtyView.Page dirtyPage(String folder, String after, int limit) {
+        calls.add("dirtyPage " + folder + " " + after + " " + limit);
+        List<DirtyView> all = dirty(folder);
+        calls.remove(calls.size() - 1);
+        int from = 0;
+        for (int i = 0; i < all.size(); i++) {
+            if ((all.get(i).folder() + "/" + all.get(i).path()).equals(after)) {
+                from = i + 1;
+            }
+        }
+        int to = limit == 0 ? all.size() : Math.min(all.size(), from + limit);
+        List<DirtyView> page = all.subList(from, to);
+        String next = to == all.size() ? null : page.get(page.size() - 1).folder() + "/" + page.get(page.size() - 1).path();
+        return new DirtyView.Page(page, all.size(), all.size() - to, next);
+    }
+
     /** The folders {@link #check} reports halted (folder to reason). */
     public volatile java.util.Map<String, String> halted = java.util.Map.of();
 
