@@ -1,6 +1,7 @@
 package io.syncnode.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -19,18 +20,42 @@ import java.util.List;
  *                    with or without ':' between byte pairs); the node normalises them
  * @param maxSend     cap on the file content this node sends to its peers, or null (none)
  * @param maxReceive  cap on the file content this node fetches from its peers, or null (none)
+ * @param tombstoneRetention how long a delete's record (tombstone) is kept at least, and how long a
+ *                    peer may stay unseen before it is forgotten ({@value #DEFAULT_TOMBSTONE_RETENTION_DAYS}
+ *                    days when not given; at least {@link #MIN_TOMBSTONE_RETENTION})
  */
 public record ClusterSection(String name, Transport transport, HostPort bind, HostPort multicast, List<HostPort> peers,
-                             Path credentials, boolean insecure, List<String> revoked, Rate maxSend, Rate maxReceive) {
+                             Path credentials, boolean insecure, List<String> revoked, Rate maxSend, Rate maxReceive,
+                             Duration tombstoneRetention) {
+    /** {@code tombstone-retention} when not given, in days. */
+    public static final int DEFAULT_TOMBSTONE_RETENTION_DAYS = 30;
+    public static final Duration DEFAULT_TOMBSTONE_RETENTION = Duration.ofDays(DEFAULT_TOMBSTONE_RETENTION_DAYS);
+    /** The shortest {@code tombstone-retention}: tombstones are collected once an hour. */
+    public static final Duration MIN_TOMBSTONE_RETENTION = Duration.ofHours(1);
+
     public ClusterSection {
         peers = List.copyOf(peers);
         revoked = List.copyOf(revoked);
+        java.util.Objects.requireNonNull(tombstoneRetention, "tombstoneRetention");
+    }
+
+    /** With the default tombstone retention. */
+    public ClusterSection(String name, Transport transport, HostPort bind, HostPort multicast, List<HostPort> peers,
+                          Path credentials, boolean insecure, List<String> revoked, Rate maxSend, Rate maxReceive) {
+        this(name, transport, bind, multicast, peers, credentials, insecure, revoked, maxSend, maxReceive,
+                DEFAULT_TOMBSTONE_RETENTION);
     }
 
     /** Without bandwidth caps. */
     public ClusterSection(String name, Transport transport, HostPort bind, HostPort multicast, List<HostPort> peers,
                           Path credentials, boolean insecure, List<String> revoked) {
         this(name, transport, bind, multicast, peers, credentials, insecure, revoked, null, null);
+    }
+
+    /** The same section with another tombstone retention. */
+    public ClusterSection withTombstoneRetention(Duration retention) {
+        return new ClusterSection(name, transport, bind, multicast, peers, credentials, insecure, revoked, maxSend,
+                maxReceive, retention);
     }
 
     /** Whether members are admitted by certificate and traffic is encrypted: credentials are set. */

@@ -158,7 +158,7 @@ public final class ConfigLoader {
      */
     private static ClusterSection cluster(TomlTable t, String nodeName) throws ConfigException {
         t.allowOnly(Set.of("name", "transport", "bind", "multicast", "peers", "credentials", "insecure", "revoked",
-                "max-send", "max-receive"));
+                "max-send", "max-receive", "tombstone-retention"));
         String name = t.requiredName("name", CLUSTER_NAME);
         Transport transport = t.choice("transport", Transport.values(), Transport::configName, Transport.UDP);
         HostPort bind = hostPort(t, "bind", t.requiredString("bind"), DEFAULT_PORT);
@@ -199,7 +199,9 @@ public final class ConfigLoader {
                     + " insecure = true to run without admission and encryption");
         }
         return new ClusterSection(name, transport, bind, multicast, peers, credentials, insecure, revoked,
-                rate(t, "max-send"), rate(t, "max-receive"));
+                rate(t, "max-send"), rate(t, "max-receive"), t.duration("tombstone-retention",
+                ClusterSection.DEFAULT_TOMBSTONE_RETENTION, ClusterSection.MIN_TOMBSTONE_RETENTION, null,
+                "at least 1h (tombstones are collected once an hour)"));
     }
 
     /** {@code max-send}, {@code max-receive}: null when absent (no cap). */

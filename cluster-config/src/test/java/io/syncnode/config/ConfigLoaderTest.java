@@ -107,6 +107,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tombstoneRetentionDefaultsToThirtyDaysAndTakesADuration() throws Exception {
+        assertEquals(Duration.ofDays(30), load(BASE).cluster().tombstoneRetention());
+        assertEquals(Duration.ofHours(36),
+                load(edit(BASE, List.of("cluster.tombstone-retention = \"1.5d\""))).cluster().tombstoneRetention());
+    }
+
+    @Test
     void tcpClusterWithEveryOtherChoice() throws Exception {
         SyncnodeConfig c = load(edit(BASE, List.of("cluster.transport = \"tcp\"", "cluster.insecure = true",
                 "cluster.bind = \"node-a.example.com\"", "cluster.peers = [\"10.0.0.1\", \"[fd00::2]:7801\"]",
@@ -356,6 +363,11 @@ class ConfigLoaderTest {
                 bad("cluster.max-send = \"fast\"", "cluster.max-send", 6, "\"fast\" is not a rate (e.g. 20MB/s, 512KiB/s)"),
                 bad("cluster.max-receive = \"500KB/s\"", "cluster.max-receive", 6, "below the smallest cap, 1MB/s"),
                 bad("cluster.max-send = 20", "cluster.max-send", 6, "expected a string"),
+                bad("cluster.tombstone-retention = \"30\"", "cluster.tombstone-retention", 6,
+                        "\"30\": expected a duration such as 20ms, 5s, 1h"),
+                bad("cluster.tombstone-retention = \"10m\"", "cluster.tombstone-retention", 6,
+                        "\"10m\" must be at least 1h (tombstones are collected once an hour)"),
+                bad("cluster.tombstone-retention = 30", "cluster.tombstone-retention", 6, "expected a string"),
                 bad("cluster.revoked = \"beta\"", "cluster.revoked", 6, "expected a list of strings"),
                 bad("cluster.revoked = [\"beta\", 3]", "cluster.revoked", 6, "expected a list of strings"),
                 bad("cluster.revoked = [\"beta\", \"Gamma\"]", "cluster.revoked[1]", 6, "\"Gamma\" " + NEITHER),

@@ -16,7 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.logging.Logger;
 
-/** What a node takes before it starts: its state dir's lock and its seal layer. */
+/** What a node takes before it starts: its state dir's lock, its seal layer, its threads' names. */
 final class NodeStartup {
     private static final Logger LOG = Logger.getLogger(SyncNode.class.getName());
 
@@ -64,5 +64,15 @@ final class NodeStartup {
                     + " stop it first, or give this node its own state-dir");
         }
         return ch;
+    }
+
+    /** Daemon threads named {@code name-1}, {@code name-2}... (the names of CONCURRENCY.md). */
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

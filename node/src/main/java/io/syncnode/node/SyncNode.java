@@ -22,6 +22,7 @@ import io.syncnode.node.engine.NodeCounters;
 import io.syncnode.node.engine.NodeParts;
 import io.syncnode.node.engine.PeerDirectory;
 import io.syncnode.node.engine.SeedLog;
+import io.syncnode.node.engine.TombstoneCollector;
 import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.fetch.RateLimit;
 import io.syncnode.node.fetch.TransferSource;
@@ -44,9 +45,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -89,6 +88,8 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
     private final AntiEntropy antiEntropy;
     private final MessageRouter router;
     private final io.syncnode.node.engine.IndexQueries queries;
+    /** Drops tombstones every peer confirmed, past {@code [cluster] tombstone-retention}. */
+    private final TombstoneCollector tombstones;
     private volatile Set<String> members = Set.of();
     private volatile boolean closed;
     /** {@code [node] http}: /healthz and /metrics; null when not configured or not started yet. */
@@ -106,11 +107,11 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         this.nodeId = store.nodeId();
         this.peers = new PeerDirectory(store, nodeId, clock);
         this.clocks = new ClockSkew(clock);
-        this.scheduler = Executors.newScheduledThreadPool(1, daemon("scheduler"));
-        this.sendPool = Executors.newSingleThreadExecutor(daemon("sender"));
-        this.fetchPool = Executors.newFixedThreadPool(8, daemon("fetch"));
-        this.servePool = Executors.newFixedThreadPool(8, daemon("serve"));
-        this.fsyncPool = Executors.newFixedThreadPool(8, daemon("fsync"));
+        this.scheduler = Executors.newScheduledThreadPool(1, NodeStartup.daemon("scheduler"));
+        this.sendPool = Executors.newSingleThreadExecutor(NodeStartup.daemon("sender"));
+        this.fetchPool = Executors.newFixedThreadPool(8, NodeStartup.daemon("fetch"));
+        this.servePool = Executors.newFixedThreadPool(8, NodeStartup.daemon("serve"));
+        this.fsyncPool = Executors.newFixedThreadPool(8, NodeStartup.daemon("fsync"));
         this.outbound = new Outbound(config, nodeId, clock, this::transport, counters.wireBytesSent::addAndGet,
                 this::laneOverflowed);
         Outbox outbox = outbound;
@@ -129,6 +130,8 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         fetcher.limitReceives(RateLimit.of(config.cluster().maxReceive()));
         this.antiEntropy = new AntiEntropy(folders.values(), outbound, sendPool, scheduler, config.node().name(),
                 () -> members, clock);
+        this.tombstones = new TombstoneCollector(store, peers, () -> members, config.cluster().tombstoneRetention(),
+                clock, scheduler, counters.tombstonesCollected);
         this.queries = new io.syncnode.node.engine.IndexQueries(folders, store, outbound, servePool, scheduler);
         this.router = new MessageRouter(folders, peers, source, fetcher, counters, this, clocks, clock, queries);
         this.transport = new JGroupsTransport(stackXml, config.cluster().name(), config.node().name(), router, seal,
@@ -192,6 +195,7 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         progress.joined(List.copyOf(transport.members()));
         folders.scheduleRescans();
         antiEntropy.start();
+        tombstones.start(scheduler);
         SeedLog seeds = new SeedLog(System::nanoTime);
         scheduler.scheduleWithFixedDelay(() -> seeds.report(folders.keySet(), n -> {
             FolderSync f = folders.get(n);
@@ -267,6 +271,11 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
     /** The running folder of that name, or null (tests). */
     public FolderSync folder(String name) {
         return folders.get(name);
+    }
+
+    /** The tombstone collector (tests run a pass at a clock they moved on). */
+    public TombstoneCollector tombstones() {
+        return tombstones;
     }
 
     public JGroupsTransport transportForTests() {
@@ -386,14 +395,5 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
             LOG.log(Level.FINE, "releasing the state dir lock", e);
         }
         LOG.info("node " + config.node().name() + " stopped");
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

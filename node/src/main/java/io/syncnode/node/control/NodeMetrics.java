@@ -109,6 +109,8 @@ final class NodeMetrics {
                 StatusView.Counters::remoteIgnored);
         counter("syncnode_remote_refused", "remote changes refused by a folder's accept filter",
                 StatusView.Counters::remoteRefused);
+        counter("syncnode_tombstones_collected", "deleted paths' records dropped after the tombstone retention",
+                StatusView.Counters::tombstonesCollected);
         CounterWithCallback.builder().name("syncnode_seal_refused_packets")
                 .help("packets the seal layer refused, by reason").labelNames("reason").callback(cb -> {
                     if (status != null && status.security() != null && status.security().refused() != null) {

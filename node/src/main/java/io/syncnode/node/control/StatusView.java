@@ -221,12 +221,24 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
      * metadata-only change (chown, chmod, setfattr, touch) moves none of the four content counters.
      * {@code remoteIgnored} counts remote changes send-only folders did not apply;
      * {@code remoteRefused} those refused by a folder's {@code [folder.accept]} filter.
+     * {@code tombstonesCollected} counts deleted paths' records dropped after every peer confirmed
+     * them and {@code [cluster] tombstone-retention} passed.
      */
     public record Counters(long announcementsSent, long announcementsReceived, long recordsAnnounced,
                            long filesApplied, long bytesFetched, long bytesServed, long rescans,
                            long rejectedMessages, long wireBytesSent, long wireBytesReceived,
                            long inlineBytesSent, long inlineBytesReceived, long remoteIgnored,
-                           long remoteRefused) {
+                           long remoteRefused, long tombstonesCollected) {
+        /** Counters without the tombstone one (a node that predates it). */
+        public Counters(long announcementsSent, long announcementsReceived, long recordsAnnounced,
+                        long filesApplied, long bytesFetched, long bytesServed, long rescans,
+                        long rejectedMessages, long wireBytesSent, long wireBytesReceived,
+                        long inlineBytesSent, long inlineBytesReceived, long remoteIgnored, long remoteRefused) {
+            this(announcementsSent, announcementsReceived, recordsAnnounced, filesApplied, bytesFetched, bytesServed,
+                    rescans, rejectedMessages, wireBytesSent, wireBytesReceived, inlineBytesSent, inlineBytesReceived,
+                    remoteIgnored, remoteRefused, 0);
+        }
+
         /** Counters without the trust ones (a node that predates them). */
         public Counters(long announcementsSent, long announcementsReceived, long recordsAnnounced,
                         long filesApplied, long bytesFetched, long bytesServed, long rescans,

@@ -23,6 +23,8 @@ public final class NodeCounters {
     public final AtomicLong remoteIgnored = new AtomicLong();
     /** Remote changes refused by a folder's {@code [folder.accept]} filter. */
     public final AtomicLong remoteRefused = new AtomicLong();
+    /** Tombstones dropped by {@link TombstoneCollector}. */
+    public final AtomicLong tombstonesCollected = new AtomicLong();
 
     /** Where each applied remote change's latency goes (nanoseconds); null: nobody asked. */
     private volatile LongConsumer applyLatency;
@@ -74,6 +76,7 @@ public final class NodeCounters {
         return new StatusView.Counters(announcementsSent.get(), announcementsReceived.get(), recordsAnnounced.get(),
                 filesApplied.get(), bytesFetched.get(), bytesServed.get(), rescans.get(),
                 rejectedMessages.get(), wireBytesSent.get(), wireBytesReceived.get(),
-                inlineBytesSent.get(), inlineBytesReceived.get(), remoteIgnored.get(), remoteRefused.get());
+                inlineBytesSent.get(), inlineBytesReceived.get(), remoteIgnored.get(), remoteRefused.get(),
+                tombstonesCollected.get());
     }
 }

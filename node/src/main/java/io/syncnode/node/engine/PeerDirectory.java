@@ -142,6 +142,47 @@ public final class PeerDirectory {
         });
     }
 
+    /**
+     * Forgets, as {@link #forget} does, every peer that is not a member now and was last seen
+     * before {@code cutoff} (never seen counts as before): its row and its dirty entries go, so they
+     * do not hold tombstones for ever ({@code [cluster] tombstone-retention}); if it comes back it
+     * is a new peer. Logs each forgotten name once. One write on the index writer thread.
+     *
+     * @param retention the configured retention, as the log line names it
+     * @return the future of what was dropped, one entry per forgotten name
+     */
+    public CompletableFuture<List<Forgotten>> forgetUnseenSince(Instant cutoff, Set<String> members,
+                                                                String retention) {
+        return store.write(w -> {
+            java.util.Map<String, List<Long>> stale = new java.util.TreeMap<>();
+            byId.forEach((id, p) -> {
+                if (!members.contains(p.name()) && (p.lastSeen() == null || p.lastSeen().isBefore(cutoff))) {
+                    stale.computeIfAbsent(p.name(), n -> new ArrayList<>()).add(id);
+                }
+            });
+            List<Forgotten> out = new ArrayList<>();
+            stale.forEach((name, ids) -> {
+                Collections.sort(ids);
+                Instant seen = ids.stream().map(byId::get).map(PeerInfo::lastSeen)
+                        .filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(null);
+                long dirty = 0;
+                for (long id : ids) {
+                    dirty += w.forgetPeer(id);
+                    byId.remove(id);
+                    idByName.remove(name, id);
+                }
+                software.remove(name);
+                long dropped = dirty;
+                LOG.warning(() -> "forgot peer " + name + ": not seen since " + (seen == null ? "ever" : seen)
+                        + ", longer than [cluster] tombstone-retention (" + retention + "): dropped " + dropped
+                        + " dirty entries toward it; if it comes back it is a new peer and may bring back files "
+                        + "deleted meanwhile (see README, Limits)");
+                out.add(new Forgotten(name, List.copyOf(ids), dirty));
+            });
+            return List.copyOf(out);
+        });
+    }
+
     /** Records the software version {@code name} stated (escaped peer text; "" is ignored). */
     public void stated(String name, String version) {
         if (!version.isEmpty()) {

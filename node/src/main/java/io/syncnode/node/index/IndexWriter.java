@@ -58,6 +58,13 @@ public interface IndexWriter {
      */
     int forgetPeer(long peerId);
 
+    /**
+     * Collects one tombstone: deletes the path's row only if it is still the tombstone the caller
+     * read (deleted, same {@code sequence}) and no dirty entry, open conflict or journal row refers
+     * to it. Returns whether it was deleted.
+     */
+    boolean dropTombstone(String folder, String path, long sequence);
+
     /** Records (or replaces) the open conflict of a path. */
     void putConflict(StoredConflict conflict);
 

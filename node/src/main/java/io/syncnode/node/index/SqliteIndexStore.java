@@ -257,6 +257,15 @@ public final class SqliteIndexStore implements AutoCloseable {
         return dirty.page(folderOrNull, after, limit);
     }
 
+    /**
+     * At most {@code limit} tombstones after ({@code afterFolder}, {@code afterPath}) in key order
+     * ("" and "" from the start) that no dirty entry, open conflict or journal row refers to: the
+     * candidates of tombstone collection.
+     */
+    public List<Tombstone> unreferencedTombstones(String afterFolder, String afterPath, int limit) {
+        return new TombstoneQueries(readers, subject).unreferenced(afterFolder, afterPath, limit);
+    }
+
     /** Every known peer, sorted by name. */
     public List<PeerInfo> peers() {
         return dirty.peers();

@@ -229,6 +229,27 @@ final class SqliteIndexWriter implements IndexWriter {
         }
     }
 
+    /** Plain DELETE on files (whatever maintains the folder digest sees it), guarded as the collector's read was. */
+    private static final String DROP_TOMBSTONE = "DELETE FROM files WHERE folder = ? AND path = ? AND deleted = 1"
+            + " AND sequence = ? AND NOT EXISTS (SELECT 1 FROM dirty d WHERE d.folder = files.folder"
+            + " AND d.path = files.path) AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.folder = files.folder"
+            + " AND c.path = files.path) AND NOT EXISTS (SELECT 1 FROM intents i WHERE i.folder = files.folder"
+            + " AND i.path = files.path)";
+
+    @Override
+    public boolean dropTombstone(String folder, String path, long sequence) {
+        checkOwner();
+        try {
+            PreparedStatement st = prepared(DROP_TOMBSTONE);
+            st.setString(1, folder);
+            st.setString(2, path);
+            st.setLong(3, sequence);
+            return st.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IndexException("drop tombstone", describe(folder, path), e);
+        }
+    }
+
     private static final String INTENT_COLUMNS = "folder, path, type, mode, uid, gid, mtime_ns, size, hash, "
             + "symlink_target, rdev, version, deleted, modified_by, xattrs, hard_link, announce";
 

@@ -99,7 +99,7 @@ class ConfigCheckTest {
         assertEquals(2, run.code(), run.out() + run.err());
         assertEquals(List.of(
                 file + ":6: cluster.bnid: unknown key; expected one of [bind, credentials, insecure, max-receive, "
-                        + "max-send, multicast, name, peers, revoked, transport]",
+                        + "max-send, multicast, name, peers, revoked, tombstone-retention, transport]",
                 file + ":14: folder[0].settle: \"soon\": expected a duration such as 20ms, 5s, 1h",
                 file + ":18: folder[1].path: \"" + dir.resolve("missing") + "\" does not exist; create the directory "
                         + "or correct the path",

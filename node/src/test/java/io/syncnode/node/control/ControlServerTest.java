@@ -86,7 +86,8 @@ class ControlServerTest {
         assertTrue(folder.get("problem").isNull());
         assertEquals("root vanished: /etc/syncnode-shared", status.get("folders").get(1).get("problem").asText());
         assertEquals(Set.of("announcementsSent", "announcementsReceived", "recordsAnnounced", "filesApplied",
-                "bytesFetched", "bytesServed", "rescans", "rejectedMessages", "wireBytesSent", "wireBytesReceived", "inlineBytesSent", "inlineBytesReceived", "remoteIgnored", "remoteRefused"), keys(status.get("counters")));
+                "bytesFetched", "bytesServed", "rescans", "rejectedMessages", "wireBytesSent", "wireBytesReceived", "inlineBytesSent", "inlineBytesReceived", "remoteIgnored", "remoteRefused", "tombstonesCollected"),
+                keys(status.get("counters")));
     }
 
     @Test

@@ -27,6 +27,8 @@ final class LocalCluster implements AutoCloseable {
     final Path base;
     final List<SyncNode> nodes = new ArrayList<>();
     final List<SyncnodeConfig> configs = new ArrayList<>();
+    /** The clock every node started from now on gets (a test may move it on). */
+    Clock clock = Clock.systemUTC();
 
     LocalCluster(Path base, int n, List<String> ignore) throws IOException {
         this(base, n, ignore, ConflictPolicy.KEEP_BOTH, List.of(), null);
@@ -92,7 +94,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     SyncNode start(int i) throws Exception {
-        SyncNode node = SyncNode.start(configs.get(i), JGroupsStack.loopback(clusterName), Clock.systemUTC());
+        SyncNode node = SyncNode.start(configs.get(i), JGroupsStack.loopback(clusterName), clock);
         nodes.set(i, node);
         return node;
     }
