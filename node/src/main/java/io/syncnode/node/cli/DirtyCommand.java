@@ -46,7 +46,7 @@ final class DirtyCommand extends NodeCommand {
         if (json && limit == null && after == null) {
             return printEveryEntry();
         }
-        JsonNode result = ask(page(after, limit == null ? DEFAULT_LIMIT : limit), ANSWER_TIMEOUT);
+        JsonNode result = pageOf(ask(page(after, limit == null ? DEFAULT_LIMIT : limit), ANSWER_TIMEOUT));
         if (json) {
             printJson(result);
             return ExitCode.OK;
@@ -73,12 +73,25 @@ final class DirtyCommand extends NodeCommand {
         ArrayNode all = JSON.createArrayNode();
         String from = null;
         do {
-            JsonNode result = ask(page(from, DEFAULT_LIMIT), ANSWER_TIMEOUT);
+            JsonNode result = pageOf(ask(page(from, DEFAULT_LIMIT), ANSWER_TIMEOUT));
             all.addAll((ArrayNode) result.path("entries"));
             from = result.path("next").isTextual() ? result.path("next").asText() : null;
         } while (from != null);
         printJson(all);
         return ExitCode.OK;
+    }
+
+    /**
+     * The answer as a page: a node started before paging (the package upgraded, the daemon not yet
+     * restarted) answers every entry as an array, which is one last page.
+     */
+    static JsonNode pageOf(JsonNode answer) {
+        if (!answer.isArray()) {
+            return answer;
+        }
+        var page = JSON.createObjectNode();
+        page.set("entries", answer);
+        return page.put("total", answer.size()).put("more", 0).putNull("next");
     }
 
     private com.fasterxml.jackson.databind.node.ObjectNode page(String from, int size) throws Exception {

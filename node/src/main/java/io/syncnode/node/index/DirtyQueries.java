@@ -33,11 +33,18 @@ final class DirtyQueries {
     private static final String STALE_DIRTY_RECORDS = "SELECT " + FileRowCodec.COLUMNS_F
             + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
             + " WHERE d.peer_id = ? AND d.folder = ? AND d.since_ms < ? ORDER BY d.since_ms, d.path LIMIT ?";
-    /** The keyset page: rows after a (folder, path) cursor, on the primary key's order. */
-    private static final String PAGE_AFTER = " (d.folder, d.path) > (?, ?) ORDER BY d.folder, d.path, d.peer_id LIMIT ?";
+    /**
+     * The keyset page: rows after a (folder, path) cursor, in the primary key's order. Within one
+     * folder the cursor is {@code path > ?}: with {@code folder = ?} beside a row value SQLite
+     * searches the key by the folder alone and steps over every row before the cursor.
+     */
+    private static final String PAGE_AFTER = " ORDER BY d.folder, d.path, d.peer_id LIMIT ?";
+    private static final String ALL_AFTER = " WHERE (d.folder, d.path) > (?, ?)";
+    private static final String FOLDER_AFTER = " WHERE d.folder = ? AND d.path > ?";
     /** The rest of the page's last path (its entries toward peers past the limit). */
     private static final String PATH_REST = DIRTY + " WHERE d.folder = ? AND d.path = ? AND d.peer_id > ? ORDER BY d.peer_id";
-    private static final String COUNT_AFTER = "SELECT count(*) FROM dirty WHERE (folder, path) > (?, ?)";
+    private static final String COUNT_ALL_AFTER = "SELECT count(*) FROM dirty WHERE (folder, path) > (?, ?)";
+    private static final String COUNT_FOLDER_AFTER = "SELECT count(*) FROM dirty WHERE folder = ? AND path > ?";
     private static final String PEERS = "SELECT id, name, address, last_seen_ms FROM peers ORDER BY name, id";
 
     private final ReaderPool readers;
@@ -67,16 +74,21 @@ final class DirtyQueries {
         }
         String afterFolder = after == null ? "" : after.folder();
         String afterPath = after == null ? "" : after.path();
-        String where = folderOrNull == null ? " WHERE" : " WHERE d.folder = ? AND";
-        return readers.read("page dirty", folderSubject(folderOrNull), c -> {
-            PreparedStatement st = c.prepared(DIRTY + where + PAGE_AFTER);
-            int i = 1;
-            if (folderOrNull != null) {
-                st.setString(i++, folderOrNull);
+        if (folderOrNull != null && !afterFolder.equals(folderOrNull)) {
+            // a position in another folder: before this one (from its start) or after it (nothing)
+            if (after != null && afterFolder.compareTo(folderOrNull) > 0) {
+                return new DirtyPage(List.of(), dirtyCount(folderOrNull), 0);
             }
-            st.setString(i++, afterFolder);
-            st.setString(i++, afterPath);
-            st.setInt(i, limit == 0 ? -1 : limit);
+            afterFolder = folderOrNull;
+            afterPath = "";
+        }
+        String cursorFolder = afterFolder;
+        String cursorPath = afterPath;
+        return readers.read("page dirty", folderSubject(folderOrNull), c -> {
+            PreparedStatement st = c.prepared(DIRTY + (folderOrNull == null ? ALL_AFTER : FOLDER_AFTER) + PAGE_AFTER);
+            st.setString(1, cursorFolder);
+            st.setString(2, cursorPath);
+            st.setInt(3, limit == 0 ? -1 : limit);
             List<DirtyEntry> out = entries(st);
             if (!out.isEmpty() && limit > 0 && out.size() == limit) {
                 DirtyEntry last = out.get(out.size() - 1);
@@ -87,22 +99,26 @@ final class DirtyQueries {
                 out.addAll(entries(rest));
             }
             sortPeersWithinPaths(out);
+            PreparedStatement totalSt = c.prepared(DIRTY_COUNT + (folderOrNull == null ? "" : " WHERE folder = ?"));
+            if (folderOrNull != null) {
+                totalSt.setString(1, folderOrNull);
+            }
+            long total = count(totalSt);
             long more = 0;
             if (!out.isEmpty() && limit > 0) {
-                DirtyEntry last = out.get(out.size() - 1);
-                PreparedStatement count = c.prepared(COUNT_AFTER + (folderOrNull == null ? "" : " AND folder = ?"));
-                count.setString(1, last.folder());
-                count.setString(2, last.path());
-                if (folderOrNull != null) {
-                    count.setString(3, folderOrNull);
+                // the page is the first rows after the cursor: the rest is what follows the cursor
+                // less the page (one count fewer than counting after the page: the first page
+                // needs only the total)
+                long afterCursor = total;
+                if (after != null) {
+                    PreparedStatement count = c.prepared(folderOrNull == null ? COUNT_ALL_AFTER : COUNT_FOLDER_AFTER);
+                    count.setString(1, cursorFolder);
+                    count.setString(2, cursorPath);
+                    afterCursor = count(count);
                 }
-                more = count(count);
+                more = Math.max(0, afterCursor - out.size()); // each statement sees the last commit
             }
-            PreparedStatement total = c.prepared(DIRTY_COUNT + (folderOrNull == null ? "" : " WHERE folder = ?"));
-            if (folderOrNull != null) {
-                total.setString(1, folderOrNull);
-            }
-            return new DirtyPage(out, count(total), more);
+            return new DirtyPage(out, total, more);
         });
     }
 

@@ -124,9 +124,24 @@ class DirtyCommandTest {
     }
 
     @Test
-    void theCompletionScriptOffersThePagingOptions() {
+    void aNodeThatAnswersTheOldArrayGivesOneLastPage() throws IOException {
+        JsonNode old = new ObjectMapper().readTree("[{\"folder\":\"ct101\",\"path\":\"a\",\"peer\":\"beta\","
+                + "\"since\":\"2026-11-21T10:00:00Z\"}]");
+        JsonNode page = DirtyCommand.pageOf(old);
+        assertEquals("{\"entries\":[{\"folder\":\"ct101\",\"path\":\"a\",\"peer\":\"beta\","
+                + "\"since\":\"2026-11-21T10:00:00Z\"}],\"total\":1,\"more\":0,\"next\":null}", page.toString());
+    }
+
+    @Test
+    void helpAndCompletionOfferThePagingOptions() {
+        Run help = cli("dirty", "--help");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("--limit=N") && help.out().contains("--after=FOLDER/PATH"), help.out());
         String script = CompletionScript.script();
-        assertTrue(script.contains("--limit") && script.contains("--after"), "bash completion in step with dirty");
+        int dirty = script.indexOf("function _picocli_syncnode_dirty()");
+        assertTrue(dirty >= 0, "bash completion has the dirty verb");
+        String body = script.substring(dirty, script.indexOf("\n}", dirty));
+        assertTrue(body.contains("--limit") && body.contains("--after"), body);
     }
 
     private static List<String> fields(JsonNode node) {

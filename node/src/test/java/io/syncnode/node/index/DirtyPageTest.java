@@ -88,6 +88,10 @@ class DirtyPageTest {
         assertNull(store.dirtyPage("ct101", page.next(), 3).next(), "nothing of ct102 follows in ct101's pages");
         assertEquals(List.of("ct102/only beta"), rows(store.dirtyPage("ct102", null, 1)));
         assertEquals(0, store.dirtyPage("etc", null, 10).total());
+        assertEquals(List.of("ct101/p00 alpha", "ct101/p00 beta", "ct101/p00 gamma"),
+                rows(store.dirtyPage("ct101", new DirtyPage.Cursor("ct100", "a/b"), 3)), "a position before the folder");
+        assertEquals(List.of(), rows(store.dirtyPage("ct101", new DirtyPage.Cursor("ct102", "a"), 3)),
+                "a position after the folder");
     }
 
     @Test
