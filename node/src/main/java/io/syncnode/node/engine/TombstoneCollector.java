@@ -40,6 +40,8 @@ import java.util.logging.Logger;
  * <li><b>Stale peers.</b> A peer last seen before the cutoff, not a member now, is forgotten first
  *     ({@link PeerDirectory#forgetUnseenSince}), so its dirty entries hold nothing for ever. Every
  *     peer left was seen after the cutoff, thus after every delete old enough to collect.</li>
+ * <li><b>When.</b> {@link #FIRST_RUN} after the start, then at every {@link #EVERY} of the clock
+ *     (so at every full hour on every node, when the cutoff moves).</li>
  * <li><b>Bounded.</b> Pages of {@value #BATCH} candidates read on a reader connection; each
  *     page's deletes are one write (a short transaction on the index writer, between folder
  *     workers' commits); the next page is read when that write is committed. One pass at a time.</li>
@@ -52,6 +54,12 @@ public final class TombstoneCollector {
     static final int BATCH = 2000;
     /** The first pass after a start: members have been heard from (their last-seen is fresh) by then. */
     static final Duration FIRST_RUN = Duration.ofMinutes(5);
+    /**
+     * Passes run at every multiple of this on the clock. The cutoff moves once an hour, so most
+     * passes find nothing new; they drop within minutes a tombstone that a member which had not
+     * dropped it yet sent back in an index exchange (which would keep the digests apart).
+     */
+    static final Duration EVERY = Duration.ofMinutes(10);
 
     private final SqliteIndexStore store;
     private final PeerDirectory peers;
@@ -77,13 +85,12 @@ public final class TombstoneCollector {
         this.collected = collected;
     }
 
-    /** Runs a pass {@link #FIRST_RUN} after now, then one at every full hour of the clock. */
+    /** Runs a pass {@link #FIRST_RUN} after now, then one at every multiple of {@link #EVERY} of the clock. */
     public void start(ScheduledExecutorService scheduler) {
         scheduler.schedule(this::collectLogged, FIRST_RUN.toMillis(), TimeUnit.MILLISECONDS);
-        Instant now = clock.instant();
-        long toHour = Duration.between(now, now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1))).toMillis();
-        scheduler.scheduleAtFixedRate(this::collectLogged, toHour, Duration.ofHours(1).toMillis(),
-                TimeUnit.MILLISECONDS);
+        long every = EVERY.toMillis();
+        long now = clock.millis();
+        scheduler.scheduleAtFixedRate(this::collectLogged, every - now % every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -155,7 +162,7 @@ public final class TombstoneCollector {
         collect().whenComplete((n, failed) -> {
             if (failed != null) {
                 // safe to go on: nothing was dropped by the failed write; the next pass tries again
-                LOG.log(Level.WARNING, "tombstone collection failed; trying again at the next full hour", failed);
+                LOG.log(Level.WARNING, "tombstone collection failed; the next pass tries again", failed);
             }
         });
     }
