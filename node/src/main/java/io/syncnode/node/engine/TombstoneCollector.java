@@ -112,7 +112,7 @@ public final class TombstoneCollector {
         return now.truncatedTo(ChronoUnit.HOURS).minus(retention);
     }
 
-    /** When the delete of this version was made, at the latest: its largest counter, in epoch seconds. */
+    /** Whether this version's newest change (its largest counter, epoch seconds) was made before {@code cutoff}. */
     static boolean olderThan(VersionVector version, Instant cutoff) {
         long newest = 0;
         for (long counter : version.counters().values()) {

@@ -110,6 +110,7 @@ class HealthAndMetricsTest {
         assertEquals(1.0, s.get("syncnode_peer_member{peer=\"n1\"}"), metrics.body());
         assertTrue(s.get("syncnode_files_applied_total") >= 1, metrics.body());
         assertTrue(s.get("syncnode_wire_received_bytes_total") > 0);
+        assertEquals(0.0, s.get("syncnode_tombstones_collected_total"), "nothing is old enough yet");
         assertTrue(s.get("syncnode_apply_latency_seconds_bucket{le=\"+Inf\"}") >= 1);
         assertTrue(s.get("syncnode_apply_latency_seconds_sum") > 0);
         // the start's scan ran before the listener: it is counted all the same
