@@ -1,5 +1,6 @@
 package io.syncnode.node.announce;
 
+import io.syncnode.node.trace.Hops;
 import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.Outbox;
 import io.syncnode.protocol.FileRecord;
@@ -84,6 +85,9 @@ public final class Announcer {
             outbox.multicast(u);
         } else {
             outbox.send(member, u);
+        }
+        if (Hops.on()) {
+            Hops.markAll(Hops.Hop.ANNOUNCED, batch.stream().map(a -> a.record().path()).toList());
         }
         counters.announcementsSent().incrementAndGet();
         counters.recordsAnnounced().addAndGet(batch.size());

@@ -1,5 +1,6 @@
 package io.syncnode.node.engine;
 
+import io.syncnode.node.trace.Hops;
 import io.syncnode.node.watch.ChangeBatch;
 import io.syncnode.node.wire.Message;
 import io.syncnode.protocol.VersionVector;
@@ -44,6 +45,7 @@ final class ChangeInbox {
     synchronized void announced(String from, Message.IndexUpdate update) {
         LinkedHashMap<String, Message.Announced> records = updates.computeIfAbsent(from, k -> new LinkedHashMap<>());
         for (Message.Announced a : update.files()) {
+            Hops.mark(Hops.Hop.RECEIVED, a.record().path());
             Message.Announced before = records.remove(a.record().path());
             if (before != null && a.inlineContent() == null && before.inlineContent() != null
                     && !a.record().deleted() && a.record().hash() != null
@@ -85,6 +87,11 @@ final class ChangeInbox {
         drainQueued = false;
         Drained d = new Drained(rescanAll, new ArrayList<>(paths), new ArrayList<>(recursive),
                 new LinkedHashMap<>(updates), new LinkedHashSet<>(exchangeEnded), new LinkedHashMap<>(acks));
+        if (Hops.on()) {
+            Hops.markAll(Hops.Hop.DRAIN, d.paths());
+            Hops.markAll(Hops.Hop.DRAIN, d.recursive());
+            d.updates().values().forEach(u -> Hops.markAll(Hops.Hop.REMOTE_DRAIN, u.keySet()));
+        }
         exchangeEnded.clear();
         acks.clear();
         rescanAll = false;

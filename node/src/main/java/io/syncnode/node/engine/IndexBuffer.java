@@ -4,6 +4,7 @@ import io.syncnode.node.announce.Announcer;
 import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.index.StoredConflict;
 import io.syncnode.node.index.StoredFile;
+import io.syncnode.node.trace.Hops;
 import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.Outbox;
 import io.syncnode.protocol.FileRecord;
@@ -236,6 +237,7 @@ final class IndexBuffer {
         intentsDone.clear();
         if (!puts.isEmpty() || !cleared.isEmpty() || !conflicted.isEmpty() || !journalled.isEmpty()) {
             Instant now = clock.instant();
+            markPuts(Hops.Hop.FLUSH, puts);
             store.write(w -> {
                 // read on the writer thread: a peer forgotten meanwhile (PeerDirectory.forget) gets no row
                 Set<Long> known = peers.knownIds(sharedWith);
@@ -267,6 +269,7 @@ final class IndexBuffer {
                 }
                 return null;
             }).join();
+            markPuts(Hops.Hop.COMMITTED, puts);
         }
         pending.clear();
         clears.clear();
@@ -282,6 +285,13 @@ final class IndexBuffer {
         Map<String, List<Message.AckEntry>> toSend = new HashMap<>(acks);
         acks.clear();
         announcer.acknowledge(toSend);
+    }
+
+    /** Marks the new versions (announced or taken from a member) of {@code puts} for {@link Hops}. */
+    private static void markPuts(Hops.Hop hop, List<Put> puts) {
+        if (Hops.on()) {
+            Hops.markAll(hop, puts.stream().filter(p -> p.markDirty() || p.taken()).map(p -> p.record().path()).toList());
+        }
     }
 
     /** Clears the dirty entries toward {@code peer} (null: unknown, nothing) that its acknowledgements cover. */

@@ -4,6 +4,7 @@ import io.syncnode.node.apply.Applier;
 import io.syncnode.node.apply.LocalChangedException;
 import io.syncnode.node.index.ApplyIntent;
 import io.syncnode.node.index.StoredFile;
+import io.syncnode.node.trace.Hops;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.RelativePath;
 import io.syncnode.protocol.StatSignature;
@@ -62,6 +63,7 @@ final class StagedInstalls {
 
     /** A small file of the current batch, complete in {@code temp}: installed with the batch. */
     void stage(String from, FileRecord target, Path temp, boolean announce) {
+        Hops.mark(Hops.Hop.STAGED, target.path());
         staged.add(new Staged(from, target, temp, announce, false));
     }
 
@@ -113,6 +115,9 @@ final class StagedInstalls {
         staged.clear();
         buffer.journal(batch.stream().map(st -> new ApplyIntent(folder.name(), st.target(), st.announce())).toList());
         buffer.intentsDone(batch.stream().map(st -> st.target().path()).toList());
+        if (Hops.on()) {
+            Hops.markAll(Hops.Hop.JOURNALED, batch.stream().map(st -> st.target().path()).toList());
+        }
         List<CompletableFuture<Void>> prepared = new ArrayList<>();
         for (Staged st : batch) {
             prepared.add(CompletableFuture.runAsync(() -> {
@@ -144,6 +149,7 @@ final class StagedInstalls {
                 if (prepareAgain) {
                     applier.prepare(st.temp(), st.target());
                 }
+                Hops.mark(Hops.Hop.SYNCED, rel);
                 StoredFile cur = buffer.current(rel);
                 if (cur != null && (!st.target().version().covers(cur.record().version())
                         || cur.record().version().equals(st.target().version()) && cur.stat() != null)) {
@@ -155,6 +161,7 @@ final class StagedInstalls {
                 // the index's signature now, not at staging: installing another name of a hard-link
                 // group moved this one's ctime, and refreshOtherNames recorded that
                 StatSignature sig = applier.install(rel, st.temp(), st.target(), RemoteApplier.expectedOf(cur));
+                Hops.mark(Hops.Hop.INSTALLED, rel);
                 dirs.add(st.temp().getParent());
                 done.done(st.from(), st.target(), sig, st.announce());
             } catch (CompletionException e) {

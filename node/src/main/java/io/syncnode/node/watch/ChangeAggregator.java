@@ -1,5 +1,6 @@
 package io.syncnode.node.watch;
 
+import io.syncnode.node.trace.Hops;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -149,6 +150,8 @@ public final class ChangeAggregator implements WatchListener {
             recursivePaths = new LinkedHashSet<>();
             rescanAll = false;
         }
+        Hops.markAll(Hops.Hop.BATCHED, batch.paths());
+        Hops.markAll(Hops.Hop.BATCHED, batch.recursivePaths());
         sink.accept(batch);
     }
 }

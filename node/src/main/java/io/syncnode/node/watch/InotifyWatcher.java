@@ -24,6 +24,7 @@ import io.syncnode.node.os.Inotify;
 import io.syncnode.node.os.PathBytes;
 import io.syncnode.node.os.InotifyEvent;
 import io.syncnode.node.os.WatchLimitException;
+import io.syncnode.node.trace.Hops;
 
 /**
  * Recursive inotify watcher for one folder root: reports relative paths to a {@link WatchListener}.
@@ -189,6 +190,7 @@ public final class InotifyWatcher implements AutoCloseable {
         if (ignored.test(rel)) {
             return;
         }
+        Hops.mark(Hops.Hop.INOTIFY, rel);
         if (event.isDir() && event.has(Inotify.IN_CREATE | Inotify.IN_MOVED_TO)) {
             watchTree(rel, null);
             listener.changed(rel, true);

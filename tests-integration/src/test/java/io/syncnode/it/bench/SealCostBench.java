@@ -103,7 +103,7 @@ public final class SealCostBench {
                     () -> "a and b members of each other");
             Random rnd = new Random(42);
             LatencyBench.oneAtATime(a, b, 10, rnd, "warm");
-            long[] lat = LatencyBench.oneAtATime(a, b, files, rnd, "lat");
+            long[] lat = LatencyBench.oneAtATime(a, b, files, rnd, "lat").stream().mapToLong(LatencyBench.Timed::ns).toArray();
             double latencyMs = LatencyBench.percentile(lat, 50) / 1e6;
             Path staging = Files.createDirectories(home.resolve("staging/bulk"));
             long bytes = stage(staging, bigMib, small, rnd);
