@@ -24,10 +24,11 @@ import java.util.Set;
  * A folder's pending index changes, and the messages that may only leave once they are committed.
  *
  * <p>Confined to the folder's worker thread. Reads go through {@link #current}, which sees pending
- * changes before the index. {@link #flush} writes everything pending in one transaction on the
- * store's writer thread, waits for the commit, then has the {@link Announcer} multicast the new
- * local versions and send the acknowledgements: nothing is announced or acknowledged before it is
- * durable in the index.
+ * changes before the index. {@link #flush} writes everything pending in one transaction and waits
+ * for the commit ({@link SqliteIndexStore#writeAndWait}: on the worker itself when no other write
+ * is queued, else behind them on the store's writer thread), then has the {@link Announcer}
+ * multicast the new local versions and send the acknowledgements: nothing is announced or
+ * acknowledged before it is durable in the index.
  */
 final class IndexBuffer {
     /** Flush when this many changes are pending (full scans of large trees). */
@@ -209,10 +210,10 @@ final class IndexBuffer {
      */
     void journal(List<io.syncnode.node.index.ApplyIntent> intents) {
         if (!intents.isEmpty()) {
-            store.write(w -> {
+            store.writeAndWait(w -> {
                 intents.forEach(w::putIntent);
                 return null;
-            }).join();
+            });
         }
     }
 
@@ -238,8 +239,8 @@ final class IndexBuffer {
         if (!puts.isEmpty() || !cleared.isEmpty() || !conflicted.isEmpty() || !journalled.isEmpty()) {
             Instant now = clock.instant();
             markPuts(Hops.Hop.FLUSH, puts);
-            store.write(w -> {
-                // read on the writer thread: a peer forgotten meanwhile (PeerDirectory.forget) gets no row
+            store.writeAndWait(w -> {
+                // read inside the transaction: a peer forgotten meanwhile (PeerDirectory.forget) gets no row
                 Set<Long> known = peers.knownIds(sharedWith);
                 for (Put p : puts) {
                     if (p.taken()) {
@@ -268,7 +269,7 @@ final class IndexBuffer {
                     w.deleteIntents(folder, journalled);
                 }
                 return null;
-            }).join();
+            });
             markPuts(Hops.Hop.COMMITTED, puts);
         }
         pending.clear();

@@ -9,8 +9,9 @@ import java.util.Optional;
 /**
  * The write side of the index, handed to a function passed to {@link SqliteIndexStore#write}.
  * Every call joins that function's transaction: all of them commit together or none does.
- * Valid only on the {@code index-writer} thread and only while the function runs; a call from
- * anywhere else throws {@link IllegalStateException}. SQL failures throw {@link IndexException}
+ * Valid only on the thread that runs the function (the {@code index-writer} thread, or the caller
+ * of {@link SqliteIndexStore#writeAndWait}) and only while it runs; a call from anywhere else
+ * throws {@link IllegalStateException}. SQL failures throw {@link IndexException}
  * (which rolls the whole transaction back when it leaves the function).
  */
 public interface IndexWriter {

@@ -2,10 +2,13 @@ package io.syncnode.node.index;
 
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -14,6 +17,12 @@ import java.util.function.Function;
  * completes its future after the commit or, after a rollback, with an {@link IndexException}.
  * The thread is a daemon: {@link #drain} lets the queued writes finish before the store closes
  * its connections, and a forgotten store does not keep the JVM alive.
+ *
+ * <p>{@link #runHere} is the waiting caller's way (a folder worker committing its own batch): when
+ * no write is queued or running, the calling thread runs the transaction itself, without the hand-off
+ * to the writer thread and back (two thread wake-ups, each a scheduling delay on a busy machine);
+ * otherwise it queues behind them and waits. Every transaction, on either thread, holds
+ * {@link #tx}: the one connection still has one transaction at a time.
  */
 final class IndexWriterThread {
     private static final System.Logger LOG = System.getLogger(IndexWriterThread.class.getName());
@@ -23,6 +32,12 @@ final class IndexWriterThread {
     private final String subject;
     private final ExecutorService executor;
     private volatile Thread thread;
+    /** Held for the whole of every transaction, on the writer thread or a caller's ({@link #runHere}). */
+    private final ReentrantLock tx = new ReentrantLock();
+    /** Writes submitted to the writer thread and not yet finished. */
+    private final AtomicInteger queued = new AtomicInteger();
+    /** Set under {@link #tx} by {@link #drain}: no caller runs a transaction any more. */
+    private boolean closed;
 
     IndexWriterThread(SqliteIndexWriter writer, String subject) {
         this.writer = writer;
@@ -38,17 +53,57 @@ final class IndexWriterThread {
     /** See {@link SqliteIndexStore#write}. */
     <T> CompletableFuture<T> submit(Function<IndexWriter, T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        queued.incrementAndGet();
         try {
-            executor.execute(() -> runTransaction(work, result));
+            executor.execute(() -> {
+                tx.lock();
+                try {
+                    runTransaction(work, result);
+                } finally {
+                    tx.unlock();
+                    queued.decrementAndGet();
+                }
+            });
         } catch (RejectedExecutionException e) {
+            queued.decrementAndGet();
             result.completeExceptionally(new IndexException("write", subject, "the index is closed"));
         }
         return result;
     }
 
-    /** True on the writer thread itself, i.e. inside a write function. */
+    /**
+     * Runs {@code work} as one transaction and returns its result once committed: on the calling
+     * thread when no write is queued or running (every write submitted before has committed), else
+     * on the writer thread behind those, waiting for it. Throws the {@link IndexException} of a
+     * rolled-back transaction. Not from inside a write function.
+     */
+    <T> T runHere(Function<IndexWriter, T> work) {
+        if (isCurrent()) {
+            throw new IllegalStateException("a write waited for from inside a write function");
+        }
+        if (queued.get() == 0 && tx.tryLock()) {
+            try {
+                if (!closed) {
+                    CompletableFuture<T> result = new CompletableFuture<>();
+                    runTransaction(work, result);
+                    return result.join();
+                }
+            } catch (CompletionException e) {
+                throw (IndexException) e.getCause();
+            } finally {
+                tx.unlock();
+            }
+        }
+        try {
+            return submit(work).join();
+        } catch (CompletionException e) {
+            throw (IndexException) e.getCause();
+        }
+    }
+
+    /** True inside a write function: on the writer thread, or on a caller running one ({@link #runHere}). */
     boolean isCurrent() {
-        return Thread.currentThread() == thread;
+        return Thread.currentThread() == thread || tx.isHeldByCurrentThread();
     }
 
     /**
@@ -62,6 +117,9 @@ final class IndexWriterThread {
         while (true) {
             try {
                 if (executor.awaitTermination(1, TimeUnit.MINUTES)) {
+                    tx.lock(); // a caller's transaction still running ends first
+                    closed = true;
+                    tx.unlock();
                     return interrupted;
                 }
                 LOG.log(System.Logger.Level.WARNING, "closing " + subject + ": still waiting for queued writes");

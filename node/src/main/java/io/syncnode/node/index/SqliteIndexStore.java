@@ -22,11 +22,12 @@ import java.util.function.Function;
  *
  * <p>Implementation notes.
  * <ul>
- * <li><b>One writer.</b> Every write runs on the single {@code index-writer} thread, on the one
- *     write connection, as one {@code BEGIN IMMEDIATE ... COMMIT} per {@link #write} call; the
- *     future completes after the commit, or exceptionally with an {@link IndexException} after
- *     a rollback. Writes are therefore serialised in submission order and no two transactions
- *     ever contend for the SQLite write lock inside the process. Batch: the scanner puts a whole
+ * <li><b>One writer.</b> Every write runs on the one write connection, as one
+ *     {@code BEGIN IMMEDIATE ... COMMIT} per {@link #write} call, on the single {@code index-writer}
+ *     thread (or, for {@link #writeAndWait} when nothing is queued, on the waiting caller's thread
+ *     under the same lock); the future completes after the commit, or exceptionally with an
+ *     {@link IndexException} after a rollback. Writes are therefore serialised in submission order
+ *     and no two transactions ever contend for the SQLite write lock inside the process. Batch: the scanner puts a whole
  *     folder's 30,000 records in a handful of calls (one commit costs about as much as thousands
  *     of row inserts).</li>
  * <li><b>Readers never wait.</b> journal_mode=WAL lets readers read the last committed state
@@ -305,6 +306,19 @@ public final class SqliteIndexStore implements AutoCloseable {
     public <T> CompletableFuture<T> write(Function<IndexWriter, T> work) {
         Objects.requireNonNull(work, "work");
         return writerThread.submit(work);
+    }
+
+    /**
+     * As {@link #write}, for a caller that waits for the commit anyway (a folder worker committing
+     * its own batch): returns the function's result once committed, or throws the
+     * {@link IndexException}. When no write is queued or running the calling thread runs the
+     * transaction itself (under the writer's lock, on the one write connection), sparing the
+     * hand-off to the {@code index-writer} thread and back; otherwise it waits behind the queued
+     * writes. Never from a thread that must not block (a JGroups callback), nor inside a write function.
+     */
+    public <T> T writeAndWait(Function<IndexWriter, T> work) {
+        Objects.requireNonNull(work, "work");
+        return writerThread.runHere(work);
     }
 
     /**
