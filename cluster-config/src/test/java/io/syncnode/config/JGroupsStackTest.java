@@ -84,6 +84,7 @@ class JGroupsStackTest {
         String b = JGroupsStack.forCluster(tcp(peers.get(1), peers, null));
         assertTrue(a.contains("initial_hosts=\"127.0.0.1[" + p1 + "],127.0.0.1[" + p2 + "]\""), a);
         assertTrue(a.contains("tcp_nodelay=\"true\""), a);
+        assertTrue(a.contains("bundler_type=\"sender-sends\""), "the sending thread writes, no bundler thread: " + a);
         assertTrue(a.contains("<FD_SOCK2 bind_addr=\"127.0.0.1\"/>"), a);
         assertTwoMemberView("tcp-test", a, b);
     }
