@@ -79,12 +79,18 @@ final class HopBreakdown {
 
     /** The step durations (ns, {@link #STEPS} order) of one file, or null when a mark is missing. */
     static long[] steps(Marks writer, Marks replica, String path, long written, long seen) {
+        return steps(writer, replica, path, written, seen, new String[1]);
+    }
+
+    /** As above; {@code missing[0]} names the first hop (walking back) without a mark. */
+    static long[] steps(Marks writer, Marks replica, String path, long written, long seen, String[] missing) {
         long[] at = new long[CHAIN.length];
         long next = seen;
         for (int i = CHAIN.length - 1; i >= 0; i--) {
             Marks m = CHAIN[i][0].equals("w") ? writer : replica;
             at[i] = m.lastAtOrBefore(path, CHAIN[i][1], next);
             if (at[i] < 0) {
+                missing[0] = CHAIN[i][1];
                 return null;
             }
             next = at[i];
@@ -102,11 +108,15 @@ final class HopBreakdown {
     /** Collected steps of many files. */
     static final class Table {
         final List<long[]> rows = new ArrayList<>();
+        final Map<String, Integer> missing = new java.util.TreeMap<>();
         int incomplete;
 
-        void add(long[] steps) {
+        void add(Marks writer, Marks replica, String path, long written, long seen) {
+            String[] miss = new String[1];
+            long[] steps = steps(writer, replica, path, written, seen, miss);
             if (steps == null) {
                 incomplete++;
+                missing.merge(miss[0], 1, Integer::sum);
             } else {
                 rows.add(steps);
             }
@@ -155,6 +165,17 @@ final class HopBreakdown {
                 lastInstalled = Math.max(lastInstalled, x);
             }
         }
+        Map<Long, long[]> batches = new java.util.TreeMap<>(); // journal time -> files, last fsync, last rename
+        for (String p : replica.byPath.keySet()) {
+            if (p.startsWith(dir + "/") && replica.has(p, "INSTALLED")) {
+                long inst = replica.times(p, "INSTALLED").get(0);
+                long j = replica.lastAtOrBefore(p, "JOURNALED", inst);
+                long[] b = batches.computeIfAbsent(j, k -> new long[3]);
+                b[0]++;
+                b[1] = Math.max(b[1], replica.lastAtOrBefore(p, "SYNCED", inst));
+                b[2] = Math.max(b[2], inst);
+            }
+        }
         Map<String, String> out = new LinkedHashMap<>();
         out.put("writer: index transactions with burst records", String.valueOf(flushedW.size()));
         out.put("writer: IndexUpdate batches announced", String.valueOf(announced.size()));
@@ -164,6 +185,16 @@ final class HopBreakdown {
         out.put("writer: last commit (ms)", ms(lastCommitW - t0));
         out.put("replica: last record received (ms)", ms(lastReceived - t0));
         out.put("replica: last file renamed (ms)", ms(lastInstalled - t0));
+        int k = 0;
+        for (Map.Entry<Long, long[]> e : batches.entrySet()) {
+            if (++k > 8) {
+                out.put("replica: install batches not shown", String.valueOf(batches.size() - 8));
+                break;
+            }
+            long[] b = e.getValue();
+            out.put("replica: install batch " + k + " (files, journaled, last fsync, last rename ms)",
+                    b[0] + ", " + ms(e.getKey() - t0) + ", " + ms(b[1] - t0) + ", " + ms(b[2] - t0));
+        }
         return out;
     }
 

@@ -154,11 +154,11 @@ public final class LatencyBench {
             HopBreakdown.Marks bm = HopBreakdown.Marks.read(bFile);
             for (Timed t : ab) {
                 r.ab.add(t.ns());
-                r.hops.add(HopBreakdown.steps(am, bm, t.name(), t.written(), t.seen()));
+                r.hops.add(am, bm, t.name(), t.written(), t.seen());
             }
             for (Timed t : ba) {
                 r.ba.add(t.ns());
-                r.hops.add(HopBreakdown.steps(bm, am, t.name(), t.written(), t.seen()));
+                r.hops.add(bm, am, t.name(), t.written(), t.seen());
             }
             r.bursts.add(Math.round(burstSeconds * 1e9));
             System.out.printf("%-34s %8s %8s %8s %8s %8s%n", "latency, 4 KiB new file (ms)", "median", "p90", "min", "max", "mean");
@@ -203,6 +203,12 @@ public final class LatencyBench {
             line("  " + HopBreakdown.STEPS[i], jars, results, r -> r.hops.median(step) / 1e6);
         }
         line("  (files without every mark)", jars, results, r -> r.hops.incomplete);
+        for (int j = 0; j < jars.size(); j++) {
+            HopBreakdown.Table t = results.get(jars.get(j)).hops;
+            if (!t.missing.isEmpty()) {
+                System.out.printf("  jar %c: the first mark missing, walking back from the rename: %s%n", 'A' + j, t.missing);
+            }
+        }
         for (Path jar : jars) {
             Result r = results.get(jar);
             double median = median(concat(r.ab, r.ba));
