@@ -24,7 +24,7 @@ import java.util.logging.Logger;
 /**
  * Complete files waiting in temp files to be installed together: small files of a batch of
  * announced records (inline content) and fetched files. One install step fsyncs their temp files
- * in parallel on the I/O pool (a lone file on the worker itself), renames them over their targets in path order, fsyncs each
+ * in parallel on the I/O pool, renames them over their targets in path order, fsyncs each
  * directory touched once and records them (see {@link #commitStaged}).
  *
  * <p>Confined to the folder's worker thread; {@link #installSoon} queues the install step there
@@ -99,16 +99,6 @@ final class StagedInstalls {
         }
     }
 
-    /** Runs {@code prepare} on this thread; its failure comes out of the future's join as a pool's would. */
-    private static CompletableFuture<Void> prepareHere(Runnable prepare) {
-        try {
-            prepare.run();
-            return CompletableFuture.completedFuture(null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
     /**
      * Installs the staged files: their temp files are fsynced in parallel on the I/O pool (the file
      * system commits them together), then renamed over their targets in path order, then each
@@ -130,15 +120,13 @@ final class StagedInstalls {
         }
         List<CompletableFuture<Void>> prepared = new ArrayList<>();
         for (Staged st : batch) {
-            Runnable prepare = () -> {
+            prepared.add(CompletableFuture.runAsync(() -> {
                 try {
                     applier.prepare(st.temp(), st.target());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            };
-            // a lone file is fsynced here: handing one fsync to the pool and back only adds two wake-ups
-            prepared.add(batch.size() == 1 ? prepareHere(prepare) : CompletableFuture.runAsync(prepare, folder.ioPool()));
+            }, folder.ioPool()));
         }
         Set<Path> dirs = new LinkedHashSet<>();
         for (int i = 0; i < batch.size(); i++) {
