@@ -81,13 +81,13 @@ public final class Announcer {
 
     private void sendBatch(String member, List<Message.Announced> batch, boolean full, boolean last) {
         Message.IndexUpdate u = new Message.IndexUpdate(folder, batch, full, last);
+        if (Hops.on()) { // before the hand-over: the lane's thread may send it before this one goes on
+            Hops.markAll(Hops.Hop.ANNOUNCED, batch.stream().map(a -> a.record().path()).toList());
+        }
         if (member == null) {
             outbox.multicast(u);
         } else {
             outbox.send(member, u);
-        }
-        if (Hops.on()) {
-            Hops.markAll(Hops.Hop.ANNOUNCED, batch.stream().map(a -> a.record().path()).toList());
         }
         counters.announcementsSent().incrementAndGet();
         counters.recordsAnnounced().addAndGet(batch.size());

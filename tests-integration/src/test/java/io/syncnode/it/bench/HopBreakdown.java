@@ -30,7 +30,10 @@ final class HopBreakdown {
             "write -> inotify event (W)", "inotify -> batch (aggregator)", "batch -> worker drain", "drain -> flush (scan)",
             "flush -> index committed", "committed -> announce queued", "queued -> received on R (wire)",
             "received -> R worker drain", "R drain -> staged (temp file)", "staged -> journal committed",
-            "journaled -> temp fsynced", "fsynced -> renamed (visible)", "renamed -> seen by the bench"};
+            "journaled -> temp fsynced", "fsynced -> renamed (visible)", "renamed -> seen by the bench (< 0: seen first)"};
+
+    /** How long after the bench saw a file its INSTALLED mark may come (the mark follows the rename). */
+    static final long RENAME_MARK_SLACK_NS = 20_000_000;
 
     /** Marks of one node: path -> hop -> times, ascending. */
     static final class Marks {
@@ -85,7 +88,7 @@ final class HopBreakdown {
     /** As above; {@code missing[0]} names the first hop (walking back) without a mark. */
     static long[] steps(Marks writer, Marks replica, String path, long written, long seen, String[] missing) {
         long[] at = new long[CHAIN.length];
-        long next = seen;
+        long next = seen + RENAME_MARK_SLACK_NS; // the bench may see the rename before the node marks it
         for (int i = CHAIN.length - 1; i >= 0; i--) {
             Marks m = CHAIN[i][0].equals("w") ? writer : replica;
             at[i] = m.lastAtOrBefore(path, CHAIN[i][1], next);

@@ -62,6 +62,7 @@ public final class LatencyBench {
         int files = 100;
         int burst = 1000;
         int rounds = 1;
+        boolean keep = false;
         List<Path> jars = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -70,8 +71,9 @@ public final class LatencyBench {
                 case "--burst" -> burst = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--jar" -> jars.add(Path.of(args[++i]).toAbsolutePath().normalize());
+                case "--keep" -> keep = true;
                 default -> {
-                    System.err.println("usage: scripts/bench latency [--files N] [--burst M] [--rounds R] [--jar PATH]...");
+                    System.err.println("usage: scripts/bench latency [--files N] [--burst M] [--rounds R] [--jar PATH]... [--keep]");
                     System.exit(2);
                 }
             }
@@ -106,7 +108,11 @@ public final class LatencyBench {
             e.printStackTrace();
             exit = 1;
         } finally {
-            Cluster.deleteTree(home);
+            if (keep) {
+                System.out.println("kept (--keep): " + home + " (hops/hops-<pid>.txt per pair of nodes)");
+            } else {
+                Cluster.deleteTree(home);
+            }
         }
         System.exit(exit);
     }
