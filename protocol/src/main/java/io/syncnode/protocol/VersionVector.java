@@ -1,6 +1,7 @@
 package io.syncnode.protocol;
 
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -91,23 +92,41 @@ public final class VersionVector {
         return Collections.unmodifiableSortedMap(counters);
     }
 
-    /** How {@code this} relates to {@code other}: BEFORE means other dominates this. */
+    /**
+     * How {@code this} relates to {@code other}: BEFORE means other dominates this.
+     *
+     * <p>One walk over both sorted counter maps at once, without copying them (every announced
+     * record is compared with the stored one): a node only one side has counts for that side,
+     * since no counter is zero. Stops at the first sign of concurrency.
+     */
     public Ordering compare(VersionVector other) {
         boolean less = false;
         boolean greater = false;
-        TreeMap<Long, Long> all = new TreeMap<>(counters);
-        other.counters.forEach(all::putIfAbsent);
-        for (Long node : all.keySet()) {
-            long a = counter(node);
-            long b = other.counter(node);
-            if (a < b) {
-                less = true;
-            } else if (a > b) {
+        Iterator<Map.Entry<Long, Long>> mine = counters.entrySet().iterator();
+        Iterator<Map.Entry<Long, Long>> theirs = other.counters.entrySet().iterator();
+        Map.Entry<Long, Long> a = mine.hasNext() ? mine.next() : null;
+        Map.Entry<Long, Long> b = theirs.hasNext() ? theirs.next() : null;
+        while (a != null || b != null) {
+            int order = a == null ? 1 : b == null ? -1 : Long.compare(a.getKey(), b.getKey());
+            if (order == 0) {
+                long x = a.getValue();
+                long y = b.getValue();
+                less |= x < y;
+                greater |= x > y;
+            } else if (order < 0) {
                 greater = true;
+            } else {
+                less = true;
             }
-        }
-        if (less && greater) {
-            return Ordering.CONCURRENT;
+            if (less && greater) {
+                return Ordering.CONCURRENT;
+            }
+            if (order <= 0) {
+                a = mine.hasNext() ? mine.next() : null;
+            }
+            if (order >= 0) {
+                b = theirs.hasNext() ? theirs.next() : null;
+            }
         }
         if (less) {
             return Ordering.BEFORE;

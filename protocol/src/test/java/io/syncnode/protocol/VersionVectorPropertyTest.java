@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncnode.protocol.VersionVector.Ordering;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,6 +75,26 @@ class VersionVectorPropertyTest {
         VersionVector m = a.merge(b);
         assertEquals(m.equals(b), b.covers(a), context);
         assertEquals(!m.equals(a) && !m.equals(b), ab == Ordering.CONCURRENT, context);
+    }
+
+    /** compare walks both sorted maps at once; the definition, node by node over both key sets, must agree. */
+    @ParameterizedTest(name = "seed={0}")
+    @MethodSource("seeds")
+    void compareAgreesWithTheCounterByCounterDefinition(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        VersionVector a = vector(r);
+        VersionVector b = r.nextInt(4) == 0 ? a.merge(vector(r)) : vector(r);
+        boolean less = false;
+        boolean greater = false;
+        Set<Long> nodes = new HashSet<>(a.counters().keySet());
+        nodes.addAll(b.counters().keySet());
+        for (long node : nodes) {
+            less |= a.counter(node) < b.counter(node);
+            greater |= a.counter(node) > b.counter(node);
+        }
+        Ordering expected = less && greater ? Ordering.CONCURRENT
+                : less ? Ordering.BEFORE : greater ? Ordering.AFTER : Ordering.EQUAL;
+        assertEquals(expected, a.compare(b), a + " vs " + b + " seed=" + seed);
     }
 
     @ParameterizedTest(name = "seed={0}")
