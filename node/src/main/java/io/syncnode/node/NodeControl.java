@@ -79,7 +79,8 @@ final class NodeControl implements ControlHandler {
         }
         io.syncnode.node.cluster.ClusterView v = parts.transport().view();
         StatusView.ViewStatus view = new StatusView.ViewStatus(v.id(), v.coordinator(),
-                v.lastMerge() == null ? null : v.lastMerge().toString(), v.merges(), parts.transport().deadConnectionsClosed());
+                v.lastMerge() == null ? null : v.lastMerge().toString(), v.merges(), parts.transport().deadConnectionsClosed(),
+                parts.transport().droppedByKind());
         return new StatusView(parts.config().node().name(), parts.transport().members(), fs, parts.counters().snapshot(), security(), view);
     }
 

@@ -81,8 +81,8 @@ public final class JGroupsTransport implements AutoCloseable {
     private final SealEngine seal;
     private final Clock clock;
     private final HealingParts healing = new HealingParts(this::heardAgain);
-    /** Below FRAG2: drops fragments with a header FRAG2 must not trust. */
-    private final FragGuard fragGuard = new FragGuard();
+    /** What the transport dropped below syncnode's messages (FragGuard below FRAG2, unnamed senders). */
+    private final TransportCounters dropped = new TransportCounters();
     private volatile ClusterView view = new ClusterView(null, null, List.of(), null, 0);
     private volatile SealProtocol sealProtocol;
     private final Map<String, Address> members = new ConcurrentHashMap<>();
@@ -119,9 +119,10 @@ public final class JGroupsTransport implements AutoCloseable {
         if (seal != null) {
             insertSeal(ch);
         }
-        if (ch.getProtocolStack().findProtocol(org.jgroups.protocols.FRAG2.class) != null) {
-            ch.getProtocolStack().insertProtocol(fragGuard, ProtocolStack.Position.BELOW,
-                    org.jgroups.protocols.FRAG2.class);
+        org.jgroups.protocols.FRAG2 frag2 = ch.getProtocolStack().findProtocol(org.jgroups.protocols.FRAG2.class);
+        if (frag2 != null) {
+            ch.getProtocolStack().insertProtocol(new FragGuard(dropped, frag2.getFragSize()),
+                    ProtocolStack.Position.BELOW, org.jgroups.protocols.FRAG2.class);
         }
         healing.insertInto(ch);
         ch.setReceiver(new Receiver() {
@@ -130,6 +131,7 @@ public final class JGroupsTransport implements AutoCloseable {
                 Address src = msg.getSrc();
                 String from = src == null ? null : nameOf(src);
                 if (from == null) {
+                    dropped.drop(TransportCounters.Kind.UNNAMED_SENDER);
                     LOG.fine(() -> "message from unnamed member " + src + " dropped");
                     return;
                 }
@@ -280,6 +282,11 @@ public final class JGroupsTransport implements AutoCloseable {
     }
 
     /** Dead TCP connections closed since the start (see {@link TcpLinkWatch}); 0 on udp. */
+    /** Packets the transport dropped below syncnode's messages since the start, by kind key (status). */
+    public Map<String, Long> droppedByKind() {
+        return dropped.droppedByKind();
+    }
+
     public long deadConnectionsClosed() {
         return healing.linkWatch().closedConnections();
     }

@@ -35,6 +35,9 @@ import java.util.function.ToDoubleFunction;
  *                                        applied, bytes fetched/served, wire and inline bytes in/out,
  *                                        rescans, rejected messages)
  * syncnode_seal_refused_packets_total{reason}  packets the seal layer refused, by reason
+ * syncnode_transport_dropped_packets_total{kind}  packets the transport dropped below syncnode's
+ *                                        messages, by kind (fragmentHeader, fragmentsOpen,
+ *                                        fragmentOfDropped, unnamedSender)
  * syncnode_apply_latency_seconds         from a remote change's arrival to its apply (histogram)
  * syncnode_scan_duration_seconds{folder} full scans of the folder (start, rescan, check; histogram)
  * jvm_*                                  heap and non-heap memory, GC, threads, classes
@@ -115,6 +118,14 @@ final class NodeMetrics {
                 .help("packets the seal layer refused, by reason").labelNames("reason").callback(cb -> {
                     if (status != null && status.security() != null && status.security().refused() != null) {
                         for (Map.Entry<String, Long> e : status.security().refused().entrySet()) {
+                            cb.call(e.getValue(), e.getKey());
+                        }
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("syncnode_transport_dropped_packets")
+                .help("packets the transport dropped below syncnode's messages, by kind").labelNames("kind").callback(cb -> {
+                    if (status != null && status.view() != null && status.view().dropped() != null) {
+                        for (Map.Entry<String, Long> e : status.view().dropped().entrySet()) {
                             cb.call(e.getValue(), e.getKey());
                         }
                     }

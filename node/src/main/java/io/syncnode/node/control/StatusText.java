@@ -120,7 +120,8 @@ public final class StatusText {
 
     /**
      * One line: the view id and its coordinator, and when the last partition healed (merge), e.g.
-     * {@code [n1|7], coordinator n1; last merge 2026-11-21T10:00:00Z (2 since the start)}.
+     * {@code [n1|7], coordinator n1; last merge 2026-11-21T10:00:00Z (2 since the start)}, then what the
+     * transport dropped, by kind, if anything (e.g. {@code ; dropped packets: fragmentsOpen 3}).
      */
     public static String view(StatusView.ViewStatus v) {
         if (v == null || v.id() == null) {
@@ -133,7 +134,9 @@ public final class StatusText {
         if (v.deadConnectionsClosed() > 0) {
             b.append("; ").append(v.deadConnectionsClosed()).append(" dead connection(s) closed");
         }
-        return b.toString();
+        String dropped = v.dropped() == null ? "" : v.dropped().entrySet().stream().filter(e -> e.getValue() > 0)
+                .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+        return dropped.isEmpty() ? b.toString() : b.append("; dropped packets: ").append(dropped).toString();
     }
 
     /**

@@ -71,8 +71,17 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
      * @param merges      merged views installed since the start
      * @param deadConnectionsClosed TCP connections closed because they went dead (this node sent,
      *                    nothing came back for 8 s: a partition); always 0 on udp
+     * @param dropped     packets the transport dropped below syncnode's messages since the start,
+     *                    by kind: fragmentHeader (a fragment with an impossible header),
+     *                    fragmentsOpen (a message started beyond a member's bound of incomplete
+     *                    messages), fragmentOfDropped (a later fragment of such a message),
+     *                    unnamedSender (from a member whose name is not known)
      */
-    public record ViewStatus(String id, String coordinator, String lastMerge, long merges, long deadConnectionsClosed) {
+    public record ViewStatus(String id, String coordinator, String lastMerge, long merges, long deadConnectionsClosed,
+                             java.util.Map<String, Long> dropped) {
+        public ViewStatus(String id, String coordinator, String lastMerge, long merges, long deadConnectionsClosed) {
+            this(id, coordinator, lastMerge, merges, deadConnectionsClosed, java.util.Map.of());
+        }
     }
 
     /**

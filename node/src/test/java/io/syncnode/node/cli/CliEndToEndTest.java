@@ -75,11 +75,12 @@ class CliEndToEndTest {
         assertFalse(status.get("health").get("healthy").asBoolean());
         assertEquals("[\"folder etc halted: root vanished: /etc/syncnode-shared\",\"folder etc: 1 open problem\"]",
                 status.get("health").get("reasons").toString());
-        assertEquals(Set.of("id", "coordinator", "lastMerge", "merges", "deadConnectionsClosed"), keys(status.get("view")));
+        assertEquals(Set.of("id", "coordinator", "lastMerge", "merges", "deadConnectionsClosed", "dropped"), keys(status.get("view")));
         assertEquals(Set.of("mode", "fingerprint", "trusted", "keyGeneration", "sessions", "refused", "traffic"),
                 keys(status.get("security")));
         assertEquals("sealed", status.get("security").get("mode").asText());
         assertEquals(1, status.get("security").get("refused").get("tampered").asLong());
+        assertEquals(3, status.get("view").get("dropped").get("fragmentsOpen").asLong());
         assertEquals("alpha", status.get("node").asText());
         assertEquals(Set.of("name", "path", "files", "dirty", "conflicts", "problems", "state", "problem",
                 "lastHeal", "sinceHeal", "problemList", "actions", "type", "locallyChanged", "need", "queued", "versions"),
@@ -108,7 +109,8 @@ class CliEndToEndTest {
         assertEquals(String.join(NL,
                 "node      alpha",
                 "members   alpha, beta",
-                "view      [alpha|4], coordinator alpha; last merge 2026-11-21T10:00:00Z (1 since the start)",
+                "view      [alpha|4], coordinator alpha; last merge 2026-11-21T10:00:00Z (1 since the start);"
+                        + " dropped packets: fragmentsOpen 3",
                 "security  sealed: sha256:" + "ab".repeat(32) + ", key generation 2, 1 of 1 peer session(s) ready;"
                         + " refused packets: tampered 1",
                 "",
@@ -374,7 +376,8 @@ class CliEndToEndTest {
         assertEquals(String.join(NL,
                 "node      alpha",
                 "members   alpha, beta",
-                "view      [alpha|4], coordinator alpha; last merge 2026-11-21T10:00:00Z (1 since the start)",
+                "view      [alpha|4], coordinator alpha; last merge 2026-11-21T10:00:00Z (1 since the start);"
+                        + " dropped packets: fragmentsOpen 3",
                 "security  sealed: sha256:" + "ab".repeat(32) + ", key generation 2, 1 of 1 peer session(s) ready;"
                         + " refused packets: tampered 1",
                 "",

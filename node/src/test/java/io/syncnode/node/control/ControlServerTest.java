@@ -70,7 +70,7 @@ class ControlServerTest {
     void statusHasTheDesignShape() throws IOException {
         JsonNode status = call(request("status"));
         assertEquals(Set.of("node", "members", "folders", "counters", "security", "view", "start"), keys(status));
-        assertEquals(Set.of("id", "coordinator", "lastMerge", "merges", "deadConnectionsClosed"), keys(status.get("view")));
+        assertEquals(Set.of("id", "coordinator", "lastMerge", "merges", "deadConnectionsClosed", "dropped"), keys(status.get("view")));
         assertEquals("2026-11-21T10:00:00Z", status.get("view").get("lastMerge").asText());
         assertEquals("alpha", status.get("node").asText());
         assertEquals("[\"alpha\",\"beta\"]", status.get("members").toString());

@@ -19,7 +19,8 @@ public final class FakeControlHandler implements ControlHandler {
             new StatusView.Security("sealed", "sha256:" + "ab".repeat(32), List.of("sha256:" + "cd".repeat(32)), 2,
                     List.of(new StatusView.Session("beta", "1f2e3d4c5b6a7988", 1, true)),
                     java.util.Map.of("tampered", 1L, "replayed", 0L)),
-            new StatusView.ViewStatus("[alpha|4]", "alpha", "2026-11-21T10:00:00Z", 1, 0));
+            new StatusView.ViewStatus("[alpha|4]", "alpha", "2026-11-21T10:00:00Z", 1, 0,
+                    java.util.Map.of("fragmentHeader", 0L, "fragmentsOpen", 3L)));
     public volatile List<PeerView> peers = List.of(
             new PeerView("beta", "10.0.0.2:7800", true, 3, "2026-11-21T10:00:00Z", null, "0.1.0 (3f2a1bc)"),
             new PeerView("gamma", "10.0.0.3:7800", false, 0, null));

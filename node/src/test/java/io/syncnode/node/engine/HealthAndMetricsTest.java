@@ -120,6 +120,7 @@ class HealthAndMetricsTest {
         assertTrue(s.containsKey("syncnode_folder_queued_steps{folder=\"data\"}"), metrics.body());
         assertEquals(0.0, s.get("syncnode_folder_versions_kept{folder=\"data\"}"), "keeps none by default");
         assertEquals(0.0, s.get("syncnode_folder_versions_bytes{folder=\"data\"}"));
+        assertEquals(0.0, s.get("syncnode_transport_dropped_packets_total{kind=\"fragmentsOpen\"}"), metrics.body());
         assertTrue(s.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes{area=\"heap\"")), "JVM memory");
         assertTrue(s.keySet().stream().anyMatch(k -> k.startsWith("jvm_gc_collection_seconds_count")), "GC");
 
