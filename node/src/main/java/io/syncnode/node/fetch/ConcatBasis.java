@@ -7,7 +7,6 @@ import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,18 +15,27 @@ import java.util.List;
  * The receiver's basis for a delta: one or more local files read as if concatenated (the partial
  * result of an interrupted transfer first, then the old version at the path), opened once and
  * read by position. Lengths are fixed at open: a file that grows later is read only up to them.
+ * Each file is opened by the caller's {@link Opener}: for a folder, confined beneath its root
+ * ({@link io.syncnode.node.os.ConfinedReads}), so a directory swapped for a symlink cannot make
+ * a file outside the folder the basis (whose blocks the patcher copies into the new file).
  */
 final class ConcatBasis implements BasisReader, AutoCloseable {
     private final List<FileChannel> channels = new ArrayList<>();
     private final long[] starts;
     private final long total;
 
-    ConcatBasis(List<Path> files) throws IOException {
+    /** Opens one basis file for reading. */
+    @FunctionalInterface
+    interface Opener {
+        FileChannel open(Path file) throws IOException;
+    }
+
+    ConcatBasis(List<Path> files, Opener opener) throws IOException {
         starts = new long[files.size() + 1];
         long at = 0;
         try {
             for (int i = 0; i < files.size(); i++) {
-                FileChannel ch = FileChannel.open(files.get(i), StandardOpenOption.READ);
+                FileChannel ch = opener.open(files.get(i));
                 channels.add(ch);
                 starts[i] = at;
                 at += ch.size();

@@ -131,7 +131,7 @@ public final class Fetcher {
                 out = new io.syncnode.node.os.SparseOutput(channel); // zero blocks become holes
                 Signature signature = null;
                 if (!basisFiles.isEmpty()) {
-                    basis = new ConcatBasis(basisFiles);
+                    basis = new ConcatBasis(basisFiles, output::read);
                     if (basis.length() > 0) {
                         try (InputStream in = basis.stream()) {
                             signature = SignatureBuilder.forLength(basis.length()).build(in);
@@ -287,6 +287,11 @@ public final class Fetcher {
     @FunctionalInterface
     public interface Output {
         FileChannel open(Path file, boolean again) throws IOException;
+
+        /** Opens a basis file for reading; by default by its path (the node's own work files). */
+        default FileChannel read(Path file) throws IOException {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        }
     }
 
     /** A file of the node's own work directory (not in a folder): created, or truncated if it exists. */

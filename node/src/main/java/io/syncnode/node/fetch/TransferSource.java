@@ -2,6 +2,7 @@ package io.syncnode.node.fetch;
 
 import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.index.StoredFile;
+import io.syncnode.node.os.ConfinedReads;
 import io.syncnode.node.os.PathBytes;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.wire.Message;
@@ -15,8 +16,7 @@ import io.syncnode.protocol.delta.DeltaSummary;
 import io.syncnode.protocol.delta.Signature;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +38,8 @@ import java.util.logging.Logger;
  * {@link #CHUNK} bytes, at most as many ahead as the receiver granted.
  *
  * <p>The file served must be the one the index records for the requested content hash, with the
- * stat signature recorded for it, before and after reading; otherwise the transfer is aborted
+ * stat signature recorded for it, before and after reading (both, and the read, reach it beneath the
+ * folder root without following a symlink: {@link ConfinedReads}); otherwise the transfer is aborted
  * ({@code VERSION_GONE} or {@code SOURCE_CHANGED}) and the path is handed to
  * {@code onSourceChanged} for a rescan, which re-announces it.
  */
@@ -55,7 +56,8 @@ public final class TransferSource {
         Optional<Served> find(String folder, String path, ContentHash hash);
     }
 
-    public record Served(Path file, StatSignature stat) {
+    /** {@code file}: the content, below the folder root {@code root}, read only as reached beneath it. */
+    public record Served(Path root, Path file, StatSignature stat) {
         /**
          * Where folder {@code folder} (at {@code root}) holds the content with {@code hash} that
          * was at {@code path}, if the index still says so: that path, else any live file with the
@@ -68,7 +70,7 @@ public final class TransferSource {
             if (f.isEmpty()) {
                 f = store.findLiveByHash(folder, hash);
             }
-            return f.map(s -> new Served(PathBytes.under(root, s.record().path()), s.stat()));
+            return f.map(s -> new Served(root, PathBytes.under(root, s.record().path()), s.stat()));
         }
     }
 
@@ -170,10 +172,11 @@ public final class TransferSource {
             abort(to, r, Message.AbortReason.VERSION_GONE, "no longer held here");
             return;
         }
+        Path root = served.get().root();
         Path file = served.get().file();
         StatSignature expected = served.get().stat();
         try {
-            if (!stillSame(file, expected)) {
+            if (!stillSame(root, file, expected)) {
                 abort(to, r, Message.AbortReason.SOURCE_CHANGED, "changed since it was indexed");
                 onSourceChanged.accept(r.folder(), r.path());
                 return;
@@ -181,14 +184,14 @@ public final class TransferSource {
             Signature basis = r.basis() != null ? r.basis() : NO_BASIS;
             ChunkSink sink = new ChunkSink(to, r.transferId(), credit, key);
             DeltaSummary summary;
-            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            try (InputStream in = Channels.newInputStream(ConfinedReads.openRegular(root, file))) {
                 summary = new DeltaEncoder(basis).encode(in, sink);
             }
             if (sink.cancelled) {
                 return;
             }
             if (summary.targetLength() != expected.size() || !summary.targetHash().equals(r.hash())
-                    || !stillSame(file, expected)) {
+                    || !stillSame(root, file, expected)) {
                 abort(to, r, Message.AbortReason.SOURCE_CHANGED, "changed while it was read");
                 onSourceChanged.accept(r.folder(), r.path());
                 return;
@@ -313,9 +316,14 @@ public final class TransferSource {
         }
     }
 
-    private static boolean stillSame(Path file, StatSignature expected) throws IOException {
-        Optional<EntryReader.Lstat> st = EntryReader.lstat(file);
-        return st.isPresent() && st.get().signature().equals(expected);
+    /** Whether {@code file}, reached beneath {@code root} without following symlinks, has the signature {@code expected}. */
+    private static boolean stillSame(Path root, Path file, StatSignature expected) throws IOException {
+        try {
+            Optional<EntryReader.Lstat> st = ConfinedReads.beneath(root, file, EntryReader::lstat);
+            return st.isPresent() && st.get().signature().equals(expected);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
     }
 
     private void abort(String to, Message.FetchRequest r, Message.AbortReason reason, String detail) {

@@ -47,8 +47,9 @@ import jnr.ffi.Pointer;
  * </ul>
  * So the node needs {@code /proc} mounted (every Linux system and container has it).
  *
- * <p>Reads (lstat before a change, hashing) stay path-based: a swapped parent can at most mislead
- * a check, after which the confined call refuses.
+ * <p>Reading an entry's content and attributes to index or send them is confined the same way
+ * ({@link ConfinedReads}, {@link BeneathTree}); the lstat checks before a change stay path-based:
+ * a swapped parent can at most mislead such a check, after which the confined call refuses.
  *
  * <p>Stateless apart from the root path; thread-safe. Every descriptor is closed before a call
  * returns.
@@ -295,7 +296,7 @@ public final class ConfinedFs {
     // ---------------------------------------------------------------- the walk
 
     /** An open directory of the folder and one name in it ({@code "."} for the root itself). */
-    private record At(int dirfd, byte[] name, Path entry) implements AutoCloseable {
+    record At(int dirfd, byte[] name, Path entry) implements AutoCloseable {
         /** {@code /proc/self/fd/DIRFD/NAME}: that name in exactly that directory. */
         Path proc() {
             return PathBytes.resolve(procFd(dirfd), Arrays.copyOf(name, name.length - 1));
@@ -307,7 +308,7 @@ public final class ConfinedFs {
         }
     }
 
-    private At at(Path entry) throws IOException {
+    At at(Path entry) throws IOException {
         Path abs = entry.toAbsolutePath().normalize();
         if (!abs.startsWith(root)) {
             throw new IOException("refused: " + entry + " is outside the folder root " + root);
@@ -338,7 +339,7 @@ public final class ConfinedFs {
     }
 
     /** The S_IFMT bits of an open descriptor (statx: one layout on every architecture). */
-    private static int typeOf(int fd, Path entry) throws IOException {
+    static int typeOf(int fd, Path entry) throws IOException {
         Pointer buf = Memory.allocateDirect(LibC.runtime(), STATX_BYTES);
         if (LibC.get().statx(fd, new byte[] {0}, LibC.AT_EMPTY_PATH | LibC.AT_SYMLINK_NOFOLLOW, STATX_TYPE, buf) != 0) {
             throw NativeFs.failure("stat", entry, "statx", LibC.lastError());
@@ -347,7 +348,7 @@ public final class ConfinedFs {
     }
 
     /** A JDK channel on the open file {@code fd} (through its /proc/self/fd link, see the class notes); closes {@code fd}. */
-    private static FileChannel channel(int fd, Path file, StandardOpenOption mode) throws IOException {
+    static FileChannel channel(int fd, Path file, StandardOpenOption mode) throws IOException {
         try {
             return FileChannel.open(procFd(fd), Set.of(mode));
         } catch (IOException e) {
@@ -375,7 +376,7 @@ public final class ConfinedFs {
     }
 
     /** The same failure, naming the entry instead of its /proc/self/fd path. */
-    private static NativeFs.ErrnoException renamed(NativeFs.ErrnoException e, Path entry) {
+    static NativeFs.ErrnoException renamed(NativeFs.ErrnoException e, Path entry) {
         String msg = e.getMessage().replaceFirst("/proc/self/fd/\\d+/\\S*", java.util.regex.Matcher.quoteReplacement(
                 entry.toString()));
         return new NativeFs.ErrnoException(msg, e.errno());

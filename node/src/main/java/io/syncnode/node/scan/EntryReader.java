@@ -2,6 +2,8 @@ package io.syncnode.node.scan;
 
 import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileType;
+import io.syncnode.node.os.ConfinedReads;
+import io.syncnode.node.os.LibC;
 import io.syncnode.node.os.NativeFs;
 import io.syncnode.protocol.NameCodec;
 import io.syncnode.protocol.StatSignature;
@@ -9,6 +11,7 @@ import io.syncnode.protocol.Xattrs;
 import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -23,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Reads one path into a {@link DiskEntry}: lstat (never following links), its extended
  * attributes, the link target (exact bytes) or, for regular files, the SHA-256 of the content,
- * with a second lstat afterwards to catch changes made meanwhile.
+ * with a second lstat afterwards to catch changes made meanwhile. {@link #read} reaches the entry
+ * confined to the folder ({@link ConfinedReads}); the static {@link #lstat} and
+ * {@link #readXattrs} act on the path as given.
  *
  * <p>Thread-safe (no shared mutable state; buffers are per call).
  */
@@ -92,11 +97,39 @@ public final class EntryReader {
     }
 
     /**
-     * Reads {@code abs} (the path {@code rel} of a folder). Empty when it does not exist or is a
-     * socket (never synced).
+     * Reads {@code abs} (the path {@code rel} of a folder, {@code ""} or {@code "."} its root).
+     * Empty when it does not exist, is a socket (never synced), or cannot be reached inside the
+     * folder (a parent is a symlink or not a directory: for the folder there is no such entry).
+     * Every call reaches the entry as {@link ConfinedReads#beneath} does, through one descriptor
+     * of its parent directory opened beneath the folder root without following symlinks: what is
+     * read (attributes, link target, content) is that entry's, never a file outside the folder
+     * reached through a directory swapped for a symlink.
      */
     public Optional<DiskEntry> read(Path abs, String rel) throws IOException {
-        Optional<Lstat> first = lstat(abs);
+        try {
+            return ConfinedReads.beneath(rootOf(abs, rel), abs, at -> readAt(at, abs, rel));
+        } catch (ChangedWhileReading e) {
+            throw e;
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The folder root of {@code abs}, which names the folder's path {@code rel}. */
+    static Path rootOf(Path abs, String rel) {
+        if (rel.isEmpty() || rel.equals(".")) {
+            return abs;
+        }
+        int up = rel.split("/", -1).length;
+        if (abs.getNameCount() <= up) {
+            return abs.getRoot();
+        }
+        return abs.getRoot().resolve(abs.subpath(0, abs.getNameCount() - up));
+    }
+
+    /** {@link #read} of the entry at {@code at} (a path naming exactly it), {@code abs} naming it in errors. */
+    private Optional<DiskEntry> readAt(Path at, Path abs, String rel) throws IOException {
+        Optional<Lstat> first = lstat(at);
         if (first.isEmpty() || first.get().type() == null) {
             return Optional.empty();
         }
@@ -106,16 +139,16 @@ public final class EntryReader {
         FileType type = st.type();
         Xattrs xattrs;
         try {
-            xattrs = readXattrs(abs);
+            xattrs = readXattrs(at);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
         Optional<DiskEntry> entry = switch (type) {
-            case REGULAR -> Optional.of(readRegular(abs, rel, st, xattrs));
+            case REGULAR -> Optional.of(readRegular(at, abs, rel, st, xattrs));
             case SYMLINK -> {
                 String target;
                 try {
-                    target = NameCodec.decode(NativeFs.readlink(abs));
+                    target = NameCodec.decode(NativeFs.readlink(at));
                 } catch (NoSuchFileException e) {
                     yield Optional.empty();
                 }
@@ -129,7 +162,7 @@ public final class EntryReader {
         };
         if (entry.isPresent() && type != FileType.REGULAR) {
             // attributes and link target are read after the first lstat: a change meanwhile shows in a second
-            Optional<Lstat> after = lstat(abs);
+            Optional<Lstat> after = lstat(at);
             if (after.isEmpty() || !after.get().signature().equals(sig)) {
                 throw new ChangedWhileReading(abs);
             }
@@ -163,12 +196,12 @@ public final class EntryReader {
         }
     }
 
-    private DiskEntry readRegular(Path abs, String rel, Lstat before, Xattrs xattrs) throws IOException {
+    private DiskEntry readRegular(Path at, Path abs, String rel, Lstat before, Xattrs xattrs) throws IOException {
         StatSignature sig = before.signature();
         MessageDigest sha = sha256();
         byte[] inline = null;
         long total = 0;
-        try (InputStream in = Files.newInputStream(abs, LinkOption.NOFOLLOW_LINKS)) {
+        try (InputStream in = Channels.newInputStream(ConfinedReads.openAt(at, abs))) {
             if (sig.size() <= inlineLimit) {
                 inline = in.readNBytes(inlineLimit + 1);
                 total = inline.length;
@@ -186,8 +219,13 @@ public final class EntryReader {
             }
         } catch (NoSuchFileException e) {
             throw new ChangedWhileReading(abs);
+        } catch (NativeFs.ErrnoException e) {
+            if (e.errno() == LibC.ELOOP || e.errno() == LibC.EISDIR) {
+                throw new ChangedWhileReading(abs); // no longer a regular file (a symlink, a FIFO swapped in)
+            }
+            throw e;
         }
-        Optional<Lstat> after = lstat(abs);
+        Optional<Lstat> after = lstat(at);
         if (after.isEmpty() || !after.get().signature().equals(sig) || total != sig.size()) {
             throw new ChangedWhileReading(abs);
         }

@@ -1,17 +1,15 @@
 package io.syncnode.node.scan;
 
+import io.syncnode.node.os.BeneathTree;
 import io.syncnode.node.os.PathBytes;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * Walks a folder's tree (never following links) and names each entry by its path relative to the
- * folder's root; what to do with each is the visitor's. An entry that vanished during the walk is
+ * Walks a folder's tree (never following links, confined below its root: {@link BeneathTree}) and
+ * names each entry by its path relative to the folder's root; what to do with each is the visitor's. An entry that vanished during the walk is
  * passed over (a scan records it as gone); one that cannot be read is reported.
  *
  * <p>Runs on the caller's thread (the folder's worker); keeps no state between walks.
@@ -32,27 +30,27 @@ public final class FolderWalker {
     private FolderWalker() {
     }
 
-    /** Walks {@code start} (relative to {@code root}) and everything under it. */
+    /**
+     * Walks {@code start} (relative to {@code root}) and everything under it, confined below
+     * {@code root} ({@link BeneathTree}: a directory swapped for a symlink is never entered).
+     */
     public static void walk(Path root, String start, Visitor visitor) throws IOException {
-        Files.walkFileTree(PathBytes.under(root, start), new SimpleFileVisitor<>() {
+        BeneathTree.walk(root, PathBytes.under(root, start), new BeneathTree.Visitor() {
             @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                return visitor.directory(PathBytes.relative(root, dir)) ? FileVisitResult.CONTINUE
-                        : FileVisitResult.SKIP_SUBTREE;
+            public boolean directory(Path dir) throws IOException {
+                return visitor.directory(PathBytes.relative(root, dir));
             }
 
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+            public void file(Path file) throws IOException {
                 visitor.file(PathBytes.relative(root, file));
-                return FileVisitResult.CONTINUE;
             }
 
             @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
+            public void failed(Path entry, IOException e) {
                 if (!(e instanceof NoSuchFileException)) {
-                    visitor.unreadable(PathBytes.relative(root, file), e);
+                    visitor.unreadable(PathBytes.relative(root, entry), e);
                 }
-                return FileVisitResult.CONTINUE;
             }
         });
     }
