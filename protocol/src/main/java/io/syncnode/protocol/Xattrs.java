@@ -23,6 +23,12 @@ public final class Xattrs implements Iterable<Map.Entry<String, byte[]>>, Compar
     public static final int MAX_VALUE = 65536;
     /** Most attributes one entry may carry here (the file systems hold far fewer). */
     public static final int MAX_COUNT = 1024;
+    /**
+     * Most bytes of names and values together one entry may carry here: 1 MiB (ext4 keeps an
+     * inode's attributes in one block, Linux lists at most 64 KiB of names; the bound keeps one
+     * record, and so one message, small: PROTOCOL.md 7).
+     */
+    public static final int MAX_TOTAL = 1 << 20;
 
     private final TreeMap<String, byte[]> map;
 
@@ -33,7 +39,8 @@ public final class Xattrs implements Iterable<Map.Entry<String, byte[]>>, Compar
     /**
      * The attributes in {@code values} (copied).
      *
-     * @throws IllegalArgumentException for a name or value Linux would not take, or too many
+     * @throws IllegalArgumentException for a name or value Linux would not take, too many, or more
+     *                                  than {@link #MAX_TOTAL} bytes together
      */
     public static Xattrs of(Map<String, byte[]> values) {
         if (values.isEmpty()) {
@@ -43,12 +50,18 @@ public final class Xattrs implements Iterable<Map.Entry<String, byte[]>>, Compar
             throw new IllegalArgumentException(values.size() + " extended attributes, more than " + MAX_COUNT);
         }
         TreeMap<String, byte[]> m = new TreeMap<>();
+        long total = 0;
         for (Map.Entry<String, byte[]> e : values.entrySet()) {
             String why = problem(e.getKey(), e.getValue());
             if (why != null) {
                 throw new IllegalArgumentException(why);
             }
+            total += NameCodec.byteLength(e.getKey()) + e.getValue().length;
             m.put(e.getKey(), e.getValue().clone());
+        }
+        if (total > MAX_TOTAL) {
+            throw new IllegalArgumentException("extended attributes of " + total + " bytes (names and values), more than "
+                    + MAX_TOTAL);
         }
         return new Xattrs(m);
     }

@@ -3,6 +3,7 @@ package io.syncnode.node.announce;
 import io.syncnode.node.trace.Hops;
 import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.Outbox;
+import io.syncnode.node.wire.WireCodec;
 import io.syncnode.protocol.FileRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,13 +13,14 @@ import java.util.function.Function;
 
 /**
  * Sends one folder's announcements and acknowledgements in batches: records in
- * {@code IndexUpdate}s of at most {@value #BATCH} records and {@value #INLINE_BYTES} bytes of inline
- * content and extended attribute values; acknowledgements in {@code Ack}s of at most
- * {@value #BATCH} entries. Confined to the folder's worker thread.
+ * {@code IndexUpdate}s of at most {@value #BATCH} records and {@link WireCodec#MAX_BATCH_BYTES}
+ * (1 MiB, by {@link WireCodec#sizeBound}: paths, versions, inline content and extended attributes
+ * counted), acknowledgements in {@code Ack}s of at most {@value #BATCH} entries and 1 MiB; a
+ * single larger record goes alone. So no message a node sends approaches the largest envelope a
+ * node decodes ({@link WireCodec#MAX_ENVELOPE}). Confined to the folder's worker thread.
  */
 public final class Announcer {
     public static final int BATCH = 1000;
-    public static final int INLINE_BYTES = 1 << 20;
 
     /** What the announcer counts (shown by {@code status}). */
     public record Counters(AtomicLong announcementsSent, AtomicLong recordsAnnounced, AtomicLong inlineBytesSent) {
@@ -44,7 +46,7 @@ public final class Announcer {
     public void send(String member, List<Message.Announced> records, boolean full,
                      Function<FileRecord, byte[]> inline) {
         List<Message.Announced> batch = new ArrayList<>();
-        int batchBytes = 0;
+        long batchBytes = 0;
         for (Message.Announced a : records) {
             if (inline != null && a.inlineContent() == null) {
                 byte[] content = inline.apply(a.record());
@@ -52,12 +54,9 @@ public final class Announcer {
                     a = new Message.Announced(a.record(), content);
                 }
             }
-            int len = a.inlineContent() == null ? 0 : a.inlineContent().length;
-            counters.inlineBytesSent().addAndGet(len);
-            for (Map.Entry<String, byte[]> x : a.record().xattrs()) {
-                len += x.getValue().length;
-            }
-            if (!batch.isEmpty() && (batch.size() >= BATCH || batchBytes + len > INLINE_BYTES)) {
+            counters.inlineBytesSent().addAndGet(a.inlineContent() == null ? 0 : a.inlineContent().length);
+            long len = WireCodec.sizeBound(a);
+            if (!batch.isEmpty() && (batch.size() >= BATCH || batchBytes + len > WireCodec.MAX_BATCH_BYTES)) {
                 sendBatch(member, batch, full, false);
                 batch = new ArrayList<>();
                 batchBytes = 0;
@@ -73,8 +72,19 @@ public final class Announcer {
     /** Sends each member its acknowledgements. */
     public void acknowledge(Map<String, List<Message.AckEntry>> perMember) {
         perMember.forEach((member, entries) -> {
-            for (int i = 0; i < entries.size(); i += BATCH) {
-                outbox.send(member, new Message.Ack(folder, entries.subList(i, Math.min(entries.size(), i + BATCH))));
+            int from = 0;
+            long bytes = 0;
+            for (int i = 0; i < entries.size(); i++) {
+                long len = WireCodec.sizeBound(entries.get(i));
+                if (i > from && (i - from >= BATCH || bytes + len > WireCodec.MAX_BATCH_BYTES)) {
+                    outbox.send(member, new Message.Ack(folder, entries.subList(from, i)));
+                    from = i;
+                    bytes = 0;
+                }
+                bytes += len;
+            }
+            if (from < entries.size()) {
+                outbox.send(member, new Message.Ack(folder, entries.subList(from, entries.size())));
             }
         });
     }

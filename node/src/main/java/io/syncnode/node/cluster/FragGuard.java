@@ -29,7 +29,7 @@ import org.jgroups.util.MessageBatch;
  *
  * <p>Implementation notes. A fragment is refused when it claims more fragments than the largest
  * envelope the node decodes needs ({@link WireCodec#MAX_ENVELOPE} in fragments of FRAG2's
- * {@code frag_size}: {@link #maxFrags}), a fragment number outside them, more bytes than
+ * {@code frag_size}: {@link #maxFrags}, 211 of the shipped stacks' 60,000 bytes), a fragment number outside them, more bytes than
  * {@code frag_size}, or another count than the other fragments of its message. Per member, at most
  * {@value #MAX_OPEN} messages may be incomplete at once, and they may claim at most
  * {@link #maxOpenBytes} ({@value #OPEN_ENVELOPES} largest envelopes; claimed: fragments times

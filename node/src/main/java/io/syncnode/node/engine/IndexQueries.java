@@ -73,7 +73,7 @@ public final class IndexQueries {
     private final Map<Long, Pending> open = new ConcurrentHashMap<>();
     private final AtomicInteger reading = new AtomicInteger();
     /** Answers read for page 0, by {@link #key}, for the pages that follow. */
-    private final Cache<String, List<Message.Announced>> kept = Caffeine.newBuilder().maximumSize(KEPT_ANSWERS)
+    private final Cache<String, List<List<Message.Announced>>> kept = Caffeine.newBuilder().maximumSize(KEPT_ANSWERS)
             .expireAfterAccess(KEPT_FOR).build();
     private final Map<Path, Applier> roots = new ConcurrentHashMap<>();
 
@@ -153,7 +153,7 @@ public final class IndexQueries {
         }
         serving.execute(() -> {
             try {
-                kept.put(key(from, q), read(q));
+                kept.put(key(from, q), pages(read(q)));
             } catch (RuntimeException e) {
                 LOG.warning(() -> "reading the index of " + q.folder() + " for " + from + "'s query failed: " + e);
                 outbox.send(from, new Message.IndexAnswer(q.queryId(), q.folder(), List.of(), true,
@@ -167,20 +167,41 @@ public final class IndexQueries {
     }
 
     private void servePage(String from, Message.IndexQuery q) {
-        List<Message.Announced> all = kept.getIfPresent(key(from, q));
-        if (all == null) {
+        List<List<Message.Announced>> pages = kept.getIfPresent(key(from, q));
+        if (pages == null) {
             outbox.send(from, new Message.IndexAnswer(q.queryId(), q.folder(), List.of(), true,
                     "query " + Long.toHexString(q.queryId()) + " expired (more than " + KEPT_FOR.toSeconds()
                             + " s between pages, or this node restarted); ask again"));
             return;
         }
-        int from0 = Math.min(all.size(), q.page() * WireCodec.MAX_ANSWER_FILES);
-        int to = Math.min(all.size(), from0 + WireCodec.MAX_ANSWER_FILES);
-        boolean last = to == all.size();
+        boolean last = q.page() >= pages.size() - 1;
         if (last) {
             kept.invalidate(key(from, q));
         }
-        outbox.send(from, new Message.IndexAnswer(q.queryId(), q.folder(), all.subList(from0, to), last, null));
+        outbox.send(from, new Message.IndexAnswer(q.queryId(), q.folder(),
+                q.page() < pages.size() ? pages.get(q.page()) : List.of(), last, null));
+    }
+
+    /**
+     * The answer cut in pages of at most {@link WireCodec#MAX_ANSWER_FILES} records and
+     * {@link WireCodec#MAX_BATCH_BYTES} (by {@link WireCodec#sizeBound}; a larger record alone);
+     * at least one page, maybe empty.
+     */
+    static List<List<Message.Announced>> pages(List<Message.Announced> all) {
+        List<List<Message.Announced>> pages = new java.util.ArrayList<>();
+        int from = 0;
+        long bytes = 0;
+        for (int i = 0; i < all.size(); i++) {
+            long len = WireCodec.sizeBound(all.get(i));
+            if (i > from && (i - from >= WireCodec.MAX_ANSWER_FILES || bytes + len > WireCodec.MAX_BATCH_BYTES)) {
+                pages.add(all.subList(from, i));
+                from = i;
+                bytes = 0;
+            }
+            bytes += len;
+        }
+        pages.add(all.subList(from, all.size()));
+        return pages;
     }
 
     /** What a kept answer is found by: asker, query id and folder (a page names the folder of its page 0). */

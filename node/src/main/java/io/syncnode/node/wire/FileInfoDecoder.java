@@ -85,7 +85,12 @@ final class FileInfoDecoder {
                 throw new WireException(where + ": xattrs: more than " + Xattrs.MAX_COUNT);
             }
             Map<String, byte[]> values = new TreeMap<>();
+            long total = 0;
             for (io.syncnode.wire.proto.Xattr x : f.getXattrsList()) {
+                total += x.getName().size() + x.getValue().size();
+                if (total > Xattrs.MAX_TOTAL) {
+                    throw new WireException(where + ": xattrs: more than " + Xattrs.MAX_TOTAL + " bytes of names and values");
+                }
                 String name = NameCodec.decode(x.getName().toByteArray());
                 byte[] value = x.getValue().toByteArray();
                 String problem = Xattrs.problem(name, value);
