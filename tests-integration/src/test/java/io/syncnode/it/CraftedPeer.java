@@ -61,6 +61,10 @@ import java.util.concurrent.locks.LockSupport;
  * <li>{@code huge}: to VICTIM, an envelope of 65 MiB, more than the 64 MiB a node decodes (an
  * IndexUpdate whose one file is inline);
  * <li>{@code frag}: a FRAG2 fragment claiming 2^30 fragments ({@link RawFragment}, below FRAG2);
+ * <li>{@code opens}: the first fragment (60,000 bytes) of {@value #OPENS} messages of 3 fragments
+ * each, and never the rest (FRAG2 would keep 120 MB of them);
+ * <li>{@code overlimit}: to VICTIM, an envelope of {@code WireCodec.MAX_ENVELOPE + 1} bytes (an
+ * IndexUpdate whose one file is inline): within the fragments a node reassembles, refused once whole;
  * <li>{@code oversize}: announces {@code oversize.bin} (100,000 bytes, not inline); to the fetch
  * request it answers 16 chunks of a 1 MiB literal and then 8,192 copies of block 0 each, never last;
  * <li>{@code flood}: announces {@code flood.bin} (10 MiB); to the fetch request it answers 2,000
@@ -78,6 +82,8 @@ public final class CraftedPeer {
     static final int BIG_CHUNKS = 8;
     /** More than the largest envelope a node decodes (64 MiB): 1,136 fragments of 60,000 bytes. */
     static final int HUGE = 65 << 20;
+    /** Messages {@code opens} starts and never finishes. */
+    static final int OPENS = 2000;
 
     private final Map<String, Long> ids = new ConcurrentHashMap<>();
     private final ExecutorService sender = Executors.newSingleThreadExecutor();
@@ -181,6 +187,8 @@ public final class CraftedPeer {
                 }
                 case "huge" -> sendTo(victim, hugeEnvelope(folder, HUGE));
                 case "frag" -> RawFragment.INSTANCE.sendFragmentClaiming(1 << 30, new byte[1000]);
+                case "opens" -> RawFragment.INSTANCE.startMessages(OPENS, 3, new byte[60_000]);
+                case "overlimit" -> sendTo(victim, envelopeOf(folder, WireCodec.MAX_ENVELOPE + 1));
                 case "oversize" -> send(update(folder, bigFile("oversize.bin", OVERSIZE_SIZE)));
                 case "flood" -> send(update(folder, bigFile("flood.bin", FLOOD_SIZE)));
                 case "bigchunks" -> send(update(folder, bigFile("bigchunks.bin", 1 << 30)));
@@ -307,6 +315,19 @@ public final class CraftedPeer {
             throw new IllegalStateException("huge envelope: " + o.spaceLeft() + " bytes left for " + content);
         }
         return out; // the content: the zeros already there
+    }
+
+    /** An envelope of exactly {@code length} bytes (as {@link #hugeEnvelope}, its inline content sized to fit). */
+    private byte[] envelopeOf(String folder, int length) throws java.io.IOException {
+        int content = length - 200;
+        for (int i = 0; i < 4; i++) {
+            byte[] e = hugeEnvelope(folder, content);
+            if (e.length == length) {
+                return e;
+            }
+            content += length - e.length;
+        }
+        throw new IllegalStateException("no envelope of exactly " + length + " bytes");
     }
 
     private Version selfVersion() {

@@ -203,6 +203,7 @@ class HostileMemberIT {
         Attempt a = send("frag");
         Await.await(ARRIVE, Duration.ofMillis(100), () -> logSince(a.logFrom).contains("of 1073741824"),
                 () -> "n1 logged the dropped fragment:\n" + logSince(a.logFrom));
+        a.assertDropped("fragmentHeader", 1);
         System.out.printf("hostile frag: %s%n", logSince(a.logFrom).lines().filter(l -> l.contains("of 1073741824"))
                 .findFirst().orElse(""));
         a.assertUnharmed();
@@ -220,8 +221,41 @@ class HostileMemberIT {
         Attempt a = send("huge");
         Await.await(ARRIVE, Duration.ofMillis(100), () -> logSince(a.logFrom).contains("dropped a fragment from n2"),
                 () -> "n1 logged dropping the fragments of the 65 MiB envelope:\n" + logSince(a.logFrom));
+        a.assertDropped("fragmentHeader", CraftedPeer.HUGE / 60_000);
         System.out.printf("hostile huge: %s%n", logSince(a.logFrom).lines()
                 .filter(l -> l.contains("dropped a fragment from n2")).findFirst().orElse(""));
+        a.assertUnharmed();
+    }
+
+    /**
+     * Regression: FRAG2 keeps every incomplete message of a member until it leaves the view, so a
+     * member that starts {@value CraftedPeer#OPENS} messages of 60,000-byte fragments and never
+     * finishes them (120 MB) made the victim run out of its {@value #HEAP}. When a member starts
+     * a message beyond 8 incomplete ones, those are dropped (below FRAG2 and in it) and counted.
+     */
+    @Test
+    @Order(10)
+    void messagesStartedAndNeverFinishedAreBoundedPerMember() {
+        Attempt a = send("opens");
+        a.assertDropped("fragmentsOpen", CraftedPeer.OPENS - 8);
+        Await.await(ARRIVE, Duration.ofMillis(100), () -> logSince(a.logFrom).contains("incomplete messages of n2"),
+                () -> "n1 logged dropping the messages beyond the bound:\n" + logSince(a.logFrom));
+        a.assertUnharmed();
+    }
+
+    /**
+     * The envelope limit is just above the largest message a node sends (PROTOCOL.md 7): an
+     * envelope one byte over it still fits the fragments a node reassembles, and is refused whole.
+     */
+    @Test
+    @Order(11)
+    void anEnvelopeOneByteOverTheLimitIsRefusedWhole() {
+        Attempt a = send("overlimit");
+        long before = SecureLan.rejected(a.before); // a unicast: it may arrive after the multicast control
+        Await.await(ARRIVE, Duration.ofMillis(200), () -> SecureLan.rejected(victim.statusJson()) > before,
+                () -> "n1 rejected the envelope: " + SecureLan.rejected(victim.statusJson()) + " rejections, " + before
+                        + " before; view.dropped " + victim.statusJson().path("view").path("dropped"));
+        a.assertRejected(1, "envelope: " + (io.syncnode.node.wire.WireCodec.MAX_ENVELOPE + 1) + " bytes, more than");
         a.assertUnharmed();
     }
 
@@ -249,6 +283,15 @@ class HostileMemberIT {
             assertTrue(lines >= n, "n1 logged " + n + " rejections of " + command + " naming \"" + text + "\":\n"
                     + logSince(logFrom));
             System.out.printf("hostile %s: rejectedMessages %d -> %d%n", command, SecureLan.rejected(before), now);
+        }
+
+        /** {@code view.dropped.KIND} of the victim's status rose by at least {@code n}. */
+        void assertDropped(String kind, long n) {
+            long was = before.path("view").path("dropped").path(kind).asLong();
+            Await.await(ARRIVE, Duration.ofMillis(200), () -> victim.statusJson().path("view").path("dropped").path(kind)
+                    .asLong() >= was + n, () -> "n1 counted " + n + " dropped packets as " + kind + ": "
+                    + victim.statusJson().path("view").path("dropped"));
+            System.out.printf("hostile %s: view.dropped %s%n", command, victim.statusJson().path("view").path("dropped"));
         }
 
         /** The victim shows an open problem for {@code path}. */

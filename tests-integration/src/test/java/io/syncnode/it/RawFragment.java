@@ -18,6 +18,7 @@ public final class RawFragment extends Protocol {
     static volatile RawFragment INSTANCE;
 
     private final short fragId = ClassConfigurator.getProtocolId(FRAG2.class);
+    private long nextId;
 
     @Override
     public void init() throws Exception {
@@ -27,7 +28,22 @@ public final class RawFragment extends Protocol {
 
     /** Multicasts fragment 0 of a message claiming {@code numFrags} fragments, with {@code payload} as its part. */
     void sendFragmentClaiming(int numFrags, byte[] payload) {
-        Message m = new BytesMessage(null, payload).putHeader(fragId, new FragHeader(System.nanoTime(), 0, numFrags));
+        sendFirstFragment(nextId++ + (System.nanoTime() << 16), numFrags, payload);
+    }
+
+    /**
+     * Multicasts fragment 0 of {@code messages} messages (new ids) claiming {@code numFrags}
+     * fragments each, and never the rest: messages started and never finished.
+     */
+    void startMessages(int messages, int numFrags, byte[] payload) {
+        long base = System.nanoTime() << 16;
+        for (int i = 0; i < messages; i++) {
+            sendFirstFragment(base + nextId++, numFrags, payload);
+        }
+    }
+
+    private void sendFirstFragment(long id, int numFrags, byte[] payload) {
+        Message m = new BytesMessage(null, payload).putHeader(fragId, new FragHeader(id, 0, numFrags));
         down_prot.down(m);
     }
 }

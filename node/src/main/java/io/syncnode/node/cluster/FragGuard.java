@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.jgroups.Event;
 import org.jgroups.Message;
@@ -33,14 +34,17 @@ import org.jgroups.util.MessageBatch;
  * {@code frag_size}, or another count than the other fragments of its message. Per member, at most
  * {@value #MAX_OPEN} messages may be incomplete at once, and they may claim at most
  * {@link #maxOpenBytes} ({@value #OPEN_ENVELOPES} largest envelopes; claimed: fragments times
- * {@code frag_size}, so what FRAG2 holds of them never exceeds it): the first fragment of a further
- * message is dropped, and so are that message's later fragments (its id is remembered, up to
- * {@value #DROPPED_REMEMBERED} per member), so FRAG2 never holds a part of a dropped message.
+ * {@code frag_size}, so what FRAG2 holds of them never exceeds it): when a member starts a further
+ * message beyond that, all its incomplete messages are dropped (FRAG2 forgets its fragments, and
+ * the later fragments of those messages are dropped here: their ids are remembered, up to
+ * {@value #DROPPED_REMEMBERED} per member) and the new one is taken, so a message that can never
+ * complete (a hostile member's, or one whose rest was lost across a partition) cannot hold its
+ * place for good.
  * A member sends to one node through two lanes at a time (the multicast lane and its lane to
  * that node), each one message after the other, and FRAG2 above the reliable protocols gets each
  * lane's fragments in order and without duplicates: an honest member has at most about two
  * incomplete messages here, so the bound only ever stops a hostile or broken one, which then loses
- * its own further large messages. A member that leaves the view is forgotten (FRAG2 drops its
+ * its own incomplete messages (an honest node would recover them by the digest exchange). A member that leaves the view is forgotten (FRAG2 drops its
  * fragments too). Drops are counted by kind ({@link TransportCounters}) and logged (the first of
  * each kind and every thousandth). Thread-safe; never blocks (one short lock per member).
  */
@@ -57,13 +61,18 @@ final class FragGuard extends Protocol {
     private final int fragSize;
     private final int maxFrags;
     private final Map<Address, Member> members = new ConcurrentHashMap<>();
+    private final Consumer<Address> clear;
 
-    /** @param fragSize FRAG2's {@code frag_size}: the most payload bytes of one fragment */
-    FragGuard(TransportCounters counters, int fragSize) {
+    /**
+     * @param fragSize FRAG2's {@code frag_size}: the most payload bytes of one fragment
+     * @param clear    makes FRAG2 forget a member's fragments ({@code FRAG2.clearFragmentsFor})
+     */
+    FragGuard(TransportCounters counters, int fragSize, Consumer<Address> clear) {
         if (fragSize <= 0) {
             throw new IllegalArgumentException("frag_size must be positive, got " + fragSize);
         }
         this.counters = counters;
+        this.clear = clear;
         this.fragSize = fragSize;
         this.maxFrags = maxFrags(fragSize);
     }
@@ -136,10 +145,7 @@ final class FragGuard extends Protocol {
             }
             long claimed = (long) h.num_frags * fragSize;
             if (h.num_frags > 1 && (m.open.size() >= MAX_OPEN || m.openBytes + claimed > maxOpenBytes())) {
-                m.dropped.put(h.id, h.num_frags - 1);
-                return refuse(src, TransportCounters.Kind.FRAGMENTS_OPEN, h, "starts a message of " + h.num_frags
-                        + " fragments while " + m.open.size() + " of its messages (" + m.openBytes
-                        + " bytes) are incomplete (at most " + MAX_OPEN + ", " + maxOpenBytes() + " bytes)");
+                evict(src, m, h);
             }
             if (h.num_frags > 1) {
                 BitSet seen = new BitSet(h.num_frags);
@@ -148,6 +154,29 @@ final class FragGuard extends Protocol {
                 m.openBytes += claimed;
             }
             return true;
+        }
+    }
+
+    /**
+     * The member has as many incomplete messages as it may, or bytes in them, and starts another:
+     * all of them go (FRAG2 forgets the member's fragments, and their later fragments are dropped
+     * here), so none can stay incomplete for good and hold its place.
+     */
+    private void evict(Address src, Member m, FragHeader h) {
+        int n = m.open.size();
+        long bytes = m.openBytes;
+        m.open.forEach((id, o) -> m.dropped.put(id, o.frags() - o.seen().cardinality()));
+        m.open.clear();
+        m.openBytes = 0;
+        clear.accept(src);
+        for (int i = 0; i < n; i++) {
+            long total = counters.drop(TransportCounters.Kind.FRAGMENTS_OPEN);
+            if (total % 1000 == 1) {
+                log.warn("dropped the %d incomplete messages of %s (%d bytes claimed) as it starts message %d of %d"
+                        + " fragments (at most %d incomplete, %d bytes, per member); %d dropped so far as %s", n, src,
+                        bytes, h.id, h.num_frags, MAX_OPEN, maxOpenBytes(), total,
+                        TransportCounters.Kind.FRAGMENTS_OPEN.key());
+            }
         }
     }
 

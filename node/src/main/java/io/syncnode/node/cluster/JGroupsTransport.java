@@ -121,7 +121,7 @@ public final class JGroupsTransport implements AutoCloseable {
         }
         org.jgroups.protocols.FRAG2 frag2 = ch.getProtocolStack().findProtocol(org.jgroups.protocols.FRAG2.class);
         if (frag2 != null) {
-            ch.getProtocolStack().insertProtocol(new FragGuard(dropped, frag2.getFragSize()),
+            ch.getProtocolStack().insertProtocol(new FragGuard(dropped, frag2.getFragSize(), frag2::clearFragmentsFor),
                     ProtocolStack.Position.BELOW, org.jgroups.protocols.FRAG2.class);
         }
         healing.insertInto(ch);

@@ -9,16 +9,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * What the transport dropped below syncnode's messages, by kind, for {@code status} and the
  * metrics (the seal layer counts its own refusals in {@code SealCounters}; a message that arrives
  * whole but fails validation counts as a rejected message). Every dropped packet is counted under
- * exactly one kind. Thread-safe.
+ * exactly one kind ({@code fragmentsOpen} counts the incomplete messages dropped). Thread-safe.
  */
 public final class TransportCounters {
     /** Why a packet was dropped. */
     public enum Kind {
         /** A FRAG2 fragment with an impossible header: more fragments than the largest envelope needs, a fragment number outside them, more bytes than a fragment holds, or not matching its message's other fragments. */
         FRAGMENT_HEADER("fragmentHeader"),
-        /** The first fragment of a message from a member that already has as many incomplete messages, or bytes in them, as one member may. */
+        /** An incomplete message dropped (counted per message) because its member started another beyond its bound of incomplete messages or their bytes. */
         FRAGMENTS_OPEN("fragmentsOpen"),
-        /** A later fragment of a message whose first fragment was dropped. */
+        /** A later fragment of a message dropped before. */
         FRAGMENT_OF_DROPPED("fragmentOfDropped"),
         /** A message from a member whose node name this node does not know (not admitted, or gone). */
         UNNAMED_SENDER("unnamedSender");

@@ -73,8 +73,8 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
      *                    nothing came back for 8 s: a partition); always 0 on udp
      * @param dropped     packets the transport dropped below syncnode's messages since the start,
      *                    by kind: fragmentHeader (a fragment with an impossible header),
-     *                    fragmentsOpen (a message started beyond a member's bound of incomplete
-     *                    messages), fragmentOfDropped (a later fragment of such a message),
+     *                    fragmentsOpen (incomplete messages dropped as their member started
+     *                    one beyond its bound), fragmentOfDropped (a later fragment of one),
      *                    unnamedSender (from a member whose name is not known)
      */
     public record ViewStatus(String id, String coordinator, String lastMerge, long merges, long deadConnectionsClosed,

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One fragment header claiming 2^31 - 1 fragments would make FRAG2 allocate an array of that size,
  * and a member starting messages it never finishes would make FRAG2 keep their fragments until it
- * leaves: the guard below FRAG2 drops impossible headers and every message beyond a member's bound
- * of incomplete ones (and that message's later fragments), counting each by kind; ordinary
+ * leaves: the guard below FRAG2 drops impossible headers, and a member's incomplete messages (and
+ * their later fragments) when it starts one beyond its bound, counting each by kind; ordinary
  * messages and sane fragments pass, one by one and in batches.
  */
 class FragGuardTest {
@@ -34,7 +34,8 @@ class FragGuardTest {
 
     private final List<Message> passed = new ArrayList<>();
     private final TransportCounters counters = new TransportCounters();
-    private final FragGuard guard = new FragGuard(counters, FRAG);
+    private final List<Address> cleared = new ArrayList<>();
+    private final FragGuard guard = new FragGuard(counters, FRAG, cleared::add);
     private final int max = FragGuard.maxFrags(FRAG);
     private final Address member = UUID.randomUUID();
 
@@ -112,43 +113,51 @@ class FragGuardTest {
     }
 
     /**
-     * A member that starts message after message and never finishes one: beyond its bound, each
-     * further message is dropped whole (its first and its later fragments), so FRAG2 holds at most
-     * the bound of its incomplete messages; a message that completes makes room again.
+     * A member that starts message after message and never finishes one: when it starts one beyond
+     * its bound, all its incomplete messages go (FRAG2 is told to forget its fragments, and their
+     * later fragments are dropped here), so FRAG2 never holds more than the bound of them and none
+     * holds its place for good; a message that completes makes room as well.
      */
     @Test
     void aMemberCannotKeepMoreIncompleteMessagesThanItsBound() {
         for (long id = 1; id <= 1000; id++) {
             guard.up(fragment(id, 0, 3));
+            assertTrue(guard.openMessages(member) <= FragGuard.MAX_OPEN);
         }
-        assertEquals(FragGuard.MAX_OPEN, passed.size(), "only the first messages were let through");
-        assertEquals(FragGuard.MAX_OPEN, guard.openMessages(member));
-        assertEquals(1000 - FragGuard.MAX_OPEN, counters.dropped(Kind.FRAGMENTS_OPEN));
-
-        guard.up(fragment(FragGuard.MAX_OPEN + 1, 1, 3));
-        assertEquals(1, counters.dropped(Kind.FRAGMENT_OF_DROPPED), "the rest of a dropped message is dropped too");
-        assertEquals(FragGuard.MAX_OPEN, passed.size());
+        assertEquals(1000, passed.size(), "each new message is taken");
+        int evictions = (1000 - 1) / FragGuard.MAX_OPEN;
+        assertEquals(evictions, cleared.size(), "FRAG2 forgot the member's fragments at each eviction");
+        assertTrue(cleared.stream().allMatch(member::equals));
+        assertEquals((long) evictions * FragGuard.MAX_OPEN, counters.dropped(Kind.FRAGMENTS_OPEN));
+        assertEquals(1000 - evictions * FragGuard.MAX_OPEN, guard.openMessages(member));
 
         guard.up(fragment(1, 1, 3));
         guard.up(fragment(1, 2, 3));
-        assertEquals(FragGuard.MAX_OPEN - 1, guard.openMessages(member), "message 1 completed");
-        guard.up(fragment(2000, 0, 3));
-        assertEquals(FragGuard.MAX_OPEN, guard.openMessages(member), "a new message fits again");
-        assertEquals(FragGuard.MAX_OPEN + 3, passed.size());
+        assertEquals(2, counters.dropped(Kind.FRAGMENT_OF_DROPPED), "the rest of a dropped message is dropped too");
+        assertEquals(1000, passed.size());
+
+        int open = guard.openMessages(member);
+        guard.up(fragment(1000, 1, 3));
+        guard.up(fragment(1000, 2, 3));
+        assertEquals(open - 1, guard.openMessages(member), "message 1000 completed");
+        assertEquals(1002, passed.size());
 
         Address other = UUID.randomUUID();
         guard.up(fragment(other, 1, 0, 3, 100));
-        assertEquals(FragGuard.MAX_OPEN + 4, passed.size(), "another member has its own bound");
+        assertEquals(1, guard.openMessages(other), "another member has its own bound");
     }
 
-    /** Two incomplete messages of the largest size fit; a third, of any size above one fragment, does not. */
+    /** Two incomplete messages of the largest size fit; a third drops them and is taken. */
     @Test
     void theBytesOfAMembersIncompleteMessagesAreBoundedToo() {
         guard.up(fragment(1, 0, max));
         guard.up(fragment(2, 0, max));
+        assertEquals(List.of(), cleared);
         guard.up(fragment(3, 0, 2));
-        assertEquals(2, passed.size());
-        assertEquals(1, counters.dropped(Kind.FRAGMENTS_OPEN));
+        assertEquals(3, passed.size());
+        assertEquals(2, counters.dropped(Kind.FRAGMENTS_OPEN));
+        assertEquals(List.of(member), cleared);
+        assertEquals(1, guard.openMessages(member));
         assertTrue(guard.maxOpenBytes() >= 2L * WireCodec.MAX_ENVELOPE);
     }
 
