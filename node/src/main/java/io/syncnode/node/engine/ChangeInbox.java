@@ -3,8 +3,10 @@ package io.syncnode.node.engine;
 import io.syncnode.node.trace.Hops;
 import io.syncnode.node.watch.ChangeBatch;
 import io.syncnode.node.wire.Message;
+import io.syncnode.node.wire.WireCodec;
 import io.syncnode.protocol.VersionVector;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,7 +16,8 @@ import java.util.Set;
 /**
  * What arrived for a folder's worker since its last drain: local changes reported by the watcher,
  * announced records per member (a later record of a path replaces an earlier one), and the
- * members' acknowledgements (likewise one per member and path). A burst
+ * members' acknowledgements (likewise one per member and path, at most {@link #MAX_ACK_BYTES}
+ * per member). A burst
  * that arrives while the worker is busy is taken in one drain, so it is scanned, committed and
  * announced together.
  *
@@ -33,6 +36,12 @@ final class ChangeInbox {
     private final Map<String, LinkedHashMap<String, Message.Announced>> updates = new LinkedHashMap<>();
     private final Set<String> exchangeEnded = new LinkedHashSet<>();
     private final Map<String, LinkedHashMap<String, VersionVector>> acks = new LinkedHashMap<>();
+    /** Acknowledgements waiting per member, in bytes (by {@link WireCodec#sizeBound}). */
+    private final Map<String, Long> ackBytes = new HashMap<>();
+    /** Members whose acknowledgements were dropped since the last drain (said once). */
+    private final Set<String> ackDropsSaid = new java.util.HashSet<>();
+    /** Most acknowledgements that wait for one drain per member, in bytes: some 80,000 of ordinary paths. */
+    static final long MAX_ACK_BYTES = 16L << 20;
     private boolean drainQueued;
 
     synchronized void changes(ChangeBatch batch) {
@@ -60,12 +69,31 @@ final class ChangeInbox {
         }
     }
 
-    /** A member's acknowledgements (a later one of a path replaces an earlier one). */
-    synchronized void acked(String from, Message.Ack ack) {
+    /**
+     * A member's acknowledgements (a later one of a path replaces an earlier one). At most
+     * {@link #MAX_ACK_BYTES} of them (by {@link WireCodec#sizeBound}) wait per member: an ack may
+     * name any path, so a member acknowledging ever new paths while the worker is busy would
+     * otherwise grow this without bound. Beyond it they are dropped, which is safe (the entries stay
+     * dirty, are offered again and acknowledged again later); returns how many were dropped, the
+     * first time in a drain that the member's are (0 after: one log line per member and drain).
+     */
+    synchronized int acked(String from, Message.Ack ack) {
         LinkedHashMap<String, VersionVector> byPath = acks.computeIfAbsent(from, k -> new LinkedHashMap<>());
+        long bytes = ackBytes.getOrDefault(from, 0L);
+        int dropped = 0;
         for (Message.AckEntry e : ack.entries()) {
+            if (!byPath.containsKey(e.path())) {
+                long len = WireCodec.sizeBound(e);
+                if (bytes + len > MAX_ACK_BYTES) {
+                    dropped++;
+                    continue;
+                }
+                bytes += len;
+            }
             byPath.put(e.path(), e.version());
         }
+        ackBytes.put(from, bytes);
+        return dropped > 0 && ackDropsSaid.add(from) ? dropped : 0;
     }
 
     /** A version handed back for another try, unless a newer record of its path waits already. */
@@ -94,6 +122,8 @@ final class ChangeInbox {
         }
         exchangeEnded.clear();
         acks.clear();
+        ackBytes.clear();
+        ackDropsSaid.clear();
         rescanAll = false;
         paths.clear();
         recursive.clear();

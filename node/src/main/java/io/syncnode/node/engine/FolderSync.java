@@ -203,7 +203,12 @@ public final class FolderSync implements AutoCloseable {
 
     /** A member's acknowledgements; like changes, they wait in the inbox and are taken in one drain. */
     public void onAck(String from, Message.Ack ack) {
-        inbox.acked(from, ack);
+        int dropped = inbox.acked(from, ack);
+        if (dropped > 0) {
+            LOG.warning(() -> name + ": dropped " + dropped + " acknowledgements from " + from + ": more than "
+                    + (ChangeInbox.MAX_ACK_BYTES >> 20) + " MiB of them wait for this folder's worker (they stay"
+                    + " dirty there and are offered again)");
+        }
         drainSoon();
     }
 

@@ -82,4 +82,30 @@ class ChangeInboxTest {
         assertEquals(Map.of("a", v1), d.acks().get("n2"));
         assertTrue(inbox.take().acks().isEmpty(), "taken once");
     }
+
+    /** Acks may name any path: a member's that wait for one drain are bounded in bytes, the rest dropped (they stay dirty). */
+    @Test
+    void acknowledgementsWaitingForADrainAreBoundedPerMember() {
+        ChangeInbox inbox = new ChangeInbox();
+        VersionVector v = VersionVector.of(java.util.Map.of(1L, 1L));
+        long perEntry = io.syncnode.node.wire.WireCodec.sizeBound(new Message.AckEntry("p0000000", v));
+        long fit = ChangeInbox.MAX_ACK_BYTES / perEntry;
+        int dropped = 0;
+        int said = 0;
+        for (int m = 0; m * 10_000 < fit + 20_000; m++) {
+            List<Message.AckEntry> entries = new java.util.ArrayList<>();
+            for (int i = 0; i < 10_000; i++) {
+                entries.add(new Message.AckEntry(String.format("p%07d", m * 10_000 + i), v));
+            }
+            int d = inbox.acked("n1", new Message.Ack("data", entries));
+            said += d > 0 ? 1 : 0;
+            dropped += d;
+        }
+        assertEquals(1, said, "the first drop is said once");
+        assertEquals(fit, inbox.take().acks().get("n1").size(), "as many as fit in the bound wait");
+        assertTrue(dropped > 0);
+        assertEquals(0, inbox.acked("n1", new Message.Ack("data", List.of(new Message.AckEntry("again", v)))),
+                "after a drain they are taken again");
+        assertEquals(1, inbox.take().acks().get("n1").size());
+    }
 }
