@@ -228,10 +228,10 @@ class HostileMemberIT {
     }
 
     /**
-     * Regression: FRAG2 keeps every incomplete message of a member until it leaves the view, so a
-     * member that starts {@value CraftedPeer#OPENS} messages of 60,000-byte fragments and never
-     * finishes them (120 MB) made the victim run out of its {@value #HEAP}. When a member starts
-     * a message beyond 8 incomplete ones, those are dropped (below FRAG2 and in it) and counted.
+     * FRAG2 keeps every incomplete message of a member until it leaves the view: a member that
+     * starts {@value CraftedPeer#OPENS} messages of 60,000-byte fragments and never finishes them
+     * would have it keep 120 MB, more than the victim's {@value #HEAP}. When a member starts a
+     * message beyond 8 incomplete ones, those are dropped (below FRAG2 and in it) and counted.
      */
     @Test
     @Order(10)
