@@ -7,7 +7,9 @@
  * {@link io.syncnode.node.os.PathBytes} (byte-exact file names, also when not valid UTF-8) and
  * {@link io.syncnode.node.os.SystemdNotify} ({@code sd_notify}: AF_UNIX datagrams, which the JDK lacks);
  * {@link io.syncnode.node.os.ConfinedFs} (the {@code *at} calls that keep a folder's writes below its
- * root, never following a symlink) and {@code umask(2)}.
+ * root, never following a symlink), {@link io.syncnode.node.os.ConfinedReads} and
+ * {@link io.syncnode.node.os.BeneathTree} (the same for what is read to be indexed or sent) and
+ * {@code umask(2)}.
  *
  * <p>What it must not do: no policy. It does not know about folders, ignore rules, indexes or
  * the cluster; it turns errno into exceptions that name the path, the call and the errno text
