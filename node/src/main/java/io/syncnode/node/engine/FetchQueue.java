@@ -58,7 +58,7 @@ final class FetchQueue {
     static final Duration RETRY_FIRST = Duration.ofSeconds(2);
     static final Duration RETRY_MAX = Duration.ofSeconds(60);
     /** Files at least this big go to the big-file lane, so that they never hold up small ones. */
-    static final long BIG_FILE = 8L << 20;
+    static final long BIG_FILE = Fetcher.BIG_TRANSFER;
     private static final int MAX_SMALL_FETCHES = 32;
     private static final int MAX_BIG_FETCHES = 2;
 

@@ -47,6 +47,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Fetcher {
     public static final int INITIAL_CREDIT = 8;
     /**
+     * The credit of a fetch of a file of {@link #BIG_TRANSFER} bytes or more: 8 MiB of 256 KiB chunks
+     * in flight, so that one big file is not held to one credit round trip per 2 MiB (on a loaded
+     * host every hop of that trip waits for a CPU). At most two such fetches run per folder.
+     */
+    public static final int BIG_CREDIT = 32;
+    /** Files at least this big are fetched with {@link #BIG_CREDIT} (and in the big-file lane). */
+    public static final long BIG_TRANSFER = 8L << 20;
+    /**
      * The credit of a fetch under {@code max-receive}: one chunk in flight per transfer, so that
      * what waits for its credit stays small enough for every chunk to pass within the source's
      * 30 s credit wait even at the smallest cap and with many transfers at once.
@@ -99,6 +107,8 @@ public final class Fetcher {
         final boolean again;
         final List<Path> basisFiles;
         final CompletableFuture<Path> done;
+        /** The chunks the source may have out (the request's credit). */
+        final int credit;
         final SerialExecutor serial = new SerialExecutor(ioPool);
         FileChannel channel;
         OutputStream out;
@@ -119,6 +129,7 @@ public final class Fetcher {
             this.again = again;
             this.basisFiles = basisFiles;
             this.done = done;
+            this.credit = receiveLimit != null ? LIMITED_CREDIT : want.size() >= BIG_TRANSFER ? BIG_CREDIT : INITIAL_CREDIT;
         }
 
         /** On the I/O pool: create or truncate the output (a fresh temp name), sign the basis, send the request. */
@@ -142,7 +153,7 @@ public final class Fetcher {
                         : new DeltaPatcher(signature, basis, out)).limitTo(want.size());
                 armIdleTimer();
                 if (!outbox.send(from, new Message.FetchRequest(id, folder, want.path(), want.version(), want.hash(),
-                        signature, receiveLimit == null ? INITIAL_CREDIT : LIMITED_CREDIT))) {
+                        signature, credit))) {
                     fail(from + " is not a member any more", false, false);
                 }
             } catch (IOException | RuntimeException e) {
@@ -324,13 +335,14 @@ public final class Fetcher {
     public void onData(String from, Message.FetchData d) {
         Transfer t = transfers.get(d.transferId());
         if (t != null && t.from.equals(from)) {
-            if (t.uncredited.incrementAndGet() > INITIAL_CREDIT) {
+            int allowed = Math.max(t.credit, INITIAL_CREDIT);
+            if (t.uncredited.incrementAndGet() > allowed) {
                 // a source that ignores the credit could queue any amount here: the transfer ends at
                 // once, and nothing more of it is queued (later chunks find no transfer)
                 if (transfers.remove(d.transferId(), t)) {
                     int seq = d.seq();
                     t.serial.execute(() -> t.fail(from + " sent chunk " + seq + " beyond the credit of "
-                            + INITIAL_CREDIT + " chunks", false, true));
+                            + allowed + " chunks", false, true));
                 }
                 return;
             }
