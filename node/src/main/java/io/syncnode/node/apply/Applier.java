@@ -136,6 +136,15 @@ public final class Applier {
         return temps.fill(tempPathFor(rel), ch -> ContentCopy.write(ch, bytes));
     }
 
+    /**
+     * Creates the temp file {@code temp} (a name from {@link #tempPathFor}: O_EXCL, mode 0600,
+     * confined) holding {@code bytes}; removed again if that fails. Safe on any thread: the parents
+     * were made by {@link #tempPathFor} on the folder's worker.
+     */
+    public void fillTemp(Path temp, byte[] bytes) throws IOException {
+        temps.fill(temp, ch -> ContentCopy.write(ch, bytes));
+    }
+
     /** A new temp file beside {@code rel}'s target (as {@link #createTemp}) holding a copy of {@code src}, holes kept. */
     public Path copyToTemp(String rel, Path src) throws IOException {
         return temps.fill(tempPathFor(rel), ch -> ContentCopy.copy(src, ch));

@@ -93,11 +93,13 @@ final class RegularContent {
         return true;
     }
 
-    /** Inline content: checked against its hash, written to a temp file and installed with the batch. */
+    /**
+     * Inline content: checked against its hash and staged under a fresh temp name (its parents made
+     * here); the batch's install writes it into that temp file on the I/O pool, beside the others.
+     */
     private void stageInline(String from, FileRecord target, byte[] inline, boolean announce) throws IOException {
         ContentCopy.verify(inline, target);
-        Path temp = applier.writeTemp(target.path(), inline);
-        staged.stage(from, target, temp, announce);
+        staged.stage(from, target, applier.tempPathFor(target.path()), inline, announce);
     }
 
     /** Copies the content from another local file with the same hash (renames, copies): no bytes on the wire. */

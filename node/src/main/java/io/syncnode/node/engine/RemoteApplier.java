@@ -189,6 +189,7 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
             }
         }
         buffer.journal(intents);
+        staged.journalled(intents);
         return intents.stream().map(i -> i.record().path()).toList();
     }
 

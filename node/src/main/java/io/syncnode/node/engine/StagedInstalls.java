@@ -8,12 +8,15 @@ import io.syncnode.node.trace.Hops;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.RelativePath;
 import io.syncnode.protocol.StatSignature;
+import io.syncnode.protocol.VersionVector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,8 +36,11 @@ import java.util.logging.Logger;
 final class StagedInstalls {
     private static final Logger LOG = Logger.getLogger(StagedInstalls.class.getName());
 
-    /** {@code fetched}: the content came by fetch, the version to install is asked from the fetch queue. */
-    private record Staged(String from, FileRecord target, Path temp, boolean announce, boolean fetched) {
+    /**
+     * {@code fetched}: the content came by fetch, the version to install is asked from the fetch queue;
+     * {@code inline}: content still to be written into {@code temp} (not created yet), else null.
+     */
+    private record Staged(String from, FileRecord target, Path temp, byte[] inline, boolean announce, boolean fetched) {
     }
 
     /** Records an installed version (see {@link RemoteApplier#done}). */
@@ -49,6 +55,11 @@ final class StagedInstalls {
     private final Function<FileRecord, FetchQueue.Wanted> handOver;
     private final Done done;
     private final List<Staged> staged = new ArrayList<>();
+    /**
+     * path -> version of the intents the running batch of announced records journalled before it
+     * wrote anything ({@link #journalled}); its inline files need no second journal commit.
+     */
+    private final Map<String, VersionVector> journalled = new HashMap<>();
     /** A step that installs fetched files is queued on the worker (see {@link #installSoon}). */
     private boolean installQueued;
 
@@ -61,10 +72,24 @@ final class StagedInstalls {
         this.done = done;
     }
 
-    /** A small file of the current batch, complete in {@code temp}: installed with the batch. */
-    void stage(String from, FileRecord target, Path temp, boolean announce) {
+    /**
+     * The running batch of announced records journalled {@code intents} (committed, before any
+     * write): a staged file of exactly such a version is not journalled again at its install.
+     * Forgotten at the end of the next {@link #commitStaged}.
+     */
+    void journalled(List<ApplyIntent> intents) {
+        for (ApplyIntent i : intents) {
+            journalled.put(i.record().path(), i.record().version());
+        }
+    }
+
+    /**
+     * A small file of the current batch: {@code content} is written into the new temp file
+     * {@code temp} (a fresh name from {@link Applier#tempPathFor}) and installed with the batch.
+     */
+    void stage(String from, FileRecord target, Path temp, byte[] content, boolean announce) {
         Hops.mark(Hops.Hop.STAGED, target.path());
-        staged.add(new Staged(from, target, temp, announce, false));
+        staged.add(new Staged(from, target, temp, content, announce, false));
     }
 
     /**
@@ -73,7 +98,7 @@ final class StagedInstalls {
      * commit), or with the next batch of announced records if that comes first.
      */
     void fetched(String from, FileRecord target, Path temp, boolean announce) {
-        staged.add(new Staged(from, target, temp, announce, true));
+        staged.add(new Staged(from, target, temp, null, announce, true));
         installSoon();
     }
 
@@ -113,7 +138,12 @@ final class StagedInstalls {
         IndexBuffer buffer = folder.buffer();
         List<Staged> batch = new ArrayList<>(staged);
         staged.clear();
-        buffer.journal(batch.stream().map(st -> new ApplyIntent(folder.name(), st.target(), st.announce())).toList());
+        // fetched files (and inline ones staged outside a journalled batch) are journalled now, before
+        // their rename; the batch's own inline files were, with the whole batch (RemoteApplier.journal)
+        buffer.journal(batch.stream().filter(st -> st.fetched()
+                        || !st.target().version().equals(journalled.get(st.target().path())))
+                .map(st -> new ApplyIntent(folder.name(), st.target(), st.announce())).toList());
+        journalled.clear();
         buffer.intentsDone(batch.stream().map(st -> st.target().path()).toList());
         if (Hops.on()) {
             Hops.markAll(Hops.Hop.JOURNALED, batch.stream().map(st -> st.target().path()).toList());
@@ -122,6 +152,9 @@ final class StagedInstalls {
         for (Staged st : batch) {
             prepared.add(CompletableFuture.runAsync(() -> {
                 try {
+                    if (st.inline() != null) {
+                        applier.fillTemp(st.temp(), st.inline()); // removed again if that fails
+                    }
                     applier.prepare(st.temp(), st.target());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -142,7 +175,7 @@ final class StagedInstalls {
                     continue;
                 }
                 prepareAgain = !w.target().sameEntry(st.target()); // same content, other metadata
-                st = new Staged(st.from(), w.target(), st.temp(), st.announce() || w.announce(), true);
+                st = new Staged(st.from(), w.target(), st.temp(), null, st.announce() || w.announce(), true);
             }
             try {
                 prepared.get(i).join();
@@ -166,7 +199,8 @@ final class StagedInstalls {
                 done.done(st.from(), st.target(), sig, st.announce());
             } catch (CompletionException e) {
                 folder.problems().put(rel, Problems.Kind.APPLY_FAILED, e.getCause().getMessage());
-                applier.discardTemp(st.temp());
+                // writing or preparing it failed, which removed it already: no search for a moved temp file
+                applier.removeTempIfPresent(st.temp());
                 retries.failed(st.from(), st.target());
             } catch (LocalChangedException e) {
                 folder.scanLater().accept(rel);
@@ -176,12 +210,26 @@ final class StagedInstalls {
                 retries.failed(st.from(), st.target());
             }
         }
+        fsyncDirectories(applier, dirs);
+    }
+
+    /**
+     * Makes the batch's renames durable: each directory touched is fsynced once, side by side on the
+     * I/O pool (a batch of files spread over many directories would otherwise wait for one fsync
+     * after another); returns when all are done. Called before the batch's index commit, so the index
+     * never records a rename the disk may not hold.
+     */
+    private void fsyncDirectories(Applier applier, Set<Path> dirs) {
+        List<CompletableFuture<Void>> syncs = new ArrayList<>();
         for (Path dir : dirs) {
-            try {
-                applier.fsyncDirectory(dir);
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, folder.name() + ": fsync of directory " + dir + " failed", e);
-            }
+            syncs.add(CompletableFuture.runAsync(() -> {
+                try {
+                    applier.fsyncDirectory(dir);
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, folder.name() + ": fsync of directory " + dir + " failed", e);
+                }
+            }, folder.ioPool()));
         }
+        syncs.forEach(CompletableFuture::join);
     }
 }

@@ -79,6 +79,27 @@ class RemoteApplierTest {
     }
 
     @Test
+    void aBatchOfInlineFilesAcrossDirectoriesIsInstalledRecordedAndLeavesNoJournal() throws Exception {
+        List<Message.Announced> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            byte[] content = ("file " + i).getBytes(StandardCharsets.UTF_8);
+            batch.add(new Message.Announced(parts.file("d" + i % 6 + "/f" + i, content, 0644, T, PEER, 5), content));
+        }
+
+        announce(batch.toArray(Message.Announced[]::new));
+
+        for (int i = 0; i < 24; i++) {
+            String rel = "d" + i % 6 + "/f" + i;
+            assertArrayEquals(("file " + i).getBytes(StandardCharsets.UTF_8), Files.readAllBytes(parts.root.resolve(rel)));
+            assertEquals(batch.get(i).record().version(), indexed(rel).record().version());
+            assertTrue(acknowledged(rel), rel + " acknowledged");
+        }
+        assertEquals(List.of(), parts.store.intents(FOLDER), "the batch's journal rows went with its index commit");
+        assertEquals(24, parts.counters.filesApplied.get());
+        assertEquals(0, parts.problems.size());
+    }
+
+    @Test
     void contentOfAnotherLocalFileIsCopiedNotFetched() throws Exception {
         byte[] content = "the same bytes under two names".getBytes(StandardCharsets.UTF_8);
         announce(new Message.Announced(parts.file("a.txt", content, 0644, T, PEER, 5), content));
