@@ -98,10 +98,7 @@ public final class Applier {
         return paths.resolve(rel);
     }
 
-    /**
-     * Creates the missing parents of {@code rel} (mode 0755 until their own records arrive) and
-     * remembers them as {@link #isPlaceholder placeholders}.
-     */
+    /** Creates the missing parents of {@code rel} (0755 until their records arrive): {@link #isPlaceholder placeholders}. */
     public Path ensureParent(String rel) throws IOException {
         return paths.ensureParent(rel);
     }
@@ -121,9 +118,8 @@ public final class Applier {
     }
 
     /**
-     * A new, empty temp file beside {@code rel}'s target (parents created as needed), named after
-     * it ({@code .syncnode-tmp.NAME.RANDOM}, NAME cut to 100 bytes' worth of whole characters),
-     * created with O_EXCL and mode 0600.
+     * A new, empty temp file beside {@code rel}'s target (parents made as needed), O_EXCL, mode 0600,
+     * named {@code .syncnode-tmp.NAME.RANDOM} (NAME cut to 100 bytes' worth of whole characters).
      */
     public Path createTemp(String rel) throws IOException {
         Path temp = tempPathFor(rel);
@@ -136,11 +132,7 @@ public final class Applier {
         return temps.fill(tempPathFor(rel), ch -> ContentCopy.write(ch, bytes));
     }
 
-    /**
-     * Creates the temp file {@code temp} (a name from {@link #tempPathFor}: O_EXCL, mode 0600,
-     * confined) holding {@code bytes}; removed again if that fails. Safe on any thread: the parents
-     * were made by {@link #tempPathFor} on the folder's worker.
-     */
+    /** Creates {@code temp} (from {@link #tempPathFor}) holding {@code bytes}, removed again if that fails; any thread. */
     public void fillTemp(Path temp, byte[] bytes) throws IOException {
         temps.fill(temp, ch -> ContentCopy.write(ch, bytes));
     }
@@ -151,27 +143,25 @@ public final class Applier {
     }
 
     /**
-     * Opens the regular file {@code rel} for reading as every change reaches it: never through a
-     * symlink (a local user's swap cannot make the node read a file outside the folder into a
-     * conflict script), never a FIFO or device.
+     * Opens the regular file {@code rel} for reading as every change reaches it: never through a symlink (a local
+     * user's swap cannot make the node read a file outside the folder into a conflict script), never a FIFO or device.
      */
     public InputStream openForReading(String rel) throws IOException {
         return Channels.newInputStream(fs.openRegular(resolve(rel), false, false));
     }
 
     /**
-     * Opens the temp file {@code temp} (a name from {@link #tempPathFor}) for writing: created
-     * (O_EXCL, mode 0600) the first time, emptied when {@code again} (a retry into the same temp
-     * file); never through a symlink, never a FIFO or device.
+     * Opens the temp file {@code temp} (from {@link #tempPathFor}) for writing: created (O_EXCL, 0600), or emptied
+     * when {@code again} (a retry into the same temp file); never through a symlink, never a FIFO or device.
      */
     public FileChannel openTemp(Path temp, boolean again) throws IOException {
         return again ? fs.openRegular(temp, true, true) : fs.createExclusive(temp);
     }
 
     /**
-     * A fresh temp file name beside {@code rel}'s target, as {@link #createTemp} makes (parents
-     * created as needed), without creating the file: whoever writes it creates it, off the folder
-     * worker (creating files waits for the file system journal while other files are fsynced).
+     * A fresh temp file name beside {@code rel}'s target, as {@link #createTemp} makes (parents made as needed),
+     * without creating it: whoever writes it creates it off the folder worker (creating files waits for the file
+     * system's journal while other files are fsynced; see {@link #fillTemp}).
      */
     public Path tempPathFor(String rel) throws IOException {
         return TempFiles.nameFor(ensureParent(rel), RelativePath.name(rel));
@@ -405,5 +395,4 @@ public final class Applier {
     public void fsyncDirectory(Path dir) throws IOException {
         fs.fsync(dir);
     }
-
 }
