@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
- * {@code scripts/bench bulk [--reps R] [--small N] [--dirs D] [--big-mib M] [--jar J]...}: the peer
+ * {@code scripts/bench bulk [--reps R] [--small N] [--dirs D] [--big-mib M] [--jar J]... [--opts O]...}: the peer
  * benchmark's bulk case (issue 13) against real node processes, configured as
  * {@code peerbench/syncbench/adapters/syncnode.py} does: two nodes started by the launcher
  * ({@code scripts/launch-jar JAR run}: the daemon's JVM defaults, no heap cap), tcp on 127.0.0.1,
@@ -34,14 +34,15 @@ import java.util.stream.Stream;
  * printed: each node's CPU time (user + system, from its start) and peak RSS ({@code VmHWM}) when
  * the copy is done, and its RSS then. CPU time is the steadier figure on a loaded machine. With several
  * {@code --jar}s (e.g. a build kept aside and the current one) the reps alternate between them
- * (A/B/A/B) and the table gives each jar's median. {@code SYNCNODE_JAVA_OPTS} reaches the nodes'
- * JVMs (e.g. a JFR recording). Needs about (M + 41) MiB x 3 free in /tmp (the data, A's and B's copies).
+ * (A/B/A/B) and the table gives each jar's median; several {@code --opts} (JVM options of the nodes,
+ * "" for none) alternate the same way, for every jar. {@code SYNCNODE_JAVA_OPTS} reaches every
+ * node's JVM (e.g. a JFR recording). Needs about (M + 41) MiB x 3 free in /tmp (the data, A's and B's copies).
  */
 public final class BulkBench {
     private BulkBench() {
     }
 
-    record Result(String jar, double seconds, long peakA, long peakB, long rssA, long rssB, double cpuA, double cpuB) {
+    record Result(String variant, double seconds, long peakA, long peakB, long rssA, long rssB, double cpuA, double cpuB) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -50,6 +51,7 @@ public final class BulkBench {
         int dirs = 100;
         int bigMib = 512;
         List<Path> jars = new ArrayList<>();
+        List<String> opts = new ArrayList<>();
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -59,19 +61,26 @@ public final class BulkBench {
                     case "--dirs" -> dirs = positive(args[++i], "--dirs");
                     case "--big-mib" -> bigMib = positive(args[++i], "--big-mib");
                     case "--jar" -> jars.add(Path.of(args[++i]).toAbsolutePath().normalize());
+                    case "--opts" -> opts.add(args[++i].strip());
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
             System.err.println("bench bulk: " + (e instanceof ArrayIndexOutOfBoundsException ? "a value is missing"
                     : e.getMessage()));
-            System.err.println("usage: scripts/bench bulk [--reps R] [--small N] [--dirs D] [--big-mib M] [--jar J]...");
+            System.err.println("usage: scripts/bench bulk [--reps R] [--small N] [--dirs D] [--big-mib M] [--jar J]..."
+                    + " [--opts O]...");
             System.exit(2);
         }
         if (jars.isEmpty()) {
             jars.add(Path.of(System.getProperty("syncnode.jar", "node/target/syncnode.jar")).toAbsolutePath().normalize());
         }
+        if (opts.isEmpty()) {
+            opts.add("");
+        }
+        List<Variant> variants = new ArrayList<>();
         for (Path jar : jars) {
+            opts.forEach(o -> variants.add(new Variant(jar, o)));
             if (!Files.isRegularFile(jar)) {
                 System.err.println("bench bulk: no jar at " + jar);
                 System.exit(2);
@@ -88,21 +97,21 @@ public final class BulkBench {
                     Files.readString(Path.of("/proc/loadavg")).strip());
             List<Result> results = new ArrayList<>();
             for (int r = 0; r < reps; r++) {
-                for (Path jar : jars) {
-                    Result res = new BulkRun(launcher, jar, home.resolve("run"), source).run();
+                for (Variant v : variants) {
+                    Result res = new BulkRun(launcher, v, home.resolve("run"), source).run();
                     results.add(res);
                     System.out.printf("rep %d %-40s %7.2f s  CPU a %5.1f s, b %5.1f s; peak RSS a %5d MiB, b %5d MiB;"
-                            + " after a %5d MiB, b %5d MiB%n", r + 1, shortName(jar), res.seconds(), res.cpuA(), res.cpuB(),
+                            + " after a %5d MiB, b %5d MiB%n", r + 1, v.label(), res.seconds(), res.cpuA(), res.cpuB(),
                             res.peakA() >> 10, res.peakB() >> 10, res.rssA() >> 10, res.rssB() >> 10);
                 }
             }
             System.out.println();
             System.out.printf("%-40s %5s %9s %9s %8s %8s %11s %11s%n", "jar", "reps", "median s", "MB/s", "CPU a s",
                     "CPU b s", "peak a MiB", "peak b MiB");
-            for (Path jar : jars) {
-                List<Result> mine = results.stream().filter(x -> x.jar().equals(jar.toString())).toList();
+            for (Variant v : variants) {
+                List<Result> mine = results.stream().filter(x -> x.variant().equals(v.label())).toList();
                 double s = median(mine.stream().mapToDouble(Result::seconds).toArray());
-                System.out.printf("%-40s %5d %9.2f %9.1f %8.1f %8.1f %11.0f %11.0f%n", shortName(jar), mine.size(), s,
+                System.out.printf("%-40s %5d %9.2f %9.1f %8.1f %8.1f %11.0f %11.0f%n", v.label(), mine.size(), s,
                         bytes / 1e6 / s, median(mine.stream().mapToDouble(Result::cpuA).toArray()),
                         median(mine.stream().mapToDouble(Result::cpuB).toArray()),
                         median(mine.stream().mapToDouble(x -> x.peakA() >> 10).toArray()),
@@ -122,9 +131,12 @@ public final class BulkBench {
         return Integer.parseInt(v);
     }
 
-    private static String shortName(Path jar) {
-        String s = jar.toString();
-        return s.length() <= 40 ? s : "..." + s.substring(s.length() - 37);
+    /** A jar and the extra JVM options its nodes run with. */
+    record Variant(Path jar, String opts) {
+        String label() {
+            String s = jar.toString() + (opts.isEmpty() ? "" : " " + opts);
+            return s.length() <= 40 ? s : "..." + s.substring(s.length() - 37);
+        }
     }
 
     static double median(double[] v) {
@@ -170,7 +182,7 @@ public final class BulkBench {
     }
 
     /** One rep: fresh state dirs, A's folder filled, both nodes started, B's tree awaited and compared. */
-    private record BulkRun(Path launcher, Path jar, Path dir, Path source) {
+    private record BulkRun(Path launcher, Variant v, Path dir, Path source) {
         Result run() throws Exception {
             Cluster.deleteTree(dir);
             Path a = Files.createDirectories(dir.resolve("a/data"));
@@ -218,7 +230,7 @@ public final class BulkBench {
                     st[2 + i] = kib(pid, "VmRSS:");
                     cpu[i] = cpuSeconds(pid);
                 }
-                return new Result(jar.toString(), seconds, st[0], st[1], st[2], st[3], cpu[0], cpu[1]);
+                return new Result(v.label(), seconds, st[0], st[1], st[2], st[3], cpu[0], cpu[1]);
             } finally {
                 for (Process p : nodes) {
                     p.destroy();
@@ -258,7 +270,10 @@ public final class BulkBench {
                     """.formatted(name, home, cluster, port, port, other, home);
             Path config = home.resolve("node.toml");
             Files.writeString(config, toml, StandardCharsets.UTF_8);
-            ProcessBuilder pb = new ProcessBuilder(launcher.toString(), jar.toString(), "run", "-c", config.toString());
+            ProcessBuilder pb = new ProcessBuilder(launcher.toString(), v.jar().toString(), "run", "-c", config.toString());
+            if (!v.opts().isEmpty()) {
+                pb.environment().merge("SYNCNODE_JAVA_OPTS", v.opts(), (a, b) -> a + " " + b);
+            }
             pb.redirectErrorStream(true).redirectOutput(home.resolve("node.log").toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             return pb.start();
