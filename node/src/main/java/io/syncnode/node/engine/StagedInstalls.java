@@ -75,9 +75,10 @@ final class StagedInstalls {
     /**
      * The running batch of announced records journalled {@code intents} (committed, before any
      * write): a staged file of exactly such a version is not journalled again at its install.
-     * Forgotten at the end of the next {@link #commitStaged}.
+     * Replaces what an earlier batch journalled; forgotten by the next {@link #commitStaged}.
      */
     void journalled(List<ApplyIntent> intents) {
+        journalled.clear();
         for (ApplyIntent i : intents) {
             journalled.put(i.record().path(), i.record().version());
         }
@@ -132,6 +133,7 @@ final class StagedInstalls {
      */
     void commitStaged() {
         if (staged.isEmpty()) {
+            journalled.clear();
             return;
         }
         Applier applier = folder.applier();
