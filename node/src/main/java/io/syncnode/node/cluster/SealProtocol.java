@@ -189,7 +189,11 @@ public final class SealProtocol extends Protocol {
         if (msg.getSrc() == null) {
             msg.setSrc(local_addr);
         }
-        ByteArrayDataOutputStream out = new ByteArrayDataOutputStream(msg.size() + 8);
+        // serialized after room for the packet header, then sealed where it lies (no copy, no
+        // array of its own): the wire message's payload is a range of this buffer
+        int start = SealEngine.HEADROOM;
+        ByteArrayDataOutputStream out = new ByteArrayDataOutputStream(start + 3 + msg.size() + SealEngine.TAILROOM);
+        out.position(start);
         try {
             out.writeByte(1); // content type MESSAGE (SealFormat.CONTENT_MESSAGE)
             out.writeShort(msg.getType());
@@ -197,12 +201,15 @@ public final class SealProtocol extends Protocol {
         } catch (Exception e) {
             throw new IllegalStateException("cannot serialize a JGroups message to seal it", e);
         }
+        int length = out.position() - start;
+        out.ensureCapacity(SealEngine.TAILROOM);
         Address dest = msg.getDest();
         boolean toAll = !(dest instanceof UUID);
         long msb = toAll ? 0 : ((UUID) dest).getMostSignificantBits();
         long lsb = toAll ? 0 : ((UUID) dest).getLeastSignificantBits();
-        byte[] sealed = engine.seal(out.buffer(), out.position(), toAll, msb, lsb);
-        Message wire = new BytesMessage(dest, sealed).setFlag(msg.getFlags(false), false, false);
+        SealEngine.Packet sealed = engine.sealInPlace(out.buffer(), start, length, toAll, msb, lsb);
+        Message wire = new BytesMessage(dest, sealed.bytes(), sealed.offset(), sealed.length())
+                .setFlag(msg.getFlags(false), false, false);
         wire.setFlag(msg.getFlags(true), true, false);
         return down_prot.down(wire);
     }
@@ -236,7 +243,10 @@ public final class SealProtocol extends Protocol {
      * (a member speaking for another); so is one in a batch attributed to another sender.
      */
     private Message open(Message msg, Address batchSender) {
-        Opened o = engine.open(msg.getArray(), msg.getOffset(), msg.getLength());
+        // the packet's array is this node's own (the transport read it into a new one, or it is
+        // a message to itself, which is never sent): a pair packet is opened where it lies, and
+        // the inner message's payload stays there (OpenedBytesMessage)
+        Opened o = engine.openInPlace(msg.getArray(), msg.getOffset(), msg.getLength());
         send(o.replies());
         if (o instanceof Opened.Control c) {
             lastProgress = System.nanoTime();
@@ -255,7 +265,7 @@ public final class SealProtocol extends Protocol {
         try {
             DataInput in = new ByteArrayDataInputStream(m.bytes(), m.offset(), m.length());
             short type = in.readShort();
-            inner = MessageFactory.create(type);
+            inner = type == Message.BYTES_MSG ? new OpenedBytesMessage() : MessageFactory.create(type);
             inner.readFrom(in);
         } catch (Exception e) {
             engine.refuse(SealCounters.Reason.MALFORMED);

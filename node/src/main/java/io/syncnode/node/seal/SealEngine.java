@@ -32,6 +32,15 @@ import java.util.function.LongSupplier;
  * structure changes happen inside {@link Handshake} under its lock.
  */
 public final class SealEngine {
+    /** Bytes a packet needs before its content (the longer header): see {@link #sealInPlace}. */
+    public static final int HEADROOM = SealFormat.PAIR_HEADER;
+    /** Bytes a packet needs after its content (tag, and a group packet's signature). */
+    public static final int TAILROOM = Aead.TAG + SealFormat.SIGNATURE;
+
+    /** A sealed packet: {@code bytes[offset, offset+length)}. */
+    public record Packet(byte[] bytes, int offset, int length) {
+    }
+
     private final Handshake handshake;
     private final SealCounters counters;
     private final LongSupplier nanos;
@@ -71,33 +80,66 @@ public final class SealEngine {
 
     /**
      * Seals {@code content[0, length)} (a content-type byte, then the body) for one member
-     * (address given) or for all ({@code toAll}).
+     * (address given) or for all ({@code toAll}), into a new array.
      */
     public byte[] seal(byte[] content, int length, boolean toAll, long destMsb, long destLsb) {
+        byte[] buf = new byte[HEADROOM + length + TAILROOM];
+        System.arraycopy(content, 0, buf, HEADROOM, length);
+        Packet p = sealInPlace(buf, HEADROOM, length, toAll, destMsb, destLsb);
+        return java.util.Arrays.copyOfRange(p.bytes(), p.offset(), p.offset() + p.length());
+    }
+
+    /**
+     * Seals the content {@code buf[off, off+length)} (a content-type byte, then the body) where it
+     * lies, for one member (address given) or for all ({@code toAll}): the header goes into the
+     * {@link #HEADROOM} bytes before {@code off}, tag and signature into the {@link #TAILROOM}
+     * bytes after the content, so that a packet costs no copy and no array of its own.
+     *
+     * @throws IllegalArgumentException if {@code buf} lacks the room before or after the content
+     */
+    public Packet sealInPlace(byte[] buf, int off, int length, boolean toAll, long destMsb, long destLsb) {
+        if (off < HEADROOM || length < 0 || buf.length - off - length < TAILROOM) {
+            throw new IllegalArgumentException("a packet needs " + HEADROOM + " bytes before its content and "
+                    + TAILROOM + " after it: content at " + off + ", " + length + " bytes, array of " + buf.length);
+        }
         counters.sealed.incrementAndGet();
         if (!toAll) {
             PeerSession s = handshake.sessions().byAddress(destMsb, destLsb);
             if (s != null && s.latestGen > 0) {
-                byte[] p = handshake.sealer().pair(s, content, 0, length);
-                if (p != null) {
-                    return p;
+                int start = handshake.sealer().pairInPlace(s, buf, off, length);
+                if (start >= 0) {
+                    return new Packet(buf, start, PacketSealer.pairLength(length));
                 }
             }
         }
-        byte[] p = handshake.sealer().group(content, 0, length);
-        handshake.sentGroup(p);
-        return p;
+        int start = handshake.sealer().groupInPlace(buf, off, length);
+        int len = PacketSealer.groupLength(length);
+        handshake.sentGroup(buf, start, len);
+        return new Packet(buf, start, len);
     }
 
-    /** Opens one inbound packet. */
+    /** Opens one inbound packet; its bytes are left as they are. */
     public Opened open(byte[] b, int off, int len) {
+        return open(b, off, len, false);
+    }
+
+    /**
+     * Opens one inbound packet whose array the caller owns and gives up: a pair packet is
+     * decrypted where it lies, and the message's bytes are a range of {@code b}. Refuses exactly
+     * what {@link #open(byte[], int, int)} refuses.
+     */
+    public Opened openInPlace(byte[] b, int off, int len) {
+        return open(b, off, len, true);
+    }
+
+    private Opened open(byte[] b, int off, int len, boolean inPlace) {
         if (len > SealFormat.MAX_PACKET) {
             return refused(SealCounters.Reason.MALFORMED);
         }
         int kind = SealFormat.kind(b, off, len);
         Opened o = switch (kind) {
             case SealFormat.KIND_HELLO -> handshake.onHello(b, off, len);
-            case SealFormat.KIND_PAIR -> openPair(b, off, len);
+            case SealFormat.KIND_PAIR -> openPair(b, off, len, inPlace);
             case SealFormat.KIND_GROUP -> openGroup(b, off, len);
             default -> refused(SealCounters.Reason.MALFORMED);
         };
@@ -107,7 +149,7 @@ public final class SealEngine {
         return o;
     }
 
-    private Opened openPair(byte[] b, int off, int len) {
+    private Opened openPair(byte[] b, int off, int len, boolean inPlace) {
         if (len < SealFormat.PAIR_HEADER + Aead.TAG + 1) {
             return refused(SealCounters.Reason.MALFORMED);
         }
@@ -125,22 +167,24 @@ public final class SealEngine {
         if (!pk.receiveWindow.mayAccept(counter)) {
             return refused(SealCounters.Reason.REPLAYED);
         }
-        byte[] plain = Aead.open(pk.receive, SealFormat.KIND_PAIR, counter, b, off, SealFormat.PAIR_HEADER,
-                off + SealFormat.PAIR_HEADER, len - SealFormat.PAIR_HEADER);
-        if (plain == null) {
+        if (!inPlace) {
+            b = java.util.Arrays.copyOfRange(b, off, off + len);
+            off = 0;
+        }
+        int plain = off + SealFormat.PAIR_HEADER;
+        int plainLen = len - SealFormat.PAIR_HEADER - Aead.TAG;
+        if (!Aead.openInPlace(pk.receive, SealFormat.KIND_PAIR, counter, b, off, SealFormat.PAIR_HEADER, plain,
+                plainLen + Aead.TAG)) {
             return refused(SealCounters.Reason.TAMPERED);
         }
         if (!pk.receiveWindow.accept(counter)) {
             return refused(SealCounters.Reason.REPLAYED);
         }
         handshake.heardFrom(s, recipientGen);
-        if (plain.length == 0) {
-            return refused(SealCounters.Reason.MALFORMED);
+        if (b[plain] == SealFormat.CONTENT_MESSAGE) {
+            return new Opened.Message(s.name, s.addressMsb, s.addressLsb, b, plain + 1, plainLen - 1);
         }
-        if (plain[0] == SealFormat.CONTENT_MESSAGE) {
-            return new Opened.Message(s.name, s.addressMsb, s.addressLsb, plain, 1, plain.length - 1);
-        }
-        return handshake.onControl(s, plain);
+        return handshake.onControl(s, java.util.Arrays.copyOfRange(b, plain, plain + plainLen));
     }
 
     private Opened openGroup(byte[] b, int off, int len) {

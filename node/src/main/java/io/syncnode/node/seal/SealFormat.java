@@ -43,10 +43,14 @@ final class SealFormat {
     }
 
     static void prefix(byte[] b, int kind) {
-        b[0] = MAGIC_0;
-        b[1] = MAGIC_1;
-        b[2] = VERSION;
-        b[3] = (byte) kind;
+        prefix(b, 0, kind);
+    }
+
+    static void prefix(byte[] b, int off, int kind) {
+        b[off] = MAGIC_0;
+        b[off + 1] = MAGIC_1;
+        b[off + 2] = VERSION;
+        b[off + 3] = (byte) kind;
     }
 
     /** The kind of a packet with a valid prefix, else -1. */

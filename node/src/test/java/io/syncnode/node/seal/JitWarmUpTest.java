@@ -2,6 +2,7 @@ package io.syncnode.node.seal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncnode.node.trust.Credentials;
 import java.nio.file.Path;
@@ -31,9 +32,12 @@ class JitWarmUpTest {
                 byte[] plain = new byte[len];
                 Arrays.fill(plain, (byte) len);
                 byte[] sealed = new byte[header + len + Aead.TAG];
-                Aead.seal(k, SealFormat.KIND_PAIR, len, sealed, 0, header, plain, 0, len, header);
+                System.arraycopy(plain, 0, sealed, header, len);
+                Aead.sealInPlace(k, SealFormat.KIND_PAIR, len, sealed, 0, header, header, len);
                 assertArrayEquals(plain, Aead.open(k, SealFormat.KIND_PAIR, len, sealed, 0, header, header,
                         len + Aead.TAG), "length " + len + ", header " + header);
+                assertTrue(Aead.openInPlace(k, SealFormat.KIND_PAIR, len, sealed, 0, header, header, len + Aead.TAG));
+                assertArrayEquals(plain, Arrays.copyOfRange(sealed, header, header + len), "in place, length " + len);
             }
         }
     }
