@@ -23,14 +23,20 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Per start: (a) latency: F (default 100) new 4 KiB files one at a time a -> b, median (after
  * 10 warm-up files); (b) bulk: a directory of N (default 2,000) 4 KiB files and one file of M MiB
  * (default 512) of random bytes, staged outside the folder and renamed into a's folder at once;
- * seconds until everything is complete on b, and MB/s. Prints one line per start and the
- * sealed-vs-plain comparison of the medians (targets: bulk within 10 %, latency within +1 ms).
+ * seconds until everything is complete on b, and MB/s, and the CPU time both node processes spent
+ * meanwhile (user + system, from /proc: a figure a loaded machine disturbs less than the time).
+ * Prints one line per start and the sealed-vs-plain comparison of the medians (targets: bulk within
+ * 10 %, latency within +1 ms).
+ *
+ * <p>{@code --baseline JAR} adds a third start to every round, sealed, with the nodes of another
+ * build (e.g. the jar before a change), so that a change to the seal layer is measured before and
+ * after in the same run, interleaved with the others.
  */
 public final class SealCostBench {
     private SealCostBench() {
     }
 
-    record Result(String mode, double latencyMs, double bulkSeconds, long bulkBytes) {
+    record Result(String mode, double latencyMs, double bulkSeconds, long bulkBytes, double bulkCpuSeconds) {
         double mbPerSecond() {
             return bulkBytes / 1e6 / bulkSeconds;
         }
@@ -41,6 +47,7 @@ public final class SealCostBench {
         int bigMib = 512;
         int small = 2000;
         int files = 100;
+        Path baseline = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "seal" -> { }
@@ -48,19 +55,27 @@ public final class SealCostBench {
                 case "--big-mib" -> bigMib = Integer.parseInt(args[++i]);
                 case "--small" -> small = Integer.parseInt(args[++i]);
                 case "--files" -> files = Integer.parseInt(args[++i]);
+                case "--baseline" -> baseline = Path.of(args[++i]).toAbsolutePath();
                 default -> {
-                    System.err.println("usage: scripts/bench seal [--rounds R] [--big-mib M] [--small N] [--files F]");
+                    System.err.println("usage: scripts/bench seal [--rounds R] [--big-mib M] [--small N] [--files F] [--baseline JAR]");
                     System.exit(2);
                 }
             }
         }
+        if (baseline != null && !Files.isRegularFile(baseline)) {
+            System.err.println("bench seal: --baseline " + baseline + ": no such file (a syncnode.jar of another build)");
+            System.exit(2);
+        }
+        List<String> modes = baseline == null ? List.of("plain", "sealed") : List.of("plain", "sealed", "base");
         List<Result> results = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-            for (boolean sealed : new boolean[] {false, true}) {
-                Result res = run(sealed, bigMib, small, files);
+            for (String mode : modes) {
+                Path jar = mode.equals("base") ? baseline : NodeProcess.jarUnderTest();
+                Result res = run(mode, !mode.equals("plain"), jar, bigMib, small, files);
                 results.add(res);
-                System.out.printf("round %d %-6s: latency median %6.2f ms; bulk %d MB in %6.2f s = %7.1f MB/s%n", r + 1,
-                        res.mode(), res.latencyMs(), res.bulkBytes() / 1_000_000, res.bulkSeconds(), res.mbPerSecond());
+                System.out.printf("round %d %-6s: latency median %6.2f ms; bulk %d MB in %6.2f s = %7.1f MB/s, nodes' CPU"
+                                + " %5.2f s%n", r + 1, res.mode(), res.latencyMs(), res.bulkBytes() / 1_000_000,
+                        res.bulkSeconds(), res.mbPerSecond(), res.bulkCpuSeconds());
             }
         }
         double plainLat = median(results, "plain", Result::latencyMs);
@@ -68,9 +83,22 @@ public final class SealCostBench {
         double plainBulk = median(results, "plain", Result::mbPerSecond);
         double sealedBulk = median(results, "sealed", Result::mbPerSecond);
         System.out.println();
-        System.out.printf("%-8s %18s %14s%n", "mode", "latency median ms", "bulk MB/s");
-        System.out.printf("%-8s %18.2f %14.1f%n", "plain", plainLat, plainBulk);
-        System.out.printf("%-8s %18.2f %14.1f%n", "sealed", sealedLat, sealedBulk);
+        System.out.println("java: " + Runtime.version() + "; " + Runtime.getRuntime().availableProcessors()
+                + " cores; load at the end " + loadAverage());
+        if (baseline != null) {
+            System.out.println("base: sealed, nodes of " + baseline);
+        }
+        System.out.printf("%-8s %18s %14s %16s%n", "mode", "latency median ms", "bulk MB/s", "bulk CPU s/GB");
+        for (String mode : modes) {
+            System.out.printf("%-8s %18.2f %14.1f %16.2f%n", mode, median(results, mode, Result::latencyMs),
+                    median(results, mode, Result::mbPerSecond),
+                    median(results, mode, x -> x.bulkCpuSeconds() / (x.bulkBytes() / 1e9)));
+        }
+        if (baseline != null) {
+            double baseBulk = median(results, "base", Result::mbPerSecond);
+            System.out.printf("base vs plain: latency %+.2f ms, bulk %.1f %% of plain%n",
+                    median(results, "base", Result::latencyMs) - plainLat, 100 * baseBulk / plainBulk);
+        }
         System.out.printf("sealed vs plain: latency %+.2f ms (target <= +1 ms: %s), bulk %.1f %% of plain (target >= 90 %%: %s)%n",
                 sealedLat - plainLat, sealedLat - plainLat <= 1 ? "met" : "MISSED", 100 * sealedBulk / plainBulk,
                 sealedBulk >= 0.9 * plainBulk ? "met" : "MISSED");
@@ -81,7 +109,8 @@ public final class SealCostBench {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static Result run(boolean sealed, int bigMib, int small, int files) throws Exception {
+    private static Result run(String mode, boolean sealed, Path jar, int bigMib, int small, int files)
+            throws Exception {
         Path home = Files.createTempDirectory("syncnode-bench-seal");
         int port = Cluster.randomPort();
         NodeProcess a = null;
@@ -89,9 +118,9 @@ public final class SealCostBench {
         try {
             String cluster = "bench-" + Long.toHexString(new Random().nextLong());
             String peers = "peers = [\"127.0.0.1:" + port + "\", \"127.0.0.1:" + (port + 1) + "\"]";
-            a = new NodeProcess(NodeProcess.jarUnderTest(), "a", home.resolve("a"),
+            a = new NodeProcess(jar, "a", home.resolve("a"),
                     clusterToml(home, "a", sealed, cluster, port, peers), "0ms");
-            b = new NodeProcess(NodeProcess.jarUnderTest(), "b", home.resolve("b"),
+            b = new NodeProcess(jar, "b", home.resolve("b"),
                     clusterToml(home, "b", sealed, cluster, port + 1, peers), "0ms");
             a.start();
             b.start();
@@ -107,6 +136,7 @@ public final class SealCostBench {
             double latencyMs = LatencyBench.percentile(lat, 50) / 1e6;
             Path staging = Files.createDirectories(home.resolve("staging/bulk"));
             long bytes = stage(staging, bigMib, small, rnd);
+            double cpu0 = cpuSeconds(a) + cpuSeconds(b);
             long t0 = System.nanoTime();
             Files.move(staging, a.folder().resolve("bulk"));
             Path target = b.folder().resolve("bulk");
@@ -119,10 +149,11 @@ public final class SealCostBench {
                 LockSupport.parkNanos(5_000_000);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpu = cpuSeconds(a) + cpuSeconds(b) - cpu0;
             if (sealed && !a.statusJson().path("security").path("mode").asText().equals("sealed")) {
                 throw new AssertionError("the sealed run is not sealed: " + a.statusJson().path("security"));
             }
-            return new Result(sealed ? "sealed" : "plain", latencyMs, seconds, bytes);
+            return new Result(mode, latencyMs, seconds, bytes, cpu);
         } finally {
             for (NodeProcess n : new NodeProcess[] {a, b}) {
                 if (n != null) {
@@ -147,6 +178,22 @@ public final class SealCostBench {
             toml += "credentials = \"" + creds + "\"\n";
         }
         return toml;
+    }
+
+    /** CPU time (user + system) the node's process has used so far, from /proc (clock ticks of 1/100 s). */
+    private static double cpuSeconds(NodeProcess n) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + n.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime: fields 14 and 15
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] l = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return l[0] + " " + l[1] + " " + l[2];
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     /** Writes the bulk set into {@code dir}: {@code small} files of 4 KiB and one of {@code bigMib} MiB. */
