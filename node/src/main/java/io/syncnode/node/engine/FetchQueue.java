@@ -1,6 +1,7 @@
 package io.syncnode.node.engine;
 
 import io.syncnode.node.apply.Applier;
+import io.syncnode.node.apply.FolderFetchOutput;
 import io.syncnode.node.fetch.DiskSpace;
 import io.syncnode.node.fetch.FetchFailedException;
 import io.syncnode.node.fetch.Fetcher;
@@ -155,7 +156,7 @@ final class FetchQueue {
             return;
         }
         waitingForSpace.running(target.size(), true);
-        fetcher.fetch(from, folder, target, temp, output(), partials.basisFor(target)).whenComplete((file, err) -> worker.execute(
+        fetcher.fetch(from, folder, target, temp, new FolderFetchOutput(applier), partials.basisFor(target)).whenComplete((file, err) -> worker.execute(
                 guard.apply("committing " + rel, () -> {
                     boolean keep = false;
                     try {
@@ -275,24 +276,5 @@ final class FetchQueue {
             }
         });
         return pause;
-    }
-
-    /**
-     * The fetch's temp file as the applier creates it, and its basis files (the partial result, the
-     * current version: both in the folder) read beneath the folder root without following symlinks.
-     */
-    private Fetcher.Output output() {
-        java.nio.file.Path root = applier.root();
-        return new Fetcher.Output() {
-            @Override
-            public java.nio.channels.FileChannel open(Path file, boolean again) throws IOException {
-                return applier.openTemp(file, again);
-            }
-
-            @Override
-            public java.nio.channels.FileChannel read(Path file) throws IOException {
-                return io.syncnode.node.os.ConfinedReads.openRegular(root, file);
-            }
-        };
     }
 }
