@@ -28,7 +28,8 @@ final class FileQueries {
     static final String BY_HASH = "SELECT " + FileRowCodec.COLUMNS
             + " FROM files INDEXED BY files_by_hash WHERE folder = ? AND hash = ?"
             + " AND deleted = 0 AND type = '" + FileType.REGULAR.name() + "' AND st_ino IS NOT NULL ORDER BY path LIMIT 1";
-    private static final String LIVE_COUNT = "SELECT count(*) FROM files WHERE folder = ? AND deleted = 0 AND path <> '.'";
+    // kept by the files triggers (migration 005): at most 1024 rows, not a walk of the folder
+    private static final String LIVE_COUNT = "SELECT coalesce(sum(live), 0) FROM digest_buckets WHERE folder = ?";
     // INDEXED BY as for BY_HASH: without it each of these walked the whole folder (one walk per
     // file applied in a burst)
     static final String BY_INODE = "SELECT " + FileRowCodec.COLUMNS

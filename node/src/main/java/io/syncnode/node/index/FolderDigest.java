@@ -1,9 +1,5 @@
 package io.syncnode.node.index;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,9 +9,8 @@ import java.sql.SQLException;
  * same set of paths with the same versions and deleted flags (metadata, content and stat
  * are not hashed: equal versions mean equal records).
  *
- * <p>Byte layout. {@code digest = SHA-256(E1 || E2 || ... || En)} over every entry of the
- * folder, tombstones included, in ascending order of the UTF-8 bytes of the path (unsigned
- * byte-wise comparison, a proper prefix first). Each entry {@code E} is:
+ * <p>Definition (PROTOCOL.md 5.4, arithmetic in {@link DigestBuckets}): each record's entry bytes
+ * {@code E} are
  * <pre>
  *   u32 path length in bytes (big-endian)
  *   path, UTF-8
@@ -24,43 +19,35 @@ import java.sql.SQLException;
  *       signed 64-bit integer; zero counters are never present
  *   u8 deleted: 1 for a tombstone, 0 otherwise
  * </pre>
- * An empty folder (or an unknown one) has the digest of zero bytes,
- * {@code e3b0c442...7852b855}.
+ * the record falls into bucket {@code b} = the first 10 bits of SHA-256(path bytes); bucket
+ * {@code b}'s sum {@code S_b} is the sum mod 2^256 of SHA-256(E) over its records (0 for none), and
+ * {@code digest = SHA-256(S_0 || ... || S_1023)}, each sum 32 bytes big-endian. An empty folder (or
+ * an unknown one) has the digest of 32,768 zero bytes.
+ *
+ * <p>The sums live in {@code digest_buckets}, kept by triggers on {@code files} in the transaction
+ * of every change (migration 005): computing the digest reads at most 1,024 rows, never the folder.
  */
 final class FolderDigest {
-    private static final String DIGEST = "SELECT path, version, deleted FROM files WHERE folder = ? ORDER BY path";
+    private static final String SUMS = "SELECT bucket, sum FROM digest_buckets WHERE folder = ?";
 
     private FolderDigest() {
     }
 
     /** The digest of {@code folder} as one read on {@code c} (see the class comment). */
     static byte[] of(ReaderPool.ReadConnection c, String folder) throws SQLException {
-        MessageDigest sha = sha256();
-        PreparedStatement st = c.prepared(DIGEST);
-        st.setString(1, folder);
-        ByteBuffer u32 = ByteBuffer.allocate(4);
-        try (ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                byte[] path = rs.getString(1).getBytes(StandardCharsets.UTF_8); // NameCodec text form
-                byte[] version = rs.getBytes(2);
-                if (version == null) {
-                    version = new byte[0];
-                }
-                sha.update(u32.clear().putInt(path.length).array());
-                sha.update(path);
-                sha.update(u32.clear().putInt(version.length / 16).array());
-                sha.update(version); // already n x (i64 node, i64 counter) sorted: see FileRowCodec
-                sha.update((byte) (rs.getInt(3) != 0 ? 1 : 0));
-            }
-        }
-        return sha.digest();
+        return DigestBuckets.digest(sums(c, folder));
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    /** The bucket sums of {@code folder}, indexed by bucket (null where no row is kept). */
+    static byte[][] sums(ReaderPool.ReadConnection c, String folder) throws SQLException {
+        byte[][] sums = new byte[DigestBuckets.BUCKETS][];
+        PreparedStatement st = c.prepared(SUMS);
+        st.setString(1, folder);
+        try (ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                sums[rs.getInt(1)] = rs.getBytes(2);
+            }
         }
+        return sums;
     }
 }

@@ -26,6 +26,9 @@ import java.sql.Statement;
  *     files row; see 001-schema.sql), and the check would cost every write.</li>
  * <li>{@code busy_timeout=5000}: only another process on the same file could make us wait.</li>
  * <li>{@code cache_size=-16384} (16 MiB): a full-folder write of 30,000 records stays in memory.</li>
+ * <li>{@code recursive_triggers=ON} and the {@code syncnode_*} functions ({@link DigestBuckets#install}):
+ *     the {@code files} triggers keep the folder digest's bucket sums, and the row an
+ *     {@code INSERT OR REPLACE} removes must fire the delete trigger.</li>
  * </ul>
  * Readers get {@code busy_timeout=5000} (a reader may briefly wait for the WAL index during a
  * checkpoint or recovery) and {@code query_only=1} (a bug cannot write around the writer thread).
@@ -59,6 +62,7 @@ final class IndexConnections {
             st.executeUpdate("PRAGMA foreign_keys = OFF");
             st.executeUpdate("PRAGMA busy_timeout = 5000");
             st.executeUpdate("PRAGMA cache_size = -16384");
+            DigestBuckets.install(conn); // the files triggers keep the folder digest (migration 005)
             return conn;
         } catch (SQLException | RuntimeException e) {
             try {

@@ -21,7 +21,7 @@ import java.util.List;
 final class SchemaMigrations {
     /** The migrations in order; the number in a name must equal its position (1-based). */
     static final List<String> SCRIPTS = List.of("001-schema.sql", "002-conflicts.sql", "003-fidelity.sql",
-            "004-intents.sql");
+            "004-intents.sql", "005-digest-buckets.sql");
 
     private SchemaMigrations() {
     }

@@ -285,7 +285,8 @@ public final class SqliteIndexStore implements AutoCloseable {
     /**
      * The folder digest that anti-entropy compares: equal on two nodes exactly when they hold the
      * same set of paths with the same versions and deleted flags. The byte layout is in
-     * {@link FolderDigest}; an empty folder (or an unknown one) has the digest of zero bytes.
+     * {@link FolderDigest} (kept incrementally: at most 1,024 rows read); an empty folder (or an unknown
+     * one) has the digest of 32,768 zero bytes.
      */
     public byte[] digest(String folder) {
         return readers.read("digest", "folder '" + folder + "'", c -> FolderDigest.of(c, folder));

@@ -54,8 +54,10 @@ class SchemaMigrationsTest {
         try (Connection c = raw()) {
             assertEquals(String.valueOf(SchemaMigrations.latest()), one(c, "PRAGMA user_version"));
             assertEquals("wal", one(c, "PRAGMA journal_mode"));
-            assertEquals("conflicts\ndirty\nfiles\nintents\nnode\npeers",
+            assertEquals("conflicts\ndigest_buckets\ndirty\nfiles\nintents\nnode\npeers",
                     one(c, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
+            assertEquals("files_digest_delete\nfiles_digest_insert\nfiles_digest_update",
+                    one(c, "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"));
             assertEquals("dirty_by_peer\nfiles_by_hard_link\nfiles_by_hash\nfiles_by_inode",
                     one(c, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"));
         }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProtocolVectorsTest {
     static final String ACK_ENVELOPE = "08011108070605040302011a026e312080d095ffbc315a1e0a046461746112160a05612e747874"
             + "120d0a0b090a000000000000001003";
-    static final String FOLDER_DIGEST = "171fccbaef163b0c95e7307b0aa4ecec308a5857e7b53a480a05c77872429aff";
+    static final String FOLDER_DIGEST = "86a84a7208893fcf401e4022e926cba442a9354460a0ac891c45c6ab15853d08";
     static final String ROLLING_ABC = "024a0126";
     static final String CONFLICT_COPY = "notes.sync-conflict-20231114-221320-n2.txt";
 
