@@ -42,9 +42,27 @@ public final class Announcer {
      * batch marked last, even an empty one. {@code inline}, if not null, gives the content of
      * records sent without it (null: none), read as the batches are cut, so at most one batch of
      * content is held at a time.
+     *
+     * @return false when a batch was not taken (the member left the view, or its lane dropped it)
      */
-    public void send(String member, List<Message.Announced> records, boolean full,
-                     Function<FileRecord, byte[]> inline) {
+    public boolean send(String member, List<Message.Announced> records, boolean full,
+                        Function<FileRecord, byte[]> inline) {
+        return send(member, records, full, full, inline);
+    }
+
+    /**
+     * Sends one page of a full-index exchange to {@code member}: batches marked {@code full}, the
+     * final one marked {@code last} when {@code last} (the page is the exchange's final one).
+     *
+     * @return false when a batch was not taken (the member left the view, or its lane dropped it)
+     */
+    public boolean sendPage(String member, List<Message.Announced> records, boolean last) {
+        return send(member, records, true, last, null);
+    }
+
+    private boolean send(String member, List<Message.Announced> records, boolean full, boolean last,
+                         Function<FileRecord, byte[]> inline) {
+        boolean taken = true;
         List<Message.Announced> batch = new ArrayList<>();
         long batchBytes = 0;
         for (Message.Announced a : records) {
@@ -57,16 +75,17 @@ public final class Announcer {
             counters.inlineBytesSent().addAndGet(a.inlineContent() == null ? 0 : a.inlineContent().length);
             long len = WireCodec.sizeBound(a);
             if (!batch.isEmpty() && (batch.size() >= BATCH || batchBytes + len > WireCodec.MAX_BATCH_BYTES)) {
-                sendBatch(member, batch, full, false);
+                taken &= sendBatch(member, batch, full, false);
                 batch = new ArrayList<>();
                 batchBytes = 0;
             }
             batch.add(a);
             batchBytes += len;
         }
-        if (!batch.isEmpty() || full) {
-            sendBatch(member, batch, full, full);
+        if (!batch.isEmpty() || last) {
+            taken &= sendBatch(member, batch, full, last);
         }
+        return taken;
     }
 
     /** Sends each member its acknowledgements. */
@@ -89,17 +108,19 @@ public final class Announcer {
         });
     }
 
-    private void sendBatch(String member, List<Message.Announced> batch, boolean full, boolean last) {
+    private boolean sendBatch(String member, List<Message.Announced> batch, boolean full, boolean last) {
         Message.IndexUpdate u = new Message.IndexUpdate(folder, batch, full, last);
         if (Hops.on()) { // before the hand-over: the lane's thread may send it before this one goes on
             Hops.markAll(Hops.Hop.ANNOUNCED, batch.stream().map(a -> a.record().path()).toList());
         }
+        boolean taken = true;
         if (member == null) {
             outbox.multicast(u);
         } else {
-            outbox.send(member, u);
+            taken = outbox.send(member, u);
         }
         counters.announcementsSent().incrementAndGet();
         counters.recordsAnnounced().addAndGet(batch.size());
+        return taken;
     }
 }

@@ -23,8 +23,9 @@ import java.util.logging.Logger;
 
 /**
  * What the folder tells the members about its index: its digest for an exchange, its whole index
- * to a member whose digest differs (with small files inline for a new replica), and the records
- * dirty toward a member (after its digest, or when they have been dirty for long).
+ * to a member whose digest differs (with small files inline for a new replica; sent page by page
+ * by {@link FullIndexSender}), and the records dirty toward a member (after its digest, or when
+ * they have been dirty for long).
  *
  * <p>The public-facing methods may be called from any thread: each queues its work on the folder's
  * worker, where everything else runs. A paused folder answers nothing (the resume asks again).
@@ -40,6 +41,8 @@ final class DigestResponder {
     /** Commits the index buffer (and sends what depends on it) before a digest is computed. */
     private final Runnable flush;
     private final BooleanSupplier halted;
+    /** Sends the whole index to members whose digest differs, page by page (worker only). */
+    private final FullIndexSender fullIndex;
     /** Members sent the index with inline content, and when (worker only). */
     private final Map<String, Instant> inlinedTo = new HashMap<>();
     /**
@@ -56,6 +59,12 @@ final class DigestResponder {
         this.reader = reader;
         this.flush = flush;
         this.halted = halted;
+        this.fullIndex = new FullIndexSender(folder, this::currentContent);
+    }
+
+    /** Worker: {@code member} acknowledged {@code entries} records (paces an index exchange to it). */
+    void acknowledged(String member, int entries) {
+        fullIndex.acknowledged(member, entries);
     }
 
     /** A member's digest of this folder: if it differs, send it our whole index; then its dirty entries. */
@@ -95,9 +104,7 @@ final class DigestResponder {
             }
             LOG.fine(() -> folder.name() + ": index differs from " + from + "'s; sending ours"
                     + (inline ? " with small files inline" : ""));
-            List<Message.Announced> all = new ArrayList<>();
-            folder.store().forEach(folder.name(), f -> all.add(new Message.Announced(f.record(), null)));
-            folder.buffer().send(from, all, true, inline ? this::currentContent : null);
+            fullIndex.start(from, inline); // page by page, paced by its acknowledgements
         }
         pushDirty(from);
     }
@@ -126,6 +133,7 @@ final class DigestResponder {
      */
     void pushStaleDirty(Collection<String> members, Instant before, int limit) {
         folder.worker().execute(folder.guard("offering stale dirty entries again", () -> {
+            fullIndex.tick(); // the 30 s timer also moves stalled index exchanges on
             if (folder.worker().paused() || halted.getAsBoolean()) {
                 return;
             }

@@ -185,7 +185,10 @@ public final class FolderSync implements AutoCloseable {
     /** Scans the reported local changes, then applies the announced records, then commits once. */
     private void drain() throws IOException {
         ChangeInbox.Drained d = inbox.take();
-        d.acks().forEach((from, byPath) -> buffer.acknowledged(peers.idOf(from), byPath)); // also paused or halted
+        d.acks().forEach((from, byPath) -> {
+            buffer.acknowledged(peers.idOf(from), byPath); // also paused or halted
+            digests.acknowledged(from, byPath.size()); // paces an index exchange to the member
+        });
         if (worker.paused()) {
             flush(); // the acks; local changes are found by the resume's rescan, remote ones by its digest exchange
             return;

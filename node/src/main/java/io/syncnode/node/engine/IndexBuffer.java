@@ -329,6 +329,14 @@ final class IndexBuffer {
         announcer.send(member, records, full, null);
     }
 
+    /**
+     * One page of a full-index exchange to {@code member} (see {@link Announcer#sendPage}); false
+     * when a batch was not taken (the member left, or its lane is full).
+     */
+    boolean sendPage(String member, List<Message.Announced> records, boolean last) {
+        return announcer.sendPage(member, records, last);
+    }
+
     /** As {@link #send(String, List, boolean)}, reading missing inline content through {@code inline}. */
     void send(String member, List<Message.Announced> records, boolean full,
               java.util.function.Function<FileRecord, byte[]> inline) {

@@ -21,6 +21,9 @@ import java.util.function.Consumer;
 final class FileQueries {
     private static final String GET = "SELECT " + FileRowCodec.COLUMNS + " FROM files WHERE folder = ? AND path = ?";
     private static final String ALL = "SELECT " + FileRowCodec.COLUMNS + " FROM files WHERE folder = ? ORDER BY path";
+    /** One page of the folder in path order after a path (keyset paging on the primary key). */
+    static final String PAGE = "SELECT " + FileRowCodec.COLUMNS
+            + " FROM files WHERE folder = ? AND path > ? ORDER BY path LIMIT ?";
     static final String UNDER = "SELECT " + FileRowCodec.COLUMNS
             + " FROM files WHERE folder = ? AND path > ? AND path < ? ORDER BY path";
     // INDEXED BY: without ANALYZE statistics the planner prefers scanning the folder's primary-key
@@ -84,6 +87,17 @@ final class FileQueries {
                 }
             }
             return null;
+        });
+    }
+
+    List<StoredFile> page(String folder, String after, int limit) {
+        Objects.requireNonNull(after, "after");
+        return readers.read("read a page", SqliteIndexWriter.describe(folder, after), c -> {
+            PreparedStatement st = c.prepared(PAGE);
+            st.setString(1, folder);
+            st.setString(2, after);
+            st.setInt(3, limit);
+            return files(st);
         });
     }
 

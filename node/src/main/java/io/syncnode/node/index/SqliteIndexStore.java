@@ -179,6 +179,15 @@ public final class SqliteIndexStore implements AutoCloseable {
     }
 
     /**
+     * At most {@code limit} entries of the folder whose path comes after {@code after} in byte
+     * order ({@code ""}: from the first), tombstones included, sorted by path: a folder read page by
+     * page, each page one short read on the primary key, however large the folder.
+     */
+    public List<StoredFile> page(String folder, String after, int limit) {
+        return files.page(folder, after, limit);
+    }
+
+    /**
      * A live regular file of the folder with this content hash that is on this node's disk (its
      * stat is known), e.g. to serve as the basis of a fetch after a rename. The one with the
      * lowest path when there are several.
