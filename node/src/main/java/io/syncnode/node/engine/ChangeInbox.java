@@ -25,15 +25,23 @@ import java.util.Set;
  */
 final class ChangeInbox {
     /** One drain's worth: the local changes, then the records per member in arrival order. */
+    /**
+     * @param inExchange members whose records taken include batches of a full-index exchange (their
+     *                   deletes add up in the mass-delete guard until the exchange ends)
+     */
     record Drained(boolean rescanAll, List<String> paths, List<String> recursive,
-                   Map<String, LinkedHashMap<String, Message.Announced>> updates, Set<String> exchangeEnded,
-                   Map<String, LinkedHashMap<String, VersionVector>> acks) {
+                   Map<String, LinkedHashMap<String, Message.Announced>> updates, Set<String> inExchange,
+                   Set<String> exchangeEnded, Map<String, LinkedHashMap<String, VersionVector>> acks) {
     }
+
+    /** At most this many announced records are taken by one drain. */
+    static final int TAKE_RECORDS = 2000;
 
     private boolean rescanAll;
     private final Set<String> paths = new LinkedHashSet<>();
     private final Set<String> recursive = new LinkedHashSet<>();
     private final Map<String, LinkedHashMap<String, Message.Announced>> updates = new LinkedHashMap<>();
+    private final Set<String> inExchange = new LinkedHashSet<>();
     private final Set<String> exchangeEnded = new LinkedHashSet<>();
     private final Map<String, LinkedHashMap<String, VersionVector>> acks = new LinkedHashMap<>();
     /** Acknowledgements waiting per member, in bytes (by {@link WireCodec#sizeBound}). */
@@ -63,6 +71,9 @@ final class ChangeInbox {
                 a = new Message.Announced(a.record(), before.inlineContent());
             }
             records.put(a.record().path(), a); // a later record of the same path replaces an earlier one
+        }
+        if (update.full()) {
+            inExchange.add(from);
         }
         if (update.full() && update.last()) {
             exchangeEnded.add(from);
@@ -110,24 +121,64 @@ final class ChangeInbox {
         return true;
     }
 
-    /** Worker: takes everything that arrived, and lets the next arrival queue a new drain. */
+    /**
+     * Worker: takes what arrived, and lets the next arrival queue a new drain. Everything but the
+     * members' records is taken whole; of those, at most {@value #TAKE_RECORDS} (whole members first,
+     * in arrival order, then part of the next one): a drain commits and acknowledges what it applied
+     * at its end, and the member's index exchange is paced by those acknowledgements, so taking a
+     * bounded share keeps both sides busy (the sender refills while the rest is applied) and one drain
+     * from holding a whole exchange. {@link #hasRecords} says whether records were left.
+     */
     synchronized Drained take() {
         drainQueued = false;
-        Drained d = new Drained(rescanAll, new ArrayList<>(paths), new ArrayList<>(recursive),
-                new LinkedHashMap<>(updates), new LinkedHashSet<>(exchangeEnded), new LinkedHashMap<>(acks));
+        Map<String, LinkedHashMap<String, Message.Announced>> taken = new LinkedHashMap<>();
+        Set<String> takenInExchange = new LinkedHashSet<>();
+        Set<String> takenEnded = new LinkedHashSet<>();
+        int room = TAKE_RECORDS;
+        for (var it = updates.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, LinkedHashMap<String, Message.Announced>> e = it.next();
+            String from = e.getKey();
+            LinkedHashMap<String, Message.Announced> records = e.getValue();
+            if (inExchange.contains(from)) {
+                takenInExchange.add(from);
+            }
+            if (records.size() <= room) {
+                taken.put(from, records);
+                room -= records.size();
+                it.remove();
+                inExchange.remove(from);
+                if (exchangeEnded.remove(from)) {
+                    takenEnded.add(from);
+                }
+                continue;
+            }
+            LinkedHashMap<String, Message.Announced> part = new LinkedHashMap<>();
+            for (var ri = records.entrySet().iterator(); room > 0; room--) {
+                Map.Entry<String, Message.Announced> r = ri.next();
+                part.put(r.getKey(), r.getValue());
+                ri.remove();
+            }
+            taken.put(from, part);
+            break; // the rest of this member's records and those of the members after it: the next drain
+        }
+        Drained d = new Drained(rescanAll, new ArrayList<>(paths), new ArrayList<>(recursive), taken,
+                takenInExchange, takenEnded, new LinkedHashMap<>(acks));
         if (Hops.on()) {
             Hops.markAll(Hops.Hop.DRAIN, d.paths());
             Hops.markAll(Hops.Hop.DRAIN, d.recursive());
             d.updates().values().forEach(u -> Hops.markAll(Hops.Hop.REMOTE_DRAIN, u.keySet()));
         }
-        exchangeEnded.clear();
         acks.clear();
         ackBytes.clear();
         ackDropsSaid.clear();
         rescanAll = false;
         paths.clear();
         recursive.clear();
-        updates.clear();
         return d;
+    }
+
+    /** Whether announced records wait (left by {@link #take}, or arrived since). */
+    synchronized boolean hasRecords() {
+        return !updates.isEmpty();
     }
 }

@@ -191,17 +191,23 @@ public final class FolderSync implements AutoCloseable {
         });
         if (worker.paused()) {
             flush(); // the acks; local changes are found by the resume's rescan, remote ones by its digest exchange
+            if (inbox.hasRecords()) {
+                drainSoon(); // the records the take left are dropped as these were
+            }
             return;
         }
         scans.scanReported(d);
         d.updates().forEach((from, records) -> {
             Message.IndexUpdate u = new Message.IndexUpdate(name, new ArrayList<>(records.values()),
-                    d.exchangeEnded().contains(from), d.exchangeEnded().contains(from));
+                    d.inExchange().contains(from), d.exchangeEnded().contains(from));
             if (scans.halt() == null && deletes.admits(from, u)) { // halted: dropped, offered again by anti-entropy
                 remote.applyUpdate(from, u);
             }
         });
         flush();
+        if (inbox.hasRecords()) {
+            drainSoon(); // the records the take left (a bounded share per drain, see ChangeInbox.take)
+        }
     }
 
     /** A member's acknowledgements; like changes, they wait in the inbox and are taken in one drain. */

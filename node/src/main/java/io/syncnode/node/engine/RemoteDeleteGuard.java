@@ -24,8 +24,10 @@ import java.util.function.Consumer;
  *
  * <p>Implementation notes: a delete counts when the reconciler would carry it out (the tombstone
  * wins over a live local entry that is not ignored and not the root). An index exchange arrives in
- * several batches, so its deletes add up (until its last batch, at most {@link #WINDOW_MILLIS})
- * against the live count at its start: splitting an exchange into small batches does not pass. An
+ * several batches, so its deletes add up (until its last batch; a window whose exchange sent no
+ * batch for {@link #WINDOW_MILLIS} ends) against the live count at its start: splitting an exchange
+ * into small batches, or pacing it over minutes, does not pass. The state per member is three
+ * counters (start, live count, deletes), never the exchange's records. An
  * announcement is judged alone, as the sender's own scan guard judged the scan it came from: a
  * member deleting a few files at a time (a user's ordinary work, a writer's churn across a restart)
  * never halts the others; one that deletes most of the folder in one announcement or exchange does.
@@ -71,13 +73,20 @@ final class RemoteDeleteGuard implements FolderScans.HeldDeletes {
             return true;
         }
         long deleting = deleting(update);
+        long now = folder.clock().millis();
+        // the batches of one index exchange add up (a split exchange does not pass), for as long as
+        // they keep coming (an exchange is sent page by page, paced by our acks: it may take minutes);
+        // an announcement is judged alone, as the sender's own scan guard judged the scan it came from
+        long[] w = update.full() ? windows.get(from) : null;
+        if (w != null && now - w[0] < WINDOW_MILLIS) {
+            w[0] = now;
+        }
         if (deleting == 0) {
+            if (update.last()) {
+                windows.remove(from);
+            }
             return true;
         }
-        long now = folder.clock().millis();
-        // the batches of one index exchange add up (a split exchange does not pass); an announcement
-        // is judged alone, as the sender's own scan guard judged the scan it came from
-        long[] w = update.full() ? windows.get(from) : null;
         if (w == null || now - w[0] >= WINDOW_MILLIS) {
             w = new long[] {now, folder.store().liveCount(folder.name()), 0};
             if (update.full() && !update.last()) {

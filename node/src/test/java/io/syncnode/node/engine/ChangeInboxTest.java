@@ -11,6 +11,7 @@ import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
 import io.syncnode.protocol.VersionVector;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +41,46 @@ class ChangeInboxTest {
         assertEquals(2L, a.record().version().counter(7L));
         assertArrayEquals(bytes, a.inlineContent(), "the same content again without it: the bytes are kept");
         assertEquals(Set.of("n1"), d.exchangeEnded());
+    }
+
+    @Test
+    void batchesOfAnIndexExchangeAreMarkedAsSuchBeforeItsLastOne() {
+        inbox.announced("n1", new Message.IndexUpdate("data", List.of(new Message.Announced(file("a", 1, (byte) 1), null)),
+                true, false));
+        inbox.announced("n2", new Message.IndexUpdate("data", List.of(new Message.Announced(file("b", 1, (byte) 1), null)),
+                false, false));
+        ChangeInbox.Drained d = inbox.take();
+        assertEquals(Set.of("n1"), d.inExchange(), "n1's records are part of its exchange; n2's an announcement");
+        assertEquals(Set.of(), d.exchangeEnded());
+        assertEquals(Set.of(), inbox.take().inExchange(), "taken: the next drain starts empty");
+    }
+
+    @Test
+    void aDrainTakesABoundedShareOfTheRecordsAndTheEndOfAnExchangeWithItsLastOne() {
+        List<Message.Announced> many = new ArrayList<>();
+        for (int i = 0; i < ChangeInbox.TAKE_RECORDS + 500; i++) {
+            many.add(new Message.Announced(file(String.format("f%05d", i), 1, (byte) 1), null));
+        }
+        inbox.announced("n1", new Message.IndexUpdate("data", many, true, true));
+        inbox.announced("n2", new Message.IndexUpdate("data", List.of(many.get(0)), false, false));
+        inbox.acked("n2", new Message.Ack("data", List.of(new Message.AckEntry("x", many.get(0).record().version()))));
+
+        ChangeInbox.Drained first = inbox.take();
+        assertEquals(ChangeInbox.TAKE_RECORDS, first.updates().get("n1").size());
+        assertEquals("f00000", first.updates().get("n1").keySet().iterator().next(), "in arrival order");
+        assertEquals(Set.of("n1"), first.updates().keySet(), "n2's records wait behind n1's");
+        assertEquals(Set.of("n1"), first.inExchange());
+        assertEquals(Set.of(), first.exchangeEnded(), "n1's exchange has records left");
+        assertEquals(Set.of("n2"), first.acks().keySet(), "acknowledgements are taken whole");
+        assertTrue(inbox.hasRecords());
+
+        ChangeInbox.Drained second = inbox.take();
+        assertEquals(500, second.updates().get("n1").size());
+        assertEquals("f02000", second.updates().get("n1").keySet().iterator().next());
+        assertEquals(1, second.updates().get("n2").size());
+        assertEquals(Set.of("n1"), second.exchangeEnded());
+        assertEquals(Set.of("n1"), second.inExchange());
+        assertFalse(inbox.hasRecords());
     }
 
     @Test

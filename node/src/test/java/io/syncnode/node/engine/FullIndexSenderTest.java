@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.syncnode.node.wire.Message;
 import io.syncnode.protocol.FileRecord;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -34,33 +30,10 @@ class FullIndexSenderTest {
     final MovingClock clock = new MovingClock();
     FullIndexSender sender;
 
-    static final class MovingClock extends Clock {
-        volatile Instant now = Instant.parse("2026-12-01T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @BeforeEach
     void index() throws Exception {
         parts = new EngineParts(tmp);
-        FolderContext c = parts.context;
-        FolderContext moving = new FolderContext(c.name(), c.root(), c.selfId(), c.selfName(), c.store(), c.buffer(),
-                c.applier(), clock, c.counters(), c.problems(), c.worker(), c.split(), c.ignored(), c.scanLater(),
-                c.nodeName(), c.ioPool(), c.actions(), c.local());
-        sender = new FullIndexSender(moving, r -> null);
+        sender = new FullIndexSender(clock.into(parts.context), r -> null);
         parts.onWorker(() -> {
             for (int i = 0; i < RECORDS; i++) {
                 FileRecord r = parts.file(String.format("d/f%05d", i), new byte[] {(byte) i}, 0644, 1,
@@ -150,7 +123,7 @@ class FullIndexSenderTest {
             return null;
         });
         awaitSent(6_000);
-        clock.now = clock.now.plus(FullIndexSender.STALL);
+        clock.advance(FullIndexSender.STALL);
         parts.onWorker(() -> {
             sender.tick();
             return null;
@@ -162,7 +135,7 @@ class FullIndexSenderTest {
             return null;
         });
         awaitSent(13_000);
-        clock.now = clock.now.plus(FullIndexSender.GIVE_UP);
+        clock.advance(FullIndexSender.GIVE_UP);
         parts.onWorker(() -> {
             sender.tick();
             return null;

@@ -102,6 +102,31 @@ class RemoteDeleteGuardTest {
     }
 
     @Test
+    void anExchangePacedOverMinutesAddsUpWhileItsBatchesKeepComingAndEndsAfterAMinuteOfSilence() throws Exception {
+        MovingClock clock = new MovingClock();
+        RemoteDeleteGuard paced = new RemoteDeleteGuard(clock.into(parts.context),
+                new Reconciler(ConflictPolicy.KEEP_BOTH, DeleteConflict.KEEP_MODIFIED, EngineParts.SELF), halts::add,
+                (from, u) -> applied.add(from + ":" + u.files().size()), true);
+        assertTrue(parts.onWorker(() -> paced.admits("beta", deletes(0, 40, true, false))), "40 of 120: fine");
+        for (int i = 0; i < 3; i++) { // pages without deletes, 50 s apart: the exchange goes on
+            clock.advance(java.time.Duration.ofSeconds(50));
+            assertTrue(parts.onWorker(() -> paced.admits("beta", deletes(0, 0, true, false))));
+        }
+        clock.advance(java.time.Duration.ofSeconds(50));
+        assertFalse(parts.onWorker(() -> paced.admits("beta", deletes(40, 61, true, true))),
+                "61 of 120 in one exchange, 200 s long: too many");
+        assertEquals(1, halts.size(), halts.toString());
+
+        halts.clear();
+        parts.onWorker(paced::applyHeld);
+        assertTrue(parts.onWorker(() -> paced.admits("gamma", deletes(0, 40, true, false))));
+        clock.advance(java.time.Duration.ofSeconds(RemoteDeleteGuard.WINDOW_MILLIS / 1000));
+        assertTrue(parts.onWorker(() -> paced.admits("gamma", deletes(40, 61, true, true))),
+                "after a minute without a batch the window ended: 21 of 120");
+        assertTrue(halts.isEmpty(), halts.toString());
+    }
+
+    @Test
     void eachMemberHasItsOwnCountAndStaleTombstonesDoNotCount() throws Exception {
         assertTrue(parts.onWorker(() -> guard.admits("beta", deletes(0, 60, true, false))));
         assertTrue(parts.onWorker(() -> guard.admits("gamma", deletes(60, 120, true, false))),
