@@ -316,7 +316,14 @@ final class IndexBuffer {
         if (peer == null) {
             return;
         }
+        // the acks of an index exchange name every record of the folder: when nothing is dirty
+        // toward the peer in the index, only the paths with a pending change can need a look (one
+        // probe instead of a read per acknowledged path)
+        boolean anyDirty = byPath.isEmpty() || store.anyDirtyToward(peer, folder);
         byPath.forEach((path, version) -> {
+            if (!anyDirty && !pending.contains(path)) {
+                return;
+            }
             StoredFile cur = current(path);
             if (cur != null && version.covers(cur.record().version())) {
                 clearDirty(path, peer);

@@ -24,6 +24,7 @@ final class DirtyQueries {
     private static final String DIRTY = "SELECT d.folder, d.path, d.peer_id, p.name, d.since_ms"
             + " FROM dirty d LEFT JOIN peers p ON p.id = d.peer_id";
     private static final String DIRTY_COUNT = "SELECT count(*) FROM dirty";
+    private static final String ANY_DIRTY_TOWARD = "SELECT EXISTS (SELECT 1 FROM dirty WHERE peer_id = ? AND folder = ?)";
     private static final String DIRTY_BY_PEER = "SELECT peer_id, count(*) FROM dirty GROUP BY peer_id ORDER BY peer_id";
     private static final String FOLDER_DIRTY_BY_PEER = "SELECT peer_id, count(*) FROM dirty WHERE folder = ?"
             + " GROUP BY peer_id ORDER BY peer_id";
@@ -143,6 +144,15 @@ final class DirtyQueries {
                 st.setString(1, folderOrNull);
             }
             return count(st);
+        });
+    }
+
+    boolean anyDirtyToward(long peerId, String folder) {
+        return readers.read("look for dirty entries", "folder '" + folder + "' peer " + hex(peerId), c -> {
+            PreparedStatement st = c.prepared(ANY_DIRTY_TOWARD);
+            st.setLong(1, peerId);
+            st.setString(2, folder);
+            return count(st) != 0;
         });
     }
 

@@ -227,6 +227,11 @@ public final class SqliteIndexStore implements AutoCloseable {
         return dirty.dirtyCount(folderOrNull);
     }
 
+    /** Whether any path of the folder is dirty toward {@code peerId} (one probe of the peer's index range). */
+    public boolean anyDirtyToward(long peerId, String folder) {
+        return dirty.anyDirtyToward(peerId, folder);
+    }
+
     /** Peer id to the number of paths (all folders) dirty toward it; peers with none are absent. */
     public Map<Long, Long> dirtyCountByPeer() {
         return dirty.dirtyCountByPeer(null);
