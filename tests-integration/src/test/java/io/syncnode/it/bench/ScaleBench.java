@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * 1,000 per directory), against two node processes (tcp on 127.0.0.1, the launcher's node heap:
  * {@code -Xmx256m} as NodeProcess starts them). Prints: (a) index time: node A started on the full
  * folder until it runs (JVM start and first scan); (b) seed time: an empty node B started until its
- * index counts every entry A's does; (c) each node's RSS ({@code /proc/PID/status}) and heap in use
+ * index counts every entry A's does; (c) each node's RSS now and at its peak ({@code VmRSS}, {@code VmHWM} of
+ * {@code /proc/PID/status}) and heap in use
  * ({@code jcmd PID GC.heap_info}) afterwards; (d) {@code rsync -a} of the same tree into an empty
  * directory on this machine, when rsync is installed, for scale. A smoke run ({@code N = 2000}) is
  * part of {@code .ci/run}; the figures of large runs go in the notes.
@@ -72,8 +73,8 @@ public final class ScaleBench {
             System.out.printf("index (A from start to running): %.1f s, %d entries%n", index, entries);
             System.out.printf("seed (B from start to every entry): %.1f s%n", seed);
             for (NodeProcess node : List.of(a, b)) {
-                System.out.printf("%s: RSS %d MiB, heap used %s%n", node.name(), rssKib(node.pid()) / 1024,
-                        heap(node.pid()));
+                System.out.printf("%s: RSS %d MiB (peak %d MiB), heap used %s%n", node.name(),
+                        statusKib(node.pid(), "VmRSS:") / 1024, statusKib(node.pid(), "VmHWM:") / 1024, heap(node.pid()));
             }
             Double rsync = rsync(a.folder(), home.resolve("rsync-copy"));
             if (rsync != null) {
@@ -123,9 +124,10 @@ public final class ScaleBench {
         }
     }
 
-    private static long rssKib(long pid) throws IOException {
+    /** A figure of {@code /proc/PID/status} in KiB ({@code VmRSS:} now, {@code VmHWM:} the peak), or -1. */
+    private static long statusKib(long pid, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
+            if (line.startsWith(field)) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
