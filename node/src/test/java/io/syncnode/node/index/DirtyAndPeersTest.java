@@ -3,6 +3,8 @@ package io.syncnode.node.index;
 import static io.syncnode.node.index.Records.await;
 import static io.syncnode.node.index.Records.regular;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -69,6 +71,17 @@ class DirtyAndPeersTest {
                 + d.peerName()).toList());
         assertEquals(List.of("beta"), store.peers().stream().map(PeerInfo::name).toList());
         assertEquals(0, (int) await(store.write(w -> w.forgetPeer(GAMMA))), "forgetting again drops nothing");
+    }
+
+    @Test
+    void anyDirtyTowardLooksAtOnePeerInOneFolder() {
+        assertFalse(store.anyDirtyToward(BETA, "f"));
+        write(w -> w.markDirty("f", "p", List.of(BETA), T1));
+        assertTrue(store.anyDirtyToward(BETA, "f"));
+        assertFalse(store.anyDirtyToward(BETA, "g"), "another folder");
+        assertFalse(store.anyDirtyToward(BETA + 1, "f"), "another peer");
+        write(w -> w.clearDirty("f", "p", BETA));
+        assertFalse(store.anyDirtyToward(BETA, "f"));
     }
 
     @Test
