@@ -31,12 +31,14 @@ import java.util.logging.Logger;
  *     acknowledged yet (counting the member's acknowledgement entries): the sender never gets ahead
  *     of what the receiver has committed by more than that, so neither the send lane nor the
  *     receiver's inbox holds the exchange. A member that stops acknowledging (its folder halted or
- *     paused, records it keeps, a page its lane dropped) gets the next page once nothing moved for
+ *     paused, records it keeps) gets the next page once nothing moved for
  *     {@link #STALL}, checked at its acknowledgements and at the 30 s offers of stale dirty records;
  *     after {@link #GIVE_UP} without any progress the exchange ends (the next digest starts
  *     another).</li>
  * <li><b>One per member.</b> A digest that differs again while an exchange to the member runs
- *     leaves it running (it reads the current index as it goes), unless it stalled.</li>
+ *     leaves it running (it reads the current index as it goes), unless it stalled. A page the
+ *     transport does not take (the member is not in the view, its lane is full) ends the exchange:
+ *     the member's next digest starts another.</li>
  * </ul>
  *
  * <p>Confined to the folder's worker thread.
@@ -173,8 +175,12 @@ final class FullIndexSender {
         }
         boolean last = rows.size() < PAGE_ROWS && page.size() == rows.size();
         if (!folder.buffer().sendPage(ex.member, page, last)) {
-            // the member left the view or its lane is full: this page again after its next
-            // acknowledgement or the tick (what went out of it is simply sent twice)
+            // the member is not in the view (yet: digests come at a merge before the view settles)
+            // or its lane dropped the page: the exchange ends, and the member's next digest (its
+            // greeting, the view change, the 2-minute timer) starts another at once
+            running.remove(ex.member);
+            LOG.fine(() -> folder.name() + ": index to " + ex.member + " not taken after " + ex.sent
+                    + " records; it goes again at the member's next digest");
             return;
         }
         ex.after = after;
