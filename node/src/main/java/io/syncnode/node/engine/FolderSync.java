@@ -189,24 +189,19 @@ public final class FolderSync implements AutoCloseable {
             buffer.acknowledged(peers.idOf(from), byPath); // also paused or halted
             digests.acknowledged(from, byPath.size()); // paces an index exchange to the member
         });
-        if (worker.paused()) {
-            flush(); // the acks; local changes are found by the resume's rescan, remote ones by its digest exchange
-            if (inbox.hasRecords()) {
-                drainSoon(); // the records the take left are dropped as these were
-            }
-            return;
+        if (!worker.paused()) { // paused: local changes are found by the resume's rescan, remote ones by its digest exchange
+            scans.scanReported(d);
+            d.updates().forEach((from, records) -> {
+                Message.IndexUpdate u = new Message.IndexUpdate(name, new ArrayList<>(records.values()),
+                        d.inExchange().contains(from), d.exchangeEnded().contains(from));
+                if (scans.halt() == null && deletes.admits(from, u)) { // halted: dropped, offered again by anti-entropy
+                    remote.applyUpdate(from, u);
+                }
+            });
         }
-        scans.scanReported(d);
-        d.updates().forEach((from, records) -> {
-            Message.IndexUpdate u = new Message.IndexUpdate(name, new ArrayList<>(records.values()),
-                    d.inExchange().contains(from), d.exchangeEnded().contains(from));
-            if (scans.halt() == null && deletes.admits(from, u)) { // halted: dropped, offered again by anti-entropy
-                remote.applyUpdate(from, u);
-            }
-        });
-        flush();
+        flush(); // paused: the acks
         if (inbox.hasRecords()) {
-            drainSoon(); // the records the take left (a bounded share per drain, see ChangeInbox.take)
+            drainSoon(); // the records the take left (a bounded share per drain, see ChangeInbox.take); paused: dropped
         }
     }
 
