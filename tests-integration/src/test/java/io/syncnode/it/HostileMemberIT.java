@@ -150,7 +150,9 @@ class HostileMemberIT {
     @Order(9)
     void aFetchSourceIgnoringTheCreditIsCutOffAndItsChunksAreNotQueued() throws IOException {
         Attempt a = send("flood");
-        awaitLog("beyond the credit of 8 chunks", "the transfer of flood.bin ended past its credit");
+        // flood.bin (10 MiB) is a big file: asked with the big-file credit
+        awaitLog("beyond the credit of " + io.syncnode.node.fetch.Fetcher.BIG_CREDIT + " chunks",
+                "the transfer of flood.bin ended past its credit");
         a.assertProblem("flood.bin");
         a.assertUnharmed();
         a.assertNoLargeFiles(CraftedPeer.FLOOD_SIZE);
