@@ -128,9 +128,9 @@ class Day2OperationsIT {
                 debounce = "3s"
                 """.formatted(count));
         cluster.startAll();
-        // the burst reaches n2 in several announcements, applied as they come (the writer flushes
-        // what waited 100 ms); on a loaded machine they may be more than 500 ms apart: the debounce
-        // is long enough that the burst is one, whatever the machine's load
+        // the burst may reach n2 in several announcements, applied as they come; on a loaded
+        // machine they were once more than 500 ms apart: the debounce is long enough that the burst
+        // is one, whatever the machine's load
         Path etc = Files.createDirectories(cluster.node(1).folder().resolve("etc"));
         for (int i = 0; i < 50; i++) {
             Files.writeString(etc.resolve("f" + i), "burst " + i);
