@@ -209,9 +209,8 @@ public final class FolderSync implements AutoCloseable {
     public void onAck(String from, Message.Ack ack) {
         int dropped = inbox.acked(from, ack);
         if (dropped > 0) {
-            LOG.warning(() -> name + ": dropped " + dropped + " acknowledgements from " + from + ": more than "
-                    + (ChangeInbox.MAX_ACK_BYTES >> 20) + " MiB of them wait for this folder's worker (they stay"
-                    + " dirty there and are offered again)");
+            LOG.warning(() -> name + ": dropped " + dropped + " acknowledgements from " + from + " beyond the "
+                    + (ChangeInbox.MAX_ACK_BYTES >> 20) + " MiB waiting for the worker (they stay dirty there, offered again)");
         }
         drainSoon();
     }
@@ -245,9 +244,8 @@ public final class FolderSync implements AutoCloseable {
     }
 
     /**
-     * Releases a mass-delete halt: a scan's deletes propagate, a member's are applied (see
-     * {@link FolderScans#acceptDeletes} and {@link RemoteDeleteGuard});
-     * empty when the folder was not halted for a mass delete.
+     * Releases a mass-delete halt: a scan's deletes propagate, a member's are applied (see {@link
+     * FolderScans#acceptDeletes} and {@link RemoteDeleteGuard}); empty when not halted for a mass delete.
      */
     public CompletableFuture<java.util.OptionalLong> acceptDeletes() {
         return scans.acceptDeletes();
