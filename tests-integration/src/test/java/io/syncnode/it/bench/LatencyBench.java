@@ -63,6 +63,7 @@ public final class LatencyBench {
         int burst = 1000;
         int rounds = 1;
         boolean keep = false;
+        boolean sealed = false;
         List<Path> jars = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -72,8 +73,9 @@ public final class LatencyBench {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--jar" -> jars.add(Path.of(args[++i]).toAbsolutePath().normalize());
                 case "--keep" -> keep = true;
+                case "--sealed" -> sealed = true;
                 default -> {
-                    System.err.println("usage: scripts/bench latency [--files N] [--burst M] [--rounds R] [--jar PATH]... [--keep]");
+                    System.err.println("usage: scripts/bench latency [--files N] [--burst M] [--rounds R] [--jar PATH]... [--sealed] [--keep]");
                     System.exit(2);
                 }
             }
@@ -99,7 +101,7 @@ public final class LatencyBench {
                     Path dir = home.resolve("r" + round + "-" + (char) ('A' + j));
                     System.setProperty("it.nodeJvm", baseJvm + " -Dsyncnode.hops=" + dir.resolve("hops"));
                     System.out.printf("%n=== round %d, jar %c: %s%n", round, 'A' + j, jars.get(j));
-                    session(jars.get(j), dir, files, burst, results.computeIfAbsent(jars.get(j), k -> new Result()));
+                    session(jars.get(j), dir, files, burst, sealed, results.computeIfAbsent(jars.get(j), k -> new Result()));
                 }
             }
             summary(jars, results, files, burst);
@@ -118,15 +120,15 @@ public final class LatencyBench {
     }
 
     /** One pair of nodes from {@code jar}: warm-up, N files a -> b, N files b -> a, the burst; adds to {@code r}. */
-    static void session(Path jar, Path home, int files, int burst, Result r) throws Exception {
+    static void session(Path jar, Path home, int files, int burst, boolean sealed, Result r) throws Exception {
         int port = Cluster.randomPort();
         NodeProcess a = null;
         NodeProcess b = null;
         try {
             String cluster = "bench-" + Long.toHexString(new Random().nextLong());
             String peers = "peers = [\"127.0.0.1:" + port + "\", \"127.0.0.1:" + (port + 1) + "\"]";
-            a = new NodeProcess(jar, "a", home.resolve("a"), clusterToml(cluster, port, peers), "0ms");
-            b = new NodeProcess(jar, "b", home.resolve("b"), clusterToml(cluster, port + 1, peers), "0ms");
+            a = new NodeProcess(jar, "a", home.resolve("a"), clusterToml(home, "a", sealed, cluster, port, peers), "0ms");
+            b = new NodeProcess(jar, "b", home.resolve("b"), clusterToml(home, "b", sealed, cluster, port + 1, peers), "0ms");
             a.start();
             b.start();
             a.waitUntilRunning(Cluster.START);
@@ -247,14 +249,21 @@ public final class LatencyBench {
         return ns.isEmpty() ? 0 : percentile(ns.stream().mapToLong(Long::longValue).toArray(), p);
     }
 
-    private static String clusterToml(String cluster, int port, String peers) {
-        return """
+    /** With {@code sealed}, the node gets credentials of a CA made under {@code home} (as SealCostBench does). */
+    static String clusterToml(Path home, String name, boolean sealed, String cluster, int port, String peers)
+            throws IOException {
+        String toml = """
                 [cluster]
                 name = "%s"
                 transport = "tcp"
                 bind = "127.0.0.1:%d"
                 %s
                 """.formatted(cluster, port, peers);
+        if (sealed) {
+            Path creds = Cluster.credentials(home.resolve("ca"), name, home.resolve(name + "-credentials"));
+            toml += "credentials = \"" + creds + "\"\n";
+        }
+        return toml;
     }
 
     /** Writes {@code n} new files on {@code from}, each after the previous one arrived on {@code to}. */

@@ -119,9 +119,9 @@ public final class SealCostBench {
             String cluster = "bench-" + Long.toHexString(new Random().nextLong());
             String peers = "peers = [\"127.0.0.1:" + port + "\", \"127.0.0.1:" + (port + 1) + "\"]";
             a = new NodeProcess(jar, "a", home.resolve("a"),
-                    clusterToml(home, "a", sealed, cluster, port, peers), "0ms");
+                    LatencyBench.clusterToml(home, "a", sealed, cluster, port, peers), "0ms");
             b = new NodeProcess(jar, "b", home.resolve("b"),
-                    clusterToml(home, "b", sealed, cluster, port + 1, peers), "0ms");
+                    LatencyBench.clusterToml(home, "b", sealed, cluster, port + 1, peers), "0ms");
             a.start();
             b.start();
             a.waitUntilRunning(Cluster.START);
@@ -162,22 +162,6 @@ public final class SealCostBench {
             }
             Cluster.deleteTree(home);
         }
-    }
-
-    private static String clusterToml(Path home, String name, boolean sealed, String cluster, int port, String peers)
-            throws IOException {
-        String toml = """
-                [cluster]
-                name = "%s"
-                transport = "tcp"
-                bind = "127.0.0.1:%d"
-                %s
-                """.formatted(cluster, port, peers);
-        if (sealed) {
-            Path creds = Cluster.credentials(home.resolve("ca"), name, home.resolve(name + "-credentials"));
-            toml += "credentials = \"" + creds + "\"\n";
-        }
-        return toml;
     }
 
     /** CPU time (user + system) the node's process has used so far, from /proc (clock ticks of 1/100 s). */
