@@ -99,7 +99,7 @@ public record StatusView(String node, List<String> members, List<FolderStatus> f
      *                      replayed, unknownSender, badSignature, certificate, impersonation,
      *                      stale, throttled
      * @param traffic       packets this node sealed and messages it opened since it started
-     *                      ("sealed", "opened")
+     *                      ("sealed", "opened"; of them the signed GROUP packets: "signed", "verified")
      */
     public record Security(String mode, String fingerprint, List<String> trusted, int keyGeneration,
                            List<Session> sessions, java.util.Map<String, Long> refused,

@@ -44,6 +44,9 @@ public final class SealCounters {
     private final Map<Reason, AtomicLong> refused = new java.util.EnumMap<>(Reason.class);
     final AtomicLong sealed = new AtomicLong();
     final AtomicLong opened = new AtomicLong();
+    /** GROUP packets sealed (each one Ed25519 signature) and GROUP signatures checked. */
+    final AtomicLong signed = new AtomicLong();
+    final AtomicLong verified = new AtomicLong();
 
     public SealCounters() {
         for (Reason r : Reason.values()) {
@@ -67,11 +70,16 @@ public final class SealCounters {
         return opened.get();
     }
 
-    /** Packets sealed and opened (data and control) by reason key, for status: "sealed", "opened". */
+    /**
+     * Packets sealed and opened (data and control), for status: "sealed", "opened", and of those the
+     * GROUP packets, which cost a signature each: "signed" (sealed) and "verified" (opened).
+     */
     public Map<String, Long> traffic() {
         Map<String, Long> out = new LinkedHashMap<>();
         out.put("sealed", sealed.get());
         out.put("opened", opened.get());
+        out.put("signed", signed.get());
+        out.put("verified", verified.get());
         return out;
     }
 

@@ -113,6 +113,7 @@ public final class SealEngine {
             }
         }
         int start = handshake.sealer().groupInPlace(buf, off, length);
+        counters.signed.incrementAndGet();
         int len = PacketSealer.groupLength(length);
         handshake.sentGroup(buf, start, len);
         return new Packet(buf, start, len);
@@ -212,6 +213,7 @@ public final class SealEngine {
         if (!Ed25519.verify(s.certificateOf(keyGen).publicKey(), sig, b, off, len - SealFormat.SIGNATURE)) {
             return refused(SealCounters.Reason.BAD_SIGNATURE);
         }
+        counters.verified.incrementAndGet();
         if (!gk.window().accept(counter)) {
             return refused(SealCounters.Reason.REPLAYED);
         }
@@ -260,6 +262,15 @@ public final class SealEngine {
     public boolean isCurrent(long msb, long lsb) {
         PeerSession s = handshake.sessions().byAddress(msb, lsb);
         return s != null && handshake.sessions().byName(s.name) == s;
+    }
+
+    /**
+     * Whether a message to the member at this address would go as a PAIR packet now: its session
+     * is known and holds a generation of this node's keys.
+     */
+    public boolean pairReady(long msb, long lsb) {
+        PeerSession s = handshake.sessions().byAddress(msb, lsb);
+        return s != null && s.latestGen > 0;
     }
 
     /** Sessions that have this node's current keys and whose keys this node holds (self excluded). */

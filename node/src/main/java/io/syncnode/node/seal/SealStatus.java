@@ -11,7 +11,8 @@ import java.util.Map;
  * @param generation  this node's current key generation (rises at every rotation)
  * @param peers       the sessions this node holds, other than its own
  * @param refused     refused packets by reason
- * @param traffic     packets sealed and messages opened since the start ("sealed", "opened")
+ * @param traffic     packets sealed and messages opened since the start ("sealed", "opened"; of them
+ *                    the signed GROUP packets: "signed", "verified")
  */
 public record SealStatus(String fingerprint, List<String> trusted, int generation, List<Peer> peers,
                          Map<String, Long> refused, Map<String, Long> traffic) {
