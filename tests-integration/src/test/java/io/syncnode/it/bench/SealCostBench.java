@@ -20,8 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * (tcp on 127.0.0.1, settle 0 ms), once without credentials ("plain") and once with ("sealed"),
  * alternating R times (default 2) so that both see the same machine.
  *
- * <p>Per start: (a) latency: F (default 100) new 4 KiB files one at a time a -> b, median (after
- * 10 warm-up files); (b) bulk: a directory of N (default 2,000) 4 KiB files and one file of M MiB
+ * <p>Per round, a pair of nodes per mode, all started at once: (a) latency: F (default 100) new 4 KiB
+ * files one at a time a -> b, median (after 10 warm-up files), the pairs taking turns file by file so
+ * that the machine's other work falls on every mode alike; (b) bulk, one pair after the other: a directory of N (default 2,000) 4 KiB files and one file of M MiB
  * (default 512) of random bytes, staged outside the folder and renamed into a's folder at once;
  * seconds until everything is complete on b, and MB/s, and the CPU time both node processes spent
  * meanwhile (user + system, from /proc: a figure a loaded machine disturbs less than the time).
@@ -69,9 +70,7 @@ public final class SealCostBench {
         List<String> modes = baseline == null ? List.of("plain", "sealed") : List.of("plain", "sealed", "base");
         List<Result> results = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-            for (String mode : modes) {
-                Path jar = mode.equals("base") ? baseline : NodeProcess.jarUnderTest();
-                Result res = run(mode, !mode.equals("plain"), jar, bigMib, small, files);
+            for (Result res : round(modes, baseline, bigMib, small, files)) {
                 results.add(res);
                 System.out.printf("round %d %-6s: latency median %6.2f ms; bulk %d MB in %6.2f s = %7.1f MB/s, nodes' CPU"
                                 + " %5.2f s%n", r + 1, res.mode(), res.latencyMs(), res.bulkBytes() / 1_000_000,
@@ -109,59 +108,99 @@ public final class SealCostBench {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static Result run(String mode, boolean sealed, Path jar, int bigMib, int small, int files)
+    /** One pair of nodes of one mode: its home, its nodes, and its latency samples. */
+    private record Pair(String mode, boolean sealed, Path home, NodeProcess a, NodeProcess b, List<Long> lat) {
+    }
+
+    /**
+     * One round: a pair of nodes per mode, all started at once; the latency files go to the pairs in
+     * turn, one file each (so that whatever else the machine does meanwhile falls on every mode alike);
+     * then each pair's bulk copy, one pair after the other, each pair stopped after its copy.
+     */
+    private static List<Result> round(List<String> modes, Path baseline, int bigMib, int small, int files)
             throws Exception {
+        List<Pair> pairs = new ArrayList<>();
+        List<Result> out = new ArrayList<>();
+        try {
+            for (String mode : modes) {
+                Path jar = mode.equals("base") ? baseline : NodeProcess.jarUnderTest();
+                pairs.add(start(mode, !mode.equals("plain"), jar));
+            }
+            for (Pair p : pairs) {
+                Await.await(Cluster.START, Duration.ofMillis(200), () -> p.a().members().size() == 2
+                        && p.b().members().size() == 2, () -> p.mode() + ": a and b members of each other");
+            }
+            Random rnd = new Random(42);
+            for (Pair p : pairs) {
+                LatencyBench.oneAtATime(p.a(), p.b(), 10, rnd, "warm");
+            }
+            for (int i = 0; i < files; i++) {
+                for (Pair p : pairs) {
+                    p.lat().add(LatencyBench.oneAtATime(p.a(), p.b(), 1, rnd, "lat" + i).get(0).ns());
+                }
+            }
+            for (Pair p : pairs) {
+                out.add(bulk(p, bigMib, small, rnd));
+                stop(p);
+            }
+        } finally {
+            pairs.forEach(SealCostBench::stop);
+        }
+        return out;
+    }
+
+    private static Pair start(String mode, boolean sealed, Path jar) throws Exception {
         Path home = Files.createTempDirectory("syncnode-bench-seal");
         int port = Cluster.randomPort();
-        NodeProcess a = null;
-        NodeProcess b = null;
+        String cluster = "bench-" + Long.toHexString(new Random().nextLong());
+        String peers = "peers = [\"127.0.0.1:" + port + "\", \"127.0.0.1:" + (port + 1) + "\"]";
+        NodeProcess a = new NodeProcess(jar, "a", home.resolve("a"),
+                LatencyBench.clusterToml(home, "a", sealed, cluster, port, peers), "0ms");
+        NodeProcess b = new NodeProcess(jar, "b", home.resolve("b"),
+                LatencyBench.clusterToml(home, "b", sealed, cluster, port + 1, peers), "0ms");
+        Pair p = new Pair(mode, sealed, home, a, b, new ArrayList<>());
         try {
-            String cluster = "bench-" + Long.toHexString(new Random().nextLong());
-            String peers = "peers = [\"127.0.0.1:" + port + "\", \"127.0.0.1:" + (port + 1) + "\"]";
-            a = new NodeProcess(jar, "a", home.resolve("a"),
-                    LatencyBench.clusterToml(home, "a", sealed, cluster, port, peers), "0ms");
-            b = new NodeProcess(jar, "b", home.resolve("b"),
-                    LatencyBench.clusterToml(home, "b", sealed, cluster, port + 1, peers), "0ms");
             a.start();
             b.start();
             a.waitUntilRunning(Cluster.START);
             b.waitUntilRunning(Cluster.START);
-            NodeProcess aa = a;
-            NodeProcess bb = b;
-            Await.await(Cluster.START, Duration.ofMillis(200), () -> aa.members().size() == 2 && bb.members().size() == 2,
-                    () -> "a and b members of each other");
-            Random rnd = new Random(42);
-            LatencyBench.oneAtATime(a, b, 10, rnd, "warm");
-            long[] lat = LatencyBench.oneAtATime(a, b, files, rnd, "lat").stream().mapToLong(LatencyBench.Timed::ns).toArray();
-            double latencyMs = LatencyBench.percentile(lat, 50) / 1e6;
-            Path staging = Files.createDirectories(home.resolve("staging/bulk"));
-            long bytes = stage(staging, bigMib, small, rnd);
-            double cpu0 = cpuSeconds(a) + cpuSeconds(b);
-            long t0 = System.nanoTime();
-            Files.move(staging, a.folder().resolve("bulk"));
-            Path target = b.folder().resolve("bulk");
-            long deadline = t0 + Duration.ofMinutes(10).toNanos();
-            while (bytesPresent(target) < bytes) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new AssertionError("bulk copy not complete on b after 10 min: " + bytesPresent(target) + " of "
-                            + bytes + " bytes");
-                }
-                LockSupport.parkNanos(5_000_000);
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double cpu = cpuSeconds(a) + cpuSeconds(b) - cpu0;
-            if (sealed && !a.statusJson().path("security").path("mode").asText().equals("sealed")) {
-                throw new AssertionError("the sealed run is not sealed: " + a.statusJson().path("security"));
-            }
-            return new Result(mode, latencyMs, seconds, bytes, cpu);
-        } finally {
-            for (NodeProcess n : new NodeProcess[] {a, b}) {
-                if (n != null) {
-                    n.close();
-                }
-            }
-            Cluster.deleteTree(home);
+        } catch (Exception | AssertionError e) {
+            stop(p);
+            throw e;
         }
+        return p;
+    }
+
+    private static void stop(Pair p) {
+        p.a().close();
+        p.b().close();
+        if (Files.exists(p.home())) {
+            Cluster.deleteTree(p.home());
+        }
+    }
+
+    private static Result bulk(Pair p, int bigMib, int small, Random rnd) throws Exception {
+        double latencyMs = LatencyBench.percentile(p.lat().stream().mapToLong(Long::longValue).toArray(), 50) / 1e6;
+        Path staging = Files.createDirectories(p.home().resolve("staging/bulk"));
+        long bytes = stage(staging, bigMib, small, rnd);
+        double cpu0 = cpuSeconds(p.a()) + cpuSeconds(p.b());
+        long t0 = System.nanoTime();
+        Files.move(staging, p.a().folder().resolve("bulk"));
+        Path target = p.b().folder().resolve("bulk");
+        long deadline = t0 + Duration.ofMinutes(10).toNanos();
+        while (bytesPresent(target) < bytes) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("bulk copy not complete on b after 10 min: " + bytesPresent(target) + " of "
+                        + bytes + " bytes");
+            }
+            LockSupport.parkNanos(5_000_000);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpu = cpuSeconds(p.a()) + cpuSeconds(p.b()) - cpu0;
+        if (p.sealed() && !p.a().statusJson().path("security").path("mode").asText().equals("sealed")) {
+            throw new AssertionError("the sealed run is not sealed: " + p.a().statusJson().path("security"));
+        }
+        return new Result(p.mode(), latencyMs, seconds, bytes, cpu);
     }
 
     /** CPU time (user + system) the node's process has used so far, from /proc (clock ticks of 1/100 s). */
