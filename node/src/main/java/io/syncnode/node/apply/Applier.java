@@ -226,6 +226,7 @@ public final class Applier {
             throws IOException {
         Path target = resolve(rel);
         Path source = resolve(first);
+        checkExpected(rel, target, expected); // before the link, which moves the first name's ctime
         Path temp = TempFiles.beside(ensureParent(rel), "hlink");
         fs.link(source, temp);
         return replaceWith(rel, target, temp, r, expected);

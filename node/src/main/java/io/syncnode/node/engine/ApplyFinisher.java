@@ -110,11 +110,17 @@ final class ApplyFinisher {
     }
 
     /**
-     * Makes {@code member} another name of {@code first}'s inode when both records have the same
-     * content and both are on disk as different inodes.
+     * Makes {@code listed}'s path another name of {@code first}'s inode when both records have the
+     * same content and both are on disk as different inodes. The path's record and signature are
+     * read from the buffer again: {@code listed} may be a copy taken before an earlier relink of
+     * this batch moved its inode's ctime.
      */
-    private void relink(StoredFile member, String first) {
+    private void relink(StoredFile listed, String first) {
+        StoredFile member = buffer.current(listed.record().path());
         StoredFile f = buffer.current(first);
+        if (member == null || member.record().deleted() || member.record().type() != FileType.REGULAR) {
+            return;
+        }
         FileRecord r = member.record();
         if (f == null || f.record().deleted() || f.record().type() != FileType.REGULAR || f.stat() == null
                 || member.stat() == null || !r.hash().equals(f.record().hash()) || !first.equals(r.hardLink())) {
@@ -136,14 +142,34 @@ final class ApplyFinisher {
         }
     }
 
-    /** Links {@code r}'s path to {@code first}'s inode and records both new signatures. */
+    /**
+     * Links {@code r}'s path to {@code first}'s inode and records the new signatures of every name
+     * this moved: {@code first} and the inode's other names (one name more: a new ctime), and the
+     * other names of the inode the path was (one name less: a new ctime too). Without the last, a
+     * group whose names shared an inode here and now move to another one (a new, smaller first name
+     * joined) would find the second name's signature stale, take the node's own relink of the
+     * first for a local change and split the group.
+     */
     StatSignature linkTo(FileRecord r, StoredFile first, StatSignature expected) throws IOException {
-        StatSignature sig = applier.applyHardLink(r.path(), first.record().path(), r, expected);
+        StatSignature sig;
+        try {
+            sig = applier.applyHardLink(r.path(), first.record().path(), r, expected);
+        } catch (IOException | RuntimeException e) {
+            // the link under a temp name and its removal moved the first name's ctime
+            if (first.stat() != null) {
+                refreshOtherNames(first.stat(), r.path());
+            }
+            throw e;
+        }
         Optional<EntryReader.Lstat> f = EntryReader.lstat(applier.resolve(first.record().path()));
         if (f.isPresent()) {
             buffer.put(IndexBuffer.Put.quiet(first.record(), Applier.ownWrite(f.get(), first.record())));
         }
         touchedDirs.add(RelativePath.parentRecord(r.path()));
+        if (expected != null && (expected.ino() != sig.ino() || expected.dev() != sig.dev())) {
+            refreshOtherNames(expected, r.path());
+        }
+        refreshOtherNames(sig, r.path());
         return sig;
     }
 
