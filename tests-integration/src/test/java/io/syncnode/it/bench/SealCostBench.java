@@ -21,8 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  * alternating R times (default 2) so that both see the same machine.
  *
  * <p>Per round, a pair of nodes per mode, all started at once: (a) latency: F (default 100) new 4 KiB
- * files one at a time a -> b, median (after 10 warm-up files), the pairs taking turns file by file so
- * that the machine's other work falls on every mode alike; (b) bulk, one pair after the other: a directory of N (default 2,000) 4 KiB files and one file of M MiB
+ * files one at a time a -> b, median (after 10 warm-up files), the pairs taking turns file by file (each
+ * file, the next pair first) so that the machine's other work falls on every mode alike; (b) bulk, one pair after the other: a directory of N (default 2,000) 4 KiB files and one file of M MiB
  * (default 512) of random bytes, staged outside the folder and renamed into a's folder at once;
  * seconds until everything is complete on b, and MB/s, and the CPU time both node processes spent
  * meanwhile (user + system, from /proc: a figure a loaded machine disturbs less than the time).
@@ -135,7 +135,8 @@ public final class SealCostBench {
                 LatencyBench.oneAtATime(p.a(), p.b(), 10, rnd, "warm");
             }
             for (int i = 0; i < files; i++) {
-                for (Pair p : pairs) {
+                for (int k = 0; k < pairs.size(); k++) { // each file, the next pair goes first: no mode always follows another
+                    Pair p = pairs.get((i + k) % pairs.size());
                     p.lat().add(LatencyBench.oneAtATime(p.a(), p.b(), 1, rnd, "lat" + i).get(0).ns());
                 }
             }
