@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Per round, a pair of nodes per mode, all started at once: (a) latency: F (default 100) new 4 KiB
  * files one at a time a -> b, median (after 10 warm-up files), the pairs taking turns file by file (each
- * file, the next pair first) so that the machine's other work falls on every mode alike; (b) bulk, one pair after the other: a directory of N (default 2,000) 4 KiB files and one file of M MiB
+ * file, the next pair first) so that the machine's other work falls on every mode alike; (b) bulk, one pair after the other
+ * (round R starting with pair R, so that the writeback of the copy before falls on each mode alike): a directory of N (default 2,000) 4 KiB files and one file of M MiB
  * (default 512) of random bytes, staged outside the folder and renamed into a's folder at once;
  * seconds until everything is complete on b, and MB/s, and the CPU time both node processes spent
  * meanwhile (user + system, from /proc: a figure a loaded machine disturbs less than the time).
@@ -70,7 +71,7 @@ public final class SealCostBench {
         List<String> modes = baseline == null ? List.of("plain", "sealed") : List.of("plain", "sealed", "base");
         List<Result> results = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-            for (Result res : round(modes, baseline, bigMib, small, files)) {
+            for (Result res : round(r, modes, baseline, bigMib, small, files)) {
                 results.add(res);
                 System.out.printf("round %d %-6s: latency median %6.2f ms; bulk %d MB in %6.2f s = %7.1f MB/s, nodes' CPU"
                                 + " %5.2f s%n", r + 1, res.mode(), res.latencyMs(), res.bulkBytes() / 1_000_000,
@@ -117,7 +118,7 @@ public final class SealCostBench {
      * turn, one file each (so that whatever else the machine does meanwhile falls on every mode alike);
      * then each pair's bulk copy, one pair after the other, each pair stopped after its copy.
      */
-    private static List<Result> round(List<String> modes, Path baseline, int bigMib, int small, int files)
+    private static List<Result> round(int roundNo, List<String> modes, Path baseline, int bigMib, int small, int files)
             throws Exception {
         List<Pair> pairs = new ArrayList<>();
         List<Result> out = new ArrayList<>();
@@ -140,10 +141,12 @@ public final class SealCostBench {
                     p.lat().add(LatencyBench.oneAtATime(p.a(), p.b(), 1, rnd, "lat" + i).get(0).ns());
                 }
             }
-            for (Pair p : pairs) {
+            for (int k = 0; k < pairs.size(); k++) { // round R starts with pair R: the last copy's writeback
+                Pair p = pairs.get((roundNo + k) % pairs.size()); // (1 GB dirty) falls on each mode alike
                 out.add(bulk(p, bigMib, small, rnd));
                 stop(p);
             }
+            out.sort(java.util.Comparator.comparingInt(r -> modes.indexOf(r.mode())));
         } finally {
             pairs.forEach(SealCostBench::stop);
         }
