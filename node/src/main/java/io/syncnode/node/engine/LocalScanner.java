@@ -191,7 +191,7 @@ final class LocalScanner {
                 }
                 seen.add(rel);
                 scanPath(rel);
-                flushIfLarge();
+                flushIfDue();
                 return true;
             }
 
@@ -202,7 +202,7 @@ final class LocalScanner {
                 if (!ignored.test(rel, false)) {
                     seen.add(rel);
                     scanPath(rel);
-                    flushIfLarge();
+                    flushIfDue();
                 }
             }
 
@@ -214,8 +214,9 @@ final class LocalScanner {
         });
     }
 
-    private void flushIfLarge() {
-        if (buffer.large()) {
+    /** Flushes between two entries of a long scan when the buffer says so ({@link IndexBuffer#flushDue}). */
+    void flushIfDue() {
+        if (buffer.flushDue()) {
             buffer.flush();
         }
     }
