@@ -13,10 +13,7 @@ import io.syncnode.protocol.FileType;
 import io.syncnode.protocol.VersionVector;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,35 +35,6 @@ class IndexBufferFlushTest {
     private final List<Message> sent = new ArrayList<>();
     private SqliteIndexStore store;
     private IndexBuffer buffer;
-
-    /** A clock the test moves by hand. */
-    private static final class MovingClock extends Clock {
-        private long millis = Instant.parse("2026-12-01T10:00:00Z").toEpochMilli();
-
-        void advance(long ms) {
-            millis += ms;
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     @BeforeEach
     void open() {
@@ -104,11 +72,11 @@ class IndexBufferFlushTest {
     void aChangeBufferedForTheFlushTimeMakesTheFlushDueAndTheFlushAnnouncesWhatWaited() throws Exception {
         assertFalse(buffer.flushDue(), "nothing pending");
         buffer.put(local("a"));
-        clock.advance(60);
+        clock.advance(Duration.ofMillis(60));
         buffer.put(local("b"));
-        clock.advance(IndexBuffer.FLUSH_AFTER_MS - 61);
+        clock.advance(Duration.ofMillis(IndexBuffer.FLUSH_AFTER_MS - 61));
         assertFalse(buffer.flushDue(), "the first change waited 1 ms less than the flush time");
-        clock.advance(1);
+        clock.advance(Duration.ofMillis(1));
         assertTrue(buffer.flushDue(), "the first change waited the flush time");
 
         buffer.flush();
@@ -118,10 +86,10 @@ class IndexBufferFlushTest {
         assertEquals(List.of("a", "b"), u.files().stream().map(f -> f.record().path()).toList());
         assertTrue(store.get("data", "b").isPresent(), "committed before it was announced");
 
-        clock.advance(1_000);
+        clock.advance(Duration.ofMillis(1_000));
         buffer.put(local("c"));
         assertFalse(buffer.flushDue(), "the wait counts from the first change after the last flush");
-        clock.advance(IndexBuffer.FLUSH_AFTER_MS);
+        clock.advance(Duration.ofMillis(IndexBuffer.FLUSH_AFTER_MS));
         assertTrue(buffer.flushDue());
     }
 
