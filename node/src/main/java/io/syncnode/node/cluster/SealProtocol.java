@@ -52,7 +52,10 @@ public final class SealProtocol extends Protocol {
     private final SealEngine engine;
     private final Consumer<Address> introduced;
     private volatile List<PhysicalAddress> everyone = List.of();
-    /** tcp: the view's other members, to which a message to all goes as PAIR packets (see {@link #toEachMember}). */
+    /**
+     * tcp: the other members of the view the transport sends "to all" to (the last VIEW_CHANGE or
+     * TMP_VIEW), to which a message to all goes as PAIR packets (see {@link #toEachMember}).
+     */
     private volatile List<UUID> pairFanOut = List.of();
     private volatile long lastProgress;
     private Future<?> ticker;
@@ -91,7 +94,9 @@ public final class SealProtocol extends Protocol {
         if (type == Event.DISCONNECT && ticker != null) {
             ticker.cancel(false);
         }
-        if (type == Event.VIEW_CHANGE && !everyone.isEmpty()) {
+        // as the transport does: GMS sends TMP_VIEW before it sends a view to members it does not hold
+        // yet (a merge's other side, a joiner), and the message to all must reach them too
+        if ((type == Event.VIEW_CHANGE || type == Event.TMP_VIEW) && !everyone.isEmpty()) {
             View v = evt.getArg();
             pairFanOut = v.getMembers().stream().filter(m -> m instanceof UUID && !m.equals(local_addr))
                     .map(m -> (UUID) m).toList();
@@ -198,10 +203,6 @@ public final class SealProtocol extends Protocol {
             msg.setSrc(local_addr);
         }
         Address dest = msg.getDest();
-        if (dest != null && dest.equals(local_addr)) {
-            // never leaves the process (the transport loops a message to itself back): nothing to seal
-            return down_prot.down(new Own(dest, new byte[0], 0, 0, msg));
-        }
         // serialized after room for the packet header, then sealed where it lies (no copy, no
         // array of its own): the wire message's payload is a range of this buffer
         int start = SealEngine.HEADROOM;
@@ -246,7 +247,9 @@ public final class SealProtocol extends Protocol {
         if (msg.isFlagSet(Message.TransientFlag.DONT_LOOPBACK)) {
             return null;
         }
-        return down_prot.down(new Own(local_addr, new byte[0], 0, 0, msg));
+        // with the message's flags: an OOB message looped back as a regular one would wait behind
+        // this node's regular messages (GMS waits for its own VIEW_ACK during a merge)
+        return down_prot.down(wire(new Own(local_addr, new byte[0], 0, 0, msg), msg));
     }
 
     private static Message wire(Message wire, Message msg) {
