@@ -119,7 +119,6 @@ final class FolderScans {
         for (String p : d.paths()) {
             if (!d.recursive().contains(p)) {
                 scanner.scanPath(p);
-                scanner.flushIfDue();
             }
         }
         scanner.scanParents();

@@ -33,12 +33,6 @@ import java.util.Set;
 final class IndexBuffer {
     /** Flush when this many changes are pending (full scans of large trees). */
     static final int FLUSH_AT = 2000;
-    /**
-     * Flush a long step's changes once the first of them has waited this long (ms): a burst of new
-     * files is announced in a few batches while the rest is still scanned, so the members apply
-     * the first ones meanwhile instead of after the whole scan.
-     */
-    static final long FLUSH_AFTER_MS = 100;
 
     /**
      * One buffered index change. {@code markDirty}: a new version this node must get acknowledged
@@ -182,9 +176,6 @@ final class IndexBuffer {
 
     /** Buffers a change; a version that dominates an open conflict's remote version settles it. */
     void put(Put p) {
-        if (pending.isEmpty()) {
-            firstPendingMillis = clock.millis();
-        }
         String path = p.record().path();
         Put before = pending.remove(path);
         if (before != null && before.markDirty() && !p.markDirty()
@@ -208,13 +199,8 @@ final class IndexBuffer {
         clears.add(new Clear(path, peer));
     }
 
-    /**
-     * True when a long step (a scan) should flush before it goes on: {@value #FLUSH_AT} changes
-     * pending, or the first of them waiting {@value #FLUSH_AFTER_MS} ms.
-     */
-    boolean flushDue() {
-        return pending.size() >= FLUSH_AT
-                || !pending.isEmpty() && clock.millis() - firstPendingMillis >= FLUSH_AFTER_MS;
+    boolean large() {
+        return pending.size() >= FLUSH_AT;
     }
 
     /**
@@ -237,8 +223,6 @@ final class IndexBuffer {
     }
 
     private final Set<String> intentsDone = new java.util.LinkedHashSet<>();
-    /** When the first of the pending changes was buffered ({@link Clock#millis}). */
-    private long firstPendingMillis;
 
     /** Writes buffered changes in one transaction, then sends the announcements and acks they allow. */
     void flush() {

@@ -191,7 +191,7 @@ final class LocalScanner {
                 }
                 seen.add(rel);
                 scanPath(rel);
-                flushIfDue();
+                flushIfLarge();
                 return true;
             }
 
@@ -202,7 +202,7 @@ final class LocalScanner {
                 if (!ignored.test(rel, false)) {
                     seen.add(rel);
                     scanPath(rel);
-                    flushIfDue();
+                    flushIfLarge();
                 }
             }
 
@@ -214,9 +214,8 @@ final class LocalScanner {
         });
     }
 
-    /** Flushes between two entries of a long scan when the buffer says so ({@link IndexBuffer#flushDue}). */
-    void flushIfDue() {
-        if (buffer.flushDue()) {
+    private void flushIfLarge() {
+        if (buffer.large()) {
             buffer.flush();
         }
     }

@@ -16,12 +16,9 @@ import java.util.function.LongSupplier;
  *
  * <p>A batch is flushed when no change has arrived for {@code settle} (quiet time), or when
  * {@code maxDelay} has passed since its first change, whichever comes first, so a continuous
- * stream still flushes every {@code maxDelay}. {@code settle = 0} waits for nothing: the changes
- * of one read of the inotify fd are flushed together at its end ({@link #eventsRead}), on the
- * watcher's thread, with no timer and no hop to the scheduler (a lone change reaches the folder a
- * thread wake-up sooner; a burst already queued in the kernel still comes as one batch, and the
- * folder's inbox coalesces what arrives while its worker is busy). An overflow flushes at once
- * with {@code rescanAll = true}.
+ * stream still flushes every {@code maxDelay}. {@code settle = 0} flushes on the scheduler's next
+ * turn, coalescing whatever arrived until then. An overflow flushes at once with
+ * {@code rescanAll = true}.
  *
  * <p>Implementation notes: at most one timer is outstanding. A change only records its time;
  * when the timer fires it flushes if the deadline min(last + settle, first + maxDelay) has passed,
@@ -31,10 +28,9 @@ import java.util.function.LongSupplier;
  * nothing.
  *
  * <p>Threading: all methods are thread-safe and never block on the sink. The sink and the limit
- * consumer run on the scheduler's thread (with {@code settle = 0}, the sink also on the thread that
- * calls {@link #eventsRead}: the watcher's), outside the aggregator's lock; sink calls are in
- * order and never overlap (each batch is taken and handed on under {@code sinkLock}). If the
- * scheduler has been shut down, reports are dropped (the folder is shutting down too).
+ * consumer run on the scheduler's thread, outside the aggregator's lock; with a single-threaded
+ * scheduler their calls are in order and never overlap. If the scheduler has been shut down,
+ * reports are dropped (the folder is shutting down too).
  */
 public final class ChangeAggregator implements WatchListener {
     private static final System.Logger LOG = System.getLogger(ChangeAggregator.class.getName());
@@ -47,8 +43,6 @@ public final class ChangeAggregator implements WatchListener {
     private final LongSupplier nanoTime;
 
     private final Object lock = new Object();
-    /** Held while a batch is taken and handed to the sink: batches reach it in order, one at a time. */
-    private final Object sinkLock = new Object();
     private Set<String> paths = new LinkedHashSet<>();
     private Set<String> recursivePaths = new LinkedHashSet<>();
     private boolean rescanAll;
@@ -99,22 +93,8 @@ public final class ChangeAggregator implements WatchListener {
             }
             lastNanos = now;
             (recursive ? recursivePaths : paths).add(relPath);
-            if (settleNanos > 0 && !timerPending) { // settle 0: flushed at the end of the read (eventsRead)
+            if (!timerPending) {
                 schedule(Math.min(settleNanos, maxDelayNanos));
-            }
-        }
-    }
-
-    /** With {@code settle = 0}: hands on what the read reported, on the calling (watcher's) thread. */
-    @Override
-    public void eventsRead() {
-        if (settleNanos == 0) {
-            synchronized (sinkLock) {
-                ChangeBatch batch;
-                synchronized (lock) {
-                    batch = take();
-                }
-                hand(batch);
             }
         }
     }
@@ -150,43 +130,28 @@ public final class ChangeAggregator implements WatchListener {
     }
 
     private void fire(long gen) {
-        synchronized (sinkLock) {
-            ChangeBatch batch;
-            synchronized (lock) {
-                if (gen != generation) {
-                    return;
-                }
-                long now = nanoTime.getAsLong();
-                long due = Math.min(lastNanos + settleNanos, firstNanos + maxDelayNanos);
-                if (!rescanAll && now - due < 0) {
-                    schedule(due - now);
-                    return;
-                }
-                timerPending = false;
-                batch = take();
+        ChangeBatch batch;
+        synchronized (lock) {
+            if (gen != generation) {
+                return;
             }
-            hand(batch);
+            long now = nanoTime.getAsLong();
+            long due = Math.min(lastNanos + settleNanos, firstNanos + maxDelayNanos);
+            if (!rescanAll && now - due < 0) {
+                schedule(due - now);
+                return;
+            }
+            timerPending = false;
+            if (!rescanAll && paths.isEmpty() && recursivePaths.isEmpty()) {
+                return;
+            }
+            batch = new ChangeBatch(paths, recursivePaths, rescanAll);
+            paths = new LinkedHashSet<>();
+            recursivePaths = new LinkedHashSet<>();
+            rescanAll = false;
         }
-    }
-
-    /** Caller holds the lock: what is pending as a batch (null: nothing), emptied. */
-    private ChangeBatch take() {
-        if (!rescanAll && paths.isEmpty() && recursivePaths.isEmpty()) {
-            return null;
-        }
-        ChangeBatch batch = new ChangeBatch(paths, recursivePaths, rescanAll);
-        paths = new LinkedHashSet<>();
-        recursivePaths = new LinkedHashSet<>();
-        rescanAll = false;
-        return batch;
-    }
-
-    /** Caller holds sinkLock, not the lock. */
-    private void hand(ChangeBatch batch) {
-        if (batch != null) {
-            Hops.markAll(Hops.Hop.BATCHED, batch.paths());
-            Hops.markAll(Hops.Hop.BATCHED, batch.recursivePaths());
-            sink.accept(batch);
-        }
+        Hops.markAll(Hops.Hop.BATCHED, batch.paths());
+        Hops.markAll(Hops.Hop.BATCHED, batch.recursivePaths());
+        sink.accept(batch);
     }
 }

@@ -53,9 +53,8 @@ import io.syncnode.node.trace.Hops;
  *     reported by its parent under its name.</li>
  * </ul>
  *
- * <p>Threading: one daemon thread per watcher reads events and calls the listener (after each read
- * of the inotify fd, {@link WatchListener#eventsRead}). {@link #close()} may be called from any
- * thread, including the listener.
+ * <p>Threading: one daemon thread per watcher reads events and calls the listener. {@link
+ * #close()} may be called from any thread, including the listener.
  */
 public final class InotifyWatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InotifyWatcher.class.getName());
@@ -151,9 +150,7 @@ public final class InotifyWatcher implements AutoCloseable {
         String failure = "watcher thread ended unexpectedly";
         try {
             while (inotify.readEvents(this::handle)) {
-                if (!closed) {
-                    listener.eventsRead(); // each call delivered one buffer of events
-                }
+                // each call delivers one buffer of events
             }
             failure = null;
         } catch (IOException | RuntimeException e) {

@@ -17,12 +17,4 @@ public interface WatchListener {
      * caller falls back to periodic rescans for this folder.
      */
     void limitReached(String message);
-
-    /**
-     * The watcher has reported every event of one read of the inotify fd (a burst that was already
-     * queued in the kernel comes in one read): a listener that waits for nothing may hand the
-     * changes on now, on the watcher's thread, instead of on another thread's next turn.
-     */
-    default void eventsRead() {
-    }
 }

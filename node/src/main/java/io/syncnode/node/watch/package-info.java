@@ -15,7 +15,7 @@
  * and calls its listener; listeners must not block it (the kernel queue overflows while it is
  * stalled). {@code start()} and {@code close()} may be called from any thread; {@code close()}
  * wakes and joins the thread. The aggregator is thread-safe; it calls its sink on the scheduler
- * it was given (with {@code settle = 0}, on the watcher's thread at the end of each read), never
- * while holding its lock; sink calls are in order and never overlap.
+ * it was given, never while holding its lock. With a single-threaded scheduler (the intended
+ * set-up) sink calls are in order and never overlap.
  */
 package io.syncnode.node.watch;

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <li>the data flows forward: {@code watch -> scan -> index -> announce -> cluster -> fetch -> apply}; a stage
  *     never depends on a later stage nor on the parts that sequence them ({@code engine}, the
  *     composition root, the CLI and the control socket); {@code os}, {@code wire}, {@code seal},
- *     {@code trust}, {@code conflict}, {@code action} and {@code trace} are shared below them;</li>
+ *     {@code trust}, {@code conflict} and {@code action} are shared below them;</li>
  * <li>the engine does no file I/O of its own (no {@code Files}, {@code FileChannel} or file
  *     streams): it sequences the stages that do;</li>
  * <li>the packages have no cycles;</li>
@@ -67,7 +67,7 @@ class ArchitectureTest {
                 STAGES.stream().map(s -> NODE + "." + s + ".."), java.util.Arrays.stream(SEQUENCERS))
                 .toArray(String[]::new);
         noClasses().that().resideInAnyPackage(NODE + ".os..", NODE + ".wire..", NODE + ".trust..",
-                        NODE + ".conflict..", NODE + ".action..", NODE + ".trace..")
+                        NODE + ".conflict..", NODE + ".action..")
                 .should().dependOnClassesThat().resideInAnyPackage(stagesAndSequencers)
                 .check(classes);
     }

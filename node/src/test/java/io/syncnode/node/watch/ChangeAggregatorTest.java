@@ -109,44 +109,19 @@ class ChangeAggregatorTest {
     }
 
     @Test
-    void zeroSettleHandsOnEachReadAtItsEndOnTheCallingThreadWithoutATimer() {
+    void zeroSettleFlushesOnTheNextSchedulerTurnCoalescing() {
         ChangeAggregator agg = manualAggregator(Duration.ZERO, Duration.ofSeconds(1));
         agg.changed("a", false);
         agg.changed("b", true);
-        assertEquals(0, manual.pending(), "no timer: the end of the read hands them on");
-        assertEquals(List.of(), received, "nothing before the read ends");
-        agg.eventsRead();
+        assertEquals(List.of(), received, "nothing before the scheduler's turn");
+        manual.runDue();
         assertEquals(1, received.size());
         assertEquals(new ChangeBatch(Set.of("a"), Set.of("b"), false), received.get(0).batch());
-        assertEquals(Thread.currentThread().getName(), received.get(0).thread(), "on the watcher's (calling) thread");
+        assertEquals(0, received.get(0).nanos(), "no time passed");
 
-        agg.eventsRead();
-        assertEquals(1, received.size(), "an empty read hands on nothing");
         agg.changed("c", false);
-        agg.eventsRead();
-        assertEquals(2, received.size());
-        assertEquals(new ChangeBatch(Set.of("c"), Set.of(), false), received.get(1).batch());
-    }
-
-    @Test
-    void zeroSettleOverflowStillFlushesOnTheSchedulerAndTheReadFindsItTaken() {
-        ChangeAggregator agg = manualAggregator(Duration.ZERO, Duration.ofSeconds(1));
-        agg.changed("a", false);
-        agg.overflow("inotify queue overflow");
         manual.runDue();
-        assertEquals(List.of(new ChangeBatch(Set.of("a"), Set.of(), true)), received.stream().map(Received::batch).toList());
-        agg.eventsRead();
-        assertEquals(1, received.size(), "nothing left for the read's end");
-    }
-
-    @Test
-    void settleAboveZeroIgnoresTheEndOfARead() {
-        ChangeAggregator agg = manualAggregator(Duration.ofMillis(20), Duration.ofSeconds(1));
-        agg.changed("a", false);
-        agg.eventsRead();
-        assertEquals(List.of(), received, "the quiet time still applies");
-        manual.advance(Duration.ofMillis(20));
-        assertEquals(1, received.size());
+        assertEquals(2, received.size());
     }
 
     @Test
@@ -199,7 +174,7 @@ class ChangeAggregatorTest {
     void aSlowSinkDoesNotBlockReports() throws Exception {
         CountDownLatch inSink = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        ChangeAggregator agg = new ChangeAggregator(Duration.ofMillis(1), Duration.ofSeconds(1), scheduler, b -> {
+        ChangeAggregator agg = new ChangeAggregator(Duration.ZERO, Duration.ofSeconds(1), scheduler, b -> {
             inSink.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
@@ -242,18 +217,6 @@ class ChangeAggregatorTest {
             assertFalse(received.stream().anyMatch(r -> r.batch().rescanAll()));
             System.out.printf("%d files (about %d inotify events) settled into %d batch(es)%n",
                     files, 3 * files, received.size());
-        }
-    }
-
-    @Test
-    void watcherWithZeroSettleHandsOnALoneChangeOnItsOwnThread(@TempDir Path root) throws IOException {
-        ChangeAggregator agg = aggregator(Duration.ZERO, Duration.ofSeconds(1));
-        try (InotifyWatcher watcher = new InotifyWatcher(root, p -> false, agg)) {
-            watcher.start();
-            Files.writeString(root.resolve("lone"), "x");
-            await(WAIT, () -> received.stream().anyMatch(r -> r.batch().paths().contains("lone")), "the change handed on");
-            Received r = received.stream().filter(x -> x.batch().paths().contains("lone")).findFirst().orElseThrow();
-            assertEquals("inotify-" + root.getFileName(), r.thread(), "no hop to the scheduler");
         }
     }
 }
