@@ -17,7 +17,6 @@ import org.jgroups.Event;
 import org.jgroups.Message;
 import org.jgroups.MessageFactory;
 import org.jgroups.PhysicalAddress;
-import org.jgroups.View;
 import org.jgroups.stack.Protocol;
 import org.jgroups.util.ByteArrayDataInputStream;
 import org.jgroups.util.ByteArrayDataOutputStream;
@@ -52,11 +51,6 @@ public final class SealProtocol extends Protocol {
     private final SealEngine engine;
     private final Consumer<Address> introduced;
     private volatile List<PhysicalAddress> everyone = List.of();
-    /**
-     * tcp: the other members of the view the transport sends "to all" to (the last VIEW_CHANGE or
-     * TMP_VIEW), to which a message to all goes as PAIR packets (see {@link #toEachMember}).
-     */
-    private volatile List<UUID> pairFanOut = List.of();
     private volatile long lastProgress;
     private Future<?> ticker;
 
@@ -93,13 +87,6 @@ public final class SealProtocol extends Protocol {
         }
         if (type == Event.DISCONNECT && ticker != null) {
             ticker.cancel(false);
-        }
-        // as the transport does: GMS sends TMP_VIEW before it sends a view to members it does not hold
-        // yet (a merge's other side, a joiner), and the message to all must reach them too
-        if ((type == Event.VIEW_CHANGE || type == Event.TMP_VIEW) && !everyone.isEmpty()) {
-            View v = evt.getArg();
-            pairFanOut = v.getMembers().stream().filter(m -> m instanceof UUID && !m.equals(local_addr))
-                    .map(m -> (UUID) m).toList();
         }
         return down_prot.down(evt);
     }
@@ -202,7 +189,6 @@ public final class SealProtocol extends Protocol {
         if (msg.getSrc() == null) {
             msg.setSrc(local_addr);
         }
-        Address dest = msg.getDest();
         // serialized after room for the packet header, then sealed where it lies (no copy, no
         // array of its own): the wire message's payload is a range of this buffer
         int start = SealEngine.HEADROOM;
@@ -217,65 +203,20 @@ public final class SealProtocol extends Protocol {
         }
         int length = out.position() - start;
         out.ensureCapacity(SealEngine.TAILROOM);
+        Address dest = msg.getDest();
         boolean toAll = !(dest instanceof UUID);
-        List<UUID> others = pairFanOut;
-        if (toAll && !others.isEmpty() && others.stream().allMatch(
-                m -> engine.pairReady(m.getMostSignificantBits(), m.getLeastSignificantBits()))) {
-            return toEachMember(msg, others, out.buffer(), start, length);
-        }
         long msb = toAll ? 0 : ((UUID) dest).getMostSignificantBits();
         long lsb = toAll ? 0 : ((UUID) dest).getLeastSignificantBits();
         SealEngine.Packet sealed = engine.sealInPlace(out.buffer(), start, length, toAll, msb, lsb);
-        return down_prot.down(wire(new Own(dest, sealed.bytes(), sealed.offset(), sealed.length(), msg), msg));
-    }
-
-    /**
-     * A message to all on the tcp transport, where the transport sends "to all" as one copy per
-     * member anyway: one PAIR packet per member (each sealed in a copy of the serialized message)
-     * instead of one signed GROUP packet, which costs the sender a signature and every receiver its
-     * check (about 0.1 and 0.2 ms for a small packet, on the path of every announcement). The
-     * message inside is the same, to all; the node's own copy is looped back unsealed.
-     */
-    private Object toEachMember(Message msg, List<UUID> others, byte[] buf, int start, int length) {
-        for (int i = 0; i < others.size(); i++) {
-            UUID m = others.get(i);
-            byte[] b = i == others.size() - 1 ? buf : java.util.Arrays.copyOf(buf, buf.length);
-            SealEngine.Packet sealed = engine.sealInPlace(b, start, length, false, m.getMostSignificantBits(),
-                    m.getLeastSignificantBits());
-            down_prot.down(wire(new BytesMessage(m, sealed.bytes(), sealed.offset(), sealed.length()), msg));
-        }
-        if (msg.isFlagSet(Message.TransientFlag.DONT_LOOPBACK)) {
-            return null;
-        }
-        // with the message's flags: an OOB message looped back as a regular one would wait behind
-        // this node's regular messages (GMS waits for its own VIEW_ACK during a merge)
-        return down_prot.down(wire(new Own(local_addr, new byte[0], 0, 0, msg), msg));
-    }
-
-    private static Message wire(Message wire, Message msg) {
-        wire.setFlag(msg.getFlags(false), false, false);
+        Message wire = new BytesMessage(dest, sealed.bytes(), sealed.offset(), sealed.length())
+                .setFlag(msg.getFlags(false), false, false);
         wire.setFlag(msg.getFlags(true), true, false);
-        return wire;
-    }
-
-    /**
-     * What this node sends, as the transport holds it: the sealed bytes, and the message they hold,
-     * for the transport's loopback to this node (a message to all, or to itself), so that a node
-     * never opens (and checks the signature of) its own packets. Only this class makes one: a
-     * message read from the network is a plain {@link BytesMessage} and is opened.
-     */
-    static final class Own extends BytesMessage {
-        final Message inner;
-
-        Own(Address dest, byte[] bytes, int offset, int length, Message inner) {
-            super(dest, bytes, offset, length);
-            this.inner = inner;
-        }
+        return down_prot.down(wire);
     }
 
     @Override
     public Object up(Message msg) {
-        Message inner = msg instanceof Own own ? own.inner : open(msg, null);
+        Message inner = open(msg, null);
         return inner == null ? null : up_prot.up(inner);
     }
 
@@ -284,8 +225,7 @@ public final class SealProtocol extends Protocol {
         @SuppressWarnings("unchecked")
         FastArray<Message>.FastIterator it = (FastArray<Message>.FastIterator) batch.iterator();
         while (it.hasNext()) {
-            Message next = it.next();
-            Message inner = next instanceof Own own ? own.inner : open(next, batch.sender());
+            Message inner = open(it.next(), batch.sender());
             if (inner == null) {
                 it.remove();
             } else {

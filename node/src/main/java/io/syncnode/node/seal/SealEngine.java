@@ -264,15 +264,6 @@ public final class SealEngine {
         return s != null && handshake.sessions().byName(s.name) == s;
     }
 
-    /**
-     * Whether a message to the member at this address would go as a PAIR packet now: its session
-     * is known and holds a generation of this node's keys.
-     */
-    public boolean pairReady(long msb, long lsb) {
-        PeerSession s = handshake.sessions().byAddress(msb, lsb);
-        return s != null && s.latestGen > 0;
-    }
-
     /** Sessions that have this node's current keys and whose keys this node holds (self excluded). */
     public int readyPeers() {
         return handshake.readyPeers();

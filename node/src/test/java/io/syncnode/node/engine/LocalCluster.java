@@ -77,24 +77,6 @@ final class LocalCluster implements AutoCloseable {
         return this;
     }
 
-    /**
-     * Runs the nodes on the tcp transport over 127.0.0.1 (node I listens on {@code basePort + I},
-     * every node lists them all as peers) instead of SHARED_LOOPBACK: the shipped tcp stack.
-     */
-    LocalCluster overTcp(int basePort) {
-        List<HostPort> peers = new ArrayList<>();
-        for (int i = 0; i < configs.size(); i++) {
-            peers.add(new HostPort("127.0.0.1", basePort + i));
-        }
-        for (int i = 0; i < configs.size(); i++) {
-            SyncnodeConfig c = configs.get(i);
-            ClusterSection s = c.cluster();
-            configs.set(i, new SyncnodeConfig(c.file(), c.node(), new ClusterSection(s.name(), Transport.TCP,
-                    peers.get(i), null, peers, s.credentials(), s.insecure(), s.revoked()), c.folders()));
-        }
-        return this;
-    }
-
     /** Gives node {@code i}'s folder a type and an accept filter (before it starts). */
     LocalCluster trust(int i, io.syncnode.protocol.FolderType type, io.syncnode.protocol.AcceptFilter accept) {
         SyncnodeConfig c = configs.get(i);
@@ -112,10 +94,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     SyncNode start(int i) throws Exception {
-        SyncnodeConfig c = configs.get(i);
-        String stack = c.cluster().transport() == Transport.TCP ? JGroupsStack.forCluster(c.cluster())
-                : JGroupsStack.loopback(clusterName);
-        SyncNode node = SyncNode.start(c, stack, clock);
+        SyncNode node = SyncNode.start(configs.get(i), JGroupsStack.loopback(clusterName), clock);
         nodes.set(i, node);
         return node;
     }

@@ -51,50 +51,6 @@ class SealedClusterTest {
         }
     }
 
-    /**
-     * On the tcp transport a message to all goes to each member as a PAIR packet once every member
-     * holds a pair key: announcements cost no signature. Each file below is announced on its own (the
-     * next is written once the last arrived everywhere), 40 in all; with GROUP packets each would be
-     * one signature at n0 and one check at n1 and n2. What is left is JGroups' discovery to the peers'
-     * physical addresses (MERGE3's INFO, at most one per peer and second), bounded by the time taken.
-     */
-    @Test
-    void overTcpAnnouncementsGoAsPairPacketsWithoutSignatures() throws Exception {
-        int port = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(20000);
-        try (LocalCluster c = new LocalCluster(tmp, 3, List.of()).secured().overTcp(port)) {
-            c.startAll(WAIT);
-            awaitThreeMembers(c);
-            Files.writeString(c.dir(0).resolve("first.txt"), "first");
-            Await.await(WAIT, () -> Files.exists(c.dir(1).resolve("first.txt")) && Files.exists(c.dir(2).resolve("first.txt")),
-                    () -> "first.txt everywhere");
-            long signed0 = traffic(c, 0, "signed");
-            long verified1 = traffic(c, 1, "verified");
-            long start = System.nanoTime();
-            int files = 40;
-            for (int i = 0; i < files; i++) {
-                String name = "f" + i + ".txt";
-                Files.writeString(c.dir(0).resolve(name), "content " + i);
-                Await.await(WAIT, () -> Files.exists(c.dir(1).resolve(name)) && Files.exists(c.dir(2).resolve(name)),
-                        () -> name + " on n1 and n2");
-            }
-            long seconds = (System.nanoTime() - start) / 1_000_000_000L + 1;
-            long signed = traffic(c, 0, "signed") - signed0;
-            long verified = traffic(c, 1, "verified") - verified1;
-            // discovery: at most one request per peer and second, each answered (both may be GROUP packets)
-            long discovery = 2 * 2 * seconds;
-            assertTrue(signed < files && signed <= discovery, "n0 signed " + signed + " GROUP packets while announcing "
-                    + files + " files in " + seconds + " s");
-            assertTrue(verified < files && verified <= discovery, "n1 checked " + verified + " signatures in " + seconds + " s");
-            assertEquals("content 39", Files.readString(c.dir(2).resolve("f39.txt")));
-            StatusView.Security s = c.node(0).controlHandler().status().security();
-            s.refused().forEach((k, v) -> assertEquals(0L, v, "refused " + k + " in " + s));
-        }
-    }
-
-    private static long traffic(LocalCluster c, int i, String key) {
-        return c.node(i).controlHandler().status().security().traffic().get(key);
-    }
-
     @Test
     void aFolderSharedWithSomeNodesReachesOnlyThemAndTakesOnlyTheirChanges() throws Exception {
         try (LocalCluster c = new LocalCluster(tmp, 3, List.of()).secured()) {
