@@ -48,6 +48,11 @@ class SealedClusterTest {
             assertEquals("sealed", s.mode());
             assertEquals(2, s.sessions().size(), s.toString());
             s.refused().forEach((k, v) -> assertEquals(0L, v, "refused " + k + " in " + s));
+            // udp: announcements go by multicast, as GROUP packets: n0 signed its own, checked n2's
+            long signed = s.traffic().get("signed");
+            long verified = s.traffic().get("verified");
+            assertTrue(signed > 0 && signed <= s.traffic().get("sealed"), "signed GROUP packets in " + s);
+            assertTrue(verified > 0 && verified <= s.traffic().get("opened"), "checked signatures in " + s);
         }
     }
 
