@@ -1,0 +1,210 @@
+package io.syncnode.protocol.delta;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+
+/**
+ * The coarse outline of a large basis: one {@value #SUM_LENGTH}-byte sum (truncated SHA-256) per
+ * segment of {@code segmentBlocks} blocks, the first step of a segmented delta (PROTOCOL.md 5.6).
+ *
+ * <p>Segment {@code i} covers bytes {@code [i * segmentSize, min((i + 1) * segmentSize, fileLength))},
+ * {@code segmentSize = blockSize * segmentBlocks}, so segment {@code i} starts at block
+ * {@code i * segmentBlocks} and every segment but the last is made of whole blocks. The source
+ * compares them with its own file cut at the same offsets ({@link SegmentMatch}); only around the
+ * segments that differ does it ask for the blocks' signatures. A 256 MiB basis in 16 KiB blocks
+ * and segments of {@value #SEGMENT_BLOCKS} blocks (1 MiB) has 256 sums: 2 KiB, against 192 KiB
+ * for the signature of every block.
+ *
+ * <p>Why a truncated SHA-256 is enough: equal sums at the same offset make the source copy the
+ * segment from the basis without looking further; a false equality (2^-64 per segment, or a basis
+ * that changed since) rebuilds the wrong content, which the receiver detects with the whole-file
+ * SHA-256 and repeats as a whole-file transfer, as for a false block match ({@link StrongChecksum}).
+ *
+ * <p>Immutable.
+ */
+public final class SegmentSums {
+    /** Bytes of sum per segment. */
+    public static final int SUM_LENGTH = 8;
+    /** Most segments an outline may have: its sums are then 8 MiB. */
+    public static final int MAX_SEGMENTS = 1 << 20;
+    /** Most blocks per segment. */
+    public static final int MAX_SEGMENT_BLOCKS = 4096;
+    /** Blocks per segment this implementation chooses: 1 MiB segments for a 256 MiB file. */
+    public static final int SEGMENT_BLOCKS = 64;
+    private static final int READ_BUFFER = 64 * 1024;
+
+    private final int blockSize;
+    private final int segmentBlocks;
+    private final long fileLength;
+    private final byte[] sums;
+
+    private SegmentSums(int blockSize, int segmentBlocks, long fileLength, byte[] sums) {
+        this.blockSize = blockSize;
+        this.segmentBlocks = segmentBlocks;
+        this.fileLength = fileLength;
+        this.sums = sums;
+    }
+
+    /**
+     * Rebuilds an outline from its parts, e.g. from the wire.
+     *
+     * @throws IllegalArgumentException naming the field, if {@code blockSize} is outside [1,
+     *     {@link BlockSize#MAX}], {@code segmentBlocks} outside [1, {@value #MAX_SEGMENT_BLOCKS}],
+     *     {@code fileLength} negative or beyond {@value #MAX_SEGMENTS} segments or
+     *     {@link Signature#MAX_BLOCKS} blocks, or {@code sums} not {@value #SUM_LENGTH} bytes per segment
+     */
+    public static SegmentSums of(int blockSize, int segmentBlocks, long fileLength, byte[] sums) {
+        checkShape(blockSize, segmentBlocks, fileLength);
+        long count = count(fileLength, (long) blockSize * segmentBlocks);
+        if (sums == null || sums.length != count * SUM_LENGTH) {
+            throw new IllegalArgumentException("sums: expected " + count * SUM_LENGTH + " bytes for " + count
+                    + " segments, got " + (sums == null ? "null" : sums.length));
+        }
+        return new SegmentSums(blockSize, segmentBlocks, fileLength, sums.clone());
+    }
+
+    /**
+     * Reads {@code basis} to its end (without closing it) and returns its outline in segments of
+     * {@code segmentBlocks} blocks of {@code blockSize} bytes.
+     *
+     * @throws IllegalArgumentException if the parameters or the basis's length are outside what
+     *     {@link #of} accepts
+     */
+    public static SegmentSums build(InputStream basis, int blockSize, int segmentBlocks) throws IOException {
+        checkShape(blockSize, segmentBlocks, 0);
+        long segmentSize = (long) blockSize * segmentBlocks;
+        MessageDigest sha = StrongChecksum.newSha256();
+        byte[] full = new byte[32];
+        byte[] buf = new byte[READ_BUFFER];
+        byte[] sums = new byte[16 * SUM_LENGTH];
+        int segments = 0;
+        long length = 0;
+        long inSegment = 0;
+        while (true) {
+            int want = (int) Math.min(buf.length, segmentSize - inSegment);
+            int n = basis.readNBytes(buf, 0, want);
+            if (n > 0) {
+                sha.update(buf, 0, n);
+                inSegment += n;
+                length += n;
+            }
+            if (inSegment == segmentSize || (n < want && inSegment > 0)) {
+                if (segments == MAX_SEGMENTS) {
+                    throw new IllegalArgumentException("basis has more than " + MAX_SEGMENTS + " segments of "
+                            + segmentSize + " bytes");
+                }
+                if ((segments + 1) * SUM_LENGTH > sums.length) {
+                    sums = Arrays.copyOf(sums, sums.length * 2);
+                }
+                finish(sha, full, sums, segments * SUM_LENGTH);
+                segments++;
+                inSegment = 0;
+            }
+            if (n < want) {
+                break;
+            }
+        }
+        checkShape(blockSize, segmentBlocks, length);
+        return new SegmentSums(blockSize, segmentBlocks, length, Arrays.copyOf(sums, segments * SUM_LENGTH));
+    }
+
+    /** Ends {@code sha}'s current segment, writing its sum to {@code out[at ..]}. */
+    static void finish(MessageDigest sha, byte[] full, byte[] out, int at) {
+        try {
+            sha.digest(full, 0, full.length);
+        } catch (DigestException e) {
+            throw new IllegalStateException("SHA-256 refused a 32-byte output buffer", e);
+        }
+        System.arraycopy(full, 0, out, at, SUM_LENGTH);
+    }
+
+    private static void checkShape(int blockSize, int segmentBlocks, long fileLength) {
+        if (blockSize < 1 || blockSize > BlockSize.MAX) {
+            throw new IllegalArgumentException("blockSize: must be in [1, " + BlockSize.MAX + "], got " + blockSize);
+        }
+        if (segmentBlocks < 1 || segmentBlocks > MAX_SEGMENT_BLOCKS) {
+            throw new IllegalArgumentException("segmentBlocks: must be in [1, " + MAX_SEGMENT_BLOCKS + "], got "
+                    + segmentBlocks);
+        }
+        if (fileLength < 0) {
+            throw new IllegalArgumentException("fileLength: must be >= 0, got " + fileLength);
+        }
+        if (count(fileLength, (long) blockSize * segmentBlocks) > MAX_SEGMENTS
+                || Signature.blockCount(fileLength, blockSize) > Signature.MAX_BLOCKS) {
+            throw new IllegalArgumentException("fileLength: " + fileLength + " needs more than " + MAX_SEGMENTS
+                    + " segments of " + segmentBlocks + " blocks of " + blockSize + " bytes");
+        }
+    }
+
+    static long count(long length, long unit) {
+        return length == 0 ? 0 : (length - 1) / unit + 1;
+    }
+
+    public int blockSize() {
+        return blockSize;
+    }
+
+    public int segmentBlocks() {
+        return segmentBlocks;
+    }
+
+    public long segmentSize() {
+        return (long) blockSize * segmentBlocks;
+    }
+
+    public long fileLength() {
+        return fileLength;
+    }
+
+    public int segmentCount() {
+        return sums.length / SUM_LENGTH;
+    }
+
+    /** Length of segment {@code i}: {@link #segmentSize()}, or less for the last one. */
+    public long segmentLength(int i) {
+        checkIndex(i);
+        return Math.min(segmentSize(), fileLength - i * segmentSize());
+    }
+
+    /** Number of blocks in segment {@code i}. */
+    public int segmentBlockCount(int i) {
+        return (int) count(segmentLength(i), blockSize);
+    }
+
+    /** A copy of all sums, {@value #SUM_LENGTH} bytes per segment in order. */
+    public byte[] sums() {
+        return sums.clone();
+    }
+
+    /** True if segment {@code i}'s sum equals {@code sum[off .. off+SUM_LENGTH-1]}. */
+    boolean sumEquals(int i, byte[] sum, int off) {
+        checkIndex(i);
+        return Arrays.equals(sums, i * SUM_LENGTH, (i + 1) * SUM_LENGTH, sum, off, off + SUM_LENGTH);
+    }
+
+    private void checkIndex(int i) {
+        if (i < 0 || i >= segmentCount()) {
+            throw new IndexOutOfBoundsException("segment " + i + " of " + segmentCount());
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SegmentSums other && blockSize == other.blockSize && segmentBlocks == other.segmentBlocks
+                && fileLength == other.fileLength && Arrays.equals(sums, other.sums);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * Long.hashCode(fileLength) + blockSize) + segmentBlocks;
+    }
+
+    @Override
+    public String toString() {
+        return "SegmentSums[fileLength=" + fileLength + ", blockSize=" + blockSize + ", segmentBlocks="
+                + segmentBlocks + ", segments=" + segmentCount() + "]";
+    }
+}
