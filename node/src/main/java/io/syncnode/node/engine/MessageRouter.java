@@ -169,6 +169,18 @@ public final class MessageRouter implements JGroupsTransport.Listener {
         }
 
         @Override
+        public Void fetchNeed(Message.FetchNeed n) {
+            fetcher.onNeed(from, n);
+            return null;
+        }
+
+        @Override
+        public Void fetchBasis(Message.FetchBasis b) {
+            source.onBasis(from, b);
+            return null;
+        }
+
+        @Override
         public Void indexQuery(Message.IndexQuery q) {
             queries.onQuery(from, q, shared(q.folder(), from) != null);
             return null;

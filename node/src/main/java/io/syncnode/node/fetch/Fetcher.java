@@ -4,8 +4,10 @@ import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.Outbox;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.delta.BasisReader;
+import io.syncnode.protocol.delta.BlockSize;
 import io.syncnode.protocol.delta.DeltaPatcher;
 import io.syncnode.protocol.delta.PatchedFile;
+import io.syncnode.protocol.delta.SegmentSums;
 import io.syncnode.protocol.delta.Signature;
 import io.syncnode.protocol.delta.SignatureBuilder;
 import java.io.BufferedOutputStream;
@@ -34,7 +36,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>With a basis (local files whose blocks may reappear in the new version: the old version at
  * the path, the partial result of an interrupted transfer), the receiver first computes the
  * basis signature on the I/O pool and sends it with the request; the source answers with delta
- * operations, which {@link DeltaPatcher} turns into the new content. Without one, every byte comes
+ * operations, which {@link DeltaPatcher} turns into the new content. A basis of one file of
+ * {@link #SEGMENTED_FROM} bytes or more goes as {@link SegmentSums} instead (a segmented delta,
+ * PROTOCOL.md 5.6): the source may then ask once ({@code FetchNeed}) for the block signatures of
+ * some segments, which are signed and sent back ({@code FetchBasis}) before any data. Without one, every byte comes
  * as a literal. Either way, the returned future completes only when the temp file holds exactly the
  * requested content (length and SHA-256) and is fsynced. If a delta rebuilds the wrong content (a
  * basis that changed underneath, or a strong-checksum collision), the transfer is repeated once as
@@ -61,6 +66,13 @@ public final class Fetcher {
      */
     static final int LIMITED_CREDIT = 1;
     public static final long IDLE_TIMEOUT_SECONDS = 30;
+    /**
+     * A basis of one file at least this long is sent as {@link SegmentSums} (a segmented delta,
+     * PROTOCOL.md 5.6): 4 MiB in 2 KiB blocks would otherwise cost a 24 KiB signature, and the
+     * signature grows with the square root of the length (192 KiB at 256 MiB) where the sums stay
+     * at 8 bytes per 64 blocks plus the signature of the segments around a change.
+     */
+    public static final long SEGMENTED_FROM = 4L << 20;
     private static final BasisReader NO_BASIS = (offset, buf, off, len) -> -1;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -113,6 +125,10 @@ public final class Fetcher {
         FileChannel channel;
         OutputStream out;
         ConcatBasis basis;
+        /** The basis as segment sums (a segmented delta), or null. */
+        SegmentSums segments;
+        /** The source's FetchNeed was answered: it may ask once. */
+        boolean needAnswered;
         DeltaPatcher patcher;
         int nextSeq;
         /** Chunks arrived and not yet credited back: the source may have at most its credit out. */
@@ -143,17 +159,24 @@ public final class Fetcher {
                 Signature signature = null;
                 if (!basisFiles.isEmpty()) {
                     basis = new ConcatBasis(basisFiles, output::read);
-                    if (basis.length() > 0) {
+                    long length = basis.length();
+                    if (length > 0) {
                         try (InputStream in = basis.stream()) {
-                            signature = SignatureBuilder.forLength(basis.length()).build(in);
+                            if (basisFiles.size() == 1 && length >= SEGMENTED_FROM) {
+                                segments = SegmentSums.build(in, BlockSize.forLength(length),
+                                        SegmentSums.SEGMENT_BLOCKS);
+                            } else {
+                                signature = SignatureBuilder.forLength(length).build(in);
+                            }
                         }
                     }
                 }
-                patcher = (signature == null ? new DeltaPatcher(1, 0, NO_BASIS, out)
-                        : new DeltaPatcher(signature, basis, out)).limitTo(want.size());
+                patcher = (signature != null ? new DeltaPatcher(signature, basis, out)
+                        : segments != null ? new DeltaPatcher(segments.blockSize(), segments.fileLength(), basis, out)
+                        : new DeltaPatcher(1, 0, NO_BASIS, out)).limitTo(want.size());
                 armIdleTimer();
                 if (!outbox.send(from, new Message.FetchRequest(id, folder, want.path(), want.version(), want.hash(),
-                        signature, credit))) {
+                        signature, credit, segments))) {
                     fail(from + " is not a member any more", false, false);
                 }
             } catch (IOException | RuntimeException e) {
@@ -210,6 +233,36 @@ public final class Fetcher {
                 }
             } catch (IOException e) {
                 fail("rebuilding " + want.path() + ": " + e.getMessage(), false, true, DiskSpace.isNoSpace(e));
+            }
+        }
+
+        /**
+         * The source of a segmented delta asks for the block signatures of some basis segments:
+         * they are read and signed, one after the other, and sent back. Once per transfer, before
+         * any data, and only segments the basis has.
+         */
+        void onNeed(Message.FetchNeed n) {
+            if (done.isDone() || patcher == null) {
+                return;
+            }
+            java.util.BitSet need = n.segments();
+            if (segments == null || needAnswered || nextSeq > 0) {
+                fail(from + " asked for basis segments out of turn", false, true);
+                return;
+            }
+            if (need.length() > segments.segmentCount()) {
+                fail(from + " asked for basis segment " + (need.length() - 1) + " of " + segments.segmentCount(),
+                        false, true);
+                return;
+            }
+            needAnswered = true;
+            try {
+                Signature signed = new SignatureBuilder(segments.blockSize())
+                        .build(new SegmentStream(basis, segments, need));
+                armIdleTimer();
+                outbox.send(from, new Message.FetchBasis(id, signed));
+            } catch (IOException | RuntimeException e) {
+                fail("signing the basis segments " + from + " asked for: " + e.getMessage(), false, true);
             }
         }
 
@@ -283,6 +336,51 @@ public final class Fetcher {
         }
     }
 
+    /** The bytes of the basis segments set in {@code need}, one after the other. */
+    private static final class SegmentStream extends InputStream {
+        private final BasisReader basis;
+        private final SegmentSums segments;
+        private final java.util.BitSet need;
+        private int segment;
+        private long pos;
+        private long end;
+
+        SegmentStream(BasisReader basis, SegmentSums segments, java.util.BitSet need) {
+            this.basis = basis;
+            this.segments = segments;
+            this.need = need;
+            this.segment = -1;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            while (pos >= end) {
+                segment = need.nextSetBit(segment + 1);
+                if (segment < 0) {
+                    return -1;
+                }
+                pos = segment * segments.segmentSize();
+                end = pos + segments.segmentLength(segment);
+            }
+            int n = basis.read(pos, b, off, (int) Math.min(len, end - pos));
+            if (n <= 0) {
+                throw new IOException("the basis ended at " + pos + ", before the " + segments.fileLength()
+                        + " bytes it had when its segment sums were made");
+            }
+            pos += n;
+            return n;
+        }
+    }
+
     private long newId() {
         long id;
         do {
@@ -347,6 +445,13 @@ public final class Fetcher {
                 return;
             }
             t.serial.execute(() -> t.onData(d));
+        }
+    }
+
+    public void onNeed(String from, Message.FetchNeed n) {
+        Transfer t = transfers.get(n.transferId());
+        if (t != null && t.from.equals(from)) {
+            t.serial.execute(() -> t.onNeed(n));
         }
     }
 

@@ -13,20 +13,27 @@ import io.syncnode.protocol.delta.BlockSize;
 import io.syncnode.protocol.delta.DeltaEncoder;
 import io.syncnode.protocol.delta.DeltaSink;
 import io.syncnode.protocol.delta.DeltaSummary;
+import io.syncnode.protocol.delta.SegmentMatch;
 import io.syncnode.protocol.delta.Signature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -83,6 +90,8 @@ public final class TransferSource {
     private final BiConsumer<String, String> onSourceChanged;
     private final AtomicLong bytesServed;
     private final Map<Key, Semaphore> credits = new ConcurrentHashMap<>();
+    /** Segmented deltas waiting for the receiver's FetchBasis. */
+    private final Map<Key, CompletableFuture<Signature>> basisAnswers = new ConcurrentHashMap<>();
     /** Requests of one member for one folder, queued or being served (keys: member and folder). */
     private final Map<String, AtomicInteger> perMember = new ConcurrentHashMap<>();
     /**
@@ -147,8 +156,20 @@ public final class TransferSource {
         }
     }
 
+    /** The receiver's block signatures for the basis segments a segmented delta asked for. */
+    public void onBasis(String from, Message.FetchBasis b) {
+        CompletableFuture<Signature> answer = basisAnswers.get(new Key(from, b.transferId()));
+        if (answer != null) {
+            answer.complete(b.basis());
+        }
+    }
+
     /** The receiver gave up: the serving loop stops at its next chunk. */
     public void onAbort(String from, Message.FetchAbort a) {
+        CompletableFuture<Signature> answer = basisAnswers.remove(new Key(from, a.transferId()));
+        if (answer != null) {
+            answer.cancel(false);
+        }
         Semaphore s = credits.remove(new Key(from, a.transferId()));
         if (s != null) {
             s.release(Integer.MAX_VALUE / 2);
@@ -157,6 +178,12 @@ public final class TransferSource {
 
     /** A member left the view: stop serving it. */
     public void memberLeft(String member) {
+        basisAnswers.forEach((k, answer) -> {
+            if (k.member().equals(member)) {
+                basisAnswers.remove(k);
+                answer.cancel(false);
+            }
+        });
         credits.forEach((k, s) -> {
             if (k.member().equals(member)) {
                 credits.remove(k);
@@ -181,11 +208,18 @@ public final class TransferSource {
                 onSourceChanged.accept(r.folder(), r.path());
                 return;
             }
-            Signature basis = r.basis() != null ? r.basis() : NO_BASIS;
             ChunkSink sink = new ChunkSink(to, r.transferId(), credit, key);
             DeltaSummary summary;
-            try (InputStream in = Channels.newInputStream(ConfinedReads.openRegular(root, file))) {
-                summary = new DeltaEncoder(basis).encode(in, sink);
+            if (r.segments() != null) {
+                summary = serveSegmented(to, r, root, file, expected, sink);
+                if (summary == null) {
+                    return;
+                }
+            } else {
+                Signature basis = r.basis() != null ? r.basis() : NO_BASIS;
+                try (InputStream in = Channels.newInputStream(ConfinedReads.openRegular(root, file))) {
+                    summary = new DeltaEncoder(basis).encode(in, sink);
+                }
             }
             if (sink.cancelled) {
                 return;
@@ -209,6 +243,56 @@ public final class TransferSource {
             LOG.log(Level.WARNING, "serving " + r.folder() + "/" + r.path() + " to " + to
                     + " failed; the receiver retries later", e);
             abort(to, r, Message.AbortReason.IO_ERROR, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
+     * A segmented delta (PROTOCOL.md 5.6): the file compared with the receiver's segment sums, the
+     * block signatures of the segments around the differences asked for ({@code FetchNeed}, at most
+     * {@value #CREDIT_TIMEOUT_SECONDS} s for the {@code FetchBasis}), then the unmatched runs encoded
+     * against them. Null when the transfer ended here (aborted, the abort sent).
+     */
+    private DeltaSummary serveSegmented(String to, Message.FetchRequest r, Path root, Path file,
+                                        StatSignature expected, ChunkSink sink) throws IOException {
+        SegmentMatch match;
+        try (InputStream in = Channels.newInputStream(ConfinedReads.openRegular(root, file))) {
+            match = SegmentMatch.compare(r.segments(), in);
+        }
+        if (match.targetLength() != expected.size() || !match.targetHash().equals(r.hash())
+                || !stillSame(root, file, expected)) {
+            abort(to, r, Message.AbortReason.SOURCE_CHANGED, "changed while it was read");
+            onSourceChanged.accept(r.folder(), r.path());
+            return null;
+        }
+        BitSet needed = match.needed();
+        Signature signed = Signature.of(r.segments().blockSize(), 0, new int[0], List.of());
+        if (!needed.isEmpty()) {
+            Key key = new Key(to, r.transferId());
+            CompletableFuture<Signature> answer = new CompletableFuture<>();
+            basisAnswers.put(key, answer);
+            try {
+                outbox.send(to, new Message.FetchNeed(r.transferId(), needed));
+                signed = answer.get(CREDIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                abort(to, r, Message.AbortReason.CANCELLED, "no block signatures of the basis segments asked for in "
+                        + CREDIT_TIMEOUT_SECONDS + " s");
+                return null;
+            } catch (CancellationException | ExecutionException e) {
+                return null; // the receiver aborted, or left
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                abort(to, r, Message.AbortReason.CANCELLED, "source shutting down");
+                return null;
+            } finally {
+                basisAnswers.remove(key, answer);
+            }
+        }
+        try (FileChannel channel = ConfinedReads.openRegular(root, file)) {
+            return match.encode(needed, signed, (offset, buf, off, len) ->
+                    channel.read(java.nio.ByteBuffer.wrap(buf, off, len), offset), sink);
+        } catch (IllegalArgumentException e) {
+            abort(to, r, Message.AbortReason.BAD_REQUEST, "basis segments: " + e.getMessage());
+            return null;
         }
     }
 

@@ -3,6 +3,7 @@ package io.syncnode.node.wire;
 import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.VersionVector;
+import io.syncnode.protocol.delta.SegmentSums;
 import io.syncnode.protocol.delta.Signature;
 import java.util.List;
 
@@ -35,6 +36,10 @@ public sealed interface Message {
         R indexQuery(IndexQuery m);
 
         R indexAnswer(IndexAnswer m);
+
+        R fetchNeed(FetchNeed m);
+
+        R fetchBasis(FetchBasis m);
     }
 
     /** A record as announced, with the whole content of a small regular file when it fits. */
@@ -95,15 +100,55 @@ public sealed interface Message {
 
     /**
      * Ask for the content of {@code path} with content hash {@code hash}, as a delta against the
-     * receiver's {@code basis} (null: whole file).
+     * receiver's {@code basis}, or, with {@code segments}, a segmented delta against the basis
+     * those sums outline (both null: whole file; never both).
      */
     record FetchRequest(long transferId, String folder, String path, VersionVector version, ContentHash hash,
-                        Signature basis, int credit) implements Message {
+                        Signature basis, int credit, SegmentSums segments) implements Message {
         @Override
         public <R> R match(Cases<R> cases) {
             return cases.fetchRequest(this);
         }
 
+        public FetchRequest {
+            if (basis != null && segments != null) {
+                throw new IllegalArgumentException("a basis signature or segment sums, not both");
+            }
+        }
+
+        /** A request with a basis signature (null: whole file). */
+        public FetchRequest(long transferId, String folder, String path, VersionVector version, ContentHash hash,
+                            Signature basis, int credit) {
+            this(transferId, folder, path, version, hash, basis, credit, null);
+        }
+    }
+
+    /**
+     * The source of a segmented delta asks for the block signatures of the basis segments in
+     * {@code segments} (a set bit per segment).
+     */
+    record FetchNeed(long transferId, java.util.BitSet segments) implements Message {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.fetchNeed(this);
+        }
+
+        public FetchNeed {
+            segments = (java.util.BitSet) segments.clone();
+        }
+
+        @Override
+        public java.util.BitSet segments() {
+            return (java.util.BitSet) segments.clone();
+        }
+    }
+
+    /** The receiver's answer to {@link FetchNeed}: the signature of the named segments, one after the other. */
+    record FetchBasis(long transferId, Signature basis) implements Message {
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.fetchBasis(this);
+        }
     }
 
     /** One delta operation: literal bytes, or a run of the receiver's basis blocks. */

@@ -14,6 +14,7 @@ import static io.syncnode.node.wire.WireFields.version;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.syncnode.protocol.NameCodec;
+import io.syncnode.protocol.delta.SegmentSums;
 import io.syncnode.protocol.delta.Signature;
 import io.syncnode.wire.proto.FileInfo;
 import java.util.ArrayList;
@@ -61,6 +62,9 @@ final class WireDecoder {
             case FETCH_DATA -> fromWire(e.getFetchData());
             case INDEX_QUERY -> IndexQueryDecoder.decode(e.getIndexQuery());
             case INDEX_ANSWER -> IndexQueryDecoder.decode(e.getIndexAnswer());
+            case FETCH_NEED -> fromWire(e.getFetchNeed());
+            case FETCH_BASIS -> new Message.FetchBasis(e.getFetchBasis().getTransferId(),
+                    signature(e.getFetchBasis().getBasis(), "fetch_basis.basis"));
             case FETCH_CREDIT -> {
                 int chunks = e.getFetchCredit().getChunks();
                 if (Integer.compareUnsigned(chunks, 1) < 0 || Integer.compareUnsigned(chunks, MAX_CREDIT) > 0) {
@@ -151,27 +155,52 @@ final class WireDecoder {
             throw new WireException("fetch_request.credit: " + Integer.toUnsignedString(r.getCredit())
                     + " outside 1.." + MAX_CREDIT);
         }
-        Signature basis = r.hasBasis() ? signature(r.getBasis()) : null;
+        if (r.hasBasis() && r.hasSegments()) {
+            throw new WireException("fetch_request: basis and segments both given; a request has one of them at most");
+        }
+        Signature basis = r.hasBasis() ? signature(r.getBasis(), "fetch_request.basis") : null;
+        SegmentSums segments = null;
+        if (r.hasSegments()) {
+            io.syncnode.wire.proto.SegmentSums g = r.getSegments();
+            try {
+                segments = SegmentSums.of(g.getBlockSize(), g.getSegmentBlocks(), g.getFileSize(),
+                        g.getSums().toByteArray());
+            } catch (IllegalArgumentException e) {
+                throw new WireException("fetch_request.segments: " + e.getMessage(), e);
+            }
+        }
         return new Message.FetchRequest(r.getTransferId(), folder, path,
                 version(r.getVersion(), "fetch_request.version"), hash(r.getHash(), "fetch_request.hash"),
-                basis, r.getCredit());
+                basis, r.getCredit(), segments);
     }
 
-    private static Signature signature(io.syncnode.wire.proto.BlockSignature s) throws WireException {
+    private static Message.FetchNeed fromWire(io.syncnode.wire.proto.FetchNeed n) throws WireException {
+        if (n.getSegments().size() > SegmentSums.MAX_SEGMENTS / 8) {
+            throw new WireException("fetch_need.segments: " + n.getSegments().size() + " bytes, more than "
+                    + SegmentSums.MAX_SEGMENTS / 8 + " (" + SegmentSums.MAX_SEGMENTS + " segments)");
+        }
+        java.util.BitSet segments = java.util.BitSet.valueOf(n.getSegments().asReadOnlyByteBuffer());
+        if (segments.isEmpty()) {
+            throw new WireException("fetch_need.segments: names no segment");
+        }
+        return new Message.FetchNeed(n.getTransferId(), segments);
+    }
+
+    private static Signature signature(io.syncnode.wire.proto.BlockSignature s, String field) throws WireException {
         if (s.getBlockSize() == 0 || s.getBlockSize() > MAX_BLOCK_SIZE) {
-            throw new WireException("fetch_request.basis.block_size: " + Integer.toUnsignedString(s.getBlockSize())
+            throw new WireException(field + ".block_size: " + Integer.toUnsignedString(s.getBlockSize())
                     + " outside 1.." + MAX_BLOCK_SIZE);
         }
         if (s.getStrongLength() != Signature.STRONG_LENGTH) {
-            throw new WireException("fetch_request.basis.strong_length: " + s.getStrongLength() + ", this node uses "
+            throw new WireException(field + ".strong_length: " + s.getStrongLength() + ", this node uses "
                     + Signature.STRONG_LENGTH);
         }
         if (s.getFileSize() < 0 || s.getWeakCount() > MAX_BLOCKS) {
-            throw new WireException("fetch_request.basis: more than " + MAX_BLOCKS + " blocks");
+            throw new WireException(field + ": more than " + MAX_BLOCKS + " blocks");
         }
         long blocks = (s.getFileSize() + s.getBlockSize() - 1) / s.getBlockSize();
         if (blocks != s.getWeakCount() || s.getStrong().size() != blocks * Signature.STRONG_LENGTH) {
-            throw new WireException("fetch_request.basis: " + s.getWeakCount() + " weak and " + s.getStrong().size()
+            throw new WireException(field + ": " + s.getWeakCount() + " weak and " + s.getStrong().size()
                     + " strong bytes do not describe " + blocks + " blocks of " + s.getBlockSize() + " bytes");
         }
         int[] weak = new int[s.getWeakCount()];
@@ -187,7 +216,7 @@ final class WireDecoder {
         try {
             return Signature.of(s.getBlockSize(), s.getFileSize(), weak, strong);
         } catch (IllegalArgumentException e) {
-            throw new WireException("fetch_request.basis: " + e.getMessage(), e);
+            throw new WireException(field + ": " + e.getMessage(), e);
         }
     }
 

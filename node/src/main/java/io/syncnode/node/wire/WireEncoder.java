@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.NameCodec;
 import io.syncnode.protocol.VersionVector;
+import io.syncnode.protocol.delta.SegmentSums;
 import io.syncnode.protocol.delta.Signature;
 import io.syncnode.wire.proto.FileInfo;
 import io.syncnode.wire.proto.Version;
@@ -71,6 +72,12 @@ final class WireEncoder {
                 if (r.basis() != null) {
                     rb.setBasis(toWire(r.basis()));
                 }
+                if (r.segments() != null) {
+                    SegmentSums g = r.segments();
+                    rb.setSegments(io.syncnode.wire.proto.SegmentSums.newBuilder().setBlockSize(g.blockSize())
+                            .setSegmentBlocks(g.segmentBlocks()).setFileSize(g.fileLength())
+                            .setSums(ByteString.copyFrom(g.sums())));
+                }
                 b.setFetchRequest(rb);
                 return null;
             }
@@ -99,6 +106,20 @@ final class WireEncoder {
                         .setTransferId(a.transferId())
                         .setReason(io.syncnode.wire.proto.AbortReason.valueOf(a.reason().name()))
                         .setDetail(a.detail() == null ? "" : a.detail()));
+                return null;
+            }
+
+            @Override
+            public Void fetchNeed(Message.FetchNeed n) {
+                b.setFetchNeed(io.syncnode.wire.proto.FetchNeed.newBuilder().setTransferId(n.transferId())
+                        .setSegments(ByteString.copyFrom(n.segments().toByteArray())));
+                return null;
+            }
+
+            @Override
+            public Void fetchBasis(Message.FetchBasis f) {
+                b.setFetchBasis(io.syncnode.wire.proto.FetchBasis.newBuilder().setTransferId(f.transferId())
+                        .setBasis(toWire(f.basis())));
                 return null;
             }
 

@@ -38,13 +38,15 @@ final class RandomMessages {
     }
 
     Message message() {
-        return switch (r.nextInt(7)) {
+        return switch (r.nextInt(9)) {
             case 0 -> indexUpdate();
             case 1 -> ack();
             case 2 -> digest();
             case 3 -> fetchRequest();
             case 4 -> fetchData();
             case 5 -> new Message.FetchCredit(r.nextLong(), 1 + r.nextInt(WireCodec.MAX_CREDIT));
+            case 6 -> fetchNeed();
+            case 7 -> new Message.FetchBasis(anyLong(), signature());
             default -> fetchAbort();
         };
     }
@@ -185,8 +187,27 @@ final class RandomMessages {
     }
 
     Message.FetchRequest fetchRequest() {
+        int kind = r.nextInt(3);
         return new Message.FetchRequest(anyLong(), folder(), path(), version(), hash(),
-                r.nextInt(3) == 0 ? null : signature(), 1 + r.nextInt(WireCodec.MAX_CREDIT));
+                kind == 0 ? signature() : null, 1 + r.nextInt(WireCodec.MAX_CREDIT), kind == 1 ? segmentSums() : null);
+    }
+
+    io.syncnode.protocol.delta.SegmentSums segmentSums() {
+        try {
+            return io.syncnode.protocol.delta.SegmentSums.build(new ByteArrayInputStream(bytes(5000)),
+                    1 + r.nextInt(300), 1 + r.nextInt(20));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Message.FetchNeed fetchNeed() {
+        java.util.BitSet need = new java.util.BitSet();
+        need.set(r.nextInt(r.nextBoolean() ? 64 : io.syncnode.protocol.delta.SegmentSums.MAX_SEGMENTS));
+        for (int n = r.nextInt(20); n > 0; n--) {
+            need.set(r.nextInt(1000));
+        }
+        return new Message.FetchNeed(anyLong(), need);
     }
 
     Message.FetchData fetchData() {

@@ -231,6 +231,29 @@ class WireCodecTest {
         assertEquals(5, got.basis().blockCount());
     }
 
+    @Test
+    void segmentedDeltaMessagesRoundTrip() throws Exception {
+        byte[] basis = new byte[300_000];
+        new java.util.Random(4).nextBytes(basis);
+        io.syncnode.protocol.delta.SegmentSums sums = io.syncnode.protocol.delta.SegmentSums.build(
+                new java.io.ByteArrayInputStream(basis), 2048, 64);
+        Message.FetchRequest sent = new Message.FetchRequest(9, "web", "big.img", V, H, null, 32, sums);
+        Message.FetchRequest got = (Message.FetchRequest) roundTrip(sent).message();
+        assertEquals(sums, got.segments());
+        assertEquals(null, got.basis());
+        assertEquals(3, got.segments().segmentCount());
+
+        java.util.BitSet need = new java.util.BitSet();
+        need.set(0);
+        need.set(2);
+        need.set(1_000_000);
+        assertEquals(new Message.FetchNeed(NEG, need), roundTrip(new Message.FetchNeed(NEG, need)).message());
+
+        io.syncnode.protocol.delta.Signature sig = new io.syncnode.protocol.delta.SignatureBuilder(2048)
+                .build(new java.io.ByteArrayInputStream(basis, 0, 2 * 131072));
+        assertEquals(new Message.FetchBasis(NEG, sig), roundTrip(new Message.FetchBasis(NEG, sig)).message());
+    }
+
     static Stream<Arguments> chunks() {
         byte[] mib = new byte[WireCodec.MAX_LITERAL];
         Arrays.fill(mib, (byte) 0x5a);
@@ -615,6 +638,29 @@ class WireCodecTest {
                 io.syncnode.wire.proto.BlockSignature.newBuilder().setBlockSize(2048).setFileSize(5000)
                         .setStrongLength(8).addWeak(1).setStrong(com.google.protobuf.ByteString.copyFrom(new byte[8])))),
                 "basis"));
+        rows.add(rejected("basis and segments both", request(r -> r.setBasis(io.syncnode.wire.proto.BlockSignature
+                .newBuilder().setBlockSize(2048).setFileSize(0).setStrongLength(8))
+                .setSegments(io.syncnode.wire.proto.SegmentSums.newBuilder().setBlockSize(2048).setSegmentBlocks(64))),
+                "both"));
+        rows.add(rejected("segments with 8 bytes of sums for 2 segments", request(r -> r.setSegments(
+                io.syncnode.wire.proto.SegmentSums.newBuilder().setBlockSize(1024).setSegmentBlocks(2)
+                        .setFileSize(2049).setSums(ByteString.copyFrom(new byte[8])))), "segments"));
+        rows.add(rejected("segments of 0 blocks", request(r -> r.setSegments(
+                io.syncnode.wire.proto.SegmentSums.newBuilder().setBlockSize(1024).setSegmentBlocks(0))),
+                "segmentBlocks"));
+        rows.add(rejected("segments in blocks of 256 KiB", request(r -> r.setSegments(
+                io.syncnode.wire.proto.SegmentSums.newBuilder().setBlockSize(256 * 1024).setSegmentBlocks(1))),
+                "blockSize"));
+        rows.add(rejected("fetch_need naming no segment", envelope().setFetchNeed(
+                io.syncnode.wire.proto.FetchNeed.newBuilder().setTransferId(1)
+                        .setSegments(ByteString.copyFrom(new byte[4]))).build().toByteArray(), "no segment"));
+        rows.add(rejected("fetch_need beyond 2^20 segments", envelope().setFetchNeed(
+                io.syncnode.wire.proto.FetchNeed.newBuilder().setTransferId(1)
+                        .setSegments(ByteString.copyFrom(new byte[(1 << 17) + 1]))).build().toByteArray(), "segments"));
+        rows.add(rejected("fetch_basis block_size 0", envelope().setFetchBasis(
+                io.syncnode.wire.proto.FetchBasis.newBuilder().setTransferId(1).setBasis(
+                        io.syncnode.wire.proto.BlockSignature.newBuilder().setBlockSize(0).setStrongLength(8)))
+                .build().toByteArray(), "fetch_basis.basis.block_size"));
         rows.add(rejected("fetch_request path \"/abs\"", request(r -> r.setPath(bytes("/abs"))), "path"));
         rows.add(rejected("fetch_request hash of 31 bytes",
                 request(r -> r.setHash(ByteString.copyFrom(new byte[31]))), "hash"));
