@@ -31,6 +31,7 @@ class ProtocolVectorsTest {
             + "120d0a0b090a000000000000001003";
     static final String FOLDER_DIGEST = "86a84a7208893fcf401e4022e926cba442a9354460a0ac891c45c6ab15853d08";
     static final String ROLLING_ABC = "024a0126";
+    static final String SEGMENT_SUM_ABC = "364b3fb7352441c2";
     static final String CONFLICT_COPY = "notes.sync-conflict-20231114-221320-n2.txt";
 
     private static final HexFormat HEX = HexFormat.of();
@@ -70,6 +71,13 @@ class ProtocolVectorsTest {
     void theRollingChecksumOfAbc() {
         byte[] abc = "abc".getBytes(StandardCharsets.US_ASCII);
         assertVector(ROLLING_ABC, String.format("%08x", RollingChecksum.of(abc, 0, abc.length)));
+    }
+
+    @Test
+    void theSegmentSumOfAbc() throws Exception {
+        byte[] abc = "abc".getBytes(StandardCharsets.US_ASCII);
+        assertVector(SEGMENT_SUM_ABC, HEX.formatHex(io.syncnode.protocol.delta.SegmentSums
+                .build(new java.io.ByteArrayInputStream(abc), 2048, 64).sums()));
     }
 
     @Test

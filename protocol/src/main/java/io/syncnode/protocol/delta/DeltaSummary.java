@@ -7,6 +7,7 @@ import io.syncnode.protocol.ContentHash;
  *
  * @param targetLength bytes read from the target
  * @param targetHash SHA-256 of the whole target; the receiver checks the patched file against it
+ *                   (null from {@link SegmentMatch#encode}, which does not hash the target)
  * @param literalBytes target bytes sent as literals
  * @param copiedBytes target bytes described by copy operations
  * @param literalOps number of {@link DeltaSink#literal} calls

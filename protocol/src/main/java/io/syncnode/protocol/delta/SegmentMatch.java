@@ -1,17 +1,15 @@
 package io.syncnode.protocol.delta;
 
-import io.syncnode.protocol.ContentHash;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
 import java.util.BitSet;
 
 /**
  * The source's half of a segmented delta (PROTOCOL.md 5.6): its file compared, segment by
  * segment at the same offsets, with the receiver's {@link SegmentSums}, then encoded.
  *
- * <p>Two passes over the target. {@link #compare} reads it once, hashing each segment and the
- * whole file; a segment whose length and sum equal the basis segment at the same index is
+ * <p>Two passes over the target. {@link #compare} reads it once, summing each segment (not the
+ * whole file: the receiver checks the rebuilt file's SHA-256); a segment whose length and sum equal the basis segment at the same index is
  * <em>matched</em> and will be sent as one copy of that segment's blocks. {@link #needed} names
  * the basis segments whose block signatures the source asks for: for every unmatched segment,
  * the basis segments at the same index and on each side of it (data shifted by an insertion or a
@@ -32,22 +30,18 @@ public final class SegmentMatch {
     private final SegmentSums basis;
     private final BitSet matched;
     private final long targetLength;
-    private final ContentHash targetHash;
 
-    private SegmentMatch(SegmentSums basis, BitSet matched, long targetLength, ContentHash targetHash) {
+    private SegmentMatch(SegmentSums basis, BitSet matched, long targetLength) {
         this.basis = basis;
         this.matched = matched;
         this.targetLength = targetLength;
-        this.targetHash = targetHash;
     }
 
     /** Reads {@code target} to its end (without closing it) and compares its segments with {@code basis}'s. */
     public static SegmentMatch compare(SegmentSums basis, InputStream target) throws IOException {
         long segmentSize = basis.segmentSize();
         int basisSegments = basis.segmentCount();
-        MessageDigest whole = StrongChecksum.newSha256();
-        MessageDigest segment = StrongChecksum.newSha256();
-        byte[] full = new byte[32];
+        SegmentSums.Sum segment = new SegmentSums.Sum();
         byte[] sum = new byte[SegmentSums.SUM_LENGTH];
         byte[] buf = new byte[READ_BUFFER];
         BitSet matched = new BitSet(basisSegments);
@@ -58,7 +52,6 @@ public final class SegmentMatch {
             int want = (int) Math.min(buf.length, segmentSize - inSegment);
             int n = target.readNBytes(buf, 0, want);
             if (n > 0) {
-                whole.update(buf, 0, n);
                 if (index < basisSegments) {
                     segment.update(buf, 0, n);
                 }
@@ -67,7 +60,7 @@ public final class SegmentMatch {
             }
             if (inSegment == segmentSize || (n < want && inSegment > 0)) {
                 if (index < basisSegments) {
-                    SegmentSums.finish(segment, full, sum, 0);
+                    segment.finish(sum, 0);
                     if (inSegment == basis.segmentLength(index) && basis.sumEquals(index, sum, 0)) {
                         matched.set(index);
                     }
@@ -79,16 +72,11 @@ public final class SegmentMatch {
                 break;
             }
         }
-        return new SegmentMatch(basis, matched, length, ContentHash.of(whole.digest()));
+        return new SegmentMatch(basis, matched, length);
     }
 
     public long targetLength() {
         return targetLength;
-    }
-
-    /** SHA-256 of the whole target as {@link #compare} read it. */
-    public ContentHash targetHash() {
-        return targetHash;
     }
 
     /** Whether the target's segment {@code i} equals the basis's segment {@code i}. */
@@ -133,7 +121,9 @@ public final class SegmentMatch {
      * {@code neededSignature}, the signature of the basis segments {@code needed} read one after
      * the other (as {@link SignatureBuilder} makes it of their bytes in order).
      *
-     * @return what the delta cost; its length and hash are those {@link #compare} saw
+     * @return what the delta cost; its length is the one {@link #compare} saw, its hash null (the
+     *     target is not hashed: the receiver checks what it rebuilt against the content hash, and
+     *     the caller checks the file did not change, PROTOCOL.md 5.6)
      * @throws IllegalArgumentException if {@code needed} names a segment the basis lacks, or the
      *     signature's block size or length does not fit those segments
      */
@@ -176,7 +166,7 @@ public final class SegmentMatch {
             strongSums += run.strongSums();
         }
         out.flush();
-        return new DeltaSummary(targetLength, targetHash, out.literalBytes, out.copiedBytes, out.literalOps,
+        return new DeltaSummary(targetLength, null, out.literalBytes, out.copiedBytes, out.literalOps,
                 out.copyOps, strongSums);
     }
 

@@ -44,7 +44,6 @@ class SegmentMatchTest {
             assertEquals(basis.length, sums.fileLength(), context);
             SegmentMatch match = SegmentMatch.compare(sums, new ChoppyInputStream(target, ~seed, 2 * blockSize + 7));
             assertEquals(target.length, match.targetLength(), context);
-            assertEquals(Transfer.sha256(target), match.targetHash(), context);
             BitSet needed = match.needed();
             ByteArrayOutputStream neededBytes = new ByteArrayOutputStream();
             for (int i = needed.nextSetBit(0); i >= 0; i = needed.nextSetBit(i + 1)) {
