@@ -136,6 +136,8 @@ public final class Fetcher {
         SegmentSums segments;
         /** The source's FetchNeed was answered: it may ask once. */
         boolean needAnswered;
+        /** The output's SHA-256 on a thread of its own (a big transfer), or null: inline. */
+        PipelinedSha256 hasher;
         /** Temp file bytes already handed to a background fdatasync ({@link #WRITEBACK_STEP}). */
         long writtenBack;
         final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -193,6 +195,10 @@ public final class Fetcher {
                 patcher = (signature != null ? new DeltaPatcher(signature, basis, out)
                         : segments != null ? new DeltaPatcher(segments.blockSize(), segments.fileLength(), basis, out)
                         : new DeltaPatcher(1, 0, NO_BASIS, out)).limitTo(want.size());
+                if (want.size() >= BIG_TRANSFER) {
+                    hasher = new PipelinedSha256();
+                    patcher.hashWith(hasher);
+                }
                 armIdleTimer();
                 if (!outbox.send(from, new Message.FetchRequest(id, folder, want.path(), want.version(), want.hash(),
                         signature, credit, segments))) {
@@ -252,6 +258,8 @@ public final class Fetcher {
                 }
             } catch (IOException e) {
                 fail("rebuilding " + want.path() + ": " + e.getMessage(), false, true, DiskSpace.isNoSpace(e));
+            } catch (RuntimeException e) { // the hash thread's failure (PipelinedSha256.finish)
+                fail("rebuilding " + want.path() + ": " + e, false, true);
             }
         }
 
@@ -353,6 +361,9 @@ public final class Fetcher {
 
         void close() {
             transfers.remove(id);
+            if (hasher != null) {
+                hasher.close();
+            }
             ScheduledFuture<?> t = idle;
             if (t != null) {
                 t.cancel(false);

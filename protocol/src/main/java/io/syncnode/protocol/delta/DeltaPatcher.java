@@ -29,7 +29,7 @@ public final class DeltaPatcher implements DeltaSink {
     private final long basisBlocks;
     private final BasisReader basis;
     private final OutputStream out;
-    private final MessageDigest hash = StrongChecksum.newSha256();
+    private Hasher hash = new Sha256Inline();
     private byte[] buffer;
     private long written;
     private long ops;
@@ -55,6 +55,40 @@ public final class DeltaPatcher implements DeltaSink {
         this.basisBlocks = Signature.blockCount(basisLength, blockSize);
         this.basis = Objects.requireNonNull(basis, "basis");
         this.out = Objects.requireNonNull(out, "out");
+    }
+
+    /**
+     * Hashes what is written: the SHA-256 of the output, computed where the caller likes (inline,
+     * on this thread, by default). {@link #update} must not keep {@code buf} after it returns.
+     */
+    public interface Hasher {
+        void update(byte[] buf, int off, int len) throws IOException;
+
+        /** The SHA-256 of everything given to {@link #update}. */
+        ContentHash finish();
+    }
+
+    private static final class Sha256Inline implements Hasher {
+        private final MessageDigest sha = StrongChecksum.newSha256();
+
+        @Override
+        public void update(byte[] buf, int off, int len) {
+            sha.update(buf, off, len);
+        }
+
+        @Override
+        public ContentHash finish() {
+            return ContentHash.of(sha.digest());
+        }
+    }
+
+    /** Hashes the output with {@code hasher} instead of inline; before the first operation. */
+    public DeltaPatcher hashWith(Hasher hasher) {
+        if (written > 0 || ops > 0) {
+            throw new IllegalStateException("hashWith: the patch has started");
+        }
+        this.hash = Objects.requireNonNull(hasher, "hasher");
+        return this;
     }
 
     /**
@@ -134,7 +168,7 @@ public final class DeltaPatcher implements DeltaSink {
     /** Ends the patch: no more operations; returns the length and SHA-256 of what was written. */
     public PatchedFile finish() {
         if (result == null) {
-            result = new PatchedFile(written, ContentHash.of(hash.digest()));
+            result = new PatchedFile(written, hash.finish());
         }
         return result;
     }
