@@ -1,12 +1,15 @@
 package io.syncnode.protocol.delta.bench;
 
 import io.syncnode.protocol.delta.BasisReader;
+import io.syncnode.protocol.delta.BlockSize;
 import io.syncnode.protocol.delta.DeltaEncoder;
 import io.syncnode.protocol.delta.DeltaOp;
 import io.syncnode.protocol.delta.DeltaPatcher;
 import io.syncnode.protocol.delta.DeltaSink;
 import io.syncnode.protocol.delta.DeltaSummary;
 import io.syncnode.protocol.delta.PatchedFile;
+import io.syncnode.protocol.delta.SegmentMatch;
+import io.syncnode.protocol.delta.SegmentSums;
 import io.syncnode.protocol.delta.Signature;
 import io.syncnode.protocol.delta.SignatureBuilder;
 import java.io.ByteArrayInputStream;
@@ -22,7 +25,8 @@ import java.util.SplittableRandom;
 /**
  * Delta transfer benchmark on a 256 MiB random basis held in memory: (a) 1 MiB overwritten in the
  * middle, (b) 4 KiB appended. Prints signature, literal and estimated wire bytes, op counts, and
- * signature, encode and patch throughput.
+ * signature, encode and patch throughput; then the same for the segmented delta a node uses for a
+ * basis of 4 MiB or more (PROTOCOL.md 5.6).
  *
  * <p>Not a JUnit test, so it never runs in the build. Run it after a reactor build:
  * <pre>
@@ -108,6 +112,60 @@ public final class DeltaBench {
                 protobufSize(signature), opBytes, wire, 100.0 * wire / target.length);
         System.out.printf("  encode %.0f MB/s, patch %.0f MB/s (best of %d)%n",
                 mbps(target.length, bestEncode), mbps(target.length, bestPatch), ROUNDS);
+        segmented(basis, target);
+    }
+
+    /**
+     * The same change as a node sends it for a basis of 4 MiB or more (PROTOCOL.md 5.6): segment
+     * sums, the bitmap of the segments the source needs, their block signature, the ops.
+     */
+    private static void segmented(byte[] basis, byte[] target) throws IOException {
+        long start = System.nanoTime();
+        SegmentSums sums = SegmentSums.build(new ByteArrayInputStream(basis), BlockSize.forLength(basis.length),
+                SegmentSums.SEGMENT_BLOCKS);
+        double sumSeconds = seconds(start);
+        start = System.nanoTime();
+        SegmentMatch match = SegmentMatch.compare(sums, new ByteArrayInputStream(target));
+        double compareSeconds = seconds(start);
+        java.util.BitSet needed = match.needed();
+        java.io.ByteArrayOutputStream neededBytes = new java.io.ByteArrayOutputStream();
+        for (int i = needed.nextSetBit(0); i >= 0; i = needed.nextSetBit(i + 1)) {
+            neededBytes.write(basis, (int) (i * sums.segmentSize()), (int) sums.segmentLength(i));
+        }
+        Signature signed = new SignatureBuilder(sums.blockSize()).build(new ByteArrayInputStream(neededBytes.toByteArray()));
+        Recorder recorder = new Recorder();
+        start = System.nanoTime();
+        DeltaSummary summary = match.encode(needed, signed, new MemoryBasis(target), recorder);
+        double encodeSeconds = seconds(start);
+        DeltaPatcher patcher = new DeltaPatcher(sums.blockSize(), basis.length, new MemoryBasis(basis),
+                OutputStream.nullOutputStream());
+        for (DeltaOp op : recorder.ops) {
+            op.replay(patcher);
+        }
+        PatchedFile patched = patcher.finish();
+        if (patched.length() != target.length || !Arrays.equals(patched.hash().toBytes(), sha256(target))) {
+            throw new IllegalStateException("segmented: patched file differs from the target");
+        }
+        long sumBytes = 1 + varint(sums.blockSize()) + 1 + varint(sums.segmentBlocks()) + 1 + varint(basis.length)
+                + 1 + varint(sums.sums().length) + sums.sums().length;
+        long needBytes = needed.isEmpty() ? 0 : 1 + varint(needed.toByteArray().length) + needed.toByteArray().length;
+        long signatureBytes = needed.isEmpty() ? 0 : protobufSize(signed);
+        long opBytes = recorder.ops.stream().mapToLong(DeltaBench::protobufSize).sum();
+        long wire = sumBytes + needBytes + signatureBytes + opBytes + 32;
+        System.out.printf("  segmented: %d segments of %d bytes, %d needed; literal %d bytes%n", sums.segmentCount(),
+                sums.segmentSize(), needed.cardinality(), summary.literalBytes());
+        System.out.printf("  segmented wire estimate: sums %d + need %d + block signature %d + ops %d + hash 32 = %d bytes"
+                + "%n", sumBytes, needBytes, signatureBytes, opBytes, wire);
+        System.out.printf("  segmented: sums %.0f MB/s, compare %.0f MB/s, encode %.0f MB/s%n",
+                mbps(basis.length, sumSeconds), mbps(target.length, compareSeconds), mbps(target.length, encodeSeconds));
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
