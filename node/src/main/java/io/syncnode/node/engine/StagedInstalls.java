@@ -152,7 +152,7 @@ final class StagedInstalls {
         }
         List<CompletableFuture<Void>> prepared = new ArrayList<>();
         for (Staged st : batch) {
-            prepared.add(CompletableFuture.runAsync(() -> {
+            prepared.add(onPoolUnlessAlone(batch.size(), () -> {
                 try {
                     if (st.inline() != null) {
                         applier.fillTemp(st.temp(), st.inline()); // removed again if that fails
@@ -161,7 +161,7 @@ final class StagedInstalls {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }, folder.ioPool()));
+            }));
         }
         Set<Path> dirs = new LinkedHashSet<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -224,14 +224,31 @@ final class StagedInstalls {
     private void fsyncDirectories(Applier applier, Set<Path> dirs) {
         List<CompletableFuture<Void>> syncs = new ArrayList<>();
         for (Path dir : dirs) {
-            syncs.add(CompletableFuture.runAsync(() -> {
+            syncs.add(onPoolUnlessAlone(dirs.size(), () -> {
                 try {
                     applier.fsyncDirectory(dir);
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, folder.name() + ": fsync of directory " + dir + " failed", e);
                 }
-            }, folder.ioPool()));
+            }));
         }
         syncs.forEach(CompletableFuture::join);
+    }
+
+    /**
+     * {@code work} on the fsync pool, side by side with the rest of its batch; a batch of one runs
+     * here, on the worker, which would only wait for it: a lone file's install then costs no
+     * hand-off to another thread and back (issue 13, the latency path).
+     */
+    private CompletableFuture<Void> onPoolUnlessAlone(int batchSize, Runnable work) {
+        if (batchSize > 1) {
+            return CompletableFuture.runAsync(work, folder.ioPool());
+        }
+        try {
+            work.run();
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 }
