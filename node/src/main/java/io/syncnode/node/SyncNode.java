@@ -65,6 +65,8 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
     static final Duration ROTATE_KEYS_EVERY = Duration.ofHours(1);
 
     private final SyncnodeConfig config;
+    /** The {@code [cluster]} section whose live keys (max-send, max-receive, tombstone-retention) are in force (reload). */
+    private io.syncnode.config.ClusterSection liveCluster;
     private final Clock clock;
     private final SqliteIndexStore store;
     private final long nodeId;
@@ -98,6 +100,7 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
 
     private SyncNode(SyncnodeConfig config, String stackXml, Clock clock, SealEngine seal) throws IOException {
         this.config = config;
+        this.liveCluster = config.cluster();
         this.clock = clock;
         Path stateDir = config.node().stateDir();
         Files.createDirectories(stateDir);
@@ -310,7 +313,8 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
     /**
      * Re-reads the config file: {@code [[folder]]} tables added, removed or changed take effect at
      * once ({@link Folders#reload}: only those folders start, stop or restart), so do
-     * {@code [cluster] credentials} and {@code revoked} (through the seal layer); a difference in
+     * {@code [cluster] credentials} and {@code revoked} (through the seal layer), {@code max-send},
+     * {@code max-receive} and {@code tombstone-retention}; a difference in
      * {@code [node]} or the rest of {@code [cluster]} is reported as needing a restart.
      * Synchronized: one reload at a time (SIGHUP and the verb).
      */
@@ -334,6 +338,19 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
                 || now.insecure() != was.insecure() || now.secured() != was.secured()) {
             restart.add("[cluster] name, transport, bind, multicast, peers, insecure, or credentials set/unset");
         }
+        io.syncnode.config.ClusterSection live = liveCluster;
+        if (!java.util.Objects.equals(now.maxSend(), live.maxSend())
+                || !java.util.Objects.equals(now.maxReceive(), live.maxReceive())) {
+            source.limitSends(RateLimit.of(now.maxSend()));
+            fetcher.limitReceives(RateLimit.of(now.maxReceive()));
+            applied.add("[cluster] max-send " + (now.maxSend() == null ? "none" : now.maxSend()) + ", max-receive "
+                    + (now.maxReceive() == null ? "none" : now.maxReceive()));
+        }
+        if (!now.tombstoneRetention().equals(live.tombstoneRetention())) {
+            tombstones.retainFor(now.tombstoneRetention());
+            applied.add("[cluster] tombstone-retention " + TombstoneCollector.text(now.tombstoneRetention()));
+        }
+        liveCluster = now;
         ClusterTrust trust = null;
         if (now.secured() && was.secured()) {
             try {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
                         + " that folder restarts with a rescan), while unchanged folders go on untouched; [cluster]"
                         + " credentials (the files are read again: a renewed certificate, a CA bundle with a second"
                         + " CA) and [cluster] revoked (revoked members are dropped from the cluster and every key"
-                        + " rotates). Changed [node] keys and the rest of [cluster] are listed; they take effect at"
+                        + " rotates); [cluster] max-send, max-receive and tombstone-retention. Changed [node] keys and"
+                        + " the rest of [cluster] are listed; they take effect at"
                         + " the next restart. A configuration that does not load is refused and the running one"
                         + " stays."})
 final class ReloadCommand extends NodeCommand {

@@ -64,7 +64,7 @@ public final class TombstoneCollector {
     private final SqliteIndexStore store;
     private final PeerDirectory peers;
     private final Supplier<Set<String>> members;
-    private final Duration retention;
+    private volatile Duration retention;
     private final Clock clock;
     private final Executor executor;
     private final AtomicLong collected;
@@ -105,6 +105,16 @@ public final class TombstoneCollector {
         running = peers.forgetUnseenSince(cutoff, members.get(), text(retention))
                 .thenComposeAsync(forgotten -> sweep(cutoff, "", "", 0), executor);
         return running;
+    }
+
+    /** The retention in force ({@code [cluster] tombstone-retention}). */
+    public Duration retention() {
+        return retention;
+    }
+
+    /** A new {@code [cluster] tombstone-retention} from a reload: the next pass keeps deletes that long. */
+    public void retainFor(Duration retention) {
+        this.retention = java.util.Objects.requireNonNull(retention, "retention");
     }
 
     /** The last full hour of {@code now} minus the retention: deletes before it are old enough. */
@@ -151,7 +161,7 @@ public final class TombstoneCollector {
     }
 
     /** A retention as the config writes it: {@code 30d}, {@code 36h}, else ISO-8601. */
-    static String text(Duration d) {
+    public static String text(Duration d) {
         if (d.toHours() * 3600 == d.getSeconds() && d.getNano() == 0) {
             return d.toHours() % 24 == 0 ? d.toDays() + "d" : d.toHours() + "h";
         }

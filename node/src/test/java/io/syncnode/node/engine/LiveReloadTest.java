@@ -59,6 +59,11 @@ class LiveReloadTest {
 
     /** Node i's config file: its running "data" folder (settle as given), then {@code more} TOML. */
     private void writeToml(int i, String more, String settle) throws Exception {
+        writeToml(i, more, settle, "");
+    }
+
+    /** As above, with {@code clusterMore} at the end of the {@code [cluster]} table. */
+    private void writeToml(int i, String more, String settle, String clusterMore) throws Exception {
         SyncnodeConfig cfg = cluster.configs.get(i);
         FolderConfig f = cfg.folders().get(0);
         Files.writeString(cfg.file(), """
@@ -70,6 +75,7 @@ class LiveReloadTest {
                 name = "%s"
                 transport = "udp"
                 bind = "127.0.0.1:7800"
+                %s
 
                 [[folder]]
                 name = "data"
@@ -77,7 +83,7 @@ class LiveReloadTest {
                 settle = "%s"
                 max-conflict-copies = %d
                 %s
-                """.formatted(cfg.node().name(), cfg.node().stateDir(), cfg.cluster().name(), f.path(), settle,
+                """.formatted(cfg.node().name(), cfg.node().stateDir(), cfg.cluster().name(), clusterMore, f.path(), settle,
                 f.maxConflictCopies(), more));
     }
 
@@ -127,6 +133,25 @@ class LiveReloadTest {
         await(T, () -> Files.exists(cluster.dir(1).resolve("barrier.txt")), () -> "data syncs after the removal");
         assertFalse(Files.exists(extra(1).resolve("after.txt")), "a removed folder is no longer watched or sent");
         assertTrue(Files.exists(extra(1).resolve("new.txt")), "its files stay where they are");
+    }
+
+    @Test
+    void theTransferCapsAndTheTombstoneRetentionTakeEffectAtOnce() throws Exception {
+        assertEquals(java.time.Duration.ofDays(30), cluster.node(0).tombstones().retention());
+        writeToml(0, "", "10ms", "max-send = \"2MB/s\"\nmax-receive = \"3MiB/s\"\ntombstone-retention = \"36h\"");
+        ReloadView r = control(0).reload();
+        assertTrue(r.applied().contains("[cluster] max-send 2000000 bytes/s, max-receive 3145728 bytes/s"), r.toString());
+        assertTrue(r.applied().contains("[cluster] tombstone-retention 36h"), r.toString());
+        assertEquals(java.time.Duration.ofHours(36), cluster.node(0).tombstones().retention());
+        Files.writeString(cluster.dir(0).resolve("capped.txt"), "still syncs under the caps");
+        await(T, () -> Files.exists(cluster.dir(1).resolve("capped.txt")), () -> "n1 has the file");
+
+        assertEquals(List.of(), control(0).reload().applied(), "the same file again: nothing to apply");
+        writeToml(0, "", "10ms");
+        r = control(0).reload();
+        assertTrue(r.applied().contains("[cluster] max-send none, max-receive none"), r.toString());
+        assertTrue(r.applied().contains("[cluster] tombstone-retention 30d"), r.toString());
+        assertEquals(java.time.Duration.ofDays(30), cluster.node(0).tombstones().retention());
     }
 
     @Test
