@@ -7,6 +7,7 @@ import io.syncnode.protocol.delta.BasisReader;
 import io.syncnode.protocol.delta.BlockSize;
 import io.syncnode.protocol.delta.DeltaPatcher;
 import io.syncnode.protocol.delta.PatchedFile;
+import io.syncnode.protocol.delta.RangeStream;
 import io.syncnode.protocol.delta.SegmentSums;
 import io.syncnode.protocol.delta.Signature;
 import io.syncnode.protocol.delta.SignatureBuilder;
@@ -307,7 +308,7 @@ public final class Fetcher {
             needAnswered = true;
             try {
                 Signature signed = new SignatureBuilder(segments.blockSize())
-                        .build(new SegmentStream(basis, segments, need));
+                        .build(segmentStream(basis, segments, need));
                 armIdleTimer();
                 outbox.send(from, new Message.FetchBasis(id, signed));
             } catch (IOException | RuntimeException e) {
@@ -389,48 +390,15 @@ public final class Fetcher {
     }
 
     /** The bytes of the basis segments set in {@code need}, one after the other. */
-    private static final class SegmentStream extends InputStream {
-        private final BasisReader basis;
-        private final SegmentSums segments;
-        private final java.util.BitSet need;
-        private int segment;
-        private long pos;
-        private long end;
-
-        SegmentStream(BasisReader basis, SegmentSums segments, java.util.BitSet need) {
-            this.basis = basis;
-            this.segments = segments;
-            this.need = need;
-            this.segment = -1;
+    private static InputStream segmentStream(BasisReader basis, SegmentSums segments, java.util.BitSet need) {
+        long[] starts = new long[need.cardinality()];
+        long[] ends = new long[starts.length];
+        int k = 0;
+        for (int i = need.nextSetBit(0); i >= 0; i = need.nextSetBit(i + 1), k++) {
+            starts[k] = i * segments.segmentSize();
+            ends[k] = starts[k] + segments.segmentLength(i);
         }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            while (pos >= end) {
-                segment = need.nextSetBit(segment + 1);
-                if (segment < 0) {
-                    return -1;
-                }
-                pos = segment * segments.segmentSize();
-                end = pos + segments.segmentLength(segment);
-            }
-            int n = basis.read(pos, b, off, (int) Math.min(len, end - pos));
-            if (n <= 0) {
-                throw new IOException("the basis ended at " + pos + ", before the " + segments.fileLength()
-                        + " bytes it had when its segment sums were made");
-            }
-            pos += n;
-            return n;
-        }
+        return new RangeStream(basis, starts, ends);
     }
 
     private long newId() {

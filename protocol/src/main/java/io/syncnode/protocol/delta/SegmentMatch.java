@@ -161,47 +161,13 @@ public final class SegmentMatch {
                 pos = Math.min(pos + segmentSize, targetLength);
                 segment++;
             }
-            DeltaSummary run = encoder.encode(new Region(target, runStart, pos), remapped);
+            DeltaSummary run = encoder.encode(new RangeStream(target, runStart, pos), remapped);
             out.copiedBytes += run.copiedBytes();
             strongSums += run.strongSums();
         }
         out.flush();
         return new DeltaSummary(targetLength, null, out.literalBytes, out.copiedBytes, out.literalOps,
                 out.copyOps, strongSums);
-    }
-
-    /** Target bytes {@code [from, to)} read by position. */
-    private static final class Region extends InputStream {
-        private final BasisReader target;
-        private final long to;
-        private long pos;
-
-        Region(BasisReader target, long from, long to) {
-            this.target = target;
-            this.pos = from;
-            this.to = to;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (pos >= to) {
-                return -1;
-            }
-            int n = target.read(pos, b, off, (int) Math.min(len, to - pos));
-            if (n > 0) {
-                pos += n;
-            }
-            return n;
-        }
     }
 
     /** Block numbers of the needed segments' signature, turned into the whole basis's. */
