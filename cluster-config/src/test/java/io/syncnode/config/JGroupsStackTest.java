@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,9 +17,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
 import org.jgroups.protocols.DISCARD;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
@@ -135,6 +141,62 @@ class JGroupsStackTest {
                 new HostPort("127.0.0.1", freeUdpPort()), group, List.of(), null, false, List.of()));
         assertTrue(a.contains("mcast_addr=\"" + group.host() + "\""), a);
         assertTwoMemberView("udp-test-" + System.nanoTime(), a, b);
+    }
+
+    /**
+     * JGroups 5.4 keeps, by default, one message batch per sender in NAKACK2 and UNICAST3 for reuse, and
+     * clearing it leaves the delivered messages in its array: after a bulk copy a node held some 11 MiB of
+     * received payload that way until new messages overwrote the slots (issue 13, memory at rest). With
+     * reuse_message_batches="false" a delivered message is garbage once its receiver lets it go.
+     */
+    @Test
+    void deliveredMessagesAreNotKeptByTheStack() throws Exception {
+        assertDeliveredMessagesCollectable("loop-keep-" + System.nanoTime(), JGroupsStack.loopback("loop-keep"),
+                JGroupsStack.loopback("loop-keep"));
+        int p1 = freeTcpPort();
+        int p2 = freeTcpPort();
+        List<HostPort> peers = List.of(new HostPort("127.0.0.1", p1), new HostPort("127.0.0.1", p2));
+        assertDeliveredMessagesCollectable("tcp-keep", JGroupsStack.forCluster(tcp(peers.get(0), peers, null)),
+                JGroupsStack.forCluster(tcp(peers.get(1), peers, null)));
+    }
+
+    private static void assertDeliveredMessagesCollectable(String cluster, String xmlA, String xmlB) throws Exception {
+        List<JChannel> channels = new ArrayList<>();
+        Map<String, WeakReference<byte[]>> received = new ConcurrentHashMap<>();
+        try {
+            for (String xml : List.of(xmlA, xmlB)) {
+                JChannel ch = new JChannel(new ByteArrayInputStream(xml.getBytes(UTF_8)));
+                channels.add(ch);
+                ch.connect(cluster);
+            }
+            await(VIEW_TIMEOUT, () -> viewSizes(channels, 2));
+            JChannel a = channels.get(0);
+            JChannel b = channels.get(1);
+            b.setReceiver(new Receiver() {
+                @Override
+                public void receive(Message msg) {
+                    byte[] payload = msg.getArray();
+                    received.put(payload[msg.getOffset()] == 1 ? "multicast" : "unicast", new WeakReference<>(payload));
+                }
+            });
+            byte[] multicast = new byte[16 * 1024];
+            multicast[0] = 1;
+            a.send(new BytesMessage(null, multicast)); // NAKACK2
+            a.send(new BytesMessage(b.getAddress(), new byte[16 * 1024])); // UNICAST3
+            await(VIEW_TIMEOUT, () -> received.size() == 2);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            List<String> kept;
+            do {
+                System.gc();
+                kept = received.entrySet().stream().filter(e -> e.getValue().get() != null).map(Map.Entry::getKey)
+                        .sorted().toList();
+            } while (!kept.isEmpty() && System.nanoTime() < deadline);
+            assertEquals(List.of(), kept, cluster + ": delivered payloads still reachable after 10 s of collections");
+        } finally {
+            for (JChannel ch : channels) {
+                ch.close();
+            }
+        }
     }
 
     @Test
