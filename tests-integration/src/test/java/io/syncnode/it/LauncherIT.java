@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code scripts/syncnode} starts {@code run} with the daemon's defaults (periodic G1 collections, so
- * an idle node returns heap to the system; exit at once when out of heap) and every other verb as a
+ * {@code scripts/syncnode} starts {@code run} with the daemon's defaults (periodic full G1 collections and
+ * a tight heap free ratio, so an idle node returns heap to the system; no heap cap; exit at once when out
+ * of heap) and every other verb as a
  * fast client (C1, serial GC, small heap) with an AppCDS archive made (by a training run) and proven
  * before the first call and used by every call; {@code SYNCNODE_JAVA_OPTS} overrides either.
  */
@@ -28,13 +29,25 @@ class LauncherIT {
     @Test
     void runGetsTheDaemonDefaultsAndTheOperatorsOptionsWin() throws Exception {
         String plain = run(Map.of("SYNCNODE_JAVA_OPTS", "-XX:+PrintCommandLineFlags"), "run", "--help");
-        assertTrue(plain.contains("-XX:G1PeriodicGCInterval=60000"), plain);
+        for (String flag : List.of("-XX:G1PeriodicGCInterval=30000", "-XX:-G1PeriodicGCInvokesConcurrent",
+                "-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=10", "-XX:-UsePerfData")) {
+            assertTrue(plain.contains(flag), "an idle node gives back what a bulk copy took (issue 13): " + flag + " in "
+                    + plain);
+        }
         assertTrue(plain.contains("-XX:+ExitOnOutOfMemoryError"), "a node out of heap stops at once: " + plain);
+        String jvm = java("-XX:+PrintCommandLineFlags", "-version");
+        assertEquals(maxHeap(jvm), maxHeap(plain), "no heap cap: a big folder gets what the JVM allows");
+        boolean trims = java("-XX:TrimNativeHeapInterval=30000", "-version").contains("version");
+        assertEquals(trims, plain.contains("-XX:TrimNativeHeapInterval=30000"),
+                "the C heap is trimmed exactly when this java has the option: " + plain);
         assertTrue(plain.contains("Usage: syncnode run"), plain);
-        String overridden = run(Map.of("SYNCNODE_JAVA_OPTS", "-XX:G1PeriodicGCInterval=5000 -XX:+PrintCommandLineFlags"),
+        String overridden = run(Map.of("SYNCNODE_JAVA_OPTS",
+                "-XX:G1PeriodicGCInterval=5000 -XX:MaxHeapFreeRatio=70 -XX:+UsePerfData -XX:+PrintCommandLineFlags"),
                 "run", "--help");
         assertTrue(overridden.contains("-XX:G1PeriodicGCInterval=5000"), overridden);
-        assertFalse(overridden.contains("-XX:G1PeriodicGCInterval=60000"), overridden);
+        assertTrue(overridden.contains("-XX:MaxHeapFreeRatio=70") && overridden.contains("-XX:+UsePerfData"), overridden);
+        assertFalse(overridden.contains("-XX:G1PeriodicGCInterval=30000"), overridden);
+        assertFalse(overridden.contains("-XX:MaxHeapFreeRatio=40") || overridden.contains("-XX:-UsePerfData"), overridden);
     }
 
     @Test
@@ -59,6 +72,24 @@ class LauncherIT {
         String off = run(Map.of("SYNCNODE_JAVA_OPTS", "-XX:+PrintCommandLineFlags", "SYNCNODE_CDS_DIR", cds.toString(),
                 "SYNCNODE_CDS", "off"), "version");
         assertFalse(off.contains("SharedArchiveFile") || off.contains("ArchiveClassesAtExit"), off);
+    }
+
+    /** {@code java ARGS}, the java the launcher finds ($JAVA_HOME's, else the PATH's): its output, "" when it fails. */
+    private static String java(String... args) throws IOException, InterruptedException {
+        String home = System.getenv("JAVA_HOME");
+        boolean ofHome = home != null && !home.isEmpty() && Files.isExecutable(Path.of(home, "bin", "java"));
+        List<String> cmd = new java.util.ArrayList<>(List.of(ofHome ? Path.of(home, "bin", "java").toString() : "java"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "java did not end");
+        return p.exitValue() == 0 ? out : "";
+    }
+
+    private static String maxHeap(String flags) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-XX:MaxHeapSize=(\\d+)").matcher(flags);
+        assertTrue(m.find(), flags);
+        return m.group(1);
     }
 
     private List<Path> archives() throws IOException {
