@@ -199,6 +199,11 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         folders.scheduleRescans();
         antiEntropy.start();
         tombstones.start(scheduler);
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        new IdleTrim(() -> counters.recordsAnnounced.get() + counters.filesApplied.get()
+                + counters.wireBytesSent.get() + counters.wireBytesReceived.get() + counters.bytesFetched.get()
+                + counters.bytesServed.get(), () -> memory.getHeapMemoryUsage().getCommitted(), System::gc)
+                .start(scheduler);
         SeedLog seeds = new SeedLog(System::nanoTime);
         scheduler.scheduleWithFixedDelay(() -> seeds.report(folders.keySet(), n -> {
             FolderSync f = folders.get(n);
