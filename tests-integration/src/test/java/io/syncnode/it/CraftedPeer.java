@@ -67,8 +67,10 @@ import java.util.concurrent.locks.LockSupport;
  * IndexUpdate whose one file is inline): within the fragments a node reassembles, refused once whole;
  * <li>{@code oversize}: announces {@code oversize.bin} (100,000 bytes, not inline); to the fetch
  * request it answers 16 chunks of a 1 MiB literal and then 8,192 copies of block 0 each, never last;
- * <li>{@code flood}: announces {@code flood.bin} (10 MiB); to the fetch request it answers 2,000
- * chunks of 64 KiB at once, ignoring the credit;
+ * <li>{@code flood}: announces {@code flood.bin} (10 MiB); to the fetch request it answers 5,000
+ * chunks of 2 KiB at once, ignoring the credit (together less than the file, so that only the
+ * credit can stop them: with 64 KiB chunks a receiver that kept pace, which hashing on a thread of
+ * its own made it do now and then, hit the file's size first);
  * <li>{@code bigchunks}: announces {@code bigchunks.bin} (1 GiB); to the fetch request it answers
  * 8 chunks (the credit) of 8 literals of 1 MiB each.
  * </ul>
@@ -244,9 +246,9 @@ public final class CraftedPeer {
                     sendTo(to, data(r.transferId(), seq, java.util.Collections.nCopies(8, mib)));
                 }
             } else if (r.path().equals("flood.bin")) {
-                byte[] chunk = new byte[64 << 10];
+                byte[] chunk = new byte[2 << 10];
                 java.util.Arrays.fill(chunk, (byte) 'f');
-                for (int seq = 0; seq < 2000; seq++) {
+                for (int seq = 0; seq < 5000; seq++) {
                     sendTo(to, data(r.transferId(), seq, List.of(DeltaOp.newBuilder().setLiteral(ByteString.copyFrom(chunk)).build())));
                 }
             }

@@ -74,13 +74,6 @@ public final class Fetcher {
      * at 8 bytes per 64 blocks plus the signature of the segments around a change.
      */
     public static final long SEGMENTED_FROM = 4L << 20;
-    /**
-     * While a big file is written, each time this many more bytes are in its temp file an
-     * {@code fdatasync} of it starts on another I/O thread (one at a time), so that the disk writes
-     * it back while the rest arrives and the installer's fsync at the end waits only for the tail:
-     * a 256 MiB file's final fsync took 0.3 s on its own here.
-     */
-    static final long WRITEBACK_STEP = 32L << 20;
     private static final BasisReader NO_BASIS = (offset, buf, off, len) -> -1;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -139,9 +132,6 @@ public final class Fetcher {
         boolean needAnswered;
         /** The output's SHA-256 on a thread of its own (a big transfer), or null: inline. */
         PipelinedSha256 hasher;
-        /** Temp file bytes already handed to a background fdatasync ({@link #WRITEBACK_STEP}). */
-        long writtenBack;
-        final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
         DeltaPatcher patcher;
         int nextSeq;
         /** Chunks arrived and not yet credited back: the source may have at most its credit out. */
@@ -168,16 +158,8 @@ public final class Fetcher {
             }
             try {
                 channel = output.open(temp, again);
-                out = new java.io.FilterOutputStream(new io.syncnode.node.os.SparseOutput(channel)) { // zero blocks become holes
-                    private long written;
-
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        this.out.write(b, off, len);
-                        written += len;
-                        writeBack(written);
-                    }
-                };
+                // zero blocks become holes; big files are synced while they are written
+                out = new WriteBehind(new io.syncnode.node.os.SparseOutput(channel), channel, ioPool);
                 Signature signature = null;
                 if (!basisFiles.isEmpty()) {
                     basis = new ConcatBasis(basisFiles, output::read);
@@ -261,28 +243,6 @@ public final class Fetcher {
                 fail("rebuilding " + want.path() + ": " + e.getMessage(), false, true, DiskSpace.isNoSpace(e));
             } catch (RuntimeException e) { // the hash thread's failure (PipelinedSha256.finish)
                 fail("rebuilding " + want.path() + ": " + e, false, true);
-            }
-        }
-
-        /** Starts an fdatasync of the temp file on another I/O thread after every {@link #WRITEBACK_STEP} bytes. */
-        private void writeBack(long written) {
-            if (written - writtenBack < WRITEBACK_STEP || !syncing.compareAndSet(false, true)) {
-                return;
-            }
-            writtenBack = written;
-            FileChannel ch = channel;
-            try {
-                ioPool.execute(() -> {
-                    try {
-                        ch.force(false);
-                    } catch (IOException ignored) {
-                        // closed meanwhile, or the disk failed: the installer's own fsync decides
-                    } finally {
-                        syncing.set(false);
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                syncing.set(false); // shutting down
             }
         }
 

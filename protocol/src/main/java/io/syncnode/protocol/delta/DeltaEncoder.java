@@ -90,16 +90,24 @@ public final class DeltaEncoder {
      * @throws IOException from the stream or the sink
      */
     public DeltaSummary encode(InputStream target, DeltaSink sink) throws IOException {
+        return encode(target, sink, true);
+    }
+
+    /**
+     * As {@link #encode(InputStream, DeltaSink)}; without {@code hash} the target is not hashed
+     * and the summary's hash is null (a segmented delta's runs: SegmentMatch).
+     */
+    DeltaSummary encode(InputStream target, DeltaSink sink, boolean hash) throws IOException {
+        MessageDigest fileHash = hash ? StrongChecksum.newSha256() : null;
         if (fullBlocks == 0 && shortLastLength == 0) {
-            return literalOnly(target, sink);
+            return literalOnly(target, sink, fileHash);
         }
-        return new Search(target, sink).run();
+        return new Search(target, sink, fileHash).run();
     }
 
     /** Without basis blocks nothing can match: the whole target is literal, read in chunks of {@code maxLiteral}. */
-    private DeltaSummary literalOnly(InputStream target, DeltaSink sink) throws IOException {
+    private DeltaSummary literalOnly(InputStream target, DeltaSink sink, MessageDigest fileHash) throws IOException {
         byte[] buf = new byte[Math.min(maxLiteral, 1 << 20)];
-        MessageDigest fileHash = StrongChecksum.newSha256();
         long length = 0;
         long ops = 0;
         while (true) {
@@ -107,12 +115,18 @@ public final class DeltaEncoder {
             if (n <= 0) {
                 break;
             }
-            fileHash.update(buf, 0, n);
+            if (fileHash != null) {
+                fileHash.update(buf, 0, n);
+            }
             sink.literal(buf, 0, n);
             length += n;
             ops++;
         }
-        return new DeltaSummary(length, ContentHash.of(fileHash.digest()), length, 0, ops, 0, 0);
+        return new DeltaSummary(length, digest(fileHash), length, 0, ops, 0, 0);
+    }
+
+    private static ContentHash digest(MessageDigest fileHash) {
+        return fileHash == null ? null : ContentHash.of(fileHash.digest());
     }
 
     /** The state of one encoding. */
@@ -125,7 +139,8 @@ public final class DeltaEncoder {
         private final RollingChecksum rolling = new RollingChecksum();
         private final StrongChecksum strong = new StrongChecksum();
         private final byte[] strongSum = new byte[Signature.STRONG_LENGTH];
-        private final MessageDigest fileHash = StrongChecksum.newSha256();
+        /** The whole target's SHA-256, or null: not hashed. */
+        private final MessageDigest fileHash;
 
         private int p;
         private int end;
@@ -147,9 +162,10 @@ public final class DeltaEncoder {
         private long literalOps;
         private long copyOps;
 
-        Search(InputStream in, DeltaSink sink) {
+        Search(InputStream in, DeltaSink sink, MessageDigest fileHash) {
             this.in = in;
             this.sink = sink;
+            this.fileHash = fileHash;
         }
 
         DeltaSummary run() throws IOException {
@@ -195,7 +211,7 @@ public final class DeltaEncoder {
             stashLiteral(end);
             emitLiteral();
             emitCopy();
-            return new DeltaSummary(targetLength, ContentHash.of(fileHash.digest()), literalBytes, copiedBytes,
+            return new DeltaSummary(targetLength, digest(fileHash), literalBytes, copiedBytes,
                     literalOps, copyOps, strongSums);
         }
 
@@ -273,7 +289,9 @@ public final class DeltaEncoder {
                     eof = true;
                     return;
                 }
-                fileHash.update(window, end, n);
+                if (fileHash != null) {
+                    fileHash.update(window, end, n);
+                }
                 end += n;
                 targetLength += n;
             }

@@ -25,8 +25,6 @@ import java.util.BitSet;
  * <p>Memory: a bit per basis segment and a read buffer; the signature of the needed blocks.
  */
 public final class SegmentMatch {
-    private static final int READ_BUFFER = 64 * 1024;
-
     private final SegmentSums basis;
     private final BitSet matched;
     private final long targetLength;
@@ -39,39 +37,13 @@ public final class SegmentMatch {
 
     /** Reads {@code target} to its end (without closing it) and compares its segments with {@code basis}'s. */
     public static SegmentMatch compare(SegmentSums basis, InputStream target) throws IOException {
-        long segmentSize = basis.segmentSize();
-        int basisSegments = basis.segmentCount();
-        SegmentSums.Sum segment = new SegmentSums.Sum();
-        byte[] sum = new byte[SegmentSums.SUM_LENGTH];
-        byte[] buf = new byte[READ_BUFFER];
-        BitSet matched = new BitSet(basisSegments);
-        long length = 0;
-        long inSegment = 0;
-        int index = 0; // the segment being read, while it is one the basis has
-        while (true) {
-            int want = (int) Math.min(buf.length, segmentSize - inSegment);
-            int n = target.readNBytes(buf, 0, want);
-            if (n > 0) {
-                if (index < basisSegments) {
-                    segment.update(buf, 0, n);
-                }
-                inSegment += n;
-                length += n;
+        BitSet matched = new BitSet(basis.segmentCount());
+        long length = SegmentSums.scan(target, basis.segmentSize(), basis.segmentCount(), (index, len, sum) -> {
+            int i = (int) index;
+            if (len == basis.segmentLength(i) && basis.sumEquals(i, sum, 0)) {
+                matched.set(i);
             }
-            if (inSegment == segmentSize || (n < want && inSegment > 0)) {
-                if (index < basisSegments) {
-                    segment.finish(sum, 0);
-                    if (inSegment == basis.segmentLength(index) && basis.sumEquals(index, sum, 0)) {
-                        matched.set(index);
-                    }
-                    index++;
-                }
-                inSegment = 0;
-            }
-            if (n < want) {
-                break;
-            }
-        }
+        });
         return new SegmentMatch(basis, matched, length);
     }
 
@@ -161,7 +133,7 @@ public final class SegmentMatch {
                 pos = Math.min(pos + segmentSize, targetLength);
                 segment++;
             }
-            DeltaSummary run = encoder.encode(new RangeStream(target, runStart, pos), remapped);
+            DeltaSummary run = encoder.encode(new RangeStream(target, runStart, pos), remapped, false);
             out.copiedBytes += run.copiedBytes();
             strongSums += run.strongSums();
         }

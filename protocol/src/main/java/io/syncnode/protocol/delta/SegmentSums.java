@@ -82,38 +82,63 @@ public final class SegmentSums {
     public static SegmentSums build(InputStream basis, int blockSize, int segmentBlocks) throws IOException {
         checkShape(blockSize, segmentBlocks, 0);
         long segmentSize = (long) blockSize * segmentBlocks;
-        Sum sha = new Sum();
+        byte[][] sums = {new byte[16 * SUM_LENGTH]};
+        int[] segments = {0};
+        long length = scan(basis, segmentSize, Long.MAX_VALUE, (index, segmentLength, sum) -> {
+            if (index == MAX_SEGMENTS) {
+                throw new IllegalArgumentException("basis has more than " + MAX_SEGMENTS + " segments of "
+                        + segmentSize + " bytes");
+            }
+            if ((index + 1) * SUM_LENGTH > sums[0].length) {
+                sums[0] = Arrays.copyOf(sums[0], sums[0].length * 2);
+            }
+            System.arraycopy(sum, 0, sums[0], (int) index * SUM_LENGTH, SUM_LENGTH);
+            segments[0]++;
+        });
+        checkShape(blockSize, segmentBlocks, length);
+        return new SegmentSums(blockSize, segmentBlocks, length, Arrays.copyOf(sums[0], segments[0] * SUM_LENGTH));
+    }
+
+    /** What {@link #scan} hands over at the end of each summed segment; {@code sum} is reused after. */
+    @FunctionalInterface
+    interface SegmentVisitor {
+        void segment(long index, long length, byte[] sum);
+    }
+
+    /**
+     * Reads {@code in} to its end (without closing it) in segments of {@code segmentSize} bytes (the
+     * last may be shorter) and hands the sum of each of the first {@code summed} segments to
+     * {@code visitor}; the rest are only counted. Returns the stream's length.
+     */
+    static long scan(InputStream in, long segmentSize, long summed, SegmentVisitor visitor) throws IOException {
+        Sum sum = new Sum();
         byte[] buf = new byte[READ_BUFFER];
-        byte[] sums = new byte[16 * SUM_LENGTH];
-        int segments = 0;
+        byte[] out = new byte[SUM_LENGTH];
         long length = 0;
         long inSegment = 0;
+        long index = 0;
         while (true) {
             int want = (int) Math.min(buf.length, segmentSize - inSegment);
-            int n = basis.readNBytes(buf, 0, want);
+            int n = in.readNBytes(buf, 0, want);
             if (n > 0) {
-                sha.update(buf, 0, n);
+                if (index < summed) {
+                    sum.update(buf, 0, n);
+                }
                 inSegment += n;
                 length += n;
             }
             if (inSegment == segmentSize || (n < want && inSegment > 0)) {
-                if (segments == MAX_SEGMENTS) {
-                    throw new IllegalArgumentException("basis has more than " + MAX_SEGMENTS + " segments of "
-                            + segmentSize + " bytes");
+                if (index < summed) {
+                    sum.finish(out, 0);
+                    visitor.segment(index, inSegment, out);
                 }
-                if ((segments + 1) * SUM_LENGTH > sums.length) {
-                    sums = Arrays.copyOf(sums, sums.length * 2);
-                }
-                sha.finish(sums, segments * SUM_LENGTH);
-                segments++;
+                index++;
                 inSegment = 0;
             }
             if (n < want) {
-                break;
+                return length;
             }
         }
-        checkShape(blockSize, segmentBlocks, length);
-        return new SegmentSums(blockSize, segmentBlocks, length, Arrays.copyOf(sums, segments * SUM_LENGTH));
     }
 
     /** The sum of one segment, fed in pieces; {@link #finish} writes it and starts the next. */
