@@ -12,7 +12,9 @@ import java.util.logging.Logger;
  * one; after {@value #QUIET_CHECKS} checks without any change following some work, and if the
  * committed heap is still above {@value #COMMITTED_MIB} MiB, it runs one full collection, which
  * with the launcher's {@code -XX:MaxHeapFreeRatio=40} shrinks the heap to about its live data
- * (11-14 MiB at rest here). Then nothing until the next work.
+ * (11-14 MiB at rest here). Then nothing until the next work. At that same point, whatever the
+ * heap, the index's connections free their SQLite page caches ({@code release}: the writer's holds
+ * up to 16 MiB after a bulk copy, outside the heap).
  *
  * <p>Why not only G1's periodic collection (the launcher sets it, 30 s): it waits 30 s after the
  * last collection whatever happened, so a node measured 30 s after a copy still held its bulk
@@ -30,6 +32,7 @@ final class IdleTrim {
     private final LongSupplier work;
     private final LongSupplier committedHeap;
     private final Runnable collect;
+    private final Runnable release;
     private long lastWork;
     private boolean worked;
     private int quiet;
@@ -38,11 +41,13 @@ final class IdleTrim {
      * @param work          a count that moves whenever the node works
      * @param committedHeap the heap's committed bytes now
      * @param collect       the full collection ({@code System::gc} in a node)
+     * @param release       frees memory held outside the heap (the index's page caches), whatever the heap
      */
-    IdleTrim(LongSupplier work, LongSupplier committedHeap, Runnable collect) {
+    IdleTrim(LongSupplier work, LongSupplier committedHeap, Runnable collect, Runnable release) {
         this.work = work;
         this.committedHeap = committedHeap;
         this.collect = collect;
+        this.release = release;
         this.lastWork = work.getAsLong();
     }
 
@@ -63,6 +68,7 @@ final class IdleTrim {
             return false;
         }
         worked = false;
+        release.run();
         long committed = committedHeap.getAsLong();
         if (committed <= COMMITTED_MIB << 20) {
             return false;

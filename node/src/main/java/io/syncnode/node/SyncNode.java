@@ -202,8 +202,8 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
         new IdleTrim(() -> counters.recordsAnnounced.get() + counters.filesApplied.get()
                 + counters.wireBytesSent.get() + counters.wireBytesReceived.get() + counters.bytesFetched.get()
-                + counters.bytesServed.get(), () -> memory.getHeapMemoryUsage().getCommitted(), System::gc)
-                .start(scheduler);
+                + counters.bytesServed.get(), () -> memory.getHeapMemoryUsage().getCommitted(), System::gc,
+                store::releaseMemory).start(scheduler);
         SeedLog seeds = new SeedLog(System::nanoTime);
         scheduler.scheduleWithFixedDelay(() -> seeds.report(folders.keySet(), n -> {
             FolderSync f = folders.get(n);

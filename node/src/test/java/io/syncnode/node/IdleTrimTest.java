@@ -16,7 +16,9 @@ class IdleTrimTest {
     private final AtomicLong work = new AtomicLong();
     private final AtomicLong committed = new AtomicLong(500L << 20);
     private final AtomicInteger collections = new AtomicInteger();
-    private final IdleTrim trim = new IdleTrim(work::get, committed::get, collections::incrementAndGet);
+    private final AtomicInteger releases = new AtomicInteger();
+    private final IdleTrim trim = new IdleTrim(work::get, committed::get, collections::incrementAndGet,
+            releases::incrementAndGet);
 
     @Test
     void aQuietNodeAfterWorkCollectsOnceAndAgainOnlyAfterMoreWork() {
@@ -29,6 +31,7 @@ class IdleTrimTest {
         assertFalse(trim.check(), "one quiet check is not yet quiet");
         assertTrue(trim.check(), "quiet for two checks after work");
         assertEquals(1, collections.get());
+        assertEquals(1, releases.get(), "the index's caches are freed with it");
         for (int i = 0; i < 10; i++) {
             assertFalse(trim.check(), "no more work, no more collections");
         }
@@ -47,6 +50,7 @@ class IdleTrimTest {
             assertFalse(trim.check());
         }
         assertEquals(0, collections.get());
+        assertEquals(1, releases.get(), "the index's caches are freed whatever the heap");
         committed.set(200L << 20); // the quiet stretch is over: it waits for work again
         assertFalse(trim.check());
         assertEquals(0, collections.get());

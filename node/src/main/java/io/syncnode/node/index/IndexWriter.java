@@ -80,4 +80,10 @@ public interface IndexWriter {
 
     /** Removes every journal row of {@code folder} (after the start has settled them). */
     void deleteIntents(String folder);
+
+    /**
+     * Frees what this connection's page cache holds and does not use ({@code PRAGMA shrink_memory}):
+     * for a node at rest, whose cache a bulk copy filled (it refills from the file as needed).
+     */
+    void releaseMemory();
 }

@@ -119,6 +119,27 @@ final class ReaderPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Frees what the idle connections' page caches hold ({@code PRAGMA shrink_memory}), for a node
+     * at rest; connections in use keep theirs. A connection that fails it is closed.
+     */
+    void releaseMemory() {
+        java.util.List<ReadConnection> taken = new java.util.ArrayList<>();
+        for (ReadConnection c; (c = idle.pollFirst()) != null; ) {
+            idleCount.decrementAndGet();
+            taken.add(c);
+        }
+        for (ReadConnection c : taken) {
+            try (java.sql.Statement st = c.connection.createStatement()) {
+                st.execute("PRAGMA shrink_memory");
+            } catch (SQLException e) {
+                discard(c);
+                continue;
+            }
+            release(c);
+        }
+    }
+
     /** Number of connections currently open (idle or in use); for tests and status. */
     int openConnections() {
         return open.size();

@@ -306,6 +306,23 @@ public final class SqliteIndexStore implements AutoCloseable {
         return readers.read("digest", "folder '" + folder + "'", c -> FolderDigest.of(c, folder));
     }
 
+    /**
+     * For a node at rest: the idle read connections and, on the writer thread behind the queued
+     * writes, the write connection free their page caches ({@code PRAGMA shrink_memory}; they refill
+     * from the file as needed). Nobody waits for it; a failure is logged by the writer and harmless.
+     */
+    public void releaseMemory() {
+        readers.releaseMemory();
+        write(w -> {
+            w.releaseMemory();
+            return null;
+        }).whenComplete((ok, e) -> {
+            if (e != null && !closed.get()) {
+                LOG.log(System.Logger.Level.WARNING, "freeing the page cache of " + subject + " failed", e);
+            }
+        });
+    }
+
     // ---- writes: one thread, one transaction per call ----
 
     /**

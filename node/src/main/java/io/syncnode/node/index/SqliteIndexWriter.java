@@ -323,6 +323,16 @@ final class SqliteIndexWriter implements IndexWriter {
         return "folder '" + folder + "' path '" + path + "'";
     }
 
+    @Override
+    public void releaseMemory() {
+        checkOwner();
+        try (java.sql.Statement st = conn.createStatement()) {
+            st.execute("PRAGMA shrink_memory");
+        } catch (SQLException e) {
+            throw new IndexException("shrink memory", subject, e);
+        }
+    }
+
     private void checkOwner() {
         if (owner != Thread.currentThread()) {
             throw new IllegalStateException("IndexWriter used outside its write function (thread "

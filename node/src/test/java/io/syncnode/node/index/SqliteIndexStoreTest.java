@@ -76,6 +76,21 @@ class SqliteIndexStoreTest {
     }
 
     @Test
+    void freeingThePageCachesAtRestKeepsEveryRowAndTheNextWrites() {
+        for (int i = 0; i < 2_000; i++) {
+            int n = i;
+            await(store.write(w -> w.put("f", regular(String.format("d/%05d", n), "c" + n), stat(n))));
+        }
+        assertEquals(2_000, store.liveCount("f")); // the readers' caches hold pages too
+        store.releaseMemory();
+        await(store.write(w -> null)); // behind the writer's own shrink
+        assertEquals(2_000, store.liveCount("f"));
+        assertEquals(regular("d/01234", "c1234"), store.get("f", "d/01234").orElseThrow().record());
+        put("f", regular("d/99999", "after"), stat(7));
+        assertEquals(2_001, store.liveCount("f"));
+    }
+
+    @Test
     void emptyVersionVectorAndExtremeValuesRoundTrip() {
         FileRecord record = new FileRecord("x", FileType.REGULAR, 07777, Integer.MIN_VALUE, -1, Long.MIN_VALUE,
                 Long.MAX_VALUE, hashOf("x"), null, Long.MAX_VALUE, VersionVector.EMPTY, false, 0);
