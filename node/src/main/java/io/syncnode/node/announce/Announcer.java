@@ -60,6 +60,11 @@ public final class Announcer {
         return send(member, records, true, last, null);
     }
 
+    /** Bytes queued for {@code member} that its transport has not taken yet (see {@link Outbox#waiting}). */
+    public long waiting(String member) {
+        return outbox.waiting(member);
+    }
+
     private boolean send(String member, List<Message.Announced> records, boolean full, boolean last,
                          Function<FileRecord, byte[]> inline) {
         boolean taken = true;

@@ -58,6 +58,11 @@ public final class Outbound implements Outbox, AutoCloseable {
         deliver(null, message);
     }
 
+    @Override
+    public long waiting(String member) {
+        return lanes.queuedBytes(member);
+    }
+
     /** A reload changed the running folders: messages about them are shared by their new tables from now on. */
     public void folders(List<FolderConfig> running) {
         folders = List.copyOf(running);

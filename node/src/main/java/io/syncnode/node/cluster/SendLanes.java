@@ -112,6 +112,12 @@ public final class SendLanes implements AutoCloseable {
         return dropped.get();
     }
 
+    /** Bytes waiting in {@code member}'s lane (null: the multicast lane) now; 0 when it has none. */
+    public long queuedBytes(String member) {
+        Lane l = lanes.get(member == null ? ALL : member);
+        return l == null ? 0 : l.queued();
+    }
+
     /** Bytes waiting in every lane now. */
     public long queuedBytes() {
         long sum = 0;

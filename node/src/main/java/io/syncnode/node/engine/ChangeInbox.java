@@ -36,6 +36,14 @@ final class ChangeInbox {
 
     /** At most this many announced records are taken by one drain. */
     static final int TAKE_RECORDS = 2000;
+    /**
+     * A drain stops taking records once their inline content reaches this many bytes (one page of
+     * an index exchange, {@link FullIndexSender#PAGE_INLINE_BYTES}): a new replica's small files are
+     * then installed, committed and acknowledged a page at a time, so the sender's next pages arrive
+     * while the worker installs (issue 13: taking the whole window of 6 pages at once left both
+     * sides idle in turn, the receiver installing and the sender waiting for its acknowledgements).
+     */
+    static final long TAKE_INLINE_BYTES = FullIndexSender.PAGE_INLINE_BYTES;
 
     private boolean rescanAll;
     private final Set<String> paths = new LinkedHashSet<>();
@@ -123,8 +131,9 @@ final class ChangeInbox {
 
     /**
      * Worker: takes what arrived, and lets the next arrival queue a new drain. Everything but the
-     * members' records is taken whole; of those, at most {@value #TAKE_RECORDS} (whole members first,
-     * in arrival order, then part of the next one): a drain commits and acknowledges what it applied
+     * members' records is taken whole; of those, at most {@value #TAKE_RECORDS}, and no more once their
+     * inline content reaches {@link #TAKE_INLINE_BYTES} (whole members first, in arrival order, then
+     * part of the next one): a drain commits and acknowledges what it applied
      * at its end, and the member's index exchange is paced by those acknowledgements, so taking a
      * bounded share keeps both sides busy (the sender refills while the rest is applied) and one drain
      * from holding a whole exchange. {@link #hasRecords} says whether records were left.
@@ -135,6 +144,7 @@ final class ChangeInbox {
         Set<String> takenInExchange = new LinkedHashSet<>();
         Set<String> takenEnded = new LinkedHashSet<>();
         int room = TAKE_RECORDS;
+        long inlineRoom = TAKE_INLINE_BYTES;
         for (var it = updates.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, LinkedHashMap<String, Message.Announced>> e = it.next();
             String from = e.getKey();
@@ -142,24 +152,26 @@ final class ChangeInbox {
             if (inExchange.contains(from)) {
                 takenInExchange.add(from);
             }
-            if (records.size() <= room) {
-                taken.put(from, records);
-                room -= records.size();
-                it.remove();
-                inExchange.remove(from);
-                if (exchangeEnded.remove(from)) {
-                    takenEnded.add(from);
-                }
-                continue;
-            }
             LinkedHashMap<String, Message.Announced> part = new LinkedHashMap<>();
-            for (var ri = records.entrySet().iterator(); room > 0; room--) {
+            for (var ri = records.entrySet().iterator(); ri.hasNext() && room > 0 && inlineRoom > 0; room--) {
                 Map.Entry<String, Message.Announced> r = ri.next();
                 part.put(r.getKey(), r.getValue());
+                byte[] inline = r.getValue().inlineContent();
+                inlineRoom -= inline == null ? 0 : inline.length;
                 ri.remove();
             }
             taken.put(from, part);
-            break; // the rest of this member's records and those of the members after it: the next drain
+            if (!records.isEmpty()) {
+                break; // the rest of this member's records and those of the members after it: the next drain
+            }
+            it.remove();
+            inExchange.remove(from);
+            if (exchangeEnded.remove(from)) {
+                takenEnded.add(from);
+            }
+            if (room == 0 || inlineRoom <= 0) {
+                break;
+            }
         }
         Drained d = new Drained(rescanAll, new ArrayList<>(paths), new ArrayList<>(recursive), taken,
                 takenInExchange, takenEnded, new LinkedHashMap<>(acks));

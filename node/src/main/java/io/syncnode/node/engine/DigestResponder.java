@@ -53,13 +53,13 @@ final class DigestResponder {
     private final Map<String, Message.FolderDigest> unanswered = new HashMap<>();
 
     DigestResponder(FolderContext folder, PeerDirectory peers, EntryReader reader, Runnable flush,
-                    BooleanSupplier halted) {
+                    BooleanSupplier halted, FullIndexSender.Later later) {
         this.folder = folder;
         this.peers = peers;
         this.reader = reader;
         this.flush = flush;
         this.halted = halted;
-        this.fullIndex = new FullIndexSender(folder, this::currentContent);
+        this.fullIndex = new FullIndexSender(folder, this::currentContent, later);
     }
 
     /** Worker: {@code member} acknowledged {@code entries} records (paces an index exchange to it). */

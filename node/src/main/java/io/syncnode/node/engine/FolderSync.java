@@ -120,7 +120,9 @@ public final class FolderSync implements AutoCloseable {
                 config.type().applies());
         scans.holdDeletes(deletes);
         this.pause = new FolderPause(name, worker, pauses, this::flush, scans::rescanUnlessHalted);
-        this.digests = new DigestResponder(context, peers, reader, this::flush, () -> scans.halt() != null);
+        this.digests = new DigestResponder(context, peers, reader, this::flush, () -> scans.halt() != null,
+                (delay, task) -> node.scheduler().schedule(() -> worker.execute(task), delay.toMillis(),
+                        TimeUnit.MILLISECONDS));
         this.settler = new ConflictSettler(new SettlerFolder(context, node.workDir().resolve(config.name()), this::flush),
                 buffer, remote.outcomes(), applier, node.fetcher(), config.script() == null ? null
                         : new ConflictScript(config.script(), ConflictScript.DEFAULT_TIMEOUT));

@@ -35,6 +35,13 @@ import java.util.logging.Logger;
  *     {@link #STALL}, checked at its acknowledgements and at the 30 s offers of stale dirty records;
  *     after {@link #GIVE_UP} without any progress the exchange ends (the next digest starts
  *     another).</li>
+ * <li><b>Room.</b> A page goes only when the member's send lane holds less than
+ *     {@link #LANE_ROOM} bytes; else it is tried again {@link #ROOM_RETRY} later (a task on the
+ *     worker, from the node's scheduler). The lane is shared with the file data the member
+ *     fetches from this node: a page offered to a full lane would wait there (the worker with it)
+ *     and then be dropped, ending the exchange, and the exchange the member's next digest starts
+ *     carries no inline content any more (issue 13: a new replica then fetched most of its small
+ *     files one by one).</li>
  * <li><b>One per member.</b> A digest that differs again while an exchange to the member runs
  *     leaves it running (it reads the current index as it goes), unless it stalled. A page the
  *     transport does not take (the member is not in the view, its lane is full) ends the exchange:
@@ -50,6 +57,14 @@ final class FullIndexSender {
     static final int WINDOW_PAGES = 6;
     static final Duration STALL = Duration.ofSeconds(5);
     static final Duration GIVE_UP = Duration.ofMinutes(2);
+    /** A page goes when the member's lane holds less than this (half of it): room for the page and the rest. */
+    static final long LANE_ROOM = io.syncnode.node.cluster.SendLanes.LANE_BYTES / 2;
+    static final Duration ROOM_RETRY = Duration.ofMillis(50);
+
+    /** Runs a task on the folder's worker after a delay. */
+    interface Later {
+        void run(Duration delay, Runnable task);
+    }
 
     /** One exchange under way. */
     private static final class Exchange {
@@ -75,11 +90,13 @@ final class FullIndexSender {
     private final FolderContext folder;
     /** The content of a small file to go inline, or null (see {@link DigestResponder#currentContent}). */
     private final Function<FileRecord, byte[]> content;
+    private final Later later;
     private final Map<String, Exchange> running = new HashMap<>();
 
-    FullIndexSender(FolderContext folder, Function<FileRecord, byte[]> content) {
+    FullIndexSender(FolderContext folder, Function<FileRecord, byte[]> content, Later later) {
         this.folder = folder;
         this.content = content;
+        this.later = later;
     }
 
     /** Starts sending {@code member} the whole index ({@code inline}: small files' content too). */
@@ -160,6 +177,11 @@ final class FullIndexSender {
         }
         if (ex.pageEnds.size() >= WINDOW_PAGES) {
             return; // the member's acknowledgements (or the tick) queue the next page
+        }
+        if (folder.buffer().waiting(ex.member) >= LANE_ROOM) {
+            ex.queued = true; // tried again soon; acknowledgements meanwhile queue nothing more
+            later.run(ROOM_RETRY, folder.guard("sending the index to " + ex.member, () -> sendNext(ex)));
+            return;
         }
         List<StoredFile> rows = folder.store().page(folder.name(), ex.after, PAGE_ROWS);
         List<Message.Announced> page = new ArrayList<>(rows.size());

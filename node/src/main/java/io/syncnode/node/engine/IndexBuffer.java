@@ -328,6 +328,11 @@ final class IndexBuffer {
         return announcer.sendPage(member, records, last);
     }
 
+    /** Bytes queued for {@code member} that its transport has not taken yet. */
+    long waiting(String member) {
+        return announcer.waiting(member);
+    }
+
     /** As {@link #send(String, List, boolean)}, reading missing inline content through {@code inline}. */
     void send(String member, List<Message.Announced> records, boolean full,
               java.util.function.Function<FileRecord, byte[]> inline) {

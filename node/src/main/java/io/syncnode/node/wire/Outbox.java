@@ -10,4 +10,12 @@ public interface Outbox {
 
     /** To every other member. */
     void multicast(Message message);
+
+    /**
+     * Bytes queued for {@code member} and not yet taken by the transport (its send lane): a sender
+     * of bulk pages waits for room rather than have them dropped. 0 where nothing queues.
+     */
+    default long waiting(String member) {
+        return 0;
+    }
 }

@@ -84,6 +84,32 @@ class ChangeInboxTest {
     }
 
     @Test
+    void aDrainStopsOnceItsRecordsCarryAPageOfInlineContent() {
+        int each = 4096;
+        int perDrain = (int) (ChangeInbox.TAKE_INLINE_BYTES / each); // 256 files of 4 KiB
+        List<Message.Announced> small = new ArrayList<>();
+        for (int i = 0; i < 3 * perDrain; i++) {
+            small.add(new Message.Announced(file(String.format("s%05d", i), 1, (byte) 1), new byte[each]));
+        }
+        inbox.announced("n1", new Message.IndexUpdate("data", small, true, false));
+        inbox.announced("n2", new Message.IndexUpdate("data", List.of(small.get(0)), false, false));
+
+        ChangeInbox.Drained first = inbox.take();
+        assertEquals(perDrain, first.updates().get("n1").size(), "a page of inline content, not the 2,000 records");
+        assertEquals(Set.of("n1"), first.updates().keySet(), "n2's record waits behind n1's");
+        ChangeInbox.Drained second = inbox.take();
+        assertEquals(perDrain, second.updates().get("n1").size());
+        assertEquals(String.format("s%05d", perDrain), second.updates().get("n1").keySet().iterator().next());
+        ChangeInbox.Drained third = inbox.take();
+        assertEquals(perDrain, third.updates().get("n1").size());
+        assertFalse(third.updates().containsKey("n2"), "the third page of n1 filled that drain");
+        assertTrue(inbox.hasRecords());
+        ChangeInbox.Drained fourth = inbox.take();
+        assertEquals(Set.of("n2"), fourth.updates().keySet());
+        assertFalse(inbox.hasRecords());
+    }
+
+    @Test
     void aRetryDoesNotReplaceANewerRecordWaitingAlready() {
         inbox.announced("n1", new Message.IndexUpdate("data", List.of(new Message.Announced(file("a", 5, (byte) 2), null)),
                 false, false));

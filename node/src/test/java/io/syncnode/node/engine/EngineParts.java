@@ -43,6 +43,8 @@ final class EngineParts implements AutoCloseable {
     final Problems problems = new Problems();
     final List<Message> sent = new ArrayList<>();
     final List<String> rescans = new ArrayList<>();
+    /** What the outbox says waits in every member's send lane (bytes). */
+    final java.util.concurrent.atomic.AtomicLong laneWaiting = new java.util.concurrent.atomic.AtomicLong();
     final FolderWorker worker = new FolderWorker(FOLDER, false);
     final IndexBuffer buffer;
     final Applier applier;
@@ -63,6 +65,11 @@ final class EngineParts implements AutoCloseable {
             @Override
             public synchronized void multicast(Message message) {
                 sent.add(message);
+            }
+
+            @Override
+            public long waiting(String member) {
+                return laneWaiting.get();
             }
         };
         PeerDirectory peers = new PeerDirectory(store, SELF, clock);

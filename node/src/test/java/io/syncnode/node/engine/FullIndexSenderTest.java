@@ -29,11 +29,17 @@ class FullIndexSenderTest {
     EngineParts parts;
     final MovingClock clock = new MovingClock();
     FullIndexSender sender;
+    /** Tasks the sender asked to run later (run by the test). */
+    final List<Runnable> later = new ArrayList<>();
 
     @BeforeEach
     void index() throws Exception {
         parts = new EngineParts(tmp);
-        sender = new FullIndexSender(clock.into(parts.context), r -> null);
+        sender = new FullIndexSender(clock.into(parts.context), r -> null, (delay, task) -> {
+            synchronized (later) {
+                later.add(task);
+            }
+        });
         parts.onWorker(() -> {
             for (int i = 0; i < RECORDS; i++) {
                 FileRecord r = parts.file(String.format("d/f%05d", i), new byte[] {(byte) i}, 0644, 1,
@@ -63,6 +69,16 @@ class FullIndexSenderTest {
             }
         }
         return out;
+    }
+
+    /** The one task the sender asked to run later (there must be exactly one), taken. */
+    private Runnable takeLater() {
+        synchronized (later) {
+            assertEquals(1, later.size(), "one retry at a time: " + later);
+            Runnable r = later.get(0);
+            later.clear();
+            return r;
+        }
     }
 
     private int recordsSent() {
@@ -109,6 +125,33 @@ class FullIndexSenderTest {
             expected.add(String.format("d/f%05d", i));
         }
         assertEquals(expected, paths, "every record once, in path order");
+    }
+
+    @Test
+    void aPageWaitsForRoomInTheMembersLaneInsteadOfBeingDropped() throws Exception {
+        parts.laneWaiting.set(FullIndexSender.LANE_ROOM); // the lane is half full (e.g. file data)
+        parts.onWorker(() -> {
+            sender.start("beta", false);
+            return null;
+        });
+        awaitSent(0);
+        Runnable first = takeLater();
+        parts.onWorker(() -> {
+            sender.acknowledged("beta", 1); // an acknowledgement meanwhile queues no second attempt
+            first.run(); // the lane is still full: tried again later
+            return null;
+        });
+        awaitSent(0);
+        Runnable retry = takeLater();
+        assertEquals(1, (int) parts.onWorker(sender::running), "the exchange still runs");
+
+        parts.laneWaiting.set(FullIndexSender.LANE_ROOM - 1); // the lane drained
+        parts.onWorker(() -> {
+            retry.run();
+            return null;
+        });
+        awaitSent(6_000); // the window, from the first page on
+        assertEquals("d/f00000", updates().get(0).files().get(0).record().path());
     }
 
     @Test
