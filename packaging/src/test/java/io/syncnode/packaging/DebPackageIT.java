@@ -154,7 +154,7 @@ class DebPackageIT {
         for (String line : List.of("Type=notify", "NotifyAccess=main",
                 "ExecStart=/usr/bin/syncnode run -c /etc/syncnode/node.toml",
                 "ExecReload=/usr/bin/syncnode reload -c /etc/syncnode/node.toml", "StateDirectory=syncnode",
-                "ReadWritePaths=/var/lib/syncnode", "ProtectSystem=strict")) {
+                "ReadWritePaths=/var/lib/syncnode", "ProtectSystem=strict", "CacheDirectory=syncnode")) {
             assertTrue(unit.lines().anyMatch(line::equals), line);
         }
         assertTrue(text(data, "/usr/bin/syncnode").contains(

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a tight heap free ratio, so an idle node returns heap to the system; no heap cap; exit at once when out
  * of heap) and every other verb as a
  * fast client (C1, serial GC, small heap) with an AppCDS archive made (by a training run) and proven
- * before the first call and used by every call; {@code SYNCNODE_JAVA_OPTS} overrides either.
+ * before the first call and used by every call; {@code run} has an archive of its own, made by a
+ * training node before its first start; {@code SYNCNODE_JAVA_OPTS} overrides either.
  */
 class LauncherIT {
     @TempDir
@@ -28,7 +29,8 @@ class LauncherIT {
 
     @Test
     void runGetsTheDaemonDefaultsAndTheOperatorsOptionsWin() throws Exception {
-        String plain = run(Map.of("SYNCNODE_JAVA_OPTS", "-XX:+PrintCommandLineFlags"), "run", "--help");
+        String plain = run(Map.of("SYNCNODE_JAVA_OPTS", "-XX:+PrintCommandLineFlags", "SYNCNODE_CDS_DIR", cds.toString()),
+                "run", "--help");
         for (String flag : List.of("-XX:G1PeriodicGCInterval=300000", "-XX:-G1PeriodicGCInvokesConcurrent",
                 "-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=10", "-XX:-UsePerfData")) {
             assertTrue(plain.contains(flag), "an idle node gives back what a bulk copy took (issue 13): " + flag + " in "
@@ -42,12 +44,31 @@ class LauncherIT {
                 "the C heap is trimmed exactly when this java has the option: " + plain);
         assertTrue(plain.contains("Usage: syncnode run"), plain);
         String overridden = run(Map.of("SYNCNODE_JAVA_OPTS",
-                "-XX:G1PeriodicGCInterval=5000 -XX:MaxHeapFreeRatio=70 -XX:+UsePerfData -XX:+PrintCommandLineFlags"),
-                "run", "--help");
+                "-XX:G1PeriodicGCInterval=5000 -XX:MaxHeapFreeRatio=70 -XX:+UsePerfData -XX:+PrintCommandLineFlags",
+                "SYNCNODE_CDS_DIR", cds.toString()), "run", "--help");
         assertTrue(overridden.contains("-XX:G1PeriodicGCInterval=5000"), overridden);
         assertTrue(overridden.contains("-XX:MaxHeapFreeRatio=70") && overridden.contains("-XX:+UsePerfData"), overridden);
         assertFalse(overridden.contains("-XX:G1PeriodicGCInterval=300000"), overridden);
         assertFalse(overridden.contains("-XX:MaxHeapFreeRatio=40") || overridden.contains("-XX:-UsePerfData"), overridden);
+    }
+
+    @Test
+    void runStartsWithAClassDataArchiveOfItsOwnMadeByATrainingNodeBeforeTheFirstStart() throws Exception {
+        Map<String, String> env = Map.of("SYNCNODE_JAVA_OPTS", "-XX:+PrintCommandLineFlags",
+                "SYNCNODE_CDS_DIR", cds.toString());
+        String first = run(env, "run", "--help");
+        List<Path> made = archives("syncnode-run-");
+        assertEquals(1, made.size(), "one archive, made by a training node, proven and renamed into place: " + made);
+        assertTrue(first.contains("-XX:SharedArchiveFile=" + made.get(0)), "the first start already uses it: " + first);
+        assertTrue(first.contains("-XX:+UseG1GC") || !first.contains("-XX:+UseSerialGC"), "the daemon's own JVM: " + first);
+        assertEquals(List.of(), archives("syncnode-cli-"), "the CLI's archive is made only for a CLI call");
+        assertEquals(List.of(), archives(".syncnode-"), "no temp archive left");
+        String second = run(env, "run", "--help");
+        assertTrue(second.contains("-XX:SharedArchiveFile=" + made.get(0)), "later starts use it: " + second);
+        assertEquals(made, archives("syncnode-run-"), "made once");
+        String off = run(Map.of("SYNCNODE_JAVA_OPTS", "-XX:+PrintCommandLineFlags", "SYNCNODE_CDS_DIR", cds.toString(),
+                "SYNCNODE_CDS", "off"), "run", "--help");
+        assertFalse(off.contains("SharedArchiveFile") || off.contains("ArchiveClassesAtExit"), off);
     }
 
     @Test
@@ -93,8 +114,12 @@ class LauncherIT {
     }
 
     private List<Path> archives() throws IOException {
+        return archives("syncnode-cli-");
+    }
+
+    private List<Path> archives(String prefix) throws IOException {
         try (Stream<Path> s = Files.list(cds)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("syncnode-cli-")).toList();
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.toString().endsWith(".jsa")).toList();
         }
     }
 
