@@ -48,12 +48,14 @@ public final class RunCdsTraining {
                     state-dir = "%s"
                     [cluster]
                     name = "cds-%s"
+                    transport = "tcp"
                     bind = "127.0.0.1:%d"
+                    peers = ["127.0.0.1:%d"]
                     [[folder]]
                     name = "data"
                     path = "%s"
                     settle = "0ms"
-                    """.formatted(dir.resolve("state"), UUID.randomUUID(), port, data));
+                    """.formatted(dir.resolve("state"), UUID.randomUUID(), port, port, data));
             try (SyncNode node = SyncNode.start(ConfigLoader.load(toml))) {
                 Files.writeString(data.resolve("c.txt"), "c\n");
                 long deadline = System.nanoTime() + WAIT_NANOS;
