@@ -37,11 +37,13 @@ final class ChangeInbox {
     /** At most this many announced records are taken by one drain. */
     static final int TAKE_RECORDS = 2000;
     /**
-     * A drain stops taking records once their inline content reaches this many bytes (one page of
-     * an index exchange, {@link FullIndexSender#PAGE_INLINE_BYTES}): a new replica's small files are
-     * then installed, committed and acknowledged a page at a time, so the sender's next pages arrive
-     * while the worker installs (issue 13: taking the whole window of 6 pages at once left both
-     * sides idle in turn, the receiver installing and the sender waiting for its acknowledgements).
+     * A drain stops taking the records of a member's index exchange once their inline content
+     * reaches this many bytes (one page, {@link FullIndexSender#PAGE_INLINE_BYTES}): a new replica's
+     * small files are then installed, committed and acknowledged a page at a time, so the sender's
+     * next pages arrive while the worker installs (issue 13: taking the whole window of 6 pages at
+     * once left both sides idle in turn, the receiver installing and the sender waiting for its
+     * acknowledgements). Announcements are not paced by acknowledgements: a burst of them is taken
+     * in drains of up to {@value #TAKE_RECORDS}, fewer and larger install steps.
      */
     static final long TAKE_INLINE_BYTES = FullIndexSender.PAGE_INLINE_BYTES;
 
@@ -131,8 +133,8 @@ final class ChangeInbox {
 
     /**
      * Worker: takes what arrived, and lets the next arrival queue a new drain. Everything but the
-     * members' records is taken whole; of those, at most {@value #TAKE_RECORDS}, and no more once their
-     * inline content reaches {@link #TAKE_INLINE_BYTES} (whole members first, in arrival order, then
+     * members' records is taken whole; of those, at most {@value #TAKE_RECORDS}, and of an index
+     * exchange's no more once their inline content reaches {@link #TAKE_INLINE_BYTES} (whole members first, in arrival order, then
      * part of the next one): a drain commits and acknowledges what it applied
      * at its end, and the member's index exchange is paced by those acknowledgements, so taking a
      * bounded share keeps both sides busy (the sender refills while the rest is applied) and one drain
@@ -152,12 +154,15 @@ final class ChangeInbox {
             if (inExchange.contains(from)) {
                 takenInExchange.add(from);
             }
+            boolean paced = inExchange.contains(from);
             LinkedHashMap<String, Message.Announced> part = new LinkedHashMap<>();
-            for (var ri = records.entrySet().iterator(); ri.hasNext() && room > 0 && inlineRoom > 0; room--) {
+            for (var ri = records.entrySet().iterator(); ri.hasNext() && room > 0 && (!paced || inlineRoom > 0); room--) {
                 Map.Entry<String, Message.Announced> r = ri.next();
                 part.put(r.getKey(), r.getValue());
                 byte[] inline = r.getValue().inlineContent();
-                inlineRoom -= inline == null ? 0 : inline.length;
+                if (paced && inline != null) {
+                    inlineRoom -= inline.length;
+                }
                 ri.remove();
             }
             taken.put(from, part);
@@ -169,7 +174,7 @@ final class ChangeInbox {
             if (exchangeEnded.remove(from)) {
                 takenEnded.add(from);
             }
-            if (room == 0 || inlineRoom <= 0) {
+            if (room == 0 || paced && inlineRoom <= 0) {
                 break;
             }
         }

@@ -84,7 +84,17 @@ class ChangeInboxTest {
     }
 
     @Test
-    void aDrainStopsOnceItsRecordsCarryAPageOfInlineContent() {
+    void announcementsAreNotCutByTheirInlineContent() {
+        List<Message.Announced> small = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            small.add(new Message.Announced(file(String.format("s%05d", i), 1, (byte) 1), new byte[4096]));
+        }
+        inbox.announced("n1", new Message.IndexUpdate("data", small, false, false));
+        assertEquals(1_000, inbox.take().updates().get("n1").size(), "a burst is installed in one step");
+    }
+
+    @Test
+    void aDrainStopsOnceAnExchangesRecordsCarryAPageOfInlineContent() {
         int each = 4096;
         int perDrain = (int) (ChangeInbox.TAKE_INLINE_BYTES / each); // 256 files of 4 KiB
         List<Message.Announced> small = new ArrayList<>();
