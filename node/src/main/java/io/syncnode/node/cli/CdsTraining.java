@@ -54,10 +54,15 @@ public final class CdsTraining {
             QuickStatus.run(new String[] {"status", "-c", toml.toString()}, System::getenv, none);
             QuickStatus.parse("{\"ok\":true,\"result\":{\"output\":\"health: ok\\n\",\"exit\":0}}");
         } finally {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+            deleteTree(dir);
+        }
+    }
+
+    /** Removes {@code dir} and everything under it (a training run's temp directory). */
+    static void deleteTree(Path dir) throws java.io.IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

@@ -9,10 +9,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Not a verb: what the launcher runs once to make the class-data archive of {@code run}
@@ -66,11 +64,7 @@ public final class RunCdsTraining {
                 Main.execute(new String[] {"status", "-c", toml.toString()}, none, none);
             }
         } finally {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            CdsTraining.deleteTree(dir);
         }
     }
 
