@@ -614,6 +614,7 @@ class CliEndToEndTest {
         server.close();
         List<Runnable> shutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.CountDownLatch scanDone = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch scanReported = new java.util.concurrent.CountDownLatch(1);
         NodeStarter starter = new NodeStarter() {
             @Override
             public RunningNode start(SyncnodeConfig c) {
@@ -630,6 +631,7 @@ class CliEndToEndTest {
                     scan.entry();
                 }
                 scan.hashed(12L << 20);
+                scanReported.countDown();
                 if (!scanDone.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
                     throw new AssertionError("the test never let the scan end");
                 }
@@ -652,6 +654,8 @@ class CliEndToEndTest {
         runner.start();
         try {
             TestConfigs.await(Duration.ofSeconds(10), () -> Files.exists(config.controlSocket()));
+            // the socket answers before the starter reports its scan (a loaded machine showed "starting")
+            assertTrue(scanReported.await(10, java.util.concurrent.TimeUnit.SECONDS), "the starter reported its scan");
             Run status = cli("status", "-c", configFile);
             assertEquals(4, status.code(), status.out() + status.err());
             assertTrue(status.out().contains("start     scanning; ct101: 1200 of 5000 entries, 12 MiB hashed, "),
