@@ -8,8 +8,13 @@ import java.util.function.ToIntFunction;
  * {@code conflict-scope = "folder"}: after a split, one side wins the whole folder.
  *
  * <p>Implementation notes. The two sides are the records each node holds for the set of paths
- * whose versions are concurrent between them. Both nodes compute that set from each other's full
- * index, so they hold the same pairs, only mirrored, and this verdict is symmetric: {@code
+ * whose versions are concurrent between them. Only one node of the two makes the verdict ({@link
+ * #decides}): each node sees the other's index at another moment (a page read before or after a
+ * record it took, a local change scanned between two exchanges), so two verdicts made apart could
+ * disagree, and then both would keep their side for good or both would take the other's, each
+ * under the same merged vector, and the two trees would never meet again. The deciding node acts
+ * on its verdict: it takes the other side when it loses, and sends the other its versions when it
+ * wins, which the other takes. {@code localWins} stays symmetric: {@code
  * localWins(p, L, R)} is {@code !localWins(p, R, L)} for any two different sides. Scores: {@code
  * newest} (and {@code keep-both}, {@code manual}, {@code script}) the newest mtime on the side,
  * {@code oldest} the oldest, {@code bigger}/{@code smaller} the total size, {@code priority} the
@@ -66,6 +71,15 @@ public final class FolderVerdict {
                 return false;
             }
         });
+    }
+
+    /**
+     * Whether the node {@code self} makes the folder verdict between itself and the member {@code
+     * member} (node ids): the smaller id (signed), as for a conflict script. The other node waits
+     * for the verdict the decider sends when it wins, or for the versions it takes when it loses.
+     */
+    public static boolean decides(long self, long member) {
+        return self < member;
     }
 
     /** What becomes of a deferred record when the verdict is made. */

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The whole-folder verdict: the right side wins per policy, and both nodes agree (symmetry). */
+/** The whole-folder verdict: the right side wins per policy, the sides are weighed symmetrically, and one node of two decides. */
 class FolderVerdictTest {
     private static final long A = 0xa0L;
     private static final long B = 0xb0L;
@@ -52,5 +53,13 @@ class FolderVerdictTest {
             assertNotEquals(FolderVerdict.localWins(p, local, remote, id -> Integer.MAX_VALUE),
                     FolderVerdict.localWins(p, remote, local, id -> Integer.MAX_VALUE), p + ": " + name);
         }
+    }
+
+    @ParameterizedTest(name = "{0} and {1}")
+    @CsvSource({"160, 176", "-5, 3", "-9223372036854775808, 9223372036854775807",
+            "-1, 1"})
+    void exactlyOneOfTwoNodesDecidesTheirVerdict(long a, long b) {
+        assertNotEquals(FolderVerdict.decides(a, b), FolderVerdict.decides(b, a));
+        assertEquals(a < b, FolderVerdict.decides(a, b), "the smaller id (signed) decides");
     }
 }

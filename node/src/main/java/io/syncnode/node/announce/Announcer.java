@@ -65,7 +65,22 @@ public final class Announcer {
         return outbox.waiting(member);
     }
 
+    /**
+     * Sends {@code member} this node's versions of the paths of a folder-scope verdict it won against
+     * the member: batches marked {@code verdict}.
+     *
+     * @return false when a batch was not taken (the member left the view, or its lane dropped it)
+     */
+    public boolean sendVerdict(String member, List<Message.Announced> records) {
+        return send(member, records, false, false, true, null);
+    }
+
     private boolean send(String member, List<Message.Announced> records, boolean full, boolean last,
+                         Function<FileRecord, byte[]> inline) {
+        return send(member, records, full, last, false, inline);
+    }
+
+    private boolean send(String member, List<Message.Announced> records, boolean full, boolean last, boolean verdict,
                          Function<FileRecord, byte[]> inline) {
         boolean taken = true;
         List<Message.Announced> batch = new ArrayList<>();
@@ -80,7 +95,7 @@ public final class Announcer {
             counters.inlineBytesSent().addAndGet(a.inlineContent() == null ? 0 : a.inlineContent().length);
             long len = WireCodec.sizeBound(a);
             if (!batch.isEmpty() && (batch.size() >= BATCH || batchBytes + len > WireCodec.MAX_BATCH_BYTES)) {
-                taken &= sendBatch(member, batch, full, false);
+                taken &= sendBatch(member, batch, full, false, verdict);
                 batch = new ArrayList<>();
                 batchBytes = 0;
             }
@@ -88,7 +103,7 @@ public final class Announcer {
             batchBytes += len;
         }
         if (!batch.isEmpty() || last) {
-            taken &= sendBatch(member, batch, full, last);
+            taken &= sendBatch(member, batch, full, last, verdict);
         }
         return taken;
     }
@@ -113,8 +128,9 @@ public final class Announcer {
         });
     }
 
-    private boolean sendBatch(String member, List<Message.Announced> batch, boolean full, boolean last) {
-        Message.IndexUpdate u = new Message.IndexUpdate(folder, batch, full, last);
+    private boolean sendBatch(String member, List<Message.Announced> batch, boolean full, boolean last,
+                              boolean verdict) {
+        Message.IndexUpdate u = new Message.IndexUpdate(folder, batch, full, last, verdict);
         if (Hops.on()) { // before the hand-over: the lane's thread may send it before this one goes on
             Hops.markAll(Hops.Hop.ANNOUNCED, batch.stream().map(a -> a.record().path()).toList());
         }

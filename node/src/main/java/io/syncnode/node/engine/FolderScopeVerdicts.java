@@ -26,6 +26,15 @@ import java.util.logging.Logger;
  * side changed that the other has not (to score the sides), the remote versions a verdict of this
  * node won against, and the losing local versions already saved.
  *
+ * <p>Of the two nodes, only the one {@link FolderVerdict#decides} makes the verdict: two verdicts
+ * made on the two nodes see each other's index at different moments and can disagree (both keep
+ * their side for good, or both take the other's under the same merged vector: either way the
+ * trees never meet again). The decider that loses takes the other side's versions; the decider
+ * that wins sends the other its versions of the contested paths ({@code IndexUpdate.verdict}),
+ * and the other takes them as the loser ({@link #verdict}), saving its own first. The winner sends
+ * them again when the loser's old versions come again (the verdict was lost, or the loser was
+ * paused), so the verdict is carried out once both nodes are up.
+ *
  * <p>Confined to the folder's worker thread.
  */
 final class FolderScopeVerdicts {
@@ -43,6 +52,12 @@ final class FolderScopeVerdicts {
 
         /** Asks {@code member} for its full index (both sides then decide on the same set). */
         void requestExchange(String member);
+
+        /** Whether this node makes the folder verdict between itself and {@code member} ({@link FolderVerdict#decides}). */
+        boolean decides(String member);
+
+        /** Per peer (by name), this node's records dirty toward it now: what it changed that the peer has not. */
+        Map<String, List<FileRecord>> dirtyTowardPeers();
     }
 
     /** The apply steps a verdict goes through (see {@link RemoteApplier}). */
@@ -52,13 +67,20 @@ final class FolderScopeVerdicts {
 
         /** Installs the files staged meanwhile. */
         void commitStaged();
+
+        /** Sends {@code member} this node's versions of the paths of a verdict it won (committed first). */
+        void sendVerdict(String member, List<Message.Announced> records);
     }
 
-    /** Per member, during its full-index exchange: what each side changed that the other has not. */
+    /**
+     * Per member, from a heal (or the start of its full-index exchange) to the end of its full index:
+     * what each side changed that the other has not, by path (the newest record met), and which
+     * paths its records named.
+     */
     private static final class SideChanges {
         final Set<String> seen = new HashSet<>();
-        final List<FileRecord> localNewer = new ArrayList<>();
-        final List<FileRecord> remoteNewer = new ArrayList<>();
+        final Map<String, FileRecord> localNewer = new LinkedHashMap<>();
+        final Map<String, FileRecord> remoteNewer = new LinkedHashMap<>();
     }
 
     private final FolderContext folder;
@@ -73,8 +95,22 @@ final class FolderScopeVerdicts {
     private final Map<String, VersionVector> wonAgainst = new HashMap<>();
     /** Losing local versions already saved by a folder verdict (path to version), so a second member's verdict does not save them again. */
     private final Map<String, VersionVector> savedLosers = new HashMap<>();
+    /**
+     * Remote versions a lost verdict took (path to version): the same verdict sent again while the
+     * take's fetch still runs is not taken twice.
+     */
+    private final Map<String, VersionVector> taking = new HashMap<>();
     /** Members asked for their whole index since their last folder verdict. */
     private final Set<String> exchangeRequested = new HashSet<>();
+    /**
+     * Per peer, this node's records that were dirty toward it when the last partition healed: its
+     * side's changes the peer had not, whether or not the peer takes them before its index comes
+     * back here. Dropped at the end of the peer's next full index.
+     */
+    private final Map<String, List<FileRecord>> dirtyAtHeal = new HashMap<>();
+    /** Members whose full index ended since the last heal (until then, all their batches are counted). */
+    private final Set<String> fullSinceHeal = new HashSet<>();
+    private boolean healed;
 
     FolderScopeVerdicts(FolderContext folder, Folder scope, Steps steps) {
         this.folder = folder;
@@ -83,9 +119,26 @@ final class FolderScopeVerdicts {
         this.losers = new LosingVersions(folder.applier());
     }
 
-    /** A batch from {@code from} starts; a full one (its index) starts counting the sides' changes. */
+    /**
+     * A partition healed: what this node changed that each peer has not is noted now, and every
+     * batch of a member counts toward the sides until its full index has come. So the verdict
+     * weighs each side's changes whatever took them across first: this node's change that the
+     * member took (from our index or our dirty records) before it sent its own index, a member's
+     * change this node took from its dirty records before its index came.
+     */
+    void healed() {
+        healed = true;
+        fullSinceHeal.clear();
+        dirtyAtHeal.clear();
+        dirtyAtHeal.putAll(scope.dirtyTowardPeers());
+    }
+
+    /**
+     * A batch from {@code from} starts; a full one (its index), or any after a heal until its index
+     * has come, counts the sides' changes.
+     */
     void batchStarts(String from, Message.IndexUpdate update) {
-        if (update.full()) {
+        if (update.full() || healed && !fullSinceHeal.contains(from)) {
             sides.computeIfAbsent(from, k -> new SideChanges());
         }
     }
@@ -99,8 +152,8 @@ final class FolderScopeVerdicts {
         changes.seen.add(remote.path());
         StoredFile mine = folder.buffer().current(remote.path());
         switch (FolderVerdict.newer(mine == null ? null : mine.record(), remote)) {
-            case REMOTE -> changes.remoteNewer.add(remote);
-            case LOCAL -> changes.localNewer.add(mine.record());
+            case REMOTE -> changes.remoteNewer.put(remote.path(), remote);
+            case LOCAL -> changes.localNewer.put(remote.path(), mine.record());
             case NEITHER -> { }
         }
     }
@@ -121,8 +174,12 @@ final class FolderScopeVerdicts {
     void batchApplied(String from, Message.IndexUpdate update) {
         if (update.full() && update.last()) {
             SideChanges changes = sides.remove(from);
+            List<FileRecord> ours = dirtyAtHeal.remove(from);
+            if (healed) {
+                fullSinceHeal.add(from);
+            }
             if (deferred.containsKey(from)) {
-                decideFolder(from, changes);
+                decideFolder(from, changes, ours == null ? List.of() : ours);
             }
         } else if (!update.full() && deferred.containsKey(from) && exchangeRequested.add(from)) {
             scope.requestExchange(from);
@@ -131,22 +188,28 @@ final class FolderScopeVerdicts {
 
     /**
      * The whole-folder verdict between this node and {@code from}, over every path whose versions
-     * are concurrent between them: the losing side takes the winner's version of each (its own are
-     * saved first under {@code <state-dir>/conflicts/<folder>/<stamp>/}); the winning side does
-     * nothing (the loser announces what it took).
+     * are concurrent between them, made here only when this node {@link Folder#decides}: when it
+     * loses, it takes the winner's version of each ({@link #lose}); when it wins, it sends {@code
+     * from} its versions of them, which {@code from} takes ({@link #verdict}). Records still
+     * deferred at a node that does not decide are dropped: the decider's verdict brings them again.
+     *
+     * @param oursAtHeal this node's records dirty toward {@code from} when the partition healed
      */
-    private void decideFolder(String from, SideChanges changes) {
+    private void decideFolder(String from, SideChanges changes, List<FileRecord> oursAtHeal) {
         LinkedHashMap<String, Message.Announced> waiting = deferred.remove(from);
         exchangeRequested.remove(from);
+        boolean deciding = scope.decides(from);
         List<FileRecord> mine = new ArrayList<>();
         List<Message.Announced> theirs = new ArrayList<>();
+        List<FileRecord> wonBefore = new ArrayList<>();
         for (Message.Announced a : waiting.values()) {
             StoredFile cur = folder.buffer().current(a.record().path());
             FileRecord local = cur == null ? null : cur.record();
             switch (FolderVerdict.classify(local, a.record(), wonAgainst.get(a.record().path()))) {
-                // a verdict this node won already covered this remote version (it came again, e.g.
-                // in a later exchange from the same side): it stays decided; the loser takes ours
-                case WON_ALREADY -> { }
+                // a verdict this node won already covered this remote version (it came again: the
+                // loser has not taken ours yet, e.g. the verdict was lost): it stays decided, and the
+                // loser is sent our versions again
+                case WON_ALREADY -> wonBefore.add(local);
                 case CONTESTED -> {
                     mine.add(local);
                     theirs.add(a);
@@ -154,30 +217,101 @@ final class FolderScopeVerdicts {
                 case ORDINARY -> steps.applyOne(from, a); // no longer concurrent: the ordinary rules apply
             }
         }
+        if (!deciding) {
+            // the member makes this verdict: it sends its versions when it wins, or takes ours
+            if (!mine.isEmpty()) {
+                LOG.fine(() -> folder.name() + ": " + mine.size() + " path(s) concurrent with " + from
+                        + "; its folder verdict settles them");
+            }
+            return;
+        }
         if (mine.isEmpty()) {
+            sendVerdict(from, wonBefore);
             return;
         }
         // each side is scored on everything it changed that the other has not: the concurrent
-        // paths, the paths where it is newer, and the paths only it has ("find on both sides")
-        List<FileRecord> mySide = new ArrayList<>(mine);
-        List<FileRecord> theirSide = new ArrayList<>(theirs.stream().map(Message.Announced::record).toList());
+        // paths, the paths where it is newer, and the paths only it has ("find on both sides"),
+        // each path once
+        Map<String, FileRecord> mySide = new LinkedHashMap<>();
+        Map<String, FileRecord> theirSide = new LinkedHashMap<>();
+        mine.forEach(r -> mySide.put(r.path(), r));
+        theirs.forEach(a -> theirSide.put(a.record().path(), a.record()));
+        for (FileRecord r : oursAtHeal) {
+            StoredFile now = folder.buffer().current(r.path());
+            mySide.putIfAbsent(r.path(), now == null ? r : now.record());
+        }
         if (changes != null) {
-            mySide.addAll(changes.localNewer);
-            theirSide.addAll(changes.remoteNewer);
+            changes.localNewer.values().forEach(r -> mySide.putIfAbsent(r.path(), r));
+            changes.remoteNewer.values().forEach(r -> theirSide.putIfAbsent(r.path(), r));
             folder.store().forEach(folder.name(), f -> {
                 if (!changes.seen.contains(f.record().path())) {
-                    mySide.add(f.record());
+                    mySide.putIfAbsent(f.record().path(), f.record());
                 }
             });
         }
-        boolean win = scope.localSideWins(mySide, theirSide);
+        boolean win = scope.localSideWins(new ArrayList<>(mySide.values()), new ArrayList<>(theirSide.values()));
         LOG.warning(() -> folder.name() + ": folder-scope conflict with " + from + " over " + mine.size()
                 + " path(s): " + (win ? "this node's side wins the folder" : from + "'s side wins the folder"));
         if (win) {
             mine.forEach(r -> folder.split().concurrent(r.path(), "kept-local"));
             theirs.forEach(a -> wonAgainst.put(a.record().path(), a.record().version()));
+            List<FileRecord> ours = new ArrayList<>(mine);
+            ours.addAll(wonBefore);
+            sendVerdict(from, ours);
             return;
         }
+        lose(from, mine, theirs);
+        sendVerdict(from, wonBefore);
+    }
+
+    /** Tells {@code member} the verdict this node won: our versions of those paths, which it takes. */
+    private void sendVerdict(String member, List<FileRecord> ours) {
+        if (!ours.isEmpty()) {
+            steps.sendVerdict(member, ours.stream().map(r -> new Message.Announced(r, null)).toList());
+        }
+    }
+
+    /**
+     * {@code from} decided the folder verdict between us and won: {@code records} are its versions of
+     * the contested paths. Those still concurrent with ours and contested are taken as by a verdict
+     * this node lost; the others go by the ordinary rules.
+     */
+    void verdict(String from, List<Message.Announced> records) {
+        LinkedHashMap<String, Message.Announced> waiting = deferred.get(from);
+        List<FileRecord> mine = new ArrayList<>();
+        List<Message.Announced> theirs = new ArrayList<>();
+        for (Message.Announced a : records) {
+            if (waiting != null) {
+                waiting.remove(a.record().path());
+            }
+            StoredFile cur = folder.buffer().current(a.record().path());
+            FileRecord local = cur == null ? null : cur.record();
+            if (FolderVerdict.classify(local, a.record(), null) == FolderVerdict.Deferred.CONTESTED) {
+                if (!a.record().version().equals(taking.get(a.record().path()))) {
+                    mine.add(local);
+                    theirs.add(a);
+                }
+            } else {
+                steps.applyOne(from, a);
+            }
+        }
+        if (waiting != null && waiting.isEmpty()) {
+            deferred.remove(from);
+        }
+        if (!mine.isEmpty()) {
+            LOG.warning(() -> folder.name() + ": folder-scope conflict with " + from + " over " + mine.size()
+                    + " path(s): " + from + "'s side wins the folder (its verdict)");
+            lose(from, mine, theirs);
+        }
+    }
+
+    /**
+     * This node's side lost the folder to {@code from}: its versions of the contested paths ({@code
+     * mine}) are saved under {@code <state-dir>/conflicts/<folder>/<stamp>/}, then it takes the
+     * winner's ({@code theirs}) under the merged vector bumped by this node (a version no other
+     * node's take can equal), and announces them.
+     */
+    private void lose(String from, List<FileRecord> mine, List<Message.Announced> theirs) {
         // several members of the winning side may each reach this verdict before the versions taken
         // from the first one are applied: the losing versions are saved once
         List<FileRecord> unsaved = mine.stream()
@@ -196,13 +330,15 @@ final class FolderScopeVerdicts {
                     + "; not overwriting them (the conflict is retried at the next exchange)", e);
             return;
         }
+        long now = folder.clock().instant().getEpochSecond();
         for (Message.Announced a : theirs) {
             FileRecord remoteRecord = a.record();
             StoredFile cur = folder.buffer().current(remoteRecord.path());
             folder.split().concurrent(remoteRecord.path(), "took-remote");
+            taking.put(remoteRecord.path(), remoteRecord.version());
             try {
-                steps.take(from, remoteRecord.withVersion(cur.record().version().merge(remoteRecord.version()),
-                        remoteRecord.modifiedBy()), a.inlineContent(), cur, true);
+                steps.take(from, remoteRecord.withVersion(cur.record().version().merge(remoteRecord.version())
+                        .bump(folder.selfId(), now), remoteRecord.modifiedBy()), a.inlineContent(), cur, true);
             } catch (IOException | RuntimeException e) {
                 folder.problems().put(remoteRecord.path(), Problems.Kind.APPLY_FAILED, e.getMessage());
                 folder.scanLater().accept(remoteRecord.path());

@@ -24,6 +24,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +73,8 @@ public final class FolderSync implements AutoCloseable {
     private final RemoteDeleteGuard deletes;
     private final DigestResponder digests;
     private final ChangeInbox inbox = new ChangeInbox();
+    /** Folder verdicts of members waiting for the worker, per member and path (guarded by itself). */
+    private final Map<String, LinkedHashMap<String, Message.Announced>> verdicts = new HashMap<>();
     private final FolderPause pause;
     private final PauseMarks pauses;
     private final Problems problems = new Problems();
@@ -113,7 +118,8 @@ public final class FolderSync implements AutoCloseable {
                 new ApplyRetries(name, (delay, task) -> node.scheduler().schedule(task, delay.toMillis(),
                         TimeUnit.MILLISECONDS), this::redeliver),
                 config.conflictScope() == ConflictScope.FOLDER
-                        ? new FolderScopeSettings(config, archive, buffer, store, node.outbox(), this::priorityRank) : null,
+                        ? new FolderScopeSettings(config, archive, buffer, store, node.outbox(), this::priorityRank,
+                        selfId, peers) : null,
                 this::runScript, config.maxConflictCopies(),
                 new RemoteTrust(name, config.type(), config.accept(), counters, problems, clock));
         this.deletes = new RemoteDeleteGuard(context, reconciler, scans::haltRemote, remote::applyUpdate,
@@ -167,6 +173,43 @@ public final class FolderSync implements AutoCloseable {
         counters.announcementsReceived.incrementAndGet();
         inbox.announced(from, update);
         drainSoon();
+    }
+
+    /**
+     * A folder verdict {@code from} won against this node ({@code IndexUpdate.verdict}): its
+     * versions wait here, per member and path (a newer record replaces the waiting one), for one
+     * task on the worker, which takes them as the losing side ({@link RemoteApplier#applyVerdict}).
+     * Paused or halted: dropped; the winner sends them again when our old versions reach it again.
+     */
+    public void onVerdict(String from, Message.IndexUpdate update) {
+        counters.announcementsReceived.incrementAndGet();
+        boolean queue;
+        synchronized (verdicts) {
+            LinkedHashMap<String, Message.Announced> waiting = verdicts.get(from);
+            queue = waiting == null;
+            if (queue) {
+                waiting = new LinkedHashMap<>();
+                verdicts.put(from, waiting);
+            }
+            for (Message.Announced a : update.files()) {
+                waiting.put(a.record().path(), a);
+            }
+        }
+        if (queue) {
+            worker.execute(worker.guard("the folder verdict of " + from, () -> takeVerdict(from)));
+        }
+    }
+
+    private void takeVerdict(String from) {
+        LinkedHashMap<String, Message.Announced> waiting;
+        synchronized (verdicts) {
+            waiting = verdicts.remove(from);
+        }
+        if (waiting == null || worker.paused() || scans.halt() != null) {
+            return;
+        }
+        remote.applyVerdict(from, new ArrayList<>(waiting.values()));
+        flush();
     }
 
     /**
@@ -393,6 +436,7 @@ public final class FolderSync implements AutoCloseable {
     /** A partition healed: from now on the concurrent paths met are counted for the heal's report. */
     public void partitionHealed() {
         split.healed(clock.instant());
+        worker.execute(worker.guard("noting the heal", remote::healed));
     }
 
     /** Rescans {@code rel} soon: a source found it changed while serving it (re-announced), FolderContext.scanLater. */

@@ -320,6 +320,11 @@ final class IndexBuffer {
         announcer.send(member, records, full, null);
     }
 
+    /** This node's versions of the paths of a folder verdict it won, to {@code member} (see {@link Announcer#sendVerdict}). */
+    boolean sendVerdict(String member, List<Message.Announced> records) {
+        return announcer.sendVerdict(member, records);
+    }
+
     /**
      * One page of a full-index exchange to {@code member} (see {@link Announcer#sendPage}); false
      * when a batch was not taken (the member left, or its lane is full).

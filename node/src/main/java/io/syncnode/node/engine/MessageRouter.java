@@ -113,7 +113,9 @@ public final class MessageRouter implements JGroupsTransport.Listener {
         @Override
         public Void indexUpdate(Message.IndexUpdate u) {
             FolderSync f = shared(u.folder(), from);
-            if (f != null) {
+            if (f != null && u.verdict()) {
+                f.onVerdict(from, u);
+            } else if (f != null) {
                 f.onIndexUpdate(from, u);
             }
             return null;
@@ -204,7 +206,7 @@ public final class MessageRouter implements JGroupsTransport.Listener {
         if (m instanceof Message.IndexUpdate u) {
             List<Message.Announced> kept = u.files().stream()
                     .filter(a -> plausible(from, a.record().path(), a.record().version(), now)).toList();
-            return kept.size() == u.files().size() ? u : new Message.IndexUpdate(u.folder(), kept, u.full(), u.last());
+            return kept.size() == u.files().size() ? u : new Message.IndexUpdate(u.folder(), kept, u.full(), u.last(), u.verdict());
         }
         if (m instanceof Message.Ack a) {
             List<Message.AckEntry> kept = a.entries().stream()

@@ -135,6 +135,13 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
         return fetches.need();
     }
 
+    /** A partition healed (see {@link FolderScopeVerdicts#healed}). */
+    void healed() {
+        if (folderScope != null) {
+            folderScope.healed();
+        }
+    }
+
     /** See {@link ApplyFinisher#finish}. */
     void finishApplies() {
         finisher.finish();
@@ -171,6 +178,42 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
         buffer.intentsDone(journalled);
         finisher.finish();
         buffer.flush();
+    }
+
+    /**
+     * {@code from} decided the folder verdict between us and won ({@code IndexUpdate.verdict}):
+     * its versions of the contested paths, taken as the losing side ({@link FolderScopeVerdicts#verdict}).
+     * A record this node ignores, or would not take from {@code from} ({@link RemoteTrust}: a
+     * send-only folder, the accept filter), is acknowledged and left as for an ordinary batch. Without folder scope here (the two configs
+     * differ) the records are an ordinary batch.
+     */
+    void applyVerdict(String from, List<Message.Announced> records) {
+        if (folderScope == null) {
+            applyUpdate(from, new Message.IndexUpdate(folder.name(), records, false));
+            return;
+        }
+        List<Message.Announced> admitted = new ArrayList<>();
+        for (Message.Announced a : records) {
+            FileRecord remote = a.record();
+            // judged as the take it asks for (a send-only folder takes nothing; the accept filter applies)
+            if (folder.ignored().test(remote.path(), remote.type() == FileType.DIRECTORY)
+                    || !trust.admits(from, remote, new Plan.TakeRemote(remote, true, false))) {
+                buffer.ack(from, remote.path(), remote.version());
+            } else {
+                admitted.add(a);
+            }
+        }
+        folderScope.verdict(from, admitted);
+        commitStaged();
+        finisher.finish();
+        buffer.flush();
+    }
+
+    /** Our versions of the paths of a folder verdict this node won, to {@code member}, once committed. */
+    @Override
+    public void sendVerdict(String member, List<Message.Announced> records) {
+        buffer.flush();
+        buffer.sendVerdict(member, records);
     }
 
     /**

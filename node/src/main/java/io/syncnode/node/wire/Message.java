@@ -51,9 +51,11 @@ public sealed interface Message {
 
     /**
      * Batched index records of one folder; {@code full}: part of an anti-entropy exchange,
-     * {@code last}: its final batch.
+     * {@code last}: its final batch; {@code verdict}: the sender's versions of the paths of a
+     * folder-scope verdict it decided and won against the receiver (never {@code full}).
      */
-    record IndexUpdate(String folder, List<Announced> files, boolean full, boolean last) implements Message {
+    record IndexUpdate(String folder, List<Announced> files, boolean full, boolean last, boolean verdict)
+            implements Message {
         @Override
         public <R> R match(Cases<R> cases) {
             return cases.indexUpdate(this);
@@ -61,6 +63,10 @@ public sealed interface Message {
 
         public IndexUpdate {
             files = List.copyOf(files);
+        }
+
+        public IndexUpdate(String folder, List<Announced> files, boolean full, boolean last) {
+            this(folder, files, full, last, false);
         }
 
         public IndexUpdate(String folder, List<Announced> files, boolean full) {

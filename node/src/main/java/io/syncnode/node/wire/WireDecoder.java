@@ -114,7 +114,10 @@ final class WireDecoder {
         for (FileInfo f : u.getFilesList()) {
             files.add(FileInfoDecoder.decode(f));
         }
-        return new Message.IndexUpdate(folder, files, u.getFull(), u.getLast());
+        if (u.getVerdict() && (u.getFull() || u.getLast())) {
+            throw new WireException("index_update.verdict: not part of a full-index exchange");
+        }
+        return new Message.IndexUpdate(folder, files, u.getFull(), u.getLast(), u.getVerdict());
     }
 
     private static Message.Ack fromWire(io.syncnode.wire.proto.Ack a) throws WireException {

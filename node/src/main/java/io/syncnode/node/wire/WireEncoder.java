@@ -33,7 +33,7 @@ final class WireEncoder {
             @Override
             public Void indexUpdate(Message.IndexUpdate u) {
                 io.syncnode.wire.proto.IndexUpdate.Builder ub = io.syncnode.wire.proto.IndexUpdate.newBuilder()
-                        .setFolder(u.folder()).setFull(u.full()).setLast(u.last());
+                        .setFolder(u.folder()).setFull(u.full()).setLast(u.last()).setVerdict(u.verdict());
                 for (Message.Announced a : u.files()) {
                     ub.addFiles(toWire(a));
                 }

@@ -51,8 +51,16 @@ final class EngineParts implements AutoCloseable {
     final FolderContext context;
     final int uid;
     final int gid;
+    final long self;
+    final PeerDirectory peers;
 
     EngineParts(Path tmp) throws Exception {
+        this(tmp, SELF, "self", PEER, "peer");
+    }
+
+    /** Parts of node {@code selfName} ({@code self}), which knows one peer, {@code peerName} ({@code peer}). */
+    EngineParts(Path tmp, long self, String selfName, long peer, String peerName) throws Exception {
+        this.self = self;
         root = Files.createDirectories(tmp.resolve("folder"));
         store = SqliteIndexStore.open(Files.createDirectories(tmp.resolve("state")));
         Outbox outbox = new Outbox() {
@@ -72,21 +80,29 @@ final class EngineParts implements AutoCloseable {
                 return laneWaiting.get();
             }
         };
-        PeerDirectory peers = new PeerDirectory(store, SELF, clock);
+        peers = new PeerDirectory(store, self, clock);
+        if (peer != PEER || !peerName.equals("peer")) {
+            peers.observe(peer, peerName, () -> "127.0.0.1:1");
+        }
         buffer = new IndexBuffer(FOLDER, store, peers, node -> true, outbox, clock, counters);
         applier = new Applier(root);
         Executor sameThread = Runnable::run;
-        context = new FolderContext(FOLDER, root, SELF, "self", store, buffer, applier, clock, counters, problems,
+        context = new FolderContext(FOLDER, root, self, selfName, store, buffer, applier, clock, counters, problems,
                 worker, new SplitBrainLog(FOLDER), (rel, dir) -> false, rescans::add,
-                id -> id == SELF ? "self" : "peer", sameThread);
+                id -> id == self ? selfName : peerName, sameThread);
         uid = (Integer) Files.getAttribute(root, "unix:uid");
         gid = (Integer) Files.getAttribute(root, "unix:gid");
     }
 
     RemoteApplier remoteApplier(ConflictPolicy policy) {
-        return new RemoteApplier(context, new Reconciler(policy, DeleteConflict.KEEP_MODIFIED, SELF), null,
+        return remoteApplier(policy, null);
+    }
+
+    /** @param scope the folder-scope settings, or null for file scope */
+    RemoteApplier remoteApplier(ConflictPolicy policy, FolderScopeVerdicts.Folder scope) {
+        return new RemoteApplier(context, new Reconciler(policy, DeleteConflict.KEEP_MODIFIED, self), null,
                 new FetchQueue.Space(new DiskSpace(root, new MinFree(0, 0)), (delay, task) -> { }),
-                new ApplyRetries(FOLDER, (delay, task) -> { }, (from, a) -> { }), null, c -> { }, 3);
+                new ApplyRetries(FOLDER, (delay, task) -> { }, (from, a) -> { }), scope, c -> { }, 3);
     }
 
     /** Runs {@code work} on the folder's worker and waits for it. */

@@ -156,7 +156,9 @@ final class RandomMessages {
         for (int n = r.nextInt(6); n > 0; n--) {
             files.add(announced());
         }
-        return new Message.IndexUpdate(folder(), files, r.nextBoolean(), r.nextBoolean());
+        boolean full = r.nextBoolean();
+        boolean last = r.nextBoolean();
+        return new Message.IndexUpdate(folder(), files, full, last, !full && !last && r.nextBoolean());
     }
 
     Message.Ack ack() {

@@ -118,6 +118,21 @@ class WireCodecTest {
             Message.IndexUpdate sent = new Message.IndexUpdate("web-01.data_x", List.of(a), full);
             assertSameMessage(sent, roundTrip(sent).message());
         }
+        Message.IndexUpdate verdict = new Message.IndexUpdate("web-01.data_x", List.of(a), false, false, true);
+        assertSameMessage(verdict, roundTrip(verdict).message());
+    }
+
+    @Test
+    void aFolderVerdictInsideAFullIndexExchangeIsRejected() {
+        for (boolean last : new boolean[] {false, true}) {
+            byte[] both = envelope().setIndexUpdate(io.syncnode.wire.proto.IndexUpdate.newBuilder().setFolder("web")
+                    .setFull(true).setLast(last).setVerdict(true).addFiles(file())).build().toByteArray();
+            WireException e = assertThrows(WireException.class, () -> WireCodec.decode(both));
+            assertTrue(e.getMessage().contains("index_update.verdict"), e.getMessage());
+        }
+        byte[] lastOnly = envelope().setIndexUpdate(io.syncnode.wire.proto.IndexUpdate.newBuilder().setFolder("web")
+                .setLast(true).setVerdict(true).addFiles(file())).build().toByteArray();
+        assertThrows(WireException.class, () -> WireCodec.decode(lastOnly));
     }
 
     @Test
@@ -338,6 +353,7 @@ class WireCodecTest {
             assertEquals(e.folder(), a.folder());
             assertEquals(e.full(), a.full());
             assertEquals(e.last(), a.last());
+            assertEquals(e.verdict(), a.verdict());
             assertEquals(e.files().size(), a.files().size());
             for (int i = 0; i < e.files().size(); i++) {
                 assertEquals(e.files().get(i).record(), a.files().get(i).record(), "record " + i);
