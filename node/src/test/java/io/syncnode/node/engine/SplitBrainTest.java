@@ -5,16 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncnode.node.control.ConflictView;
+import io.syncnode.node.control.DirtyView;
 import io.syncnode.protocol.ConflictPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,19 +76,14 @@ class SplitBrainTest {
         write(0, n0Content, OLD);
         write(1, n1Content, NEW);
         // let each side record its own write before the heal
-        await(T, () -> versionOf(0) != null && versionOf(1) != null, () -> "local versions recorded");
+        awaitDirty(0, "f.txt");
+        awaitDirty(1, "f.txt");
         cluster.heal();
         awaitMembers(2, 0, 1);
     }
 
-    private String versionOf(int i) {
-        return cluster.node(i).controlHandler().dirty(null).isEmpty() ? null : "dirty";
-    }
-
     private void write(int i, String content, long mtimeNs) throws IOException {
-        Path f = cluster.dir(i).resolve("f.txt");
-        Files.writeString(f, content);
-        Files.setLastModifiedTime(f, FileTime.from(mtimeNs, TimeUnit.NANOSECONDS));
+        writeAt(i, "f.txt", content, mtimeNs);
     }
 
     private String read(int i, String name) throws IOException {
@@ -169,7 +167,8 @@ class SplitBrainTest {
         Files.setPosixFilePermissions(cluster.dir(0).resolve("f.txt"),
                 java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         write(1, "the same bytes on both sides\n", NEW);
-        await(T, () -> versionOf(0) != null && versionOf(1) != null, () -> "local versions recorded");
+        awaitDirty(0, "f.txt");
+        awaitDirty(1, "f.txt");
         cluster.heal();
         awaitMembers(2, 0, 1);
         awaitSame();
@@ -276,7 +275,8 @@ class SplitBrainTest {
         awaitMembers(1, 0, 1);
         Files.delete(cluster.dir(0).resolve("f.txt"));
         write(1, "kept\n", NEW);
-        await(T, () -> versionOf(0) != null && versionOf(1) != null, () -> "local versions recorded");
+        awaitDirty(0, "f.txt");
+        awaitDirty(1, "f.txt");
         cluster.heal();
         awaitMembers(2, 0, 1);
         awaitSame();
@@ -297,16 +297,16 @@ class SplitBrainTest {
         awaitSame();
         cluster.partition(List.of(0), List.of(1));
         awaitMembers(1, 0, 1);
-        for (String p : List.of("a", "b", "c")) {
-            writeAt(0, p, "n0 " + p + "\n", OLD);
-        }
-        for (String p : List.of("b", "c", "d")) {
-            writeAt(1, p, "n1 " + p + "\n", NEW);
-        }
+        writeAt(0, "a", "n0 a\n", OLD);
+        writeAt(0, "b", "n0 b\n", OLD);
         // n0's change to c is newer than n1's to c: a per-file verdict would split the folder
         writeAt(0, "c", "n0 c\n", NEW + 5_000_000_000L);
+        writeAt(1, "b", "n1 b\n", NEW);
+        writeAt(1, "c", "n1 c\n", NEW);
         writeAt(1, "d", "n1 d\n", NEW + 9_000_000_000L);
-        await(T, () -> versionOf(0) != null && versionOf(1) != null, () -> "local versions recorded");
+        // the verdict weighs what each side recorded: every change, with its final mtime, before the heal
+        awaitDirty(0, "a", "b", "c");
+        awaitDirty(1, "b", "c", "d");
         cluster.heal();
         awaitMembers(2, 0, 1);
         awaitSame();
@@ -326,9 +326,23 @@ class SplitBrainTest {
         assertQuiet();
     }
 
+    /**
+     * Puts {@code content} with mtime {@code mtimeNs} at {@code name} in one step: written and dated
+     * beside the folder, then renamed into it. Written in place, the watcher may record the file
+     * with the mtime of the write (now) before its mtime is set, and a heal that comes between the
+     * two versions lets the verdict weigh the first one.
+     */
     private void writeAt(int i, String name, String content, long mtimeNs) throws IOException {
-        Path f = cluster.dir(i).resolve(name);
-        Files.writeString(f, content);
-        Files.setLastModifiedTime(f, FileTime.from(mtimeNs, TimeUnit.NANOSECONDS));
+        Path staged = cluster.dir(i).resolveSibling(name + ".staged");
+        Files.writeString(staged, content);
+        Files.setLastModifiedTime(staged, FileTime.from(mtimeNs, TimeUnit.NANOSECONDS));
+        Files.move(staged, cluster.dir(i).resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Waits until node {@code i} has recorded a change of each of {@code paths} (dirty toward its peer). */
+    private void awaitDirty(int i, String... paths) {
+        await(T, () -> cluster.node(i).controlHandler().dirty(null).stream().map(DirtyView::path)
+                        .collect(Collectors.toSet()).containsAll(List.of(paths)),
+                () -> cluster.name(i) + " recorded " + List.of(paths) + "; dirty: " + cluster.node(i).controlHandler().dirty(null));
     }
 }
