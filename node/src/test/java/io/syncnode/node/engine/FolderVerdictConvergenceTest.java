@@ -225,12 +225,7 @@ class FolderVerdictConvergenceTest {
      * index reaches {@code early}, and {@code early}'s old page reaches {@code late}.
      */
     private void healInAnAwkwardOrder(Node early, Node late) throws Exception {
-        for (Node n : List.of(a, b)) {
-            n.parts.onWorker(() -> {
-                n.remote.healed();
-                return null;
-            });
-        }
+        healed();
         List<Message.Announced> pageOfEarly = early.index();
         List<Message.Announced> dirtyOfLate = new ArrayList<>();
         for (StoredFile f : late.parts.store.dirtyRecordsFor(early.id, EngineParts.FOLDER)) {
@@ -243,14 +238,42 @@ class FolderVerdictConvergenceTest {
     }
 
     /**
-     * Two orders of the heal, each with either node deciding: the trees end identical, and the
-     * side with the newest change anywhere (nb's d, changed only there) wins, whichever node took
-     * which change across before the indexes met.
+     * The heal in the other awkward order: {@code early}'s dirty records reach {@code late} first
+     * ({@code late} takes what only {@code early} changed), {@code late}'s index page is read only
+     * then and reaches {@code early} (which no longer sees those changes as its own there), then
+     * {@code early}'s index reaches {@code late}.
      */
-    @ParameterizedTest(name = "na decides: {0}, nb's index page read first: {1}")
-    @CsvSource({"true, false", "true, true", "false, false", "false, true"})
-    void twoNodesThatSawEachOthersIndexAtDifferentMomentsEndIdentical(boolean naDecides, boolean nbEarly)
-            throws Exception {
+    private void healTakingBeforeThePage(Node early, Node late) throws Exception {
+        healed();
+        List<Message.Announced> dirtyOfEarly = new ArrayList<>();
+        for (StoredFile f : early.parts.store.dirtyRecordsFor(late.id, EngineParts.FOLDER)) {
+            dirtyOfEarly.add(early.withContent(f.record(), null));
+        }
+        late.receive(new Message.IndexUpdate(EngineParts.FOLDER, dirtyOfEarly, false, false));
+        early.receive(new Message.IndexUpdate(EngineParts.FOLDER, late.index(), true, true));
+        late.receive(new Message.IndexUpdate(EngineParts.FOLDER, early.index(), true, true));
+        deliverAll();
+    }
+
+    private void healed() throws Exception {
+        for (Node n : List.of(a, b)) {
+            n.parts.onWorker(() -> {
+                n.remote.healed();
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Two awkward orders of the heal, each with either node first and either node deciding: the
+     * trees end identical, and the side with the newest change anywhere (nb's d, changed only
+     * there) wins, whichever node took which change across before the indexes met.
+     */
+    @ParameterizedTest(name = "na decides: {0}, nb first: {1}, taken before the page: {2}")
+    @CsvSource({"true, false, false", "true, true, false", "false, false, false", "false, true, false",
+            "true, false, true", "true, true, true", "false, false, true", "false, true, true"})
+    void twoNodesThatSawEachOthersIndexAtDifferentMomentsEndIdentical(boolean naDecides, boolean nbEarly,
+                                                                      boolean takenBeforePage) throws Exception {
         a = new Node("na", naDecides ? SMALL_ID : LARGE_ID, "nb", naDecides ? LARGE_ID : SMALL_ID);
         b = new Node("nb", naDecides ? LARGE_ID : SMALL_ID, "na", naDecides ? SMALL_ID : LARGE_ID);
         a.other = b;
@@ -272,10 +295,11 @@ class FolderVerdictConvergenceTest {
         a.newlySent();
         b.newlySent();
 
-        if (nbEarly) {
-            healInAnAwkwardOrder(b, a);
+        Node early = nbEarly ? b : a;
+        if (takenBeforePage) {
+            healTakingBeforeThePage(early, early.other);
         } else {
-            healInAnAwkwardOrder(a, b);
+            healInAnAwkwardOrder(early, early.other);
         }
         // and the periodic exchanges after it
         exchangeIndexes();
