@@ -161,17 +161,8 @@ class JGroupsStackTest {
     }
 
     private static void assertDeliveredMessagesCollectable(String cluster, String xmlA, String xmlB) throws Exception {
-        List<JChannel> channels = new ArrayList<>();
         Map<String, WeakReference<byte[]>> received = new ConcurrentHashMap<>();
-        try {
-            for (String xml : List.of(xmlA, xmlB)) {
-                JChannel ch = new JChannel(new ByteArrayInputStream(xml.getBytes(UTF_8)));
-                channels.add(ch);
-                ch.connect(cluster);
-            }
-            await(VIEW_TIMEOUT, () -> viewSizes(channels, 2));
-            JChannel a = channels.get(0);
-            JChannel b = channels.get(1);
+        withTwoMembers(cluster, xmlA, xmlB, (a, b) -> {
             b.setReceiver(new Receiver() {
                 @Override
                 public void receive(Message msg) {
@@ -192,11 +183,7 @@ class JGroupsStackTest {
                         .sorted().toList();
             } while (!kept.isEmpty() && System.nanoTime() < deadline);
             assertEquals(List.of(), kept, cluster + ": delivered payloads still reachable after 10 s of collections");
-        } finally {
-            for (JChannel ch : channels) {
-                ch.close();
-            }
-        }
+        });
     }
 
     @Test
@@ -219,6 +206,16 @@ class JGroupsStackTest {
     }
 
     private static void assertTwoMemberView(String cluster, String xmlA, String xmlB) throws Exception {
+        withTwoMembers(cluster, xmlA, xmlB, (a, b) -> { });
+    }
+
+    /** What a test does with two connected members. */
+    private interface PairWork {
+        void run(JChannel a, JChannel b) throws Exception;
+    }
+
+    /** Connects a channel of each stack to {@code cluster}, waits for their two-member view, runs {@code work}, closes both. */
+    private static void withTwoMembers(String cluster, String xmlA, String xmlB, PairWork work) throws Exception {
         List<JChannel> channels = new ArrayList<>();
         try {
             for (String xml : List.of(xmlA, xmlB)) {
@@ -227,6 +224,7 @@ class JGroupsStackTest {
                 ch.connect(cluster);
             }
             await(VIEW_TIMEOUT, () -> viewSizes(channels, 2));
+            work.run(channels.get(0), channels.get(1));
         } finally {
             for (JChannel ch : channels) {
                 ch.close();
