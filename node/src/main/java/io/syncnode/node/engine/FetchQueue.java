@@ -86,6 +86,8 @@ final class FetchQueue {
     private final FetchLane bigLane = new FetchLane(MAX_BIG_FETCHES);
     /** What {@code fetching} and {@code retrying} still want, and the pace of completed fetches. */
     private final FetchNeed need = new FetchNeed(System::nanoTime);
+    /** The members each wanted version can be fetched from, and which one each fetch uses. */
+    private final FetchSources sources = new FetchSources();
 
     FetchQueue(String folder, IndexBuffer buffer, Applier applier, Fetcher fetcher, Executor worker,
                BiFunction<String, FolderSync.Step, Runnable> guard, Consumer<String> scanLater,
@@ -106,13 +108,18 @@ final class FetchQueue {
         });
     }
 
-    /** Fetches {@code target} from {@code from} (unless the same content is already on its way). */
+    /**
+     * Fetches {@code target}, offered by {@code from}, unless the same content is already on its way;
+     * then {@code from} is one more member it can be fetched from ({@link FetchSources}).
+     */
     void enqueue(String from, FileRecord target, boolean announce) {
         Wanted already = fetching.put(target.path(), new Wanted(target, announce));
         need.wanted(target.path(), target.size());
         if (already != null && already.target().hash().equals(target.hash())) {
+            sources.also(target.path(), from);
             return; // the running (or waiting) fetch brings the same content; its commit uses the newest record
         }
+        sources.first(target.path(), from);
         waitingForSpace.cancel(target.path());
         retrying.remove(target.path());
         FetchLane lane = laneFor(target);
@@ -151,17 +158,20 @@ final class FetchQueue {
         } catch (IOException e) {
             lane.finished();
             fetching.remove(rel);
+            sources.forget(rel);
             need.dropped(rel);
             problems.put(rel, Problems.Kind.NO_TEMP_FILE, e.getMessage());
             return;
         }
         waitingForSpace.running(target.size(), true);
-        fetcher.fetch(from, folder, target, temp, new FolderFetchOutput(applier), partials.basisFor(target)).whenComplete((file, err) -> worker.execute(
+        String source = sources.start(rel, from); // the offering member with the fewest fetches running
+        fetcher.fetch(source, folder, target, temp, new FolderFetchOutput(applier), partials.basisFor(target)).whenComplete((file, err) -> worker.execute(
                 guard.apply("committing " + rel, () -> {
                     boolean keep = false;
                     try {
                         waitingForSpace.running(target.size(), false);
-                        keep = finishFetch(from, target, temp, err);
+                        sources.finished(source);
+                        keep = finishFetch(from, source, target, temp, err);
                     } finally {
                         if (!keep) {
                             discard(rel, temp);
@@ -173,9 +183,11 @@ final class FetchQueue {
 
     /**
      * Returns true when {@code temp} is kept: handed over to be installed, or as the partial
-     * result of an interrupted transfer.
+     * result of an interrupted transfer. {@code from} offered the version first (it gets the
+     * acknowledgement); {@code source} is the member it was fetched from.
      */
-    private boolean finishFetch(String from, FileRecord fetched, Path temp, Throwable err) throws IOException {
+    private boolean finishFetch(String from, String source, FileRecord fetched, Path temp, Throwable err)
+            throws IOException {
         String rel = fetched.path();
         Wanted wanted = fetching.get(rel);
         if (wanted == null || !wanted.target().hash().equals(fetched.hash())) {
@@ -190,7 +202,18 @@ final class FetchQueue {
                 waitingForSpace.waitFor(from, fetched, "the disk filled up while fetching: " + cause.getMessage());
                 return false;
             }
+            String other = sources.failed(rel, source);
+            if (other != null) {
+                // another member offered the same content: fetched from it now, resuming what arrived
+                boolean kept = partials.keep(fetched, temp);
+                LOG.info(() -> folder + ": fetching " + rel + " from " + source + " failed (" + cause.getMessage()
+                        + "); fetched from " + other + " instead");
+                FetchLane lane = laneFor(want);
+                lane.add(() -> startFetch(from, want, lane));
+                return kept;
+            }
             fetching.remove(rel);
+            sources.forget(rel);
             if (cause instanceof FetchFailedException f && f.sourceChanged()) {
                 need.dropped(rel); // a newer version is announced (and wanted) when the source has one
                 return false; // that content is gone at the source: nothing to resume
@@ -225,6 +248,7 @@ final class FetchQueue {
             return null;
         }
         fetching.remove(fetched.path());
+        sources.forget(fetched.path());
         need.dropped(fetched.path());
         return w;
     }

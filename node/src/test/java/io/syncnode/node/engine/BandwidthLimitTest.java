@@ -4,9 +4,7 @@ import static io.syncnode.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.syncnode.config.ClusterSection;
 import io.syncnode.config.Rate;
-import io.syncnode.config.SyncnodeConfig;
 import io.syncnode.node.fetch.TransferSource;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,12 +36,8 @@ class BandwidthLimitTest {
     void aCappedTransferTakesAtLeastWhatTheCapAllows(String which) throws Exception {
         try (LocalCluster c = new LocalCluster(tmp, 2, List.of())) {
             int capped = which.startsWith("max-send") ? 0 : 1;
-            SyncnodeConfig cfg = c.configs.get(capped);
-            ClusterSection s = cfg.cluster();
             Rate rate = new Rate(RATE);
-            c.configs.set(capped, new SyncnodeConfig(cfg.file(), cfg.node(), new ClusterSection(s.name(), s.transport(),
-                    s.bind(), s.multicast(), s.peers(), s.credentials(), s.insecure(), s.revoked(),
-                    capped == 0 ? rate : null, capped == 1 ? rate : null), cfg.folders()));
+            c.bandwidth(capped, capped == 0 ? rate : null, capped == 1 ? rate : null);
             c.startAll(T);
             byte[] content = new byte[SIZE];
             new Random(7).nextBytes(content);

@@ -77,6 +77,15 @@ final class LocalCluster implements AutoCloseable {
         return this;
     }
 
+    /** Gives node {@code i} bandwidth caps ({@code [cluster] max-send}, {@code max-receive}; null: none), before it starts. */
+    LocalCluster bandwidth(int i, io.syncnode.config.Rate send, io.syncnode.config.Rate receive) {
+        SyncnodeConfig c = configs.get(i);
+        ClusterSection s = c.cluster();
+        configs.set(i, new SyncnodeConfig(c.file(), c.node(), new ClusterSection(s.name(), s.transport(), s.bind(),
+                s.multicast(), s.peers(), s.credentials(), s.insecure(), s.revoked(), send, receive), c.folders()));
+        return this;
+    }
+
     /** Gives node {@code i}'s folder a type and an accept filter (before it starts). */
     LocalCluster trust(int i, io.syncnode.protocol.FolderType type, io.syncnode.protocol.AcceptFilter accept) {
         SyncnodeConfig c = configs.get(i);
