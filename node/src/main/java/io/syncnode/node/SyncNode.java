@@ -121,7 +121,7 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         this.fetcher = new Fetcher(outbox, fetchPool, scheduler, counters.bytesFetched);
         PauseMarks pauses = new PauseMarks(stateDir.resolve("paused"));
         NodeParts folderParts = new NodeParts(nodeId, config.node().name(), stateDir.resolve("work"), store, peers,
-                outbox, fetcher, scheduler, clock, counters, fsyncPool, pauses);
+                outbox, fetcher, scheduler, clock, counters, fsyncPool, pauses, () -> members);
         this.folders = new Folders(folderParts, scheduler);
         config.folders().forEach(folders::add);
         this.source = new TransferSource(outbox, servePool,

@@ -7,6 +7,7 @@ import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.WireCodec;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
+import io.syncnode.protocol.FolderVerdict;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +15,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -51,10 +56,25 @@ final class DigestResponder {
      * sends many digests gets one answer to the newest, never a queue of whole-index dumps.
      */
     private final Map<String, Message.FolderDigest> unanswered = new HashMap<>();
+    /** Who else could send a new replica its small files inline (see {@link #inlinesTo}). */
+    private final Holders holders;
+    /**
+     * Members known to hold entries of the folder (guarded by itself): their newest digest of it
+     * counted some, or they sent records of it since.
+     */
+    private final Set<String> holding = new HashSet<>();
+
+    /**
+     * @param members the names of the current view's members
+     * @param sharedWith whether the folder is shared with a node (by name)
+     */
+    record Holders(Supplier<Set<String>> members, Predicate<String> sharedWith) {
+    }
 
     DigestResponder(FolderContext folder, PeerDirectory peers, EntryReader reader, Runnable flush,
-                    BooleanSupplier halted, FullIndexSender.Later later) {
+                    BooleanSupplier halted, FullIndexSender.Later later, Holders holders) {
         this.folder = folder;
+        this.holders = holders;
         this.peers = peers;
         this.reader = reader;
         this.flush = flush;
@@ -69,6 +89,13 @@ final class DigestResponder {
 
     /** A member's digest of this folder: if it differs, send it our whole index; then its dirty entries. */
     void onDigest(String from, Message.FolderDigest digest) {
+        synchronized (holding) {
+            if (digest.records() == 0) {
+                holding.remove(from);
+            } else {
+                holding.add(from);
+            }
+        }
         synchronized (unanswered) {
             Message.FolderDigest waiting = unanswered.get(from);
             if (waiting != null) {
@@ -98,7 +125,8 @@ final class DigestResponder {
             // inline, once per minute and member (the digests repeat while it catches up)
             Instant now = folder.clock().instant();
             Instant last = inlinedTo.get(from);
-            boolean inline = digest.records() == 0 && (last == null || now.isAfter(last.plus(INLINE_AGAIN_AFTER)));
+            boolean inline = digest.records() == 0 && (last == null || now.isAfter(last.plus(INLINE_AGAIN_AFTER)))
+                    && inlinesTo(from);
             if (inline) {
                 inlinedTo.put(from, now);
             }
@@ -107,6 +135,38 @@ final class DigestResponder {
             fullIndex.start(from, inline); // page by page, paced by its acknowledgements
         }
         pushDirty(from);
+    }
+
+    /** Any thread: {@code member} sent records of the folder, so it holds entries of it. */
+    void holds(String member) {
+        synchronized (holding) {
+            holding.add(member);
+        }
+    }
+
+    /**
+     * Whether this node sends the new replica {@code replica} its small files inline: not when a
+     * member of the view with a smaller id ({@link FolderVerdict#decides} order) shares the folder
+     * and is known to hold entries of it ({@link #holding}); that one sends them. So a node that
+     * joins N members gets each small file once, not N times; when in doubt (a member not known to
+     * hold any yet), this node sends them too. Should the one member not answer (paused, halted),
+     * the replica fetches the small files, from every member that offers them.
+     */
+    private boolean inlinesTo(String replica) {
+        Set<String> known;
+        synchronized (holding) {
+            known = Set.copyOf(holding);
+        }
+        for (String m : holders.members().get()) {
+            if (m.equals(replica) || !known.contains(m) || !holders.sharedWith().test(m)) {
+                continue;
+            }
+            Long id = peers.idOf(m);
+            if (id != null && FolderVerdict.decides(id, folder.selfId())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

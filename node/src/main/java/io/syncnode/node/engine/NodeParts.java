@@ -19,8 +19,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param scheduler the node's timers ({@code scheduler-N})
  * @param ioPool the pool that fsyncs batches of applied files ({@code fsync-N})
  * @param pauses which folders are paused, kept across restarts
+ * @param members the names of the current view's members (this node among them)
  */
 public record NodeParts(long selfId, String selfName, Path workDir, SqliteIndexStore store, PeerDirectory peers,
                         Outbox outbox, Fetcher fetcher, ScheduledExecutorService scheduler, Clock clock,
-                        NodeCounters counters, Executor ioPool, PauseMarks pauses) {
+                        NodeCounters counters, Executor ioPool, PauseMarks pauses,
+                        java.util.function.Supplier<java.util.Set<String>> members) {
 }
