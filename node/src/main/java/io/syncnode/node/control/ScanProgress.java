@@ -45,7 +45,9 @@ public final class ScanProgress {
         double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
         double rate = walked / seconds;
         long left = expected - walked;
-        Long eta = running && expected > 0 && rate > 0 && left > 0 ? Math.round(left / rate) : running ? null : 0L;
+        // boxed on each branch: a mixed long/Long conditional unboxes its null (status failed while a scan began)
+        Long eta = running && expected > 0 && rate > 0 && left > 0 ? Long.valueOf(Math.round(left / rate))
+                : running ? null : Long.valueOf(0);
         return new StatusView.ScanView(folder, running, walked, bytesHashed.get(), Math.round(rate), expected, eta);
     }
 }
