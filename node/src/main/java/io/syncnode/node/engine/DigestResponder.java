@@ -39,6 +39,8 @@ final class DigestResponder {
     private static final Logger LOG = Logger.getLogger(DigestResponder.class.getName());
     /** How long after sending a member its index with inline content a new digest of it gets records only. */
     static final Duration INLINE_AGAIN_AFTER = Duration.ofMinutes(1);
+    /** Dirty records sent to a member per page (see {@link #pushDirty}). */
+    static final int DIRTY_PAGE = 1000;
 
     private final FolderContext folder;
     private final PeerDirectory peers;
@@ -63,6 +65,13 @@ final class DigestResponder {
      * counted some, or they sent records of it since.
      */
     private final Set<String> holding = new HashSet<>();
+    /** Runs a task on the folder's worker after a delay (waiting for room in a member's lane). */
+    private final FullIndexSender.Later later;
+    /**
+     * Members whose dirty records are being sent page by page (worker only), and whether another
+     * push was asked for meanwhile (it starts over from the first path when this one ends).
+     */
+    private final Map<String, Boolean> pushing = new HashMap<>();
 
     /**
      * @param members the names of the current view's members
@@ -80,6 +89,7 @@ final class DigestResponder {
         this.flush = flush;
         this.halted = halted;
         this.fullIndex = new FullIndexSender(folder, this::currentContent, later);
+        this.later = later;
     }
 
     /** Worker: {@code member} acknowledged {@code entries} records (paces an index exchange to it). */
@@ -220,18 +230,55 @@ final class DigestResponder {
         folder.worker().execute(folder.guard("pushing dirty entries to " + member, () -> pushDirty(member)));
     }
 
-    /** Worker only: sends {@code member} the current records of every path dirty toward it. */
+    /**
+     * Worker only: sends {@code member} the current records of every path dirty toward it, a page of
+     * {@value #DIRTY_PAGE} at a time, each when the member's send lane has room (as the index pages
+     * of {@link FullIndexSender}): a million paths dirty toward a member that was away are never all
+     * in memory, nor all in its lane at once. One push per member runs at a time; one asked for
+     * meanwhile starts over when it ends.
+     */
     private void pushDirty(String member) {
-        Long id = peers.idOf(member);
-        if (id == null || folder.worker().paused()) {
+        if (pushing.containsKey(member)) {
+            pushing.put(member, true);
             return;
         }
-        List<Message.Announced> dirty = new ArrayList<>();
-        for (StoredFile f : folder.store().dirtyRecordsFor(id, folder.name())) {
-            dirty.add(new Message.Announced(f.record(), null));
+        pushing.put(member, false);
+        pushDirtyAfter(member, null);
+    }
+
+    private void pushDirtyAfter(String member, String after) {
+        Long id = peers.idOf(member);
+        if (id == null || folder.worker().paused() || !holders.members().get().contains(member)) {
+            pushing.remove(member); // a resume, or the member's return, exchanges digests again
+            return;
         }
-        if (!dirty.isEmpty()) {
-            folder.buffer().send(member, dirty, false);
+        try {
+            pushDirtyPage(member, id, after);
+        } catch (RuntimeException e) {
+            pushing.remove(member); // the next digest answer pushes again
+            throw e;
+        }
+    }
+
+    private void pushDirtyPage(String member, long id, String after) {
+        if (folder.buffer().waiting(member) >= FullIndexSender.LANE_ROOM) {
+            later.run(FullIndexSender.ROOM_RETRY, folder.guard("sending dirty records to " + member,
+                    () -> pushDirtyAfter(member, after)));
+            return;
+        }
+        List<StoredFile> rows = folder.store().dirtyRecordsFor(id, folder.name(), after, DIRTY_PAGE);
+        List<Message.Announced> page = new ArrayList<>(rows.size());
+        for (StoredFile f : rows) {
+            page.add(new Message.Announced(f.record(), null));
+        }
+        if (!page.isEmpty()) {
+            folder.buffer().send(member, page, false);
+        }
+        if (rows.size() == DIRTY_PAGE) {
+            String last = rows.get(rows.size() - 1).record().path();
+            folder.worker().execute(folder.guard("sending dirty records to " + member, () -> pushDirtyAfter(member, last)));
+        } else if (Boolean.TRUE.equals(pushing.remove(member))) {
+            pushDirty(member);
         }
     }
 

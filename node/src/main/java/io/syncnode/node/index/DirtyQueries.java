@@ -31,6 +31,10 @@ final class DirtyQueries {
     private static final String DIRTY_RECORDS = "SELECT " + FileRowCodec.COLUMNS_F
             + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
             + " WHERE d.peer_id = ? AND d.folder = ? ORDER BY d.path";
+    /** A keyset page of {@link #DIRTY_RECORDS}: paths after a cursor (the dirty_by_peer index). */
+    private static final String DIRTY_RECORDS_PAGE = "SELECT " + FileRowCodec.COLUMNS_F
+            + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
+            + " WHERE d.peer_id = ? AND d.folder = ? AND d.path > ? ORDER BY d.path LIMIT ?";
     private static final String STALE_DIRTY_RECORDS = "SELECT " + FileRowCodec.COLUMNS_F
             + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
             + " WHERE d.peer_id = ? AND d.folder = ? AND d.since_ms < ? ORDER BY d.since_ms, d.path LIMIT ?";
@@ -177,6 +181,17 @@ final class DirtyQueries {
             PreparedStatement st = c.prepared(DIRTY_RECORDS);
             st.setLong(1, peerId);
             st.setString(2, folder);
+            return files(st);
+        });
+    }
+
+    List<StoredFile> dirtyRecordsFor(long peerId, String folder, String after, int limit) {
+        return readers.read("list dirty records", "folder '" + folder + "' peer " + hex(peerId), c -> {
+            PreparedStatement st = c.prepared(DIRTY_RECORDS_PAGE);
+            st.setLong(1, peerId);
+            st.setString(2, folder);
+            st.setString(3, after == null ? "" : after);
+            st.setInt(4, limit);
             return files(st);
         });
     }

@@ -254,6 +254,14 @@ public final class SqliteIndexStore implements AutoCloseable {
     }
 
     /**
+     * At most {@code limit} of {@link #dirtyRecordsFor(long, String)}'s entries, those after the path
+     * {@code after} (null: from the first): one keyset read, whatever the number of dirty paths.
+     */
+    public List<StoredFile> dirtyRecordsFor(long peerId, String folder, String after, int limit) {
+        return dirty.dirtyRecordsFor(peerId, folder, after, limit);
+    }
+
+    /**
      * The current records of at most {@code limit} paths dirty toward {@code peerId} since before
      * {@code before}, the longest dirty first.
      */

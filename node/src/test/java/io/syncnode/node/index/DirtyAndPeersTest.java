@@ -155,6 +155,33 @@ class DirtyAndPeersTest {
     }
 
     @Test
+    void dirtyRecordsForInPagesGivesThePathsAfterTheCursorUpToTheLimit() {
+        write(w -> {
+            for (String p : List.of("a", "b", "c", "d", "e")) {
+                w.put("f", regular(p, p), null);
+            }
+            w.put("g", regular("b", "other folder"), null);
+            w.markDirty("f", "e", List.of(BETA), T1);
+            w.markDirty("f", "a", List.of(BETA), T1);
+            w.markDirty("f", "c", List.of(BETA, GAMMA), T1);
+            w.markDirty("f", "d", List.of(GAMMA), T1);
+            w.markDirty("f", "b", List.of(BETA), T1);
+            w.markDirty("f", "purged", List.of(BETA), T1); // no files row: left out
+            w.markDirty("g", "b", List.of(BETA), T1);
+        });
+        assertEquals(List.of("a", "b"), paths(store.dirtyRecordsFor(BETA, "f", null, 2)));
+        assertEquals(List.of("c", "e"), paths(store.dirtyRecordsFor(BETA, "f", "b", 2)));
+        assertEquals(List.of(), paths(store.dirtyRecordsFor(BETA, "f", "e", 2)));
+        assertEquals(List.of("c", "d"), paths(store.dirtyRecordsFor(GAMMA, "f", null, 10)));
+        assertEquals(paths(store.dirtyRecordsFor(BETA, "f")), paths(store.dirtyRecordsFor(BETA, "f", null, 10)),
+                "one page as large as all: the same as the whole list");
+    }
+
+    private static List<String> paths(List<StoredFile> files) {
+        return files.stream().map(StoredFile::path).toList();
+    }
+
+    @Test
     void upsertInsertsThenReplacesNameAddressAndLastSeen() {
         assertEquals(List.of(new PeerInfo(BETA, "beta", "10.0.0.2:7800", T1), new PeerInfo(GAMMA, "gamma", null, null)),
                 store.peers());
