@@ -28,6 +28,9 @@ final class SyncWaits {
     private static final Duration SYNC_REPUSH = Duration.ofSeconds(2);
     /** How often {@code sync} counts the dirty records while it waits. */
     private static final Duration SYNC_CHECK = Duration.ofMillis(50);
+    /** The sample of entries left after a timeout is looked for in at most this many pages of this many entries. */
+    private static final int SAMPLE_PAGES = 100;
+    private static final int SAMPLE_PAGE_ENTRIES = 1000;
 
     private final NodeControl.Parts parts;
 
@@ -40,19 +43,41 @@ final class SyncWaits {
             throws ControlException {
         boolean converged = awaitSynced(synced, timeout, allPeers);
         Set<Long> waitedOn = allPeers ? null : memberIds();
-        List<DirtyView> remaining = new ArrayList<>();
+        long remaining = 0;
+        List<DirtyView> sample = new ArrayList<>();
         if (!converged) {
+            // counted per peer, and a sample read a page at a time: a million entries left are never all in memory
             for (FolderSync f : synced) {
-                for (DirtyEntry d : parts.store().dirty(f.name())) {
-                    if (waitedOn == null || waitedOn.contains(d.peerId())) {
-                        remaining.add(new DirtyView(d.folder(), d.path(), d.peerName(), d.since().toString()));
+                for (Map.Entry<Long, Long> e : parts.store().dirtyCountByPeer(f.name()).entrySet()) {
+                    if (waitedOn == null || waitedOn.contains(e.getKey())) {
+                        remaining += e.getValue();
                     }
                 }
+                sample(f.name(), waitedOn, sample);
             }
         }
-        return new SyncView(converged || remaining.isEmpty(), remaining.size(),
-                remaining.subList(0, Math.min(ControlVerb.SAMPLE, remaining.size())), paused,
+        return new SyncView(converged || remaining == 0, remaining, sample, paused,
                 allPeers ? List.of() : skipped(synced));
+    }
+
+    /**
+     * Adds {@code folder}'s first dirty entries toward {@code waitedOn} (null: any peer) to {@code
+     * sample} until it holds {@value ControlVerb#SAMPLE}, reading at most {@value #SAMPLE_PAGES} pages.
+     */
+    private void sample(String folder, Set<Long> waitedOn, List<DirtyView> sample) {
+        io.syncnode.node.index.DirtyPage.Cursor after = null;
+        for (int page = 0; page < SAMPLE_PAGES && sample.size() < ControlVerb.SAMPLE; page++) {
+            io.syncnode.node.index.DirtyPage p = parts.store().dirtyPage(folder, after, SAMPLE_PAGE_ENTRIES);
+            for (DirtyEntry d : p.entries()) {
+                if (sample.size() < ControlVerb.SAMPLE && (waitedOn == null || waitedOn.contains(d.peerId()))) {
+                    sample.add(new DirtyView(d.folder(), d.path(), d.peerName(), d.since().toString()));
+                }
+            }
+            after = p.next();
+            if (after == null) {
+                return;
+            }
+        }
     }
 
     /** The absent peers {@code sync} did not wait on, with their dirty entries in {@code synced}, by name. */

@@ -101,6 +101,8 @@ class NodeLifecycleTest {
         SyncView all = control(0).sync(null, Duration.ofMillis(300), true);
         assertFalse(all.converged(), "with all peers, the absent one is waited on: " + all);
         assertEquals(owed, all.remaining());
+        assertEquals(owed, all.entries().size(), "the sample of what is left: " + all.entries());
+        all.entries().forEach(e -> assertEquals("n1", e.peer(), e.toString()));
         assertEquals(List.of(), all.skipped());
     }
 
