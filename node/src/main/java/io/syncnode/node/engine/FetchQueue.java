@@ -207,7 +207,7 @@ final class FetchQueue {
                 // another member offered the same content: fetched from it now, resuming what arrived
                 boolean kept = partials.keep(fetched, temp);
                 LOG.info(() -> folder + ": fetching " + rel + " from " + source + " failed (" + cause.getMessage()
-                        + "); fetched from " + other + " instead");
+                        + "); fetched from another member that offered it (" + other + " or one less busy)");
                 FetchLane lane = laneFor(want);
                 lane.add(() -> startFetch(from, want, lane));
                 return kept;
