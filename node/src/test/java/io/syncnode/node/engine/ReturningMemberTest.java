@@ -26,6 +26,9 @@ class ReturningMemberTest {
     void aMemberBackAfterThousandsOfChangesGetsThemAllAndTheDirtyEntriesClear() throws Exception {
         try (LocalCluster c = new LocalCluster(tmp, 2, List.of())) {
             c.startAll(T);
+            // changes are dirty only toward peers this node knows (their id came in a greeting): wait for it
+            await(T, () -> c.node(0).controlHandler().peers().stream().anyMatch(p -> p.name().equals("n1")),
+                    () -> "n0 knows n1: " + c.node(0).controlHandler().peers());
             c.stop(1);
             int files = 2 * DigestResponder.DIRTY_PAGE + 500;
             Path staged = Files.createDirectory(tmp.resolve("staged"));
