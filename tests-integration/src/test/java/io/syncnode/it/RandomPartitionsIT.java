@@ -266,8 +266,9 @@ class RandomPartitionsIT {
 
     /**
      * Just before a heal, both sides write different content to the same files (up to three that
-     * both sides hold), so that every episode really has concurrent writes to settle: the random
-     * operations alone rarely hit the same path on both sides.
+     * both sides hold, or one new path both create when they hold none), so that every episode
+     * really has concurrent writes to settle: the random operations alone rarely hit the same path
+     * on both sides.
      */
     private void contestedWrites(Episode ep, int op, Map<String, Write> lastWrites) throws Exception {
         NodeProcess lone = cluster.node(ep.lone());
@@ -281,6 +282,15 @@ class RandomPartitionsIT {
                 .filter(p -> a.get(p).startsWith("file ") && b.containsKey(p) && b.get(p).startsWith("file ")
                         && !p.contains(".sync-conflict-"))
                 .sorted().limit(3).toList();
+        if (common.isEmpty()) {
+            // the random operations left no file on both sides (seen: seed 41559297650119): both sides
+            // create the same new path instead, which is as concurrent as two edits of one file
+            String fresh = "contested-" + ep.number();
+            while (a.containsKey(fresh) || b.containsKey(fresh)) {
+                fresh += "x";
+            }
+            common = List.of(fresh);
+        }
         for (String p : common) {
             for (NodeProcess n : List.of(lone, other)) {
                 int side = ep.sideOf(n == lone ? ep.lone() : ep.others().get(0));
