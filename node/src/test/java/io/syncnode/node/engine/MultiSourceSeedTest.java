@@ -62,9 +62,12 @@ class MultiSourceSeedTest {
             c.start(1);
             writeFiles(c, 1); // n1 sends them to n0 at n1's rate
             long servedBefore0 = counters(c, 0).bytesServed();
+            long servedBefore1 = counters(c, 1).bytesServed();
 
             c.start(2);
-            await(T, () -> counters(c, 0).bytesServed() > servedBefore0, () -> "n0 serves some of n2's fetches");
+            // both serve: n2 has both indexes, so each path has two sources when n0 goes
+            await(T, () -> counters(c, 0).bytesServed() > servedBefore0 && counters(c, 1).bytesServed() > servedBefore1,
+                    () -> "n0 and n1 serve some of n2's fetches");
             c.stop(0);
             // a fetch that failed without another source is reported (FETCH_FAILED) and retried 2 s later;
             // one that goes on from the other member at once never shows a problem
