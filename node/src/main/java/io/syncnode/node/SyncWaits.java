@@ -6,6 +6,7 @@ import io.syncnode.node.control.DirtyView;
 import io.syncnode.node.control.SyncView;
 import io.syncnode.node.engine.FolderSync;
 import io.syncnode.node.index.DirtyEntry;
+import io.syncnode.node.index.DirtyPage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,9 +66,9 @@ final class SyncWaits {
      * sample} until it holds {@value ControlVerb#SAMPLE}, reading at most {@value #SAMPLE_PAGES} pages.
      */
     private void sample(String folder, Set<Long> waitedOn, List<DirtyView> sample) {
-        io.syncnode.node.index.DirtyPage.Cursor after = null;
+        DirtyPage.Cursor after = null;
         for (int page = 0; page < SAMPLE_PAGES && sample.size() < ControlVerb.SAMPLE; page++) {
-            io.syncnode.node.index.DirtyPage p = parts.store().dirtyPage(folder, after, SAMPLE_PAGE_ENTRIES);
+            DirtyPage p = parts.store().dirtyPage(folder, after, SAMPLE_PAGE_ENTRIES);
             for (DirtyEntry d : p.entries()) {
                 if (sample.size() < ControlVerb.SAMPLE && (waitedOn == null || waitedOn.contains(d.peerId()))) {
                     sample.add(new DirtyView(d.folder(), d.path(), d.peerName(), d.since().toString()));

@@ -58,8 +58,8 @@ final class DigestResponder {
      * sends many digests gets one answer to the newest, never a queue of whole-index dumps.
      */
     private final Map<String, Message.FolderDigest> unanswered = new HashMap<>();
-    /** Who else could send a new replica its small files inline (see {@link #inlinesTo}). */
-    private final Holders holders;
+    /** The view's members and which of them share the folder (see {@link #inlinesTo}, {@link #pushDirty}). */
+    private final View view;
     /**
      * Members known to hold entries of the folder (guarded by itself): their newest digest of it
      * counted some, or they sent records of it since.
@@ -77,13 +77,13 @@ final class DigestResponder {
      * @param members the names of the current view's members
      * @param sharedWith whether the folder is shared with a node (by name)
      */
-    record Holders(Supplier<Set<String>> members, Predicate<String> sharedWith) {
+    record View(Supplier<Set<String>> members, Predicate<String> sharedWith) {
     }
 
     DigestResponder(FolderContext folder, PeerDirectory peers, EntryReader reader, Runnable flush,
-                    BooleanSupplier halted, FullIndexSender.Later later, Holders holders) {
+                    BooleanSupplier halted, FullIndexSender.Later later, View view) {
         this.folder = folder;
-        this.holders = holders;
+        this.view = view;
         this.peers = peers;
         this.reader = reader;
         this.flush = flush;
@@ -167,8 +167,8 @@ final class DigestResponder {
         synchronized (holding) {
             known = Set.copyOf(holding);
         }
-        for (String m : holders.members().get()) {
-            if (m.equals(replica) || !known.contains(m) || !holders.sharedWith().test(m)) {
+        for (String m : view.members().get()) {
+            if (m.equals(replica) || !known.contains(m) || !view.sharedWith().test(m)) {
                 continue;
             }
             Long id = peers.idOf(m);
@@ -248,7 +248,7 @@ final class DigestResponder {
 
     private void pushDirtyAfter(String member, String after) {
         Long id = peers.idOf(member);
-        if (id == null || folder.worker().paused() || !holders.members().get().contains(member)) {
+        if (id == null || folder.worker().paused() || !view.members().get().contains(member)) {
             pushing.remove(member); // a resume, or the member's return, exchanges digests again
             return;
         }

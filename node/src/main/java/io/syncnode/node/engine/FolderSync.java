@@ -128,7 +128,7 @@ public final class FolderSync implements AutoCloseable {
         this.pause = new FolderPause(name, worker, pauses, this::flush, scans::rescanUnlessHalted);
         this.digests = new DigestResponder(context, peers, reader, this::flush, () -> scans.halt() != null,
                 (delay, task) -> node.scheduler().schedule(() -> worker.execute(task), delay.toMillis(),
-                        TimeUnit.MILLISECONDS), new DigestResponder.Holders(node.members(), config::sharedWith));
+                        TimeUnit.MILLISECONDS), new DigestResponder.View(node.members(), config::sharedWith));
         this.settler = new ConflictSettler(new SettlerFolder(context, node.workDir().resolve(config.name()), this::flush),
                 buffer, remote.outcomes(), applier, node.fetcher(), config.script() == null ? null
                         : new ConflictScript(config.script(), ConflictScript.DEFAULT_TIMEOUT));

@@ -28,11 +28,8 @@ final class DirtyQueries {
     private static final String DIRTY_BY_PEER = "SELECT peer_id, count(*) FROM dirty GROUP BY peer_id ORDER BY peer_id";
     private static final String FOLDER_DIRTY_BY_PEER = "SELECT peer_id, count(*) FROM dirty WHERE folder = ?"
             + " GROUP BY peer_id ORDER BY peer_id";
+    /** A peer's dirty paths with their records, after a path cursor (the dirty_by_peer index); LIMIT -1: all. */
     private static final String DIRTY_RECORDS = "SELECT " + FileRowCodec.COLUMNS_F
-            + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
-            + " WHERE d.peer_id = ? AND d.folder = ? ORDER BY d.path";
-    /** A keyset page of {@link #DIRTY_RECORDS}: paths after a cursor (the dirty_by_peer index). */
-    private static final String DIRTY_RECORDS_PAGE = "SELECT " + FileRowCodec.COLUMNS_F
             + " FROM dirty d JOIN files f ON f.folder = d.folder AND f.path = d.path"
             + " WHERE d.peer_id = ? AND d.folder = ? AND d.path > ? ORDER BY d.path LIMIT ?";
     private static final String STALE_DIRTY_RECORDS = "SELECT " + FileRowCodec.COLUMNS_F
@@ -177,17 +174,13 @@ final class DirtyQueries {
     }
 
     List<StoredFile> dirtyRecordsFor(long peerId, String folder) {
-        return readers.read("list dirty records", "folder '" + folder + "' peer " + hex(peerId), c -> {
-            PreparedStatement st = c.prepared(DIRTY_RECORDS);
-            st.setLong(1, peerId);
-            st.setString(2, folder);
-            return files(st);
-        });
+        return dirtyRecordsFor(peerId, folder, null, -1); // every path is after "" (the root is ".")
     }
 
+    /** {@code limit} -1: no limit (SQLite's LIMIT -1). */
     List<StoredFile> dirtyRecordsFor(long peerId, String folder, String after, int limit) {
         return readers.read("list dirty records", "folder '" + folder + "' peer " + hex(peerId), c -> {
-            PreparedStatement st = c.prepared(DIRTY_RECORDS_PAGE);
+            PreparedStatement st = c.prepared(DIRTY_RECORDS);
             st.setLong(1, peerId);
             st.setString(2, folder);
             st.setString(3, after == null ? "" : after);
