@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -127,11 +128,16 @@ final class IndexBuffer {
 
     /** The entry as this worker knows it: pending changes first, then the index; null if unknown. */
     StoredFile current(String rel) {
+        return current(rel, null);
+    }
+
+    /** As {@link #current(String)}, the index's row already known ({@code stored}, empty: none) or null to read it. */
+    StoredFile current(String rel, Optional<StoredFile> stored) {
         Put p = pending.get(rel);
         if (p != null) {
             return new StoredFile(folder, p.record(), p.stat(), 0);
         }
-        return store.get(folder, rel).orElse(null);
+        return (stored != null ? stored : store.get(folder, rel)).orElse(null);
     }
 
     /** Live pending records strictly under {@code dir} (not yet in the index). */

@@ -4,6 +4,7 @@ import io.syncnode.node.apply.Applier;
 import io.syncnode.node.control.ScanProgress;
 import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.index.StoredFile;
+import io.syncnode.node.os.BeneathTree;
 import io.syncnode.node.os.PathBytes;
 import io.syncnode.node.scan.DiskEntry;
 import io.syncnode.node.scan.EntryReader;
@@ -48,6 +49,8 @@ final class LocalScanner {
     private final ChangingEntries changing;
     private final Consumer<String> halt;
     private final ChangeRecorder recorder;
+    /** The index rows of the walk's current directory (full scans and tree scans). */
+    private final DirectoryRows directoryRows;
     private Long rootDevice;
     /** Directories to look at again at the end of the batch (their children changed). */
     private final Set<String> parents = new java.util.LinkedHashSet<>();
@@ -72,6 +75,7 @@ final class LocalScanner {
         this.halt = halt;
         this.recorder = new ChangeRecorder(folder, context.selfId(), store, buffer, applier, context.clock(), problems,
                 context.actions(), context.local());
+        this.directoryRows = new DirectoryRows(store, folder);
     }
 
     /** A full scan that may delete any share of the folder (the operator asked for it). */
@@ -176,6 +180,15 @@ final class LocalScanner {
     }
 
     private void walk(String start, Set<String> seen) throws IOException {
+        directoryRows.reset();
+        try {
+            walkFrom(start, seen);
+        } finally {
+            directoryRows.reset(); // the last directory's rows are not kept between walks
+        }
+    }
+
+    private void walkFrom(String start, Set<String> seen) throws IOException {
         FolderWalker.walk(root, start, new FolderWalker.Visitor() {
             @Override
             public boolean directory(String rel) throws IOException {
@@ -196,12 +209,12 @@ final class LocalScanner {
             }
 
             @Override
-            public void file(String rel) throws IOException {
+            public void file(String rel, BeneathTree.Held held) throws IOException {
                 buffer.checkStopping();
                 progress.entry();
                 if (!ignored.test(rel, false)) {
                     seen.add(rel);
-                    scanPath(rel);
+                    scanPath(rel, held);
                     flushIfLarge();
                 }
             }
@@ -247,7 +260,12 @@ final class LocalScanner {
      * Its directory is looked at again by {@link #scanParents} (a child's change moves its mtime).
      */
     void scanPath(String rel) throws IOException {
-        scanPath(rel, false);
+        scanPath(rel, (BeneathTree.Held) null);
+    }
+
+    /** {@link #scanPath(String)} of an entry as a confined walk found it ({@code held}, or null). */
+    private void scanPath(String rel, BeneathTree.Held held) throws IOException {
+        scanPath(rel, false, held);
         String parent = rel.isEmpty() ? null : RelativePath.parentRecord(rel);
         if (parent != null) {
             parents.add(parent);
@@ -304,22 +322,36 @@ final class LocalScanner {
     }
 
     private void scanPath(String rel, boolean force) throws IOException {
+        scanPath(rel, force, null);
+    }
+
+    /**
+     * {@code held}: how a confined walk found the entry (its lstat, its directory held open), or
+     * null to look it up from the root. The walk reached it through directories only, so its
+     * parents need no check.
+     */
+    private void scanPath(String rel, boolean force, BeneathTree.Held held) throws IOException {
         if (rel.isEmpty() || RelativePath.problem(rel) != null) {
             return;
         }
-        StoredFile cur = buffer.current(rel);
+        StoredFile cur = buffer.current(rel, held != null ? directoryRows.stored(rel) : null);
         boolean live = cur != null && !cur.record().deleted();
         Path abs;
-        try {
-            abs = applier.resolve(rel);
-        } catch (IOException e) {
-            // a parent is no longer a directory: the path is gone from this folder
-            if (live) {
-                recorder.tombstoneTree(cur);
+        if (held != null) {
+            abs = held.path();
+        } else {
+            try {
+                abs = applier.resolve(rel);
+            } catch (IOException e) {
+                // a parent is no longer a directory: the path is gone from this folder
+                if (live) {
+                    recorder.tombstoneTree(cur);
+                }
+                return;
             }
-            return;
         }
-        Optional<EntryReader.Lstat> st = EntryReader.lstat(abs);
+        Optional<EntryReader.Lstat> st = held != null ? Optional.ofNullable(EntryReader.of(held.stat()))
+                : EntryReader.lstat(abs);
         if (st.isPresent() && st.get().socket() && reportedSockets.add(rel)) {
             LOG.info(() -> folder + ": " + NameCodec.display(rel) + " is a socket: sockets are not synced"
                     + " (reported once per path)");
@@ -348,7 +380,7 @@ final class LocalScanner {
         }
         Optional<DiskEntry> read;
         try {
-            read = reader.read(abs, rel);
+            read = reader.read(abs, rel, held);
         } catch (EntryReader.ChangedWhileReading e) {
             changing.changedWhileRead(rel);
             return;

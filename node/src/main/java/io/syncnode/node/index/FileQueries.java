@@ -25,7 +25,8 @@ final class FileQueries {
     static final String PAGE = "SELECT " + FileRowCodec.COLUMNS
             + " FROM files WHERE folder = ? AND path > ? ORDER BY path LIMIT ?";
     static final String UNDER = "SELECT " + FileRowCodec.COLUMNS
-            + " FROM files WHERE folder = ? AND path > ? AND path < ? ORDER BY path";
+            + " FROM files WHERE folder = ? AND path > ? AND path < ? ORDER BY path LIMIT ?";
+    private static final String ALL_LIMITED = ALL + " LIMIT ?";
     // INDEXED BY: without ANALYZE statistics the planner prefers scanning the folder's primary-key
     // range over the hash index once the query has conditions the index does not cover.
     static final String BY_HASH = "SELECT " + FileRowCodec.COLUMNS
@@ -43,13 +44,20 @@ final class FileQueries {
             + " ORDER BY path";
 
     private final ReaderPool readers;
+    private final RowCache rows;
 
-    FileQueries(ReaderPool readers) {
+    FileQueries(ReaderPool readers, RowCache rows) {
         this.readers = readers;
+        this.rows = rows;
     }
 
     Optional<StoredFile> get(String folder, String path) {
-        return readers.read("get", SqliteIndexWriter.describe(folder, path), c -> {
+        Optional<StoredFile> cached = rows.get(folder, path);
+        if (cached != null) {
+            return cached;
+        }
+        long stamp = rows.stamp();
+        Optional<StoredFile> row = readers.read("get", SqliteIndexWriter.describe(folder, path), c -> {
             PreparedStatement st = c.prepared(GET);
             st.setString(1, folder);
             st.setString(2, path);
@@ -57,21 +65,38 @@ final class FileQueries {
                 return rs.next() ? Optional.of(FileRowCodec.read(rs)) : Optional.empty();
             }
         });
+        rows.offer(stamp, folder, path, row);
+        return row;
+    }
+
+    long rowStamp(String folder) {
+        return rows.folderStamp(folder);
+    }
+
+    /** Drops the cached rows (a node at rest). */
+    void releaseMemory() {
+        rows.clear();
     }
 
     List<StoredFile> under(String folder, String dirOrRoot) {
+        return under(folder, dirOrRoot, -1);
+    }
+
+    /** The first {@code limit} entries of {@link #under(String, String)} ({@code -1}: all). */
+    List<StoredFile> under(String folder, String dirOrRoot, int limit) {
         Objects.requireNonNull(dirOrRoot, "dir");
         String dir = dirOrRoot.equals(io.syncnode.protocol.RelativePath.ROOT) ? "" : dirOrRoot;
         if (dir.endsWith("/")) {
             throw new IllegalArgumentException("dir must not end with '/': " + dir);
         }
         return readers.read("list under", SqliteIndexWriter.describe(folder, dir), c -> {
-            PreparedStatement st = c.prepared(dir.isEmpty() ? ALL : UNDER);
+            PreparedStatement st = c.prepared(dir.isEmpty() ? ALL_LIMITED : UNDER);
             st.setString(1, folder);
             if (!dir.isEmpty()) {
                 st.setString(2, dir + "/");
                 st.setString(3, dir + "0");
             }
+            st.setInt(dir.isEmpty() ? 2 : 4, limit);
             return files(st);
         });
     }

@@ -1,6 +1,7 @@
 package io.syncnode.node.index;
 
 import io.syncnode.protocol.ContentHash;
+import io.syncnode.protocol.RelativePath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,11 +78,12 @@ public final class SqliteIndexStore implements AutoCloseable {
         this.subject = dbFile.toString();
         this.nodeId = nodeId;
         this.writeConnection = writeConnection;
-        this.writer = new SqliteIndexWriter(writeConnection, subject, lastSequence);
+        RowCache rows = new RowCache();
+        this.writer = new SqliteIndexWriter(writeConnection, subject, lastSequence, rows);
         String url = IndexConnections.url(dbFile);
         this.readers = new ReaderPool(() -> IndexConnections.openReader(url), IDLE_READERS, subject);
         this.writerThread = new IndexWriterThread(writer, subject);
-        this.files = new FileQueries(readers);
+        this.files = new FileQueries(readers, rows);
         this.dirty = new DirtyQueries(readers, subject);
         this.conflicts = new ConflictQueries(readers, subject);
     }
@@ -151,7 +154,7 @@ public final class SqliteIndexStore implements AutoCloseable {
 
     // ---- reads: any thread, never behind the writer ----
 
-    /** The entry of {@code path} in {@code folder}, tombstones included. */
+    /** The entry of {@code path} in {@code folder}, tombstones included (the last rows read are cached: {@link RowCache}). */
     public Optional<StoredFile> get(String folder, String path) {
         return files.get(folder, path);
     }
@@ -166,6 +169,35 @@ public final class SqliteIndexStore implements AutoCloseable {
      */
     public List<StoredFile> under(String folder, String dirOrRoot) {
         return files.under(folder, dirOrRoot);
+    }
+
+    /**
+     * The entries directly in {@code dir} ({@code ""} the root), tombstones included, read in one
+     * query, or null when more than {@code limit} entries lie under it at any depth (the query reads
+     * at most {@code limit + 1}). Compare {@link #rowStamp} before and after: rows written in between
+     * may be missing.
+     */
+    public Map<String, StoredFile> childrenIfFew(String folder, String dir, int limit) {
+        List<StoredFile> under = files.under(folder, dir, limit + 1);
+        if (under.size() > limit) {
+            return null;
+        }
+        Map<String, StoredFile> out = new HashMap<>();
+        for (StoredFile f : under) {
+            String p = f.record().path();
+            if (!p.equals(RelativePath.ROOT) && RelativePath.parent(p).equals(dir)) {
+                out.put(p, f);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Changes whenever a transaction that wrote rows of {@code folder} ends: its rows read after
+     * taking it are still what the index holds while it stays the same.
+     */
+    public long rowStamp(String folder) {
+        return files.rowStamp(folder);
     }
 
     /**
@@ -320,6 +352,7 @@ public final class SqliteIndexStore implements AutoCloseable {
      * from the file as needed). Nobody waits for it; a failure is logged by the writer and harmless.
      */
     public void releaseMemory() {
+        files.releaseMemory();
         readers.releaseMemory();
         write(w -> {
             w.releaseMemory();

@@ -8,11 +8,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@link IndexWriter} over the single write connection; used only by the
@@ -38,14 +42,19 @@ final class SqliteIndexWriter implements IndexWriter {
     private final Connection conn;
     private final String subject;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final RowCache cache;
+    /** The files rows the open transaction wrote, and the folders it forgot: reported to the cache when it ends. */
+    private final List<RowCache.Key> touched = new ArrayList<>();
+    private final Set<String> forgotten = new HashSet<>();
     private long sequence;
     private long sequenceAtBegin;
     private Thread owner;
 
-    SqliteIndexWriter(Connection conn, String subject, long lastSequence) {
+    SqliteIndexWriter(Connection conn, String subject, long lastSequence, RowCache cache) {
         this.conn = conn;
         this.subject = subject;
         this.sequence = lastSequence;
+        this.cache = cache;
     }
 
     void begin() throws SQLException {
@@ -63,6 +72,16 @@ final class SqliteIndexWriter implements IndexWriter {
         }
         prepared("COMMIT").executeUpdate();
         sequenceAtBegin = sequence;
+        publish();
+    }
+
+    /** Tells the row cache which rows the transaction that just ended (committed or not) wrote. */
+    private void publish() {
+        if (!touched.isEmpty() || !forgotten.isEmpty()) {
+            cache.changed(touched, forgotten);
+            touched.clear();
+            forgotten.clear();
+        }
     }
 
     void rollback() throws SQLException {
@@ -70,7 +89,11 @@ final class SqliteIndexWriter implements IndexWriter {
         sequence = sequenceAtBegin;
         // May fail with "no transaction is active" when SQLite already rolled back by itself
         // (e.g. disk full); the caller keeps that as a suppressed exception.
-        prepared("ROLLBACK").executeUpdate();
+        try {
+            prepared("ROLLBACK").executeUpdate();
+        } finally {
+            publish();
+        }
     }
 
     /** Closes the cached statements (the connection is closed by the store). */
@@ -90,6 +113,7 @@ final class SqliteIndexWriter implements IndexWriter {
         try {
             PreparedStatement st = prepared(PUT);
             FileRowCodec.bind(st, stored);
+            touched.add(new RowCache.Key(folder, record.path()));
             st.executeUpdate();
         } catch (SQLException e) {
             throw new IndexException("put", describe(folder, record.path()), e);
@@ -189,6 +213,7 @@ final class SqliteIndexWriter implements IndexWriter {
         try {
             PreparedStatement files = prepared(FORGET_FILES);
             files.setString(1, folder);
+            forgotten.add(folder);
             files.executeUpdate();
             PreparedStatement dirty = prepared(FORGET_DIRTY);
             dirty.setString(1, folder);
@@ -201,6 +226,7 @@ final class SqliteIndexWriter implements IndexWriter {
     @Override
     public void forgetPath(String folder, String path) {
         checkOwner();
+        touched.add(new RowCache.Key(folder, path));
         try {
             for (String sql : new String[] {"DELETE FROM files WHERE folder = ? AND path = ?", CLEAR_DIRTY_ALL}) {
                 PreparedStatement st = prepared(sql);
@@ -241,6 +267,7 @@ final class SqliteIndexWriter implements IndexWriter {
         checkOwner();
         try {
             PreparedStatement st = prepared(DROP_TOMBSTONE);
+            touched.add(new RowCache.Key(folder, path));
             st.setString(1, folder);
             st.setString(2, path);
             st.setLong(3, sequence);

@@ -20,8 +20,9 @@ import java.util.Iterator;
  * {@link ConfinedReads#beneath} reaches an entry.
  *
  * <p>Implementation notes. A directory is listed through {@code /proc/self/fd/N} (the JDK lists
- * paths, and that link opens exactly the held directory); each entry's type is an lstat of
- * {@code /proc/self/fd/N/NAME}. Runs on the caller's thread; at most one descriptor per level of
+ * paths, and that link opens exactly the held directory); each entry's type is a
+ * {@code statx(N, NAME, AT_SYMLINK_NOFOLLOW)} ({@link NativeStat#lstatAt}), handed to the visitor
+ * with the held directory ({@link Held}). Runs on the caller's thread; at most one descriptor per level of
  * the tree is open at once, and all are closed before {@link #walk} returns.
  */
 public final class BeneathTree {
@@ -32,11 +33,24 @@ public final class BeneathTree {
         /** A directory, before what is under it; false skips what is under it. */
         boolean directory(Path dir) throws IOException;
 
-        /** Anything that is not a directory. */
-        void file(Path file) throws IOException;
+        /**
+         * Anything that is not a directory; {@code held} is how the walk found it (null for a start
+         * that is not a directory), valid only during the call.
+         */
+        void file(Path file, Held held) throws IOException;
 
         /** An entry that exists but cannot be read or listed. */
         void failed(Path entry, IOException e);
+    }
+
+    /**
+     * An entry as the walk found it: its path (below the root, as the walk names it), the directory holding it (open, owned by the walk: never
+     * closed by the visitor), its name there (NUL-terminated), its path through /proc
+     * ({@code /proc/self/fd/DIRFD/NAME}, for the calls that take a path) and its lstat. Valid only
+     * during {@link Visitor#file}: a reader of the entry reaches exactly it from {@code dirFd}
+     * ({@code openat(O_NOFOLLOW)}, {@link NativeStat#lstatAt}) without a path lookup from the root.
+     */
+    public record Held(Path path, int dirFd, byte[] nameZ, Path proc, NativeStat.Stat stat) {
     }
 
     private BeneathTree() {
@@ -67,7 +81,7 @@ public final class BeneathTree {
             return;
         }
         if (fd < 0) {
-            visitor.file(start);
+            visitor.file(start, null);
             return;
         }
         try {
@@ -113,21 +127,23 @@ public final class BeneathTree {
     private static void entry(int fd, Path dir, Path entry, Visitor visitor) throws IOException {
         Path name = entry.getFileName();
         Path logical = dir.resolve(name);
-        BasicFileAttributes a;
-        try {
-            a = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return;
-        } catch (IOException e) {
-            visitor.failed(logical, renamed(e, entry, logical));
-            return;
-        }
-        if (!a.isDirectory()) {
-            visitor.file(logical);
-            return;
-        }
         byte[] bytes = PathBytes.nameBytes(name);
-        int child = LibC.get().openat(fd, Arrays.copyOf(bytes, bytes.length + 1), DIR_OPEN, 0);
+        byte[] nameZ = Arrays.copyOf(bytes, bytes.length + 1);
+        NativeStat.Stat st;
+        try {
+            st = NativeStat.lstatAt(fd, nameZ, logical);
+        } catch (IOException e) {
+            visitor.failed(logical, e);
+            return;
+        }
+        if (st == null) {
+            return; // gone since it was listed
+        }
+        if (st.type() != LibC.S_IFDIR) {
+            visitor.file(logical, new Held(logical, fd, nameZ, entry, st));
+            return;
+        }
+        int child = LibC.get().openat(fd, nameZ, DIR_OPEN, 0);
         if (child < 0) {
             int errno = LibC.lastError();
             if (errno != LibC.ENOENT && errno != LibC.ELOOP && errno != LibC.ENOTDIR) {

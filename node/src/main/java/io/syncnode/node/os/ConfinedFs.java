@@ -376,7 +376,7 @@ public final class ConfinedFs {
     }
 
     /** The same failure, naming the entry instead of its /proc/self/fd path. */
-    static NativeFs.ErrnoException renamed(NativeFs.ErrnoException e, Path entry) {
+    public static NativeFs.ErrnoException renamed(NativeFs.ErrnoException e, Path entry) {
         String msg = e.getMessage().replaceFirst("/proc/self/fd/\\d+/\\S*", java.util.regex.Matcher.quoteReplacement(
                 entry.toString()));
         return new NativeFs.ErrnoException(msg, e.errno());

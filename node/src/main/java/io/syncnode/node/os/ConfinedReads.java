@@ -1,11 +1,14 @@
 package io.syncnode.node.os;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
 
 /**
  * The reading calls of a folder, confined below its root as {@link ConfinedFs} confines the
@@ -27,6 +30,9 @@ import java.nio.file.StandardOpenOption;
  * directory descriptor is closed before {@link #beneath} returns.
  */
 public final class ConfinedReads {
+    private static final int READ_FLAGS = LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NONBLOCK | LibC.O_NOCTTY
+            | LibC.O_CLOEXEC;
+
     /** What to read of one entry, given a path that names exactly it (valid only during the call). */
     @FunctionalInterface
     public interface Reader<T> {
@@ -74,8 +80,7 @@ public final class ConfinedReads {
      * names it in errors.
      */
     public static FileChannel openAt(Path at, Path entry) throws IOException {
-        int fd = LibC.get().open(PathBytes.of(at), LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NONBLOCK | LibC.O_NOCTTY
-                | LibC.O_CLOEXEC, 0);
+        int fd = LibC.get().open(PathBytes.of(at), READ_FLAGS, 0);
         if (fd < 0) {
             int errno = LibC.lastError();
             if (errno == LibC.ENOENT) {
@@ -88,6 +93,81 @@ public final class ConfinedReads {
             throw new NativeFs.ErrnoException("cannot read " + entry + ": not a regular file", LibC.EISDIR);
         }
         return ConfinedFs.channel(fd, entry, StandardOpenOption.READ);
+    }
+
+    /**
+     * Opens the entry {@code nameZ} (one NUL-terminated name) of the directory {@code dirFd}, held
+     * open by a confined walk ({@link BeneathTree}), for reading if it is a regular file: the same
+     * checks as {@link #openAt} (no symlink followed, a FIFO swapped in refused), without a path
+     * lookup from the root. The stream reads the descriptor directly and closes it; {@code entry}
+     * names it in errors.
+     */
+    public static InputStream openRegularIn(int dirFd, byte[] nameZ, Path entry) throws IOException {
+        int fd = LibC.get().openat(dirFd, nameZ, READ_FLAGS, 0);
+        if (fd < 0) {
+            int errno = LibC.lastError();
+            if (errno == LibC.ENOENT) {
+                throw new NoSuchFileException(entry.toString());
+            }
+            throw NativeFs.failure("open", entry, "openat(O_NOFOLLOW)", errno);
+        }
+        if (ConfinedFs.typeOf(fd, entry) != LibC.S_IFREG) {
+            LibC.get().close(fd);
+            throw new NativeFs.ErrnoException("cannot read " + entry + ": not a regular file", LibC.EISDIR);
+        }
+        return new FdInput(fd, entry);
+    }
+
+    /** Reads an open descriptor through a per-thread native buffer of 64 KiB; closes it. */
+    private static final class FdInput extends InputStream {
+        private static final int CHUNK = 64 * 1024;
+        private static final ThreadLocal<Pointer> BUFFER =
+                ThreadLocal.withInitial(() -> Memory.allocateDirect(LibC.runtime(), CHUNK));
+        private final Path entry;
+        private int fd;
+
+        FdInput(int fd, Path entry) {
+            this.fd = fd;
+            this.entry = entry;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (fd < 0) {
+                throw new IOException("read " + entry + ": stream closed");
+            }
+            if (len == 0) {
+                return 0;
+            }
+            Pointer buf = BUFFER.get();
+            long n;
+            do {
+                n = LibC.get().read(fd, buf, Math.min(len, CHUNK));
+            } while (n < 0 && LibC.lastError() == LibC.EINTR);
+            if (n < 0) {
+                throw NativeFs.failure("read", entry, "read", LibC.lastError());
+            }
+            if (n == 0) {
+                return -1;
+            }
+            buf.get(0, b, off, (int) n);
+            return (int) n;
+        }
+
+        @Override
+        public void close() {
+            if (fd >= 0) {
+                LibC.get().close(fd);
+                fd = -1;
+            }
+        }
     }
 
     /** Opens the regular file {@code file} (absolute, below {@code root}) for reading, reached as by {@link #beneath}. */

@@ -2,9 +2,12 @@ package io.syncnode.node.scan;
 
 import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileType;
+import io.syncnode.node.os.BeneathTree;
+import io.syncnode.node.os.ConfinedFs;
 import io.syncnode.node.os.ConfinedReads;
 import io.syncnode.node.os.LibC;
 import io.syncnode.node.os.NativeFs;
+import io.syncnode.node.os.NativeStat;
 import io.syncnode.protocol.NameCodec;
 import io.syncnode.protocol.StatSignature;
 import io.syncnode.protocol.Xattrs;
@@ -12,16 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads one path into a {@link DiskEntry}: lstat (never following links), its extended
@@ -41,7 +40,6 @@ public final class EntryReader {
     static final int S_IFDIR = 0040000;
     static final int S_IFCHR = 0020000;
     static final int S_IFIFO = 0010000;
-    private static final String ATTRS = "unix:dev,ino,size,lastModifiedTime,ctime,mode,uid,gid,rdev,nlink";
 
     private final int inlineLimit;
 
@@ -59,17 +57,17 @@ public final class EntryReader {
 
     /** lstat of {@code path}, or empty when it does not exist. */
     public static Optional<Lstat> lstat(Path path) throws IOException {
-        Map<String, Object> a;
-        try {
-            a = Files.readAttributes(path, ATTRS, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+        return Optional.ofNullable(of(NativeStat.lstat(path)));
+    }
+
+    /** The {@link Lstat} of what {@link NativeStat} found, or null for null. */
+    public static Lstat of(NativeStat.Stat st) {
+        if (st == null) {
+            return null;
         }
-        int mode = (Integer) a.get("mode");
-        StatSignature sig = new StatSignature((Long) a.get("dev"), (Long) a.get("ino"), (Long) a.get("size"),
-                nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("ctime")), mode,
-                (Integer) a.get("uid"), (Integer) a.get("gid"));
-        return Optional.of(new Lstat(typeOf(mode), sig, (Long) a.get("rdev"), ((Number) a.get("nlink")).longValue()));
+        StatSignature sig = new StatSignature(st.dev(), st.ino(), st.size(), st.mtimeNs(), st.ctimeNs(), st.mode(),
+                st.uid(), st.gid());
+        return new Lstat(typeOf(st.mode()), sig, st.rdev(), st.nlink());
     }
 
     /** Result of lstat: the type (null for sockets and unknown types), the signature, rdev and link count. */
@@ -92,10 +90,6 @@ public final class EntryReader {
         };
     }
 
-    private static long nanos(FileTime t) {
-        return t.to(TimeUnit.NANOSECONDS);
-    }
-
     /**
      * Reads {@code abs} (the path {@code rel} of a folder, {@code ""} or {@code "."} its root).
      * Empty when it does not exist, is a socket (never synced), or cannot be reached inside the
@@ -113,6 +107,30 @@ public final class EntryReader {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * {@link #read} of an entry found by a confined walk ({@link FolderWalker}), reached from the
+     * directory the walk holds open instead of by a lookup from the root: the walk's lstat is the
+     * first one, the content is read through {@code openat(O_NOFOLLOW)} of its name there. Any
+     * other kind than a regular file, and a null {@code held}, take {@link #read}.
+     */
+    public Optional<DiskEntry> read(Path abs, String rel, BeneathTree.Held held) throws IOException {
+        Lstat first = held == null ? null : of(held.stat());
+        if (first == null || first.type() != FileType.REGULAR) {
+            return read(abs, rel);
+        }
+        Xattrs xattrs;
+        try {
+            xattrs = readXattrs(held.proc());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (NativeFs.ErrnoException e) {
+            throw ConfinedFs.renamed(e, abs);
+        }
+        return Optional.of(readRegular(() -> ConfinedReads.openRegularIn(held.dirFd(), held.nameZ(), abs),
+                () -> Optional.ofNullable(of(NativeStat.lstatAt(held.dirFd(), held.nameZ(), abs))), abs, rel, first,
+                xattrs));
     }
 
     /** The folder root of {@code abs}, which names the folder's path {@code rel}. */
@@ -197,11 +215,26 @@ public final class EntryReader {
     }
 
     private DiskEntry readRegular(Path at, Path abs, String rel, Lstat before, Xattrs xattrs) throws IOException {
+        return readRegular(() -> Channels.newInputStream(ConfinedReads.openAt(at, abs)), () -> lstat(at), abs, rel,
+                before, xattrs);
+    }
+
+    /** How {@link #readRegular} reaches the file: opening it, and its lstat once read. */
+    private interface Source {
+        InputStream open() throws IOException;
+    }
+
+    private interface Restat {
+        Optional<Lstat> lstat() throws IOException;
+    }
+
+    private DiskEntry readRegular(Source source, Restat restat, Path abs, String rel, Lstat before, Xattrs xattrs)
+            throws IOException {
         StatSignature sig = before.signature();
         MessageDigest sha = sha256();
         byte[] inline = null;
         long total = 0;
-        try (InputStream in = Channels.newInputStream(ConfinedReads.openAt(at, abs))) {
+        try (InputStream in = source.open()) {
             if (sig.size() <= inlineLimit) {
                 inline = in.readNBytes(inlineLimit + 1);
                 total = inline.length;
@@ -225,7 +258,7 @@ public final class EntryReader {
             }
             throw e;
         }
-        Optional<Lstat> after = lstat(at);
+        Optional<Lstat> after = restat.lstat();
         if (after.isEmpty() || !after.get().signature().equals(sig) || total != sig.size()) {
             throw new ChangedWhileReading(abs);
         }

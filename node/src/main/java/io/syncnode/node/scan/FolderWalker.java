@@ -20,8 +20,11 @@ public final class FolderWalker {
         /** A directory, before what is under it; false skips what is under it. */
         boolean directory(String rel) throws IOException;
 
-        /** Anything that is not a directory. */
-        void file(String rel) throws IOException;
+        /**
+         * Anything that is not a directory; {@code held} is how the walk found it (see
+         * {@link BeneathTree.Held}; null when the walk's start is that entry), valid only during the call.
+         */
+        void file(String rel, BeneathTree.Held held) throws IOException;
 
         /** An entry that exists but cannot be read. */
         void unreadable(String rel, IOException e);
@@ -42,8 +45,8 @@ public final class FolderWalker {
             }
 
             @Override
-            public void file(Path file) throws IOException {
-                visitor.file(PathBytes.relative(root, file));
+            public void file(Path file, BeneathTree.Held held) throws IOException {
+                visitor.file(PathBytes.relative(root, file), held);
             }
 
             @Override

@@ -137,11 +137,11 @@ class ReadSymlinkRaceTest {
                     }
 
                     @Override
-                    public void file(String rel) throws IOException {
+                    public void file(String rel, io.syncnode.node.os.BeneathTree.Held held) throws IOException {
                         walked.add(rel);
                         if (rel.startsWith("d/")) {
                             try {
-                                reader.read(root.resolve(rel), rel).ifPresent(entries::add);
+                                reader.read(root.resolve(rel), rel, held).ifPresent(entries::add); // as a scan reads
                             } catch (EntryReader.ChangedWhileReading e) {
                                 // looked at again by the next scan
                             }

@@ -1,0 +1,92 @@
+package io.syncnode.node.index;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code files} rows read last, by folder and path, present or absent: a bounded cache
+ * (Caffeine, {@link #MAX_ROWS} rows) in front of {@link SqliteIndexStore#get}. A received file
+ * reads its row about five times while it is applied (journal, plan, install, acknowledgement,
+ * the watcher's rescan), and each read from SQLite is a read transaction of its own; all but the
+ * first now come from here.
+ *
+ * <p>Never stale: the writer reports, after each commit or rollback, the rows the transaction
+ * wrote ({@link #changed}), which are dropped. A read from SQLite is offered to the cache with the
+ * stamp taken before the read ({@link #stamp}); a commit reported meanwhile makes the offer void,
+ * so a row read before a commit never lands after its invalidation. Stamps, offers and
+ * invalidations take one lock; reads of the cache take none. Thread-safe.
+ */
+final class RowCache {
+    /** At most this many rows (about 6 MiB of records). */
+    static final int MAX_ROWS = 16_384;
+
+    private final Cache<Key, Optional<StoredFile>> rows = Caffeine.newBuilder().maximumSize(MAX_ROWS).build();
+    private final Object lock = new Object();
+    /** Commits that wrote rows, so far; guarded by {@link #lock}. */
+    private long generation;
+    /** Per folder, rows written by ended transactions so far (see {@link #folderStamp}); updated under {@link #lock}. */
+    private final Map<String, Long> folderWrites = new ConcurrentHashMap<>();
+
+    /** A row's key. */
+    record Key(String folder, String path) {
+    }
+
+    /** The cached row (empty: no row), or null when the cache does not know. */
+    Optional<StoredFile> get(String folder, String path) {
+        return rows.getIfPresent(new Key(folder, path));
+    }
+
+    /** Taken before reading a row from SQLite, for {@link #offer}. */
+    long stamp() {
+        synchronized (lock) {
+            return generation;
+        }
+    }
+
+    /** Caches a row read from SQLite after {@code stamp}, unless a commit that wrote rows was reported since. */
+    void offer(long stamp, String folder, String path, Optional<StoredFile> row) {
+        synchronized (lock) {
+            if (stamp == generation) {
+                rows.put(new Key(folder, path), row);
+            }
+        }
+    }
+
+    /**
+     * Changes whenever a transaction that wrote rows of {@code folder} ends: what was read of the
+     * folder after taking it is still what the index holds while it stays the same.
+     */
+    long folderStamp(String folder) {
+        return folderWrites.getOrDefault(folder, 0L);
+    }
+
+    /** After a commit or rollback that wrote the rows {@code keys} and removed every row of {@code folders}. */
+    void changed(Collection<Key> keys, Set<String> folders) {
+        synchronized (lock) {
+            generation++;
+            for (Key k : keys) {
+                folderWrites.merge(k.folder(), 1L, Long::sum);
+            }
+            for (String f : folders) {
+                folderWrites.merge(f, 1L, Long::sum);
+            }
+            rows.invalidateAll(keys);
+            if (!folders.isEmpty()) {
+                rows.asMap().keySet().removeIf(k -> folders.contains(k.folder()));
+            }
+        }
+    }
+
+    /** Drops every row (a node at rest gives its memory back). */
+    void clear() {
+        synchronized (lock) {
+            generation++;
+            rows.invalidateAll();
+        }
+    }
+}
