@@ -80,19 +80,28 @@ public final class ConfinedReads {
      * names it in errors.
      */
     public static FileChannel openAt(Path at, Path entry) throws IOException {
-        int fd = LibC.get().open(PathBytes.of(at), READ_FLAGS, 0);
+        int fd = regular(LibC.get().open(PathBytes.of(at), READ_FLAGS, 0), entry, "open(O_NOFOLLOW)");
+        return ConfinedFs.channel(fd, entry, StandardOpenOption.READ);
+    }
+
+    /**
+     * {@code fd}, what an open of {@code entry} by {@code call} returned, if it is a regular file:
+     * a failed open throws (ENOENT as {@link NoSuchFileException}), anything else is closed and
+     * refused (EISDIR).
+     */
+    private static int regular(int fd, Path entry, String call) throws IOException {
         if (fd < 0) {
             int errno = LibC.lastError();
             if (errno == LibC.ENOENT) {
                 throw new NoSuchFileException(entry.toString());
             }
-            throw NativeFs.failure("open", entry, "open(O_NOFOLLOW)", errno);
+            throw NativeFs.failure("open", entry, call, errno);
         }
         if (ConfinedFs.typeOf(fd, entry) != LibC.S_IFREG) {
             LibC.get().close(fd);
             throw new NativeFs.ErrnoException("cannot read " + entry + ": not a regular file", LibC.EISDIR);
         }
-        return ConfinedFs.channel(fd, entry, StandardOpenOption.READ);
+        return fd;
     }
 
     /**
@@ -103,19 +112,7 @@ public final class ConfinedReads {
      * names it in errors.
      */
     public static InputStream openRegularIn(int dirFd, byte[] nameZ, Path entry) throws IOException {
-        int fd = LibC.get().openat(dirFd, nameZ, READ_FLAGS, 0);
-        if (fd < 0) {
-            int errno = LibC.lastError();
-            if (errno == LibC.ENOENT) {
-                throw new NoSuchFileException(entry.toString());
-            }
-            throw NativeFs.failure("open", entry, "openat(O_NOFOLLOW)", errno);
-        }
-        if (ConfinedFs.typeOf(fd, entry) != LibC.S_IFREG) {
-            LibC.get().close(fd);
-            throw new NativeFs.ErrnoException("cannot read " + entry + ": not a regular file", LibC.EISDIR);
-        }
-        return new FdInput(fd, entry);
+        return new FdInput(regular(LibC.get().openat(dirFd, nameZ, READ_FLAGS, 0), entry, "openat(O_NOFOLLOW)"), entry);
     }
 
     /** Reads an open descriptor through a per-thread native buffer of 64 KiB; closes it. */
