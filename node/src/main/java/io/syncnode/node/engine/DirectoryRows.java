@@ -3,7 +3,9 @@ package io.syncnode.node.engine;
 import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.index.StoredFile;
 import io.syncnode.protocol.RelativePath;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,15 +55,27 @@ final class DirectoryRows {
                 return null;
             }
             long before = store.rowStamp(folder);
-            Map<String, StoredFile> read = store.childrenIfFew(folder, parent, LIMIT);
-            if (read == null) {
+            List<StoredFile> under = store.under(folder, parent, LIMIT + 1);
+            if (under.size() > LIMIT) {
                 tooMany.add(parent);
                 return null;
             }
             dir = parent;
             stamp = before;
-            rows = read;
+            rows = children(parent, under);
         }
         return Optional.ofNullable(rows.get(rel));
+    }
+
+    /** The rows of {@code under} (entries under {@code dir} at any depth) directly in {@code dir}, by path. */
+    private static Map<String, StoredFile> children(String dir, List<StoredFile> under) {
+        Map<String, StoredFile> out = new HashMap<>();
+        for (StoredFile f : under) {
+            String p = f.record().path();
+            if (!p.equals(RelativePath.ROOT) && RelativePath.parent(p).equals(dir)) {
+                out.put(p, f);
+            }
+        }
+        return out;
     }
 }

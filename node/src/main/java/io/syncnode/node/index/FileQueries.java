@@ -56,7 +56,7 @@ final class FileQueries {
         if (cached != null) {
             return cached;
         }
-        long stamp = rows.stamp();
+        long stamp = rows.folderStamp(folder);
         Optional<StoredFile> row = readers.read("get", SqliteIndexWriter.describe(folder, path), c -> {
             PreparedStatement st = c.prepared(GET);
             st.setString(1, folder);

@@ -3,6 +3,7 @@ package io.syncnode.node.index;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,10 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * first now come from here.
  *
  * <p>Never stale: the writer reports, after each commit or rollback, the rows the transaction
- * wrote ({@link #changed}), which are dropped. A read from SQLite is offered to the cache with the
- * stamp taken before the read ({@link #stamp}); a commit reported meanwhile makes the offer void,
- * so a row read before a commit never lands after its invalidation. Stamps, offers and
- * invalidations take one lock; reads of the cache take none. Thread-safe.
+ * wrote ({@link #changed}), which are dropped. A read from SQLite is offered to the cache with its
+ * folder's stamp taken before the read ({@link #folderStamp}); a transaction that wrote rows of the
+ * folder and ended meanwhile makes the offer void, so a row read before a commit never lands after
+ * its invalidation. Offers and invalidations take one lock; reads of the cache and of a stamp take
+ * none. Thread-safe.
  */
 final class RowCache {
     /** At most this many rows (about 6 MiB of records). */
@@ -27,9 +29,7 @@ final class RowCache {
 
     private final Cache<Key, Optional<StoredFile>> rows = Caffeine.newBuilder().maximumSize(MAX_ROWS).build();
     private final Object lock = new Object();
-    /** Commits that wrote rows, so far; guarded by {@link #lock}. */
-    private long generation;
-    /** Per folder, rows written by ended transactions so far (see {@link #folderStamp}); updated under {@link #lock}. */
+    /** Per folder, the ended transactions that wrote its rows (see {@link #folderStamp}); updated under {@link #lock}. */
     private final Map<String, Long> folderWrites = new ConcurrentHashMap<>();
 
     /** A row's key. */
@@ -41,38 +41,32 @@ final class RowCache {
         return rows.getIfPresent(new Key(folder, path));
     }
 
-    /** Taken before reading a row from SQLite, for {@link #offer}. */
-    long stamp() {
-        synchronized (lock) {
-            return generation;
-        }
-    }
-
-    /** Caches a row read from SQLite after {@code stamp}, unless a commit that wrote rows was reported since. */
-    void offer(long stamp, String folder, String path, Optional<StoredFile> row) {
-        synchronized (lock) {
-            if (stamp == generation) {
-                rows.put(new Key(folder, path), row);
-            }
-        }
-    }
-
     /**
      * Changes whenever a transaction that wrote rows of {@code folder} ends: what was read of the
-     * folder after taking it is still what the index holds while it stays the same.
+     * folder after taking it is still what the index holds while it stays the same. Taken before
+     * reading a row from SQLite, for {@link #offer}.
      */
     long folderStamp(String folder) {
         return folderWrites.getOrDefault(folder, 0L);
     }
 
+    /** Caches a row of {@code folder} read after taking {@code stamp}, unless a transaction that wrote its rows ended since. */
+    void offer(long stamp, String folder, String path, Optional<StoredFile> row) {
+        synchronized (lock) {
+            if (stamp == folderStamp(folder)) {
+                rows.put(new Key(folder, path), row);
+            }
+        }
+    }
+
     /** After a commit or rollback that wrote the rows {@code keys} and removed every row of {@code folders}. */
     void changed(Collection<Key> keys, Set<String> folders) {
+        Set<String> written = new HashSet<>(folders);
+        for (Key k : keys) {
+            written.add(k.folder());
+        }
         synchronized (lock) {
-            generation++;
-            for (Key k : keys) {
-                folderWrites.merge(k.folder(), 1L, Long::sum);
-            }
-            for (String f : folders) {
+            for (String f : written) {
                 folderWrites.merge(f, 1L, Long::sum);
             }
             rows.invalidateAll(keys);
@@ -84,9 +78,6 @@ final class RowCache {
 
     /** Drops every row (a node at rest gives its memory back). */
     void clear() {
-        synchronized (lock) {
-            generation++;
-            rows.invalidateAll();
-        }
+        rows.invalidateAll();
     }
 }

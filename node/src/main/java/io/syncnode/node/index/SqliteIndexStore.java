@@ -1,7 +1,6 @@
 package io.syncnode.node.index;
 
 import io.syncnode.protocol.ContentHash;
-import io.syncnode.protocol.RelativePath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +8,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -172,24 +170,12 @@ public final class SqliteIndexStore implements AutoCloseable {
     }
 
     /**
-     * The entries directly in {@code dir} ({@code ""} the root), tombstones included, read in one
-     * query, or null when more than {@code limit} entries lie under it at any depth (the query reads
-     * at most {@code limit + 1}). Compare {@link #rowStamp} before and after: rows written in between
-     * may be missing.
+     * The first {@code limit} entries of {@link #under(String, String)}, in the same order: a reader
+     * that wants a directory's entries reads at most that many. Compare {@link #rowStamp} before and
+     * after: rows written in between may be missing.
      */
-    public Map<String, StoredFile> childrenIfFew(String folder, String dir, int limit) {
-        List<StoredFile> under = files.under(folder, dir, limit + 1);
-        if (under.size() > limit) {
-            return null;
-        }
-        Map<String, StoredFile> out = new HashMap<>();
-        for (StoredFile f : under) {
-            String p = f.record().path();
-            if (!p.equals(RelativePath.ROOT) && RelativePath.parent(p).equals(dir)) {
-                out.put(p, f);
-            }
-        }
-        return out;
+    public List<StoredFile> under(String folder, String dirOrRoot, int limit) {
+        return files.under(folder, dirOrRoot, limit);
     }
 
     /**

@@ -30,13 +30,18 @@ class RowCacheTest {
         RowCache cache = new RowCache();
         StoredFile a = new StoredFile("f", regular("a", "1"), stat(1), 1);
         assertNull(cache.get("f", "a"));
-        long before = cache.stamp();
-        cache.changed(List.of(new RowCache.Key("f", "b")), Set.of()); // any row written since the read began
+        long before = cache.folderStamp("f");
+        cache.changed(List.of(new RowCache.Key("f", "b")), Set.of()); // a row of the folder written since the read began
         cache.offer(before, "f", "a", Optional.of(a));
         assertNull(cache.get("f", "a"), "a row read before a commit must not be cached after it");
-        cache.offer(cache.stamp(), "f", "a", Optional.of(a));
+        long beforeOther = cache.folderStamp("f");
+        cache.changed(List.of(new RowCache.Key("g", "a")), Set.of()); // another folder's commit
+        cache.offer(beforeOther, "f", "a", Optional.of(a));
+        assertEquals(Optional.of(a), cache.get("f", "a"), "another folder's commit does not void the offer");
+        cache.changed(List.of(new RowCache.Key("f", "a")), Set.of());
+        cache.offer(cache.folderStamp("f"), "f", "a", Optional.of(a));
         assertEquals(Optional.of(a), cache.get("f", "a"));
-        cache.offer(cache.stamp(), "f", "absent", Optional.empty());
+        cache.offer(cache.folderStamp("f"), "f", "absent", Optional.empty());
         assertEquals(Optional.empty(), cache.get("f", "absent"));
     }
 
@@ -44,8 +49,8 @@ class RowCacheTest {
     void aWrittenRowAndAForgottenFolderAreDropped() {
         RowCache cache = new RowCache();
         for (String p : List.of("a", "b")) {
-            cache.offer(cache.stamp(), "f", p, Optional.empty());
-            cache.offer(cache.stamp(), "g", p, Optional.empty());
+            cache.offer(cache.folderStamp("f"), "f", p, Optional.empty());
+            cache.offer(cache.folderStamp("g"), "g", p, Optional.empty());
         }
         cache.changed(List.of(new RowCache.Key("f", "a")), Set.of());
         assertNull(cache.get("f", "a"));
@@ -141,7 +146,7 @@ class RowCacheTest {
     void theCacheIsBounded() {
         RowCache cache = new RowCache();
         for (int i = 0; i < RowCache.MAX_ROWS * 2; i++) {
-            cache.offer(cache.stamp(), "f", "p" + i, Optional.empty());
+            cache.offer(cache.folderStamp("f"), "f", "p" + i, Optional.empty());
         }
         long held = 0;
         for (int i = 0; i < RowCache.MAX_ROWS * 2; i++) {
