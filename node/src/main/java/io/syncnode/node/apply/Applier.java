@@ -6,6 +6,7 @@ import static io.syncnode.node.apply.TargetSignatures.signatureOf;
 import static io.syncnode.node.apply.TargetSignatures.written;
 
 import io.syncnode.node.os.ConfinedFs;
+import io.syncnode.node.os.PathBytes;
 import io.syncnode.protocol.NameCodec;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.scan.EntryReader.Lstat;
@@ -370,9 +371,13 @@ public final class Applier {
         temps.removeIfPresent(temp);
     }
 
-    /** Removes the temp files a crashed or killed node left behind; returns how many. */
-    public int removeLeftoverTemps() throws IOException {
-        return temps.removeLeftovers();
+    /**
+     * Removes {@code rel}, a temp-named entry a crashed or killed node left behind (met by the
+     * start-up scan's walk; a directory only when empty: see {@link TempFiles#removeLeftover});
+     * returns whether it did. Never throws: one that cannot be removed is logged and left.
+     */
+    public boolean removeLeftoverTemp(String rel, boolean directory) {
+        return temps.removeLeftover(PathBytes.under(root, rel), directory);
     }
 
     /**

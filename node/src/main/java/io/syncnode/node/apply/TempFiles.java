@@ -7,12 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -114,62 +111,28 @@ final class TempFiles {
     }
 
     /**
-     * See {@link Applier#removeLeftoverTemps}. Tolerates anything it finds: an entry it cannot read
-     * or remove is logged and left, and the sweep goes on. It never follows a link and never empties
-     * a directory: a temp-named directory (a local user's, or one an older version let a remote
-     * record make) is removed only when empty, else left with a warning (nothing below a temp name
-     * is ever synced). Returns how many temp-named entries it removed.
+     * See {@link Applier#removeLeftoverTemp}. Tolerates anything it finds: an entry it cannot
+     * remove is logged and left. It never follows a link and never empties a directory: a temp-named
+     * directory (a local user's, or one an older version let a remote record make) is removed only
+     * when empty, else left with a warning (nothing below a temp name is ever synced).
      */
-    int removeLeftovers() throws IOException {
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            return 0;
+    boolean removeLeftover(Path entry, boolean directory) {
+        if (directory) {
+            try {
+                fs.delete(entry); // rmdir: only when empty
+                return true;
+            } catch (IOException e) {
+                LOG.warning(() -> "left the temp-named directory " + entry + " (" + e + "); nothing below a"
+                        + " temp name is synced, remove it by hand");
+                return false;
+            }
         }
-        int[] n = {0};
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                if (!dir.equals(root) && Applier.isTempName(dir.getFileName().toString())) {
-                    try {
-                        fs.delete(dir); // rmdir: only when empty
-                        n[0]++;
-                    } catch (IOException e) {
-                        LOG.warning(() -> "left the temp-named directory " + dir + " (" + e + "); nothing below a"
-                                + " temp name is synced, remove it by hand");
-                    }
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (Applier.isTempName(file.getFileName().toString())) {
-                    try {
-                        if (fs.deleteIfExists(file)) {
-                            n[0]++;
-                        }
-                    } catch (IOException e) {
-                        LOG.warning(() -> "cannot remove leftover temp file " + file + " (" + e.getMessage() + ")");
-                    }
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-                LOG.warning(() -> "cannot look for leftover temp files in " + file + " (" + e.getMessage() + ")");
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-                if (e != null) {
-                    LOG.warning(() -> "cannot look for leftover temp files in " + dir + " (" + e.getMessage() + ")");
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return n[0];
+        try {
+            return fs.deleteIfExists(entry);
+        } catch (IOException e) {
+            LOG.warning(() -> "cannot remove leftover temp file " + entry + " (" + e.getMessage() + ")");
+            return false;
+        }
     }
 
     /** 12 random hex digits: the part of a temp name that makes it unique. */

@@ -198,16 +198,13 @@ final class FolderScans {
     }
 
     /**
-     * Removes leftover temp files, recovers the apply journal and runs the first full scan; completes
+     * Recovers the apply journal and runs the first full scan, which removes leftover temp files; completes
      * when it is done. A folder paused before the restart stays paused and is not scanned (its resume
      * scans it); {@code pausedSince} describes since when.
      */
     CompletableFuture<Long> startScan(java.util.function.Supplier<String> pausedSince) {
         return folder.worker().submit(() -> {
-            int removed = folder.applier().removeLeftoverTemps();
-            if (removed > 0) {
-                LOG.info(() -> folder.name() + ": removed " + removed + " temp files left by an interrupted apply");
-            }
+            scanner.sweepLeftoverTemps(); // by the scan's walk (this one's, or a resume's)
             JournalRecovery.recover(folder.name(), folder.store(), folder.buffer(), folder.applier(), reader);
             if (folder.worker().paused()) {
                 LOG.warning(() -> folder.name() + ": paused" + pausedSince.get() + " (kept across the restart): not"

@@ -60,6 +60,10 @@ final class LocalScanner {
     private final Set<String> reportedSockets = new HashSet<>();
     /** How far the running full scan has come (shown by {@code status} while the node starts). */
     private final ScanProgress progress = new ScanProgress();
+    /** Walks remove the temp entries they meet until a full scan ends (see {@link #sweepLeftoverTemps}). */
+    private boolean sweepTemps;
+    /** Temp entries the sweep removed so far. */
+    private int tempsRemoved;
 
     /** {@code halt} stops the folder with the operator's message (see {@link FolderScans}). */
     LocalScanner(FolderContext context, EntryReader reader, ChangingEntries changing, Consumer<String> halt) {
@@ -78,6 +82,16 @@ final class LocalScanner {
         this.directoryRows = new DirectoryRows(store, folder);
     }
 
+    /**
+     * The walks up to the end of the next full scan (the first one of a start) also remove the temp
+     * entries they meet: leftovers of an apply a crash or kill interrupted. Only while no apply can
+     * be writing one: the start-up scan runs on the worker before anything remote is applied. The
+     * scan's own walk finds them, so a start walks the tree once, not twice.
+     */
+    void sweepLeftoverTemps() {
+        sweepTemps = true;
+    }
+
     /** A full scan that may delete any share of the folder (the operator asked for it). */
     boolean fullScan() throws IOException {
         return fullScan(false);
@@ -90,15 +104,39 @@ final class LocalScanner {
      * of the folder.
      */
     boolean fullScan(boolean guarded) throws IOException {
-        if (!checkRoot()) {
+        try {
+            if (!checkRoot()) {
+                return false;
+            }
+            progress.began(store.liveCount(folder));
+            try {
+                return fullScanFrom(guarded);
+            } finally {
+                progress.ended();
+            }
+        } finally {
+            endSweep();
+        }
+    }
+
+    private void endSweep() {
+        if (sweepTemps && tempsRemoved > 0) {
+            int n = tempsRemoved;
+            LOG.info(() -> folder + ": removed " + n + " temp files left by an interrupted apply");
+        }
+        sweepTemps = false;
+        tempsRemoved = 0;
+    }
+
+    /** A temp-named entry met by a walk, removed when sweeping; true when it is one (passed over either way). */
+    private boolean tempEntry(String rel, boolean directory) {
+        if (!Applier.isTempName(RelativePath.name(rel))) {
             return false;
         }
-        progress.began(store.liveCount(folder));
-        try {
-            return fullScanFrom(guarded);
-        } finally {
-            progress.ended();
+        if (sweepTemps && applier.removeLeftoverTemp(rel, directory)) {
+            tempsRemoved++;
         }
+        return true;
     }
 
     /** How far the running full scan has come. */
@@ -199,7 +237,7 @@ final class LocalScanner {
                     scanPath(RelativePath.ROOT);
                     return true;
                 }
-                if (ignored.test(rel, true)) {
+                if (tempEntry(rel, true) || ignored.test(rel, true)) {
                     return false;
                 }
                 seen.add(rel);
@@ -212,7 +250,7 @@ final class LocalScanner {
             public void file(String rel, BeneathTree.Held held) throws IOException {
                 buffer.checkStopping();
                 progress.entry();
-                if (!ignored.test(rel, false)) {
+                if (!tempEntry(rel, false) && !ignored.test(rel, false)) {
                     seen.add(rel);
                     scanPath(rel, held);
                     flushIfLarge();

@@ -1,6 +1,7 @@
 package io.syncnode.node.apply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,14 +42,19 @@ class TempFilesTest {
     }
 
     @Test
-    void leftoversAreRemovedAtAnyDepthAndCounted() throws Exception {
-        Files.createDirectories(root.resolve("a/b"));
-        Files.writeString(TempFiles.nameFor(root, "one"), "left by a crash");
-        Files.writeString(TempFiles.nameFor(root.resolve("a/b"), "two"), "left by a crash");
-        Files.writeString(root.resolve("a/keep.txt"), "the user's");
+    void aLeftoverIsRemovedAndADirectoryOnlyWhenEmpty() throws Exception {
+        Files.createDirectories(root.resolve("a/.syncnode-tmp.full"));
+        Files.writeString(root.resolve("a/.syncnode-tmp.full/f"), "left by an older version");
+        Files.createDirectories(root.resolve("a/.syncnode-tmp.empty"));
+        Path temp = TempFiles.nameFor(root.resolve("a"), "one");
+        Files.writeString(temp, "left by a crash");
+        TempFiles temps = new TempFiles(new ConfinedFs(root));
 
-        assertEquals(2, new TempFiles(new ConfinedFs(root)).removeLeftovers());
-        assertTrue(Files.exists(root.resolve("a/keep.txt")));
-        assertEquals(0, new TempFiles(new ConfinedFs(root)).removeLeftovers());
+        assertTrue(temps.removeLeftover(temp, false));
+        assertFalse(Files.exists(temp));
+        assertFalse(temps.removeLeftover(temp, false), "already gone");
+        assertTrue(temps.removeLeftover(root.resolve("a/.syncnode-tmp.empty"), true));
+        assertFalse(temps.removeLeftover(root.resolve("a/.syncnode-tmp.full"), true), "never emptied");
+        assertTrue(Files.exists(root.resolve("a/.syncnode-tmp.full/f")));
     }
 }
