@@ -14,7 +14,7 @@ import java.util.logging.Logger;
  * with the launcher's {@code -XX:MaxHeapFreeRatio=40} shrinks the heap to about its live data
  * (11-14 MiB at rest here). Then nothing until the next work. At that same point, whatever the
  * heap, the index's connections free their SQLite page caches ({@code release}: the writer's holds
- * up to 16 MiB after a bulk copy, outside the heap).
+ * up to 64 MiB after a bulk copy or a large scan, outside the heap).
  *
  * <p>Why not only G1's periodic collection (the launcher sets it, 30 s): it waits 30 s after the
  * last collection whatever happened, so a node measured 30 s after a copy still held its bulk

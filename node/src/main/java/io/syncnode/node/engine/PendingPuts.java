@@ -24,6 +24,8 @@ final class PendingPuts {
     private final TreeSet<String> sorted = new TreeSet<>();
     private final Map<String, Set<String>> byFirstName = new HashMap<>();
     private final Map<Inode, Set<String>> byInode = new HashMap<>();
+    /** The bytes of inline content the pending changes hold. */
+    private long inlineBytes;
 
     IndexBuffer.Put get(String path) {
         return byPath.get(path);
@@ -40,6 +42,7 @@ final class PendingPuts {
             sorted.remove(path);
             unindex(byFirstName, firstName(before), path);
             unindex(byInode, inode(before), path);
+            inlineBytes -= inlineLength(before);
         }
         return before;
     }
@@ -53,6 +56,7 @@ final class PendingPuts {
         sorted.add(path);
         index(byFirstName, firstName(p), path);
         index(byInode, inode(p), path);
+        inlineBytes += inlineLength(p);
     }
 
     /** The live pending changes strictly under {@code dir}, in path order. */
@@ -79,6 +83,11 @@ final class PendingPuts {
         return byPath.size();
     }
 
+    /** The bytes of inline content (small files' content, announced with their records) pending. */
+    long inlineBytes() {
+        return inlineBytes;
+    }
+
     boolean isEmpty() {
         return byPath.isEmpty();
     }
@@ -88,6 +97,11 @@ final class PendingPuts {
         sorted.clear();
         byFirstName.clear();
         byInode.clear();
+        inlineBytes = 0;
+    }
+
+    private static int inlineLength(IndexBuffer.Put p) {
+        return p.inline() == null ? 0 : p.inline().length;
     }
 
     private List<IndexBuffer.Put> live(Collection<String> paths) {

@@ -61,6 +61,8 @@ class PendingPutsTest {
         assertEquals(new ArrayList<>(model.values()), new ArrayList<>(pending.inOrder()), "order of the changes");
         assertEquals(model.size(), pending.size());
         assertEquals(model.isEmpty(), pending.isEmpty());
+        assertEquals(model.values().stream().mapToLong(p -> p.inline() == null ? 0 : p.inline().length).sum(),
+                pending.inlineBytes(), "inline bytes held");
         String probe = NAMES[rnd.nextInt(NAMES.length)];
         assertEquals(model.get(probe), pending.get(probe));
         assertEquals(model.containsKey(probe), pending.contains(probe));
@@ -91,7 +93,11 @@ class PendingPutsTest {
             }
         }
         boolean deleted = rnd.nextInt(5) == 0;
-        return put(path, deleted ? null : first, rnd.nextInt(2), rnd.nextInt(4), deleted);
+        IndexBuffer.Put p = put(path, deleted ? null : first, rnd.nextInt(2), rnd.nextInt(4), deleted);
+        if (!deleted && rnd.nextBoolean()) { // a new version of a small file: its content goes with it
+            p = IndexBuffer.Put.local(p.record(), p.stat(), new byte[rnd.nextInt(100)]);
+        }
+        return p;
     }
 
     private static IndexBuffer.Put put(String path, String first, long dev, long ino, boolean deleted) {
