@@ -3,6 +3,7 @@ package io.syncnode.it;
 import io.syncnode.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -343,6 +344,21 @@ public final class NodeProcess implements AutoCloseable {
             throw new AssertionError(name + ": exit code " + r.exit() + " disagrees with the health it prints: " + r);
         }
         return status;
+    }
+
+    /**
+     * The node's {@code status} answer, asked over its control socket from this JVM: for a poll in a
+     * benchmark, where a CLI JVM started every fraction of a second would take CPU from the nodes it
+     * measures (the {@code status} CLI itself is tested by {@link #statusJson}).
+     */
+    public JsonNode statusOverSocket() {
+        ObjectNode request = new ObjectMapper().createObjectNode().put("verb", "status");
+        try {
+            return io.syncnode.node.control.ControlClient.call(stateDir().resolve("control.sock"), request,
+                    Duration.ofSeconds(30));
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + ": status over the control socket failed", e);
+        }
     }
 
     /** {@code dirty --json}, parsed (an array); fails unless the exit code is 0. */

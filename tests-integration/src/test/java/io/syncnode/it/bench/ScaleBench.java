@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * 1,000 per directory), against two node processes (tcp on 127.0.0.1, the launcher's node heap:
  * {@code -Xmx256m} as NodeProcess starts them). Prints: (a) index time: node A started on the full
  * folder until it runs (JVM start and first scan); (b) seed time: an empty node B started until its
- * index counts every entry A's does; (c) each node's RSS now and at its peak ({@code VmRSS}, {@code VmHWM} of
+ * index counts every entry A's does (asked every 200 ms over its control
+ * socket from this JVM: a CLI JVM per poll took CPU from the nodes measured); (c) each node's RSS now and at its peak ({@code VmRSS}, {@code VmHWM} of
  * {@code /proc/PID/status}) and heap in use
  * ({@code jcmd PID GC.heap_info}) afterwards; (d) {@code rsync -a} of the same tree into an empty
  * directory on this machine, when rsync is installed, for scale. A smoke run ({@code N = 2000}) is
@@ -63,7 +64,7 @@ public final class ScaleBench {
             b.waitUntilRunning(limit);
             long deadline = t1 + limit.toNanos();
             NodeProcess bb = b;
-            while (bb.statusJson().path("folders").path(0).path("files").asLong() < entries) {
+            while (bb.statusOverSocket().path("folders").path(0).path("files").asLong() < entries) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new AssertionError("b did not have all " + entries + " entries within " + limit);
                 }
