@@ -2,6 +2,7 @@ package io.syncnode.node.engine;
 
 import static io.syncnode.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncnode.config.Rate;
@@ -111,12 +112,15 @@ class MultiSourceSeedTest {
             long sent0 = counters(c, 0).inlineBytesSent() - sentBefore0;
             long sent1 = counters(c, 1).inlineBytesSent() - sentBefore1;
             StatusView.Counters n2 = counters(c, 2);
-            // a record from the member that sends none inline may come first: that file is fetched (and its inline
-            // copy then arrives anyway), so the fetched bytes depend on the timing and are not asserted
-            assertTrue(n2.inlineBytesReceived() >= small && n2.inlineBytesReceived() < 2 * small,
-                    "each small file came inline once: " + n2 + " (small files: " + small + " bytes)");
-            assertTrue(sent0 == 0 ^ sent1 == 0, "one member sent the content inline: n0 " + sent0 + " bytes, n1 "
-                    + sent1 + " (small files: " + small + " bytes)");
+            // a record from the member that sends none inline may come first: that file is fetched, and the inline
+            // copy from the other member may then arrive anyway or, on a loaded machine, not at all (n2 holds the
+            // version by then); so how each file came depends on the timing, and only its bounds are asserted
+            assertTrue(n2.inlineBytesReceived() < 2 * small, "no small file came inline twice: " + n2
+                    + " (small files: " + small + " bytes)");
+            assertTrue(n2.inlineBytesReceived() + n2.bytesFetched() >= small, "every small file came inline or"
+                    + " fetched: " + n2 + " (small files: " + small + " bytes)");
+            assertFalse(sent0 > 0 && sent1 > 0, "one member at most sent the content inline: n0 " + sent0
+                    + " bytes, n1 " + sent1 + " (small files: " + small + " bytes)");
         }
     }
 
