@@ -27,10 +27,10 @@ import java.sql.Statement;
  * <li>{@code busy_timeout=5000}: only another process on the same file could make us wait.</li>
  * <li>{@code cache_size=-65536} (64 MiB, filled only as far as the database goes, freed when the
  *     node goes quiet: {@link IndexWriter#releaseMemory}): the content-hash index of a
- *     million-file folder (61 MiB; its rows 168 MiB) mostly stays in memory while a scan adds to it at random
- *     places. With the WAL setting below, a million-file index took 137 s instead of 167 s
- *     with 16 MiB and SQLite's default checkpoints (both at 2,000 rows per commit; not measured
- *     apart).</li>
+ *     million-file folder (61 MiB; its rows 168 MiB) mostly stays in memory while a scan adds
+ *     to it at random places. With the WAL setting below, a million-file index took 137 s
+ *     instead of 167 s with 16 MiB and SQLite's default checkpoints (both at 2,000 rows per
+ *     commit; not measured apart).</li>
  * <li>{@code wal_autocheckpoint=10000} (pages, about 40 MiB of WAL): a checkpoint copies each page
  *     changed since the last one once, however many commits changed it. With SQLite's 1,000, a scan
  *     checkpointed after nearly every commit of its random-key index pages, copying the same pages
