@@ -27,7 +27,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
+/**
+ * The watcher on real inotify. Isolated: {@code closeStopsTheThreadPromptlyAndReleasesTheFd} counts
+ * the process's inotify descriptors, so no other test may open or close one meanwhile (once, in a
+ * whole-suite run, it counted 3 more than its own, opened by tests running beside it).
+ */
+@Isolated
 class InotifyWatcherTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final AtomicInteger ROOTS = new AtomicInteger();
