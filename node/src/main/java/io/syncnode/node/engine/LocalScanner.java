@@ -128,9 +128,12 @@ final class LocalScanner {
         tempsRemoved = 0;
     }
 
-    /** A temp-named entry met by a walk, removed when sweeping; true when it is one (passed over either way). */
+    /**
+     * A temp-named entry met by a walk, removed when sweeping; true when it is one (passed over
+     * either way). Looks at the name in place: this runs for every entry of every walk.
+     */
     private boolean tempEntry(String rel, boolean directory) {
-        if (!Applier.isTempName(RelativePath.name(rel))) {
+        if (!rel.startsWith(Applier.TEMP_PREFIX, rel.lastIndexOf('/') + 1)) {
             return false;
         }
         if (sweepTemps && applier.removeLeftoverTemp(rel, directory)) {
