@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A folder's pending index changes, and the messages that may only leave once they are committed.
@@ -30,6 +31,12 @@ import java.util.Set;
  * is queued, else behind them on the store's writer thread), then has the {@link Announcer}
  * multicast the new local versions and send the acknowledgements: nothing is announced or
  * acknowledged before it is durable in the index.
+ *
+ * <p>A walk (a full scan) commits without waiting: {@link #flushBehind} hands the pending changes
+ * to the store's writer thread as the <em>in-flight</em> batch and the walk goes on while they are
+ * written (the commit overlaps the walk on another core). Reads see pending changes first, then
+ * the in-flight batch, then the index; the in-flight batch is announced once committed, when the
+ * next batch is handed over or at {@link #settle} / {@link #flush}. At most one batch is in flight.
  */
 final class IndexBuffer {
     /**
@@ -37,7 +44,9 @@ final class IndexBuffer {
      * new file's row at a random place, so a commit writes about one index page per row until its
      * rows outnumber the index's pages: bigger commits write each page once for more rows. A
      * million-file index took 141 s with 8,000, 167 s with 2,000 (129 s and 137 s with the
-     * writer's cache and WAL settings, {@code IndexConnections}); 16,000 did not do better.
+     * writer's cache and WAL settings, {@code IndexConnections}); 16,000 did not do better. With
+     * the commits behind the walk ({@link #flushBehind}) it took 49-51 s against 72-80 s waiting for
+     * each (another day, a faster host: the same runs interleaved).
      */
     static final int FLUSH_AT = 8000;
     /**
@@ -76,7 +85,12 @@ final class IndexBuffer {
     private final java.util.function.Predicate<String> sharedWith;
     private final Announcer announcer;
     private final Clock clock;
-    private final PendingPuts pending = new PendingPuts();
+    private PendingPuts pending = new PendingPuts();
+    /** The batch handed to the writer by {@link #flushBehind}, not yet committed and announced; empty when none. */
+    private PendingPuts inFlight = new PendingPuts();
+    /** Its transaction and what it sends once committed; null when none. */
+    private CompletableFuture<Void> inFlightCommit;
+    private Batch inFlightBatch;
     private final Map<String, List<Message.AckEntry>> acks = new HashMap<>();
     private final List<Clear> clears = new ArrayList<>();
     /** Open conflicts of this folder (loaded at start), and changes to them not yet written. */
@@ -145,20 +159,46 @@ final class IndexBuffer {
 
     /** As {@link #current(String)}, the index's row already known ({@code stored}, empty: none) or null to read it. */
     StoredFile current(String rel, Optional<StoredFile> stored) {
-        Put p = pending.get(rel);
+        Put p = buffered(rel);
         if (p != null) {
             return new StoredFile(folder, p.record(), p.stat(), 0);
         }
         return (stored != null ? stored : store.get(folder, rel)).orElse(null);
     }
 
-    /** Live pending records strictly under {@code dir} (not yet in the index). */
-    List<StoredFile> pendingUnder(String dir) {
-        List<StoredFile> out = new ArrayList<>();
-        for (Put p : pending.liveUnder(dir)) {
-            out.add(new StoredFile(folder, p.record(), p.stat(), 0));
+    /** The path's buffered change: pending, else in flight; null if none. */
+    private Put buffered(String rel) {
+        Put p = pending.get(rel);
+        return p != null || inFlight.isEmpty() ? p : inFlight.get(rel);
+    }
+
+    /** Whether the path has a buffered change (pending or in flight): its indexed row, if any, is not current. */
+    private boolean hasBuffered(String rel) {
+        return pending.contains(rel) || inFlight.contains(rel);
+    }
+
+    /**
+     * The live buffered changes {@code select} picks from pending and from the in-flight batch, a
+     * pending change of a path hiding its in-flight one, by path.
+     */
+    private Map<String, StoredFile> liveBuffered(java.util.function.Function<PendingPuts, List<Put>> select) {
+        Map<String, StoredFile> out = new java.util.TreeMap<>();
+        if (!inFlight.isEmpty()) {
+            for (Put p : select.apply(inFlight)) {
+                if (!pending.contains(p.record().path())) {
+                    out.put(p.record().path(), new StoredFile(folder, p.record(), p.stat(), 0));
+                }
+            }
+        }
+        for (Put p : select.apply(pending)) {
+            out.put(p.record().path(), new StoredFile(folder, p.record(), p.stat(), 0));
         }
         return out;
+    }
+
+    /** Live buffered records strictly under {@code dir} (pending or in flight: perhaps not yet in the index). */
+    List<StoredFile> pendingUnder(String dir) {
+        return new ArrayList<>(liveBuffered(b -> b.liveUnder(dir)).values());
     }
 
     /**
@@ -166,47 +206,46 @@ final class IndexBuffer {
      * (a pending change of a path hides its indexed row): candidate names of a hard-link group.
      */
     List<StoredFile> sameInode(long dev, long ino) {
+        return withBuffered(store.sameInode(folder, dev, ino), liveBuffered(b -> b.liveOnInode(dev, ino)));
+    }
+
+    /** The indexed rows without a buffered change, and the live buffered ones, by path. */
+    private List<StoredFile> withBuffered(List<StoredFile> indexed, Map<String, StoredFile> buffered) {
         Map<String, StoredFile> out = new java.util.TreeMap<>();
-        for (StoredFile f : store.sameInode(folder, dev, ino)) {
-            if (!pending.contains(f.record().path())) {
+        for (StoredFile f : indexed) {
+            if (!hasBuffered(f.record().path())) {
                 out.put(f.record().path(), f);
             }
         }
-        for (Put p : pending.liveOnInode(dev, ino)) {
-            out.put(p.record().path(), new StoredFile(folder, p.record(), p.stat(), 0));
-        }
+        out.putAll(buffered);
         return new ArrayList<>(out.values());
     }
 
     /** The live records that link to {@code first} as their hard-link group's first name, pending changes first. */
     List<StoredFile> linkedTo(String first) {
-        Map<String, StoredFile> out = new java.util.TreeMap<>();
-        for (StoredFile f : store.linkedTo(folder, first)) {
-            if (!pending.contains(f.record().path())) {
-                out.put(f.record().path(), f);
-            }
-        }
-        for (Put p : pending.liveLinkingTo(first)) {
-            out.put(p.record().path(), new StoredFile(folder, p.record(), p.stat(), 0));
-        }
-        return new ArrayList<>(out.values());
+        return withBuffered(store.linkedTo(folder, first), liveBuffered(b -> b.liveLinkingTo(first)));
     }
 
     /** Buffers a change; a version that dominates an open conflict's remote version settles it. */
     void put(Put p) {
         String path = p.record().path();
-        Put before = pending.remove(path);
-        if (before != null && before.markDirty() && !p.markDirty()
-                && before.record().version().equals(p.record().version())) {
-            // only the signature changed since the new version was buffered: it is still to be announced
-            p = new Put(p.record(), p.stat(), true, before.exceptPeer(), before.inline(), before.taken() || p.taken());
-        }
+        p = merged(pending.remove(path), p);
         pending.add(p);
         StoredConflict open = conflicts.get(path);
         if (open != null && p.record().version().covers(open.remote().version())) {
             conflicts.remove(path);
             conflictChanges.put(path, null);
         }
+    }
+
+    /** The change {@code p} of a path that had {@code before} buffered (null: none). */
+    private static Put merged(Put before, Put p) {
+        if (before != null && before.markDirty() && !p.markDirty()
+                && before.record().version().equals(p.record().version())) {
+            // only the signature changed since the new version was buffered: it is still to be announced
+            return new Put(p.record(), p.stat(), true, before.exceptPeer(), before.inline(), before.taken() || p.taken());
+        }
+        return p;
     }
 
     void ack(String member, String path, VersionVector version) {
@@ -245,66 +284,179 @@ final class IndexBuffer {
 
     /** Writes buffered changes in one transaction, then sends the announcements and acks they allow. */
     void flush() {
-        if (pending.isEmpty() && clears.isEmpty() && acks.isEmpty() && conflictChanges.isEmpty()
-                && intentsDone.isEmpty()) {
+        settle();
+        Batch b = take();
+        if (b == null) {
             return;
         }
-        List<Put> puts = new ArrayList<>(pending.inOrder());
-        List<Clear> cleared = new ArrayList<>(clears);
-        Map<String, StoredConflict> conflicted = new LinkedHashMap<>(conflictChanges);
-        conflictChanges.clear();
-        List<String> journalled = new ArrayList<>(intentsDone);
-        intentsDone.clear();
-        if (!puts.isEmpty() || !cleared.isEmpty() || !conflicted.isEmpty() || !journalled.isEmpty()) {
-            Instant now = clock.instant();
-            markPuts(Hops.Hop.FLUSH, puts);
-            store.writeAndWait(w -> {
-                // read inside the transaction: a peer forgotten meanwhile (PeerDirectory.forget) gets no row
-                Set<Long> known = peers.knownIds(sharedWith);
-                for (Put p : puts) {
-                    if (p.taken()) {
-                        w.clearDirtyAll(folder, p.record().path());
-                    }
-                    w.put(folder, p.record(), p.stat());
-                    if (p.markDirty() && !known.isEmpty()) {
-                        Set<Long> to = new HashSet<>(known);
-                        if (p.exceptPeer() != null) {
-                            to.remove(peers.idOf(p.exceptPeer()));
-                        }
-                        w.markDirty(folder, p.record().path(), to, now);
-                    }
-                }
-                for (Clear c : cleared) {
-                    w.clearDirty(folder, c.path(), c.peer());
-                }
-                conflicted.forEach((path, c) -> {
-                    if (c == null) {
-                        w.deleteConflict(folder, path);
-                    } else {
-                        w.putConflict(c);
-                    }
-                });
-                if (!journalled.isEmpty()) {
-                    w.deleteIntents(folder, journalled);
-                }
-                return null;
-            });
-            markPuts(Hops.Hop.COMMITTED, puts);
-        }
         pending.clear();
-        clears.clear();
-        List<Message.Announced> announce = new ArrayList<>();
-        for (Put p : puts) {
-            if (p.markDirty()) {
-                announce.add(new Message.Announced(p.record(), p.inline()));
+        if (b.writes()) {
+            markPuts(Hops.Hop.FLUSH, b.puts);
+            try {
+                store.writeAndWait(b::write);
+            } catch (RuntimeException e) {
+                restore(b);
+                throw e;
             }
+            markPuts(Hops.Hop.COMMITTED, b.puts);
         }
-        if (!announce.isEmpty()) {
-            send(null, announce, false);
+        b.send();
+    }
+
+    /**
+     * For a walk, between two entries: waits for the batch in flight (if any) and announces it,
+     * then hands the pending changes to the store's writer thread without waiting for their commit
+     * (they become the batch in flight; reads still see them). Call {@link #settle} or
+     * {@link #flush} when the walk ends.
+     */
+    void flushBehind() {
+        settle();
+        Batch b = take();
+        if (b == null) {
+            return;
         }
-        Map<String, List<Message.AckEntry>> toSend = new HashMap<>(acks);
+        if (!b.writes()) {
+            b.send(); // nothing pending either
+            return;
+        }
+        markPuts(Hops.Hop.FLUSH, b.puts);
+        PendingPuts empty = inFlight;
+        inFlight = pending;
+        pending = empty;
+        inFlightBatch = b;
+        inFlightCommit = store.write(b::write);
+    }
+
+    /**
+     * Waits for the batch in flight, if any, to be committed and sends its announcements and
+     * acknowledgements. Throws the {@link io.syncnode.node.index.IndexException} of a failed commit;
+     * its changes are then pending again (older than the pending ones), as after a failed {@link #flush}.
+     */
+    void settle() {
+        if (inFlightCommit == null) {
+            return;
+        }
+        Batch b = inFlightBatch;
+        CompletableFuture<Void> commit = inFlightCommit;
+        inFlightCommit = null;
+        inFlightBatch = null;
+        try {
+            commit.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            inFlight.clear();
+            restore(b);
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        inFlight.clear();
+        markPuts(Hops.Hop.COMMITTED, b.puts);
+        b.send();
+    }
+
+    /**
+     * Takes everything buffered (but the pending puts, which the caller clears or moves) as one
+     * batch; null when nothing is buffered.
+     */
+    private Batch take() {
+        if (pending.isEmpty() && clears.isEmpty() && acks.isEmpty() && conflictChanges.isEmpty()
+                && intentsDone.isEmpty()) {
+            return null;
+        }
+        Batch b = new Batch(new ArrayList<>(pending.inOrder()), new ArrayList<>(clears),
+                new LinkedHashMap<>(conflictChanges), new ArrayList<>(intentsDone), new HashMap<>(acks),
+                clock.instant());
+        clears.clear();
+        conflictChanges.clear();
+        intentsDone.clear();
         acks.clear();
-        announcer.acknowledge(toSend);
+        return b;
+    }
+
+    /**
+     * A batch whose transaction failed is buffered again, older than what was buffered since (the
+     * newer change of a path wins, as in {@link #put}): it is written with the next flush.
+     */
+    private void restore(Batch b) {
+        PendingPuts newer = pending;
+        pending = new PendingPuts();
+        b.puts.forEach(pending::add);
+        for (Put p : newer.inOrder()) {
+            pending.add(merged(pending.remove(p.record().path()), p));
+        }
+        clears.addAll(0, b.cleared);
+        b.acks.forEach((member, entries) -> acks.computeIfAbsent(member, k -> new ArrayList<>()).addAll(0, entries));
+        b.conflicted.forEach(conflictChanges::putIfAbsent);
+        intentsDone.addAll(b.journalled);
+    }
+
+    /** What one flush writes in one transaction, and what it sends once that is committed. */
+    private final class Batch {
+        final List<Put> puts;
+        final List<Clear> cleared;
+        final Map<String, StoredConflict> conflicted;
+        final List<String> journalled;
+        final Map<String, List<Message.AckEntry>> acks;
+        final Instant now;
+
+        Batch(List<Put> puts, List<Clear> cleared, Map<String, StoredConflict> conflicted, List<String> journalled,
+              Map<String, List<Message.AckEntry>> acks, Instant now) {
+            this.puts = puts;
+            this.cleared = cleared;
+            this.conflicted = conflicted;
+            this.journalled = journalled;
+            this.acks = acks;
+            this.now = now;
+        }
+
+        boolean writes() {
+            return !puts.isEmpty() || !cleared.isEmpty() || !conflicted.isEmpty() || !journalled.isEmpty();
+        }
+
+        /** The transaction's work (on the worker, or on the writer thread for a batch in flight). */
+        Void write(io.syncnode.node.index.IndexWriter w) {
+            // read inside the transaction: a peer forgotten meanwhile (PeerDirectory.forget) gets no row
+            Set<Long> known = peers.knownIds(sharedWith);
+            for (Put p : puts) {
+                if (p.taken()) {
+                    w.clearDirtyAll(folder, p.record().path());
+                }
+                w.put(folder, p.record(), p.stat());
+                if (p.markDirty() && !known.isEmpty()) {
+                    Set<Long> to = new HashSet<>(known);
+                    if (p.exceptPeer() != null) {
+                        to.remove(peers.idOf(p.exceptPeer()));
+                    }
+                    w.markDirty(folder, p.record().path(), to, now);
+                }
+            }
+            for (Clear c : cleared) {
+                w.clearDirty(folder, c.path(), c.peer());
+            }
+            conflicted.forEach((path, c) -> {
+                if (c == null) {
+                    w.deleteConflict(folder, path);
+                } else {
+                    w.putConflict(c);
+                }
+            });
+            if (!journalled.isEmpty()) {
+                w.deleteIntents(folder, journalled);
+            }
+            return null;
+        }
+
+        /** After the commit: the new local versions to every member, the acknowledgements to theirs. */
+        void send() {
+            List<Message.Announced> announce = new ArrayList<>();
+            for (Put p : puts) {
+                if (p.markDirty()) {
+                    announce.add(new Message.Announced(p.record(), p.inline()));
+                }
+            }
+            if (!announce.isEmpty()) {
+                IndexBuffer.this.send(null, announce, false);
+            }
+            announcer.acknowledge(acks);
+        }
     }
 
     /** Marks the new versions (announced or taken from a member) of {@code puts} for {@link Hops}. */
@@ -324,7 +476,7 @@ final class IndexBuffer {
         // probe instead of a read per acknowledged path)
         boolean anyDirty = byPath.isEmpty() || store.anyDirtyToward(peer, folder);
         byPath.forEach((path, version) -> {
-            if (!anyDirty && !pending.contains(path)) {
+            if (!anyDirty && !hasBuffered(path)) {
                 return;
             }
             StoredFile cur = current(path);

@@ -224,6 +224,7 @@ final class LocalScanner {
         directoryRows.reset();
         try {
             walkFrom(start, seen);
+            buffer.settle(); // the walk's last batch in flight is committed and announced
         } finally {
             directoryRows.reset(); // the last directory's rows are not kept between walks
         }
@@ -268,9 +269,10 @@ final class LocalScanner {
         });
     }
 
+    /** A walk commits its pending changes while it goes on (see {@link IndexBuffer#flushBehind}). */
     private void flushIfLarge() {
         if (buffer.large()) {
-            buffer.flush();
+            buffer.flushBehind();
         }
     }
 
