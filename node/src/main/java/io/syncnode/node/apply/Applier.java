@@ -181,9 +181,19 @@ public final class Applier {
 
     /** Gives a finished temp file the record's metadata (owner, attributes, mode, mtime) and makes it durable (fsync). */
     public void prepare(Path temp, FileRecord r) throws IOException {
+        prepare(temp, r, true);
+    }
+
+    /**
+     * As {@link #prepare(Path, FileRecord)}; without {@code fsync} the caller makes it durable
+     * with others before its rename ({@link #syncFileSystems}).
+     */
+    public void prepare(Path temp, FileRecord r, boolean fsync) throws IOException {
         try {
             metadata.set(temp, r);
-            fs.fsync(temp);
+            if (fsync) {
+                fs.fsync(temp);
+            }
         } catch (IOException | RuntimeException e) {
             discardTemp(temp);
             throw e;
@@ -395,6 +405,22 @@ public final class Applier {
      */
     public static boolean shows(Lstat st, FileRecord r) {
         return TargetSignatures.shows(st, r);
+    }
+
+    /**
+     * Makes everything written in the directories {@code dirs} of the folder durable at once: one
+     * {@code syncfs} per file system they are on (a folder may hold mount points). For a batch of
+     * many files, in place of an fsync of each: the file system then commits them together instead
+     * of once per batch of concurrent fsyncs.
+     */
+    public void syncFileSystems(java.util.Collection<Path> dirs) throws IOException {
+        java.util.Set<Long> done = new java.util.HashSet<>();
+        for (Path dir : dirs) {
+            Optional<Lstat> st = EntryReader.lstat(dir);
+            if (st.isPresent() && done.add(st.get().signature().dev())) {
+                fs.syncfs(dir);
+            }
+        }
     }
 
     /** fsync of a directory of the folder (reached as every change is), so a rename or removal in it survives a crash. */

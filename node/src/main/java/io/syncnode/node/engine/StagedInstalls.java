@@ -35,6 +35,13 @@ import java.util.logging.Logger;
  */
 final class StagedInstalls {
     private static final Logger LOG = Logger.getLogger(StagedInstalls.class.getName());
+    /**
+     * A batch of at least this many files is made durable by one {@code syncfs} before its renames
+     * and one after them ({@link Applier#syncFileSystems}), not by an fsync of each file and
+     * directory: a seed of 100,000 small files into an empty node took 31.6 s instead of 40-41 s
+     * (2 cores, ext4). A syncfs also writes back what others wrote to that file system.
+     */
+    static final int SYNC_TOGETHER_AT = 64;
 
     /**
      * {@code fetched}: the content came by fetch, the version to install is asked from the fetch queue;
@@ -150,6 +157,7 @@ final class StagedInstalls {
         if (Hops.on()) {
             Hops.markAll(Hops.Hop.JOURNALED, batch.stream().map(st -> st.target().path()).toList());
         }
+        boolean together = batch.size() >= SYNC_TOGETHER_AT;
         List<CompletableFuture<Void>> prepared = new ArrayList<>();
         for (Staged st : batch) {
             prepared.add(onPoolUnlessAlone(batch.size(), () -> {
@@ -157,11 +165,14 @@ final class StagedInstalls {
                     if (st.inline() != null) {
                         applier.fillTemp(st.temp(), st.inline()); // removed again if that fails
                     }
-                    applier.prepare(st.temp(), st.target());
+                    applier.prepare(st.temp(), st.target(), !together);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }));
+        }
+        if (together) {
+            syncTogether(applier, batch, prepared);
         }
         Set<Path> dirs = new LinkedHashSet<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -212,7 +223,39 @@ final class StagedInstalls {
                 retries.failed(st.from(), st.target());
             }
         }
-        fsyncDirectories(applier, dirs);
+        if (together) {
+            syncTogether(applier, dirs);
+        } else {
+            fsyncDirectories(applier, dirs);
+        }
+    }
+
+    /**
+     * A large batch's temp files, all prepared (or failed), made durable together before any is
+     * renamed; if that fails, none is installed (each is tried again later).
+     */
+    private void syncTogether(Applier applier, List<Staged> batch, List<CompletableFuture<Void>> prepared) {
+        Set<Path> dirs = new LinkedHashSet<>();
+        for (int i = 0; i < batch.size(); i++) {
+            prepared.get(i).exceptionally(e -> null).join();
+            dirs.add(batch.get(i).temp().getParent());
+        }
+        try {
+            applier.syncFileSystems(dirs);
+        } catch (IOException e) {
+            for (int i = 0; i < batch.size(); i++) {
+                prepared.set(i, CompletableFuture.failedFuture(new UncheckedIOException(e)));
+            }
+        }
+    }
+
+    /** A large batch's renames made durable together (see {@link #fsyncDirectories}). */
+    private void syncTogether(Applier applier, Set<Path> dirs) {
+        try {
+            applier.syncFileSystems(dirs);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, folder.name() + ": syncfs after installing a batch failed", e);
+        }
     }
 
     /**

@@ -130,6 +130,28 @@ public final class ConfinedFs {
         }
     }
 
+    /**
+     * syncfs of the file system holding the directory {@code dir} (opened without following it):
+     * every dirty file and directory on it is written back and committed, this node's and others'.
+     * Errors of a write-back since the last syncfs are reported (Linux 5.8 and later).
+     */
+    public void syncfs(Path dir) throws IOException {
+        try (At at = at(dir)) {
+            int fd = LibC.get().openat(at.dirfd, at.name, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW
+                    | LibC.O_CLOEXEC, 0);
+            if (fd < 0) {
+                throw failureOrAbsent("syncfs", dir, "openat(O_DIRECTORY|O_NOFOLLOW)", LibC.lastError());
+            }
+            try {
+                if (LibC.get().syncfs(fd) != 0) {
+                    throw NativeFs.failure("syncfs", dir, "syncfs", LibC.lastError());
+                }
+            } finally {
+                LibC.get().close(fd);
+            }
+        }
+    }
+
     /** renameat: {@code from} replaces {@code to} atomically (neither is followed). */
     public void rename(Path from, Path to) throws IOException {
         try (At a = at(from); At b = at(to)) {

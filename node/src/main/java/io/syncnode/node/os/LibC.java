@@ -169,6 +169,9 @@ public interface LibC {
 
     int fsync(int fd);
 
+    /** Writes back every dirty inode and page of the file system holding {@code fd} and commits it (Linux 2.6.39). */
+    int syncfs(int fd);
+
     /** int statx(int dirfd, const char *, int flags, unsigned mask, struct statx *): the same layout on every architecture. */
     int statx(int dirfd, @In byte[] pathname, int flags, int mask, Pointer statxbuf);
 

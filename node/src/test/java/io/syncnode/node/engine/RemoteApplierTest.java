@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.syncnode.node.apply.Applier;
 import io.syncnode.node.index.StoredFile;
 import io.syncnode.node.wire.Message;
 import io.syncnode.protocol.ConflictPolicy;
@@ -80,22 +81,37 @@ class RemoteApplierTest {
 
     @Test
     void aBatchOfInlineFilesAcrossDirectoriesIsInstalledRecordedAndLeavesNoJournal() throws Exception {
+        installsABatch(24); // each file and directory fsynced
+    }
+
+    @Test
+    void aLargeBatchIsInstalledTheSameWithItsFileSystemSyncedTogether() throws Exception {
+        installsABatch(StagedInstalls.SYNC_TOGETHER_AT + 6); // one syncfs before the renames, one after
+    }
+
+    private void installsABatch(int n) throws Exception {
         List<Message.Announced> batch = new java.util.ArrayList<>();
-        for (int i = 0; i < 24; i++) {
+        for (int i = 0; i < n; i++) {
             byte[] content = ("file " + i).getBytes(StandardCharsets.UTF_8);
             batch.add(new Message.Announced(parts.file("d" + i % 6 + "/f" + i, content, 0644, T, PEER, 5), content));
         }
 
         announce(batch.toArray(Message.Announced[]::new));
 
-        for (int i = 0; i < 24; i++) {
+        for (int i = 0; i < n; i++) {
             String rel = "d" + i % 6 + "/f" + i;
             assertArrayEquals(("file " + i).getBytes(StandardCharsets.UTF_8), Files.readAllBytes(parts.root.resolve(rel)));
+            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(parts.root.resolve(rel), LinkOption.NOFOLLOW_LINKS)));
             assertEquals(batch.get(i).record().version(), indexed(rel).record().version());
             assertTrue(acknowledged(rel), rel + " acknowledged");
         }
         assertEquals(List.of(), parts.store.intents(FOLDER), "the batch's journal rows went with its index commit");
-        assertEquals(24, parts.counters.filesApplied.get());
+        assertEquals(n, parts.counters.filesApplied.get());
+        try (var names = Files.list(parts.root.resolve("d0"))) {
+            assertEquals(List.of(), names.map(p -> p.getFileName().toString()).filter(Applier::isTempName).toList(),
+                    "no temp file left");
+        }
         assertEquals(0, parts.problems.size());
     }
 

@@ -64,6 +64,7 @@ class ConfinedFsTest {
             () -> fs.openRegular(in, true, true).close(),
             () -> fs.openRegular(in, false, false).close(),
             () -> fs.fsync(in),
+            () -> fs.syncfs(root.resolve("d/dir")),
             () -> fs.rename(root.resolve("mine"), in),
             () -> fs.rename(in, root.resolve("taken")),
             () -> fs.delete(in),
@@ -110,6 +111,18 @@ class ConfinedFsTest {
             BeneathWalk.useOpenat2(true);
         }
         assertEquals(before, snapshot(outside));
+    }
+
+    @Test
+    void syncfsTakesADirectoryOfTheFolderAndNamesWhatIsWrongWithAnyOther() throws Exception {
+        Files.createDirectories(root.resolve("sub"));
+        Files.writeString(root.resolve("file"), "x");
+        fs.syncfs(root);
+        fs.syncfs(root.resolve("sub"));
+        assertThrows(NoSuchFileException.class, () -> fs.syncfs(root.resolve("missing")));
+        NativeFs.ErrnoException e = assertThrows(NativeFs.ErrnoException.class, () -> fs.syncfs(root.resolve("file")));
+        assertEquals(LibC.ENOTDIR, e.errno());
+        assertTrue(e.getMessage().contains(root.resolve("file").toString()), e.getMessage());
     }
 
     @Test
