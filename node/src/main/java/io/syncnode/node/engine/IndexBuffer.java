@@ -11,10 +11,8 @@ import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.StatSignature;
 import io.syncnode.protocol.VersionVector;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,15 +88,12 @@ final class IndexBuffer {
     private PendingPuts inFlight = new PendingPuts();
     /** Its transaction and what it sends once committed; null when none. */
     private CompletableFuture<Void> inFlightCommit;
-    private Batch inFlightBatch;
+    private IndexBatch inFlightBatch;
     private final Map<String, List<Message.AckEntry>> acks = new HashMap<>();
-    private final List<Clear> clears = new ArrayList<>();
+    private final List<IndexBatch.Clear> clears = new ArrayList<>();
     /** Open conflicts of this folder (loaded at start), and changes to them not yet written. */
     private final Map<String, StoredConflict> conflicts = new HashMap<>();
     private final Map<String, StoredConflict> conflictChanges = new LinkedHashMap<>();
-
-    private record Clear(String path, long peer) {
-    }
 
     /** @param sharedWith whether the folder is shared with a node (by name): its changes are dirty only toward those */
     IndexBuffer(String folder, SqliteIndexStore store, PeerDirectory peers, java.util.function.Predicate<String> sharedWith,
@@ -253,7 +248,7 @@ final class IndexBuffer {
     }
 
     void clearDirty(String path, long peer) {
-        clears.add(new Clear(path, peer));
+        clears.add(new IndexBatch.Clear(path, peer));
     }
 
     /** Whether a full scan should flush now ({@link #FLUSH_AT}, {@link #FLUSH_INLINE_BYTES}). */
@@ -285,22 +280,22 @@ final class IndexBuffer {
     /** Writes buffered changes in one transaction, then sends the announcements and acks they allow. */
     void flush() {
         settle();
-        Batch b = take();
+        IndexBatch b = take();
         if (b == null) {
             return;
         }
         pending.clear();
         if (b.writes()) {
-            markPuts(Hops.Hop.FLUSH, b.puts);
+            markPuts(Hops.Hop.FLUSH, b.puts());
             try {
-                store.writeAndWait(b::write);
+                store.writeAndWait(w -> b.write(w, peers, sharedWith));
             } catch (RuntimeException e) {
                 restore(b);
                 throw e;
             }
-            markPuts(Hops.Hop.COMMITTED, b.puts);
+            markPuts(Hops.Hop.COMMITTED, b.puts());
         }
-        b.send();
+        b.send(announcer);
     }
 
     /**
@@ -311,20 +306,20 @@ final class IndexBuffer {
      */
     void flushBehind() {
         settle();
-        Batch b = take();
+        IndexBatch b = take();
         if (b == null) {
             return;
         }
         if (!b.writes()) {
-            b.send(); // nothing pending either
+            b.send(announcer); // nothing pending either
             return;
         }
-        markPuts(Hops.Hop.FLUSH, b.puts);
+        markPuts(Hops.Hop.FLUSH, b.puts());
         PendingPuts empty = inFlight;
         inFlight = pending;
         pending = empty;
         inFlightBatch = b;
-        inFlightCommit = store.write(b::write);
+        inFlightCommit = store.write(w -> b.write(w, peers, sharedWith));
     }
 
     /**
@@ -336,7 +331,7 @@ final class IndexBuffer {
         if (inFlightCommit == null) {
             return;
         }
-        Batch b = inFlightBatch;
+        IndexBatch b = inFlightBatch;
         CompletableFuture<Void> commit = inFlightCommit;
         inFlightCommit = null;
         inFlightBatch = null;
@@ -348,20 +343,20 @@ final class IndexBuffer {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
         inFlight.clear();
-        markPuts(Hops.Hop.COMMITTED, b.puts);
-        b.send();
+        markPuts(Hops.Hop.COMMITTED, b.puts());
+        b.send(announcer);
     }
 
     /**
      * Takes everything buffered (but the pending puts, which the caller clears or moves) as one
      * batch; null when nothing is buffered.
      */
-    private Batch take() {
+    private IndexBatch take() {
         if (pending.isEmpty() && clears.isEmpty() && acks.isEmpty() && conflictChanges.isEmpty()
                 && intentsDone.isEmpty()) {
             return null;
         }
-        Batch b = new Batch(new ArrayList<>(pending.inOrder()), new ArrayList<>(clears),
+        IndexBatch b = new IndexBatch(folder, new ArrayList<>(pending.inOrder()), new ArrayList<>(clears),
                 new LinkedHashMap<>(conflictChanges), new ArrayList<>(intentsDone), new HashMap<>(acks),
                 clock.instant());
         clears.clear();
@@ -375,88 +370,17 @@ final class IndexBuffer {
      * A batch whose transaction failed is buffered again, older than what was buffered since (the
      * newer change of a path wins, as in {@link #put}): it is written with the next flush.
      */
-    private void restore(Batch b) {
+    private void restore(IndexBatch b) {
         PendingPuts newer = pending;
         pending = new PendingPuts();
-        b.puts.forEach(pending::add);
+        b.puts().forEach(pending::add);
         for (Put p : newer.inOrder()) {
             pending.add(merged(pending.remove(p.record().path()), p));
         }
-        clears.addAll(0, b.cleared);
-        b.acks.forEach((member, entries) -> acks.computeIfAbsent(member, k -> new ArrayList<>()).addAll(0, entries));
-        b.conflicted.forEach(conflictChanges::putIfAbsent);
-        intentsDone.addAll(b.journalled);
-    }
-
-    /** What one flush writes in one transaction, and what it sends once that is committed. */
-    private final class Batch {
-        final List<Put> puts;
-        final List<Clear> cleared;
-        final Map<String, StoredConflict> conflicted;
-        final List<String> journalled;
-        final Map<String, List<Message.AckEntry>> acks;
-        final Instant now;
-
-        Batch(List<Put> puts, List<Clear> cleared, Map<String, StoredConflict> conflicted, List<String> journalled,
-              Map<String, List<Message.AckEntry>> acks, Instant now) {
-            this.puts = puts;
-            this.cleared = cleared;
-            this.conflicted = conflicted;
-            this.journalled = journalled;
-            this.acks = acks;
-            this.now = now;
-        }
-
-        boolean writes() {
-            return !puts.isEmpty() || !cleared.isEmpty() || !conflicted.isEmpty() || !journalled.isEmpty();
-        }
-
-        /** The transaction's work (on the worker, or on the writer thread for a batch in flight). */
-        Void write(io.syncnode.node.index.IndexWriter w) {
-            // read inside the transaction: a peer forgotten meanwhile (PeerDirectory.forget) gets no row
-            Set<Long> known = peers.knownIds(sharedWith);
-            for (Put p : puts) {
-                if (p.taken()) {
-                    w.clearDirtyAll(folder, p.record().path());
-                }
-                w.put(folder, p.record(), p.stat());
-                if (p.markDirty() && !known.isEmpty()) {
-                    Set<Long> to = new HashSet<>(known);
-                    if (p.exceptPeer() != null) {
-                        to.remove(peers.idOf(p.exceptPeer()));
-                    }
-                    w.markDirty(folder, p.record().path(), to, now);
-                }
-            }
-            for (Clear c : cleared) {
-                w.clearDirty(folder, c.path(), c.peer());
-            }
-            conflicted.forEach((path, c) -> {
-                if (c == null) {
-                    w.deleteConflict(folder, path);
-                } else {
-                    w.putConflict(c);
-                }
-            });
-            if (!journalled.isEmpty()) {
-                w.deleteIntents(folder, journalled);
-            }
-            return null;
-        }
-
-        /** After the commit: the new local versions to every member, the acknowledgements to theirs. */
-        void send() {
-            List<Message.Announced> announce = new ArrayList<>();
-            for (Put p : puts) {
-                if (p.markDirty()) {
-                    announce.add(new Message.Announced(p.record(), p.inline()));
-                }
-            }
-            if (!announce.isEmpty()) {
-                IndexBuffer.this.send(null, announce, false);
-            }
-            announcer.acknowledge(acks);
-        }
+        clears.addAll(0, b.cleared());
+        b.acks().forEach((member, entries) -> acks.computeIfAbsent(member, k -> new ArrayList<>()).addAll(0, entries));
+        b.conflicted().forEach(conflictChanges::putIfAbsent);
+        intentsDone.addAll(b.journalled());
     }
 
     /** Marks the new versions (announced or taken from a member) of {@code puts} for {@link Hops}. */
