@@ -37,18 +37,19 @@ class LauncherIT {
                     + plain);
         }
         assertTrue(plain.contains("-XX:+ExitOnOutOfMemoryError"), "a node out of heap stops at once: " + plain);
-        String jvm = java("-XX:+PrintCommandLineFlags", "-version");
-        assertEquals(maxHeap(jvm), maxHeap(plain), "no heap cap: a big folder gets what the JVM allows");
+        assertEquals(String.valueOf(512L << 20), maxHeap(plain), "a heap sized for the job, not a quarter of the machine (issue 13)");
         boolean trims = java("-XX:TrimNativeHeapInterval=30000", "-version").contains("version");
         assertEquals(trims, plain.contains("-XX:TrimNativeHeapInterval=30000"),
                 "the C heap is trimmed exactly when this java has the option: " + plain);
         assertTrue(plain.contains("Usage: syncnode run"), plain);
         String overridden = run(Map.of("SYNCNODE_JAVA_OPTS",
-                "-XX:G1PeriodicGCInterval=5000 -XX:MaxHeapFreeRatio=70 -XX:+UsePerfData -XX:+PrintCommandLineFlags",
+                "-Xmx1g -XX:G1PeriodicGCInterval=5000 -XX:MaxHeapFreeRatio=70 -XX:+UsePerfData -XX:+PrintCommandLineFlags",
                 "SYNCNODE_CDS_DIR", cds.toString()), "run", "--help");
         assertTrue(overridden.contains("-XX:G1PeriodicGCInterval=5000"), overridden);
         assertTrue(overridden.contains("-XX:MaxHeapFreeRatio=70") && overridden.contains("-XX:+UsePerfData"), overridden);
         assertFalse(overridden.contains("-XX:G1PeriodicGCInterval=300000"), overridden);
+        assertTrue(overridden.contains("-XX:MaxHeapSize=1073741824") && !overridden.contains("-XX:MaxHeapSize=536870912"),
+                "the operator's heap cap wins: " + overridden);
         assertFalse(overridden.contains("-XX:MaxHeapFreeRatio=40") || overridden.contains("-XX:-UsePerfData"), overridden);
     }
 
