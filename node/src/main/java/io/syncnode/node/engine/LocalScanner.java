@@ -60,10 +60,8 @@ final class LocalScanner {
     private final Set<String> reportedSockets = new HashSet<>();
     /** How far the running full scan has come (shown by {@code status} while the node starts). */
     private final ScanProgress progress = new ScanProgress();
-    /** Walks remove the temp entries they meet until a full scan ends (see {@link #sweepLeftoverTemps}). */
-    private boolean sweepTemps;
-    /** Temp entries the sweep removed so far. */
-    private int tempsRemoved;
+    /** The temp entries walks meet: passed over, and removed until a full scan ends (see {@link #sweepLeftoverTemps}). */
+    private final TempSweep temps;
 
     /** {@code halt} stops the folder with the operator's message (see {@link FolderScans}). */
     LocalScanner(FolderContext context, EntryReader reader, ChangingEntries changing, Consumer<String> halt) {
@@ -80,16 +78,15 @@ final class LocalScanner {
         this.recorder = new ChangeRecorder(folder, context.selfId(), store, buffer, applier, context.clock(), problems,
                 context.actions(), context.local());
         this.directoryRows = new DirectoryRows(store, folder);
+        this.temps = new TempSweep(folder, applier);
     }
 
     /**
      * The walks up to the end of the next full scan (the first one of a start) also remove the temp
-     * entries they meet: leftovers of an apply a crash or kill interrupted. Only while no apply can
-     * be writing one: the start-up scan runs on the worker before anything remote is applied. The
-     * scan's own walk finds them, so a start walks the tree once, not twice.
+     * entries they meet: leftovers of an apply a crash or kill interrupted (see {@link TempSweep}).
      */
     void sweepLeftoverTemps() {
-        sweepTemps = true;
+        temps.start();
     }
 
     /** A full scan that may delete any share of the folder (the operator asked for it). */
@@ -115,31 +112,8 @@ final class LocalScanner {
                 progress.ended();
             }
         } finally {
-            endSweep();
+            temps.end();
         }
-    }
-
-    private void endSweep() {
-        if (sweepTemps && tempsRemoved > 0) {
-            int n = tempsRemoved;
-            LOG.info(() -> folder + ": removed " + n + " temp files left by an interrupted apply");
-        }
-        sweepTemps = false;
-        tempsRemoved = 0;
-    }
-
-    /**
-     * A temp-named entry met by a walk, removed when sweeping; true when it is one (passed over
-     * either way). Looks at the name in place: this runs for every entry of every walk.
-     */
-    private boolean tempEntry(String rel, boolean directory) {
-        if (!rel.startsWith(Applier.TEMP_PREFIX, rel.lastIndexOf('/') + 1)) {
-            return false;
-        }
-        if (sweepTemps && applier.removeLeftoverTemp(rel, directory)) {
-            tempsRemoved++;
-        }
-        return true;
     }
 
     /** How far the running full scan has come. */
@@ -241,7 +215,7 @@ final class LocalScanner {
                     scanPath(RelativePath.ROOT);
                     return true;
                 }
-                if (tempEntry(rel, true) || ignored.test(rel, true)) {
+                if (temps.tempEntry(rel, true) || ignored.test(rel, true)) {
                     return false;
                 }
                 seen.add(rel);
@@ -254,7 +228,7 @@ final class LocalScanner {
             public void file(String rel, BeneathTree.Held held) throws IOException {
                 buffer.checkStopping();
                 progress.entry();
-                if (!tempEntry(rel, false) && !ignored.test(rel, false)) {
+                if (!temps.tempEntry(rel, false) && !ignored.test(rel, false)) {
                     seen.add(rel);
                     scanPath(rel, held);
                     flushIfLarge();
