@@ -84,11 +84,13 @@ final class IndexBuffer {
     private final Announcer announcer;
     private final Clock clock;
     private PendingPuts pending = new PendingPuts();
-    /** The batch handed to the writer by {@link #flushBehind}, not yet committed and announced; empty when none. */
+    /** The changes of the batch handed to the writer by {@link #flushBehind}, not yet committed and announced; empty when none. */
     private PendingPuts inFlight = new PendingPuts();
-    /** Its transaction and what it sends once committed; null when none. */
-    private CompletableFuture<Void> inFlightCommit;
-    private IndexBatch inFlightBatch;
+    /** That batch (what it sends once committed) and its transaction; null when none. */
+    private InFlight committing;
+
+    private record InFlight(IndexBatch batch, CompletableFuture<Void> commit) {
+    }
     private final Map<String, List<Message.AckEntry>> acks = new HashMap<>();
     private final List<IndexBatch.Clear> clears = new ArrayList<>();
     /** Open conflicts of this folder (loaded at start), and changes to them not yet written. */
@@ -173,11 +175,18 @@ final class IndexBuffer {
     }
 
     /**
-     * The live buffered changes {@code select} picks from pending and from the in-flight batch, a
-     * pending change of a path hiding its in-flight one, by path.
+     * The indexed rows ({@code indexed}) of paths without a buffered change, then the live buffered
+     * changes {@code select} picks from the in-flight batch and from pending (a pending change of a
+     * path hides its in-flight one), by path.
      */
-    private Map<String, StoredFile> liveBuffered(java.util.function.Function<PendingPuts, List<Put>> select) {
+    private List<StoredFile> withBuffered(List<StoredFile> indexed,
+                                          java.util.function.Function<PendingPuts, List<Put>> select) {
         Map<String, StoredFile> out = new java.util.TreeMap<>();
+        for (StoredFile f : indexed) {
+            if (!hasBuffered(f.record().path())) {
+                out.put(f.record().path(), f);
+            }
+        }
         if (!inFlight.isEmpty()) {
             for (Put p : select.apply(inFlight)) {
                 if (!pending.contains(p.record().path())) {
@@ -188,12 +197,12 @@ final class IndexBuffer {
         for (Put p : select.apply(pending)) {
             out.put(p.record().path(), new StoredFile(folder, p.record(), p.stat(), 0));
         }
-        return out;
+        return new ArrayList<>(out.values());
     }
 
     /** Live buffered records strictly under {@code dir} (pending or in flight: perhaps not yet in the index). */
     List<StoredFile> pendingUnder(String dir) {
-        return new ArrayList<>(liveBuffered(b -> b.liveUnder(dir)).values());
+        return withBuffered(List.of(), b -> b.liveUnder(dir));
     }
 
     /**
@@ -201,24 +210,12 @@ final class IndexBuffer {
      * (a pending change of a path hides its indexed row): candidate names of a hard-link group.
      */
     List<StoredFile> sameInode(long dev, long ino) {
-        return withBuffered(store.sameInode(folder, dev, ino), liveBuffered(b -> b.liveOnInode(dev, ino)));
-    }
-
-    /** The indexed rows without a buffered change, and the live buffered ones, by path. */
-    private List<StoredFile> withBuffered(List<StoredFile> indexed, Map<String, StoredFile> buffered) {
-        Map<String, StoredFile> out = new java.util.TreeMap<>();
-        for (StoredFile f : indexed) {
-            if (!hasBuffered(f.record().path())) {
-                out.put(f.record().path(), f);
-            }
-        }
-        out.putAll(buffered);
-        return new ArrayList<>(out.values());
+        return withBuffered(store.sameInode(folder, dev, ino), b -> b.liveOnInode(dev, ino));
     }
 
     /** The live records that link to {@code first} as their hard-link group's first name, pending changes first. */
     List<StoredFile> linkedTo(String first) {
-        return withBuffered(store.linkedTo(folder, first), liveBuffered(b -> b.liveLinkingTo(first)));
+        return withBuffered(store.linkedTo(folder, first), b -> b.liveLinkingTo(first));
     }
 
     /** Buffers a change; a version that dominates an open conflict's remote version settles it. */
@@ -318,8 +315,7 @@ final class IndexBuffer {
         PendingPuts empty = inFlight;
         inFlight = pending;
         pending = empty;
-        inFlightBatch = b;
-        inFlightCommit = store.write(w -> b.write(w, peers, sharedWith));
+        committing = new InFlight(b, store.write(w -> b.write(w, peers, sharedWith)));
     }
 
     /**
@@ -328,13 +324,12 @@ final class IndexBuffer {
      * its changes are then pending again (older than the pending ones), as after a failed {@link #flush}.
      */
     void settle() {
-        if (inFlightCommit == null) {
+        if (committing == null) {
             return;
         }
-        IndexBatch b = inFlightBatch;
-        CompletableFuture<Void> commit = inFlightCommit;
-        inFlightCommit = null;
-        inFlightBatch = null;
+        IndexBatch b = committing.batch();
+        CompletableFuture<Void> commit = committing.commit();
+        committing = null;
         try {
             commit.join();
         } catch (java.util.concurrent.CompletionException e) {

@@ -172,7 +172,7 @@ final class StagedInstalls {
             }));
         }
         if (together) {
-            syncTogether(applier, batch, prepared);
+            syncTempsTogether(applier, batch, prepared);
         }
         Set<Path> dirs = new LinkedHashSet<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -224,7 +224,7 @@ final class StagedInstalls {
             }
         }
         if (together) {
-            syncTogether(applier, dirs);
+            syncRenamesTogether(applier, dirs);
         } else {
             fsyncDirectories(applier, dirs);
         }
@@ -234,7 +234,7 @@ final class StagedInstalls {
      * A large batch's temp files, all prepared (or failed), made durable together before any is
      * renamed; if that fails, none is installed (each is tried again later).
      */
-    private void syncTogether(Applier applier, List<Staged> batch, List<CompletableFuture<Void>> prepared) {
+    private void syncTempsTogether(Applier applier, List<Staged> batch, List<CompletableFuture<Void>> prepared) {
         Set<Path> dirs = new LinkedHashSet<>();
         for (int i = 0; i < batch.size(); i++) {
             prepared.get(i).exceptionally(e -> null).join();
@@ -249,8 +249,8 @@ final class StagedInstalls {
         }
     }
 
-    /** A large batch's renames made durable together (see {@link #fsyncDirectories}). */
-    private void syncTogether(Applier applier, Set<Path> dirs) {
+    /** A large batch's renames made durable together, in place of {@link #fsyncDirectories} (a failure is logged as there). */
+    private void syncRenamesTogether(Applier applier, Set<Path> dirs) {
         try {
             applier.syncFileSystems(dirs);
         } catch (IOException e) {

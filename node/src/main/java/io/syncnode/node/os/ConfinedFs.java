@@ -110,24 +110,13 @@ public final class ConfinedFs {
 
     /** fsync of the regular file or directory {@code entry} (opened without following it, never a FIFO or device). */
     public void fsync(Path entry) throws IOException {
-        try (At at = at(entry)) {
-            int fd = LibC.get().openat(at.dirfd, at.name, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NONBLOCK
-                    | LibC.O_NOCTTY | LibC.O_CLOEXEC, 0);
-            if (fd < 0) {
-                throw failureOrAbsent("fsync", entry, "openat(O_NOFOLLOW)", LibC.lastError());
+        onOpened(entry, LibC.O_NONBLOCK | LibC.O_NOCTTY, "fsync", "openat(O_NOFOLLOW)", fd -> {
+            int type = typeOf(fd, entry);
+            if (type != LibC.S_IFREG && type != LibC.S_IFDIR) {
+                throw new NativeFs.ErrnoException("cannot fsync " + entry + ": not a file or directory", LibC.EINVAL);
             }
-            try {
-                int type = typeOf(fd, entry);
-                if (type != LibC.S_IFREG && type != LibC.S_IFDIR) {
-                    throw new NativeFs.ErrnoException("cannot fsync " + entry + ": not a file or directory", LibC.EINVAL);
-                }
-                if (LibC.get().fsync(fd) != 0) {
-                    throw NativeFs.failure("fsync", entry, "fsync", LibC.lastError());
-                }
-            } finally {
-                LibC.get().close(fd);
-            }
-        }
+            return LibC.get().fsync(fd);
+        });
     }
 
     /**
@@ -136,15 +125,29 @@ public final class ConfinedFs {
      * Errors of a write-back since the last syncfs are reported (Linux 5.8 and later).
      */
     public void syncfs(Path dir) throws IOException {
-        try (At at = at(dir)) {
-            int fd = LibC.get().openat(at.dirfd, at.name, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW
-                    | LibC.O_CLOEXEC, 0);
+        onOpened(dir, LibC.O_DIRECTORY, "syncfs", "openat(O_DIRECTORY|O_NOFOLLOW)", fd -> LibC.get().syncfs(fd));
+    }
+
+    /** A call on an open descriptor: its return value, non-zero (with errno) on failure. */
+    @FunctionalInterface
+    private interface FdCall {
+        int run(int fd) throws IOException;
+    }
+
+    /**
+     * Opens {@code entry} read-only without following it ({@code O_NOFOLLOW|O_CLOEXEC} and
+     * {@code flags}), runs the system call {@code what} on it and closes it; a failure names the
+     * entry and the call ({@code open}: how it was opened).
+     */
+    private void onOpened(Path entry, int flags, String what, String open, FdCall call) throws IOException {
+        try (At at = at(entry)) {
+            int fd = LibC.get().openat(at.dirfd, at.name, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC | flags, 0);
             if (fd < 0) {
-                throw failureOrAbsent("syncfs", dir, "openat(O_DIRECTORY|O_NOFOLLOW)", LibC.lastError());
+                throw failureOrAbsent(what, entry, open, LibC.lastError());
             }
             try {
-                if (LibC.get().syncfs(fd) != 0) {
-                    throw NativeFs.failure("syncfs", dir, "syncfs", LibC.lastError());
+                if (call.run(fd) != 0) {
+                    throw NativeFs.failure(what, entry, what, LibC.lastError());
                 }
             } finally {
                 LibC.get().close(fd);

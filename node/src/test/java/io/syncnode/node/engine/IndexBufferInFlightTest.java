@@ -40,6 +40,13 @@ class IndexBufferInFlightTest {
         }
     }
 
+    /** A new local file of one byte at {@code path}, inode {@code ino}, buffered. */
+    private static FileRecord putLocal(EngineParts parts, String path, int content, long ino) throws Exception {
+        FileRecord r = parts.file(path, new byte[] {(byte) content}, 0644, 1, EngineParts.SELF, 1);
+        parts.buffer.put(IndexBuffer.Put.local(r, stat(ino), null));
+        return r;
+    }
+
     private static List<String> paths(List<StoredFile> files) {
         return files.stream().map(f -> f.record().path()).toList();
     }
@@ -48,10 +55,8 @@ class IndexBufferInFlightTest {
     void aBatchInFlightIsReadUntilCommittedAndAnnouncedOnlyThen() throws Exception {
         try (EngineParts parts = new EngineParts(tmp)) {
             IndexBuffer buffer = parts.buffer;
-            FileRecord a = parts.file("d/a", new byte[] {1}, 0644, 1, EngineParts.SELF, 1);
-            FileRecord b = parts.file("d/b", new byte[] {2}, 0644, 1, EngineParts.SELF, 1);
-            buffer.put(IndexBuffer.Put.local(a, stat(10), null));
-            buffer.put(IndexBuffer.Put.local(b, stat(11), null));
+            FileRecord a = putLocal(parts, "d/a", 1, 10);
+            putLocal(parts, "d/b", 2, 11);
 
             // hold the writer thread so that the batch is certainly not committed while the reads run
             CountDownLatch release = new CountDownLatch(1);
@@ -98,10 +103,8 @@ class IndexBufferInFlightTest {
     void aFailedCommitLeavesTheBatchPendingBehindNewerChanges() throws Exception {
         try (EngineParts parts = new EngineParts(tmp)) {
             IndexBuffer buffer = parts.buffer;
-            FileRecord a = parts.file("a", new byte[] {1}, 0644, 1, EngineParts.SELF, 1);
-            FileRecord c = parts.file("c", new byte[] {3}, 0644, 1, EngineParts.SELF, 1);
-            buffer.put(IndexBuffer.Put.local(a, stat(10), null));
-            buffer.put(IndexBuffer.Put.local(c, stat(12), null));
+            putLocal(parts, "a", 1, 10);
+            FileRecord c = putLocal(parts, "c", 3, 12);
             buffer.ack("peer", "x", VersionVector.of(Map.of(EngineParts.PEER, 1L)));
             parts.store.close(); // every write fails from now on
             buffer.flushBehind();
