@@ -86,6 +86,11 @@ public final class FolderVerdict {
     public enum Deferred {
         /** A verdict this node won already covered this remote version: it stays decided (the loser takes ours). */
         WON_ALREADY,
+        /**
+         * A verdict this node lost already took this remote version, and its take is under way (a
+         * fetch): it stays decided, and is neither weighed again nor taken twice.
+         */
+        LOST_ALREADY,
         /** Still concurrent and contested: weighed by the verdict. */
         CONTESTED,
         /** No longer concurrent, or not contested: the ordinary per-path rules apply. */
@@ -97,13 +102,18 @@ public final class FolderVerdict {
      *
      * @param local the local record now, or null
      * @param wonAgainst the remote version of the path a verdict of this node won against, or null
+     * @param taking the remote version of the path a verdict this node lost is taking, or null
      */
-    public static Deferred classify(FileRecord local, FileRecord remote, VersionVector wonAgainst) {
+    public static Deferred classify(FileRecord local, FileRecord remote, VersionVector wonAgainst,
+                                    VersionVector taking) {
         if (local == null || local.version().compare(remote.version()) != VersionVector.Ordering.CONCURRENT) {
             return Deferred.ORDINARY;
         }
         if (remote.version().equals(wonAgainst)) {
             return Deferred.WON_ALREADY;
+        }
+        if (remote.version().equals(taking)) {
+            return Deferred.LOST_ALREADY;
         }
         return Reconciler.contested(local, remote) ? Deferred.CONTESTED : Deferred.ORDINARY;
     }

@@ -61,23 +61,30 @@ class FolderScopeDeferralTest {
         FileRecord remote = file(THEIRS, B, 200, "bb");
         FileRecord sameContent = file(THEIRS, B, 300, "aa");
         FileRecord newer = file(MINE.merge(THEIRS).bump(B, 4), B, 300, "cc");
+        FileRecord taken = file(MINE.merge(THEIRS).bump(A, 4), A, 200, "bb");
         return Stream.of(
-                Arguments.of("concurrent and contested: weighed", local, remote, null, FolderVerdict.Deferred.CONTESTED),
-                Arguments.of("a verdict won against this very version: stays decided", local, remote, THEIRS,
+                Arguments.of("concurrent and contested: weighed", local, remote, null, null, FolderVerdict.Deferred.CONTESTED),
+                Arguments.of("a verdict won against this very version: stays decided", local, remote, THEIRS, null,
                         FolderVerdict.Deferred.WON_ALREADY),
-                Arguments.of("won against an older version: weighed again", local, remote, BASE,
+                Arguments.of("won against an older version: weighed again", local, remote, BASE, null,
                         FolderVerdict.Deferred.CONTESTED),
-                Arguments.of("same content, other metadata: per path", local, sameContent, null,
+                Arguments.of("a lost verdict is taking this very version: stays decided", local, remote, null,
+                        THEIRS, FolderVerdict.Deferred.LOST_ALREADY),
+                Arguments.of("a lost verdict took an older version: weighed again", local, remote, null, BASE,
+                        FolderVerdict.Deferred.CONTESTED),
+                Arguments.of("taken already: no longer concurrent, per path", taken, remote, null, THEIRS,
                         FolderVerdict.Deferred.ORDINARY),
-                Arguments.of("no longer concurrent: per path", local, newer, null, FolderVerdict.Deferred.ORDINARY),
-                Arguments.of("no local version any more: per path", null, remote, THEIRS, FolderVerdict.Deferred.ORDINARY));
+                Arguments.of("same content, other metadata: per path", local, sameContent, null, null,
+                        FolderVerdict.Deferred.ORDINARY),
+                Arguments.of("no longer concurrent: per path", local, newer, null, null, FolderVerdict.Deferred.ORDINARY),
+                Arguments.of("no local version any more: per path", null, remote, THEIRS, null, FolderVerdict.Deferred.ORDINARY));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("classifications")
     void aWaitingRecordAtVerdictTime(String name, FileRecord local, FileRecord remote, VersionVector wonAgainst,
-                                     FolderVerdict.Deferred expected) {
-        assertEquals(expected, FolderVerdict.classify(local, remote, wonAgainst));
+                                     VersionVector taking, FolderVerdict.Deferred expected) {
+        assertEquals(expected, FolderVerdict.classify(local, remote, wonAgainst, taking));
     }
 
     static Stream<Arguments> sides() {

@@ -96,8 +96,9 @@ final class FolderScopeVerdicts {
     /** Losing local versions already saved by a folder verdict (path to version), so a second member's verdict does not save them again. */
     private final Map<String, VersionVector> savedLosers = new HashMap<>();
     /**
-     * Remote versions a lost verdict took (path to version): the same verdict sent again while the
-     * take's fetch still runs is not taken twice.
+     * Remote versions a lost verdict took (path to version): the same version met again while the
+     * take's fetch still runs (the same verdict sent again, the winner's index in a later exchange)
+     * is neither taken twice nor weighed again.
      */
     private final Map<String, VersionVector> taking = new HashMap<>();
     /** Members asked for their whole index since their last folder verdict. */
@@ -205,11 +206,15 @@ final class FolderScopeVerdicts {
         for (Message.Announced a : waiting.values()) {
             StoredFile cur = folder.buffer().current(a.record().path());
             FileRecord local = cur == null ? null : cur.record();
-            switch (FolderVerdict.classify(local, a.record(), wonAgainst.get(a.record().path()))) {
+            switch (FolderVerdict.classify(local, a.record(), wonAgainst.get(a.record().path()),
+                    taking.get(a.record().path()))) {
                 // a verdict this node won already covered this remote version (it came again: the
                 // loser has not taken ours yet, e.g. the verdict was lost): it stays decided, and the
                 // loser is sent our versions again
                 case WON_ALREADY -> wonBefore.add(local);
+                // a verdict this node lost is taking this remote version (its fetch runs): weighed
+                // again now, without the changes counted from the heal, the verdict could turn
+                case LOST_ALREADY -> { }
                 case CONTESTED -> {
                     mine.add(local);
                     theirs.add(a);
@@ -286,13 +291,13 @@ final class FolderScopeVerdicts {
             }
             StoredFile cur = folder.buffer().current(a.record().path());
             FileRecord local = cur == null ? null : cur.record();
-            if (FolderVerdict.classify(local, a.record(), null) == FolderVerdict.Deferred.CONTESTED) {
-                if (!a.record().version().equals(taking.get(a.record().path()))) {
+            switch (FolderVerdict.classify(local, a.record(), null, taking.get(a.record().path()))) {
+                case CONTESTED -> {
                     mine.add(local);
                     theirs.add(a);
                 }
-            } else {
-                steps.applyOne(from, a);
+                case LOST_ALREADY -> { } // the same verdict sent again while its take's fetch runs
+                case WON_ALREADY, ORDINARY -> steps.applyOne(from, a);
             }
         }
         if (waiting != null && waiting.isEmpty()) {
@@ -340,6 +345,7 @@ final class FolderScopeVerdicts {
                 steps.take(from, remoteRecord.withVersion(cur.record().version().merge(remoteRecord.version())
                         .bump(folder.selfId(), now), remoteRecord.modifiedBy()), a.inlineContent(), cur, true);
             } catch (IOException | RuntimeException e) {
+                taking.remove(remoteRecord.path()); // not under way: the next exchange takes it
                 folder.problems().put(remoteRecord.path(), Problems.Kind.APPLY_FAILED, e.getMessage());
                 folder.scanLater().accept(remoteRecord.path());
             }

@@ -3,6 +3,7 @@ package io.syncnode.node.engine;
 import io.syncnode.config.MinFree;
 import io.syncnode.node.apply.Applier;
 import io.syncnode.node.fetch.DiskSpace;
+import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.index.SqliteIndexStore;
 import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.Outbox;
@@ -28,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One folder's engine parts built directly for unit tests: a real folder in a temp directory, a
  * real SQLite index, a real {@link Applier} and {@link FolderWorker}; a fixed clock, a same-thread
- * I/O pool, and an outbox that records what it is given. No fetcher: a test that reaches a fetch
- * fails (its apply records a problem).
+ * I/O pool, and an outbox that records what it is given. No fetcher unless a test gives one: a
+ * test that reaches a fetch without one fails (its apply records a problem).
  */
 final class EngineParts implements AutoCloseable {
     static final long SELF = 0x1111L;
@@ -53,6 +54,8 @@ final class EngineParts implements AutoCloseable {
     final int gid;
     final long self;
     final PeerDirectory peers;
+    /** Records what it is given in {@link #sent}. */
+    final Outbox outbox;
 
     EngineParts(Path tmp) throws Exception {
         this(tmp, SELF, "self", PEER, "peer");
@@ -63,7 +66,7 @@ final class EngineParts implements AutoCloseable {
         this.self = self;
         root = Files.createDirectories(tmp.resolve("folder"));
         store = SqliteIndexStore.open(Files.createDirectories(tmp.resolve("state")));
-        Outbox outbox = new Outbox() {
+        outbox = new Outbox() {
             @Override
             public synchronized boolean send(String member, Message message) {
                 sent.add(message);
@@ -100,7 +103,12 @@ final class EngineParts implements AutoCloseable {
 
     /** @param scope the folder-scope settings, or null for file scope */
     RemoteApplier remoteApplier(ConflictPolicy policy, FolderScopeVerdicts.Folder scope) {
-        return new RemoteApplier(context, new Reconciler(policy, DeleteConflict.KEEP_MODIFIED, self), null,
+        return remoteApplier(policy, scope, null);
+    }
+
+    /** @param fetcher fetches content (its requests go to {@link #outbox}), or null: a fetch fails */
+    RemoteApplier remoteApplier(ConflictPolicy policy, FolderScopeVerdicts.Folder scope, Fetcher fetcher) {
+        return new RemoteApplier(context, new Reconciler(policy, DeleteConflict.KEEP_MODIFIED, self), fetcher,
                 new FetchQueue.Space(new DiskSpace(root, new MinFree(0, 0)), (delay, task) -> { }),
                 new ApplyRetries(FOLDER, (delay, task) -> { }, (from, a) -> { }), scope, c -> { }, 3);
     }

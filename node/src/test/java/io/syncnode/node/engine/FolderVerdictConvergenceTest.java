@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncnode.node.apply.FolderConflictArchive;
+import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.index.StoredFile;
 import io.syncnode.node.scan.DiskEntry;
 import io.syncnode.node.scan.EntryReader;
@@ -14,17 +15,24 @@ import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
 import io.syncnode.protocol.FolderVerdict;
 import io.syncnode.protocol.VersionVector;
+import io.syncnode.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,6 +57,8 @@ class FolderVerdictConvergenceTest {
 
     @TempDir
     Path tmp;
+    private final ExecutorService fetchPool = Executors.newSingleThreadExecutor();
+    private final ScheduledExecutorService fetchTimer = Executors.newSingleThreadScheduledExecutor();
     private Node a;
     private Node b;
 
@@ -65,10 +75,16 @@ class FolderVerdictConvergenceTest {
         Node other;
 
         Node(String name, long id, String peerName, long peerId) throws Exception {
+            this(name, id, peerName, peerId, false);
+        }
+
+        /** @param fetching with a real fetcher, whose requests nobody answers (its fetches stay under way) */
+        Node(String name, long id, String peerName, long peerId, boolean fetching) throws Exception {
             this.name = name;
             this.id = id;
             parts = new EngineParts(Files.createDirectories(tmp.resolve(name)), id, name, peerId, peerName);
             archive = new FolderConflictArchive(tmp.resolve(name).resolve("conflicts"), parts.clock, () -> null);
+            Fetcher fetcher = fetching ? new Fetcher(parts.outbox, fetchPool, fetchTimer, new AtomicLong()) : null;
             remote = parts.remoteApplier(ConflictPolicy.NEWEST, new FolderScopeVerdicts.Folder() {
                 @Override
                 public boolean localSideWins(List<FileRecord> local, List<FileRecord> theirs) {
@@ -95,7 +111,7 @@ class FolderVerdictConvergenceTest {
                     return Map.of(peerName, parts.store.dirtyRecordsFor(peerId, EngineParts.FOLDER).stream()
                             .map(StoredFile::record).toList());
                 }
-            });
+            }, fetcher);
         }
 
         /** A local change: written, then recorded as a new local version (as the scanner would). */
@@ -136,10 +152,11 @@ class FolderVerdictConvergenceTest {
 
         /** Messages this node sent since the last call, oldest first. */
         List<Message> newlySent() {
-            // written on the worker, read after the worker's task completed (its future orders the two)
-            List<Message> out = new ArrayList<>(parts.sent.subList(sentSeen, parts.sent.size()));
-            sentSeen = parts.sent.size();
-            return out;
+            synchronized (parts.outbox) { // written on the worker, and by a fetcher on its own thread
+                List<Message> out = new ArrayList<>(parts.sent.subList(sentSeen, parts.sent.size()));
+                sentSeen = parts.sent.size();
+                return out;
+            }
         }
 
         void receive(Message.IndexUpdate u) throws Exception {
@@ -173,6 +190,8 @@ class FolderVerdictConvergenceTest {
 
     @AfterEach
     void close() {
+        fetchPool.shutdownNow();
+        fetchTimer.shutdownNow();
         if (a != null) {
             a.parts.close();
         }
@@ -265,6 +284,85 @@ class FolderVerdictConvergenceTest {
     }
 
     /**
+     * The base on both nodes, then the split: each side writes, nothing reaches the other; na's
+     * change to c is newer than nb's to c, but nb's to d is the newest of all.
+     */
+    private void split() throws Exception {
+        a.other = b;
+        b.other = a;
+        for (String p : List.of("a", "b", "c", "d")) {
+            a.write(p, "base " + p + "\n", OLD - 1_000_000_000L);
+        }
+        deliverAll();
+        assertEquals(a.tree(), b.tree(), "the base is on both nodes");
+        a.write("a", "na a\n", OLD);
+        a.write("b", "na b\n", OLD);
+        a.write("c", "na c\n", NEW + 5_000_000_000L);
+        b.write("b", "nb b\n", NEW);
+        b.write("c", "nb c\n", NEW);
+        b.write("d", "nb d\n", NEW + 9_000_000_000L);
+        a.newlySent();
+        b.newlySent();
+    }
+
+    /**
+     * The deciding node lost, and its takes of the winner's b and c wait on fetches; it took d (in
+     * the index, inline) at once. The winner's index comes again meanwhile (a later exchange).
+     * Weighed again then, without the changes counted from the heal, the verdict would turn (na's c
+     * is newer than nb's, and d is no longer nb's change alone): na would send its versions as the
+     * winner, and nb would save its side too, losing to versions na is replacing (SplitBrainTest's
+     * folder-scope case on a loaded machine). A verdict lost stays decided while its takes run.
+     */
+    @Test
+    void aLostVerdictIsNotWeighedAgainWhileItsTakesAreFetched() throws Exception {
+        a = new Node("na", SMALL_ID, "nb", LARGE_ID, true);
+        b = new Node("nb", LARGE_ID, "na", SMALL_ID);
+        split();
+        healed();
+        List<Message.Announced> indexOfB = new ArrayList<>();
+        for (Message.Announced x : b.index()) {
+            boolean fetched = List.of("b", "c").contains(x.record().path());
+            indexOfB.add(fetched ? new Message.Announced(x.record(), null) : x);
+        }
+        Message.IndexUpdate full = new Message.IndexUpdate(EngineParts.FOLDER, indexOfB, true, true);
+        a.parts.onWorker(() -> {
+            a.remote.applyUpdate("nb", full);
+            return null;
+        });
+        assertEquals(1, a.archive.saved().size(), "na lost the folder: " + a.archive.saved());
+        assertEquals("nb d\n", a.tree().get("d"), "d taken at once (inline)");
+        Await.await(Duration.ofSeconds(30), () -> fetchesAsked(a).equals(List.of("b", "c")),
+                () -> "the takes of b and c wait on fetches: " + fetchesAsked(a));
+
+        a.parts.onWorker(() -> {
+            a.remote.applyUpdate("nb", full);
+            return null;
+        });
+        List<Message> sent = a.newlySent();
+        assertTrue(sent.stream().noneMatch(m -> m instanceof Message.IndexUpdate u && u.verdict()),
+                "na sent no verdict of its own: " + sent);
+        assertEquals(1, a.archive.saved().size(), "na saved its side once: " + a.archive.saved());
+        for (Message m : sent) {
+            if (m instanceof Message.IndexUpdate u) {
+                b.receive(u);
+            }
+        }
+        deliverAll();
+        assertTrue(b.archive.saved().isEmpty(), "the winner lost nothing: " + b.archive.saved());
+        Map<String, String> treeB = b.tree();
+        assertEquals(List.of("nb b\n", "nb c\n", "nb d\n"), List.of(treeB.get("b"), treeB.get("c"), treeB.get("d")),
+                "the winner keeps its side");
+    }
+
+    /** The paths {@code n} asked a member to send (fetch requests), sorted. */
+    private static List<String> fetchesAsked(Node n) {
+        synchronized (n.parts.outbox) { // the fetcher sends from its own thread
+            return n.parts.sent.stream().filter(m -> m instanceof Message.FetchRequest)
+                    .map(m -> ((Message.FetchRequest) m).path()).sorted().toList();
+        }
+    }
+
+    /**
      * Two awkward orders of the heal, each with either node first and either node deciding: the
      * trees end identical, and the side with the newest change anywhere (nb's d, changed only
      * there) wins, whichever node took which change across before the indexes met.
@@ -276,24 +374,7 @@ class FolderVerdictConvergenceTest {
                                                                       boolean takenBeforePage) throws Exception {
         a = new Node("na", naDecides ? SMALL_ID : LARGE_ID, "nb", naDecides ? LARGE_ID : SMALL_ID);
         b = new Node("nb", naDecides ? LARGE_ID : SMALL_ID, "na", naDecides ? SMALL_ID : LARGE_ID);
-        a.other = b;
-        b.other = a;
-        for (String p : List.of("a", "b", "c", "d")) {
-            a.write(p, "base " + p + "\n", OLD - 1_000_000_000L);
-        }
-        deliverAll();
-        assertEquals(a.tree(), b.tree(), "the base is on both nodes");
-
-        // the split: each side writes, nothing reaches the other; na's change to c is newer than
-        // nb's to c, but nb's to d is the newest of all
-        a.write("a", "na a\n", OLD);
-        a.write("b", "na b\n", OLD);
-        a.write("c", "na c\n", NEW + 5_000_000_000L);
-        b.write("b", "nb b\n", NEW);
-        b.write("c", "nb c\n", NEW);
-        b.write("d", "nb d\n", NEW + 9_000_000_000L);
-        a.newlySent();
-        b.newlySent();
+        split();
 
         Node early = nbEarly ? b : a;
         if (takenBeforePage) {
