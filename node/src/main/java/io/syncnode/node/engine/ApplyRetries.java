@@ -29,7 +29,7 @@ final class ApplyRetries {
     private final FetchQueue.Later later;
     private final BiConsumer<String, Message.Announced> redeliver;
     private final Cache<String, Duration> waits = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(10)).build();
+            .expireAfterWrite(Duration.ofMinutes(10)).executor(Runnable::run).build(); // upkeep here (see RowCache)
     private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
 
     /** @param redeliver hands a version back to the folder as if {@code from} had announced it again */

@@ -25,10 +25,10 @@ final class ChangingEntries {
     private final Problems problems;
     private final BiConsumer<String, Duration> readAgainAfter;
     private final Cache<String, Integer> attempts = Caffeine.newBuilder().maximumSize(MAX_PATHS)
-            .expireAfterWrite(Duration.ofHours(1)).build();
+            .expireAfterWrite(Duration.ofHours(1)).executor(Runnable::run).build(); // upkeep here (see RowCache)
     /** When the next read of a path is due (System.nanoTime). */
     private final Cache<String, Long> due = Caffeine.newBuilder().maximumSize(MAX_PATHS)
-            .expireAfterWrite(CAP.multipliedBy(2)).build();
+            .expireAfterWrite(CAP.multipliedBy(2)).executor(Runnable::run).build(); // upkeep here (see RowCache)
     private final java.util.function.LongSupplier nanoTime;
 
     /** @param readAgainAfter schedules a new read of a path after a delay */

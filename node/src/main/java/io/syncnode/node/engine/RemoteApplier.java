@@ -68,7 +68,7 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
      * refused, a conflict) leaves its entry until the next change of the path, the size bound or the hour.
      */
     private final Cache<String, Long> takenUp = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterWrite(Duration.ofHours(1)).build();
+            .expireAfterWrite(Duration.ofHours(1)).executor(Runnable::run).build(); // upkeep here (see RowCache)
 
     /**
      * @param scope the folder-scope conflict settings, or null for file scope
@@ -93,7 +93,8 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
         this.reconciler = reconciler;
         this.retries = retries;
         this.finisher = new ApplyFinisher(folder.name(), buffer, applier, folder.scanLater(), folder.problems());
-        this.staged = new StagedInstalls(folder, finisher, retries, target -> fetches().handOver(target), this::done);
+        this.staged = new StagedInstalls(folder, finisher, retries, target -> fetches().handOver(target),
+                this::installed);
         this.fetches = new FetchQueue(folder.name(), buffer, applier, fetcher, folder.worker().remoteSide(),
                 folder::guard, folder.scanLater(), folder.problems(), space, new FetchQueue.Commit() {
                     @Override
@@ -379,6 +380,19 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
      */
     @Override
     public void done(String from, FileRecord target, StatSignature stat, boolean announce) {
+        done(from, target, stat, announce, false);
+    }
+
+    /**
+     * As {@link #done}, for a file installed from a temp file this node created: a new inode,
+     * whose only name is the target, so no other name of it has a ctime to refresh (one index
+     * query less per file received).
+     */
+    private void installed(String from, FileRecord target, StatSignature stat, boolean announce) {
+        done(from, target, stat, announce, true);
+    }
+
+    private void done(String from, FileRecord target, StatSignature stat, boolean announce, boolean newInode) {
         applier.settled(target.path());
         retries.succeeded(target.path());
         fetches.settled(target.path(), target.deleted() ? null : target.hash());
@@ -403,7 +417,7 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
         if (prev != null && prev.stat() != null && (stat == null || stat.ino() != prev.stat().ino())) {
             finisher.refreshOtherNames(prev.stat(), target.path()); // the old inode lost a name: its ctime moved
         }
-        if (stat != null && target.type() == FileType.REGULAR) {
+        if (stat != null && target.type() == FileType.REGULAR && !newInode) {
             finisher.refreshOtherNames(stat, target.path()); // a name added to an inode moves its ctime too
         }
         if (stat != null && stat.isUnsettled() && target.type() != FileType.DIRECTORY) {

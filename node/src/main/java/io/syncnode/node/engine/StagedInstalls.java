@@ -50,7 +50,7 @@ final class StagedInstalls {
     private record Staged(String from, FileRecord target, Path temp, byte[] inline, boolean announce, boolean fetched) {
     }
 
-    /** Records an installed version (see {@link RemoteApplier#done}). */
+    /** Records a version installed from a temp file this node created (see {@link RemoteApplier#done}). */
     interface Done {
         void done(String from, FileRecord target, StatSignature stat, boolean announce);
     }

@@ -27,7 +27,13 @@ final class RowCache {
     /** At most this many rows (about 6 MiB of records). */
     static final int MAX_ROWS = 16_384;
 
-    private final Cache<Key, Optional<StoredFile>> rows = Caffeine.newBuilder().maximumSize(MAX_ROWS).build();
+    /**
+     * Its upkeep (eviction, the read and write buffers) runs on the reading or writing thread, a
+     * little at a time: by default Caffeine hands it to the common fork-join pool, a thread
+     * wake-up on every row a folder worker reads (about a tenth of a seed's worker time).
+     */
+    private final Cache<Key, Optional<StoredFile>> rows = Caffeine.newBuilder().maximumSize(MAX_ROWS)
+            .executor(Runnable::run).build();
     private final Object lock = new Object();
     /** Per folder, the ended transactions that wrote its rows (see {@link #folderStamp}); updated under {@link #lock}. */
     private final Map<String, Long> folderWrites = new ConcurrentHashMap<>();
