@@ -2,7 +2,6 @@ package io.syncnode.node.index;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * first now come from here.
  *
  * <p>Never stale: the writer reports, after each commit or rollback, the rows the transaction
- * wrote ({@link #changed}), which are dropped. A read from SQLite is offered to the cache with its
+ * wrote ({@link #changed}): a committed put's row replaces the cached one, the others are
+ * dropped. A read from SQLite is offered to the cache with its
  * folder's stamp taken before the read ({@link #folderStamp}); a transaction that wrote rows of the
  * folder and ended meanwhile makes the offer void, so a row read before a commit never lands after
  * its invalidation. Offers and invalidations take one lock; reads of the cache and of a stamp take
@@ -65,19 +65,31 @@ final class RowCache {
         }
     }
 
-    /** After a commit or rollback that wrote the rows {@code keys} and removed every row of {@code folders}. */
-    void changed(Collection<Key> keys, Set<String> folders) {
+    /**
+     * After a commit or rollback that wrote the rows {@code keys} and removed every row of {@code
+     * folders}. A committed transaction's rows it knows ({@code keys}' non-null values: what a
+     * {@code put} stored, exactly as SQLite gives it back) are cached as the current rows, so the
+     * reads right after a write (a received file's install and acknowledgement, the watcher's look
+     * at the node's own write) find them here; the others are dropped. A rollback drops them all.
+     */
+    void changed(Map<Key, StoredFile> keys, Set<String> folders, boolean committed) {
         Set<String> written = new HashSet<>(folders);
-        for (Key k : keys) {
+        for (Key k : keys.keySet()) {
             written.add(k.folder());
         }
         synchronized (lock) {
             for (String f : written) {
                 folderWrites.merge(f, 1L, Long::sum);
             }
-            rows.invalidateAll(keys);
             if (!folders.isEmpty()) {
                 rows.asMap().keySet().removeIf(k -> folders.contains(k.folder()));
+            }
+            for (Map.Entry<Key, StoredFile> e : keys.entrySet()) {
+                if (committed && e.getValue() != null && !folders.contains(e.getKey().folder())) {
+                    rows.put(e.getKey(), Optional.of(e.getValue()));
+                } else {
+                    rows.invalidate(e.getKey());
+                }
             }
         }
     }

@@ -8,11 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,7 +43,8 @@ final class SqliteIndexWriter implements IndexWriter {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final RowCache cache;
     /** The files rows the open transaction wrote, and the folders it forgot: reported to the cache when it ends. */
-    private final List<RowCache.Key> touched = new ArrayList<>();
+    /** The rows this transaction wrote, in order: what a put stored, or null (removed, or not known). */
+    private final Map<RowCache.Key, StoredFile> touched = new LinkedHashMap<>();
     private final Set<String> forgotten = new HashSet<>();
     private long sequence;
     private long sequenceAtBegin;
@@ -72,13 +72,13 @@ final class SqliteIndexWriter implements IndexWriter {
         }
         prepared("COMMIT").executeUpdate();
         sequenceAtBegin = sequence;
-        publish();
+        publish(true);
     }
 
     /** Tells the row cache which rows the transaction that just ended (committed or not) wrote. */
-    private void publish() {
+    private void publish(boolean committed) {
         if (!touched.isEmpty() || !forgotten.isEmpty()) {
-            cache.changed(touched, forgotten);
+            cache.changed(touched, forgotten, committed);
             touched.clear();
             forgotten.clear();
         }
@@ -92,7 +92,7 @@ final class SqliteIndexWriter implements IndexWriter {
         try {
             prepared("ROLLBACK").executeUpdate();
         } finally {
-            publish();
+            publish(false);
         }
     }
 
@@ -113,8 +113,11 @@ final class SqliteIndexWriter implements IndexWriter {
         try {
             PreparedStatement st = prepared(PUT);
             FileRowCodec.bind(st, stored);
-            touched.add(new RowCache.Key(folder, record.path()));
+            RowCache.Key key = new RowCache.Key(folder, record.path());
+            touched.remove(key); // kept in the order of the last write
+            touched.put(key, null); // until it is written
             st.executeUpdate();
+            touched.put(key, stored);
         } catch (SQLException e) {
             throw new IndexException("put", describe(folder, record.path()), e);
         }
@@ -226,7 +229,7 @@ final class SqliteIndexWriter implements IndexWriter {
     @Override
     public void forgetPath(String folder, String path) {
         checkOwner();
-        touched.add(new RowCache.Key(folder, path));
+        touched.put(new RowCache.Key(folder, path), null);
         try {
             for (String sql : new String[] {"DELETE FROM files WHERE folder = ? AND path = ?", CLEAR_DIRTY_ALL}) {
                 PreparedStatement st = prepared(sql);
@@ -267,7 +270,7 @@ final class SqliteIndexWriter implements IndexWriter {
         checkOwner();
         try {
             PreparedStatement st = prepared(DROP_TOMBSTONE);
-            touched.add(new RowCache.Key(folder, path));
+            touched.put(new RowCache.Key(folder, path), null);
             st.setString(1, folder);
             st.setString(2, path);
             st.setLong(3, sequence);

@@ -9,8 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncnode.protocol.FileRecord;
+import io.syncnode.protocol.FileType;
+import io.syncnode.protocol.StatSignature;
+import io.syncnode.protocol.Xattrs;
 import io.syncnode.protocol.VersionVector;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,18 +36,81 @@ class RowCacheTest {
         StoredFile a = new StoredFile("f", regular("a", "1"), stat(1), 1);
         assertNull(cache.get("f", "a"));
         long before = cache.folderStamp("f");
-        cache.changed(List.of(new RowCache.Key("f", "b")), Set.of()); // a row of the folder written since the read began
+        dropped(cache, "f", "b"); // a row of the folder written since the read began
         cache.offer(before, "f", "a", Optional.of(a));
         assertNull(cache.get("f", "a"), "a row read before a commit must not be cached after it");
         long beforeOther = cache.folderStamp("f");
-        cache.changed(List.of(new RowCache.Key("g", "a")), Set.of()); // another folder's commit
+        dropped(cache, "g", "a"); // another folder's commit
         cache.offer(beforeOther, "f", "a", Optional.of(a));
         assertEquals(Optional.of(a), cache.get("f", "a"), "another folder's commit does not void the offer");
-        cache.changed(List.of(new RowCache.Key("f", "a")), Set.of());
+        dropped(cache, "f", "a");
         cache.offer(cache.folderStamp("f"), "f", "a", Optional.of(a));
         assertEquals(Optional.of(a), cache.get("f", "a"));
         cache.offer(cache.folderStamp("f"), "f", "absent", Optional.empty());
         assertEquals(Optional.empty(), cache.get("f", "absent"));
+    }
+
+    /** A transaction ended that wrote the row {@code folder/path} without saying what it holds (a removal). */
+    private static void dropped(RowCache cache, String folder, String path) {
+        Map<RowCache.Key, StoredFile> keys = new HashMap<>();
+        keys.put(new RowCache.Key(folder, path), null);
+        cache.changed(keys, Set.of(), true);
+    }
+
+    @Test
+    void aCommittedPutIsCachedAsWrittenAndARolledBackOneIsDropped() {
+        RowCache cache = new RowCache();
+        StoredFile a1 = new StoredFile("f", regular("a", "1"), stat(1), 1);
+        StoredFile a2 = new StoredFile("f", regular("a", "2"), stat(2), 2);
+        long before = cache.folderStamp("f");
+        cache.changed(Map.of(new RowCache.Key("f", "a"), a1), Set.of(), true);
+        assertEquals(Optional.of(a1), cache.get("f", "a"), "the committed row, without a read");
+        cache.offer(before, "f", "a", Optional.empty()); // read before that commit
+        assertEquals(Optional.of(a1), cache.get("f", "a"), "an older read does not replace it");
+        cache.changed(Map.of(new RowCache.Key("f", "a"), a2), Set.of(), false);
+        assertNull(cache.get("f", "a"), "a rolled-back write leaves nothing cached");
+        cache.changed(Map.of(new RowCache.Key("g", "a"), a1), Set.of("g"), true);
+        assertNull(cache.get("g", "a"), "a row of a folder the transaction forgot is not cached");
+    }
+
+    /**
+     * What a committed put leaves in the cache is what SQLite gives back for the row, for every
+     * type and field (xattrs, hard link, tombstone, an unsettled or absent stat): a read served from
+     * the cache and one from the database after the cache is emptied are equal.
+     */
+    @Test
+    void aRowCachedAtItsCommitEqualsTheRowReadBack() {
+        List<FileRecord> records = new ArrayList<>();
+        for (FileType t : FileType.values()) {
+            records.add(Records.ofType(t, "t/" + t.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        FileRecord linked = regular("l/second", "linked");
+        records.add(new FileRecord(linked.path(), linked.type(), linked.mode(), linked.uid(), linked.gid(),
+                linked.mtimeNs(), linked.size(), linked.hash(), null, 0, linked.version(), false, linked.modifiedBy(),
+                Xattrs.of(Map.of("user.a", new byte[] {1, 2, 3}, "security.selinux", "x\0".getBytes())),
+                "l/first"));
+        records.add(regular("d/gone", "was here").asDeleted(V1, 1));
+        try (SqliteIndexStore store = SqliteIndexStore.open(stateDir)) {
+            List<StatSignature> stats = new ArrayList<>();
+            for (int i = 0; i < records.size(); i++) {
+                FileRecord r = records.get(i);
+                StatSignature st = r.deleted() ? null : i % 2 == 0 ? stat(i) : stat(i).unsettled();
+                stats.add(st);
+                store.get("f", r.path()); // cached as absent first
+                store.writeAndWait(w -> w.put("f", r, st));
+            }
+            List<Optional<StoredFile>> cached = new ArrayList<>();
+            for (FileRecord r : records) {
+                cached.add(store.get("f", r.path()));
+            }
+            store.releaseMemory();
+            for (int i = 0; i < records.size(); i++) {
+                Optional<StoredFile> read = store.get("f", records.get(i).path());
+                assertEquals(read, cached.get(i), records.get(i).path());
+                assertEquals(records.get(i), read.orElseThrow().record());
+                assertEquals(stats.get(i), read.orElseThrow().stat());
+            }
+        }
     }
 
     @Test
@@ -52,10 +120,10 @@ class RowCacheTest {
             cache.offer(cache.folderStamp("f"), "f", p, Optional.empty());
             cache.offer(cache.folderStamp("g"), "g", p, Optional.empty());
         }
-        cache.changed(List.of(new RowCache.Key("f", "a")), Set.of());
+        dropped(cache, "f", "a");
         assertNull(cache.get("f", "a"));
         assertEquals(Optional.empty(), cache.get("f", "b"));
-        cache.changed(List.of(), Set.of("g"));
+        cache.changed(Map.of(), Set.of("g"), true);
         assertNull(cache.get("g", "a"));
         assertNull(cache.get("g", "b"));
         assertEquals(Optional.empty(), cache.get("f", "b"));
