@@ -163,6 +163,10 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
         }
         live.sort(Comparator.comparing(a -> a.record().path()));
         deletes.sort(Comparator.comparing((Message.Announced a) -> a.record().path()).reversed());
+        if (update.files().size() > 1) {
+            // the batch reads each path's row several times (plan, journal, install): fetched in a few queries
+            folder.store().prefetch(folder.name(), update.files().stream().map(a -> a.record().path()).toList());
+        }
         List<String> journalled = journal(update.files());
         for (Message.Announced a : live) {
             buffer.checkStopping();

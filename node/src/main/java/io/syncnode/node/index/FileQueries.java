@@ -6,8 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -67,6 +70,46 @@ final class FileQueries {
         });
         rows.offer(stamp, folder, path, row);
         return row;
+    }
+
+    /** How many paths one {@link #prefetch} query asks for (a fixed count: one prepared statement). */
+    static final int PREFETCH_CHUNK = 64;
+    private static final String GET_MANY = "SELECT " + FileRowCodec.COLUMNS + " FROM files WHERE folder = ?"
+            + " AND path IN (" + "?, ".repeat(PREFETCH_CHUNK - 1) + "?)";
+
+    /**
+     * Reads the rows of {@code paths} that the cache does not know, {@link #PREFETCH_CHUNK} per
+     * query, and offers them to it, present or absent: a batch's later reads of them, one by one,
+     * are then answered without a query each.
+     */
+    void prefetch(String folder, Collection<String> paths) {
+        List<String> unknown = paths.stream().distinct().filter(p -> rows.get(folder, p) == null).toList();
+        for (int from = 0; from < unknown.size(); from += PREFETCH_CHUNK) {
+            List<String> chunk = unknown.subList(from, Math.min(unknown.size(), from + PREFETCH_CHUNK));
+            long stamp = rows.folderStamp(folder);
+            Map<String, StoredFile> found = readers.read("prefetch", "rows of folder '" + folder + "'", c -> {
+                PreparedStatement st = c.prepared(GET_MANY);
+                st.setString(1, folder);
+                for (int i = 0; i < PREFETCH_CHUNK; i++) {
+                    st.setString(i + 2, chunk.get(Math.min(i, chunk.size() - 1))); // the last one again to fill
+                }
+                Map<String, StoredFile> rowsFound = new HashMap<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        StoredFile f = FileRowCodec.read(rs);
+                        rowsFound.put(f.record().path(), f);
+                    }
+                }
+                return rowsFound;
+            });
+            for (String p : chunk) {
+                rows.offer(stamp, folder, p, Optional.ofNullable(found.get(p)));
+            }
+        }
+    }
+
+    Optional<StoredFile> cached(String folder, String path) {
+        return rows.get(folder, path);
     }
 
     long rowStamp(String folder) {

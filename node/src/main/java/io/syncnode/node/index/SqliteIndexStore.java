@@ -158,6 +158,19 @@ public final class SqliteIndexStore implements AutoCloseable {
     }
 
     /**
+     * Reads the rows of {@code paths} into the row cache with a few queries (present or absent),
+     * so that the {@link #get}s of a batch that follow find them there.
+     */
+    public void prefetch(String folder, java.util.Collection<String> paths) {
+        files.prefetch(folder, paths);
+    }
+
+    /** The row cache's entry for {@code path}: null when it does not know (for tests). */
+    Optional<StoredFile> cached(String folder, String path) {
+        return files.cached(folder, path);
+    }
+
+    /**
      * Every entry strictly under {@code dir} (at any depth), tombstones included, sorted by the
      * UTF-8 bytes of the path. {@code ""} and {@code "."} mean the whole folder (the root's own
      * record {@code "."} included). {@code "a"} matches

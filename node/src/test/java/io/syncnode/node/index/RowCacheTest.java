@@ -113,6 +113,39 @@ class RowCacheTest {
         }
     }
 
+    /**
+     * A prefetch of a batch's paths (more than two queries' worth, some without a row, one with a
+     * row in another folder only) leaves each in the cache as SQLite holds it, present or absent.
+     */
+    @Test
+    void aPrefetchCachesTheRowsOfABatchPresentOrAbsent() {
+        try (SqliteIndexStore store = SqliteIndexStore.open(stateDir)) {
+            List<String> paths = new ArrayList<>();
+            for (int i = 0; i < 2 * FileQueries.PREFETCH_CHUNK + 22; i++) {
+                paths.add(String.format("d/p%03d", i));
+            }
+            for (int i = 0; i < paths.size(); i += 3) {
+                FileRecord r = regular(paths.get(i), "content " + i);
+                StatSignature st = stat(i);
+                store.writeAndWait(w -> w.put("f", r, st));
+            }
+            FileRecord elsewhere = regular(paths.get(1), "in g");
+            store.writeAndWait(w -> w.put("g", elsewhere, stat(1)));
+            store.releaseMemory();
+            assertNull(store.cached("f", paths.get(0)), "emptied");
+            store.prefetch("f", paths);
+            List<Optional<StoredFile>> cached = new ArrayList<>();
+            for (String p : paths) {
+                cached.add(store.cached("f", p));
+            }
+            store.releaseMemory();
+            for (int i = 0; i < paths.size(); i++) {
+                assertEquals(store.get("f", paths.get(i)), cached.get(i), paths.get(i));
+                assertEquals(i % 3 == 0, cached.get(i).isPresent(), paths.get(i));
+            }
+        }
+    }
+
     @Test
     void aWrittenRowAndAForgottenFolderAreDropped() {
         RowCache cache = new RowCache();
