@@ -42,8 +42,10 @@ final class SqliteIndexWriter implements IndexWriter {
     private final String subject;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final RowCache cache;
-    /** The files rows the open transaction wrote, and the folders it forgot: reported to the cache when it ends. */
-    /** The rows this transaction wrote, in order: what a put stored, or null (removed, or not known). */
+    /**
+     * The files rows the open transaction wrote, in order (what a put stored, or null: removed or
+     * not known), and the folders it forgot: reported to the cache when it ends.
+     */
     private final Map<RowCache.Key, StoredFile> touched = new LinkedHashMap<>();
     private final Set<String> forgotten = new HashSet<>();
     private long sequence;
@@ -114,7 +116,6 @@ final class SqliteIndexWriter implements IndexWriter {
             PreparedStatement st = prepared(PUT);
             FileRowCodec.bind(st, stored);
             RowCache.Key key = new RowCache.Key(folder, record.path());
-            touched.remove(key); // kept in the order of the last write
             touched.put(key, null); // until it is written
             st.executeUpdate();
             touched.put(key, stored);
