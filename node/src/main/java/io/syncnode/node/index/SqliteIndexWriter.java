@@ -115,10 +115,8 @@ final class SqliteIndexWriter implements IndexWriter {
         try {
             PreparedStatement st = prepared(PUT);
             FileRowCodec.bind(st, stored);
-            RowCache.Key key = new RowCache.Key(folder, record.path());
-            touched.put(key, null); // until it is written
-            st.executeUpdate();
-            touched.put(key, stored);
+            st.executeUpdate(); // a statement that fails changes nothing: nothing to report
+            touched.put(new RowCache.Key(folder, record.path()), stored);
         } catch (SQLException e) {
             throw new IndexException("put", describe(folder, record.path()), e);
         }
