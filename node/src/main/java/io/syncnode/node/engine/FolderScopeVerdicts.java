@@ -174,6 +174,7 @@ final class FolderScopeVerdicts {
      */
     void batchApplied(String from, Message.IndexUpdate update) {
         if (update.full() && update.last()) {
+            forgetSettled();
             SideChanges changes = sides.remove(from);
             List<FileRecord> ours = dirtyAtHeal.remove(from);
             if (healed) {
@@ -269,6 +270,34 @@ final class FolderScopeVerdicts {
         sendVerdict(from, wonBefore);
     }
 
+    /**
+     * Forgets what past verdicts noted about paths they have settled: a remote version won against
+     * or being taken that the local version now covers (the loser took ours, or our take was
+     * installed: {@link FolderVerdict#classify} never looks at it again, and local versions only
+     * grow), a losing version saved that is no longer the local one. Run at the end of each full
+     * index and at each verdict received, so the notes of a split over many paths do not stay for
+     * the node's lifetime; a note still needed (a take whose fetch runs, a loser that has not taken
+     * ours yet) stays.
+     */
+    private void forgetSettled() {
+        wonAgainst.entrySet().removeIf(e -> localCovers(e.getKey(), e.getValue()));
+        taking.entrySet().removeIf(e -> localCovers(e.getKey(), e.getValue()));
+        savedLosers.entrySet().removeIf(e -> {
+            StoredFile cur = folder.buffer().current(e.getKey());
+            return cur == null || !cur.record().version().equals(e.getValue());
+        });
+    }
+
+    private boolean localCovers(String path, VersionVector remote) {
+        StoredFile cur = folder.buffer().current(path);
+        return cur != null && cur.record().version().covers(remote);
+    }
+
+    /** How many notes past verdicts hold (won against, taking, saved losers): for tests. */
+    int notesHeld() {
+        return wonAgainst.size() + taking.size() + savedLosers.size();
+    }
+
     /** Tells {@code member} the verdict this node won: our versions of those paths, which it takes. */
     private void sendVerdict(String member, List<FileRecord> ours) {
         if (!ours.isEmpty()) {
@@ -282,6 +311,7 @@ final class FolderScopeVerdicts {
      * this node lost; the others go by the ordinary rules.
      */
     void verdict(String from, List<Message.Announced> records) {
+        forgetSettled();
         LinkedHashMap<String, Message.Announced> waiting = deferred.get(from);
         List<FileRecord> mine = new ArrayList<>();
         List<Message.Announced> theirs = new ArrayList<>();

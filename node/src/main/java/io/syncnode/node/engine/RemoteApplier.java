@@ -143,6 +143,11 @@ final class RemoteApplier implements FolderScopeVerdicts.Steps {
         }
     }
 
+    /** How many notes the folder-scope verdicts hold (see {@link FolderScopeVerdicts#notesHeld}): for tests. */
+    int verdictNotesHeld() {
+        return folderScope == null ? 0 : folderScope.notesHeld();
+    }
+
     /** See {@link ApplyFinisher#finish}. */
     void finishApplies() {
         finisher.finish();

@@ -342,6 +342,8 @@ class FolderVerdictConvergenceTest {
         assertTrue(sent.stream().noneMatch(m -> m instanceof Message.IndexUpdate u && u.verdict()),
                 "na sent no verdict of its own: " + sent);
         assertEquals(1, a.archive.saved().size(), "na saved its side once: " + a.archive.saved());
+        assertTrue(a.parts.onWorker(a.remote::verdictNotesHeld) >= 2,
+                "the notes of the takes still fetched are kept (b and c)");
         for (Message m : sent) {
             if (m instanceof Message.IndexUpdate u) {
                 b.receive(u);
@@ -399,6 +401,10 @@ class FolderVerdictConvergenceTest {
         for (String p : List.of("b", "c")) {
             assertEquals(a.parts.store.get(EngineParts.FOLDER, p).orElseThrow().record().version(),
                     b.parts.store.get(EngineParts.FOLDER, p).orElseThrow().record().version(), p + ": one version");
+        }
+        for (Node n : List.of(a, b)) {
+            assertEquals(0, (int) n.parts.onWorker(n.remote::verdictNotesHeld),
+                    n.name + " forgot the settled verdict's notes (they would stay for the node's lifetime)");
         }
     }
 }
