@@ -218,6 +218,20 @@ final class IndexBuffer {
         return withBuffered(store.linkedTo(folder, first), b -> b.liveLinkingTo(first));
     }
 
+    /**
+     * The indexed rows linking to each of {@code firsts} (64 names per query), for {@link
+     * #linkedTo(String, Map)}: the index holds them until the next {@link #flush} or {@link #settle}
+     * on this thread (a batch in flight shows through its buffered changes until then).
+     */
+    Map<String, List<StoredFile>> indexedLinksTo(java.util.Collection<String> firsts) {
+        return store.linkedTo(folder, firsts);
+    }
+
+    /** {@link #linkedTo(String)} over {@code indexed}, rows read before by {@link #indexedLinksTo} since the last flush. */
+    List<StoredFile> linkedTo(String first, Map<String, List<StoredFile>> indexed) {
+        return withBuffered(indexed.getOrDefault(first, List.of()), b -> b.liveLinkingTo(first));
+    }
+
     /** Buffers a change; a version that dominates an open conflict's remote version settles it. */
     void put(Put p) {
         String path = p.record().path();

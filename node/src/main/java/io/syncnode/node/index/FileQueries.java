@@ -200,6 +200,32 @@ final class FileQueries {
         });
     }
 
+    static final String LINKED_TO_MANY = "SELECT " + FileRowCodec.COLUMNS
+            + " FROM files INDEXED BY files_by_hard_link WHERE folder = ? AND deleted = 0 AND hard_link IN ("
+            + "?, ".repeat(PREFETCH_CHUNK - 1) + "?) ORDER BY path";
+
+    /** {@link #linkedTo(String, String)} of each of {@code firsts}, {@link #PREFETCH_CHUNK} names per query; a name linked to by none is absent. */
+    Map<String, List<StoredFile>> linkedTo(String folder, Collection<String> firsts) {
+        List<String> names = firsts.stream().distinct().toList();
+        Map<String, List<StoredFile>> out = new HashMap<>();
+        for (int from = 0; from < names.size(); from += PREFETCH_CHUNK) {
+            List<String> chunk = names.subList(from, Math.min(names.size(), from + PREFETCH_CHUNK));
+            List<StoredFile> found = readers.read("find hard links", "links to " + chunk.size() + " names of folder '"
+                    + folder + "'", c -> {
+                PreparedStatement st = c.prepared(LINKED_TO_MANY);
+                st.setString(1, folder);
+                for (int i = 0; i < PREFETCH_CHUNK; i++) {
+                    st.setString(i + 2, chunk.get(Math.min(i, chunk.size() - 1))); // the last one again to fill
+                }
+                return files(st);
+            });
+            for (StoredFile f : found) {
+                out.computeIfAbsent(f.record().hardLink(), k -> new ArrayList<>()).add(f);
+            }
+        }
+        return out;
+    }
+
     long liveCount(String folder) {
         return readers.read("count live", "folder '" + folder + "'", c -> {
             PreparedStatement st = c.prepared(LIVE_COUNT);

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -238,6 +239,11 @@ public final class SqliteIndexStore implements AutoCloseable {
     /** The live entries whose record links to {@code first}, the first name of their hard-link group. */
     public List<StoredFile> linkedTo(String folder, String first) {
         return files.linkedTo(folder, first);
+    }
+
+    /** {@link #linkedTo(String, String)} of each of {@code firsts}, read 64 names per query (a name without links is absent). */
+    public Map<String, List<StoredFile>> linkedTo(String folder, Collection<String> firsts) {
+        return files.linkedTo(folder, firsts);
     }
 
     /** Number of non-deleted entries of the folder. */

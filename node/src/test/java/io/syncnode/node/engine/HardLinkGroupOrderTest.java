@@ -5,6 +5,7 @@ import static io.syncnode.node.engine.EngineParts.PEER;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncnode.node.os.NativeFs;
 import io.syncnode.node.wire.Message;
@@ -20,10 +21,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A receiver that holds a hard-link group (two names, one inode) gets the group's next state in
@@ -92,6 +94,29 @@ class HardLinkGroupOrderTest {
             assertEquals(next.get(n).record().hardLink(), stored.hardLink(), n + "'s first name");
         }
         assertEquals(3, NativeFs.nlink(file(THREE)));
+        settled();
+    }
+
+    /**
+     * The later names came first and are in the index, each its own file; the first name then comes
+     * in a batch with an unrelated file (the batch's link checks are read together): the later
+     * names, read from the index, become names of its inode.
+     */
+    @Test
+    void aFirstNameComingAfterItsIndexedLaterNamesInABatchGathersThem() throws Exception {
+        announce(List.of(new Message.Announced(record(ONE, 2, THREE), null)));
+        announce(List.of(new Message.Announced(record(TWO, 2, THREE), null)));
+        assertTrue(parts.store.get(FOLDER, ONE).isPresent() && parts.store.get(FOLDER, TWO).isPresent(), "indexed");
+        announce(List.of(new Message.Announced(record(THREE, 1, null), CONTENT),
+                new Message.Announced(parts.file("other", "unrelated\n".getBytes(), 0644, T, PEER, 1),
+                        "unrelated\n".getBytes())));
+
+        long ino = NativeFs.inode(file(THREE));
+        for (String n : List.of(ONE, TWO)) {
+            assertEquals(ino, NativeFs.inode(file(n)), n + " is a name of the first name's inode");
+        }
+        assertEquals(3, NativeFs.nlink(file(THREE)));
+        assertArrayEquals("unrelated\n".getBytes(), Files.readAllBytes(file("other")));
         settled();
     }
 

@@ -96,6 +96,10 @@ class SchemaMigrationsTest {
             assertTrue(byInode.contains("files_by_inode (folder=? AND st_ino=?)"), byInode);
             String linkedTo = plan(c, FileQueries.LINKED_TO, "f", "a");
             assertTrue(linkedTo.contains("files_by_hard_link (folder=? AND hard_link=?)"), linkedTo);
+            Object[] many = new Object[1 + FileQueries.PREFETCH_CHUNK];
+            java.util.Arrays.fill(many, "a");
+            String linkedToMany = plan(c, FileQueries.LINKED_TO_MANY, many);
+            assertTrue(linkedToMany.contains("files_by_hard_link (folder=? AND hard_link=?)"), linkedToMany);
         }
     }
 
