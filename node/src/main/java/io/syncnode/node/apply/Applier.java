@@ -6,6 +6,7 @@ import static io.syncnode.node.apply.TargetSignatures.signatureOf;
 import static io.syncnode.node.apply.TargetSignatures.written;
 
 import io.syncnode.node.os.ConfinedFs;
+import io.syncnode.node.os.NewFile;
 import io.syncnode.node.os.PathBytes;
 import io.syncnode.protocol.NameCodec;
 import io.syncnode.node.scan.EntryReader;
@@ -133,9 +134,26 @@ public final class Applier {
         return temps.fill(tempPathFor(rel), ch -> ContentCopy.write(ch, bytes));
     }
 
-    /** Creates {@code temp} (from {@link #tempPathFor}) holding {@code bytes}, removed again if that fails; any thread. */
-    public void fillTemp(Path temp, byte[] bytes) throws IOException {
-        temps.fill(temp, ch -> ContentCopy.write(ch, bytes));
+    /**
+     * Creates {@code temp} (from {@link #tempPathFor}) holding {@code bytes}, {@link #prepare(Path,
+     * FileRecord, boolean) prepared} in the same step: the record's owner, attributes, mode and mtime, fsynced when
+     * {@code fsync}, all through the one descriptor it was created with; removed again if any of
+     * it fails (left alone if the name was taken: not ours). Any thread.
+     */
+    public void writePreparedTemp(Path temp, byte[] bytes, FileRecord r, boolean fsync) throws IOException {
+        try (NewFile f = fs.createNew(temp)) {
+            try {
+                f.write(bytes);
+                metadata.setNew(f, temp, r);
+                if (fsync) {
+                    f.fsync();
+                }
+            } catch (IOException | RuntimeException e) {
+                f.close();
+                discardTemp(temp);
+                throw e;
+            }
+        }
     }
 
     /** A new temp file beside {@code rel}'s target (as {@link #createTemp}) holding a copy of {@code src}, holes kept. */
@@ -162,7 +180,7 @@ public final class Applier {
     /**
      * A fresh temp file name beside {@code rel}'s target, as {@link #createTemp} makes (parents made as needed),
      * without creating it: whoever writes it creates it off the folder worker (creating files waits for the file
-     * system's journal while other files are fsynced; see {@link #fillTemp}).
+     * system's journal while other files are fsynced; see {@link #writePreparedTemp}).
      */
     public Path tempPathFor(String rel) throws IOException {
         return TempFiles.nameFor(ensureParent(rel), RelativePath.name(rel));

@@ -2,6 +2,7 @@ package io.syncnode.node.apply;
 
 import io.syncnode.node.os.ConfinedFs;
 import io.syncnode.node.os.NativeFs;
+import io.syncnode.node.os.NewFile;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.scan.EntryReader.Lstat;
 import io.syncnode.protocol.FileRecord;
@@ -58,6 +59,20 @@ final class MetadataWriter {
             fs.chmod(p, r.mode()); // exact bits, whatever the umask; a FIFO or device is not opened
         }
         fs.setMtime(p, r.mtimeNs()); // never opens the entry (a FIFO would block)
+    }
+
+    /**
+     * As {@link #set}, for a regular file this node just created and holds open ({@code f} at
+     * {@code p}): owner, mode and mtime through its descriptor, the extended attributes as {@link
+     * #set} does (a new file may have inherited a default ACL or a security label).
+     */
+    void setNew(NewFile f, Path p, FileRecord r) throws IOException {
+        if (ROOT) {
+            f.chown(r.uid(), r.gid());
+        }
+        setXattrs(p, r);
+        f.chmod(r.mode());
+        f.setMtime(r.mtimeNs());
     }
 
     /**

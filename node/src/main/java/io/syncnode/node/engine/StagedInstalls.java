@@ -162,10 +162,11 @@ final class StagedInstalls {
         for (Staged st : batch) {
             prepared.add(onPoolUnlessAlone(batch.size(), () -> {
                 try {
-                    if (st.inline() != null) {
-                        applier.fillTemp(st.temp(), st.inline()); // removed again if that fails
+                    if (st.inline() != null) { // removed again if that fails
+                        applier.writePreparedTemp(st.temp(), st.inline(), st.target(), !together);
+                    } else {
+                        applier.prepare(st.temp(), st.target(), !together);
                     }
-                    applier.prepare(st.temp(), st.target(), !together);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -36,7 +36,10 @@ import jnr.ffi.Pointer;
  * <li>content: the file is opened natively ({@code O_CREAT|O_EXCL|O_NOFOLLOW}, mode 0600, for a
  * new temp file), then a JDK {@link FileChannel} is opened on {@code /proc/self/fd/N}. That magic
  * link resolves to exactly the open file (not to a path), so the channel writes that inode and no
- * other; the native descriptor is closed once the channel is open.</li>
+ * other; the native descriptor is closed once the channel is open. A small file written whole
+ * ({@link #createNew}) needs no channel: {@link NewFile} writes it and sets its owner, mode and
+ * mtime with {@code write}, {@code fchown}, {@code fchmod} and {@code futimens} on that
+ * descriptor.</li>
  * <li>chmod: {@code openat(O_PATH|O_NOFOLLOW)}, statx of that descriptor (a symlink is refused:
  * it has no mode of its own), then {@code chmod("/proc/self/fd/N")}, which acts on that inode (what
  * glibc's {@code fchmodat(AT_SYMLINK_NOFOLLOW)} does; it also works for FIFOs and devices, which
@@ -85,6 +88,21 @@ public final class ConfinedFs {
                 throw NativeFs.failure("create", file, "openat(O_CREAT|O_EXCL|O_NOFOLLOW)", errno);
             }
             return channel(fd, file, StandardOpenOption.WRITE);
+        }
+    }
+
+    /**
+     * Creates the regular file {@code file} as {@link #createExclusive} does, for writing and
+     * setting its metadata through its descriptor ({@link NewFile}), without a JDK channel.
+     */
+    public NewFile createNew(Path file) throws IOException {
+        try (At at = at(file)) {
+            int fd = LibC.get().openat(at.dirfd, at.name,
+                    LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0600);
+            if (fd < 0) {
+                throw failureOrExists("create", file, "openat(O_CREAT|O_EXCL|O_NOFOLLOW)", LibC.lastError());
+            }
+            return new NewFile(fd, file);
         }
     }
 

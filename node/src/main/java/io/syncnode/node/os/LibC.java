@@ -164,6 +164,13 @@ public interface LibC {
 
     int fchownat(int dirfd, @In byte[] pathname, int owner, int group, int flags);
 
+    int fchown(int fd, int owner, int group);
+
+    int fchmod(int fd, int mode);
+
+    /** int futimens(int, const struct timespec[2]): {atime sec, nsec, mtime sec, nsec}. */
+    int futimens(int fd, @In long[] times);
+
     /** int chmod(const char *, mode_t): only on a /proc/self/fd/N link of an O_PATH descriptor (see ConfinedFs). */
     int chmod(@In byte[] pathname, int mode);
 

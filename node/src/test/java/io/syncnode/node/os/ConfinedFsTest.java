@@ -61,6 +61,7 @@ class ConfinedFsTest {
         Files.writeString(root.resolve("mine"), "the folder's");
         Call[] calls = {
             () -> fs.createExclusive(fresh).close(),
+            () -> fs.createNew(fresh).close(),
             () -> fs.openRegular(in, true, true).close(),
             () -> fs.openRegular(in, false, false).close(),
             () -> fs.fsync(in),
@@ -104,6 +105,7 @@ class ConfinedFsTest {
                         () -> fs.mkdir(root.resolve("a/b/link/c/new"), 0755), "openat2 " + openat2);
                 assertTrue(e.errno() == LibC.ENOTDIR || e.errno() == LibC.ELOOP, e.getMessage());
                 assertThrows(IOException.class, () -> fs.createExclusive(root.resolve("a/b/link/new")).close());
+                assertThrows(IOException.class, () -> fs.createNew(root.resolve("a/b/link/new")).close());
                 fs.mkdir(root.resolve("a/b/ok" + openat2), 0700); // a real path still works
                 fs.delete(root.resolve("a/b/ok" + openat2));
             }
@@ -144,6 +146,7 @@ class ConfinedFsTest {
         Map<String, String> before = snapshot(outside);
 
         assertThrows(FileAlreadyExistsException.class, () -> fs.createExclusive(link));
+        assertThrows(FileAlreadyExistsException.class, () -> fs.createNew(link));
         assertEquals(LibC.ELOOP, assertThrows(NativeFs.ErrnoException.class,
                 () -> fs.openRegular(link, true, true)).errno());
         assertEquals(LibC.EOPNOTSUPP, assertThrows(NativeFs.ErrnoException.class, () -> fs.chmod(link, 0777)).errno());
@@ -157,6 +160,33 @@ class ConfinedFsTest {
         fs.delete(link);
         assertFalse(Files.exists(link, LinkOption.NOFOLLOW_LINKS));
         assertEquals(before, snapshot(outside), "the link's target is untouched");
+    }
+
+    /** A file written whole through its descriptor: content, owner, exact mode, mtime in ns, no name taken twice. */
+    @Test
+    void aNewFileTakesItsContentAndMetadataThroughItsDescriptor() throws Exception {
+        Path f = root.resolve("whole");
+        byte[] content = new byte[70_000];
+        new java.util.Random(7).nextBytes(content);
+        try (NewFile n = fs.createNew(f)) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+            n.write(content);
+            if (ROOT) {
+                n.chown(4242, 4343);
+            }
+            n.chmod(04751); // setuid kept: the owner is set first
+            n.setMtime(1_500_000_000_123_456_789L);
+            n.fsync();
+        }
+        assertArrayEquals(content, Files.readAllBytes(f));
+        assertEquals(04751, (int) Files.getAttribute(f, "unix:mode") & 07777);
+        assertEquals(1_500_000_000_123_456_789L, mtimeNs(f));
+        if (ROOT) {
+            assertEquals(4242, Files.getAttribute(f, "unix:uid"));
+            assertEquals(4343, Files.getAttribute(f, "unix:gid"));
+        }
+        assertThrows(FileAlreadyExistsException.class, () -> fs.createNew(f));
+        assertArrayEquals(content, Files.readAllBytes(f), "a taken name is left alone");
     }
 
     @Test
