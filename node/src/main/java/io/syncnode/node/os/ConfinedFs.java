@@ -175,6 +175,17 @@ public final class ConfinedFs {
 
     /** renameat: {@code from} replaces {@code to} atomically (neither is followed). */
     public void rename(Path from, Path to) throws IOException {
+        Path f = from.toAbsolutePath().normalize();
+        Path t = to.toAbsolutePath().normalize();
+        if (!f.equals(root) && !t.equals(root) && f.getParent() != null && f.getParent().equals(t.getParent())) {
+            // one directory (a temp file renamed over its target beside it): one walk to it
+            try (At a = at(from)) {
+                if (LibC.get().renameat(a.dirfd, a.name, a.dirfd, cString(PathBytes.nameBytes(t.getFileName()))) != 0) {
+                    throw failureOrAbsent("rename " + from + " to", to, "renameat", LibC.lastError());
+                }
+            }
+            return;
+        }
         try (At a = at(from); At b = at(to)) {
             if (LibC.get().renameat(a.dirfd, a.name, b.dirfd, b.name) != 0) {
                 throw failureOrAbsent("rename " + from + " to", to, "renameat", LibC.lastError());

@@ -68,6 +68,7 @@ class ConfinedFsTest {
             () -> fs.syncfs(root.resolve("d/dir")),
             () -> fs.rename(root.resolve("mine"), in),
             () -> fs.rename(in, root.resolve("taken")),
+            () -> fs.rename(in, root.resolve("d/other")), // both in the symlinked directory: one walk, refused
             () -> fs.delete(in),
             () -> fs.delete(root.resolve("d/dir")),
             () -> fs.mkdir(fresh, 0755),
@@ -243,6 +244,16 @@ class ConfinedFsTest {
         Files.createDirectories(root.resolve("sub/deeper"));
         fs.rename(a, root.resolve("sub/deeper/b"));
         assertEquals("a", Files.readString(root.resolve("sub/deeper/b")));
+        Files.writeString(root.resolve("sub/deeper/new"), "new");
+        fs.rename(root.resolve("sub/deeper/new"), root.resolve("sub/deeper/b")); // one directory: replaced
+        assertEquals("new", Files.readString(root.resolve("sub/deeper/b")));
+        assertFalse(Files.exists(root.resolve("sub/deeper/new")));
+        Files.writeString(root.resolve("top"), "top");
+        fs.rename(root.resolve("top"), root.resolve("top2")); // in the root itself
+        assertEquals("top", Files.readString(root.resolve("top2")));
+        fs.delete(root.resolve("top2"));
+        assertThrows(java.nio.file.NoSuchFileException.class,
+                () -> fs.rename(root.resolve("sub/deeper/gone"), root.resolve("sub/deeper/b")));
         fs.link(root.resolve("sub/deeper/b"), root.resolve("sub/c"));
         assertEquals(2, NativeFs.nlink(root.resolve("sub/c")));
         assertThrows(java.nio.file.DirectoryNotEmptyException.class, () -> fs.delete(root.resolve("sub")));
