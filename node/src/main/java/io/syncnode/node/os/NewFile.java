@@ -35,6 +35,9 @@ public final class NewFile implements AutoCloseable {
                 }
                 throw NativeFs.failure("write", file, "write", errno);
             }
+            if (n == 0) { // a regular file takes at least one byte or fails: never loop on nothing
+                throw new IOException("cannot write " + file + ": write(2) wrote nothing");
+            }
             rest = Arrays.copyOfRange(rest, (int) n, rest.length);
         }
     }
