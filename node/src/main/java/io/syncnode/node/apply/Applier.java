@@ -6,7 +6,6 @@ import static io.syncnode.node.apply.TargetSignatures.signatureOf;
 import static io.syncnode.node.apply.TargetSignatures.written;
 
 import io.syncnode.node.os.ConfinedFs;
-import io.syncnode.node.os.NewFile;
 import io.syncnode.node.os.PathBytes;
 import io.syncnode.protocol.NameCodec;
 import io.syncnode.node.scan.EntryReader;
@@ -141,19 +140,13 @@ public final class Applier {
      * it fails (left alone if the name was taken: not ours). Any thread.
      */
     public void writePreparedTemp(Path temp, byte[] bytes, FileRecord r, boolean fsync) throws IOException {
-        try (NewFile f = fs.createNew(temp)) {
-            try {
-                f.write(bytes);
-                metadata.setNew(f, temp, r);
-                if (fsync) {
-                    f.fsync();
-                }
-            } catch (IOException | RuntimeException e) {
-                f.close();
-                discardTemp(temp);
-                throw e;
+        temps.fillNew(temp, f -> {
+            f.write(bytes);
+            metadata.setNew(f, temp, r);
+            if (fsync) {
+                f.fsync();
             }
-        }
+        });
     }
 
     /** A new temp file beside {@code rel}'s target (as {@link #createTemp}) holding a copy of {@code src}, holes kept. */

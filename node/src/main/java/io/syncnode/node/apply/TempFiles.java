@@ -1,6 +1,7 @@
 package io.syncnode.node.apply;
 
 import io.syncnode.node.os.ConfinedFs;
+import io.syncnode.node.os.NewFile;
 import io.syncnode.node.os.PathBytes;
 import io.syncnode.protocol.NameCodec;
 import java.io.IOException;
@@ -68,6 +69,28 @@ final class TempFiles {
         } catch (IOException | RuntimeException e) {
             discard(temp);
             throw e;
+        }
+        return temp;
+    }
+
+    /** Writes the content and metadata of a new temp file through its descriptor. */
+    interface NewContent {
+        void writeTo(NewFile f) throws IOException;
+    }
+
+    /**
+     * As {@link #fill}, through the new file's own descriptor ({@link ConfinedFs#createNew}):
+     * removed again if {@code content} fails, left alone if the name was taken.
+     */
+    Path fillNew(Path temp, NewContent content) throws IOException {
+        try (NewFile f = fs.createNew(temp)) {
+            try {
+                content.writeTo(f);
+            } catch (IOException | RuntimeException e) {
+                f.close();
+                discard(temp);
+                throw e;
+            }
         }
         return temp;
     }

@@ -89,10 +89,7 @@ final class FileQueries {
             long stamp = rows.folderStamp(folder);
             Map<String, StoredFile> found = readers.read("prefetch", "rows of folder '" + folder + "'", c -> {
                 PreparedStatement st = c.prepared(GET_MANY);
-                st.setString(1, folder);
-                for (int i = 0; i < PREFETCH_CHUNK; i++) {
-                    st.setString(i + 2, chunk.get(Math.min(i, chunk.size() - 1))); // the last one again to fill
-                }
+                bindChunk(st, folder, chunk);
                 Map<String, StoredFile> rowsFound = new HashMap<>();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -105,6 +102,17 @@ final class FileQueries {
             for (String p : chunk) {
                 rows.offer(stamp, folder, p, Optional.ofNullable(found.get(p)));
             }
+        }
+    }
+
+    /**
+     * Binds a {@link #PREFETCH_CHUNK}-name statement ({@code folder = ? AND ... IN (?, ...)}): the
+     * folder, then {@code chunk} (1 to {@link #PREFETCH_CHUNK} names), its last name again to fill.
+     */
+    private static void bindChunk(PreparedStatement st, String folder, List<String> chunk) throws SQLException {
+        st.setString(1, folder);
+        for (int i = 0; i < PREFETCH_CHUNK; i++) {
+            st.setString(i + 2, chunk.get(Math.min(i, chunk.size() - 1)));
         }
     }
 
@@ -213,10 +221,7 @@ final class FileQueries {
             List<StoredFile> found = readers.read("find hard links", "links to " + chunk.size() + " names of folder '"
                     + folder + "'", c -> {
                 PreparedStatement st = c.prepared(LINKED_TO_MANY);
-                st.setString(1, folder);
-                for (int i = 0; i < PREFETCH_CHUNK; i++) {
-                    st.setString(i + 2, chunk.get(Math.min(i, chunk.size() - 1))); // the last one again to fill
-                }
+                bindChunk(st, folder, chunk);
                 return files(st);
             });
             for (StoredFile f : found) {

@@ -162,7 +162,7 @@ public final class SqliteIndexStore implements AutoCloseable {
      * Reads the rows of {@code paths} into the row cache with a few queries (present or absent),
      * so that the {@link #get}s of a batch that follow find them there.
      */
-    public void prefetch(String folder, java.util.Collection<String> paths) {
+    public void prefetch(String folder, Collection<String> paths) {
         files.prefetch(folder, paths);
     }
 
