@@ -66,6 +66,18 @@ final class NodeStartup {
         return ch;
     }
 
+    /**
+     * The node's timer thread ({@code scheduler-1}). A cancelled task leaves its queue at once
+     * instead of staying there until its time, waking the thread for nothing and holding what it
+     * refers to (a transfer, a batch) until then.
+     */
+    static java.util.concurrent.ScheduledThreadPoolExecutor scheduler() {
+        java.util.concurrent.ScheduledThreadPoolExecutor s = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                daemon("scheduler"));
+        s.setRemoveOnCancelPolicy(true);
+        return s;
+    }
+
     /** Daemon threads named {@code name-1}, {@code name-2}... (the names of CONCURRENCY.md). */
     static java.util.concurrent.ThreadFactory daemon(String name) {
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();

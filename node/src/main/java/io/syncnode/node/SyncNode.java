@@ -110,7 +110,7 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         this.nodeId = store.nodeId();
         this.peers = new PeerDirectory(store, nodeId, clock);
         this.clocks = new ClockSkew(clock);
-        this.scheduler = Executors.newScheduledThreadPool(1, NodeStartup.daemon("scheduler"));
+        this.scheduler = NodeStartup.scheduler();
         this.sendPool = Executors.newSingleThreadExecutor(NodeStartup.daemon("sender"));
         this.fetchPool = Executors.newFixedThreadPool(8, NodeStartup.daemon("fetch"));
         this.servePool = Executors.newFixedThreadPool(8, NodeStartup.daemon("serve"));

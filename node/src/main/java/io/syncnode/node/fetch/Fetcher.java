@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Pulls the content of one version from a member into a temp file the caller created.
@@ -81,16 +82,24 @@ public final class Fetcher {
     private final ExecutorService ioPool;
     private final ScheduledExecutorService timer;
     private final AtomicLong bytesFetched;
+    private final LongSupplier nanoTime;
     private final Map<Long, Transfer> transfers = new ConcurrentHashMap<>();
 
     /** {@code [cluster] max-receive}, or null (no cap). */
     private volatile RateLimit receiveLimit;
 
     public Fetcher(Outbox outbox, ExecutorService ioPool, ScheduledExecutorService timer, AtomicLong bytesFetched) {
+        this(outbox, ioPool, timer, bytesFetched, System::nanoTime);
+    }
+
+    /** As above, with the clock the idle timeout is measured on ({@code timer}'s own, in tests). */
+    Fetcher(Outbox outbox, ExecutorService ioPool, ScheduledExecutorService timer, AtomicLong bytesFetched,
+            LongSupplier nanoTime) {
         this.outbox = outbox;
         this.ioPool = ioPool;
         this.timer = timer;
         this.bytesFetched = bytesFetched;
+        this.nanoTime = nanoTime;
     }
 
     /** Caps the content fetched from now on ({@code [cluster] max-receive}); null: no cap. */
@@ -136,7 +145,10 @@ public final class Fetcher {
         int nextSeq;
         /** Chunks arrived and not yet credited back: the source may have at most its credit out. */
         final java.util.concurrent.atomic.AtomicInteger uncredited = new java.util.concurrent.atomic.AtomicInteger();
+        /** The idle check pending on the timer (one per transfer at a time), or null. */
         volatile ScheduledFuture<?> idle;
+        /** When the request went out or the last chunk arrived ({@link #nanoTime}). */
+        long lastHeard;
 
         Transfer(String from, String folder, FileRecord want, Path temp, Output output, boolean again,
                  List<Path> basisFiles, CompletableFuture<Path> done) {
@@ -192,13 +204,37 @@ public final class Fetcher {
             }
         }
 
+        /**
+         * Notes that the source was heard from now. One check per transfer waits on the timer and,
+         * when due, looks at how long the source has been silent: it fails the transfer after
+         * {@value #IDLE_TIMEOUT_SECONDS} s, else waits for the rest. Not a timer cancelled and
+         * scheduled again per chunk: each cancelled one stayed queued until its time and woke the
+         * scheduler then (a 512 MiB file: 2,048 wake-ups in the 30 s after it arrived, issue 13's
+         * idle cost after a bulk copy).
+         */
         void armIdleTimer() {
-            ScheduledFuture<?> old = idle;
-            if (old != null) {
-                old.cancel(false);
+            lastHeard = nanoTime.getAsLong();
+            if (idle == null) {
+                checkIdleIn(TimeUnit.SECONDS.toNanos(IDLE_TIMEOUT_SECONDS));
             }
-            idle = timer.schedule(() -> serial.execute(() -> fail("no data from " + from + " for "
-                    + IDLE_TIMEOUT_SECONDS + " s", false, true)), IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+
+        private void checkIdleIn(long nanos) {
+            idle = timer.schedule(() -> serial.execute(this::checkIdle), nanos, TimeUnit.NANOSECONDS);
+        }
+
+        /** On the transfer's serial executor, as every change of its state. */
+        private void checkIdle() {
+            if (done.isDone()) {
+                return;
+            }
+            long silent = nanoTime.getAsLong() - lastHeard;
+            long timeout = TimeUnit.SECONDS.toNanos(IDLE_TIMEOUT_SECONDS);
+            if (silent >= timeout) {
+                fail("no data from " + from + " for " + IDLE_TIMEOUT_SECONDS + " s", false, true);
+            } else {
+                checkIdleIn(timeout - silent);
+            }
         }
 
         void onData(Message.FetchData d) {
