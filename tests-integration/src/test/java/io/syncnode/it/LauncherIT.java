@@ -37,6 +37,8 @@ class LauncherIT {
                     + plain);
         }
         assertTrue(plain.contains("-XX:+ExitOnOutOfMemoryError"), "a node out of heap stops at once: " + plain);
+        assertTrue(plain.contains("-XX:MaxInlineLevel=9") && plain.contains("-XX:InlineSmallCode=1000"),
+                "C2 inlines less, and compiles less beside a bulk copy (issue 13): " + plain);
         assertEquals(String.valueOf(512L << 20), maxHeap(plain), "a heap sized for the job, not a quarter of the machine (issue 13)");
         boolean trims = java("-XX:TrimNativeHeapInterval=30000", "-version").contains("version");
         assertEquals(trims, plain.contains("-XX:TrimNativeHeapInterval=30000"),
