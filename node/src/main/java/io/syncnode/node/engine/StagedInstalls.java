@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -158,20 +159,8 @@ final class StagedInstalls {
             Hops.markAll(Hops.Hop.JOURNALED, batch.stream().map(st -> st.target().path()).toList());
         }
         boolean together = batch.size() >= SYNC_TOGETHER_AT;
-        List<CompletableFuture<Void>> prepared = new ArrayList<>();
-        for (Staged st : batch) {
-            prepared.add(onPoolUnlessAlone(batch.size(), () -> {
-                try {
-                    if (st.inline() != null) { // removed again if that fails
-                        applier.writePreparedTemp(st.temp(), st.inline(), st.target(), !together);
-                    } else {
-                        applier.prepare(st.temp(), st.target(), !together);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }));
-        }
+        List<CompletableFuture<Void>> prepared = together ? prepareByDirectory(applier, batch)
+                : prepareEach(applier, batch);
         if (together) {
             syncTempsTogether(applier, batch, prepared);
         }
@@ -229,6 +218,61 @@ final class StagedInstalls {
         } else {
             fsyncDirectories(applier, dirs);
         }
+    }
+
+    /** Writes (inline content) or prepares the temp file of {@code st}; fsyncs it when {@code fsync}. */
+    private static void prepare(Applier applier, Staged st, boolean fsync) {
+        try {
+            if (st.inline() != null) { // removed again if that fails
+                applier.writePreparedTemp(st.temp(), st.inline(), st.target(), fsync);
+            } else {
+                applier.prepare(st.temp(), st.target(), fsync);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A small batch: each file prepared and fsynced side by side on the I/O pool (the fsyncs overlap). */
+    private List<CompletableFuture<Void>> prepareEach(Applier applier, List<Staged> batch) {
+        List<CompletableFuture<Void>> prepared = new ArrayList<>();
+        for (Staged st : batch) {
+            prepared.add(onPoolUnlessAlone(batch.size(), () -> prepare(applier, st, true)));
+        }
+        return prepared;
+    }
+
+    /**
+     * A large batch (not fsynced file by file): one task per directory on the I/O pool, its files one
+     * after the other, the directories side by side. Creating a file holds its directory's lock, so
+     * eight threads creating in one directory only waited for each other, spinning on the lock (ext4:
+     * 0.7 of the receiver's 13.5 CPU-s in a bulk copy of 10,000 files in 100 directories).
+     */
+    private List<CompletableFuture<Void>> prepareByDirectory(Applier applier, List<Staged> batch) {
+        List<CompletableFuture<Void>> prepared = new ArrayList<>(batch.size());
+        Map<Path, List<Integer>> byDirectory = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            prepared.add(new CompletableFuture<>());
+            byDirectory.computeIfAbsent(batch.get(i).temp().getParent(), d -> new ArrayList<>()).add(i);
+        }
+        for (List<Integer> files : byDirectory.values()) {
+            Runnable work = () -> {
+                for (int i : files) {
+                    try {
+                        prepare(applier, batch.get(i), false);
+                        prepared.get(i).complete(null);
+                    } catch (RuntimeException | Error e) { // every future completes: the worker joins them all
+                        prepared.get(i).completeExceptionally(e);
+                    }
+                }
+            };
+            if (byDirectory.size() > 1) {
+                folder.ioPool().execute(work);
+            } else {
+                work.run(); // one directory: the worker would only wait for the pool
+            }
+        }
+        return prepared;
     }
 
     /**

@@ -86,20 +86,30 @@ class RemoteApplierTest {
 
     @Test
     void aLargeBatchIsInstalledTheSameWithItsFileSystemSyncedTogether() throws Exception {
-        installsABatch(StagedInstalls.SYNC_TOGETHER_AT + 6); // one syncfs before the renames, one after
+        // one syncfs before the renames, one after; the temp files written by one task per directory
+        installsABatch(StagedInstalls.SYNC_TOGETHER_AT + 6);
+    }
+
+    @Test
+    void aLargeBatchInOneDirectoryIsInstalledTheSame() throws Exception {
+        installsABatch(StagedInstalls.SYNC_TOGETHER_AT + 6, 1); // its temp files written on the worker itself
     }
 
     private void installsABatch(int n) throws Exception {
+        installsABatch(n, 6);
+    }
+
+    private void installsABatch(int n, int dirs) throws Exception {
         List<Message.Announced> batch = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
             byte[] content = ("file " + i).getBytes(StandardCharsets.UTF_8);
-            batch.add(new Message.Announced(parts.file("d" + i % 6 + "/f" + i, content, 0644, T, PEER, 5), content));
+            batch.add(new Message.Announced(parts.file("d" + i % dirs + "/f" + i, content, 0644, T, PEER, 5), content));
         }
 
         announce(batch.toArray(Message.Announced[]::new));
 
         for (int i = 0; i < n; i++) {
-            String rel = "d" + i % 6 + "/f" + i;
+            String rel = "d" + i % dirs + "/f" + i;
             assertArrayEquals(("file " + i).getBytes(StandardCharsets.UTF_8), Files.readAllBytes(parts.root.resolve(rel)));
             assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(parts.root.resolve(rel), LinkOption.NOFOLLOW_LINKS)));
