@@ -66,7 +66,9 @@ class LauncherIT {
         assertTrue(first.contains("-XX:+UseG1GC") || !first.contains("-XX:+UseSerialGC"), "the daemon's own JVM: " + first);
         assertEquals(List.of(), archives("syncnode-cli-"), "the CLI's archive is made only for a CLI call");
         assertEquals(List.of(), archives(".syncnode-"), "no temp archive left");
-        String second = run(env, "run", "--help");
+        // -Xshare:on (after the launcher's -Xshare:auto, so it wins): the JVM fails unless it maps the archive
+        String second = run(Map.of("SYNCNODE_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xshare:on",
+                "SYNCNODE_CDS_DIR", cds.toString()), "run", "--help");
         assertTrue(second.contains("-XX:SharedArchiveFile=" + made.get(0)), "later starts use it: " + second);
         assertEquals(made, archives("syncnode-run-"), "made once");
         String off = run(Map.of("SYNCNODE_JAVA_OPTS", "-XX:+PrintCommandLineFlags", "SYNCNODE_CDS_DIR", cds.toString(),
@@ -86,7 +88,8 @@ class LauncherIT {
         assertTrue(first.contains("-XX:SharedArchiveFile=" + archives.get(0)), "the first call already uses it: " + first);
         assertFalse(first.contains("ArchiveClassesAtExit"), "the verb's own run makes nothing: " + first);
         assertTrue(first.startsWith("syncnode ") || first.contains("\nsyncnode "), "the version line: " + first);
-        String second = run(env, "version");
+        String second = run(Map.of("SYNCNODE_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xshare:on",
+                "SYNCNODE_CDS_DIR", cds.toString()), "version");
         assertTrue(second.contains("-XX:SharedArchiveFile=" + archives.get(0)), "later calls use it: " + second);
         assertEquals(archives, archives(), "made once");
 
@@ -126,10 +129,38 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void aCopyOfTheJarElsewhereGetsAnArchiveOfItsOwnAndLeavesTheFirstOne(@TempDir Path elsewhere) throws Exception {
+        Path jar = PartitionPoliciesIT.repoRoot().resolve("node/target/syncnode.jar");
+        Path copy = Files.copy(jar, elsewhere.resolve("syncnode.jar"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Map<String, String> env = Map.of("SYNCNODE_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xshare:on",
+                "SYNCNODE_CDS_DIR", cds.toString());
+        run(env, "version");
+        List<Path> first = archives();
+        assertEquals(1, first.size(), first.toString());
+        // same size and mtime, another path: an archive records its class path, so the first one would not map
+        String other = runJar(copy, env, "version");
+        List<Path> both = archives();
+        assertEquals(2, both.size(), "one archive per jar: " + both);
+        assertTrue(both.containsAll(first), "the first jar's archive stays: " + both);
+        assertFalse(other.contains("-XX:SharedArchiveFile=" + first.get(0)), other);
+        assertTrue(run(env, "version").contains("-XX:SharedArchiveFile=" + first.get(0)), "and is still used");
+    }
+
     /** {@code scripts/syncnode ARGS} with {@code env} added; its stdout and stderr; fails unless it exits 0. */
     private static String run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        Path launcher = PartitionPoliciesIT.repoRoot().resolve("scripts/syncnode");
-        List<String> cmd = new java.util.ArrayList<>(List.of(launcher.toString()));
+        return launch(List.of(PartitionPoliciesIT.repoRoot().resolve("scripts/syncnode").toString()), env, args);
+    }
+
+    /** {@code scripts/launch-jar JAR ARGS}, as {@link #run}. */
+    private static String runJar(Path jar, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return launch(List.of(PartitionPoliciesIT.repoRoot().resolve("scripts/launch-jar").toString(), jar.toString()), env,
+                args);
+    }
+
+    private static String launch(List<String> launcher, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(launcher);
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
