@@ -17,8 +17,9 @@ import java.util.concurrent.ExecutionException;
  * while the transfer's I/O thread goes on writing: for a 256 MiB file the hash (0.19 s at
  * 1.4 GB/s here) no longer adds to the copying and writing. The writer hands over 256 KiB
  * buffers, at most {@value #BUFFERS} of them (2 MiB) in flight; it waits when the hash falls
- * behind. {@link #close} ends the thread early (a failed transfer); after {@link #finish} it has
- * ended on its own.
+ * behind. A delta's copied basis blocks are read straight into those buffers ({@link #lend}): no
+ * copy into the hasher (70 ms of a 256 MiB file's 300 ms on its fetch thread). {@link #close} ends
+ * the thread early (a failed transfer); after {@link #finish} it has ended on its own.
  */
 final class PipelinedSha256 implements DeltaPatcher.Hasher, AutoCloseable {
     private static final int BUFFER = 256 * 1024;
@@ -81,13 +82,36 @@ final class PipelinedSha256 implements DeltaPatcher.Hasher, AutoCloseable {
         }
     }
 
+    /** One of the buffers, after what was handed over before it (a partly filled one goes first). */
+    @Override
+    public byte[] lend() throws IOException {
+        flushPending();
+        return take();
+    }
+
+    @Override
+    public void updateLent(byte[] lent, int len) throws IOException {
+        if (lent.length != BUFFER || len < 0 || len > BUFFER) {
+            throw new IllegalArgumentException("not a buffer lent by this hasher, or " + len + " bytes");
+        }
+        if (len > 0) {
+            put(new Chunk(lent, len));
+        } else {
+            free.add(lent);
+        }
+    }
+
+    private void flushPending() throws InterruptedIOException {
+        if (pending != null && filled > 0) {
+            put(new Chunk(pending, filled));
+            pending = null;
+        }
+    }
+
     @Override
     public ContentHash finish() {
         try {
-            if (pending != null && filled > 0) {
-                put(new Chunk(pending, filled));
-                pending = null;
-            }
+            flushPending();
             put(END);
             return result.get();
         } catch (IOException e) {

@@ -37,6 +37,30 @@ class PipelinedSha256Test {
     }
 
     @Test
+    void piecesCopiedInAndBuffersLentAndHandedBackHashInTheirOrder() throws Exception {
+        byte[] data = new byte[5 * 1024 * 1024 + 777];
+        new Random(3).nextBytes(data);
+        Random cut = new Random(4);
+        try (PipelinedSha256 h = new PipelinedSha256()) {
+            int at = 0;
+            while (at < data.length) {
+                if (cut.nextBoolean()) { // as a delta's copied blocks: read into a lent buffer
+                    byte[] lent = h.lend();
+                    int n = Math.min(data.length - at, 1 + cut.nextInt(lent.length));
+                    System.arraycopy(data, at, lent, 0, n);
+                    h.updateLent(lent, n);
+                    at += n;
+                } else { // as literals: copied in, after a partly filled buffer or not
+                    int n = Math.min(data.length - at, 1 + cut.nextInt(300_000));
+                    h.update(data, at, n);
+                    at += n;
+                }
+            }
+            assertEquals(ContentHash.of(EntryReader.sha256().digest(data)), h.finish());
+        }
+    }
+
+    @Test
     void aWriterOfAClosedHasherFailsAndDoesNotWait() {
         PipelinedSha256 h = new PipelinedSha256();
         h.close();

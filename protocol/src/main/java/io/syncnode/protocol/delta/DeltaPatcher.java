@@ -66,6 +66,20 @@ public final class DeltaPatcher implements DeltaSink {
 
         /** The SHA-256 of everything given to {@link #update}. */
         ContentHash finish();
+
+        /**
+         * A buffer of the hasher's own for the next piece of output, to fill and hand back with
+         * {@link #updateLent} (the hasher then keeps it, no copy made); null when it lends none,
+         * then {@link #update} is used. The patcher copies basis blocks through it.
+         */
+        default byte[] lend() throws IOException {
+            return null;
+        }
+
+        /** As {@link #update}, for the buffer {@link #lend} gave: the hasher has it back, the caller does not touch it again. */
+        default void updateLent(byte[] lent, int len) throws IOException {
+            update(lent, 0, len);
+        }
     }
 
     private static final class Sha256Inline implements Hasher {
@@ -142,13 +156,19 @@ public final class DeltaPatcher implements DeltaSink {
         long stop = Math.min((firstBlock + blockCount) * blockSize, basisLength);
         reserve(stop - offset, "copy of " + blockCount + " blocks");
         while (offset < stop) {
-            int n = basis.read(offset, buffer, 0, (int) Math.min(buffer.length, stop - offset));
+            byte[] lent = hash.lend();
+            byte[] into = lent != null ? lent : buffer;
+            int n = basis.read(offset, into, 0, (int) Math.min(into.length, stop - offset));
             if (n <= 0) {
                 throw new DeltaException(describe(firstBlock, blockCount) + ": basis ended at offset " + offset
                         + " but should be " + basisLength + " bytes long; it changed since its signature was made");
             }
-            out.write(buffer, 0, n);
-            hash.update(buffer, 0, n);
+            out.write(into, 0, n);
+            if (lent != null) {
+                hash.updateLent(lent, n); // no copy of the block into the hasher
+            } else {
+                hash.update(into, 0, n);
+            }
             offset += n;
             written += n;
         }

@@ -42,6 +42,56 @@ class DeltaPatcherTest {
         assertEquals(Transfer.sha256(expected), result.hash());
     }
 
+    /**
+     * A hasher that lends its buffers: copied blocks are read into them and handed back (no copy),
+     * literals still come through update; the output and the hash are the same as without it.
+     */
+    @Test
+    void copiesThroughALendingHasherGiveTheSameOutputAndHash() throws IOException {
+        java.security.MessageDigest sha = StrongChecksum.newSha256();
+        java.util.List<byte[]> lent = new java.util.ArrayList<>();
+        int[] handedBack = {0};
+        patcher.hashWith(new DeltaPatcher.Hasher() {
+            @Override
+            public void update(byte[] buf, int off, int len) {
+                sha.update(buf, off, len);
+            }
+
+            @Override
+            public io.syncnode.protocol.ContentHash finish() {
+                return io.syncnode.protocol.ContentHash.of(sha.digest());
+            }
+
+            @Override
+            public byte[] lend() {
+                byte[] b = new byte[7]; // smaller than a block: a copy takes several
+                lent.add(b);
+                return b;
+            }
+
+            @Override
+            public void updateLent(byte[] buf, int len) {
+                assertTrue(buf == lent.get(lent.size() - 1), "the buffer just lent comes back");
+                handedBack[0]++;
+                sha.update(buf, 0, len);
+            }
+        });
+        patcher.literal(new byte[] {9, 9, 9}, 1, 2);
+        patcher.copy(2, 2);
+        patcher.copy(0, 1);
+        PatchedFile result = patcher.finish();
+
+        byte[] expected = new byte[2 + 18 + 16];
+        expected[0] = 9;
+        expected[1] = 9;
+        System.arraycopy(basis, 32, expected, 2, 18);
+        System.arraycopy(basis, 0, expected, 20, 16);
+        assertArrayEquals(expected, out.toByteArray());
+        assertEquals(Transfer.sha256(expected), result.hash());
+        assertEquals(lent.size(), handedBack[0], "every buffer lent was handed back");
+        assertTrue(lent.size() >= 34 / 7, "the copies went through the lent buffers: " + lent.size());
+    }
+
     @ParameterizedTest(name = "copy({0}, {1})")
     @CsvSource({"-1, 1", "0, 0", "0, -3", "4, 1", "3, 2", "0, 5", "9223372036854775807, 1"})
     void rejectsCopiesOutsideTheBasisNamingTheOp(long first, int count) throws IOException {
