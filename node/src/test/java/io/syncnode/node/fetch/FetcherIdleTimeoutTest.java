@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.syncnode.node.wire.Message;
-import io.syncnode.node.wire.Outbox;
+import io.syncnode.node.wire.RecordingOutbox;
 import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
@@ -38,17 +38,8 @@ class FetcherIdleTimeoutTest {
     private final List<Message> sent = new CopyOnWriteArrayList<>();
     private final ManualScheduler io = new ManualScheduler();
     private final ManualScheduler timer = new ManualScheduler();
-    private final Fetcher fetcher = new Fetcher(new Outbox() {
-        @Override
-        public boolean send(String member, Message message) {
-            sent.add(message);
-            return true;
-        }
-
-        @Override
-        public void multicast(Message message) {
-        }
-    }, io, timer, new AtomicLong(), timer::nanoTime);
+    private final Fetcher fetcher = new Fetcher(new RecordingOutbox(sent), io, timer, new AtomicLong(),
+            timer::nanoTime);
 
     private CompletableFuture<Path> done;
     private long id;

@@ -76,7 +76,10 @@ public final class DeltaPatcher implements DeltaSink {
             return null;
         }
 
-        /** As {@link #update}, for the buffer {@link #lend} gave: the hasher has it back, the caller does not touch it again. */
+        /**
+         * As {@link #update}, for the buffer {@link #lend} gave: the hasher has it back, the caller
+         * does not touch it again.
+         */
         default void updateLent(byte[] lent, int len) throws IOException {
             update(lent, 0, len);
         }

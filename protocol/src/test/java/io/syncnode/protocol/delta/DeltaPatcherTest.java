@@ -32,11 +32,7 @@ class DeltaPatcherTest {
         patcher.copy(0, 1);
         PatchedFile result = patcher.finish();
 
-        byte[] expected = new byte[2 + 18 + 16];
-        expected[0] = 9;
-        expected[1] = 9;
-        System.arraycopy(basis, 32, expected, 2, 18);
-        System.arraycopy(basis, 0, expected, 20, 16);
+        byte[] expected = literalThenBlocks2And3ThenBlock0();
         assertArrayEquals(expected, out.toByteArray());
         assertEquals(expected.length, result.length());
         assertEquals(Transfer.sha256(expected), result.hash());
@@ -81,15 +77,21 @@ class DeltaPatcherTest {
         patcher.copy(0, 1);
         PatchedFile result = patcher.finish();
 
+        byte[] expected = literalThenBlocks2And3ThenBlock0();
+        assertArrayEquals(expected, out.toByteArray());
+        assertEquals(Transfer.sha256(expected), result.hash());
+        assertEquals(lent.size(), handedBack[0], "every buffer lent was handed back");
+        assertTrue(lent.size() >= 34 / 7, "the copies went through the lent buffers: " + lent.size());
+    }
+
+    /** What literal {9, 9}, copy(2, 2) and copy(0, 1) make of the basis. */
+    private byte[] literalThenBlocks2And3ThenBlock0() {
         byte[] expected = new byte[2 + 18 + 16];
         expected[0] = 9;
         expected[1] = 9;
         System.arraycopy(basis, 32, expected, 2, 18);
         System.arraycopy(basis, 0, expected, 20, 16);
-        assertArrayEquals(expected, out.toByteArray());
-        assertEquals(Transfer.sha256(expected), result.hash());
-        assertEquals(lent.size(), handedBack[0], "every buffer lent was handed back");
-        assertTrue(lent.size() >= 34 / 7, "the copies went through the lent buffers: " + lent.size());
+        return expected;
     }
 
     @ParameterizedTest(name = "copy({0}, {1})")
