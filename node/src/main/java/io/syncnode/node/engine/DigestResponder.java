@@ -9,6 +9,7 @@ import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
 import io.syncnode.protocol.FolderVerdict;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -183,12 +184,17 @@ final class DigestResponder {
      * The content of a small regular file as its record describes it, read now; null when it is
      * not one, or the file no longer matches the record (the receiver fetches it then).
      */
-    byte[] currentContent(FileRecord r) {
+    byte[] currentContent(StoredFile f) {
+        FileRecord r = f.record();
         if (r.deleted() || r.type() != FileType.REGULAR || r.size() > WireCodec.MAX_INLINE || r.hardLink() != null) {
             return null;
         }
         try {
-            Optional<DiskEntry> e = reader.read(folder.applier().resolve(r.path()), r.path());
+            Path abs = folder.applier().resolve(r.path());
+            if (f.stat() != null) { // the file indexed with this hash, while its signature holds: not hashed again
+                return EntryReader.contentIfUnchanged(abs, r.path(), f.stat(), WireCodec.MAX_INLINE).orElse(null);
+            }
+            Optional<DiskEntry> e = reader.read(abs, r.path());
             return e.isPresent() && r.hash().equals(e.get().hash()) ? e.get().inline() : null;
         } catch (IOException | RuntimeException e) {
             return null;

@@ -2,7 +2,6 @@ package io.syncnode.node.engine;
 
 import io.syncnode.node.index.StoredFile;
 import io.syncnode.node.wire.Message;
-import io.syncnode.protocol.FileRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -89,11 +88,11 @@ final class FullIndexSender {
 
     private final FolderContext folder;
     /** The content of a small file to go inline, or null (see {@link DigestResponder#currentContent}). */
-    private final Function<FileRecord, byte[]> content;
+    private final Function<StoredFile, byte[]> content;
     private final Later later;
     private final Map<String, Exchange> running = new HashMap<>();
 
-    FullIndexSender(FolderContext folder, Function<FileRecord, byte[]> content, Later later) {
+    FullIndexSender(FolderContext folder, Function<StoredFile, byte[]> content, Later later) {
         this.folder = folder;
         this.content = content;
         this.later = later;
@@ -188,7 +187,7 @@ final class FullIndexSender {
         String after = ex.after;
         long inlineBytes = 0;
         for (StoredFile f : rows) {
-            byte[] bytes = ex.inline ? content.apply(f.record()) : null;
+            byte[] bytes = ex.inline ? content.apply(f) : null;
             page.add(new Message.Announced(f.record(), bytes));
             after = f.record().path();
             if (bytes != null && (inlineBytes += bytes.length) >= PAGE_INLINE_BYTES) {

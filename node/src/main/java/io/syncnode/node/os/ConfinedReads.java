@@ -85,6 +85,14 @@ public final class ConfinedReads {
     }
 
     /**
+     * As {@link #openAt}, as a stream that reads the descriptor directly (no channel: cheaper for a
+     * small file read once) and closes it.
+     */
+    public static InputStream openAtStream(Path at, Path entry) throws IOException {
+        return new FdInput(regular(LibC.get().open(PathBytes.of(at), READ_FLAGS, 0), entry, "open(O_NOFOLLOW)"), entry);
+    }
+
+    /**
      * {@code fd}, what an open of {@code entry} by {@code call} returned, if it is a regular file:
      * a failed open throws (ENOENT as {@link NoSuchFileException}), anything else is closed and
      * refused (EISDIR).

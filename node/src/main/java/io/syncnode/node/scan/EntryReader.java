@@ -110,6 +110,41 @@ public final class EntryReader {
     }
 
     /**
+     * The content of the regular file {@code abs} (folder-relative {@code rel}) of at most
+     * {@code max} bytes, read now, when its lstat signature before and after the read is
+     * {@code expected} (the one indexed with its content hash: the file still holds that content,
+     * as a transfer's source trusts it); else empty. Cheaper than {@link #read}: no hash, no
+     * extended attributes. Reached beneath the folder root without following a symlink.
+     */
+    public static Optional<byte[]> contentIfUnchanged(Path abs, String rel, StatSignature expected, int max)
+            throws IOException {
+        if (expected.size() > max) {
+            return Optional.empty();
+        }
+        try {
+            return ConfinedReads.beneath(rootOf(abs, rel), abs, at -> {
+                if (!lstat(at).map(st -> st.signature().equals(expected)).orElse(false)) {
+                    return Optional.empty();
+                }
+                byte[] bytes;
+                try (InputStream in = ConfinedReads.openAtStream(at, abs)) {
+                    bytes = in.readNBytes(max + 1);
+                }
+                boolean same = bytes.length == expected.size()
+                        && lstat(at).map(st -> st.signature().equals(expected)).orElse(false);
+                return same ? Optional.of(bytes) : Optional.empty();
+            });
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (NativeFs.ErrnoException e) {
+            if (e.errno() == LibC.ELOOP || e.errno() == LibC.EISDIR) {
+                return Optional.empty(); // no longer a regular file
+            }
+            throw e;
+        }
+    }
+
+    /**
      * {@link #read} of an entry found by a confined walk ({@link FolderWalker}), reached from the
      * directory the walk holds open instead of by a lookup from the root: the walk's lstat is the
      * first one, the content is read through {@code openat(O_NOFOLLOW)} of its name there. Any
