@@ -77,18 +77,7 @@ public final class ConfinedFs {
      * too) with mode 0600 and opens it for writing.
      */
     public FileChannel createExclusive(Path file) throws IOException {
-        try (At at = at(file)) {
-            int fd = LibC.get().openat(at.dirfd, at.name,
-                    LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0600);
-            if (fd < 0) {
-                int errno = LibC.lastError();
-                if (errno == LibC.EEXIST) {
-                    throw new FileAlreadyExistsException(file.toString());
-                }
-                throw NativeFs.failure("create", file, "openat(O_CREAT|O_EXCL|O_NOFOLLOW)", errno);
-            }
-            return channel(fd, file, StandardOpenOption.WRITE);
-        }
+        return channel(createFd(file, LibC.O_RDWR), file, StandardOpenOption.WRITE);
     }
 
     /**
@@ -96,13 +85,18 @@ public final class ConfinedFs {
      * setting its metadata through its descriptor ({@link NewFile}), without a JDK channel.
      */
     public NewFile createNew(Path file) throws IOException {
+        return new NewFile(createFd(file, LibC.O_WRONLY), file);
+    }
+
+    /** The descriptor of {@code file}, created with mode 0600 ({@code O_EXCL}: it must not exist, nor be a symlink). */
+    private int createFd(Path file, int access) throws IOException {
         try (At at = at(file)) {
-            int fd = LibC.get().openat(at.dirfd, at.name,
-                    LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0600);
+            int fd = LibC.get().openat(at.dirfd, at.name, access | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW
+                    | LibC.O_CLOEXEC, 0600);
             if (fd < 0) {
                 throw failureOrExists("create", file, "openat(O_CREAT|O_EXCL|O_NOFOLLOW)", LibC.lastError());
             }
-            return new NewFile(fd, file);
+            return fd;
         }
     }
 

@@ -62,10 +62,6 @@ public final class NewFile implements AutoCloseable {
         check(LibC.get().fsync(fd), "fsync", "fsync");
     }
 
-    public Path path() {
-        return file;
-    }
-
     @Override
     public void close() {
         if (!closed) {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.syncnode.node.scan.EntryReader;
 import io.syncnode.node.wire.Message;
 import io.syncnode.node.wire.Outbox;
+import io.syncnode.node.wire.RecordingOutbox;
 import io.syncnode.protocol.ContentHash;
 import io.syncnode.protocol.FileRecord;
 import io.syncnode.protocol.FileType;
@@ -194,17 +195,7 @@ class SegmentedFetchTest {
         Path basis = Files.write(tmp.resolve("old.bin"), old);
         wire(root, file, true);
         FileRecord want = record(Files.readAllBytes(file));
-        fetcher = new Fetcher(new Outbox() { // a receiver whose source is the test
-            @Override
-            public boolean send(String member, Message m) {
-                toSource.add(m);
-                return true;
-            }
-
-            @Override
-            public void multicast(Message message) {
-            }
-        }, io, timer, fetched);
+        fetcher = new Fetcher(new RecordingOutbox(toSource), io, timer, fetched); // a receiver whose source is the test
 
         CompletableFuture<Path> done = fetcher.fetch("s", "web", want, tmp.resolve("t1"), List.of(basis));
         await(T, () -> !sent(toSource, Message.FetchRequest.class).isEmpty(), () -> "the request");
