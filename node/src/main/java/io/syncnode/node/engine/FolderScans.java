@@ -116,13 +116,26 @@ final class FolderScans {
         for (String p : d.recursive()) {
             scanner.scanTree(p);
         }
-        for (String p : d.paths()) {
+        List<String> paths = d.paths();
+        for (int i = 0; i < paths.size(); i++) {
+            if (i % PREFETCH_ROWS == 0 && paths.size() > 1) {
+                folder.store().prefetch(folder.name(), paths.subList(i, Math.min(paths.size(), i + PREFETCH_ROWS)));
+            }
+            String p = paths.get(i);
             if (!d.recursive().contains(p)) {
                 scanner.scanPath(p);
             }
         }
         scanner.scanParents();
     }
+
+    /**
+     * The index rows of a drain's reported paths are read this many at a time ({@link
+     * io.syncnode.node.index.SqliteIndexStore#prefetch}, 64 per query) before they are scanned one by
+     * one: a burst of 1,000 new files otherwise made 1,000 queries for rows that mostly do not exist.
+     * Well below the row cache's size, so none is evicted before its scan reads it.
+     */
+    static final int PREFETCH_ROWS = 1024;
 
     /**
      * Rescans now (whole folder, or the given relative paths); returns how many changes were found.
