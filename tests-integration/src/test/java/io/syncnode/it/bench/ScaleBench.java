@@ -23,12 +23,18 @@ import java.util.regex.Pattern;
  * index counts every entry A's does (asked every 200 ms over its control
  * socket from this JVM: a CLI JVM per poll took CPU from the nodes measured); (c) each node's RSS now and at its peak ({@code VmRSS}, {@code VmHWM} of
  * {@code /proc/PID/status}) and heap in use
- * ({@code jcmd PID GC.heap_info}) afterwards; (d) {@code rsync -a} of the same tree into an empty
+ * ({@code jcmd PID GC.heap_info}) afterwards; (d) the latency of a 4 KiB change with the N files
+ * present: {@value #LATENCY_FILES} new 4 KiB files written one at a time into a directory of 1,000 on
+ * A, each timed until B holds its complete content, then as many from B to A (median and p90 against
+ * the issue's 5 ms, as {@link LatencyBench} measures it; both nodes run with settle 0ms, as the
+ * peer benchmark's); (e) {@code rsync -a} of the same tree into an empty
  * directory on this machine, when rsync is installed, for scale. A smoke run ({@code N = 2000}) is
  * part of {@code .ci/run}; the figures of large runs go in the notes.
  */
 public final class ScaleBench {
     private static final Pattern HEAP_USED = Pattern.compile("total (\\d+)K, used (\\d+)K");
+    /** How many 4 KiB changes are timed each way once B is seeded. */
+    static final int LATENCY_FILES = 30;
 
     private ScaleBench() {
     }
@@ -46,8 +52,8 @@ public final class ScaleBench {
             int port = Cluster.randomPort();
             String cluster = "scale-" + Long.toHexString(new Random().nextLong());
             String peers = "peers = [\"127.0.0.1:" + port + "\", \"127.0.0.1:" + (port + 1) + "\"]";
-            a = new NodeProcess(NodeProcess.jarUnderTest(), "a", home.resolve("a"), toml(cluster, port, peers), "20ms");
-            b = new NodeProcess(NodeProcess.jarUnderTest(), "b", home.resolve("b"), toml(cluster, port + 1, peers), "20ms");
+            a = new NodeProcess(NodeProcess.jarUnderTest(), "a", home.resolve("a"), toml(cluster, port, peers), "0ms");
+            b = new NodeProcess(NodeProcess.jarUnderTest(), "b", home.resolve("b"), toml(cluster, port + 1, peers), "0ms");
             long t = System.nanoTime();
             write(a.folder(), n);
             System.out.printf("made %d files of 100 bytes in %.1f s%n", n, (System.nanoTime() - t) / 1e9);
@@ -77,6 +83,16 @@ public final class ScaleBench {
                 System.out.printf("%s: RSS %d MiB (peak %d MiB), heap used %s%n", node.name(),
                         statusKib(node.pid(), "VmRSS:") / 1024, statusKib(node.pid(), "VmHWM:") / 1024, heap(node.pid()));
             }
+            Random rnd = new Random(n);
+            String dir = String.format("d%05d/latency", 0);
+            long[] ab = LatencyBench.oneAtATime(a, b, LATENCY_FILES, rnd, dir + "-ab").stream()
+                    .mapToLong(LatencyBench.Timed::ns).toArray();
+            long[] ba = LatencyBench.oneAtATime(b, a, LATENCY_FILES, rnd, dir + "-ba").stream()
+                    .mapToLong(LatencyBench.Timed::ns).toArray();
+            System.out.printf("latency of a new 4 KiB file with %d files present (ms): a -> b median %.1f, p90 %.1f;"
+                            + " b -> a median %.1f, p90 %.1f (target: median <= 5 ms)%n", entries,
+                    LatencyBench.percentile(ab, 50) / 1e6, LatencyBench.percentile(ab, 90) / 1e6,
+                    LatencyBench.percentile(ba, 50) / 1e6, LatencyBench.percentile(ba, 90) / 1e6);
             Double rsync = rsync(a.folder(), home.resolve("rsync-copy"));
             if (rsync != null) {
                 System.out.printf("rsync -a of the same tree: %.1f s (seed / rsync = %.1f)%n", rsync, seed / rsync);
