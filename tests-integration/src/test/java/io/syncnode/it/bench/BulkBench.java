@@ -313,7 +313,7 @@ public final class BulkBench {
     }
 
     /** User + system CPU seconds of a process so far ({@code /proc/PID/stat}, at 100 ticks a second). */
-    private static double cpuSeconds(long pid) throws IOException {
+    static double cpuSeconds(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;

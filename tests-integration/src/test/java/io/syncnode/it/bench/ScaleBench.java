@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * present: {@value #LATENCY_FILES} new 4 KiB files written one at a time into a directory of 1,000 on
  * A, each timed until B holds its complete content, then as many from B to A (median and p90 against
  * the issue's 5 ms, as {@link LatencyBench} measures it; both nodes run with settle 0ms, as the
- * peer benchmark's); (e) {@code rsync -a} of the same tree into an empty
+ * peer benchmark's), once right after the seed and once both nodes are at rest (neither used more
+ * than 0.1 CPU-s in 2 s; the wait is printed, at most {@link #QUIET_LIMIT}); (e) {@code rsync -a} of the same tree into an empty
  * directory on this machine, when rsync is installed, for scale. A smoke run ({@code N = 2000}) is
  * part of {@code .ci/run}; the figures of large runs go in the notes.
  */
@@ -35,6 +36,8 @@ public final class ScaleBench {
     private static final Pattern HEAP_USED = Pattern.compile("total (\\d+)K, used (\\d+)K");
     /** How many 4 KiB changes are timed each way once B is seeded. */
     static final int LATENCY_FILES = 30;
+    /** The longest wait for both nodes to come to rest after the seed. */
+    static final Duration QUIET_LIMIT = Duration.ofMinutes(10);
 
     private ScaleBench() {
     }
@@ -84,15 +87,11 @@ public final class ScaleBench {
                         statusKib(node.pid(), "VmRSS:") / 1024, statusKib(node.pid(), "VmHWM:") / 1024, heap(node.pid()));
             }
             Random rnd = new Random(n);
-            String dir = String.format("d%05d/latency", 0);
-            long[] ab = LatencyBench.oneAtATime(a, b, LATENCY_FILES, rnd, dir + "-ab").stream()
-                    .mapToLong(LatencyBench.Timed::ns).toArray();
-            long[] ba = LatencyBench.oneAtATime(b, a, LATENCY_FILES, rnd, dir + "-ba").stream()
-                    .mapToLong(LatencyBench.Timed::ns).toArray();
-            System.out.printf("latency of a new 4 KiB file with %d files present (ms): a -> b median %.1f, p90 %.1f;"
-                            + " b -> a median %.1f, p90 %.1f (target: median <= 5 ms)%n", entries,
-                    LatencyBench.percentile(ab, 50) / 1e6, LatencyBench.percentile(ab, 90) / 1e6,
-                    LatencyBench.percentile(ba, 50) / 1e6, LatencyBench.percentile(ba, 90) / 1e6);
+            latency(a, b, rnd, entries, "right after the seed", "seeded");
+            double waited = awaitQuiet(List.of(a, b));
+            System.out.println(waited < 0 ? "the nodes did not come to rest within " + QUIET_LIMIT
+                    : String.format("both nodes at rest %.0f s after that", waited));
+            latency(a, b, rnd, entries, "at rest", "rest");
             Double rsync = rsync(a.folder(), home.resolve("rsync-copy"));
             if (rsync != null) {
                 System.out.printf("rsync -a of the same tree: %.1f s (seed / rsync = %.1f)%n", rsync, seed / rsync);
@@ -115,6 +114,43 @@ public final class ScaleBench {
             }
             deleteTree(home);
         }
+    }
+
+    /** {@value #LATENCY_FILES} new 4 KiB files a -> b, then b -> a, one at a time into d00000; prints median and p90. */
+    private static void latency(NodeProcess a, NodeProcess b, Random rnd, long entries, String when, String tag)
+            throws IOException {
+        String dir = String.format("d%05d/latency-%s", 0, tag);
+        long[] ab = LatencyBench.oneAtATime(a, b, LATENCY_FILES, rnd, dir + "-ab").stream()
+                .mapToLong(LatencyBench.Timed::ns).toArray();
+        long[] ba = LatencyBench.oneAtATime(b, a, LATENCY_FILES, rnd, dir + "-ba").stream()
+                .mapToLong(LatencyBench.Timed::ns).toArray();
+        System.out.printf("latency of a new 4 KiB file with %d files present, %s (ms): a -> b median %.1f, p90 %.1f;"
+                        + " b -> a median %.1f, p90 %.1f (target: median <= 5 ms)%n", entries, when,
+                LatencyBench.percentile(ab, 50) / 1e6, LatencyBench.percentile(ab, 90) / 1e6,
+                LatencyBench.percentile(ba, 50) / 1e6, LatencyBench.percentile(ba, 90) / 1e6);
+    }
+
+    /**
+     * Seconds until neither node used more than 0.1 CPU-s in 2 s (their work after the seed done:
+     * acknowledgements, the dirty table, compiles), or -1 after {@link #QUIET_LIMIT}.
+     */
+    private static double awaitQuiet(List<NodeProcess> nodes) throws IOException {
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < QUIET_LIMIT.toNanos()) {
+            double[] before = new double[nodes.size()];
+            for (int i = 0; i < nodes.size(); i++) {
+                before[i] = BulkBench.cpuSeconds(nodes.get(i).pid());
+            }
+            LockSupport.parkNanos(2_000_000_000L);
+            boolean quiet = true;
+            for (int i = 0; i < nodes.size(); i++) {
+                quiet &= BulkBench.cpuSeconds(nodes.get(i).pid()) - before[i] <= 0.1;
+            }
+            if (quiet) {
+                return (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        return -1;
     }
 
     /**
