@@ -123,16 +123,15 @@ public final class EntryReader {
         }
         try {
             return ConfinedReads.beneath(rootOf(abs, rel), abs, at -> {
-                if (!lstat(at).map(st -> st.signature().equals(expected)).orElse(false)) {
+                if (!hasSignature(at, expected)) {
                     return Optional.empty();
                 }
                 byte[] bytes;
                 try (InputStream in = ConfinedReads.openAtStream(at, abs)) {
                     bytes = in.readNBytes(max + 1);
                 }
-                boolean same = bytes.length == expected.size()
-                        && lstat(at).map(st -> st.signature().equals(expected)).orElse(false);
-                return same ? Optional.of(bytes) : Optional.empty();
+                return bytes.length == expected.size() && hasSignature(at, expected) ? Optional.of(bytes)
+                        : Optional.empty();
             });
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -142,6 +141,11 @@ public final class EntryReader {
             }
             throw e;
         }
+    }
+
+    /** Whether the entry at {@code at} exists with exactly the lstat signature {@code expected}. */
+    private static boolean hasSignature(Path at, StatSignature expected) throws IOException {
+        return lstat(at).map(st -> st.signature().equals(expected)).orElse(false);
     }
 
     /**

@@ -92,18 +92,7 @@ class WireLimitsTest {
             acks.add(new Message.AckEntry(path, widest()));
         }
         List<Message> sent = new ArrayList<>();
-        Outbox outbox = new Outbox() {
-            @Override
-            public boolean send(String member, Message message) {
-                sent.add(message);
-                return true;
-            }
-
-            @Override
-            public void multicast(Message message) {
-                sent.add(message);
-            }
-        };
+        Outbox outbox = RecordingOutbox.withMulticasts(sent);
         Announcer announcer = new Announcer(FOLDER, outbox, new Announcer.Counters(new AtomicLong(), new AtomicLong(),
                 new AtomicLong()));
         announcer.send(null, records, true, null);

@@ -27,10 +27,7 @@ class DeltaPatcherTest {
 
     @Test
     void appliesLiteralsAndCopiesInOrder() throws IOException {
-        patcher.literal(new byte[] {9, 9, 9}, 1, 2);
-        patcher.copy(2, 2);
-        patcher.copy(0, 1);
-        PatchedFile result = patcher.finish();
+        PatchedFile result = literalThenBlocks2And3ThenBlock0Patched();
 
         byte[] expected = literalThenBlocks2And3ThenBlock0();
         assertArrayEquals(expected, out.toByteArray());
@@ -72,16 +69,21 @@ class DeltaPatcherTest {
                 sha.update(buf, 0, len);
             }
         });
-        patcher.literal(new byte[] {9, 9, 9}, 1, 2);
-        patcher.copy(2, 2);
-        patcher.copy(0, 1);
-        PatchedFile result = patcher.finish();
+        PatchedFile result = literalThenBlocks2And3ThenBlock0Patched();
 
         byte[] expected = literalThenBlocks2And3ThenBlock0();
         assertArrayEquals(expected, out.toByteArray());
         assertEquals(Transfer.sha256(expected), result.hash());
         assertEquals(lent.size(), handedBack[0], "every buffer lent was handed back");
         assertTrue(lent.size() >= 34 / 7, "the copies went through the lent buffers: " + lent.size());
+    }
+
+    /** Patches literal {9, 9}, copy(2, 2) and copy(0, 1) (see {@link #literalThenBlocks2And3ThenBlock0}). */
+    private PatchedFile literalThenBlocks2And3ThenBlock0Patched() throws IOException {
+        patcher.literal(new byte[] {9, 9, 9}, 1, 2);
+        patcher.copy(2, 2);
+        patcher.copy(0, 1);
+        return patcher.finish();
     }
 
     /** What literal {9, 9}, copy(2, 2) and copy(0, 1) make of the basis. */
