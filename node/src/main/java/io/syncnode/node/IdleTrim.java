@@ -3,6 +3,7 @@ package io.syncnode.node;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -16,8 +17,8 @@ import java.util.logging.Logger;
  * heap, the index's connections free their SQLite page caches ({@code release}: the writer's holds
  * up to 64 MiB after a bulk copy or a large scan, outside the heap).
  *
- * <p>Why not only G1's periodic collection (the launcher sets it, 30 s): it waits 30 s after the
- * last collection whatever happened, so a node measured 30 s after a copy still held its bulk
+ * <p>Why not only G1's periodic collection (the launcher sets it, 5 min): it waits that long after
+ * the last collection whatever happened, so a node measured 30 s after a copy still held its bulk
  * heap. One collection of an idle node costs 0.03-0.05 CPU-s; the committed-heap floor keeps a
  * node with a trickle of small changes (whose heap stays small) from paying it again and again.
  *
@@ -75,8 +76,10 @@ final class IdleTrim {
         }
         long t0 = System.nanoTime();
         collect.run();
-        LOG.fine(() -> "quiet after work: collected a heap of " + (committed >> 20) + " MiB committed ("
-                + (committedHeap.getAsLong() >> 20) + " MiB after, " + (System.nanoTime() - t0) / 1_000_000 + " ms)");
+        if (LOG.isLoggable(Level.FINE)) { // no lambda: its first capture, at rest, would spin a class
+            LOG.fine("quiet after work: collected a heap of " + (committed >> 20) + " MiB committed ("
+                    + (committedHeap.getAsLong() >> 20) + " MiB after, " + (System.nanoTime() - t0) / 1_000_000 + " ms)");
+        }
         return true;
     }
 }

@@ -32,8 +32,16 @@ final class RowCache {
      * little at a time: by default Caffeine hands it to the common fork-join pool, a thread
      * wake-up on every row a folder worker reads (about a tenth of a seed's worker time).
      */
-    private final Cache<Key, Optional<StoredFile>> rows = Caffeine.newBuilder().maximumSize(MAX_ROWS)
-            .executor(Runnable::run).build();
+    private static Cache<Key, Optional<StoredFile>> newRows() {
+        return Caffeine.newBuilder().maximumSize(MAX_ROWS).executor(Runnable::run).build();
+    }
+
+    /**
+     * Replaced whole by {@link #clear} (under {@link #lock}, as every change): a reader that found a
+     * row in a cache no longer current does not use it ({@link #get}), since the invalidations
+     * after the swap reach only the new one.
+     */
+    private volatile Cache<Key, Optional<StoredFile>> rows = newRows();
     private final Object lock = new Object();
     /** Per folder, the ended transactions that wrote its rows (see {@link #folderStamp}); updated under {@link #lock}. */
     private final Map<String, Long> folderWrites = new ConcurrentHashMap<>();
@@ -44,7 +52,9 @@ final class RowCache {
 
     /** The cached row (empty: no row), or null when the cache does not know. */
     Optional<StoredFile> get(String folder, String path) {
-        return rows.getIfPresent(new Key(folder, path));
+        Cache<Key, Optional<StoredFile>> cache = rows;
+        Optional<StoredFile> row = cache.getIfPresent(new Key(folder, path));
+        return cache == rows ? row : null;
     }
 
     /**
@@ -94,8 +104,15 @@ final class RowCache {
         }
     }
 
-    /** Drops every row (a node at rest gives its memory back). */
+    /**
+     * Drops every row (a node at rest gives its memory back): a new, empty cache replaces the full
+     * one, which the next collection takes whole. Emptying it in place removed its 16,384 rows one by
+     * one, each through the cache's removal path, and a node paid that (and the compilations it set
+     * off) in its first quiet seconds after a bulk copy (issue 13: idle cost).
+     */
     void clear() {
-        rows.invalidateAll();
+        synchronized (lock) {
+            rows = newRows();
+        }
     }
 }

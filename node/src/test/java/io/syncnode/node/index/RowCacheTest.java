@@ -50,6 +50,26 @@ class RowCacheTest {
         assertEquals(Optional.empty(), cache.get("f", "absent"));
     }
 
+    @Test
+    void clearDropsEveryRowAndTheCacheWorksOnAfterIt() {
+        RowCache cache = new RowCache();
+        StoredFile a = new StoredFile("f", regular("a", "1"), stat(1), 1);
+        cache.offer(cache.folderStamp("f"), "f", "a", Optional.of(a));
+        cache.offer(cache.folderStamp("f"), "f", "absent", Optional.empty());
+        cache.changed(Map.of(new RowCache.Key("g", "b"), a), Set.of(), true);
+        assertEquals(Optional.of(a), cache.get("f", "a"));
+        assertEquals(Optional.of(a), cache.get("g", "b"));
+        long stamp = cache.folderStamp("f");
+        cache.clear();
+        assertNull(cache.get("f", "a"), "a cleared cache holds no row");
+        assertNull(cache.get("f", "absent"), "nor the absence of one");
+        assertNull(cache.get("g", "b"));
+        cache.offer(stamp, "f", "a", Optional.of(a)); // read before the clear, no write since: still current
+        assertEquals(Optional.of(a), cache.get("f", "a"));
+        dropped(cache, "f", "a");
+        assertNull(cache.get("f", "a"), "a write after the clear still drops the row");
+    }
+
     /** A transaction ended that wrote the row {@code folder/path} without saying what it holds (a removal). */
     private static void dropped(RowCache cache, String folder, String path) {
         Map<RowCache.Key, StoredFile> keys = new HashMap<>();

@@ -42,7 +42,8 @@ public final class BulkBench {
     private BulkBench() {
     }
 
-    record Result(String variant, double seconds, long peakA, long peakB, long rssA, long rssB, double cpuA, double cpuB) {
+    record Result(String variant, double seconds, long peakA, long peakB, long rssA, long rssB, double cpuA, double cpuB,
+                  double idleA, double idleB) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -50,6 +51,7 @@ public final class BulkBench {
         int small = 10_000;
         int dirs = 100;
         int bigMib = 512;
+        int idle = 0;
         List<Path> jars = new ArrayList<>();
         List<String> opts = new ArrayList<>();
         try {
@@ -60,6 +62,7 @@ public final class BulkBench {
                     case "--small" -> small = positive(args[++i], "--small");
                     case "--dirs" -> dirs = positive(args[++i], "--dirs");
                     case "--big-mib" -> bigMib = positive(args[++i], "--big-mib");
+                    case "--idle" -> idle = positive(args[++i], "--idle");
                     case "--jar" -> jars.add(Path.of(args[++i]).toAbsolutePath().normalize());
                     case "--opts" -> opts.add(args[++i].strip());
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
@@ -69,7 +72,7 @@ public final class BulkBench {
             System.err.println("bench bulk: " + (e instanceof ArrayIndexOutOfBoundsException ? "a value is missing"
                     : e.getMessage()));
             System.err.println("usage: scripts/bench bulk [--reps R] [--small N] [--dirs D] [--big-mib M] [--jar J]..."
-                    + " [--opts O]...");
+                    + " [--opts O]... [--idle SECS]");
             System.exit(2);
         }
         if (jars.isEmpty()) {
@@ -98,7 +101,7 @@ public final class BulkBench {
             List<Result> results = new ArrayList<>();
             for (int r = 0; r < reps; r++) {
                 for (Variant v : variants) {
-                    Result res = new BulkRun(launcher, v, home.resolve("run"), source).run();
+                    Result res = new BulkRun(launcher, v, home.resolve("run"), source, idle).run();
                     results.add(res);
                     System.out.printf("rep %d %-40s %7.2f s  CPU a %5.1f s, b %5.1f s; peak RSS a %5d MiB, b %5d MiB;"
                             + " after a %5d MiB, b %5d MiB%n", r + 1, v.label(), res.seconds(), res.cpuA(), res.cpuB(),
@@ -106,16 +109,18 @@ public final class BulkBench {
                 }
             }
             System.out.println();
-            System.out.printf("%-40s %5s %9s %9s %8s %8s %11s %11s%n", "jar", "reps", "median s", "MB/s", "CPU a s",
-                    "CPU b s", "peak a MiB", "peak b MiB");
+            System.out.printf("%-40s %5s %9s %9s %8s %8s %11s %11s%s%n", "jar", "reps", "median s", "MB/s", "CPU a s",
+                    "CPU b s", "peak a MiB", "peak b MiB", idle > 0 ? String.format(" %10s %10s", "idle a s", "idle b s") : "");
             for (Variant v : variants) {
                 List<Result> mine = results.stream().filter(x -> x.variant().equals(v.label())).toList();
                 double s = median(mine.stream().mapToDouble(Result::seconds).toArray());
-                System.out.printf("%-40s %5d %9.2f %9.1f %8.1f %8.1f %11.0f %11.0f%n", v.label(), mine.size(), s,
+                System.out.printf("%-40s %5d %9.2f %9.1f %8.1f %8.1f %11.0f %11.0f%s%n", v.label(), mine.size(), s,
                         bytes / 1e6 / s, median(mine.stream().mapToDouble(Result::cpuA).toArray()),
                         median(mine.stream().mapToDouble(Result::cpuB).toArray()),
                         median(mine.stream().mapToDouble(x -> x.peakA() >> 10).toArray()),
-                        median(mine.stream().mapToDouble(x -> x.peakB() >> 10).toArray()));
+                        median(mine.stream().mapToDouble(x -> x.peakB() >> 10).toArray()),
+                        idle > 0 ? String.format(" %10.2f %10.2f", median(mine.stream().mapToDouble(Result::idleA).toArray()),
+                                median(mine.stream().mapToDouble(Result::idleB).toArray())) : "");
             }
             System.out.println("(time: both nodes started at once until B holds every file at its size, as the peer"
                     + " benchmark times it; load from other processes adds noise: compare jars of the same run)");
@@ -182,7 +187,7 @@ public final class BulkBench {
     }
 
     /** One rep: fresh state dirs, A's folder filled, both nodes started, B's tree awaited and compared. */
-    private record BulkRun(Path launcher, Variant v, Path dir, Path source) {
+    private record BulkRun(Path launcher, Variant v, Path dir, Path source, int idle) {
         Result run() throws Exception {
             Cluster.deleteTree(dir);
             Path a = Files.createDirectories(dir.resolve("a/data"));
@@ -230,7 +235,8 @@ public final class BulkBench {
                     st[2 + i] = kib(pid, "VmRSS:");
                     cpu[i] = cpuSeconds(pid);
                 }
-                return new Result(v.label(), seconds, st[0], st[1], st[2], st[3], cpu[0], cpu[1]);
+                double[] idleCpu = idle > 0 ? idleCost(nodes, idle) : new double[] {Double.NaN, Double.NaN};
+                return new Result(v.label(), seconds, st[0], st[1], st[2], st[3], cpu[0], cpu[1], idleCpu[0], idleCpu[1]);
             } finally {
                 for (Process p : nodes) {
                     p.destroy();
@@ -248,6 +254,52 @@ public final class BulkBench {
                     }
                 }
             }
+        }
+
+        /**
+         * The peer benchmark's idle cost: once the loopback carried less than 32 KiB/s for 1.5 s (at most 60 s),
+         * each node's CPU seconds over {@code secs} seconds, printed with its busiest threads.
+         */
+        private static double[] idleCost(List<Process> nodes, int secs) throws IOException {
+            long quietFrom = System.nanoTime();
+            long lastBytes = loopbackBytes();
+            long lastAt = quietFrom;
+            long since = quietFrom;
+            while (System.nanoTime() - quietFrom < TimeUnit.SECONDS.toNanos(60)) {
+                LockSupport.parkNanos(250_000_000);
+                long b = loopbackBytes();
+                long at = System.nanoTime();
+                if ((b - lastBytes) / ((at - lastAt) / 1e9) >= 32 * 1024) {
+                    since = at;
+                } else if (at - since >= 1_500_000_000L) {
+                    break;
+                }
+                lastBytes = b;
+                lastAt = at;
+            }
+            List<Map<String, Double>> before = new ArrayList<>();
+            for (Process p : nodes) {
+                before.add(threadCpu(p.pid()));
+            }
+            long t0 = System.nanoTime();
+            while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(secs)) {
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(secs) - (System.nanoTime() - t0)); // the measuring window
+            }
+            double[] out = new double[nodes.size()];
+            for (int i = 0; i < nodes.size(); i++) {
+                Map<String, Double> after = threadCpu(nodes.get(i).pid());
+                Map<String, Double> delta = new HashMap<>();
+                Map<String, Double> was = before.get(i);
+                after.forEach((k, v) -> delta.merge(k.substring(k.indexOf(' ') + 1), v - was.getOrDefault(k, 0.0), Double::sum));
+                out[i] = delta.values().stream().mapToDouble(Double::doubleValue).sum();
+                StringBuilder top = new StringBuilder();
+                delta.entrySet().stream().filter(e -> e.getValue() > 0)
+                        .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
+                        .forEach(e -> top.append(String.format(" %s %.2f;", e.getKey(), e.getValue())));
+                System.out.printf("  idle %d s after the copy, node %s: %.2f CPU-s (threads:%s)%n", secs,
+                        i == 0 ? "a" : "b", out[i], top);
+            }
+            return out;
         }
 
         private Process start(String name, int port, int other, String cluster) throws IOException {
@@ -317,6 +369,35 @@ public final class BulkBench {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    }
+
+    /** CPU seconds of each thread of a process: "TID NAME" -> seconds (threads born in the window count whole). */
+    static Map<String, Double> threadCpu(long pid) throws IOException {
+        Map<String, Double> out = new HashMap<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : ds) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.put(t.getFileName() + " " + name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0);
+                } catch (IOException gone) {
+                    // the thread ended while listed
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Bytes received on the loopback so far ({@code /proc/net/dev}). */
+    static long loopbackBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/net/dev"))) {
+            String l = line.strip();
+            if (l.startsWith("lo:")) {
+                return Long.parseLong(l.substring(3).strip().split("\\s+")[0]);
+            }
+        }
+        return 0;
     }
 
     private static long kib(long pid, String field) throws IOException {
