@@ -40,6 +40,9 @@ public final class LatencyBench {
     static final Duration PER_FILE_TIMEOUT = Duration.ofSeconds(20);
     static final Duration MARKS_WRITTEN = Duration.ofSeconds(10);
 
+    /** --gap: each file of (a) is followed by a pause of this many to twice as many ms (0: none). */
+    private static long gapMillis;
+
     private LatencyBench() {
     }
 
@@ -74,8 +77,9 @@ public final class LatencyBench {
                 case "--jar" -> jars.add(Path.of(args[++i]).toAbsolutePath().normalize());
                 case "--keep" -> keep = true;
                 case "--sealed" -> sealed = true;
+                case "--gap" -> gapMillis = Long.parseLong(args[++i]);
                 default -> {
-                    System.err.println("usage: scripts/bench latency [--files N] [--burst M] [--rounds R] [--jar PATH]... [--sealed] [--keep]");
+                    System.err.println("usage: scripts/bench latency [--files N] [--burst M] [--rounds R] [--jar PATH]... [--sealed] [--keep] [--gap MS]");
                     System.exit(2);
                 }
             }
@@ -285,6 +289,9 @@ public final class LatencyBench {
                 LockSupport.parkNanos(1_000_000);
             }
             out.add(new Timed(name, t0, System.nanoTime()));
+            if (gapMillis > 0) { // the nodes go quiet between files, as between the peer benchmark's operations
+                LockSupport.parkNanos((gapMillis + (long) (rnd.nextDouble() * gapMillis)) * 1_000_000);
+            }
         }
         return out;
     }
