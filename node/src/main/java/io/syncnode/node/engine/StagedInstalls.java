@@ -165,6 +165,7 @@ final class StagedInstalls {
             syncTempsTogether(applier, batch, prepared);
         }
         Set<Path> dirs = new LinkedHashSet<>();
+        List<Path> released = new ArrayList<>(); // large files replaced: freed after the renames (Applier.install)
         for (int i = 0; i < batch.size(); i++) {
             Staged st = batch.get(i);
             String rel = st.target().path();
@@ -196,7 +197,7 @@ final class StagedInstalls {
                 }
                 // the index's signature now, not at staging: installing another name of a hard-link
                 // group moved this one's ctime, and refreshOtherNames recorded that
-                StatSignature sig = applier.install(rel, st.temp(), st.target(), RemoteApplier.expectedOf(cur));
+                StatSignature sig = applier.install(rel, st.temp(), st.target(), RemoteApplier.expectedOf(cur), released);
                 Hops.mark(Hops.Hop.INSTALLED, rel);
                 dirs.add(st.temp().getParent());
                 done.done(st.from(), st.target(), sig, st.announce());
@@ -213,10 +214,14 @@ final class StagedInstalls {
                 retries.failed(st.from(), st.target());
             }
         }
-        if (together) {
-            syncRenamesTogether(applier, dirs);
-        } else {
-            fsyncDirectories(applier, dirs);
+        try {
+            if (together) {
+                syncRenamesTogether(applier, dirs);
+            } else {
+                fsyncDirectories(applier, dirs);
+            }
+        } finally {
+            applier.release(released); // before the finisher restores the directories' mtimes
         }
     }
 
@@ -281,6 +286,7 @@ final class StagedInstalls {
      */
     private void syncTempsTogether(Applier applier, List<Staged> batch, List<CompletableFuture<Void>> prepared) {
         Set<Path> dirs = new LinkedHashSet<>();
+        List<Path> released = new ArrayList<>(); // large files replaced: freed after the renames (Applier.install)
         for (int i = 0; i < batch.size(); i++) {
             prepared.get(i).exceptionally(e -> null).join();
             dirs.add(batch.get(i).temp().getParent());
