@@ -286,7 +286,6 @@ final class StagedInstalls {
      */
     private void syncTempsTogether(Applier applier, List<Staged> batch, List<CompletableFuture<Void>> prepared) {
         Set<Path> dirs = new LinkedHashSet<>();
-        List<Path> released = new ArrayList<>(); // large files replaced: freed after the renames (Applier.install)
         for (int i = 0; i < batch.size(); i++) {
             prepared.get(i).exceptionally(e -> null).join();
             dirs.add(batch.get(i).temp().getParent());
