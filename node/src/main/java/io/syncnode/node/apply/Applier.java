@@ -21,9 +21,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * Applies remote records to one folder root.
@@ -56,7 +56,6 @@ import java.util.logging.Logger;
  * {@link TargetSignatures} (the signature checks before and after a change).
  */
 public final class Applier {
-    private static final Logger LOG = Logger.getLogger(Applier.class.getName());
     public static final String TEMP_PREFIX = RelativePath.TEMP_PREFIX;
 
     private final Path root;
@@ -188,8 +187,13 @@ public final class Applier {
      */
     public StatSignature commitFile(String rel, Path temp, FileRecord r, StatSignature expected) throws IOException {
         prepare(temp, r);
-        StatSignature sig = install(rel, temp, r, expected);
-        fsyncDirectory(resolve(rel).getParent());
+        List<Path> released = new ArrayList<>();
+        StatSignature sig = install(rel, temp, r, expected, released);
+        try {
+            fsyncDirectory(resolve(rel).getParent());
+        } finally {
+            release(released);
+        }
         return sig;
     }
 
@@ -217,22 +221,14 @@ public final class Applier {
     /**
      * Renames a {@link #prepare prepared} temp file over the target, if the target still has the
      * {@code expected} signature. The caller fsyncs the directory ({@link #fsyncDirectory}), once
-     * for a batch of installs in the same directory.
-     */
-    public StatSignature install(String rel, Path temp, FileRecord r, StatSignature expected) throws IOException {
-        return install(rel, temp, r, expected, null);
-    }
-
-    /**
-     * As {@link #install(String, Path, FileRecord, StatSignature)}; with {@code released} not null,
-     * a regular file of {@value #RELEASE_LATER_AT} bytes or more that the install replaces and that
-     * has no other name keeps one more name (a temp name beside it, added to {@code released}) until
-     * the caller hands the list to {@link #release}, after the batch's renames: the rename then no
-     * longer waits while the file system frees the old file's blocks (on this host's ext4, mounted
-     * with {@code discard}, 36-50 ms for 256 MiB, which the replica of a delta waited between its temp
-     * file's fsync and the rename). The temp name is in the same directory, whose mtime the
-     * caller restores after the batch (as for the temp file); a crash leaves it to the first scan's
-     * sweep of leftover temp files.
+     * for a batch of installs in the same directory, and then hands {@code released} to
+     * {@link #release}: a regular file of {@value TempFiles#RELEASE_LATER_AT} bytes or more that the
+     * install replaces and that has no other name keeps one more name until then (a temp name beside
+     * it, added to {@code released}), so the rename does not wait while the file system frees its
+     * blocks (on this host's ext4, mounted with {@code discard}, 36-50 ms for 256 MiB, which the
+     * replica of a delta waited between its temp file's fsync and the rename). The temp name is in
+     * the target's directory, whose mtime the caller restores after the batch as for the temp file;
+     * a crash leaves it to the first scan's sweep of leftover temp files.
      */
     public StatSignature install(String rel, Path temp, FileRecord r, StatSignature expected, List<Path> released)
             throws IOException {
@@ -243,14 +239,12 @@ public final class Applier {
             checkExpected(rel, target, expected);
             removeDirectoryInTheWay(fs, target, expected);
             displacement.before(rel, target, r);
-            if (released != null) {
-                kept = keepReplaced(target, expected);
-            }
+            kept = temps.keepReplaced(target, expected);
             fs.rename(temp, target);
         } catch (IOException | RuntimeException e) {
             discardTemp(temp);
             if (kept != null) {
-                release(List.of(kept));
+                temps.release(List.of(kept));
             }
             throw e;
         }
@@ -260,41 +254,9 @@ public final class Applier {
         return written(target, r);
     }
 
-    /** Replaced files at least this large are freed after their batch ({@link #install(String, Path, FileRecord, StatSignature, List)}). */
-    public static final long RELEASE_LATER_AT = 8L << 20;
-
-    /** Another name (a temp name) of the large regular file at {@code target} with one name, or null. */
-    private Path keepReplaced(Path target, StatSignature expected) {
-        if (expected == null || (expected.mode() & 0170000) != 0100000 || expected.size() < RELEASE_LATER_AT) {
-            return null;
-        }
-        try {
-            Optional<Lstat> st = EntryReader.lstat(target);
-            if (st.isEmpty() || st.get().type() != FileType.REGULAR || st.get().nlink() != 1) {
-                return null; // another name keeps its blocks anyway
-            }
-            Path kept = TempFiles.beside(target.getParent(), "old");
-            fs.link(target, kept);
-            return kept;
-        } catch (IOException e) {
-            return null; // no hard links here (or a race): the rename frees it, as without
-        }
-    }
-
-    /**
-     * Removes the names {@link #install(String, Path, FileRecord, StatSignature, List)} kept of the
-     * files it replaced, which frees them. A failure is logged: the name is a temp name, which the
-     * next start's first scan removes.
-     */
+    /** Frees the files {@link #install} replaced and kept a name of (see {@link TempFiles#release}). */
     public void release(List<Path> released) {
-        for (Path kept : released) {
-            try {
-                fs.deleteIfExists(kept);
-            } catch (IOException e) {
-                LOG.warning(() -> "could not remove " + kept + ", another name of a replaced file: " + e.getMessage()
-                        + " (removed at the next start)");
-            }
-        }
+        temps.release(released);
     }
 
     /** Changes only the metadata (owner, attributes, mode, mtime) of an existing entry whose content is already right. */

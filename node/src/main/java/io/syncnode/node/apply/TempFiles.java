@@ -3,7 +3,11 @@ package io.syncnode.node.apply;
 import io.syncnode.node.os.ConfinedFs;
 import io.syncnode.node.os.NewFile;
 import io.syncnode.node.os.PathBytes;
+import io.syncnode.node.scan.EntryReader;
+import io.syncnode.node.scan.EntryReader.Lstat;
+import io.syncnode.protocol.FileType;
 import io.syncnode.protocol.NameCodec;
+import io.syncnode.protocol.StatSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -13,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -21,7 +26,8 @@ import java.util.stream.Stream;
  * The temp entries {@link Applier} writes beside their targets before renaming them over: their
  * names ({@value Applier#TEMP_PREFIX} + a name + a random part, so the watcher and the scanner
  * ignore them and no two collide), the removal of one that failed (also after a user moved its
- * directory) and of the leftovers of a crashed node. Temp files are created with O_EXCL and mode
+ * directory) and of the leftovers of a crashed node, and the temp name that keeps a large file an
+ * install replaced until its batch is done ({@link #keepReplaced}). Temp files are created with O_EXCL and mode
  * 0600 ({@link Applier#createTemp}); every removal goes through {@link ConfinedFs}, so a temp name
  * or a parent swapped for a symlink never makes it remove anything outside the folder.
  * Thread-safe (stateless apart from the root).
@@ -163,5 +169,45 @@ final class TempFiles {
         byte[] rnd = new byte[6];
         RANDOM.nextBytes(rnd);
         return HexFormat.of().formatHex(rnd);
+    }
+
+    /** A replaced file at least this large is freed after its batch ({@link Applier#install}). */
+    static final long RELEASE_LATER_AT = 8L << 20;
+
+    /**
+     * Another name (a temp name beside it) of the regular file of {@value #RELEASE_LATER_AT} bytes or
+     * more at {@code target}, which has the signature {@code expected} and no other name; null for
+     * any other entry, or when the link fails (no hard links there, a race): the rename then frees it.
+     */
+    Path keepReplaced(Path target, StatSignature expected) {
+        if (expected == null || (expected.mode() & 0170000) != 0100000 || expected.size() < RELEASE_LATER_AT) {
+            return null;
+        }
+        try {
+            Optional<Lstat> st = EntryReader.lstat(target);
+            if (st.isEmpty() || st.get().type() != FileType.REGULAR || st.get().nlink() != 1) {
+                return null; // another name keeps its blocks anyway
+            }
+            Path kept = beside(target.getParent(), "old");
+            fs.link(target, kept);
+            return kept;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Removes the names {@link #keepReplaced} made, which frees their files. A failure is logged:
+     * the name is a temp name, which the next start's first scan removes.
+     */
+    void release(List<Path> kept) {
+        for (Path k : kept) {
+            try {
+                fs.deleteIfExists(k);
+            } catch (IOException e) {
+                LOG.warning(() -> "could not remove " + k + ", another name of a replaced file: " + e.getMessage()
+                        + " (removed at the next start)");
+            }
+        }
     }
 }

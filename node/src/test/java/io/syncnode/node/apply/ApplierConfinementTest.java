@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -70,7 +71,8 @@ class ApplierConfinementTest {
         IOException e = assertThrows(IOException.class, () -> applier.openTemp(temp, false).close());
         assertTrue(e.getMessage().contains("symlink or not a directory"), e.getMessage());
         assertThrows(IOException.class, () -> applier.prepare(temp, regular("d/f", new byte[0], 04755)));
-        assertThrows(IOException.class, () -> applier.install("d/f", temp, regular("d/f", new byte[0], 04755), null));
+        assertThrows(IOException.class, () -> applier.install("d/f", temp, regular("d/f", new byte[0], 04755), null,
+                new ArrayList<>()));
 
         assertEquals(before, snapshot(outside), "nothing was created or changed outside the folder");
         assertTrue(Files.isSymbolicLink(root.resolve("d")));

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * small files, files with other names and failed installs keep nothing.
  */
 class ApplierReleaseTest {
-    private static final int BIG = (int) Applier.RELEASE_LATER_AT + 4096;
+    private static final int BIG = (int) TempFiles.RELEASE_LATER_AT + 4096;
 
     @TempDir
     Path root;

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,7 +109,7 @@ class ApplierSymlinkRaceTest {
                             ch.write(ByteBuffer.wrap(content));
                         }
                         applier.prepare(temp, file);
-                        applier.install("d/f", temp, file, null);
+                        applier.install("d/f", temp, file, null, new ArrayList<>());
                     },
                     () -> applier.applyHardLink("d/h", "d/f", regular("d/h", content, 04755).withHardLink("d/f"), null),
                     () -> applier.applyMetadata("d/x", regular("d/x", new byte[0], 04777), x),

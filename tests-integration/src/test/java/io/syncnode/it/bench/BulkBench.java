@@ -231,11 +231,11 @@ public final class BulkBench {
                 double[] cpu = new double[2];
                 for (int i = 0; i < 2; i++) {
                     long pid = nodes.get(i).pid();
-                    st[i] = kib(pid, "VmHWM:");
-                    st[2 + i] = kib(pid, "VmRSS:");
-                    cpu[i] = cpuSeconds(pid);
+                    st[i] = ProcStats.statusKib(pid, "VmHWM:");
+                    st[2 + i] = ProcStats.statusKib(pid, "VmRSS:");
+                    cpu[i] = ProcStats.cpuSeconds(pid);
                 }
-                double[] idleCpu = idle > 0 ? idleCost(nodes, idle) : new double[] {Double.NaN, Double.NaN};
+                double[] idleCpu = idle > 0 ? IdleCost.measure(nodes, idle) : new double[] {Double.NaN, Double.NaN};
                 return new Result(v.label(), seconds, st[0], st[1], st[2], st[3], cpu[0], cpu[1], idleCpu[0], idleCpu[1]);
             } finally {
                 for (Process p : nodes) {
@@ -254,52 +254,6 @@ public final class BulkBench {
                     }
                 }
             }
-        }
-
-        /**
-         * The peer benchmark's idle cost: once the loopback carried less than 32 KiB/s for 1.5 s (at most 60 s),
-         * each node's CPU seconds over {@code secs} seconds, printed with its busiest threads.
-         */
-        private static double[] idleCost(List<Process> nodes, int secs) throws IOException {
-            long quietFrom = System.nanoTime();
-            long lastBytes = loopbackBytes();
-            long lastAt = quietFrom;
-            long since = quietFrom;
-            while (System.nanoTime() - quietFrom < TimeUnit.SECONDS.toNanos(60)) {
-                LockSupport.parkNanos(250_000_000);
-                long b = loopbackBytes();
-                long at = System.nanoTime();
-                if ((b - lastBytes) / ((at - lastAt) / 1e9) >= 32 * 1024) {
-                    since = at;
-                } else if (at - since >= 1_500_000_000L) {
-                    break;
-                }
-                lastBytes = b;
-                lastAt = at;
-            }
-            List<Map<String, Double>> before = new ArrayList<>();
-            for (Process p : nodes) {
-                before.add(threadCpu(p.pid()));
-            }
-            long t0 = System.nanoTime();
-            while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(secs)) {
-                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(secs) - (System.nanoTime() - t0)); // the measuring window
-            }
-            double[] out = new double[nodes.size()];
-            for (int i = 0; i < nodes.size(); i++) {
-                Map<String, Double> after = threadCpu(nodes.get(i).pid());
-                Map<String, Double> delta = new HashMap<>();
-                Map<String, Double> was = before.get(i);
-                after.forEach((k, v) -> delta.merge(k.substring(k.indexOf(' ') + 1), v - was.getOrDefault(k, 0.0), Double::sum));
-                out[i] = delta.values().stream().mapToDouble(Double::doubleValue).sum();
-                StringBuilder top = new StringBuilder();
-                delta.entrySet().stream().filter(e -> e.getValue() > 0)
-                        .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
-                        .forEach(e -> top.append(String.format(" %s %.2f;", e.getKey(), e.getValue())));
-                System.out.printf("  idle %d s after the copy, node %s: %.2f CPU-s (threads:%s)%n", secs,
-                        i == 0 ? "a" : "b", out[i], top);
-            }
-            return out;
         }
 
         private Process start(String name, int port, int other, String cluster) throws IOException {
@@ -362,51 +316,6 @@ public final class BulkBench {
             return names.isEmpty();
         });
         return pending.isEmpty();
-    }
-
-    /** User + system CPU seconds of a process so far ({@code /proc/PID/stat}, at 100 ticks a second). */
-    static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-    }
-
-    /** CPU seconds of each thread of a process: "TID NAME" -> seconds (threads born in the window count whole). */
-    static Map<String, Double> threadCpu(long pid) throws IOException {
-        Map<String, Double> out = new HashMap<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
-            for (Path t : ds) {
-                try {
-                    String stat = Files.readString(t.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    out.put(t.getFileName() + " " + name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0);
-                } catch (IOException gone) {
-                    // the thread ended while listed
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Bytes received on the loopback so far ({@code /proc/net/dev}). */
-    static long loopbackBytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/net/dev"))) {
-            String l = line.strip();
-            if (l.startsWith("lo:")) {
-                return Long.parseLong(l.substring(3).strip().split("\\s+")[0]);
-            }
-        }
-        return 0;
-    }
-
-    private static long kib(long pid, String field) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith(field)) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
     }
 
     private static void exec(List<String> cmd) throws IOException, InterruptedException {

@@ -84,7 +84,8 @@ public final class ScaleBench {
             System.out.printf("seed (B from start to every entry): %.1f s%n", seed);
             for (NodeProcess node : List.of(a, b)) {
                 System.out.printf("%s: RSS %d MiB (peak %d MiB), heap used %s%n", node.name(),
-                        statusKib(node.pid(), "VmRSS:") / 1024, statusKib(node.pid(), "VmHWM:") / 1024, heap(node.pid()));
+                        ProcStats.statusKib(node.pid(), "VmRSS:") / 1024, ProcStats.statusKib(node.pid(), "VmHWM:") / 1024,
+                        heap(node.pid()));
             }
             Random rnd = new Random(n);
             latency(a, b, rnd, entries, "right after the seed", "seeded");
@@ -139,12 +140,12 @@ public final class ScaleBench {
         while (System.nanoTime() - t0 < QUIET_LIMIT.toNanos()) {
             double[] before = new double[nodes.size()];
             for (int i = 0; i < nodes.size(); i++) {
-                before[i] = BulkBench.cpuSeconds(nodes.get(i).pid());
+                before[i] = ProcStats.cpuSeconds(nodes.get(i).pid());
             }
             LockSupport.parkNanos(2_000_000_000L);
             boolean quiet = true;
             for (int i = 0; i < nodes.size(); i++) {
-                quiet &= BulkBench.cpuSeconds(nodes.get(i).pid()) - before[i] <= 0.1;
+                quiet &= ProcStats.cpuSeconds(nodes.get(i).pid()) - before[i] <= 0.1;
             }
             if (quiet) {
                 return (System.nanoTime() - t0) / 1e9;
@@ -199,16 +200,6 @@ public final class ScaleBench {
             System.arraycopy(id, 0, content, 0, id.length);
             Files.write(dir.resolve("f" + i), content);
         }
-    }
-
-    /** A figure of {@code /proc/PID/status} in KiB ({@code VmRSS:} now, {@code VmHWM:} the peak), or -1. */
-    private static long statusKib(long pid, String field) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith(field)) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
     }
 
     /** "123 MiB of 256 MiB" from jcmd, or why not. */

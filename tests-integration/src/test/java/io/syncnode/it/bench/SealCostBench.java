@@ -207,11 +207,9 @@ public final class SealCostBench {
         return new Result(p.mode(), latencyMs, seconds, bytes, cpu);
     }
 
-    /** CPU time (user + system) the node's process has used so far, from /proc (clock ticks of 1/100 s). */
+    /** CPU time (user + system) the node's process has used so far. */
     private static double cpuSeconds(NodeProcess n) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + n.pid() + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime: fields 14 and 15
+        return ProcStats.cpuSeconds(n.pid());
     }
 
     private static String loadAverage() {
