@@ -243,10 +243,23 @@ class JGroupsStackTest {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_TCP_PORT =
+            new java.util.concurrent.atomic.AtomicInteger(ThreadLocalRandom.current().nextInt(20_000, 31_000));
+
+    /**
+     * A free loopback port below Linux's ephemeral range (32768-60999): a port the kernel handed out
+     * (port 0) could go to the next outgoing connection, of this JVM's other stacks too, before JGroups binds it.
+     */
     private static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = NEXT_TCP_PORT.getAndIncrement(); // distinct from the ports handed out before
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (java.net.BindException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free loopback port after 100 tries from " + (NEXT_TCP_PORT.get() - 100));
     }
 
     private static int freeUdpPort() throws IOException {
