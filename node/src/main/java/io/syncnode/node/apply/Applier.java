@@ -220,7 +220,9 @@ public final class Applier {
 
     /**
      * Renames a {@link #prepare prepared} temp file over the target, if the target still has the
-     * {@code expected} signature. The caller fsyncs the directory ({@link #fsyncDirectory}), once
+     * {@code expected} signature; the temp file is beside the target ({@link #tempPathFor}), whose
+     * parents were checked when it was named, so they are not looked at again here (the rename refuses
+     * a parent swapped since for a symlink). The caller fsyncs the directory ({@link #fsyncDirectory}), once
      * for a batch of installs in the same directory, and then hands {@code released} to
      * {@link #release}: a regular file of {@value TempFiles#RELEASE_LATER_AT} bytes or more that the
      * install replaces and that has no other name keeps one more name until then (a temp name beside
@@ -235,7 +237,7 @@ public final class Applier {
         Path target;
         Path kept = null;
         try {
-            target = resolve(rel);
+            target = paths.target(rel); // beside the temp file, whose naming checked the parents
             checkExpected(rel, target, expected);
             removeDirectoryInTheWay(fs, target, expected);
             displacement.before(rel, target, r);

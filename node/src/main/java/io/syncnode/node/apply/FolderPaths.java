@@ -9,8 +9,6 @@ import io.syncnode.protocol.NameCodec;
 import io.syncnode.protocol.RelativePath;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -37,31 +35,54 @@ final class FolderPaths {
     }
 
     Path resolve(String rel) throws IOException {
+        return resolved(rel, true).target();
+    }
+
+    /**
+     * {@code rel} below the root, its name validated, without a look at the disk: for a target whose
+     * parents were checked when its temp file was named beside it ({@link #ensureParent}). The
+     * confined call that changes it refuses a parent swapped since for a symlink.
+     */
+    Path target(String rel) throws IOException {
+        return resolved(rel, false).target();
+    }
+
+    /** A resolved path, and whether its parent was seen to be a directory (the root always is). */
+    private record Resolved(Path target, boolean parentIsDirectory) {
+    }
+
+    /** Resolves {@code rel}; with {@code check}, refuses a parent that is not a directory (one lstat per parent). */
+    private Resolved resolved(String rel, boolean check) throws IOException {
         RelativePath.validate(rel);
         if (rel.equals(RelativePath.ROOT)) {
-            return root;
+            return new Resolved(root, true);
         }
         Path p = root;
+        boolean parentIsDirectory = true;
         String[] parts = rel.split("/");
         for (int i = 0; i < parts.length - 1; i++) {
             p = PathBytes.resolve(p, NameCodec.encode(parts[i]));
+            if (!check) {
+                continue;
+            }
             Optional<Lstat> st = EntryReader.lstat(p);
             if (st.isPresent() && st.get().type() != FileType.DIRECTORY) {
                 throw new IOException("parent " + NameCodec.display(PathBytes.relative(root, p)) + " of "
                         + NameCodec.display(rel) + " is not a directory");
             }
+            parentIsDirectory = st.isPresent();
         }
         Path target = PathBytes.resolve(p, NameCodec.encode(parts[parts.length - 1]));
         if (!target.normalize().startsWith(root)) {
             throw new IOException(NameCodec.display(rel) + " resolves outside the folder root");
         }
-        return target;
+        return new Resolved(target, check && parentIsDirectory);
     }
 
     Path ensureParent(String rel) throws IOException {
-        Path target = resolve(rel);
-        Path parent = target.getParent();
-        if (!parent.equals(root) && !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+        Resolved r = resolved(rel, true); // its lstat of the parent tells whether one is missing
+        Path parent = r.target().getParent();
+        if (!r.parentIsDirectory()) {
             ArrayDeque<String> missing = new ArrayDeque<>();
             for (String d = RelativePath.parent(rel); !d.isEmpty(); d = RelativePath.parent(d)) {
                 if (EntryReader.lstat(resolve(d)).isPresent()) {
