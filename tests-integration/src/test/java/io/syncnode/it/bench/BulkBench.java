@@ -91,6 +91,7 @@ public final class BulkBench {
         }
         Path launcher = Path.of(System.getProperty("syncnode.launcher", "scripts/launch-jar")).toAbsolutePath();
         Path home = Files.createTempDirectory("syncnode-bench-bulk");
+        ProcStats.diskNote(home).ifPresent(System.out::println);
         try {
             Path source = home.resolve("source");
             long t = System.nanoTime();

@@ -96,6 +96,7 @@ public final class LatencyBench {
         System.out.printf("java %s; %d cores; load %s%n", System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).strip());
         Path home = Files.createTempDirectory("syncnode-bench");
+        ProcStats.diskNote(home).ifPresent(System.out::println);
         String baseJvm = System.getProperty("it.nodeJvm", "");
         Map<Path, Result> results = new LinkedHashMap<>();
         int exit = 0;

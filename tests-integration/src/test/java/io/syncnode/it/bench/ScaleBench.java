@@ -49,6 +49,7 @@ public final class ScaleBench {
         }
         int n = Integer.parseInt(args[1]);
         Path home = Files.createTempDirectory("syncnode-bench-scale");
+        ProcStats.diskNote(home).ifPresent(System.out::println);
         NodeProcess a = null;
         NodeProcess b = null;
         try {
