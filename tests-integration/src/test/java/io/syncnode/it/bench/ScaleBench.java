@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
  * {@code scripts/bench scale N}: how syncnode fares with a folder of N small files (100 bytes each,
  * 1,000 per directory), against two node processes (tcp on 127.0.0.1, the launcher's node heap:
  * {@code -Xmx256m} as NodeProcess starts them). Prints: (a) index time: node A started on the full
- * folder until it runs (JVM start and first scan); (b) seed time: an empty node B started until its
- * index counts every entry A's does (asked every 200 ms over its control
- * socket from this JVM: a CLI JVM per poll took CPU from the nodes measured); (c) each node's RSS now and at its peak ({@code VmRSS}, {@code VmHWM} of
+ * folder until it runs (JVM start and first scan), and A's CPU seconds; (b) seed time: an empty node B
+ * started until its index counts every entry A's does (asked every 200 ms over its control
+ * socket from this JVM: a CLI JVM per poll took CPU from the nodes measured), and the CPU seconds each
+ * node used meanwhile (both at once near 2 x the seed time: the 2 cores are the limit); (c) each node's RSS now and at its peak ({@code VmRSS}, {@code VmHWM} of
  * {@code /proc/PID/status}) and heap in use
  * ({@code jcmd PID GC.heap_info}) afterwards; (d) the latency of a 4 KiB change with the N files
  * present: {@value #LATENCY_FILES} new 4 KiB files written one at a time into a directory of 1,000 on
@@ -69,6 +70,7 @@ public final class ScaleBench {
             double index = (System.nanoTime() - t0) / 1e9;
             long entries = a.statusJson().path("folders").path(0).path("files").asLong();
 
+            double cpuIndexA = ProcStats.cpuSeconds(a.pid());
             long t1 = System.nanoTime();
             b.start();
             b.waitUntilRunning(limit);
@@ -81,8 +83,12 @@ public final class ScaleBench {
                 LockSupport.parkNanos(200_000_000);
             }
             double seed = (System.nanoTime() - t1) / 1e9;
-            System.out.printf("index (A from start to running): %.1f s, %d entries%n", index, entries);
-            System.out.printf("seed (B from start to every entry): %.1f s%n", seed);
+            double cpuSeedA = ProcStats.cpuSeconds(a.pid()) - cpuIndexA;
+            double cpuSeedB = ProcStats.cpuSeconds(b.pid());
+            System.out.printf("index (A from start to running): %.1f s, %d entries; CPU %.1f s%n", index, entries,
+                    cpuIndexA);
+            System.out.printf("seed (B from start to every entry): %.1f s; CPU meanwhile a %.1f s, b %.1f s%n", seed,
+                    cpuSeedA, cpuSeedB);
             for (NodeProcess node : List.of(a, b)) {
                 System.out.printf("%s: RSS %d MiB (peak %d MiB), heap used %s%n", node.name(),
                         ProcStats.statusKib(node.pid(), "VmRSS:") / 1024, ProcStats.statusKib(node.pid(), "VmHWM:") / 1024,
