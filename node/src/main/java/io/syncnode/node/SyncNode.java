@@ -27,7 +27,6 @@ import io.syncnode.node.fetch.Fetcher;
 import io.syncnode.node.fetch.RateLimit;
 import io.syncnode.node.fetch.TransferSource;
 import io.syncnode.node.index.SqliteIndexStore;
-import io.syncnode.node.os.CompilerThreads;
 import io.syncnode.node.wire.Outbox;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -174,25 +173,7 @@ public final class SyncNode implements AutoCloseable, MessageRouter.Node {
         return node;
     }
 
-    /**
-     * The JIT's compiler threads at nice {@value CompilerThreads#NICE} (see {@link CompilerThreads}),
-     * unless {@code -Dsyncnode.lowerJit=false} (for measuring without it). Best effort: a failure
-     * (no /proc) is logged and the node runs on.
-     */
-    private static void lowerCompilerThreads() {
-        if (!Boolean.parseBoolean(System.getProperty("syncnode.lowerJit", "true"))) {
-            return;
-        }
-        try {
-            int n = CompilerThreads.lower();
-            LOG.fine(() -> "compiler threads at nice " + CompilerThreads.NICE + ": " + n);
-        } catch (IOException | RuntimeException e) {
-            LOG.info("the JIT's compiler threads keep their priority: " + e.getMessage());
-        }
-    }
-
     private void startAll(StartProgress progress) throws Exception {
-        lowerCompilerThreads();
         // watch first, then scan: a change made while the first scan runs (after it passed the
         // entry) is an event queued behind the scan on the folder's worker, never lost until the
         // next full rescan

@@ -188,12 +188,6 @@ public interface LibC {
      */
     long syscall(long number, int dirfd, @In byte[] pathname, @In byte[] how, long size);
 
-    /**
-     * int setpriority(int which, id_t who, int prio): with {@code which} = 0 (PRIO_PROCESS) and a thread
-     * id as {@code who}, Linux sets that one thread's nice value.
-     */
-    int setpriority(int which, int who, int prio);
-
     /** mode_t umask(mode_t): sets the process's file mode creation mask, returns the previous one. */
     int umask(int mask);
 
