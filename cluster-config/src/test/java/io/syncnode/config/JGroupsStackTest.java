@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
+import java.net.BindException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
@@ -243,8 +245,8 @@ class JGroupsStackTest {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger NEXT_TCP_PORT =
-            new java.util.concurrent.atomic.AtomicInteger(ThreadLocalRandom.current().nextInt(20_000, 31_000));
+    private static final AtomicInteger NEXT_TCP_PORT =
+            new AtomicInteger(ThreadLocalRandom.current().nextInt(20_000, 31_000));
 
     /**
      * A free loopback port below Linux's ephemeral range (32768-60999): a port the kernel handed out
@@ -255,7 +257,7 @@ class JGroupsStackTest {
             int port = NEXT_TCP_PORT.getAndIncrement(); // distinct from the ports handed out before
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 return s.getLocalPort();
-            } catch (java.net.BindException taken) {
+            } catch (BindException taken) {
                 // try another
             }
         }

@@ -190,7 +190,7 @@ public final class Applier {
         List<Path> released = new ArrayList<>();
         StatSignature sig = install(rel, temp, r, expected, released);
         try {
-            fsyncDirectory(resolve(rel).getParent());
+            fsyncDirectory(temp.getParent()); // the target's directory: the temp file was beside it
         } finally {
             release(released);
         }

@@ -62,15 +62,14 @@ final class FolderPaths {
         String[] parts = rel.split("/");
         for (int i = 0; i < parts.length - 1; i++) {
             p = PathBytes.resolve(p, NameCodec.encode(parts[i]));
-            if (!check) {
-                continue;
+            if (check) {
+                Optional<Lstat> st = EntryReader.lstat(p);
+                if (st.isPresent() && st.get().type() != FileType.DIRECTORY) {
+                    throw new IOException("parent " + NameCodec.display(PathBytes.relative(root, p)) + " of "
+                            + NameCodec.display(rel) + " is not a directory");
+                }
+                parentIsDirectory = st.isPresent();
             }
-            Optional<Lstat> st = EntryReader.lstat(p);
-            if (st.isPresent() && st.get().type() != FileType.DIRECTORY) {
-                throw new IOException("parent " + NameCodec.display(PathBytes.relative(root, p)) + " of "
-                        + NameCodec.display(rel) + " is not a directory");
-            }
-            parentIsDirectory = st.isPresent();
         }
         Path target = PathBytes.resolve(p, NameCodec.encode(parts[parts.length - 1]));
         if (!target.normalize().startsWith(root)) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -75,7 +76,7 @@ final class ProcStats {
         Mount best = null;
         for (String line : mountinfo.split("\n")) {
             String[] f = line.split(" ");
-            int dash = java.util.Arrays.asList(f).indexOf("-");
+            int dash = Arrays.asList(f).indexOf("-");
             if (f.length < 5 || dash < 6 || dash + 2 >= f.length) {
                 continue;
             }
